@@ -1,0 +1,55 @@
+package io.crier.protocol;
+
+/**
+ * Every code with which the server closes a WebSocket. Codes 4000-4499 mean "reconnect" (with backoff);
+ * codes 4500-4999 mean "do not reconnect without fixing something first". The standard codes 1003, 1007
+ * and 1009 answer broken frames, which only a client bug produces, and also mean "do not reconnect".
+ * The {@link #reason()} is the close frame's reason text, well under the 123-byte limit.
+ */
+public enum CloseCode {
+    /** The node is shutting down or draining; reconnect, and another node will take the session. */
+    SHUTDOWN(4000, "shutdown", true),
+    /** The session's outbound queue passed its byte limit because the client read too slowly. */
+    SLOW_CONSUMER(4001, "slow_consumer", true),
+    /** Nothing, not even a pong, arrived from the client for two heartbeat intervals. */
+    HEARTBEAT_TIMEOUT(4002, "heartbeat_timeout", true),
+    /** The server failed unexpectedly while handling this session. */
+    INTERNAL_ERROR(4003, "internal_error", true),
+
+    /** The token is missing, malformed, badly signed, expired, or lacks a required claim. */
+    INVALID_TOKEN(4500, "invalid_token", false),
+    /** No {@code auth} command arrived within the authentication deadline. */
+    AUTH_TIMEOUT(4501, "auth_timeout", false),
+
+    /** A binary frame arrived; the protocol is text only. */
+    BINARY_NOT_SUPPORTED(1003, "binary_not_supported", false),
+    /** A text frame was not valid UTF-8. */
+    INVALID_UTF8(1007, "invalid_utf8", false),
+    /** A frame or a reassembled message exceeded the size limit. */
+    MESSAGE_TOO_BIG(1009, "message_too_big", false);
+
+    private final int code;
+    private final String reason;
+    private final boolean reconnect;
+
+    CloseCode(int code, String reason, boolean reconnect) {
+        this.code = code;
+        this.reason = reason;
+        this.reconnect = reconnect;
+    }
+
+    /** The numeric close code, as sent in the close frame and in the {@code disconnect} push. */
+    public int code() {
+        return code;
+    }
+
+    /** The short reason, as sent in the close frame and in the {@code disconnect} push. */
+    public String reason() {
+        return reason;
+    }
+
+    /** Whether a client should reconnect after this close. */
+    public boolean reconnect() {
+        return reconnect;
+    }
+}
