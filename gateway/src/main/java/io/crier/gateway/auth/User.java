@@ -1,0 +1,22 @@
+package io.crier.gateway.auth;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * An authenticated user, as read from a verified token: the subject and what the claims allow.
+ *
+ * @param id        the {@code sub} claim
+ * @param subscribe topics the user may subscribe to (the {@code subscribe} claim)
+ * @param publish   topics the user may publish to (the {@code publish} claim)
+ * @param expiresAt the {@code exp} claim
+ */
+public record User(String id, TopicPatterns subscribe, TopicPatterns publish, Instant expiresAt) {
+
+    public User {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(subscribe, "subscribe");
+        Objects.requireNonNull(publish, "publish");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+    }
+}
