@@ -1,0 +1,140 @@
+package io.crier.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A real WebSocket client for tests, on the JDK's {@link HttpClient} (independent of Netty): it records
+ * every text frame and the close status, and lets a test wait for them with timeouts. Thread-safe.
+ */
+public final class WsTestClient implements AutoCloseable {
+
+    /** How long a test waits for one expected frame or close. */
+    public static final Duration WAIT = Duration.ofSeconds(10);
+
+    /** The close frame the server sent: code and reason. */
+    public record Close(int code, String reason) {
+    }
+
+    private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Close> closed = new CompletableFuture<>();
+    private final WebSocket socket;
+
+    private WsTestClient(URI uri, Map<String, String> headers) throws Exception {
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
+                .connectTimeout(WAIT);
+        headers.forEach(builder::header);
+        socket = builder.buildAsync(uri, new Recorder()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Opens a WebSocket to {@code uri} with no extra headers. */
+    public static WsTestClient connect(URI uri) throws Exception {
+        return new WsTestClient(uri, Map.of());
+    }
+
+    /** Opens a WebSocket to {@code uri}, sending {@code Authorization: Bearer token} on the upgrade. */
+    public static WsTestClient connectWithBearer(URI uri, String token) throws Exception {
+        return new WsTestClient(uri, Map.of("Authorization", "Bearer " + token));
+    }
+
+    /** Sends one text frame. */
+    public void send(String text) throws Exception {
+        socket.sendText(text, true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Sends one binary frame. */
+    public void sendBinary(byte[] bytes) throws Exception {
+        socket.sendBinary(ByteBuffer.wrap(bytes), true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** The next text frame; fails the test when none arrives in time. */
+    public String next() throws InterruptedException {
+        String frame = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertNotNull(frame, "no frame within " + WAIT);
+        return frame;
+    }
+
+    /**
+     * Waits for the first frame that matches {@code wanted}, skipping others (heartbeats, pushes of other
+     * topics); fails the test when none arrives in time.
+     */
+    public String await(Predicate<String> wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        List<String> skipped = new ArrayList<>();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            String frame = left > 0 ? frames.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (frame == null) {
+                return fail("no matching frame within " + WAIT + "; skipped " + skipped);
+            }
+            if (wanted.test(frame)) {
+                return frame;
+            }
+            skipped.add(frame);
+        }
+    }
+
+    /** Waits for the frame that contains {@code fragment}. */
+    public String awaitContaining(String fragment) throws InterruptedException {
+        return await(frame -> frame.contains(fragment));
+    }
+
+    /** Waits for the close frame from the server. */
+    public Close awaitClose() throws Exception {
+        return closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Whether the server has closed the socket. */
+    public boolean isClosed() {
+        return closed.isDone();
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        }
+        socket.abort();
+    }
+
+    private final class Recorder implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                frames.add(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(new Close(statusCode, reason));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closed.completeExceptionally(error);
+        }
+    }
+}
