@@ -4,7 +4,7 @@ package io.crier.protocol;
  * Every code with which the server closes a WebSocket. Codes 4000-4499 mean "reconnect" (with backoff);
  * codes 4500-4999 mean "do not reconnect without fixing something first". The standard codes 1003, 1007
  * and 1009 answer broken frames, which only a client bug produces, and also mean "do not reconnect".
- * The {@link #reason()} is the close frame's reason text, well under the 123-byte limit.
+ * The {@link #reason()} is the close frame's reason text, well under the 123-byte limit. Immutable; thread-safe.
  */
 public enum CloseCode {
     /** The node is shutting down or draining; reconnect, and another node will take the session. */

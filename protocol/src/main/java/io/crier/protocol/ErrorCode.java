@@ -2,7 +2,7 @@ package io.crier.protocol;
 
 /**
  * The stable error codes of error replies. The wire value ({@link #wire()}) never changes meaning; new
- * codes may be added. Every code is listed in PROTOCOL.md.
+ * codes may be added. Every code is listed in PROTOCOL.md. Immutable; thread-safe.
  */
 public enum ErrorCode {
     /** The frame is not a JSON object (bad syntax, bad UTF-8, trailing data, not an object). */

@@ -1,0 +1,13 @@
+/**
+ * The wire protocol, v1: the JSON envelopes a client and a node exchange (commands, replies and
+ * pushes), the broker payload of a publication, topic-name rules, and the stable error and close codes.
+ * PROTOCOL.md in this module is the specification; golden files in the tests pin every envelope.
+ *
+ * <p>Depends on Jackson's streaming API only (no databind on the hot paths) and on nothing else in
+ * Crier: {@code cluster} and {@code gateway} depend on it, never the reverse, and it has no Netty or
+ * Lettuce types. The codecs decode from and encode to plain {@code byte[]} holding UTF-8.
+ *
+ * <p>Threading: every type here is immutable or stateless, so any thread may use it. A codec keeps
+ * no per-call state, so one instance per node serves every event loop.
+ */
+package io.crier.protocol;

@@ -1,0 +1,111 @@
+package io.crier.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Pins every envelope of the wire protocol to a golden file: inbound ones by decoding the file,
+ * outbound ones by encoding a record and comparing the bytes exactly.
+ */
+class GoldenTest {
+
+    private static final String AUTH_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl";
+    private static final String PUBLICATION = "publication/publication.json";
+    private static final RawJson PUBLICATION_DATA = RawJson.trusted("{\"headline\":\"hi\"}");
+
+    private final EnvelopeCodec codec = new EnvelopeCodec(64 * 1024);
+    private final PublicationCodec publications = new PublicationCodec();
+
+    static Stream<Arguments> commands() {
+        return Stream.of(
+                Arguments.of("command/auth.json", new Command.Auth(CommandId.of(1), AUTH_TOKEN)),
+                Arguments.of("command/subscribe.json", new Command.Subscribe(CommandId.of(2), "news")),
+                Arguments.of("command/unsubscribe.json", new Command.Unsubscribe(CommandId.of(3), "news")),
+                Arguments.of("command/publish-object.json", publish(4, "chat:lobby",
+                        "{\"text\":\"hi\",\"tags\":[\"a\",\"b\"],\"n\":1.5}")),
+                Arguments.of("command/publish-array.json", publish(5, "chat:lobby",
+                        "[1,\"two\",{\"three\":3},null]")),
+                Arguments.of("command/publish-string.json", publish(6, "chat:lobby",
+                        "\"h\\u00e9llo \\\"world\\\"\"")),
+                Arguments.of("command/publish-number.json", publish(7, "metrics:cpu", "-12.5e3")),
+                Arguments.of("command/publish-null.json",
+                        new Command.Publish(CommandId.ofString("p-8"), "news", RawJson.trusted("null"))),
+                Arguments.of("command/ping-number.json", new Command.Ping(CommandId.of(9))),
+                Arguments.of("command/ping-string.json", new Command.Ping(CommandId.ofString("a1"))));
+    }
+
+    static Stream<Arguments> replies() {
+        return Stream.of(
+                Arguments.of("reply/ok.json", new Reply.Ok(CommandId.of(2))),
+                Arguments.of("reply/ok-string-id.json", new Reply.Ok(CommandId.ofString("a1"))),
+                Arguments.of("reply/error.json", new Reply.Error(CommandId.of(2), ErrorCode.FORBIDDEN,
+                        "not allowed to subscribe to this topic")),
+                Arguments.of("reply/error-without-id.json",
+                        new Reply.Error(null, ErrorCode.BAD_JSON, "frame is not valid JSON")));
+    }
+
+    static Stream<Arguments> pushes() {
+        return Stream.of(
+                Arguments.of("push/welcome.json", new Push.Welcome("s1", "n1", "alice", 25)),
+                Arguments.of("push/message.json", new Push.Message("news", RawJson.trusted("{\"headline\":\"hi\"}"))),
+                Arguments.of("push/disconnect-shutdown.json", new Push.Disconnect(CloseCode.SHUTDOWN)),
+                Arguments.of("push/disconnect-invalid-token.json", new Push.Disconnect(CloseCode.INVALID_TOKEN)),
+                Arguments.of("push/heartbeat.json", new Push.Heartbeat()));
+    }
+
+    private static Command.Publish publish(long id, String topic, String data) {
+        return new Command.Publish(CommandId.of(id), topic, RawJson.trusted(data));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("commands")
+    void decodesGoldenCommand(String file, Command expected) {
+        assertEquals(expected, codec.decode(Golden.bytes(file)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("replies")
+    void encodesReplyExactlyAsGolden(String file, Reply reply) {
+        assertBytes(Golden.bytes(file), codec.encode(reply));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pushes")
+    void encodesPushExactlyAsGolden(String file, Push push) {
+        assertBytes(Golden.bytes(file), codec.encode(push));
+    }
+
+    @Test
+    void encodesBrokerPublicationExactlyAsGolden() {
+        assertBytes(Golden.bytes(PUBLICATION), publications.encode(PUBLICATION_DATA));
+    }
+
+    @Test
+    void decodesDataOfGoldenBrokerPublication() throws MalformedPublicationException {
+        assertEquals(PUBLICATION_DATA, publications.decodeData(Golden.bytes(PUBLICATION)));
+    }
+
+    @Test
+    void everyGoldenFileIsPinnedByATestAndEveryPinnedFileExists() throws Exception {
+        Set<String> pinned = new TreeSet<>();
+        Stream.of(commands(), replies(), pushes())
+                .flatMap(rows -> rows)
+                .forEach(row -> pinned.add((String) row.get()[0]));
+        pinned.add(PUBLICATION);
+        assertEquals(pinned, Golden.allNames());
+    }
+
+    private static void assertBytes(byte[] expected, byte[] actual) {
+        assertArrayEquals(expected, actual, () -> "expected " + new String(expected, StandardCharsets.UTF_8)
+                + " but was " + new String(actual, StandardCharsets.UTF_8));
+    }
+}
