@@ -31,10 +31,19 @@ public interface Broker extends AutoCloseable {
      */
     CompletionStage<Void> start(BrokerListener listener);
 
-    /** Starts receiving publications on {@code topic}. */
+    /**
+     * Starts receiving publications on {@code topic}. The stage completes once publications made after it
+     * will be delivered. It fails with {@link BrokerUnavailableException} when the link is down; the topic
+     * may then still be subscribed later, once the link is back, so a caller that gives up calls
+     * {@link #unsubscribe}.
+     */
     CompletionStage<Void> subscribe(String topic);
 
-    /** Stops receiving publications on {@code topic}. */
+    /**
+     * Stops receiving publications on {@code topic}: once the stage completes, none is delivered any more,
+     * not even one already on its way (a delivery already running on another thread may still finish).
+     * Never fails.
+     */
     CompletionStage<Void> unsubscribe(String topic);
 
     /**

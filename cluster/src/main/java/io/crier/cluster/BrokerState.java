@@ -1,6 +1,6 @@
 package io.crier.cluster;
 
-/** The state of a {@link Broker}'s link to its backend. */
+/** The state of a {@link Broker}'s link to its backend. Immutable. */
 public enum BrokerState {
     /** Not started yet. */
     NEW,

@@ -1,0 +1,256 @@
+package io.crier.cluster;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.File;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real {@code redis-server} child process on a free port of 127.0.0.1, for tests: no persistence, its
+ * own temp dir (with {@code redis.log}), and ways to kill, stop and restart it on the same port, and to act
+ * as a backend through {@code redis-cli}.
+ *
+ * <p>Use it with try-with-resources or close it in an {@code @AfterEach}/{@code @AfterAll}; a JVM shutdown
+ * hook kills a server that a failed test left behind. Thread-safe.
+ */
+public final class RedisServerProcess implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisServerProcess.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CLI_TIMEOUT = Duration.ofSeconds(10);
+    private static final int PORT_ATTEMPTS = 3;
+
+    private final int port;
+    private final Path dir;
+    private final Thread shutdownHook;
+    private Process process;
+
+    private RedisServerProcess(int port, Path dir) {
+        this.port = port;
+        this.dir = dir;
+        this.shutdownHook = new Thread(this::destroyForcibly, "redis-server-" + port + "-killer");
+    }
+
+    /** Starts a server on a free port and returns once it answers PING; tries another port if one is taken. */
+    public static RedisServerProcess start() {
+        IllegalStateException failure = new IllegalStateException("redis-server did not start");
+        for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
+            RedisServerProcess server = new RedisServerProcess(freePort(), createTempDir());
+            Runtime.getRuntime().addShutdownHook(server.shutdownHook);
+            try {
+                server.launch();
+                return server;
+            } catch (RuntimeException e) {
+                // Another process may have taken the free port in the meantime: clean up and try another.
+                server.close();
+                failure.addSuppressed(e);
+            }
+        }
+        throw failure;
+    }
+
+    /** The TCP port on 127.0.0.1. */
+    public int port() {
+        return port;
+    }
+
+    /** The URI a client connects to, {@code redis://127.0.0.1:PORT}. */
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** Whether the server process is running. */
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** Kills the server with SIGKILL, as a crash would, and waits until the process is gone. */
+    public synchronized void kill() {
+        destroyForcibly();
+    }
+
+    /** Stops the server with SIGTERM (falling back to SIGKILL) and waits until the process is gone. */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        if (!waitFor(process, STOP_TIMEOUT)) {
+            destroyForcibly();
+        }
+        process = null;
+    }
+
+    /** Starts the server again on the same port (stopping it first if it runs) and waits until it is up. */
+    public synchronized void restart() {
+        stop();
+        launch();
+    }
+
+    /**
+     * Runs {@code redis-cli -p PORT args...} and returns its standard output without the trailing newline,
+     * for example {@code cli("PUBLISH", "crier:news", "{\"data\":1}")} returns the receiver count, "1".
+     * Fails if redis-cli exits with an error or takes longer than 10 s.
+     */
+    public String cli(String... args) {
+        List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(port)));
+        command.addAll(List.of(args));
+        try {
+            // Output goes to a file, not a pipe, so that a hanging redis-cli cannot outlive the timeout.
+            Path output = Files.createTempFile(dir, "cli-", ".out");
+            Process cli = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
+            if (!waitFor(cli, CLI_TIMEOUT)) {
+                cli.destroyForcibly();
+                throw new IllegalStateException("redis-cli timed out: " + command);
+            }
+            String text = Files.readString(output, StandardCharsets.UTF_8).stripTrailing();
+            Files.delete(output);
+            if (cli.exitValue() != 0) {
+                throw new IllegalStateException("redis-cli failed (" + cli.exitValue() + "): " + text);
+            }
+            return text;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops the server and deletes its temp dir. Idempotent. */
+    @Override
+    public synchronized void close() {
+        stop();
+        deleteDir();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down: the hook runs anyway and finds nothing left to kill.
+            log.debug("{} closed during JVM shutdown", this, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "redis-server on " + uri();
+    }
+
+    private synchronized void launch() {
+        List<String> command = List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
+                "--logfile", dir.resolve("redis.log").toString());
+        try {
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("stdout.log").toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run redis-server (is it installed?)", e);
+        }
+        Process started = process;
+        await("redis-server on port " + port + " answers PING")
+                .atMost(START_TIMEOUT)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    if (!started.isAlive()) {
+                        throw new IllegalStateException("redis-server exited with " + started.exitValue()
+                                + "; log: " + readLog());
+                    }
+                    return answersPing();
+                });
+    }
+
+    private boolean answersPing() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            socket.setSoTimeout(1000);
+            OutputStream out = socket.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            byte[] reply = socket.getInputStream().readNBytes(7);
+            return "+PONG\r\n".equals(new String(reply, StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            // Not listening yet (or loading): the caller polls again.
+            return false;
+        }
+    }
+
+    private synchronized void destroyForcibly() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        if (!waitFor(process, STOP_TIMEOUT)) {
+            throw new IllegalStateException("redis-server " + process.pid() + " did not die after SIGKILL");
+        }
+        process = null;
+    }
+
+    private String readLog() {
+        try {
+            Path log = dir.resolve("redis.log");
+            return Files.exists(log) ? Files.readString(log) : "(no redis.log)";
+        } catch (IOException e) {
+            return "(unreadable redis.log: " + e + ")";
+        }
+    }
+
+    private void deleteDir() {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+
+    private static boolean waitFor(Process process, Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            return false;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
+    }
+
+    private static Path createTempDir() {
+        try {
+            return Files.createTempDirectory("crier-redis-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
