@@ -1,11 +1,17 @@
 package io.crier.gateway.auth;
 
+import io.crier.protocol.Topics;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A set of topic patterns from a token claim. A pattern is an exact topic name, or ends in {@code *} to
  * match every topic that starts with what comes before the star ({@code *} alone matches every topic).
- * Immutable and thread-safe. (Skeleton: the implementation lands with the auth work.)
+ * A malformed pattern (empty, a {@code *} anywhere but at the end, a character no topic may hold, too
+ * long) never matches anything: a token cannot widen its rights with a pattern the server misreads.
+ * Immutable and thread-safe.
  */
 public final class TopicPatterns {
 
@@ -13,23 +19,70 @@ public final class TopicPatterns {
     public static final TopicPatterns NONE = new TopicPatterns(List.of());
 
     private final List<String> patterns;
+    private final Set<String> exact;
+    private final List<String> prefixes;
+    private final boolean everything;
 
     private TopicPatterns(List<String> patterns) {
         this.patterns = List.copyOf(patterns);
+        Set<String> exactTopics = new HashSet<>();
+        List<String> topicPrefixes = new ArrayList<>();
+        boolean all = false;
+        for (String pattern : this.patterns) {
+            if (Topics.isValid(pattern)) {
+                exactTopics.add(pattern);
+            } else if (isPrefixPattern(pattern)) {
+                String prefix = pattern.substring(0, pattern.length() - 1);
+                all |= prefix.isEmpty();
+                topicPrefixes.add(prefix);
+            }
+        }
+        this.exact = Set.copyOf(exactTopics);
+        this.prefixes = List.copyOf(topicPrefixes);
+        this.everything = all;
     }
 
-    /** The patterns of one claim. */
+    /** The patterns of one claim; malformed ones are kept (see {@link #patterns()}) but never match. */
     public static TopicPatterns of(List<String> patterns) {
         return patterns.isEmpty() ? NONE : new TopicPatterns(patterns);
     }
 
     /** Whether some pattern matches {@code topic}. */
     public boolean allows(String topic) {
-        throw new UnsupportedOperationException("not implemented yet");
+        if (topic == null) {
+            return false;
+        }
+        if (everything || exact.contains(topic)) {
+            return true;
+        }
+        for (String prefix : prefixes) {
+            if (topic.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The patterns, as given. */
     public List<String> patterns() {
         return patterns;
+    }
+
+    @Override
+    public String toString() {
+        return "TopicPatterns" + patterns;
+    }
+
+    private static boolean isPrefixPattern(String pattern) {
+        int last = pattern.length() - 1;
+        if (last < 0 || last >= Topics.MAX_LENGTH || pattern.charAt(last) != '*') {
+            return false;
+        }
+        for (int i = 0; i < last; i++) {
+            if (!Topics.isTopicChar(pattern.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -1,15 +1,37 @@
 package io.crier.gateway.config;
 
+import io.crier.cluster.RedisBrokerConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Reads the configuration: bundled defaults ({@code crier-defaults.properties} on the classpath), then an
- * optional properties file, then {@code CRIER_*} environment variables, and validates the result. The only
- * class that reads configuration sources. Stateless; thread-safe.
- * (Skeleton: the implementation lands with the config work.)
+ * optional properties file, then {@code CRIER_*} environment variables, and validates the result. The
+ * bundled defaults are the only place defaults live, and their keys are the only keys: an unknown key in
+ * the file or an unknown {@code CRIER_*} variable is an error. Every problem is collected, and one
+ * {@link InvalidConfigException} lists them all. The only class that reads configuration sources.
+ * Stateless; thread-safe.
  */
 public final class ConfigLoader {
+
+    /** The classpath resource that holds the defaults. */
+    public static final String DEFAULTS_RESOURCE = "crier-defaults.properties";
+
+    private static final String ENV_PREFIX = "CRIER_";
 
     /**
      * Loads and validates.
@@ -19,11 +41,169 @@ public final class ConfigLoader {
      * @throws InvalidConfigException listing every bad or unknown key by path
      */
     public CrierConfig load(Path file, Map<String, String> env) {
-        throw new UnsupportedOperationException("not implemented yet");
+        Objects.requireNonNull(env, "env");
+        Map<String, String> values = bundledDefaults();
+        ConfigProblems problems = new ConfigProblems();
+        if (file != null) {
+            overrideFromFile(file, values, problems);
+        }
+        overrideFromEnv(env, values, problems);
+        CrierConfig config = build(new ConfigValues(values, problems), env);
+        problems.throwIfAny();
+        return config;
     }
 
     /** The bundled defaults alone (with no file and no environment). */
     public CrierConfig defaults() {
         return load(null, Map.of());
+    }
+
+    /** Every configuration key, sorted. */
+    public List<String> keys() {
+        return List.copyOf(bundledDefaults().keySet());
+    }
+
+    /**
+     * The environment variable that overrides {@code key}: dots become {@code _}, each upper-case letter
+     * gets a {@code _} before it, all in upper case, after {@code CRIER_} ({@code auth.hmacSecret} is read
+     * from {@code CRIER_AUTH_HMAC_SECRET}).
+     */
+    public static String envName(String key) {
+        StringBuilder name = new StringBuilder(ENV_PREFIX);
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c == '.') {
+                name.append('_');
+            } else if (Character.isUpperCase(c)) {
+                name.append('_').append(c);
+            } else {
+                name.append(Character.toUpperCase(c));
+            }
+        }
+        return name.toString();
+    }
+
+    private static Map<String, String> bundledDefaults() {
+        try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(DEFAULTS_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(DEFAULTS_RESOURCE + " is missing from the classpath");
+            }
+            return readProperties(new InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read bundled " + DEFAULTS_RESOURCE, e);
+        }
+    }
+
+    private static void overrideFromFile(Path file, Map<String, String> values, ConfigProblems problems) {
+        Map<String, String> fromFile;
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            fromFile = readProperties(reader);
+        } catch (IOException e) {
+            // A config file that was asked for but cannot be read is a startup error, reported with the rest.
+            problems.add("config file " + file, "cannot read it (" + e.getClass().getSimpleName() + ")");
+            return;
+        }
+        fromFile.forEach((key, value) -> {
+            if (values.containsKey(key)) {
+                values.put(key, value);
+            } else {
+                problems.add(key, "unknown key (in " + file + ")");
+            }
+        });
+    }
+
+    private static void overrideFromEnv(Map<String, String> env, Map<String, String> values,
+                                        ConfigProblems problems) {
+        Map<String, String> keyOfEnvName = new TreeMap<>();
+        values.keySet().forEach(key -> keyOfEnvName.put(envName(key), key));
+        new TreeMap<>(env).forEach((name, value) -> {
+            if (!name.startsWith(ENV_PREFIX)) {
+                return;
+            }
+            String key = keyOfEnvName.get(name);
+            if (key == null) {
+                problems.add(name, "unknown environment variable (no such configuration key)");
+            } else {
+                values.put(key, value.strip());
+            }
+        });
+    }
+
+    private static Map<String, String> readProperties(Reader reader) throws IOException {
+        Properties properties = new Properties();
+        properties.load(reader);
+        Map<String, String> values = new TreeMap<>();
+        properties.forEach((key, value) -> values.put(key.toString().strip(), value.toString().strip()));
+        return values;
+    }
+
+    private static CrierConfig build(ConfigValues v, Map<String, String> env) {
+        NodeConfig node = v.section(() -> new NodeConfig(nodeId(v.string("node.id"), env)));
+        ServerConfig server = v.section(() -> new ServerConfig(v.string("server.host"),
+                v.integer("server.port"), v.string("server.wsPath"), v.string("server.transport"),
+                v.integer("server.maxHandshakeBytes"), v.duration("server.drainTimeout")));
+        AuthConfig auth = v.section(() -> new AuthConfig(v.string("auth.hmacSecret"),
+                v.duration("auth.authTimeout")));
+        SessionConfig session = v.section(() -> new SessionConfig(v.duration("session.heartbeat"),
+                v.integer("session.maxTopics"), v.integer("session.maxOutboundQueueBytes")));
+        LimitsConfig limits = v.section(() -> new LimitsConfig(v.integer("limits.maxMessageBytes"),
+                v.integer("limits.maxDataBytes")));
+        HubConfig hub = v.section(() -> new HubConfig(v.duration("hub.unsubscribeGrace")));
+        RedisBrokerConfig redis = v.section(() -> redis(v));
+        if (node == null || server == null || auth == null || session == null || limits == null
+                || hub == null || redis == null) {
+            return null;
+        }
+        return new CrierConfig(node, server, auth, session, limits, hub, redis);
+    }
+
+    // RedisBrokerConfig lives in the cluster module and throws at its first bad field, so every rule is
+    // checked here first, to report them all together.
+    private static RedisBrokerConfig redis(ConfigValues v) {
+        String uri = v.string("redis.uri");
+        String prefix = v.string("redis.prefix");
+        Duration minDelay = v.duration("redis.reconnectMinDelay");
+        Duration maxDelay = v.duration("redis.reconnectMaxDelay");
+        int queueSize = v.integer("redis.requestQueueSize");
+        Duration commandTimeout = v.duration("redis.commandTimeout");
+        ConfigProblems problems = new ConfigProblems();
+        // Never echo the URI: it may carry a password.
+        problems.check(uri.isEmpty() || uri.startsWith("redis://") || uri.startsWith("rediss://"),
+                "redis.uri", "must be empty or start with redis:// or rediss://");
+        problems.check(prefix.length() <= 64 && prefix.chars().noneMatch(c -> c <= ' '),
+                "redis.prefix", "must be at most 64 characters, without spaces or control characters");
+        problems.range("redis.reconnectMinDelay", minDelay, Duration.ofMillis(1), Duration.ofMinutes(1));
+        problems.range("redis.reconnectMaxDelay", maxDelay, minDelay, Duration.ofMinutes(5));
+        problems.range("redis.requestQueueSize", queueSize, 1, 1_000_000);
+        problems.range("redis.commandTimeout", commandTimeout, Duration.ofMillis(1), Duration.ofMinutes(5));
+        problems.throwIfAny();
+        try {
+            return new RedisBrokerConfig(uri, prefix, minDelay, maxDelay, queueSize, commandTimeout);
+        } catch (IllegalArgumentException e) {
+            // The record's own rules, should they ever be stricter than the ones above; its message names the key.
+            throw new InvalidConfigException(List.of(e.getMessage()));
+        }
+    }
+
+    private static String nodeId(String configured, Map<String, String> env) {
+        if (!configured.isEmpty()) {
+            return configured;
+        }
+        String host = env.getOrDefault("HOSTNAME", "");
+        if (host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                // The host name only makes the id readable; a random suffix keeps it unique without it.
+                host = "node";
+            }
+        }
+        String clean = host.replaceAll("[^A-Za-z0-9_.-]", "-");
+        StringBuilder id = new StringBuilder(clean.substring(0, Math.min(clean.length(), 40))).append('-');
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int i = 0; i < 6; i++) {
+            id.append(Character.forDigit(random.nextInt(36), 36));
+        }
+        return id.toString();
     }
 }

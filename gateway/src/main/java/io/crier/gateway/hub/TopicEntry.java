@@ -1,0 +1,49 @@
+package io.crier.gateway.hub;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * One topic's local subscribers and the state of the node's broker subscription to it, as the
+ * {@link Hub} keeps them. Every field but {@link #snapshot} is guarded by the entry's monitor, which
+ * orders the hub's decisions and broker calls for the topic. Once {@link #retired}, the entry is out of
+ * the hub's map for good, and the next subscriber of the topic makes a new one.
+ *
+ * @param <S> the transport's subscriber type
+ */
+final class TopicEntry<S> {
+
+    final String topic;
+
+    /**
+     * Each local subscriber, mapped to the broker subscribe attempt it waits for, so that a failed
+     * attempt removes the subscribers that joined it and no one else.
+     */
+    final Map<S, CompletableFuture<Void>> members = new HashMap<>();
+
+    /** An immutable copy of the members, read without the lock by the broker thread for each publication. */
+    volatile List<S> snapshot = List.of();
+
+    /** The latest broker subscribe attempt: pending, done, or failed (then the next subscriber retries). */
+    CompletableFuture<Void> attempt;
+
+    /** The scheduled unsubscribe after the grace period, while the entry has no members. */
+    ScheduledFuture<?> pendingUnsubscribe;
+
+    /** Bumped whenever a scheduled unsubscribe is made or cancelled, so a stale one does nothing. */
+    long unsubscribeEpoch;
+
+    /** Whether the broker unsubscribe was issued and the entry left the hub's map. */
+    boolean retired;
+
+    TopicEntry(String topic) {
+        this.topic = topic;
+    }
+
+    void refreshSnapshot() {
+        snapshot = List.copyOf(members.keySet());
+    }
+}

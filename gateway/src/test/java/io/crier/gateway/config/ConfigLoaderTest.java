@@ -1,0 +1,237 @@
+package io.crier.gateway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    private static final String SECRET = "0123456789abcdef0123456789abcdef-secret";
+
+    private final ConfigLoader loader = new ConfigLoader();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void loadsEveryBundledDefault() {
+        CrierConfig config = loader.defaults();
+
+        assertEquals("127.0.0.1", config.server().host());
+        assertEquals(8080, config.server().port());
+        assertEquals("/ws", config.server().wsPath());
+        assertEquals("auto", config.server().transport());
+        assertEquals(8192, config.server().maxHandshakeBytes());
+        assertEquals(Duration.ofSeconds(10), config.server().drainTimeout());
+        assertTrue(config.auth().devMode());
+        assertEquals(Duration.ofSeconds(5), config.auth().authTimeout());
+        assertEquals(Duration.ofSeconds(25), config.session().heartbeat());
+        assertEquals(128, config.session().maxTopics());
+        assertEquals(1_048_576, config.session().maxOutboundQueueBytes());
+        assertEquals(65_536, config.limits().maxMessageBytes());
+        assertEquals(32_768, config.limits().maxDataBytes());
+        assertEquals(Duration.ofSeconds(2), config.hub().unsubscribeGrace());
+        assertFalse(config.redis().enabled());
+        assertEquals("crier:", config.redis().prefix());
+        assertEquals(Duration.ofMillis(100), config.redis().reconnectMinDelay());
+        assertEquals(Duration.ofSeconds(2), config.redis().reconnectMaxDelay());
+        assertEquals(10_000, config.redis().requestQueueSize());
+        assertEquals(Duration.ofSeconds(5), config.redis().commandTimeout());
+    }
+
+    @Test
+    void generatesNodeIdFromHostNameAndRandomSuffixWhenEmpty() {
+        CrierConfig first = loader.load(null, Map.of("HOSTNAME", "gw host.example"));
+        CrierConfig second = loader.load(null, Map.of("HOSTNAME", "gw host.example"));
+
+        assertTrue(first.node().id().matches("gw-host\\.example-[0-9a-z]{6}"), first.node().id());
+        assertTrue(second.node().id().startsWith("gw-host.example-"));
+    }
+
+    @Test
+    void fileOverridesDefaults() throws IOException {
+        Path file = write("server.port=9000\nsession.heartbeat=1m\nnode.id=node-a\n");
+
+        CrierConfig config = loader.load(file, Map.of());
+
+        assertEquals(9000, config.server().port());
+        assertEquals(Duration.ofMinutes(1), config.session().heartbeat());
+        assertEquals("node-a", config.node().id());
+        assertEquals("/ws", config.server().wsPath());
+    }
+
+    @Test
+    void environmentOverridesFile() throws IOException {
+        Path file = write("server.port=9000\nredis.uri=redis://file:6379\n");
+
+        CrierConfig config = loader.load(file, Map.of(
+                "CRIER_SERVER_PORT", "9100",
+                "CRIER_REDIS_URI", "redis://env:6379",
+                "CRIER_AUTH_HMAC_SECRET", SECRET,
+                "CRIER_HUB_UNSUBSCRIBE_GRACE", "0",
+                "PATH", "/usr/bin"));
+
+        assertEquals(9100, config.server().port());
+        assertEquals("redis://env:6379", config.redis().uri());
+        assertEquals(SECRET, config.auth().hmacSecret());
+        assertFalse(config.auth().devMode());
+        assertEquals(Duration.ZERO, config.hub().unsubscribeGrace());
+    }
+
+    @Test
+    void namesEnvironmentVariablesAfterKeys() {
+        assertEquals("CRIER_REDIS_URI", ConfigLoader.envName("redis.uri"));
+        assertEquals("CRIER_AUTH_HMAC_SECRET", ConfigLoader.envName("auth.hmacSecret"));
+        assertEquals("CRIER_SERVER_PORT", ConfigLoader.envName("server.port"));
+        assertEquals("CRIER_SESSION_MAX_OUTBOUND_QUEUE_BYTES",
+                ConfigLoader.envName("session.maxOutboundQueueBytes"));
+    }
+
+    @Test
+    void everyBundledKeyCanBeSetThroughTheEnvironment() {
+        List<String> keys = loader.keys();
+
+        assertEquals(21, keys.size());
+        assertTrue(keys.contains("limits.maxDataBytes"));
+        assertEquals(Duration.ofSeconds(3), loader.load(null,
+                Map.of(ConfigLoader.envName("redis.commandTimeout"), "3s")).redis().commandTimeout());
+    }
+
+    @Test
+    void listsEveryProblemOfOneLoadAtOnce() throws IOException {
+        Path file = write("server.port=70000\nsession.heartbeat=5x\nlimits.maxMessageBytes=100\n");
+
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> loader.load(file, Map.of(
+                "CRIER_SERVER_TRANSPORT", "kqueue",
+                "CRIER_SESSION_MAX_TOPICS", "lots",
+                "CRIER_HUB_UNSUBSCRIBE_GRACE", "2m",
+                "CRIER_REDIS_URI", "http://secret-host",
+                "CRIER_AUTH_AUTH_TIMEOUT", "1d")));
+
+        assertEquals(List.of(
+                "server.port: must be 0..65535, got 70000",
+                "server.transport: must be auto, epoll or nio, got kqueue",
+                "auth.authTimeout: not a duration: 1d (use e.g. 250ms, 5s, 2m, 1h)",
+                "session.heartbeat: not a duration: 5x (use e.g. 250ms, 5s, 2m, 1h)",
+                "session.maxTopics: not an integer: lots",
+                "limits.maxMessageBytes: must be 1024..16777216, got 100",
+                "limits.maxDataBytes: must be 1..99 (below limits.maxMessageBytes), got 32768",
+                "hub.unsubscribeGrace: must be 0..1m, got 2m",
+                "redis.uri: must be empty or start with redis:// or rediss://"), e.problems());
+        assertTrue(e.getMessage().contains("\n  server.port: must be 0..65535, got 70000"));
+        assertFalse(e.getMessage().contains("secret-host"));
+    }
+
+    @Test
+    void rejectsUnknownKeyInFile() throws IOException {
+        Path file = write("server.prot=9000\n");
+
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> loader.load(file, Map.of()));
+
+        assertEquals(List.of("server.prot: unknown key (in " + file + ")"), e.problems());
+    }
+
+    @Test
+    void rejectsUnknownCrierEnvironmentVariable() {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> loader.load(null, Map.of("CRIER_SERVER_PROT", "9000")));
+
+        assertEquals(List.of("CRIER_SERVER_PROT: unknown environment variable (no such configuration key)"),
+                e.problems());
+    }
+
+    @Test
+    void rejectsMissingConfigFile() {
+        Path missing = dir.resolve("missing.properties");
+
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> loader.load(missing, Map.of()));
+
+        assertEquals(List.of("config file " + missing + ": cannot read it (NoSuchFileException)"),
+                e.problems());
+    }
+
+    @Test
+    void rejectsSecretShorterThan32BytesWithoutEchoingIt() {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> loader.load(null, Map.of("CRIER_AUTH_HMAC_SECRET", "short-secret-31-bytes-long-xxxx")));
+
+        assertEquals(List.of("auth.hmacSecret: must be at least 32 bytes (HS256 needs a 256-bit key),"
+                + " got 31 bytes"), e.problems());
+        assertFalse(e.getMessage().contains("short-secret"));
+    }
+
+    @Test
+    void acceptsSecretOfExactly32Bytes() {
+        String secret = "a".repeat(32);
+
+        CrierConfig config = loader.load(null, Map.of("CRIER_AUTH_HMAC_SECRET", secret));
+
+        assertEquals(32, config.auth().hmacSecretBytes().length);
+    }
+
+    @Test
+    void parsesEveryDurationUnit() {
+        CrierConfig config = loader.load(null, Map.of(
+                "CRIER_REDIS_RECONNECT_MIN_DELAY", "250ms",
+                "CRIER_SESSION_HEARTBEAT", "2m",
+                "CRIER_SERVER_DRAIN_TIMEOUT", "0",
+                "CRIER_REDIS_COMMAND_TIMEOUT", "7s"));
+
+        assertEquals(Duration.ofMillis(250), config.redis().reconnectMinDelay());
+        assertEquals(Duration.ofMinutes(2), config.session().heartbeat());
+        assertEquals(Duration.ZERO, config.server().drainTimeout());
+        assertEquals(Duration.ofSeconds(7), config.redis().commandTimeout());
+    }
+
+    @Test
+    void rejectsHeartbeatOutsideOneSecondToTenMinutes() {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> loader.load(null, Map.of("CRIER_SESSION_HEARTBEAT", "500ms")));
+
+        assertEquals(List.of("session.heartbeat: must be 1s..10m, got 500ms"), e.problems());
+    }
+
+    @Test
+    void rejectsReconnectMaxDelayBelowMinDelay() {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> loader.load(null, Map.of(
+                "CRIER_REDIS_RECONNECT_MIN_DELAY", "3s", "CRIER_REDIS_RECONNECT_MAX_DELAY", "1s")));
+
+        assertEquals(List.of("redis.reconnectMaxDelay: must be 3s..5m, got 1s"), e.problems());
+    }
+
+    @Test
+    void describeShowsEverySectionButNeverTheSecretOrRedisPassword() {
+        CrierConfig config = loader.load(null, Map.of(
+                "CRIER_AUTH_HMAC_SECRET", SECRET,
+                "CRIER_REDIS_URI", "redis://user:hunter2@redis.example:6379/0",
+                "CRIER_NODE_ID", "node-1"));
+
+        String text = config.describe();
+
+        assertTrue(text.contains("node: id=node-1"), text);
+        assertTrue(text.contains("server: host=127.0.0.1 port=8080 wsPath=/ws transport=auto"), text);
+        assertTrue(text.contains("auth: hmacSecret=<redacted> authTimeout=5s"), text);
+        assertTrue(text.contains("redis: uri=redis://<redacted>@redis.example:6379/0 prefix=crier:"), text);
+        assertFalse(text.contains(SECRET), text);
+        assertFalse(text.contains("hunter2"), text);
+        assertEquals(text, config.toString());
+    }
+
+    private Path write(String content) throws IOException {
+        Path file = dir.resolve("crier.properties");
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        return file;
+    }
+}
