@@ -1,0 +1,53 @@
+package io.crier.gateway;
+
+import io.crier.gateway.config.ConfigLoader;
+import io.crier.gateway.config.CrierConfig;
+import io.crier.gateway.config.InvalidConfigException;
+import java.nio.file.Path;
+
+/**
+ * The command line: {@code java -jar crier-gateway.jar [--config FILE]}. Loads the configuration (bundled
+ * defaults, then the file, then {@code CRIER_*} environment variables), starts one node, and drains it on
+ * SIGTERM. Exit status 2 means a bad command line or configuration. Runs on the main thread only.
+ */
+public final class GatewayMain {
+
+    private GatewayMain() {
+    }
+
+    public static void main(String[] args) {
+        Path configFile = configFile(args);
+        CrierConfig config;
+        try {
+            config = new ConfigLoader().load(configFile, System.getenv());
+        } catch (InvalidConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        GatewayServer server = GatewayServer.start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "crier-shutdown"));
+        System.out.println("Crier node " + server.nodeId() + " listening on " + server.baseUrl()
+                + " (demo: " + server.baseUrl() + "/, websocket: " + server.webSocketUrl() + ")");
+        if (config.auth().devMode()) {
+            System.out.println("Development mode: no secret configured; the demo gets tokens from "
+                    + server.baseUrl() + "/dev/token?user=NAME");
+        }
+        // The event loop threads are not daemons: the process lives until SIGTERM runs the shutdown hook.
+    }
+
+    private static Path configFile(String[] args) {
+        if (args.length == 0) {
+            return null;
+        }
+        if (args.length == 2 && "--config".equals(args[0])) {
+            return Path.of(args[1]);
+        }
+        if (args.length == 1 && args[0].startsWith("--config=")) {
+            return Path.of(args[0].substring("--config=".length()));
+        }
+        System.err.println("usage: java -jar crier-gateway.jar [--config FILE]");
+        System.exit(2);
+        return null;
+    }
+}

@@ -1,0 +1,119 @@
+package io.crier.gateway.transport;
+
+import io.crier.gateway.auth.InvalidTokenException;
+import io.crier.gateway.auth.TokenVerifier;
+import io.crier.gateway.auth.User;
+import io.crier.protocol.CloseCode;
+import io.crier.protocol.Command;
+import io.crier.protocol.CommandId;
+import io.crier.protocol.ErrorCode;
+import io.crier.protocol.Malformed;
+import io.crier.protocol.Reply;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The authentication phase of a connection. After the upgrade it either welcomes the user the handshake
+ * guard already authenticated by header, or waits for an {@code auth} command until the deadline
+ * ({@link CloseCode#AUTH_TIMEOUT} when it passes). A valid token opens the session: {@code welcome} push,
+ * {@code ok} reply, and this handler replaces itself with a {@link SessionHandler}. An invalid token
+ * disconnects with {@link CloseCode#INVALID_TOKEN}; any other command gets a {@code not_authenticated}
+ * error reply and the socket stays open.
+ *
+ * <p>Per connection; confined to the channel's event loop.
+ */
+public final class AuthHandler extends ChannelInboundHandlerAdapter {
+
+    private final TokenVerifier verifier;
+    private final SessionFactory sessions;
+    private final Disconnector disconnector;
+    private final Duration authTimeout;
+    private ScheduledFuture<?> deadline;
+
+    public AuthHandler(TokenVerifier verifier, SessionFactory sessions, Disconnector disconnector,
+                       Duration authTimeout) {
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.disconnector = Objects.requireNonNull(disconnector, "disconnector");
+        this.authTimeout = Objects.requireNonNull(authTimeout, "authTimeout");
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        ctx.fireUserEventTriggered(evt);
+        if (evt instanceof HandshakeComplete) {
+            User byHeader = ctx.channel().attr(ChannelAttributes.HEADER_USER).getAndSet(null);
+            if (byHeader != null) {
+                open(ctx, byHeader, null);
+            } else {
+                deadline = ctx.executor().schedule(() -> expire(ctx), authTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Command.Auth auth) {
+            authenticate(ctx, auth);
+        } else if (msg instanceof Command command) {
+            ctx.writeAndFlush(new Reply.Error(command.id(), ErrorCode.NOT_AUTHENTICATED,
+                    "send an auth command first"));
+        } else if (msg instanceof Malformed malformed) {
+            ctx.writeAndFlush(malformed.toReply());
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelDeadline();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelDeadline();
+    }
+
+    private void authenticate(ChannelHandlerContext ctx, Command.Auth auth) {
+        User user;
+        try {
+            user = verifier.verify(auth.token());
+        } catch (InvalidTokenException e) {
+            // The client only learns "invalid_token"; the disconnect is counted by reason.
+            cancelDeadline();
+            disconnector.disconnect(ctx.channel(), CloseCode.INVALID_TOKEN);
+            return;
+        }
+        open(ctx, user, auth.id());
+    }
+
+    private void open(ChannelHandlerContext ctx, User user, CommandId authId) {
+        cancelDeadline();
+        SessionFactory.Opened opened = sessions.open(user, ctx.channel());
+        ctx.write(opened.welcome());
+        if (authId != null) {
+            ctx.write(new Reply.Ok(authId));
+        }
+        ctx.flush();
+        ctx.pipeline().replace(this, PipelineNames.SESSION, new SessionHandler(opened.session(), sessions));
+    }
+
+    private void expire(ChannelHandlerContext ctx) {
+        deadline = null;
+        disconnector.disconnect(ctx.channel(), CloseCode.AUTH_TIMEOUT);
+    }
+
+    private void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.crier.gateway.transport;
+
+import io.crier.gateway.auth.User;
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+
+/**
+ * The per-connection facts that more than one handler needs, kept as channel attributes so that handlers
+ * stay independent of each other's instances. Constants only; attributes themselves are thread-safe.
+ */
+final class ChannelAttributes {
+
+    /** Set once the WebSocket handshake response went out: from then on the channel speaks frames. */
+    static final AttributeKey<Boolean> UPGRADED = AttributeKey.valueOf(ChannelAttributes.class, "upgraded");
+
+    /** The user authenticated by an {@code Authorization: Bearer} header on the upgrade request. */
+    static final AttributeKey<User> HEADER_USER = AttributeKey.valueOf(ChannelAttributes.class, "headerUser");
+
+    /** The reason the server is closing this channel; set once, by the {@link Disconnector}. */
+    static final AttributeKey<String> CLOSING = AttributeKey.valueOf(ChannelAttributes.class, "closing");
+
+    private ChannelAttributes() {
+    }
+
+    static boolean isUpgraded(Channel channel) {
+        return Boolean.TRUE.equals(channel.attr(UPGRADED).get());
+    }
+
+    static void markUpgraded(Channel channel) {
+        channel.attr(UPGRADED).set(Boolean.TRUE);
+    }
+
+    /** Whether {@code reason} is the first close reason recorded for {@code channel} (atomic). */
+    static boolean claimClose(Channel channel, String reason) {
+        return channel.attr(CLOSING).setIfAbsent(reason) == null;
+    }
+
+    static String closingReason(Channel channel) {
+        return channel.attr(CLOSING).get();
+    }
+}

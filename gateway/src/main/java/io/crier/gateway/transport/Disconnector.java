@@ -1,0 +1,130 @@
+package io.crier.gateway.transport;
+
+import io.crier.protocol.CloseCode;
+import io.crier.protocol.EnvelopeCodec;
+import io.crier.protocol.Push;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only way the server closes a connection. Once per channel (guarded by a channel attribute) it logs
+ * at debug, counts {@code crier.disconnects} tagged by reason, sends the {@code disconnect} push (codes
+ * 4000-4999), then a close frame with the same code, and closes the channel once that is flushed, or after
+ * a bounded timeout when the peer does not read. Before the WebSocket upgrade it just closes the channel.
+ *
+ * <p>One instance per node; thread-safe: callable from any thread (broker threads disconnect slow
+ * consumers), the work runs on the channel's event loop.
+ */
+public final class Disconnector {
+
+    /** How long a close frame may take to flush before the channel is closed anyway. */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
+
+    /** The reason tag of a close that Netty's frame decoder sent itself for a broken frame. */
+    static final String PROTOCOL_ERROR = "protocol_error";
+
+    private static final Logger log = LoggerFactory.getLogger(Disconnector.class);
+
+    private final Map<CloseCode, byte[]> pushes = new EnumMap<>(CloseCode.class);
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final MeterRegistry meters;
+    private final long closeTimeoutMillis;
+
+    /**
+     * @param envelopes    encodes the {@code disconnect} pushes, once per code
+     * @param meters       where {@code crier.disconnects} is counted
+     * @param closeTimeout how long a close frame may take to flush before the channel is closed anyway
+     */
+    public Disconnector(EnvelopeCodec envelopes, MeterRegistry meters, Duration closeTimeout) {
+        this.meters = Objects.requireNonNull(meters, "meters");
+        this.closeTimeoutMillis = closeTimeout.toMillis();
+        for (CloseCode code : CloseCode.values()) {
+            pushes.put(code, envelopes.encode(new Push.Disconnect(code)));
+        }
+    }
+
+    /**
+     * Closes {@code channel} with {@code code}, unless the server is already closing it.
+     *
+     * @return whether this call started the close (false: another reason came first)
+     */
+    public boolean disconnect(Channel channel, CloseCode code) {
+        if (!ChannelAttributes.claimClose(channel, code.reason())) {
+            return false;
+        }
+        count(code.reason());
+        log.debug("{} disconnect {} {}", channel.id().asShortText(), code.code(), code.reason());
+        EventLoop loop = channel.eventLoop();
+        if (loop.inEventLoop()) {
+            closeNow(channel, code);
+        } else {
+            try {
+                loop.execute(() -> closeNow(channel, code));
+            } catch (RejectedExecutionException e) {
+                // The event loop is shutting down: it closes its channels itself, nothing is left to send.
+                log.debug("{} event loop gone before disconnect {}", channel.id().asShortText(), code.reason());
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Records a close that Netty's WebSocket decoder already started by sending its own close frame (an
+     * oversized frame: 1009, bad UTF-8: 1007, any other broken frame: 1002), so that no second close frame
+     * follows; counts it and closes the channel.
+     *
+     * @return whether this call recorded the close
+     */
+    public boolean closedByDecoder(Channel channel, String reason) {
+        if (!ChannelAttributes.claimClose(channel, reason)) {
+            return false;
+        }
+        count(reason);
+        log.debug("{} closed by the frame decoder: {}", channel.id().asShortText(), reason);
+        channel.close();
+        return true;
+    }
+
+    /** Whether the server has started closing {@code channel}. */
+    public boolean isClosing(Channel channel) {
+        return ChannelAttributes.closingReason(channel) != null;
+    }
+
+    private void closeNow(Channel channel, CloseCode code) {
+        if (!channel.isActive() || !ChannelAttributes.isUpgraded(channel)) {
+            channel.close();
+            return;
+        }
+        if (code.code() >= 4000) {
+            channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(pushes.get(code))));
+        }
+        var fallback = channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, closeTimeoutMillis, TimeUnit.MILLISECONDS);
+        channel.closeFuture().addListener(closed -> fallback.cancel(false));
+        // Whether or not the close frame could be written, the channel is closed: success or failure.
+        channel.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason()))
+                .addListener(written -> channel.close());
+    }
+
+    private void count(String reason) {
+        counters.computeIfAbsent(reason, r -> Counter.builder("crier.disconnects")
+                .description("Connections the server closed, by reason")
+                .tag("reason", r)
+                .register(meters)).increment();
+    }
+}

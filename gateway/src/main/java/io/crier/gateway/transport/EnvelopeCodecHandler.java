@@ -1,0 +1,92 @@
+package io.crier.gateway.transport;
+
+import io.crier.protocol.CloseCode;
+import io.crier.protocol.EnvelopeCodec;
+import io.crier.protocol.ErrorCode;
+import io.crier.protocol.Inbound;
+import io.crier.protocol.Malformed;
+import io.crier.protocol.Push;
+import io.crier.protocol.Reply;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Translates between WebSocket frames and envelopes. Inbound: a text frame becomes the {@link Inbound}
+ * that {@link EnvelopeCodec#decode} makes of it (a command, or a {@link Malformed} counted as
+ * {@code crier.frames.malformed}); a binary frame disconnects with {@link CloseCode#BINARY_NOT_SUPPORTED}.
+ * Outbound: a {@link Reply} or {@link Push} becomes a text frame; frames pass through untouched.
+ *
+ * <p>Stateless: one instance per node, {@link Sharable}.
+ */
+@ChannelHandler.Sharable
+public final class EnvelopeCodecHandler extends ChannelDuplexHandler {
+
+    private final EnvelopeCodec codec;
+    private final Disconnector disconnector;
+    private final Map<ErrorCode, Counter> malformed = new EnumMap<>(ErrorCode.class);
+
+    public EnvelopeCodecHandler(EnvelopeCodec codec, Disconnector disconnector, MeterRegistry meters) {
+        this.codec = Objects.requireNonNull(codec, "codec");
+        this.disconnector = Objects.requireNonNull(disconnector, "disconnector");
+        for (ErrorCode code : ErrorCode.values()) {
+            malformed.put(code, Counter.builder("crier.frames.malformed")
+                    .description("Inbound frames that were not valid commands, by error code")
+                    .tag("code", code.wire())
+                    .register(meters));
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof TextWebSocketFrame text && disconnector.isClosing(ctx.channel())) {
+            text.release(); // the server is closing this connection: what the client still sends is moot
+        } else if (msg instanceof TextWebSocketFrame text) {
+            Inbound inbound;
+            try {
+                inbound = decode(text.content());
+            } finally {
+                text.release();
+            }
+            if (inbound instanceof Malformed bad) {
+                malformed.get(bad.code()).increment();
+            }
+            ctx.fireChannelRead(inbound);
+        } else if (msg instanceof BinaryWebSocketFrame binary) {
+            binary.release();
+            disconnector.disconnect(ctx.channel(), CloseCode.BINARY_NOT_SUPPORTED);
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof Reply reply) {
+            ctx.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(codec.encode(reply))), promise);
+        } else if (msg instanceof Push push) {
+            ctx.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(codec.encode(push))), promise);
+        } else {
+            ctx.write(msg, promise);
+        }
+    }
+
+    private Inbound decode(ByteBuf content) {
+        int length = content.readableBytes();
+        if (content.hasArray()) {
+            return codec.decode(content.array(), content.arrayOffset() + content.readerIndex(), length);
+        }
+        return codec.decode(ByteBufUtil.getBytes(content, content.readerIndex(), length, false));
+    }
+}

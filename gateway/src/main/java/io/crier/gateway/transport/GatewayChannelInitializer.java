@@ -1,0 +1,101 @@
+package io.crier.gateway.transport;
+
+import io.crier.gateway.auth.TokenVerifier;
+import io.crier.gateway.config.CrierConfig;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Builds the pipeline of every connection; reading {@link #initChannel} gives the map of the server:
+ * <pre>
+ * [tls, later] → http-codec → http-aggregator → http-routes → handshake-guard → ws-protocol
+ *   → ws-aggregator → heartbeat → envelope-codec → auth (→ session once authenticated) → exceptions
+ * </pre>
+ * On upgrade Netty swaps {@code http-codec} for its WebSocket frame codecs and drops the aggregator; the
+ * handshake guard then removes itself and {@code http-routes}.
+ *
+ * <p>Thread-safe: one instance per node; {@link #initChannel} runs on each new channel's event loop.
+ */
+public final class GatewayChannelInitializer extends ChannelInitializer<Channel> {
+
+    /** How long the WebSocket handshake may take once the upgrade request is in. */
+    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final CrierConfig config;
+    private final SharedHandlers shared;
+    private final TokenVerifier verifier;
+    private final SessionFactory sessions;
+    private final Disconnector disconnector;
+    private final ChannelGroup channels;
+    private final WebSocketServerProtocolConfig wsConfig;
+
+    /**
+     * @param channels every connection of the node is added here (and leaves it on close), so that a drain
+     *                 reaches them all
+     */
+    public GatewayChannelInitializer(CrierConfig config, SharedHandlers shared, TokenVerifier verifier,
+                                     SessionFactory sessions, Disconnector disconnector, ChannelGroup channels) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.shared = Objects.requireNonNull(shared, "shared");
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.disconnector = Objects.requireNonNull(disconnector, "disconnector");
+        this.channels = Objects.requireNonNull(channels, "channels");
+        this.wsConfig = webSocketConfig(config);
+    }
+
+    @Override
+    protected void initChannel(Channel channel) {
+        int maxHandshake = config.server().maxHandshakeBytes();
+        int maxMessage = config.limits().maxMessageBytes();
+        channels.add(channel);
+        ChannelPipeline p = channel.pipeline();
+        // PipelineNames.TLS goes first here when TLS comes.
+        p.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec(maxHandshake, maxHandshake, 8192));
+        p.addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(maxHandshake));
+        p.addLast(PipelineNames.HTTP_ROUTES, shared.routes());
+        p.addLast(PipelineNames.HANDSHAKE_GUARD, shared.guard());
+        p.addLast(PipelineNames.WS_PROTOCOL, new WebSocketServerProtocolHandler(wsConfig));
+        p.addLast(PipelineNames.WS_AGGREGATOR, new WebSocketFrameAggregator(maxMessage));
+        p.addLast(PipelineNames.HEARTBEAT, new HeartbeatHandler(config.session().heartbeat(), disconnector));
+        p.addLast(PipelineNames.ENVELOPE_CODEC, shared.envelopes());
+        p.addLast(PipelineNames.AUTH,
+                new AuthHandler(verifier, sessions, disconnector, config.auth().authTimeout()));
+        p.addLast(PipelineNames.EXCEPTIONS, shared.exceptions());
+    }
+
+    /**
+     * Netty's WebSocket settings. {@code closeOnProtocolViolation}: the decoder answers a broken frame with
+     * the standard close code itself (1009, 1007, 1002). {@code sendCloseFrame(null)}: a plain channel close
+     * adds no close frame of its own, so the {@link Disconnector}'s (or the decoder's) is the only one.
+     * Pongs are kept for the heartbeat.
+     */
+    static WebSocketServerProtocolConfig webSocketConfig(CrierConfig config) {
+        return WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(config.server().wsPath())
+                .subprotocols(null)
+                .checkStartsWith(false)
+                .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT.toMillis())
+                .forceCloseTimeoutMillis(Disconnector.CLOSE_TIMEOUT.toMillis())
+                .handleCloseFrames(true)
+                .sendCloseFrame(null)
+                .dropPongFrames(false)
+                .decoderConfig(WebSocketDecoderConfig.newBuilder()
+                        .maxFramePayloadLength(config.limits().maxMessageBytes())
+                        .allowExtensions(false)
+                        .closeOnProtocolViolation(true)
+                        .withUTF8Validator(true)
+                        .build())
+                .build();
+    }
+}

@@ -1,0 +1,119 @@
+package io.crier.gateway.transport;
+
+import io.crier.gateway.auth.InvalidTokenException;
+import io.crier.gateway.auth.TokenVerifier;
+import io.crier.gateway.auth.User;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.ReferenceCountUtil;
+import java.util.Objects;
+
+/**
+ * Guards the WebSocket upgrade: refuses it with 503 while the node drains, and verifies an
+ * {@code Authorization: Bearer <token>} header when there is one (401 when invalid), remembering the
+ * {@link User} on the channel so that the session is welcomed right after the upgrade. Tokens in the
+ * query string are never read. When the handshake response ({@code 101}) has gone out, it marks the
+ * channel upgraded and removes {@code http-routes} and itself.
+ *
+ * <p>Netty's handshake handler sits after this one, so its {@code HandshakeComplete} event never reaches
+ * it; the {@code 101} response it writes does pass through here, and is the same signal.
+ *
+ * <p>Stateless: one instance per node, {@link Sharable}.
+ */
+@ChannelHandler.Sharable
+public final class HandshakeGuardHandler extends ChannelDuplexHandler {
+
+    private static final String BEARER = "bearer ";
+
+    private final Readiness readiness;
+    private final TokenVerifier verifier;
+    private final Counter refusedDraining;
+    private final Counter refusedToken;
+
+    public HandshakeGuardHandler(Readiness readiness, TokenVerifier verifier, MeterRegistry meters) {
+        this.readiness = Objects.requireNonNull(readiness, "readiness");
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.refusedDraining = refusedCounter(meters, "draining");
+        this.refusedToken = refusedCounter(meters, "invalid_token");
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest request)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (readiness.draining()) {
+            ReferenceCountUtil.release(request);
+            refusedDraining.increment();
+            HttpResponses.textAndClose(ctx, null, HttpResponseStatus.SERVICE_UNAVAILABLE, "draining\n");
+            return;
+        }
+        String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (authorization != null && !authenticate(ctx, authorization)) {
+            ReferenceCountUtil.release(request);
+            refusedToken.increment();
+            HttpResponses.textAndClose(ctx, null, HttpResponseStatus.UNAUTHORIZED, "invalid token\n");
+            return;
+        }
+        ctx.fireChannelRead(request);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof HttpResponse response
+                && HttpResponseStatus.SWITCHING_PROTOCOLS.equals(response.status())) {
+            ChannelPromise written = promise.unvoid();
+            written.addListener(future -> {
+                if (future.isSuccess()) {
+                    upgraded(ctx);
+                }
+            });
+            ctx.write(msg, written);
+            return;
+        }
+        ctx.write(msg, promise);
+    }
+
+    private boolean authenticate(ChannelHandlerContext ctx, String authorization) {
+        if (authorization.length() <= BEARER.length()
+                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return false;
+        }
+        try {
+            User user = verifier.verify(authorization.substring(BEARER.length()).trim());
+            ctx.channel().attr(ChannelAttributes.HEADER_USER).set(user);
+            return true;
+        } catch (InvalidTokenException e) {
+            // Counted by the caller; the reason stays out of the logs (a client mistake, not a server fault).
+            return false;
+        }
+    }
+
+    private static void upgraded(ChannelHandlerContext ctx) {
+        ChannelAttributes.markUpgraded(ctx.channel());
+        ChannelPipeline pipeline = ctx.pipeline();
+        if (pipeline.get(PipelineNames.HTTP_ROUTES) != null) {
+            pipeline.remove(PipelineNames.HTTP_ROUTES);
+        }
+        if (pipeline.context(ctx.handler()) != null) {
+            pipeline.remove(ctx.handler());
+        }
+    }
+
+    private static Counter refusedCounter(MeterRegistry meters, String reason) {
+        return Counter.builder("crier.handshakes.refused")
+                .description("WebSocket upgrades refused by the handshake guard, by reason")
+                .tag("reason", reason)
+                .register(meters);
+    }
+}

@@ -1,0 +1,153 @@
+package io.crier.gateway.transport;
+
+import io.crier.protocol.CloseCode;
+import io.crier.protocol.Push;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps a connection's liveness in check, one heartbeat interval at a time. Silent client for one interval:
+ * a WebSocket ping; nothing read, not even a pong, for two: {@link CloseCode#HEARTBEAT_TIMEOUT}. No frame
+ * written for one interval: the {@code heartbeat} push, so that a browser (which never sees pings) hears from
+ * the server. Inbound pongs reset the read timer and end here. Before the upgrade, a connection silent for
+ * one interval is an idle HTTP connection and is closed. It replaces Netty's {@code IdleStateHandler} so
+ * that its own pings do not count as server output.
+ *
+ * <p>Per connection; confined to the channel's event loop.
+ */
+public final class HeartbeatHandler extends ChannelDuplexHandler {
+
+    private static final Push.Heartbeat HEARTBEAT = new Push.Heartbeat();
+
+    private final long intervalNanos;
+    private final Disconnector disconnector;
+    private ChannelHandlerContext ctx;
+    private long lastRead;
+    private long lastWrite;
+    private boolean pinged;
+    private boolean upgraded;
+    private ScheduledFuture<?> readerTimer;
+    private ScheduledFuture<?> writerTimer;
+
+    public HeartbeatHandler(Duration interval, Disconnector disconnector) {
+        this.intervalNanos = interval.toNanos();
+        this.disconnector = Objects.requireNonNull(disconnector, "disconnector");
+        if (intervalNanos <= 0) {
+            throw new IllegalArgumentException("heartbeat interval must be positive");
+        }
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            start(ctx);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        start(ctx);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        stop();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        stop();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof HandshakeComplete) {
+            upgraded = true;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        lastRead = now();
+        pinged = false;
+        if (msg instanceof PongWebSocketFrame pong) {
+            pong.release();
+            return;
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        lastWrite = now();
+        ctx.write(msg, promise);
+    }
+
+    private void start(ChannelHandlerContext ctx) {
+        if (this.ctx != null) {
+            return;
+        }
+        this.ctx = ctx;
+        lastRead = now();
+        lastWrite = lastRead;
+        readerTimer = schedule(this::checkReader, intervalNanos);
+        writerTimer = schedule(this::checkWriter, intervalNanos);
+    }
+
+    private void stop() {
+        if (readerTimer != null) {
+            readerTimer.cancel(false);
+            writerTimer.cancel(false);
+        }
+    }
+
+    private void checkReader() {
+        long left = intervalNanos - (now() - lastRead);
+        if (left > 0) {
+            readerTimer = schedule(this::checkReader, left);
+            return;
+        }
+        readerTimer = schedule(this::checkReader, intervalNanos);
+        if (!upgraded) {
+            // An HTTP connection kept alive with nothing to say: not a session, no close frame to send.
+            ctx.close();
+        } else if (!pinged) {
+            pinged = true;
+            ctx.writeAndFlush(new PingWebSocketFrame());
+        } else {
+            disconnector.disconnect(ctx.channel(), CloseCode.HEARTBEAT_TIMEOUT);
+        }
+    }
+
+    private void checkWriter() {
+        long left = intervalNanos - (now() - lastWrite);
+        if (left > 0) {
+            writerTimer = schedule(this::checkWriter, left);
+            return;
+        }
+        writerTimer = schedule(this::checkWriter, intervalNanos);
+        if (upgraded) {
+            // Written from the tail so that it is encoded like every push, and passes through write() above.
+            ctx.channel().writeAndFlush(HEARTBEAT);
+        }
+    }
+
+    private ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
+        return ctx.executor().schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private long now() {
+        return ctx == null ? 0 : ctx.executor().ticker().nanoTime();
+    }
+}

@@ -1,0 +1,60 @@
+package io.crier.gateway.transport;
+
+import io.crier.gateway.auth.User;
+import io.crier.gateway.hub.Hub;
+import io.crier.gateway.session.Session;
+import io.crier.protocol.Push;
+import io.netty.channel.Channel;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Opens the domain {@link Session} of a newly authenticated connection: gives it a node-unique id
+ * ({@code <node id>-<counter in base 36>}), its {@link ChannelSubscriber}, and the {@code welcome} push to
+ * send. Keeps the count of open sessions. One instance per node; thread-safe.
+ */
+public final class SessionFactory {
+
+    /** A session just opened, and the {@code welcome} push that announces it. */
+    public record Opened(Session<ChannelSubscriber> session, Push.Welcome welcome) {
+    }
+
+    private final Hub<ChannelSubscriber> hub;
+    private final String nodeId;
+    private final int maxTopics;
+    private final int heartbeatSeconds;
+    private final AtomicLong counter = new AtomicLong();
+    private final AtomicInteger open = new AtomicInteger();
+
+    public SessionFactory(Hub<ChannelSubscriber> hub, String nodeId, int maxTopics, Duration heartbeat) {
+        this.hub = Objects.requireNonNull(hub, "hub");
+        this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+        this.maxTopics = maxTopics;
+        this.heartbeatSeconds = (int) Math.max(1, heartbeat.toSeconds());
+    }
+
+    /** Opens the session of {@code user} on {@code channel}; {@link #closed()} must follow once. */
+    public Opened open(User user, Channel channel) {
+        String id = nodeId + "-" + Long.toString(counter.incrementAndGet(), 36);
+        Session<ChannelSubscriber> session = new Session<>(id, user, new ChannelSubscriber(id, channel), hub, maxTopics);
+        open.incrementAndGet();
+        return new Opened(session, new Push.Welcome(id, nodeId, user.id(), heartbeatSeconds));
+    }
+
+    /** Records that a session opened here has closed. */
+    public void closed() {
+        open.decrementAndGet();
+    }
+
+    /** The number of open sessions on this node. */
+    public int openSessions() {
+        return open.get();
+    }
+
+    /** This node's id. */
+    public String nodeId() {
+        return nodeId;
+    }
+}

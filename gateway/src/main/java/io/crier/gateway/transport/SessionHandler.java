@@ -1,0 +1,78 @@
+package io.crier.gateway.transport;
+
+import io.crier.gateway.session.Session;
+import io.crier.protocol.Command;
+import io.crier.protocol.ErrorCode;
+import io.crier.protocol.Malformed;
+import io.crier.protocol.Reply;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feeds the commands of an authenticated connection to its domain {@link Session} and writes each reply
+ * when its stage completes (possibly on a broker thread: {@code writeAndFlush} is thread-safe). A
+ * malformed frame gets its error reply; the session goes on. When the connection closes, the session is
+ * closed exactly once.
+ *
+ * <p>Per connection; confined to the channel's event loop (reply writes may come from other threads).
+ */
+public final class SessionHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
+
+    private final Session<ChannelSubscriber> session;
+    private final SessionFactory sessions;
+    private boolean closed;
+
+    public SessionHandler(Session<ChannelSubscriber> session, SessionFactory sessions) {
+        this.session = Objects.requireNonNull(session, "session");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isActive()) {
+            // The connection went away while the session was being opened: channelInactive will not come.
+            closeSession();
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Command command) {
+            session.handle(command).whenComplete((reply, error) -> {
+                if (error != null) {
+                    log.warn("{} command {} failed", ctx.channel().id().asShortText(), command.type(), error);
+                    ctx.writeAndFlush(new Reply.Error(command.id(), ErrorCode.INTERNAL, "internal error"));
+                } else {
+                    ctx.writeAndFlush(reply);
+                }
+            });
+        } else if (msg instanceof Malformed malformed) {
+            ctx.writeAndFlush(malformed.toReply());
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closeSession();
+        ctx.fireChannelInactive();
+    }
+
+    private void closeSession() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            session.close();
+        } finally {
+            sessions.closed();
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.crier.gateway.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.crier.gateway.auth.User;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class HandshakeGuardHandlerTest {
+
+    private final TestNode node = TestNode.create();
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+
+    HandshakeGuardHandlerTest() {
+        channel.pipeline().addLast(PipelineNames.HTTP_ROUTES, node.shared.routes());
+        channel.pipeline().addLast(PipelineNames.HANDSHAKE_GUARD, node.shared.guard());
+    }
+
+    @AfterEach
+    void tearDown() {
+        channel.finishAndReleaseAll();
+        node.close();
+    }
+
+    @Test
+    void passesAnUpgradeWithoutAuthorizationOn() {
+        FullHttpRequest request = upgrade(null);
+        channel.writeInbound(request);
+        FullHttpRequest passed = channel.readInbound();
+        assertSame(request, passed);
+        passed.release();
+        assertNull(channel.attr(ChannelAttributes.HEADER_USER).get());
+    }
+
+    @Test
+    void remembersTheUserOfAValidBearerToken() {
+        channel.writeInbound(upgrade("Bearer " + TestNode.token("alice")));
+        FullHttpRequest passed = channel.readInbound();
+        passed.release();
+        User user = channel.attr(ChannelAttributes.HEADER_USER).get();
+        assertEquals("alice", user.id());
+    }
+
+    @Test
+    void refusesAnInvalidBearerTokenWith401AndCountsIt() {
+        channel.writeInbound(upgrade("Bearer not.a.token"));
+        assertEquals(HttpResponseStatus.UNAUTHORIZED, readStatus());
+        assertNull(channel.readInbound());
+        assertFalse(channel.isActive());
+        assertEquals(1.0, node.meters.counter("crier.handshakes.refused", "reason", "invalid_token").count());
+    }
+
+    @Test
+    void refusesAnAuthorizationHeaderThatIsNotBearer() {
+        channel.writeInbound(upgrade("Basic YWxpY2U6c2VjcmV0"));
+        assertEquals(HttpResponseStatus.UNAUTHORIZED, readStatus());
+    }
+
+    @Test
+    void refusesUpgradesWith503WhileDraining() {
+        node.readiness.startDraining();
+        channel.writeInbound(upgrade("Bearer " + TestNode.token("alice")));
+        assertEquals(HttpResponseStatus.SERVICE_UNAVAILABLE, readStatus());
+        assertNull(channel.readInbound());
+        assertEquals(1.0, node.meters.counter("crier.handshakes.refused", "reason", "draining").count());
+    }
+
+    @Test
+    void removesRoutesAndItselfOnceTheSwitchingProtocolsResponseIsWritten() {
+        channel.pipeline().addLast("after", new ChannelInboundHandlerAdapter());
+        channel.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS));
+        FullHttpResponse written = channel.readOutbound();
+        written.release();
+        assertTrue(ChannelAttributes.isUpgraded(channel));
+        assertNull(channel.pipeline().get(PipelineNames.HTTP_ROUTES));
+        assertNull(channel.pipeline().get(PipelineNames.HANDSHAKE_GUARD));
+    }
+
+    @Test
+    void otherResponsesLeaveThePipelineAlone() {
+        channel.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST));
+        FullHttpResponse written = channel.readOutbound();
+        written.release();
+        assertFalse(ChannelAttributes.isUpgraded(channel));
+        assertSame(node.shared.guard(), channel.pipeline().get(PipelineNames.HANDSHAKE_GUARD));
+    }
+
+    private HttpResponseStatus readStatus() {
+        FullHttpResponse response = channel.readOutbound();
+        try {
+            return response.status();
+        } finally {
+            response.release();
+        }
+    }
+
+    private static FullHttpRequest upgrade(String authorization) {
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/ws");
+        request.headers().set(HttpHeaderNames.HOST, "localhost")
+                .set(HttpHeaderNames.UPGRADE, "websocket")
+                .set(HttpHeaderNames.CONNECTION, "Upgrade");
+        if (authorization != null) {
+            request.headers().set(HttpHeaderNames.AUTHORIZATION, authorization);
+        }
+        return request;
+    }
+}

@@ -1,0 +1,79 @@
+package io.crier.gateway.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The pipeline is the map of the server: its handler names, in order, before and after the upgrade. */
+class PipelineOrderTest {
+
+    @Test
+    void initializerBuildsTheDocumentedPipelineBeforeTheUpgrade() {
+        try (TestNode node = TestNode.create()) {
+            EmbeddedChannel channel = node.connection();
+            assertEquals(PipelineNames.INITIAL_ORDER, ours(channel));
+            assertEquals(List.of(
+                    PipelineNames.HTTP_CODEC, PipelineNames.HTTP_AGGREGATOR, PipelineNames.HTTP_ROUTES,
+                    PipelineNames.HANDSHAKE_GUARD,
+                    "io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandshakeHandler",
+                    "io.netty.handler.codec.http.websocketx.Utf8FrameValidator",
+                    PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR, PipelineNames.HEARTBEAT,
+                    PipelineNames.ENVELOPE_CODEC, PipelineNames.AUTH, PipelineNames.EXCEPTIONS),
+                    all(channel));
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void upgradeLeavesOnlyTheWebSocketHandlers() {
+        try (TestNode node = TestNode.create()) {
+            EmbeddedChannel channel = node.connection();
+            try (WireClient client = new WireClient(channel)) {
+                client.upgrade();
+                assertEquals(List.of(
+                        "wsencoder", "wsdecoder",
+                        "io.netty.handler.codec.http.websocketx.Utf8FrameValidator",
+                        PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR, PipelineNames.HEARTBEAT,
+                        PipelineNames.ENVELOPE_CODEC, PipelineNames.AUTH, PipelineNames.EXCEPTIONS),
+                        all(channel));
+            }
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void authenticationReplacesAuthWithSession() {
+        try (TestNode node = TestNode.create()) {
+            EmbeddedChannel channel = node.connection();
+            try (WireClient client = new WireClient(channel)) {
+                client.upgrade();
+                client.sendText("{\"type\":\"auth\",\"id\":1,\"token\":\"" + TestNode.token("alice") + "\"}");
+                List<String> texts = client.receiveTexts();
+                assertTrue(texts.get(0).startsWith("{\"type\":\"welcome\""), texts.toString());
+                assertEquals(List.of(
+                        PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR, PipelineNames.HEARTBEAT,
+                        PipelineNames.ENVELOPE_CODEC, PipelineNames.SESSION, PipelineNames.EXCEPTIONS),
+                        ours(channel));
+            }
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    private static final Set<String> OURS = Set.of(
+            PipelineNames.TLS, PipelineNames.HTTP_CODEC, PipelineNames.HTTP_AGGREGATOR, PipelineNames.HTTP_ROUTES,
+            PipelineNames.HANDSHAKE_GUARD, PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR,
+            PipelineNames.HEARTBEAT, PipelineNames.ENVELOPE_CODEC, PipelineNames.AUTH, PipelineNames.SESSION,
+            PipelineNames.EXCEPTIONS);
+
+    private static List<String> ours(EmbeddedChannel channel) {
+        return all(channel).stream().filter(OURS::contains).toList();
+    }
+
+    private static List<String> all(EmbeddedChannel channel) {
+        return channel.pipeline().names().stream().filter(name -> !name.contains("TailContext")).toList();
+    }
+}

@@ -1,0 +1,105 @@
+package io.crier.gateway.transport;
+
+import io.crier.cluster.InMemoryBroker;
+import io.crier.gateway.auth.DevTokenIssuer;
+import io.crier.gateway.auth.JwtTokenVerifier;
+import io.crier.gateway.auth.TestTokens;
+import io.crier.gateway.auth.TokenVerifier;
+import io.crier.gateway.config.ConfigLoader;
+import io.crier.gateway.config.CrierConfig;
+import io.crier.gateway.hub.Hub;
+import io.crier.protocol.EnvelopeCodec;
+import io.crier.protocol.PublicationCodec;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real per-node parts of the transport, wired like {@code GatewayServer} wires them, for
+ * {@code EmbeddedChannel} tests: config from {@link ConfigLoader}, an {@link InMemoryBroker}, the real hub,
+ * verifier, disconnector and shared handlers. Not thread-safe; one per test.
+ */
+final class TestNode implements AutoCloseable {
+
+    static final byte[] SECRET = TestTokens.secret();
+
+    final CrierConfig config;
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final InMemoryBroker broker = new InMemoryBroker();
+    final EnvelopeCodec envelopes;
+    final Disconnector disconnector;
+    final Readiness readiness;
+    final TokenVerifier verifier;
+    final Hub<ChannelSubscriber> hub;
+    final SessionFactory sessions;
+    final SharedHandlers shared;
+    final ChannelGroup channels = new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE);
+    private final DefaultEventLoop scheduler = new DefaultEventLoop();
+
+    private TestNode(Map<String, String> env, boolean devMode) {
+        Map<String, String> all = new HashMap<>();
+        all.put("CRIER_NODE_ID", "test-node");
+        if (!devMode) {
+            all.put("CRIER_AUTH_HMAC_SECRET", new String(SECRET, StandardCharsets.UTF_8));
+        }
+        all.putAll(env);
+        config = new ConfigLoader().load(null, all);
+        envelopes = new EnvelopeCodec(config.limits().maxDataBytes());
+        disconnector = new Disconnector(envelopes, meters, Duration.ofSeconds(3));
+        readiness = new Readiness(broker);
+        verifier = new JwtTokenVerifier(SECRET, Clock.systemUTC());
+        hub = new Hub<>(broker, envelopes, new PublicationCodec(),
+                new NettyFanout(ByteBufAllocator.DEFAULT, disconnector), scheduler,
+                config.hub().unsubscribeGrace(), meters);
+        sessions = new SessionFactory(hub, config.node().id(), config.session().maxTopics(),
+                config.session().heartbeat());
+        DevTokenIssuer devTokens = devMode ? new DevTokenIssuer(SECRET, Clock.systemUTC(), Duration.ofHours(1)) : null;
+        shared = new SharedHandlers(
+                new HttpRoutesHandler(config.server().wsPath(), readiness, devTokens),
+                new HandshakeGuardHandler(readiness, verifier, meters),
+                new EnvelopeCodecHandler(envelopes, disconnector, meters),
+                new ExceptionHandler(disconnector));
+        broker.start(hub);
+    }
+
+    /** A node with the test secret and the given {@code CRIER_*} overrides. */
+    static TestNode create(Map<String, String> env) {
+        return new TestNode(env, false);
+    }
+
+    /** A node with the test secret and the bundled defaults. */
+    static TestNode create() {
+        return create(Map.of());
+    }
+
+    GatewayChannelInitializer initializer() {
+        return new GatewayChannelInitializer(config, shared, verifier, sessions, disconnector, channels);
+    }
+
+    /** A connection with the whole pipeline, before the upgrade. */
+    EmbeddedChannel connection() {
+        return new EmbeddedChannel(initializer());
+    }
+
+    /** A valid token for {@code user}, allowed every topic. */
+    static String token(String user) {
+        return TestTokens.hs256(SECRET, user, List.of("*"), List.of("*"), Duration.ofMinutes(5));
+    }
+
+    @Override
+    public void close() {
+        broker.close();
+        scheduler.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
