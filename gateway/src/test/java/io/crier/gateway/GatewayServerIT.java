@@ -89,7 +89,8 @@ class GatewayServerIT {
         String limited = TestTokens.hs256(TestTokens.secret(), "dave", List.of("public:*"), List.of(), Duration.ofMinutes(5));
         try (WsTestClient client = WsTestClient.connect(wsUri(node))) {
             client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + limited + "\"}");
-            client.awaitContaining("{\"type\":\"ok\",\"id\":1}");
+            client.awaitContaining("\"type\":\"welcome\"");
+            assertEquals("{\"type\":\"ok\",\"id\":1}", client.next());
             client.send("{\"type\":\"subscribe\",\"id\":\"s-1\",\"topic\":\"it:private\"}");
             assertTrue(client.next().startsWith("{\"type\":\"error\",\"id\":\"s-1\",\"code\":\"forbidden\""));
             client.send("{\"type\":\"ping\",\"id\":2}");
@@ -198,7 +199,8 @@ class GatewayServerIT {
     private static WsTestClient authenticated(GatewayServer server, String user) throws Exception {
         WsTestClient client = WsTestClient.connect(wsUri(server));
         client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token(user) + "\"}");
-        client.awaitContaining("{\"type\":\"ok\",\"id\":1}");
+        client.awaitContaining("\"type\":\"welcome\"");
+        assertEquals("{\"type\":\"ok\",\"id\":1}", client.next());
         return client;
     }
 

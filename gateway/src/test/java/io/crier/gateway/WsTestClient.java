@@ -1,6 +1,5 @@
 package io.crier.gateway;
 
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.net.URI;
@@ -9,6 +8,7 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -32,6 +32,8 @@ public final class WsTestClient implements AutoCloseable {
     }
 
     private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    /** Frames received but skipped by an {@link #await}, oldest first. Guarded by this. */
+    private final List<String> backlog = new ArrayList<>();
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
     private final WebSocket socket;
 
@@ -62,30 +64,35 @@ public final class WsTestClient implements AutoCloseable {
         socket.sendBinary(ByteBuffer.wrap(bytes), true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
-    /** The next text frame; fails the test when none arrives in time. */
+    /** The next text frame not yet consumed; fails the test when none arrives in time. */
     public String next() throws InterruptedException {
-        String frame = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        assertNotNull(frame, "no frame within " + WAIT);
-        return frame;
+        return await(frame -> true);
     }
 
     /**
-     * Waits for the first frame that matches {@code wanted}, skipping others (heartbeats, pushes of other
-     * topics); fails the test when none arrives in time.
+     * Waits for the first frame that matches {@code wanted} and consumes it. Frames that do not match stay
+     * queued, in order, for later calls: replies and pushes may interleave (a publisher's own message can
+     * arrive before the reply to its publish). Fails the test when no such frame arrives in time.
      */
-    public String await(Predicate<String> wanted) throws InterruptedException {
+    public synchronized String await(Predicate<String> wanted) throws InterruptedException {
+        for (Iterator<String> it = backlog.iterator(); it.hasNext(); ) {
+            String frame = it.next();
+            if (wanted.test(frame)) {
+                it.remove();
+                return frame;
+            }
+        }
         long deadline = System.nanoTime() + WAIT.toNanos();
-        List<String> skipped = new ArrayList<>();
         while (true) {
             long left = deadline - System.nanoTime();
             String frame = left > 0 ? frames.poll(left, TimeUnit.NANOSECONDS) : null;
             if (frame == null) {
-                return fail("no matching frame within " + WAIT + "; skipped " + skipped);
+                return fail("no matching frame within " + WAIT + "; unconsumed: " + backlog);
             }
             if (wanted.test(frame)) {
                 return frame;
             }
-            skipped.add(frame);
+            backlog.add(frame);
         }
     }
 

@@ -21,6 +21,8 @@ public enum CloseCode {
     /** No {@code auth} command arrived within the authentication deadline. */
     AUTH_TIMEOUT(4501, "auth_timeout", false),
 
+    /** A frame broke the WebSocket protocol in another way (bad opcode, oversized control frame, ...). */
+    PROTOCOL_ERROR(1002, "protocol_error", false),
     /** A binary frame arrived; the protocol is text only. */
     BINARY_NOT_SUPPORTED(1003, "binary_not_supported", false),
     /** A text frame was not valid UTF-8. */

@@ -34,9 +34,6 @@ public final class Disconnector {
     /** How long a close frame may take to flush before the channel is closed anyway. */
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
 
-    /** The reason tag of a close that Netty's frame decoder sent itself for a broken frame. */
-    static final String PROTOCOL_ERROR = "protocol_error";
-
     private static final Logger log = LoggerFactory.getLogger(Disconnector.class);
 
     private final Map<CloseCode, byte[]> pushes = new EnumMap<>(CloseCode.class);

@@ -57,7 +57,7 @@ public final class ExceptionHandler extends ChannelInboundHandlerAdapter {
 
     private static String reasonOf(WebSocketCloseStatus status) {
         if (status == null) {
-            return Disconnector.PROTOCOL_ERROR;
+            return CloseCode.PROTOCOL_ERROR.reason();
         }
         if (status.code() == CloseCode.MESSAGE_TOO_BIG.code()) {
             return CloseCode.MESSAGE_TOO_BIG.reason();
@@ -65,6 +65,6 @@ public final class ExceptionHandler extends ChannelInboundHandlerAdapter {
         if (status.code() == CloseCode.INVALID_UTF8.code()) {
             return CloseCode.INVALID_UTF8.reason();
         }
-        return Disconnector.PROTOCOL_ERROR;
+        return CloseCode.PROTOCOL_ERROR.reason();
     }
 }
