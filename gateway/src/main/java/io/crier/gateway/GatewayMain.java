@@ -8,7 +8,8 @@ import java.nio.file.Path;
 /**
  * The command line: {@code java -jar crier-gateway.jar [--config FILE]}. Loads the configuration (bundled
  * defaults, then the file, then {@code CRIER_*} environment variables), starts one node, and drains it on
- * SIGTERM. Exit status 2 means a bad command line or configuration. Runs on the main thread only.
+ * SIGTERM; it also exits once a drain started by {@code POST /admin/drain} has ended. Exit status 2 means a
+ * bad command line or configuration. Runs on the main thread only.
  */
 public final class GatewayMain {
 
@@ -27,11 +28,23 @@ public final class GatewayMain {
         }
         GatewayServer server = GatewayServer.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "crier-shutdown"));
-        System.out.println("Crier node " + server.nodeId() + " listening on " + server.baseUrl()
-                + " (demo: " + server.baseUrl() + "/, websocket: " + server.webSocketUrl() + ")");
+        // A drain started by POST /admin/drain ends the process too. System.exit runs the shutdown hook, which
+        // waits for the event loops: so it is called from a thread of its own, never from an event loop.
+        server.drained().thenRun(() -> new Thread(() -> System.exit(0), "crier-exit").start());
+        String base = server.plainEnabled() ? server.baseUrl() : server.secureBaseUrl();
+        if (server.plainEnabled()) {
+            System.out.println("Crier node " + server.nodeId() + " listening on " + server.baseUrl()
+                    + " (demo: " + server.baseUrl() + "/, websocket: " + server.webSocketUrl() + ")");
+        }
+        if (server.tlsEnabled()) {
+            System.out.println("Crier node " + server.nodeId() + " listening on " + server.secureBaseUrl()
+                    + " (demo: " + server.secureBaseUrl() + "/, websocket: " + server.secureWebSocketUrl() + ")"
+                    + (config.tls().selfSigned() ? " with a self-signed certificate: accept it in the browser"
+                    + " first by opening " + server.secureBaseUrl() + "/" : ""));
+        }
         if (config.auth().devMode()) {
             System.out.println("Development mode: no secret configured; the demo gets tokens from "
-                    + server.baseUrl() + "/dev/token?user=NAME");
+                    + base + "/dev/token?user=NAME");
         }
         // The event loop threads are not daemons: the process lives until SIGTERM runs the shutdown hook.
     }

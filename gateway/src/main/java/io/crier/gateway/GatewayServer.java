@@ -5,10 +5,13 @@ import io.crier.cluster.InMemoryBroker;
 import io.crier.cluster.RedisBroker;
 import io.crier.gateway.auth.DevTokenIssuer;
 import io.crier.gateway.auth.JwtTokenVerifier;
-import io.crier.gateway.auth.TokenVerifier;
+import io.crier.gateway.auth.TokenVerifierFactory;
+import io.crier.gateway.config.AdminConfig;
 import io.crier.gateway.config.AuthConfig;
 import io.crier.gateway.config.CrierConfig;
 import io.crier.gateway.hub.Hub;
+import io.crier.gateway.session.SessionPolicy;
+import io.crier.gateway.transport.AdminRoutes;
 import io.crier.gateway.transport.ChannelSubscriber;
 import io.crier.gateway.transport.Disconnector;
 import io.crier.gateway.transport.EnvelopeCodecHandler;
@@ -17,10 +20,12 @@ import io.crier.gateway.transport.GatewayChannelInitializer;
 import io.crier.gateway.transport.HandshakeGuardHandler;
 import io.crier.gateway.transport.HttpRoutesHandler;
 import io.crier.gateway.transport.NettyFanout;
+import io.crier.gateway.transport.NodeLimits;
 import io.crier.gateway.transport.Readiness;
+import io.crier.gateway.transport.SessionDrain;
 import io.crier.gateway.transport.SessionFactory;
 import io.crier.gateway.transport.SharedHandlers;
-import io.crier.protocol.CloseCode;
+import io.crier.gateway.transport.TlsContexts;
 import io.crier.protocol.EnvelopeCodec;
 import io.crier.protocol.PublicationCodec;
 import io.micrometer.core.instrument.Gauge;
@@ -28,18 +33,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -47,8 +50,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Crier node, wired by hand (the composition root): event loops, broker, codecs, token verifier, hub,
- * disconnector and the Netty server bound to {@code server.host:server.port}. {@link #drain()} stops it
- * gracefully; {@link #close()} releases everything.
+ * disconnector and the Netty listeners: plain on {@code server.host:server.port} and/or TLS on
+ * {@code tls.host:tls.port} ({@link Listeners}). {@link #drain()} stops it gracefully (paced by
+ * {@link NodeDrain}); {@link #close()} releases everything.
  *
  * <p>Thread-safe. {@link #drain()} and {@link #close()} block; never call them from an event loop.
  */
@@ -65,7 +69,9 @@ public final class GatewayServer implements AutoCloseable {
     private final Readiness readiness;
     private final Disconnector disconnector;
     private final ChannelGroup channels;
-    private final Channel serverChannel;
+    private final NodeDrain drains;
+    private final Listeners listeners;
+    private final JwtTokenVerifier verifier;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private GatewayServer(CrierConfig config, Clock clock, MeterRegistry meters, NodeTransport transport,
@@ -79,24 +85,31 @@ public final class GatewayServer implements AutoCloseable {
         this.readiness = new Readiness(broker);
         this.disconnector = new Disconnector(envelopes, meters, Disconnector.CLOSE_TIMEOUT);
         this.channels = new DefaultChannelGroup("crier-connections", workers.next());
+        this.drains = new NodeDrain(config.node().id(), config.drain(), readiness,
+                new SessionDrain(channels, disconnector), workers.next(), meters);
         Hub<ChannelSubscriber> hub = new Hub<>(broker, envelopes, new PublicationCodec(),
-                new NettyFanout(ByteBufAllocator.DEFAULT, disconnector), workers.next(),
+                new NettyFanout(ByteBufAllocator.DEFAULT, disconnector, meters), workers.next(),
                 config.hub().unsubscribeGrace(), meters);
-        SessionFactory sessions = new SessionFactory(hub, nodeId(), config.session().maxTopics(),
-                config.session().heartbeat());
         Gauge.builder("crier.connections", channels, ChannelGroup::size).register(meters);
-        Gauge.builder("crier.sessions", sessions, SessionFactory::openSessions).register(meters);
-        startBroker(hub);
         byte[] secret = secret(config.auth());
-        TokenVerifier verifier = new JwtTokenVerifier(secret, clock);
+        // Development mode keeps its random secret; otherwise every configured key source (may fetch the JWKS).
+        // Built before the broker starts: a bad key file stops startup with nothing to clean up.
+        this.verifier = config.auth().devMode() ? new JwtTokenVerifier(secret, clock, meters)
+                : TokenVerifierFactory.create(config.auth(), clock, meters);
+        startBroker(hub);
         SharedHandlers shared = new SharedHandlers(
-                new HttpRoutesHandler(config.server().wsPath(), readiness, devTokens(config.auth(), secret, clock)),
+                new HttpRoutesHandler(config.server().wsPath(), readiness, devTokens(config.auth(), secret, clock),
+                        adminRoutes(config.admin(), meters)),
                 new HandshakeGuardHandler(readiness, verifier, meters),
                 new EnvelopeCodecHandler(envelopes, disconnector, meters),
                 new ExceptionHandler(disconnector));
-        this.serverChannel = bind(transport,
-                new GatewayChannelInitializer(config, shared, verifier, sessions, disconnector, channels));
-        log.info("node {} listening on {} ({} transport, {} broker)", nodeId(), baseUrl(), transport.name(),
+        SessionFactory sessions = new SessionFactory(hub, nodeId(), SessionPolicy.of(config, verifier, clock),
+                config.session().heartbeat());
+        Gauge.builder("crier.sessions", sessions, SessionFactory::openSessions).register(meters);
+        this.listeners = listen(transport, clock,
+                new GatewayChannelInitializer(config, shared, verifier, sessions, disconnector, channels,
+                        new NodeLimits(config, disconnector, meters)));
+        log.info("node {} listening on {} ({} transport, {} broker)", nodeId(), listening(), transport.name(),
                 config.redis().enabled() ? "redis" : "in-memory");
     }
 
@@ -124,9 +137,32 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    /** The bound port (useful with {@code server.port=0}). */
+    /**
+     * The plain listener's bound port (useful with {@code server.port=0}).
+     *
+     * @throws IllegalStateException when {@code server.plainEnabled} is false
+     */
     public int port() {
-        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        return listeners.plainPort();
+    }
+
+    /**
+     * The TLS listener's bound port (useful with {@code tls.port=0}).
+     *
+     * @throws IllegalStateException when {@code tls.enabled} is false
+     */
+    public int tlsPort() {
+        return listeners.tlsPort();
+    }
+
+    /** Whether the plain (ws/http) listener runs. */
+    public boolean plainEnabled() {
+        return listeners.plainEnabled();
+    }
+
+    /** Whether the TLS (wss/https) listener runs. */
+    public boolean tlsEnabled() {
+        return listeners.tlsEnabled();
     }
 
     /** This node's id, as sent in {@code welcome} pushes. */
@@ -145,27 +181,46 @@ public final class GatewayServer implements AutoCloseable {
         return "ws" + baseUrl().substring("http".length()) + config.server().wsPath();
     }
 
+    /** {@code https://host:port}, the base of the HTTP routes on the TLS listener. */
+    public String secureBaseUrl() {
+        String host = config.tls().hostOr(config.server().host());
+        return "https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + tlsPort();
+    }
+
+    /** {@code wss://host:port/ws}, the WebSocket endpoint on the TLS listener. */
+    public String secureWebSocketUrl() {
+        return "wss" + secureBaseUrl().substring("https".length()) + config.server().wsPath();
+    }
+
     /** The node's meters. */
     public MeterRegistry meters() {
         return meters;
     }
 
     /**
-     * Drains the node: {@code /readyz} turns 503 and new upgrades are refused with 503, every connection is
-     * closed (sessions get a {@code disconnect} push and close code 4000, {@code reconnect: true}), and this
-     * call waits until they are closed or {@code server.drainTimeout} has passed. Idempotent.
+     * Drains the node and waits until it is done: {@code /readyz} turns 503 and new upgrades are refused with
+     * 503 at once, then the sessions get a {@code disconnect} push (close code 4000, {@code reconnect: true},
+     * a random {@code reconnectDelayMs} hint up to {@code drain.reconnectDelayMax}), paced evenly over
+     * {@code drain.window}; returns when the node is empty or the window has ended (what is left is then
+     * closed at once). Idempotent; joins a drain the admin API started.
      */
     public void drain() {
-        if (readiness.startDraining()) {
-            log.info("node {} draining {} connections", nodeId(), channels.size());
-        }
-        for (Channel channel : channels) {
-            disconnector.disconnect(channel, CloseCode.SHUTDOWN);
-        }
-        Duration timeout = config.server().drainTimeout();
-        if (!channels.newCloseFuture().awaitUninterruptibly(timeout.toMillis())) {
-            log.warn("node {}: {} connections still open after {}; closing them", nodeId(), channels.size(), timeout);
-        }
+        drains.start("shutdown");
+        drains.await();
+    }
+
+    /**
+     * Starts the drain of {@link #drain()} without waiting ({@code POST /admin/drain} calls this). Idempotent.
+     *
+     * @return completes when the node is empty or the window has ended
+     */
+    public CompletableFuture<Void> startDrain() {
+        return drains.start("admin");
+    }
+
+    /** Completes when a drain (started by {@link #drain()} or {@link #startDrain()}) has ended. */
+    public CompletableFuture<Void> drained() {
+        return drains.done();
     }
 
     /** Drains (unless done), then closes the server socket, the connections, the event loops and the broker. */
@@ -175,11 +230,12 @@ public final class GatewayServer implements AutoCloseable {
             return;
         }
         drain();
-        serverChannel.close().awaitUninterruptibly();
+        listeners.close();
         channels.close().awaitUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         broker.close();
+        verifier.close();
         log.info("node {} stopped", nodeId());
     }
 
@@ -196,23 +252,36 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    private Channel bind(NodeTransport transport, GatewayChannelInitializer initializer) {
+    /** Binds the plain and/or TLS listener, both with {@code initializer}'s pipeline. */
+    private Listeners listen(NodeTransport transport, Clock clock, GatewayChannelInitializer initializer) {
         int maxQueued = config.session().maxOutboundQueueBytes();
-        ChannelFuture bound = new ServerBootstrap()
+        ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(maxQueued / 2, maxQueued))
-                .childHandler(initializer)
-                .bind(config.server().host(), config.server().port())
-                .awaitUninterruptibly();
-        if (!bound.isSuccess()) {
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(maxQueued / 2, maxQueued));
+        try {
+            TlsContexts tls = config.tls().enabled()
+                    ? TlsContexts.start(config.tls(), config.server().handshakeTimeout(), clock, meters) : null;
+            return Listeners.bind(bootstrap, config, initializer, tls);
+        } catch (RuntimeException e) {
             broker.close();
-            throw new IllegalStateException("cannot listen on " + config.server().host() + ":"
-                    + config.server().port() + ": " + bound.cause().getMessage(), bound.cause());
+            verifier.close();
+            throw e;
         }
-        return bound.channel();
+    }
+
+    /** What this node listens on, for the startup log. */
+    private String listening() {
+        String plain = listeners.plainEnabled() ? baseUrl() : "";
+        String secure = listeners.tlsEnabled() ? secureBaseUrl() : "";
+        return plain.isEmpty() || secure.isEmpty() ? plain + secure : plain + " and " + secure;
+    }
+
+    /** The admin API, or {@code null} when {@code admin.key} is empty: then its routes do not exist. */
+    private AdminRoutes adminRoutes(AdminConfig admin, MeterRegistry meters) {
+        return admin.enabled() ? new AdminRoutes(admin.keyBytes(), this::startDrain, meters) : null;
     }
 
     /** The configured secret, or in development mode a random one that lives as long as this node. */
@@ -229,8 +298,8 @@ public final class GatewayServer implements AutoCloseable {
         if (!auth.devMode()) {
             return null;
         }
-        log.warn("development mode: no auth.hmacSecret configured, so any client can get a token from "
-                + "GET /dev/token. Configure a secret (CRIER_AUTH_HMAC_SECRET) for anything but local tries.");
+        log.warn("development mode: no token key configured (auth.hmacSecret, auth.publicKeyFiles, auth.jwksUrl), "
+                + "so any client can get a token from GET /dev/token. Configure a key for anything but local tries.");
         return new DevTokenIssuer(secret, clock, DEV_TOKEN_TTL);
     }
 }

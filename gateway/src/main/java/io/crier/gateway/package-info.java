@@ -2,7 +2,8 @@
  * The composition root of a Crier node: {@link io.crier.gateway.GatewayMain} (the command line) and
  * {@link io.crier.gateway.GatewayServer}, which wires config, broker, auth, hub, sessions and the Netty
  * transport by hand, with no container and no statics. Sub-packages hold the parts: {@code config},
- * {@code auth}, {@code hub}, {@code session} (plain Java, no Netty) and {@code transport} (Netty).
+ * {@code auth}, {@code hub}, {@code session}, {@code limits} (plain Java, no Netty) and {@code transport}
+ * (Netty).
  *
  * <p>May depend on everything in the gateway, {@code io.crier.cluster} and {@code io.crier.protocol}; the
  * only package besides {@code transport} that imports Netty. Threading: {@code GatewayServer}'s methods are

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real WebSocket client for tests, on the JDK's {@link HttpClient} (independent of Netty): it records
@@ -38,10 +39,19 @@ public final class WsTestClient implements AutoCloseable {
     private final WebSocket socket;
 
     private WsTestClient(URI uri, Map<String, String> headers) throws Exception {
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
+        this(HttpClient.newHttpClient(), uri, headers);
+    }
+
+    private WsTestClient(HttpClient http, URI uri, Map<String, String> headers) throws Exception {
+        WebSocket.Builder builder = http.newWebSocketBuilder()
                 .connectTimeout(WAIT);
         headers.forEach(builder::header);
         socket = builder.buildAsync(uri, new Recorder()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Opens a {@code wss://} WebSocket to {@code uri}, trusting what {@code tls} trusts. */
+    public static WsTestClient connect(URI uri, SSLContext tls) throws Exception {
+        return new WsTestClient(HttpClient.newBuilder().sslContext(tls).build(), uri, Map.of());
     }
 
     /** Opens a WebSocket to {@code uri} with no extra headers. */
@@ -104,6 +114,11 @@ public final class WsTestClient implements AutoCloseable {
     /** Waits for the close frame from the server. */
     public Close awaitClose() throws Exception {
         return closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Completes with the server's close frame (or exceptionally when the connection fails). */
+    public CompletableFuture<Close> closed() {
+        return closed;
     }
 
     /** Whether the server has closed the socket. */

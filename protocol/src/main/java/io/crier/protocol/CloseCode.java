@@ -15,11 +15,17 @@ public enum CloseCode {
     HEARTBEAT_TIMEOUT(4002, "heartbeat_timeout", true),
     /** The server failed unexpectedly while handling this session. */
     INTERNAL_ERROR(4003, "internal_error", true),
+    /** The token expired and no {@code refresh} came within the grace period: reconnect with a new token. */
+    TOKEN_EXPIRED(4004, "token_expired", true),
+    /** The user already has as many connections as allowed; reconnect later, after closing another. */
+    CONNECTION_LIMIT(4005, "connection_limit", true),
 
     /** The token is missing, malformed, badly signed, expired, or lacks a required claim. */
     INVALID_TOKEN(4500, "invalid_token", false),
     /** No {@code auth} command arrived within the authentication deadline. */
     AUTH_TIMEOUT(4501, "auth_timeout", false),
+    /** The session kept sending commands over its rate limit. */
+    COMMAND_FLOOD(4502, "command_flood", false),
 
     /** A frame broke the WebSocket protocol in another way (bad opcode, oversized control frame, ...). */
     PROTOCOL_ERROR(1002, "protocol_error", false),

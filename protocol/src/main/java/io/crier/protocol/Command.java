@@ -10,7 +10,8 @@ import java.util.Objects;
  * <p>All implementations are immutable and thread-safe.
  */
 public sealed interface Command extends Inbound
-        permits Command.Auth, Command.Subscribe, Command.Unsubscribe, Command.Publish, Command.Ping {
+        permits Command.Auth, Command.Refresh, Command.Subscribe, Command.Unsubscribe, Command.Publish,
+        Command.Ping {
 
     /** The id the reply echoes. */
     CommandId id();
@@ -18,11 +19,19 @@ public sealed interface Command extends Inbound
     /** The value of the {@code type} field on the wire. */
     String type();
 
-    /** {@code {"type":"auth","id":1,"token":"<JWT>"}}: authenticates the session; must be the first frame. */
+    /**
+     * {@code {"type":"auth","id":1,"token":"<JWT>"}}: authenticates the session; must be the first frame.
+     * Without a {@code token} field ({@code token} is then {@code null}) it asks for an anonymous session,
+     * which the server grants only when anonymous access is configured.
+     */
     record Auth(CommandId id, String token) implements Command {
         public Auth {
             Objects.requireNonNull(id, "id");
-            Objects.requireNonNull(token, "token");
+        }
+
+        /** Whether this asks for an anonymous session (no token was sent). */
+        public boolean anonymous() {
+            return token == null;
         }
 
         @Override
@@ -33,7 +42,30 @@ public sealed interface Command extends Inbound
         @Override
         public String toString() {
             // Never log a token.
-            return "Auth[id=" + id + ", token=<" + token.length() + " chars>]";
+            String shown = token == null ? "<none>" : "<" + token.length() + " chars>";
+            return "Auth[id=" + id + ", token=" + shown + "]";
+        }
+    }
+
+    /**
+     * {@code {"type":"refresh","id":7,"token":"<JWT>"}}: replaces the token of an authenticated session
+     * (for the same user) before the current one expires.
+     */
+    record Refresh(CommandId id, String token) implements Command {
+        public Refresh {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(token, "token");
+        }
+
+        @Override
+        public String type() {
+            return "refresh";
+        }
+
+        @Override
+        public String toString() {
+            // Never log a token.
+            return "Refresh[id=" + id + ", token=<" + token.length() + " chars>]";
         }
     }
 

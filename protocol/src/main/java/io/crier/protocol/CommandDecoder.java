@@ -21,10 +21,10 @@ final class CommandDecoder {
 
     /** The longest id: a string of this many UTF-16 code units, or an integer of this many characters. */
     static final int MAX_ID_LENGTH = 64;
-    /** The longest token of an {@code auth} command, in characters. */
+    /** The longest token of an {@code auth} or {@code refresh} command, in characters. */
     static final int MAX_TOKEN_LENGTH = 8192;
 
-    private static final Set<String> TYPES = Set.of("auth", "subscribe", "unsubscribe", "publish", "ping");
+    private static final Set<String> TYPES = Set.of("auth", "refresh", "subscribe", "unsubscribe", "publish", "ping");
 
     private final JsonFactory factory;
     private final int maxDataBytes;
@@ -117,7 +117,7 @@ final class CommandDecoder {
         }
         if (value == JsonToken.VALUE_STRING) {
             String text = parser.getText();
-            if (text.isEmpty() || text.length() > MAX_ID_LENGTH) {
+            if (text.isEmpty() || text.length() > MAX_ID_LENGTH || hasUnpairedSurrogate(text)) {
                 return null;
             }
             // Re-escaped rather than copied, so that the echoed token is always a plain JSON string.
@@ -125,6 +125,24 @@ final class CommandDecoder {
         }
         parser.skipChildren();
         return null;
+    }
+
+    /**
+     * Whether {@code text} holds a surrogate that is not half of a pair (JSON lets a string escape one on its
+     * own): such an id could not be echoed, since a reply must be valid UTF-8.
+     */
+    private static boolean hasUnpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1));
+            if (pair) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A string field: {@code value} is null when the field is present but not a JSON string. */
@@ -149,6 +167,8 @@ final class CommandDecoder {
             switch (type.value()) {
                 case "auth":
                     return auth();
+                case "refresh":
+                    return refresh();
                 case "subscribe":
                     problem = topicProblem();
                     return problem != null ? problem : new Command.Subscribe(id, topic.value());
@@ -183,16 +203,30 @@ final class CommandDecoder {
             return null;
         }
 
+        /** An absent token asks for an anonymous session; a present one must be a usable string. */
         private Inbound auth() {
+            if (token == null) {
+                return new Command.Auth(id, null);
+            }
+            Malformed problem = tokenValueProblem();
+            return problem != null ? problem : new Command.Auth(id, token.value());
+        }
+
+        private Inbound refresh() {
             if (token == null) {
                 return malformed(ErrorCode.MISSING_FIELD, "missing field 'token'");
             }
+            Malformed problem = tokenValueProblem();
+            return problem != null ? problem : new Command.Refresh(id, token.value());
+        }
+
+        private Malformed tokenValueProblem() {
             String value = token.value();
             if (value == null || value.isEmpty() || value.length() > MAX_TOKEN_LENGTH) {
                 return malformed(ErrorCode.INVALID_FIELD,
                         "field 'token' must be a string of 1 to " + MAX_TOKEN_LENGTH + " characters");
             }
-            return new Command.Auth(id, value);
+            return null;
         }
 
         private Inbound publish(byte[] utf8, int offset, int maxDataBytes) {

@@ -98,6 +98,15 @@ public final class EnvelopeCodec {
                 json.writeNumberField("code", code.code());
                 json.writeStringField("reason", code.reason());
                 json.writeBooleanField("reconnect", code.reconnect());
+                if (disconnect.reconnectDelayMs() > 0) {
+                    json.writeNumberField("reconnectDelayMs", disconnect.reconnectDelayMs());
+                }
+            });
+        }
+        if (push instanceof Push.Expiring expiring) {
+            return write(json -> {
+                json.writeStringField("type", "expiring");
+                json.writeNumberField("in", expiring.inSeconds());
             });
         }
         return HEARTBEAT.clone();

@@ -29,6 +29,13 @@ public enum ErrorCode {
     NOT_SUBSCRIBED("not_subscribed"),
     /** The session has reached its limit of topics. */
     TOO_MANY_TOPICS("too_many_topics"),
+    /** The command came faster than the session's rate limit allows; it was not run; retry later. */
+    RATE_LIMITED("rate_limited"),
+    /**
+     * The token of a {@code refresh} command is invalid, expired, or for another user; the session keeps
+     * its current token.
+     */
+    INVALID_TOKEN("invalid_token"),
     /** The node cannot reach its broker right now; the command may be retried. */
     UNAVAILABLE("unavailable"),
     /** The server failed unexpectedly; the command may be retried. */

@@ -7,7 +7,8 @@ import java.util.Objects;
  *
  * <p>All implementations are immutable and thread-safe.
  */
-public sealed interface Push permits Push.Welcome, Push.Message, Push.Disconnect, Push.Heartbeat {
+public sealed interface Push
+        permits Push.Welcome, Push.Message, Push.Disconnect, Push.Heartbeat, Push.Expiring {
 
     /**
      * {@code {"type":"welcome","session":"...","node":"...","user":"alice","heartbeat":25}}: sent once,
@@ -31,11 +32,36 @@ public sealed interface Push permits Push.Welcome, Push.Message, Push.Disconnect
 
     /**
      * {@code {"type":"disconnect","code":4000,"reason":"shutdown","reconnect":true}}: sent just before the
-     * server closes the socket with the same code.
+     * server closes the socket with the same code. When {@code reconnectDelayMs} is above 0 the push ends
+     * with {@code ,"reconnectDelayMs":1234}: a hint to wait that long before reconnecting, so that the
+     * sessions of a draining node do not all reconnect at once.
+     *
+     * @param reconnectDelayMs the suggested reconnect delay in milliseconds; 0 means no hint
      */
-    record Disconnect(CloseCode code) implements Push {
+    record Disconnect(CloseCode code, long reconnectDelayMs) implements Push {
         public Disconnect {
             Objects.requireNonNull(code, "code");
+            if (reconnectDelayMs < 0) {
+                throw new IllegalArgumentException("reconnectDelayMs must not be negative: " + reconnectDelayMs);
+            }
+        }
+
+        /** A disconnect with no reconnect delay hint. */
+        public Disconnect(CloseCode code) {
+            this(code, 0);
+        }
+    }
+
+    /**
+     * {@code {"type":"expiring","in":42}}: the session's token expires in {@code inSeconds} seconds; the
+     * client should send a {@code refresh} command with a new token before then. Lets clients react to
+     * expiry without a clock of their own.
+     */
+    record Expiring(long inSeconds) implements Push {
+        public Expiring {
+            if (inSeconds < 0) {
+                throw new IllegalArgumentException("inSeconds must not be negative: " + inSeconds);
+            }
         }
     }
 

@@ -28,6 +28,8 @@ class GoldenTest {
     static Stream<Arguments> commands() {
         return Stream.of(
                 Arguments.of("command/auth.json", new Command.Auth(CommandId.of(1), AUTH_TOKEN)),
+                Arguments.of("command/auth-anonymous.json", new Command.Auth(CommandId.of(1), null)),
+                Arguments.of("command/refresh.json", new Command.Refresh(CommandId.of(7), AUTH_TOKEN)),
                 Arguments.of("command/subscribe.json", new Command.Subscribe(CommandId.of(2), "news")),
                 Arguments.of("command/unsubscribe.json", new Command.Unsubscribe(CommandId.of(3), "news")),
                 Arguments.of("command/publish-object.json", publish(4, "chat:lobby",
@@ -50,7 +52,9 @@ class GoldenTest {
                 Arguments.of("reply/error.json", new Reply.Error(CommandId.of(2), ErrorCode.FORBIDDEN,
                         "not allowed to subscribe to this topic")),
                 Arguments.of("reply/error-without-id.json",
-                        new Reply.Error(null, ErrorCode.BAD_JSON, "frame is not valid JSON")));
+                        new Reply.Error(null, ErrorCode.BAD_JSON, "frame is not valid JSON")),
+                Arguments.of("reply/error-rate-limited.json", new Reply.Error(CommandId.of(8),
+                        ErrorCode.RATE_LIMITED, "too many commands; retry later")));
     }
 
     static Stream<Arguments> pushes() {
@@ -59,6 +63,9 @@ class GoldenTest {
                 Arguments.of("push/message.json", new Push.Message("news", RawJson.trusted("{\"headline\":\"hi\"}"))),
                 Arguments.of("push/disconnect-shutdown.json", new Push.Disconnect(CloseCode.SHUTDOWN)),
                 Arguments.of("push/disconnect-invalid-token.json", new Push.Disconnect(CloseCode.INVALID_TOKEN)),
+                Arguments.of("push/disconnect-reconnect-delay.json", new Push.Disconnect(CloseCode.SHUTDOWN, 1234)),
+                Arguments.of("push/disconnect-token-expired.json", new Push.Disconnect(CloseCode.TOKEN_EXPIRED)),
+                Arguments.of("push/expiring.json", new Push.Expiring(42)),
                 Arguments.of("push/heartbeat.json", new Push.Heartbeat()));
     }
 

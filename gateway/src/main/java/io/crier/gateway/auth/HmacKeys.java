@@ -2,7 +2,7 @@ package io.crier.gateway.auth;
 
 import com.auth0.jwt.algorithms.Algorithm;
 
-/** Builds the one signing algorithm Crier accepts, HS256, from a secret long enough for it. Stateless. */
+/** Builds the HS256 algorithm from a secret long enough for it. Stateless. */
 final class HmacKeys {
 
     /** HS256 needs a key of at least 256 bits (RFC 7518, section 3.2). */

@@ -1,118 +1,138 @@
 package io.crier.gateway.auth;
 
 import com.auth0.jwt.JWT;
-import com.auth0.jwt.JWTVerifier;
-import com.auth0.jwt.exceptions.AlgorithmMismatchException;
-import com.auth0.jwt.exceptions.IncorrectClaimException;
+import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.exceptions.JWTDecodeException;
-import com.auth0.jwt.exceptions.JWTVerificationException;
-import com.auth0.jwt.exceptions.MissingClaimException;
 import com.auth0.jwt.exceptions.SignatureVerificationException;
-import com.auth0.jwt.exceptions.TokenExpiredException;
-import com.auth0.jwt.interfaces.Claim;
 import com.auth0.jwt.interfaces.DecodedJWT;
+import io.crier.gateway.auth.InvalidTokenException.Reason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
-import java.util.ArrayList;
+import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
- * Verifies HS256 JWTs with one shared secret: signature, {@code exp} (required, in the future), {@code nbf}
- * (when present) and {@code sub} (required, non-blank, at most {@value #MAX_SUBJECT_LENGTH} characters);
- * reads the {@code subscribe} and {@code publish} claims (arrays of topic patterns, absent means none, any
- * other type refuses the token). Any other algorithm, {@code none} included, is refused. {@code iat} is
- * informative only and not checked. There is no clock leeway: {@code exp} and {@code nbf} are compared
- * with the clock exactly (a later issue makes a 0 to 5 s leeway configurable).
+ * Verifies JWTs signed with HS256/384/512, RS256/384/512 or ES256/384: the signature against the keys in
+ * force (picked by {@code kid}; see {@link KeySet}), where each key only verifies the algorithms of its own
+ * type, so {@code alg: none}, unknown algorithms and algorithm confusion (an RSA public key used as an HMAC
+ * secret) are refused; then the claims (see {@link ClaimChecks}). Every refusal is counted in
+ * {@code crier.auth.failures}, tagged with its fixed {@link Reason}. Build one from the configuration with
+ * {@link TokenVerifierFactory}.
  *
- * <p>Immutable and thread-safe.
+ * <p>Thread-safe: one verifier serves every event loop, and never blocks (a JWKS refresh asked for by an
+ * unknown kid runs in the background). {@link #close()} stops that background refresh.
  */
-public final class JwtTokenVerifier implements TokenVerifier {
+public final class JwtTokenVerifier implements TokenVerifier, AutoCloseable {
 
     /** The longest accepted {@code sub}. */
     public static final int MAX_SUBJECT_LENGTH = 256;
+    /** The longest token looked at; longer ones are refused as malformed before any decoding. */
+    public static final int MAX_TOKEN_CHARS = 16 * 1024;
 
-    private final JWTVerifier verifier;
+    private static final Set<String> ALGORITHMS = Set.of(
+            "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384");
+
+    private final KeySource keys;
+    private final ClaimChecks claims;
+    private final Map<Reason, Counter> failures = new EnumMap<>(Reason.class);
 
     /**
+     * A verifier of tokens signed with one HMAC secret, with no clock leeway and no iss/aud check, whose
+     * refusals are counted in a private registry (development mode and tests).
+     *
      * @param hmacSecret the shared secret, at least 32 bytes (copied)
-     * @param clock      the clock {@code exp} and {@code nbf} are checked against
+     * @param clock      the clock {@code exp}, {@code nbf} and {@code iat} are checked against
      * @throws IllegalArgumentException when the secret is shorter than 32 bytes
      */
     public JwtTokenVerifier(byte[] hmacSecret, Clock clock) {
-        JWTVerifier.BaseVerification verification = (JWTVerifier.BaseVerification) JWT
-                .require(HmacKeys.hs256(hmacSecret))
-                .withClaimPresence("exp")
-                .acceptLeeway(0)
-                .ignoreIssuedAt();
-        this.verifier = verification.build(clock);
+        this(hmacSecret, clock, new SimpleMeterRegistry());
+    }
+
+    /** Like {@link #JwtTokenVerifier(byte[], Clock)}, counting refusals in {@code meters}. */
+    public JwtTokenVerifier(byte[] hmacSecret, Clock clock, MeterRegistry meters) {
+        this(new KeySet(List.of(VerificationKey.hmac("hmac secret", hmacSecret))),
+                new ClaimChecks(null, null, Duration.ZERO, clock), meters);
+    }
+
+    JwtTokenVerifier(KeySource keys, ClaimChecks claims, MeterRegistry meters) {
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.claims = Objects.requireNonNull(claims, "claims");
+        for (Reason reason : Reason.values()) {
+            failures.put(reason, Counter.builder("crier.auth.failures")
+                    .description("Tokens refused, by reason")
+                    .tag("reason", reason.tag())
+                    .register(meters));
+        }
     }
 
     @Override
     public User verify(String token) throws InvalidTokenException {
-        if (token == null || token.isEmpty()) {
-            throw new InvalidTokenException("missing token");
-        }
-        DecodedJWT jwt = verifySignatureAndTimes(token);
-        String subject = subject(jwt);
-        return new User(subject, patterns(jwt, "subscribe"), patterns(jwt, "publish"),
-                jwt.getExpiresAtAsInstant());
-    }
-
-    private DecodedJWT verifySignatureAndTimes(String token) throws InvalidTokenException {
         try {
-            return verifier.verify(token);
-        } catch (AlgorithmMismatchException e) {
-            throw new InvalidTokenException("algorithm not allowed (only HS256)");
-        } catch (SignatureVerificationException e) {
-            throw new InvalidTokenException("bad signature");
-        } catch (TokenExpiredException e) {
-            throw new InvalidTokenException("expired");
-        } catch (MissingClaimException e) {
-            throw new InvalidTokenException("missing " + e.getClaimName());
-        } catch (IncorrectClaimException e) {
-            throw new InvalidTokenException("nbf".equals(e.getClaimName())
-                    ? "not valid yet (nbf is in the future)" : "invalid " + e.getClaimName());
-        } catch (JWTDecodeException e) {
-            throw new InvalidTokenException("malformed token");
-        } catch (JWTVerificationException e) {
-            // Every other refusal java-jwt knows of; the class name is enough for logs.
-            throw new InvalidTokenException("invalid token (" + e.getClass().getSimpleName() + ")");
+            DecodedJWT jwt = decode(token);
+            checkSignature(jwt);
+            return claims.user(jwt);
+        } catch (InvalidTokenException e) {
+            failures.get(e.reason()).increment();
+            throw e;
         }
     }
 
-    private static String subject(DecodedJWT jwt) throws InvalidTokenException {
-        Claim claim = jwt.getClaim("sub");
-        if (claim.isMissing() || claim.isNull()) {
-            throw new InvalidTokenException("missing sub");
-        }
-        String subject = claim.asString();
-        if (subject == null) {
-            throw new InvalidTokenException("sub is not a string");
-        }
-        if (subject.isBlank()) {
-            throw new InvalidTokenException("sub is blank");
-        }
-        if (subject.length() > MAX_SUBJECT_LENGTH) {
-            throw new InvalidTokenException("sub is longer than " + MAX_SUBJECT_LENGTH + " characters");
-        }
-        return subject;
+    /** Stops the background JWKS refresh, if there is one. */
+    @Override
+    public void close() {
+        keys.close();
     }
 
-    private static TopicPatterns patterns(DecodedJWT jwt, String name) throws InvalidTokenException {
-        Claim claim = jwt.getClaim(name);
-        if (claim.isMissing()) {
-            return TopicPatterns.NONE;
+    /** The keys in force now (for tests and startup logs). */
+    KeySet keys() {
+        return keys.current();
+    }
+
+    private static DecodedJWT decode(String token) throws InvalidTokenException {
+        if (token == null || token.isEmpty()) {
+            throw new InvalidTokenException(Reason.MISSING_TOKEN);
         }
-        List<Object> items = claim.isNull() ? null : claim.asList(Object.class);
-        if (items == null) {
-            throw new InvalidTokenException(name + " is not an array of strings");
+        if (token.length() > MAX_TOKEN_CHARS) {
+            throw new InvalidTokenException(Reason.MALFORMED);
         }
-        List<String> patterns = new ArrayList<>(items.size());
-        for (Object item : items) {
-            if (!(item instanceof String pattern)) {
-                throw new InvalidTokenException(name + " is not an array of strings");
+        try {
+            DecodedJWT jwt = JWT.decode(token);
+            // No extension is understood, so a token that marks one as critical must be refused (RFC 7515 4.1.11).
+            if (!jwt.getHeaderClaim("crit").isMissing()) {
+                throw new InvalidTokenException(Reason.MALFORMED);
             }
-            patterns.add(pattern);
+            return jwt;
+        } catch (JWTDecodeException e) {
+            throw new InvalidTokenException(Reason.MALFORMED);
         }
-        return TopicPatterns.of(patterns);
+    }
+
+    private void checkSignature(DecodedJWT jwt) throws InvalidTokenException {
+        String alg = jwt.getAlgorithm();
+        if (alg == null || !ALGORITHMS.contains(alg)) {
+            throw new InvalidTokenException(Reason.ALGORITHM_NOT_ALLOWED);
+        }
+        String kid = jwt.getKeyId();
+        KeySet now = keys.current();
+        List<Algorithm> candidates = now.candidates(alg, kid);
+        for (Algorithm candidate : candidates) {
+            try {
+                candidate.verify(jwt);
+                return;
+            } catch (SignatureVerificationException e) {
+                // Not this key; several keys may be in force at once (rotation), the next may fit.
+                continue;
+            }
+        }
+        if (kid != null && !now.hasKid(kid)) {
+            keys.unknownKid(kid);
+        }
+        throw new InvalidTokenException(candidates.isEmpty() ? Reason.UNKNOWN_KEY : Reason.BAD_SIGNATURE);
     }
 }

@@ -13,10 +13,21 @@ import java.util.Objects;
  */
 public record User(String id, TopicPatterns subscribe, TopicPatterns publish, Instant expiresAt) {
 
+    /**
+     * The user of an anonymous session (when {@code auth.allowAnonymous} is on): an empty id, which no
+     * verified token can carry ({@code sub} must not be blank), no claims, and a token that never expires.
+     */
+    public static final User ANONYMOUS = new User("", TopicPatterns.NONE, TopicPatterns.NONE, Instant.MAX);
+
     public User {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(subscribe, "subscribe");
         Objects.requireNonNull(publish, "publish");
         Objects.requireNonNull(expiresAt, "expiresAt");
+    }
+
+    /** Whether this is the user of an anonymous session (no token, empty id). */
+    public boolean isAnonymous() {
+        return id.isEmpty();
     }
 }

@@ -1,9 +1,12 @@
 /**
- * Authentication and authorization of clients: verifying HS256 tokens into a
- * {@link io.crier.gateway.auth.User}, the topic patterns of its {@code subscribe} and {@code publish}
+ * Authentication and authorization of clients: verifying JWTs (HS256/384/512, RS256/384/512, ES256/384)
+ * into a {@link io.crier.gateway.auth.User}, the keys that may sign them (HMAC secrets, PEM public keys,
+ * a JWKS URL refreshed in the background), the topic patterns of the {@code subscribe} and {@code publish}
  * claims, and the development-mode token issuer.
  *
- * <p>Depends on java-jwt and the protocol module's topic rules; no Netty. Everything here is immutable
- * and thread-safe, so one verifier serves every event loop.
+ * <p>Depends on java-jwt (its public API only), the JDK's crypto and HTTP client, Micrometer, and the
+ * protocol module's topic rules; no Netty and no Jackson (JWKS documents are read by a small strict parser
+ * of its own). Everything here is immutable or thread-safe, so one verifier serves every event loop, and
+ * nothing here blocks an event loop: JWKS fetches run on their own daemon thread.
  */
 package io.crier.gateway.auth;

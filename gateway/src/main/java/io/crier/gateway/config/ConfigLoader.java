@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,8 +22,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Reads the configuration: bundled defaults ({@code crier-defaults.properties} on the classpath), then an
  * optional properties file, then {@code CRIER_*} environment variables, and validates the result. The
- * bundled defaults are the only place defaults live, and their keys are the only keys: an unknown key in
- * the file or an unknown {@code CRIER_*} variable is an error. Every problem is collected, and one
+ * bundled defaults are the only place defaults live, and their keys are the only keys, apart from the
+ * dynamic {@code namespace.<name>.<option>} keys, which only the file may set (see {@link NamespacesConfig}):
+ * an unknown key in the file or an unknown {@code CRIER_*} variable is an error. Every problem is collected, and one
  * {@link InvalidConfigException} lists them all. The only class that reads configuration sources.
  * Stateless; thread-safe.
  */
@@ -32,6 +34,8 @@ public final class ConfigLoader {
     public static final String DEFAULTS_RESOURCE = "crier-defaults.properties";
 
     private static final String ENV_PREFIX = "CRIER_";
+    // The dynamic per-namespace keys: namespace.<name>.<option>, accepted in the file only.
+    private static final String NAMESPACE_PREFIX = "namespace.";
 
     /**
      * Loads and validates.
@@ -104,7 +108,7 @@ public final class ConfigLoader {
             return;
         }
         fromFile.forEach((key, value) -> {
-            if (values.containsKey(key)) {
+            if (values.containsKey(key) || key.startsWith(NAMESPACE_PREFIX)) {
                 values.put(key, value);
             } else {
                 problems.add(key, "unknown key (in " + file + ")");
@@ -141,20 +145,75 @@ public final class ConfigLoader {
         NodeConfig node = v.section(() -> new NodeConfig(nodeId(v.string("node.id"), env)));
         ServerConfig server = v.section(() -> new ServerConfig(v.string("server.host"),
                 v.integer("server.port"), v.string("server.wsPath"), v.string("server.transport"),
-                v.integer("server.maxHandshakeBytes"), v.duration("server.drainTimeout")));
-        AuthConfig auth = v.section(() -> new AuthConfig(v.string("auth.hmacSecret"),
-                v.duration("auth.authTimeout")));
+                v.integer("server.maxHandshakeBytes"), v.bool("server.plainEnabled"),
+                v.list("server.allowedOrigins"), v.duration("server.handshakeTimeout")));
+        AuthConfig auth = v.section(() -> auth(v));
         SessionConfig session = v.section(() -> new SessionConfig(v.duration("session.heartbeat"),
                 v.integer("session.maxTopics"), v.integer("session.maxOutboundQueueBytes")));
-        LimitsConfig limits = v.section(() -> new LimitsConfig(v.integer("limits.maxMessageBytes"),
-                v.integer("limits.maxDataBytes")));
+        LimitsConfig limits = v.section(() -> limits(v));
         HubConfig hub = v.section(() -> new HubConfig(v.duration("hub.unsubscribeGrace")));
         RedisBrokerConfig redis = v.section(() -> redis(v));
-        if (node == null || server == null || auth == null || session == null || limits == null
-                || hub == null || redis == null) {
+        TlsConfig tls = v.section(() -> tls(v));
+        CompressionConfig compression = v.section(() -> new CompressionConfig(v.bool("compression.enabled"),
+                v.integer("compression.minBytes"), v.integer("compression.level")));
+        DrainConfig drain = v.section(() -> new DrainConfig(v.duration("drain.window"),
+                v.duration("drain.reconnectDelayMax")));
+        AdminConfig admin = v.section(() -> new AdminConfig(v.string("admin.key")));
+        NamespacesConfig namespaces = v.section(() -> namespaces(v));
+        if (Arrays.asList(node, server, auth, session, limits, hub, redis, tls, compression, drain, admin,
+                namespaces).contains(null)) {
             return null;
         }
-        return new CrierConfig(node, server, auth, session, limits, hub, redis);
+        return v.section(() -> new CrierConfig(node, server, auth, session, limits, hub, redis, tls,
+                compression, drain, admin, namespaces));
+    }
+
+    private static AuthConfig auth(ConfigValues v) {
+        return new AuthConfig(v.string("auth.hmacSecret"), v.duration("auth.authTimeout"),
+                v.string("auth.hmacSecretPrevious"), v.list("auth.publicKeyFiles"), v.string("auth.jwksUrl"),
+                v.duration("auth.jwksRefreshInterval"), v.string("auth.issuer"), v.string("auth.audience"),
+                v.duration("auth.clockLeeway"), v.bool("auth.allowAnonymous"), v.duration("auth.expiryWarning"),
+                v.duration("auth.expiryGrace"));
+    }
+
+    private static LimitsConfig limits(ConfigValues v) {
+        return new LimitsConfig(v.integer("limits.maxMessageBytes"), v.integer("limits.maxDataBytes"),
+                v.integer("limits.maxConnections"), v.integer("limits.maxConnectionsPerUser"),
+                v.integer("limits.maxConnectionsPerIp"), v.integer("limits.commandsPerSecond"),
+                v.integer("limits.commandBurst"), v.integer("limits.floodDisconnectAfter"));
+    }
+
+    private static TlsConfig tls(ConfigValues v) {
+        return new TlsConfig(v.bool("tls.enabled"), v.string("tls.host"), v.integer("tls.port"),
+                v.string("tls.certChainFile"), v.string("tls.keyFile"), v.string("tls.keyPassword"),
+                v.bool("tls.selfSigned"), v.duration("tls.reloadInterval"));
+    }
+
+    private static NamespacesConfig namespaces(ConfigValues v) {
+        NamespaceOptions defaults = new NamespaceOptions(v.bool("namespaces.default.anonymousSubscribe"),
+                v.bool("namespaces.default.clientPublish"), v.bool("namespaces.default.personal"));
+        Map<String, Map<String, Boolean>> overrides = new TreeMap<>();
+        v.withPrefix(NAMESPACE_PREFIX).forEach((key, value) -> {
+            String rest = key.substring(NAMESPACE_PREFIX.length());
+            int dot = rest.lastIndexOf('.');
+            String name = dot < 0 ? rest : rest.substring(0, dot);
+            String option = dot < 0 ? "" : rest.substring(dot + 1);
+            if (!NamespaceOptions.OPTIONS.contains(option)) {
+                v.report(key, "unknown key: use namespace.<name>.anonymousSubscribe, namespace.<name>.clientPublish"
+                        + " or namespace.<name>.personal");
+            } else if (!NamespacesConfig.isName(name)) {
+                v.report(key, "a namespace name must be 1 to " + NamespacesConfig.MAX_NAME_LENGTH
+                        + " characters from A-Z a-z 0-9 _ - . @ =");
+            } else {
+                overrides.computeIfAbsent(name, n -> new TreeMap<>()).put(option, v.bool(key, value));
+            }
+        });
+        Map<String, NamespaceOptions> byName = new TreeMap<>();
+        overrides.forEach((name, set) -> byName.put(name, new NamespaceOptions(
+                set.getOrDefault("anonymousSubscribe", defaults.anonymousSubscribe()),
+                set.getOrDefault("clientPublish", defaults.clientPublish()),
+                set.getOrDefault("personal", defaults.personal()))));
+        return new NamespacesConfig(defaults, byName);
     }
 
     // RedisBrokerConfig lives in the cluster module and throws at its first bad field, so every rule is

@@ -1,11 +1,14 @@
 package io.crier.gateway.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /**
- * The listening socket and HTTP side of the node. The constructor validates and reports every bad field
- * by key.
+ * The plain (non-TLS) listening socket and the HTTP side of the node. The constructor validates and
+ * reports every bad field by key. Immutable and thread-safe.
  *
  * @param host              {@code server.host}: the address to bind (default {@code 127.0.0.1})
  * @param port              {@code server.port}: the port to bind, 0 for any free port (default 8080)
@@ -14,7 +17,15 @@ import java.util.Set;
  * @param transport         {@code server.transport}: {@code auto}, {@code epoll} or {@code nio}
  * @param maxHandshakeBytes {@code server.maxHandshakeBytes}: largest HTTP request head and body;
  *                          1024..1048576
- * @param drainTimeout      {@code server.drainTimeout}: how long a graceful stop may take in all; 0..10m
+ * @param plainEnabled      {@code server.plainEnabled}: whether plain ws/http is served on {@code port}
+ *                          (for example behind a TLS-terminating load balancer); {@code false} leaves only
+ *                          the TLS listener ({@link TlsConfig})
+ * @param allowedOrigins    {@code server.allowedOrigins}: the {@code Origin} values allowed to upgrade, as
+ *                          full origins ({@code https://app.example.com}, {@code http://localhost:3000});
+ *                          empty allows only same-origin browser upgrades (the Origin's host:port equals the
+ *                          {@code Host} header) and clients that send no Origin; {@code *} allows any origin
+ * @param handshakeTimeout  {@code server.handshakeTimeout}: the longest time from TCP accept to a completed
+ *                          upgrade (a slowloris guard); 1s..5m
  */
 public record ServerConfig(
         String host,
@@ -22,10 +33,14 @@ public record ServerConfig(
         String wsPath,
         String transport,
         int maxHandshakeBytes,
-        Duration drainTimeout) {
+        boolean plainEnabled,
+        List<String> allowedOrigins,
+        Duration handshakeTimeout) {
 
     /** The accepted values of {@code transport}. */
     public static final Set<String> TRANSPORTS = Set.of("auto", "epoll", "nio");
+    /** The {@code allowedOrigins} entry that allows every origin. */
+    public static final String ANY_ORIGIN = "*";
 
     /** @throws InvalidConfigException listing every bad field */
     public ServerConfig {
@@ -38,7 +53,36 @@ public record ServerConfig(
         problems.check(transport != null && TRANSPORTS.contains(transport), "server.transport",
                 "must be auto, epoll or nio, got " + transport);
         problems.range("server.maxHandshakeBytes", maxHandshakeBytes, 1024, 1024 * 1024);
-        problems.range("server.drainTimeout", drainTimeout, Duration.ZERO, Duration.ofMinutes(10));
+        problems.notNull("server.allowedOrigins", allowedOrigins);
+        if (allowedOrigins != null) {
+            allowedOrigins = List.copyOf(allowedOrigins);
+            allowedOrigins.stream().filter(origin -> !isOriginEntry(origin)).forEach(origin ->
+                    problems.add("server.allowedOrigins", "must list * or origins like https://app.example.com"
+                            + " (scheme://host[:port], no path), got " + origin));
+        }
+        problems.range("server.handshakeTimeout", handshakeTimeout, Duration.ofSeconds(1), Duration.ofMinutes(5));
         problems.throwIfAny();
+    }
+
+    /** Whether {@code allowedOrigins} contains {@code *}, so that every origin may upgrade. */
+    public boolean anyOriginAllowed() {
+        return allowedOrigins.contains(ANY_ORIGIN);
+    }
+
+    private static boolean isOriginEntry(String origin) {
+        if (ANY_ORIGIN.equals(origin)) {
+            return true;
+        }
+        try {
+            URI uri = new URI(origin);
+            String scheme = uri.getScheme();
+            return scheme != null && (scheme.equals("http") || scheme.equals("https"))
+                    && uri.getHost() != null && uri.getRawUserInfo() == null
+                    && (uri.getRawPath() == null || uri.getRawPath().isEmpty())
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null;
+        } catch (URISyntaxException e) {
+            // Reported by the caller as a bad entry.
+            return false;
+        }
     }
 }

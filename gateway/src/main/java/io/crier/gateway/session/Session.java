@@ -1,9 +1,11 @@
 package io.crier.gateway.session;
 
 import io.crier.cluster.BrokerUnavailableException;
+import io.crier.gateway.auth.InvalidTokenException;
 import io.crier.gateway.auth.User;
 import io.crier.gateway.hub.Hub;
 import io.crier.gateway.hub.Subscriber;
+import io.crier.gateway.permission.Verdict;
 import io.crier.protocol.Command;
 import io.crier.protocol.CommandId;
 import io.crier.protocol.ErrorCode;
@@ -19,9 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server state of one authenticated WebSocket connection, and the handling of its commands:
- * permission checks against the user's claims, the per-session topic limit, and the calls into the
- * {@link Hub}. Has no Netty types; the transport feeds it commands and writes its replies.
+ * The server state of one authenticated (or anonymous) WebSocket connection, and the handling of its
+ * commands: permission checks ({@link io.crier.gateway.permission.TopicPolicy}), the per-session topic
+ * limit, the calls into the {@link Hub}, and {@code refresh}, which replaces the session's user with the one
+ * of a new token for the same {@code sub}. Has no Netty types; the transport feeds it commands and writes
+ * its replies.
+ *
+ * <p>A refresh changes what future commands may do; topics the session is already subscribed to are kept
+ * even when the new claims would no longer allow them (to revoke them, disconnect the session: the client
+ * subscribes again under its new token).
  *
  * <p>The topic set changes when a command is handled, not when the broker answers: a {@code subscribe}
  * counts at once (so a second one is {@code already_subscribed}, and an {@code unsubscribe} right after it
@@ -30,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Confined to the session's event loop for {@link #handle} and {@link #close}; the returned stages may
  * complete on broker threads, and then only take back a failed topic (the topic set is concurrent for
- * that reason). {@link #topics()} may be read from any thread.
+ * that reason). {@link #topics()} and {@link #user()} may be read from any thread.
  *
  * @param <S> the transport's subscriber type
  */
@@ -39,10 +47,11 @@ public final class Session<S extends Subscriber> {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
 
     private final String id;
-    private final User user;
     private final S subscriber;
     private final Hub<S> hub;
-    private final int maxTopics;
+    private final SessionPolicy policy;
+    private volatile User user;
+    private TokenLifetime lifetime;
     /**
      * Each topic, mapped to a token of the subscribe that added it, so that a late broker failure takes
      * back only its own subscribe, not a newer one of the same topic.
@@ -50,22 +59,19 @@ public final class Session<S extends Subscriber> {
     private final ConcurrentMap<String, Object> topics = new ConcurrentHashMap<>();
     private boolean closed;
 
-    public Session(String id, User user, S subscriber, Hub<S> hub, int maxTopics) {
+    public Session(String id, User user, S subscriber, Hub<S> hub, SessionPolicy policy) {
         this.id = Objects.requireNonNull(id, "id");
         this.user = Objects.requireNonNull(user, "user");
         this.subscriber = Objects.requireNonNull(subscriber, "subscriber");
         this.hub = Objects.requireNonNull(hub, "hub");
-        if (maxTopics < 1) {
-            throw new IllegalArgumentException("maxTopics must be at least 1");
-        }
-        this.maxTopics = maxTopics;
+        this.policy = Objects.requireNonNull(policy, "policy");
     }
 
     /**
      * Handles one command and returns its reply: {@code ok}, or an error reply ({@code forbidden},
      * {@code already_subscribed}, {@code not_subscribed}, {@code too_many_topics}, {@code unavailable},
-     * {@code internal}, {@code already_authenticated} for a second {@code auth}). Never completes
-     * exceptionally.
+     * {@code internal}, {@code already_authenticated} for a second {@code auth}, {@code invalid_token} for
+     * a refused {@code refresh}). Never completes exceptionally.
      */
     public CompletionStage<Reply> handle(Command command) {
         Objects.requireNonNull(command, "command");
@@ -82,6 +88,9 @@ public final class Session<S extends Subscriber> {
             if (command instanceof Command.Ping ping) {
                 return done(new Reply.Ok(ping.id()));
             }
+            if (command instanceof Command.Refresh refresh) {
+                return done(refresh(refresh));
+            }
             return done(error(command.id(), ErrorCode.ALREADY_AUTHENTICATED, "already authenticated"));
         } catch (RuntimeException e) {
             // A bug in the hub or the broker must cost this one command, not the connection.
@@ -90,9 +99,30 @@ public final class Session<S extends Subscriber> {
         }
     }
 
-    /** Leaves every topic; called once when the connection closes, and harmless when called again. */
+    /**
+     * Lets {@code tokenLifetime} watch this session's token from now on: it is started for the current user
+     * at once, restarted on each accepted {@code refresh}, and cancelled by {@link #close()}.
+     */
+    public void watchExpiry(TokenLifetime tokenLifetime) {
+        Objects.requireNonNull(tokenLifetime, "tokenLifetime");
+        if (lifetime != null) {
+            lifetime.cancel();
+        }
+        lifetime = tokenLifetime;
+        if (!closed) {
+            lifetime.track(user);
+        }
+    }
+
+    /**
+     * Leaves every topic and cancels the expiry timers; called once when the connection closes, and
+     * harmless when called again.
+     */
     public void close() {
         closed = true;
+        if (lifetime != null) {
+            lifetime.cancel();
+        }
         for (String topic : topics.keySet()) {
             topics.remove(topic);
             hub.unsubscribe(topic, subscriber);
@@ -104,7 +134,7 @@ public final class Session<S extends Subscriber> {
         return id;
     }
 
-    /** The authenticated user. */
+    /** The current user: the one of the latest accepted token, or {@link User#ANONYMOUS}. */
     public User user() {
         return user;
     }
@@ -121,8 +151,9 @@ public final class Session<S extends Subscriber> {
 
     private CompletionStage<Reply> subscribe(Command.Subscribe command) {
         String topic = command.topic();
-        if (!user.subscribe().allows(topic)) {
-            return done(error(command.id(), ErrorCode.FORBIDDEN, "not allowed to subscribe to this topic"));
+        Verdict verdict = policy.topics().subscribe(user, topic);
+        if (!verdict.allowed()) {
+            return done(error(command.id(), ErrorCode.FORBIDDEN, "subscribe refused: " + verdict.message()));
         }
         if (closed) {
             return done(error(command.id(), ErrorCode.UNAVAILABLE, "session is closed"));
@@ -130,7 +161,7 @@ public final class Session<S extends Subscriber> {
         if (topics.containsKey(topic)) {
             return done(error(command.id(), ErrorCode.ALREADY_SUBSCRIBED, "already subscribed to this topic"));
         }
-        if (topics.size() >= maxTopics) {
+        if (topics.size() >= policy.maxTopics()) {
             return done(error(command.id(), ErrorCode.TOO_MANY_TOPICS, "too many topics for one session"));
         }
         Object token = new Object();
@@ -161,12 +192,41 @@ public final class Session<S extends Subscriber> {
     }
 
     private CompletionStage<Reply> publish(Command.Publish command) {
-        if (!user.publish().allows(command.topic())) {
-            return done(error(command.id(), ErrorCode.FORBIDDEN, "not allowed to publish to this topic"));
+        Verdict verdict = policy.topics().publish(user, command.topic());
+        if (!verdict.allowed()) {
+            return done(error(command.id(), ErrorCode.FORBIDDEN, "publish refused: " + verdict.message()));
         }
         return hub.publish(command.topic(), command.data()).handle((ignored, failure) -> failure == null
                 ? new Reply.Ok(command.id())
                 : failureReply(command.id(), failure, "publish"));
+    }
+
+    /**
+     * Accepts the new token only when it verifies and names the same {@code sub}; otherwise the old token
+     * (and its expiry) stays. An anonymous session has no token to replace: {@code forbidden}.
+     */
+    private Reply refresh(Command.Refresh command) {
+        if (user.isAnonymous()) {
+            return error(command.id(), ErrorCode.FORBIDDEN,
+                    "an anonymous session cannot refresh; reconnect with a token");
+        }
+        User renewed;
+        try {
+            renewed = policy.verifier().verify(command.token());
+        } catch (InvalidTokenException e) {
+            // A client mistake: the reply tells the client, the reason goes to debug only.
+            log.debug("session {} refresh refused: {}", id, e.getMessage());
+            return error(command.id(), ErrorCode.INVALID_TOKEN, "token refused; the current token stays");
+        }
+        if (!renewed.id().equals(user.id())) {
+            log.debug("session {} refresh refused: token of another user", id);
+            return error(command.id(), ErrorCode.INVALID_TOKEN, "token refused; the current token stays");
+        }
+        user = renewed;
+        if (lifetime != null && !closed) {
+            lifetime.track(renewed);
+        }
+        return new Reply.Ok(command.id());
     }
 
     private static Reply failureReply(CommandId id, Throwable failure, String operation) {

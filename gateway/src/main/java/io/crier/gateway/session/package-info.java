@@ -1,8 +1,11 @@
 /**
- * Sessions: the server state of one authenticated connection and the handling of its commands
- * (permissions, topic limit, calls into the hub), as plain Java with no Netty types.
+ * Sessions: the server state of one authenticated or anonymous connection and the handling of its
+ * commands (permissions, topic limit, calls into the hub, token refresh), the {@code SessionPolicy} every
+ * session of a node shares, and {@code TokenLifetime}, which decides when a token's {@code expiring} push
+ * and its expiry disconnect happen. Plain Java with no Netty types.
  *
- * <p>Depends on the hub, auth, protocol and cluster packages. A session is confined to its connection's
- * event loop; the stages it returns may complete on broker threads.
+ * <p>Depends on the hub, auth, permission, config, protocol and cluster packages. A session and its token
+ * lifetime are confined to their connection's event loop (the transport runs the timers there); the stages
+ * a session returns may complete on broker threads.
  */
 package io.crier.gateway.session;

@@ -21,9 +21,12 @@ import java.util.concurrent.TimeUnit;
  * The authentication phase of a connection. After the upgrade it either welcomes the user the handshake
  * guard already authenticated by header, or waits for an {@code auth} command until the deadline
  * ({@link CloseCode#AUTH_TIMEOUT} when it passes). A valid token opens the session: {@code welcome} push,
- * {@code ok} reply, and this handler replaces itself with a {@link SessionHandler}. An invalid token
- * disconnects with {@link CloseCode#INVALID_TOKEN}; any other command gets a {@code not_authenticated}
- * error reply and the socket stays open.
+ * {@code ok} reply, the token's expiry timers start ({@link ChannelTokenExpiry}), and this handler
+ * replaces itself with a {@link SessionHandler}. An {@code auth} without a token opens an anonymous
+ * session when the policy allows it. An invalid (or, when anonymous sessions are not allowed, missing)
+ * token disconnects with {@link CloseCode#INVALID_TOKEN}; any other command gets a
+ * {@code not_authenticated} error reply and the socket stays open. A user who already holds
+ * {@code limits.maxConnectionsPerUser} connections is disconnected with {@link CloseCode#CONNECTION_LIMIT}.
  *
  * <p>Per connection; confined to the channel's event loop.
  */
@@ -82,6 +85,15 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void authenticate(ChannelHandlerContext ctx, Command.Auth auth) {
+        if (auth.anonymous()) {
+            if (sessions.policy().allowAnonymous()) {
+                open(ctx, User.ANONYMOUS, auth.id());
+            } else {
+                cancelDeadline();
+                disconnector.disconnect(ctx.channel(), CloseCode.INVALID_TOKEN);
+            }
+            return;
+        }
         User user;
         try {
             user = verifier.verify(auth.token());
@@ -96,12 +108,18 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
 
     private void open(ChannelHandlerContext ctx, User user, CommandId authId) {
         cancelDeadline();
+        if (!UpgradeAdmissionHandler.admitUser(ctx.channel(), user)) {
+            // The user holds limits.maxConnectionsPerUser connections already: counted by the Disconnector.
+            disconnector.disconnect(ctx.channel(), CloseCode.CONNECTION_LIMIT);
+            return;
+        }
         SessionFactory.Opened opened = sessions.open(user, ctx.channel());
         ctx.write(opened.welcome());
         if (authId != null) {
             ctx.write(new Reply.Ok(authId));
         }
         ctx.flush();
+        ChannelTokenExpiry.watch(opened.session(), ctx.channel(), disconnector, sessions.policy().expiry());
         ctx.pipeline().replace(this, PipelineNames.SESSION, new SessionHandler(opened.session(), sessions));
     }
 

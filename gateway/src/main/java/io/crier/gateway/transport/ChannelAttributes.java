@@ -1,6 +1,7 @@
 package io.crier.gateway.transport;
 
 import io.crier.gateway.auth.User;
+import io.crier.gateway.limits.ConnectionLimiter;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 
@@ -15,6 +16,9 @@ final class ChannelAttributes {
 
     /** The user authenticated by an {@code Authorization: Bearer} header on the upgrade request. */
     static final AttributeKey<User> HEADER_USER = AttributeKey.valueOf(ChannelAttributes.class, "headerUser");
+
+    /** The connection's slots in the node's connection limits; released when the channel closes. */
+    static final AttributeKey<ConnectionLimiter.Lease> LEASE = AttributeKey.valueOf(ChannelAttributes.class, "lease");
 
     /** The reason the server is closing this channel; set once, by the {@link Disconnector}. */
     static final AttributeKey<String> CLOSING = AttributeKey.valueOf(ChannelAttributes.class, "closing");

@@ -38,6 +38,7 @@ public final class Disconnector {
 
     private final Map<CloseCode, byte[]> pushes = new EnumMap<>(CloseCode.class);
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final EnvelopeCodec envelopes;
     private final MeterRegistry meters;
     private final long closeTimeoutMillis;
 
@@ -47,6 +48,7 @@ public final class Disconnector {
      * @param closeTimeout how long a close frame may take to flush before the channel is closed anyway
      */
     public Disconnector(EnvelopeCodec envelopes, MeterRegistry meters, Duration closeTimeout) {
+        this.envelopes = Objects.requireNonNull(envelopes, "envelopes");
         this.meters = Objects.requireNonNull(meters, "meters");
         this.closeTimeoutMillis = closeTimeout.toMillis();
         for (CloseCode code : CloseCode.values()) {
@@ -60,17 +62,30 @@ public final class Disconnector {
      * @return whether this call started the close (false: another reason came first)
      */
     public boolean disconnect(Channel channel, CloseCode code) {
+        return disconnect(channel, code, 0);
+    }
+
+    /**
+     * Closes {@code channel} with {@code code} like {@link #disconnect(Channel, CloseCode)}, with a reconnect
+     * delay hint in the {@code disconnect} push ({@code "reconnectDelayMs"}; 0 adds none). A draining node
+     * gives each session its own random hint, so that its clients do not all come back at once.
+     *
+     * @return whether this call started the close (false: another reason came first)
+     */
+    public boolean disconnect(Channel channel, CloseCode code, long reconnectDelayMs) {
         if (!ChannelAttributes.claimClose(channel, code.reason())) {
             return false;
         }
         count(code.reason());
         log.debug("{} disconnect {} {}", channel.id().asShortText(), code.code(), code.reason());
+        byte[] push = reconnectDelayMs == 0 ? pushes.get(code)
+                : envelopes.encode(new Push.Disconnect(code, reconnectDelayMs));
         EventLoop loop = channel.eventLoop();
         if (loop.inEventLoop()) {
-            closeNow(channel, code);
+            closeNow(channel, code, push);
         } else {
             try {
-                loop.execute(() -> closeNow(channel, code));
+                loop.execute(() -> closeNow(channel, code, push));
             } catch (RejectedExecutionException e) {
                 // The event loop is shutting down: it closes its channels itself, nothing is left to send.
                 log.debug("{} event loop gone before disconnect {}", channel.id().asShortText(), code.reason());
@@ -101,13 +116,13 @@ public final class Disconnector {
         return ChannelAttributes.closingReason(channel) != null;
     }
 
-    private void closeNow(Channel channel, CloseCode code) {
+    private void closeNow(Channel channel, CloseCode code, byte[] push) {
         if (!channel.isActive() || !ChannelAttributes.isUpgraded(channel)) {
             channel.close();
             return;
         }
         if (code.code() >= 4000) {
-            channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(pushes.get(code))));
+            channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(push)));
         }
         var fallback = channel.eventLoop().schedule(() -> {
             channel.close();

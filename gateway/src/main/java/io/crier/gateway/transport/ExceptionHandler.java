@@ -6,10 +6,12 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.io.IOException;
 import java.util.Objects;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +23,10 @@ import org.slf4j.LoggerFactory;
  *       an oversized frame, 1007 for bad UTF-8, 1002 otherwise), so the close is only recorded.</li>
  *   <li>A reassembled message over the limit ({@link TooLongFrameException} from the frame aggregator):
  *       {@link CloseCode#MESSAGE_TOO_BIG}.</li>
- *   <li>An {@link IOException} (the peer reset the connection): closed, logged at debug.</li>
+ *   <li>A compressed frame that would inflate past the limit (a decompression bomb):
+ *       {@link CloseCode#MESSAGE_TOO_BIG}; one that is not valid deflate data: {@link CloseCode#PROTOCOL_ERROR}.</li>
+ *   <li>An {@link IOException} (the peer reset the connection) or a TLS failure ({@link SSLException}, which
+ *       the TLS handler passes on wrapped): closed, logged at debug.</li>
  *   <li>Anything else is a server bug: logged once at WARN, {@link CloseCode#INTERNAL_ERROR}.</li>
  * </ul>
  *
@@ -45,7 +50,11 @@ public final class ExceptionHandler extends ChannelInboundHandlerAdapter {
             disconnector.closedByDecoder(channel, reasonOf(corrupted.closeStatus()));
         } else if (cause instanceof TooLongFrameException) {
             disconnector.disconnect(channel, CloseCode.MESSAGE_TOO_BIG);
-        } else if (cause instanceof IOException) {
+        } else if (cause instanceof DecompressionException inflating) {
+            disconnector.disconnect(channel, PerMessageDeflate.closeCodeOf(inflating));
+        } else if (cause instanceof IOException || cause.getCause() instanceof SSLException) {
+            // A reset, or a failed TLS handshake (an old protocol, plain text on the TLS port), which the TLS
+            // layer counts: the peer's doing, not a server fault.
             log.debug("{} connection failed: {}", channel.id().asShortText(), cause.toString());
             channel.close();
         } else if (disconnector.disconnect(channel, CloseCode.INTERNAL_ERROR)) {

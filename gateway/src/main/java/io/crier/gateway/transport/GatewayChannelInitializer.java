@@ -12,24 +12,23 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import java.time.Duration;
 import java.util.Objects;
 
 /**
  * Builds the pipeline of every connection; reading {@link #initChannel} gives the map of the server:
  * <pre>
- * [tls, later] → http-codec → http-aggregator → http-routes → handshake-guard → ws-protocol
- *   → ws-aggregator → heartbeat → envelope-codec → auth (→ session once authenticated) → exceptions
+ * [tls: TLS listener only] → http-codec → handshake-limits → http-aggregator → http-routes → handshake-guard
+ *   → admission → [ws-compression → ws-reserved-bits] → ws-protocol → ws-aggregator → heartbeat → envelope-codec
+ *   → command-limits → auth (→ session once authenticated) → exceptions
  * </pre>
  * On upgrade Netty swaps {@code http-codec} for its WebSocket frame codecs and drops the aggregator; the
- * handshake guard then removes itself and {@code http-routes}.
+ * handshake guard then removes itself and {@code http-routes}, and {@code handshake-limits},
+ * {@code admission} and {@code ws-compression} remove themselves (the last one leaving its frame deflater
+ * and inflater when permessage-deflate was negotiated).
  *
  * <p>Thread-safe: one instance per node; {@link #initChannel} runs on each new channel's event loop.
  */
 public final class GatewayChannelInitializer extends ChannelInitializer<Channel> {
-
-    /** How long the WebSocket handshake may take once the upgrade request is in. */
-    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     private final CrierConfig config;
     private final SharedHandlers shared;
@@ -37,6 +36,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
     private final SessionFactory sessions;
     private final Disconnector disconnector;
     private final ChannelGroup channels;
+    private final NodeLimits limits;
     private final WebSocketServerProtocolConfig wsConfig;
 
     /**
@@ -45,12 +45,24 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
      */
     public GatewayChannelInitializer(CrierConfig config, SharedHandlers shared, TokenVerifier verifier,
                                      SessionFactory sessions, Disconnector disconnector, ChannelGroup channels) {
+        this(config, shared, verifier, sessions, disconnector, channels, NodeLimits.unmetered(config, disconnector));
+    }
+
+    /**
+     * @param channels every connection of the node is added here (and leaves it on close), so that a drain
+     *                 reaches them all
+     * @param limits   the node's abuse limits (origins, connection counts, handshake, commands, compression)
+     */
+    public GatewayChannelInitializer(CrierConfig config, SharedHandlers shared, TokenVerifier verifier,
+                                     SessionFactory sessions, Disconnector disconnector, ChannelGroup channels,
+                                     NodeLimits limits) {
         this.config = Objects.requireNonNull(config, "config");
         this.shared = Objects.requireNonNull(shared, "shared");
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.disconnector = Objects.requireNonNull(disconnector, "disconnector");
         this.channels = Objects.requireNonNull(channels, "channels");
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.wsConfig = webSocketConfig(config);
     }
 
@@ -60,15 +72,22 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         int maxMessage = config.limits().maxMessageBytes();
         channels.add(channel);
         ChannelPipeline p = channel.pipeline();
-        // PipelineNames.TLS goes first here when TLS comes.
+        // On the TLS listener, TlsChannelInitializer has already added PipelineNames.TLS first.
         p.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec(maxHandshake, maxHandshake, 8192));
+        p.addLast(PipelineNames.HANDSHAKE_LIMITS, limits.newHandshakeLimits());
         p.addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(maxHandshake));
         p.addLast(PipelineNames.HTTP_ROUTES, shared.routes());
         p.addLast(PipelineNames.HANDSHAKE_GUARD, shared.guard());
+        p.addLast(PipelineNames.ADMISSION, limits.admission());
+        if (limits.compressionEnabled()) {
+            p.addLast(PipelineNames.WS_COMPRESSION, limits.newCompression());
+            p.addLast(PipelineNames.WS_RESERVED_BITS, limits.reservedBits());
+        }
         p.addLast(PipelineNames.WS_PROTOCOL, new WebSocketServerProtocolHandler(wsConfig));
         p.addLast(PipelineNames.WS_AGGREGATOR, new WebSocketFrameAggregator(maxMessage));
         p.addLast(PipelineNames.HEARTBEAT, new HeartbeatHandler(config.session().heartbeat(), disconnector));
         p.addLast(PipelineNames.ENVELOPE_CODEC, shared.envelopes());
+        p.addLast(PipelineNames.COMMAND_LIMITS, limits.newCommandLimits());
         p.addLast(PipelineNames.AUTH,
                 new AuthHandler(verifier, sessions, disconnector, config.auth().authTimeout()));
         p.addLast(PipelineNames.EXCEPTIONS, shared.exceptions());
@@ -85,14 +104,14 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
                 .websocketPath(config.server().wsPath())
                 .subprotocols(null)
                 .checkStartsWith(false)
-                .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT.toMillis())
+                .handshakeTimeoutMillis(config.server().handshakeTimeout().toMillis())
                 .forceCloseTimeoutMillis(Disconnector.CLOSE_TIMEOUT.toMillis())
                 .handleCloseFrames(true)
                 .sendCloseFrame(null)
                 .dropPongFrames(false)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()
                         .maxFramePayloadLength(config.limits().maxMessageBytes())
-                        .allowExtensions(false)
+                        .allowExtensions(config.compression().enabled())
                         .closeOnProtocolViolation(true)
                         .withUTF8Validator(true)
                         .build())

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * The plain HTTP routes of a node: {@code GET /healthz}, {@code GET /readyz}, the demo page ({@code /} and
  * the static files under the classpath folder {@code web/}) and, in development mode only,
- * {@code GET /dev/token?user=NAME}. Requests for the WebSocket path go on to the handshake guard; anything
+ * {@code GET /dev/token?user=NAME}, and, when an admin key is set, the admin API ({@link AdminRoutes}).
+ * Requests for the WebSocket path go on to the handshake guard; anything
  * else gets 404 (405 for a method other than GET). Removed from the pipeline on upgrade.
  *
  * <p>Stateless: one instance per node, {@link Sharable}.
@@ -30,6 +31,7 @@ public final class HttpRoutesHandler extends ChannelInboundHandlerAdapter {
     private final String wsPath;
     private final Readiness readiness;
     private final DevTokenIssuer devTokens;
+    private final AdminRoutes admin;
     private final WebResources web;
 
     /**
@@ -39,9 +41,18 @@ public final class HttpRoutesHandler extends ChannelInboundHandlerAdapter {
      *                  {@code /dev/token} route does not exist
      */
     public HttpRoutesHandler(String wsPath, Readiness readiness, DevTokenIssuer devTokens) {
+        this(wsPath, readiness, devTokens, null);
+    }
+
+    /**
+     * @param admin the admin API ({@code POST /admin/drain}), or {@code null} when {@code admin.key} is empty:
+     *              then its routes do not exist (404)
+     */
+    public HttpRoutesHandler(String wsPath, Readiness readiness, DevTokenIssuer devTokens, AdminRoutes admin) {
         this.wsPath = Objects.requireNonNull(wsPath, "wsPath");
         this.readiness = Objects.requireNonNull(readiness, "readiness");
         this.devTokens = devTokens;
+        this.admin = admin;
         this.web = new WebResources(HttpRoutesHandler.class.getClassLoader(), "web");
     }
 
@@ -75,6 +86,10 @@ public final class HttpRoutesHandler extends ChannelInboundHandlerAdapter {
 
     private void route(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
         String path = uri.path();
+        if (admin != null && admin.handles(path)) {
+            admin.handle(ctx, request);
+            return;
+        }
         if (!HttpMethod.GET.equals(request.method())) {
             boolean known = path.equals(wsPath) || path.equals("/healthz") || path.equals("/readyz")
                     || web.find(path).isPresent() || (devTokens != null && path.equals("/dev/token"));

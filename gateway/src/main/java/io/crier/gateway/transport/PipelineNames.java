@@ -9,16 +9,36 @@ import java.util.List;
  */
 public final class PipelineNames {
 
-    /** Reserved for the TLS handler (a later issue); it will be first, before {@link #HTTP_CODEC}. */
+    /**
+     * The TLS handler: first on connections to the TLS listener ({@link TlsChannelInitializer} adds it before
+     * the rest of {@link #INITIAL_ORDER}); absent on the plain listener.
+     */
     public static final String TLS = "tls";
     /** HTTP/1.1 request decoder and response encoder; Netty replaces it by WebSocket codecs on upgrade. */
     public static final String HTTP_CODEC = "http-codec";
+    /**
+     * Closes a connection whose upgrade is not done within {@code server.handshakeTimeout}; counts oversized
+     * request heads; removed on upgrade.
+     */
+    public static final String HANDSHAKE_LIMITS = "handshake-limits";
     /** Aggregates one HTTP request, bounded by {@code server.maxHandshakeBytes}; removed on upgrade. */
     public static final String HTTP_AGGREGATOR = "http-aggregator";
     /** Health, readiness, the demo page and the development token; removed on upgrade. */
     public static final String HTTP_ROUTES = "http-routes";
     /** Refuses upgrades while draining and verifies a Bearer token; removed on upgrade. */
     public static final String HANDSHAKE_GUARD = "handshake-guard";
+    /**
+     * Refuses a disallowed Origin (403), a full node (503), an IP or user at its connection limit (429);
+     * removed on upgrade.
+     */
+    public static final String ADMISSION = "admission";
+    /**
+     * permessage-deflate negotiation (only when {@code compression.enabled}); Netty's handler removes itself
+     * on upgrade, leaving its frame deflater and inflater.
+     */
+    public static final String WS_COMPRESSION = "ws-compression";
+    /** Closes with 1002 a frame with RSV bits no negotiated extension explains (with {@link #WS_COMPRESSION}). */
+    public static final String WS_RESERVED_BITS = "ws-reserved-bits";
     /** Netty's WebSocket handshake, control frames and close handshake. */
     public static final String WS_PROTOCOL = "ws-protocol";
     /** Reassembles fragmented messages, bounded by {@code limits.maxMessageBytes}. */
@@ -27,6 +47,8 @@ public final class PipelineNames {
     public static final String HEARTBEAT = "heartbeat";
     /** Text frames to {@code Inbound} envelopes and replies/pushes to text frames. */
     public static final String ENVELOPE_CODEC = "envelope-codec";
+    /** The per-session command token bucket ({@code rate_limited}, 4502); counts error replies by code. */
+    public static final String COMMAND_LIMITS = "command-limits";
     /** Authentication phase; replaces itself with {@link #SESSION}. */
     public static final String AUTH = "auth";
     /** Hands commands of an authenticated session to the domain {@code Session}. */
@@ -36,8 +58,9 @@ public final class PipelineNames {
 
     /** The names {@link GatewayChannelInitializer} adds, in order (before the upgrade). */
     public static final List<String> INITIAL_ORDER = List.of(
-            HTTP_CODEC, HTTP_AGGREGATOR, HTTP_ROUTES, HANDSHAKE_GUARD, WS_PROTOCOL, WS_AGGREGATOR,
-            HEARTBEAT, ENVELOPE_CODEC, AUTH, EXCEPTIONS);
+            HTTP_CODEC, HANDSHAKE_LIMITS, HTTP_AGGREGATOR, HTTP_ROUTES, HANDSHAKE_GUARD, ADMISSION,
+            WS_COMPRESSION, WS_RESERVED_BITS, WS_PROTOCOL, WS_AGGREGATOR, HEARTBEAT, ENVELOPE_CODEC,
+            COMMAND_LIMITS, AUTH, EXCEPTIONS);
 
     private PipelineNames() {
     }

@@ -5,21 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crier.gateway.auth.InvalidTokenException.Reason;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/** The single-secret verifier (development mode and tests): signature, times, sub and pattern claims. */
 class JwtTokenVerifierTest {
 
     private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
     private static final long NOW_SECONDS = NOW.getEpochSecond();
 
     private final byte[] secret = TestTokens.secret();
-    private final JwtTokenVerifier verifier = new JwtTokenVerifier(secret, Clock.fixed(NOW, ZoneOffset.UTC));
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final JwtTokenVerifier verifier = new JwtTokenVerifier(secret, Clock.fixed(NOW, ZoneOffset.UTC), meters);
 
     @Test
     void acceptsValidTokenAndReadsItsClaims() throws InvalidTokenException {
@@ -48,12 +53,12 @@ class JwtTokenVerifierTest {
     void refusesExpiredToken() {
         String token = TestTokens.hs256At(secret, NOW.minusSeconds(120), "alice", null, null, Duration.ofMinutes(1));
 
-        assertRefused("expired", token);
+        assertRefused(Reason.EXPIRED, token);
     }
 
     @Test
     void refusesTokenExpiringThisVerySecondBecauseThereIsNoLeeway() {
-        assertRefused("expired", payload("{\"sub\":\"alice\",\"exp\":" + NOW_SECONDS + "}"));
+        assertRefused(Reason.EXPIRED, payload("{\"sub\":\"alice\",\"exp\":" + NOW_SECONDS + "}"));
     }
 
     @Test
@@ -63,7 +68,7 @@ class JwtTokenVerifierTest {
 
     @Test
     void refusesTokenWhoseNotBeforeIsInTheFuture() {
-        assertRefused("not valid yet (nbf is in the future)",
+        assertRefused(Reason.NOT_YET_VALID,
                 payload("{\"sub\":\"alice\",\"exp\":" + (NOW_SECONDS + 60) + ",\"nbf\":" + (NOW_SECONDS + 5) + "}"));
     }
 
@@ -75,10 +80,16 @@ class JwtTokenVerifierTest {
     }
 
     @Test
+    void refusesTokenIssuedInTheFuture() {
+        assertRefused(Reason.ISSUED_IN_FUTURE,
+                payload("{\"sub\":\"alice\",\"exp\":" + (NOW_SECONDS + 60) + ",\"iat\":" + (NOW_SECONDS + 5) + "}"));
+    }
+
+    @Test
     void refusesTokenSignedWithAnotherSecret() {
         byte[] other = "another-secret-that-is-long-enough-for-hs256".getBytes(StandardCharsets.UTF_8);
 
-        assertRefused("bad signature", TestTokens.hs256At(other, NOW, "alice", null, null, Duration.ofMinutes(1)));
+        assertRefused(Reason.BAD_SIGNATURE, TestTokens.hs256At(other, NOW, "alice", null, null, Duration.ofMinutes(1)));
     }
 
     @Test
@@ -88,86 +99,111 @@ class JwtTokenVerifierTest {
         String[] original = token.split("\\.");
         String[] changed = forged.split("\\.");
 
-        assertRefused("bad signature", original[0] + "." + changed[1] + "." + original[2]);
+        assertRefused(Reason.BAD_SIGNATURE, original[0] + "." + changed[1] + "." + original[2]);
     }
 
     @Test
     void refusesUnsignedTokenWithAlgNone() {
-        assertRefused("algorithm not allowed (only HS256)", TestTokens.unsigned(NOW, "alice", Duration.ofMinutes(1)));
+        assertRefused(Reason.ALGORITHM_NOT_ALLOWED, TestTokens.unsigned(NOW, "alice", Duration.ofMinutes(1)));
     }
 
     @Test
-    void refusesTokenSignedWithHs512EvenWithTheRightSecret() {
-        assertRefused("algorithm not allowed (only HS256)", TestTokens.hs512(secret, NOW, "alice", Duration.ofMinutes(1)));
+    void refusesHs512WhenTheSecretIsShorterThan64Bytes() {
+        assertEquals(45, secret.length);
+
+        assertRefused(Reason.UNKNOWN_KEY, TestTokens.hs512(secret, NOW, "alice", Duration.ofMinutes(1)));
     }
 
     @Test
-    void refusesTokenSignedWithRs256() {
-        assertRefused("algorithm not allowed (only HS256)", TestTokens.rs256(NOW, "alice", Duration.ofMinutes(1)));
+    void refusesRs256WhenOnlyASecretIsConfigured() {
+        assertRefused(Reason.UNKNOWN_KEY, TestTokens.rs256(NOW, "alice", Duration.ofMinutes(1)));
     }
 
     @Test
     void refusesTokenWithoutSub() {
-        assertRefused("missing sub", payload("{\"exp\":" + (NOW_SECONDS + 60) + "}"));
+        assertRefused(Reason.MISSING_SUB, payload("{\"exp\":" + (NOW_SECONDS + 60) + "}"));
     }
 
     @Test
     void refusesTokenWithBlankSub() {
-        assertRefused("sub is blank", payload("{\"sub\":\"  \",\"exp\":" + (NOW_SECONDS + 60) + "}"));
+        assertRefused(Reason.INVALID_SUB, payload("{\"sub\":\"  \",\"exp\":" + (NOW_SECONDS + 60) + "}"));
     }
 
     @Test
     void refusesTokenWhoseSubIsNotAString() {
-        assertRefused("sub is not a string", payload("{\"sub\":42,\"exp\":" + (NOW_SECONDS + 60) + "}"));
+        assertRefused(Reason.INVALID_SUB, payload("{\"sub\":42,\"exp\":" + (NOW_SECONDS + 60) + "}"));
     }
 
     @Test
     void refusesTokenWithSubLongerThan256Characters() {
         String sub = "u".repeat(257);
 
-        assertRefused("sub is longer than 256 characters",
-                payload("{\"sub\":\"" + sub + "\",\"exp\":" + (NOW_SECONDS + 60) + "}"));
+        assertRefused(Reason.INVALID_SUB, payload("{\"sub\":\"" + sub + "\",\"exp\":" + (NOW_SECONDS + 60) + "}"));
     }
 
     @Test
     void refusesTokenWithoutExp() {
-        assertRefused("missing exp", payload("{\"sub\":\"alice\"}"));
+        assertRefused(Reason.MISSING_EXP, payload("{\"sub\":\"alice\"}"));
     }
 
     @Test
     void refusesTokenWhoseExpIsNotANumber() {
-        assertRefused("malformed token", payload("{\"sub\":\"alice\",\"exp\":\"tomorrow\"}"));
+        assertRefused(Reason.MALFORMED, payload("{\"sub\":\"alice\",\"exp\":\"tomorrow\"}"));
     }
 
     @Test
     void refusesSubscribeClaimThatIsAStringInsteadOfAnArray() {
-        assertRefused("subscribe is not an array of strings",
+        assertRefused(Reason.INVALID_SUBSCRIBE,
                 payload("{\"sub\":\"alice\",\"exp\":" + (NOW_SECONDS + 60) + ",\"subscribe\":\"news\"}"));
     }
 
     @Test
     void refusesPublishClaimHoldingNumbers() {
-        assertRefused("publish is not an array of strings",
+        assertRefused(Reason.INVALID_PUBLISH,
                 payload("{\"sub\":\"alice\",\"exp\":" + (NOW_SECONDS + 60) + ",\"publish\":[1,2]}"));
     }
 
     @Test
     void refusesPatternClaimThatIsNull() {
-        assertRefused("subscribe is not an array of strings",
+        assertRefused(Reason.INVALID_SUBSCRIBE,
                 payload("{\"sub\":\"alice\",\"exp\":" + (NOW_SECONDS + 60) + ",\"subscribe\":null}"));
     }
 
     @Test
     void refusesPatternClaimHoldingAnObject() {
-        assertRefused("publish is not an array of strings",
+        assertRefused(Reason.INVALID_PUBLISH,
                 payload("{\"sub\":\"alice\",\"exp\":" + (NOW_SECONDS + 60) + ",\"publish\":[\"a\",{\"b\":1}]}"));
     }
 
     @Test
-    void refusesGarbageAndEmptyTokens() {
-        assertRefused("malformed token", "not-a-jwt");
-        assertRefused("malformed token", "a.b.c");
-        assertRefused("missing token", "");
+    void refusesGarbageEmptyAndOversizedTokens() {
+        assertRefused(Reason.MALFORMED, "not-a-jwt");
+        assertRefused(Reason.MALFORMED, "a.b.c");
+        assertRefused(Reason.MISSING_TOKEN, "");
+        assertRefused(Reason.MISSING_TOKEN, null);
+        assertRefused(Reason.MALFORMED, "a".repeat(JwtTokenVerifier.MAX_TOKEN_CHARS + 1));
+    }
+
+    @Test
+    void refusesTokenThatMarksAHeaderExtensionAsCritical() {
+        String header = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "{\"alg\":\"HS256\",\"crit\":[\"exp2\"],\"exp2\":1}".getBytes(StandardCharsets.UTF_8));
+        String[] valid = TestTokens.hs256At(secret, NOW, "alice", null, null, Duration.ofMinutes(1)).split("\\.");
+
+        assertRefused(Reason.MALFORMED, header + "." + valid[1] + "." + valid[2]);
+    }
+
+    @Test
+    void countsEveryRefusalByItsReasonAndNothingElse() {
+        assertRefused(Reason.EXPIRED, payload("{\"sub\":\"alice\",\"exp\":" + NOW_SECONDS + "}"));
+        assertRefused(Reason.EXPIRED, payload("{\"sub\":\"bob\",\"exp\":" + (NOW_SECONDS - 9) + "}"));
+        assertRefused(Reason.ALGORITHM_NOT_ALLOWED, TestTokens.unsigned(NOW, "alice", Duration.ofMinutes(1)));
+
+        assertEquals(2.0, meters.get("crier.auth.failures").tag("reason", "expired").counter().count());
+        assertEquals(1.0, meters.get("crier.auth.failures").tag("reason", "algorithm").counter().count());
+        assertEquals(0.0, meters.get("crier.auth.failures").tag("reason", "bad_signature").counter().count());
+        assertEquals(Reason.values().length, meters.find("crier.auth.failures").counters().size(),
+                "one counter per fixed reason, none per token");
     }
 
     @Test
@@ -179,8 +215,9 @@ class JwtTokenVerifierTest {
         return TestTokens.hs256Payload(secret, json);
     }
 
-    private void assertRefused(String reason, String token) {
+    private void assertRefused(Reason reason, String token) {
         InvalidTokenException e = assertThrows(InvalidTokenException.class, () -> verifier.verify(token));
-        assertEquals(reason, e.getMessage());
+        assertEquals(reason, e.reason());
+        assertEquals(reason.text(), e.getMessage());
     }
 }

@@ -33,7 +33,7 @@ class ConfigLoaderTest {
         assertEquals("/ws", config.server().wsPath());
         assertEquals("auto", config.server().transport());
         assertEquals(8192, config.server().maxHandshakeBytes());
-        assertEquals(Duration.ofSeconds(10), config.server().drainTimeout());
+        assertEquals(Duration.ofSeconds(10), config.drain().window());
         assertTrue(config.auth().devMode());
         assertEquals(Duration.ofSeconds(5), config.auth().authTimeout());
         assertEquals(Duration.ofSeconds(25), config.session().heartbeat());
@@ -48,6 +48,134 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofSeconds(2), config.redis().reconnectMaxDelay());
         assertEquals(10_000, config.redis().requestQueueSize());
         assertEquals(Duration.ofSeconds(5), config.redis().commandTimeout());
+    }
+
+    @Test
+    void loadsTheBundledDefaultsOfTheSecurityKeys() {
+        CrierConfig config = loader.defaults();
+
+        assertTrue(config.server().plainEnabled());
+        assertEquals(List.of(), config.server().allowedOrigins());
+        assertEquals(Duration.ofSeconds(10), config.server().handshakeTimeout());
+        assertEquals(new TlsConfig(false, "", 8443, "", "", "", false, Duration.ofSeconds(10)), config.tls());
+        assertEquals(new AuthConfig("", Duration.ofSeconds(5), "", List.of(), "", Duration.ofMinutes(5), "", "",
+                Duration.ofSeconds(5), false, Duration.ofSeconds(60), Duration.ofSeconds(25)), config.auth());
+        assertEquals(new LimitsConfig(65_536, 32_768, 10_000, 100, 1000, 50, 100, 50), config.limits());
+        assertEquals(new CompressionConfig(true, 512, 6), config.compression());
+        assertEquals(new DrainConfig(Duration.ofSeconds(10), Duration.ofSeconds(5)), config.drain());
+        assertFalse(config.admin().enabled());
+        assertEquals(new NamespacesConfig(new NamespaceOptions(false, true, false)), config.namespaces());
+    }
+
+    @Test
+    void readsListsBooleansAndTlsFromTheEnvironment() {
+        CrierConfig config = loader.load(null, Map.of(
+                "CRIER_SERVER_ALLOWED_ORIGINS", " https://a.example.com , ,http://localhost:3000",
+                "CRIER_SERVER_PLAIN_ENABLED", "FALSE",
+                "CRIER_TLS_ENABLED", "true",
+                "CRIER_TLS_SELF_SIGNED", "true",
+                "CRIER_AUTH_PUBLIC_KEY_FILES", "/keys/a.pem,/keys/b.pem",
+                "CRIER_AUTH_ALLOW_ANONYMOUS", "true"));
+
+        assertEquals(List.of("https://a.example.com", "http://localhost:3000"), config.server().allowedOrigins());
+        assertFalse(config.server().plainEnabled());
+        assertTrue(config.tls().enabled());
+        assertEquals(List.of("/keys/a.pem", "/keys/b.pem"), config.auth().publicKeyFiles());
+        assertTrue(config.auth().allowAnonymous());
+        assertFalse(config.auth().devMode());
+    }
+
+    @Test
+    void namespaceOverridesFromTheFileInheritUnsetOptions() throws IOException {
+        Path file = write("namespaces.default.anonymousSubscribe=true\n"
+                + "namespace.user.personal=true\nnamespace.user.anonymousSubscribe=false\n"
+                + "namespace.feed.clientPublish=false\n");
+
+        NamespacesConfig namespaces = loader.load(file, Map.of()).namespaces();
+
+        assertEquals(new NamespaceOptions(true, true, false), namespaces.defaults());
+        assertEquals(new NamespaceOptions(false, true, true), namespaces.optionsFor("user:alice"));
+        assertEquals(new NamespaceOptions(true, false, false), namespaces.optionsFor("feed:prices"));
+        assertEquals(namespaces.defaults(), namespaces.optionsFor("chat:lobby"));
+        assertEquals(List.of("feed", "user"), List.copyOf(namespaces.byName().keySet()));
+    }
+
+    @Test
+    void reportsEveryBadNamespaceKeyAtOnce() throws IOException {
+        Path file = write("namespace.user.private=true\nnamespace.a*b.personal=true\n"
+                + "namespace.feed.personal=yes\nnamespace.user=true\nnamespaces.default.personal=maybe\n");
+
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> loader.load(file, Map.of()));
+
+        String use = "unknown key: use namespace.<name>.anonymousSubscribe, namespace.<name>.clientPublish"
+                + " or namespace.<name>.personal";
+        assertEquals(List.of(
+                "namespaces.default.personal: not a boolean: maybe (use true or false)",
+                "namespace.a*b.personal: a namespace name must be 1 to 64 characters from A-Z a-z 0-9 _ - . @ =",
+                "namespace.feed.personal: not a boolean: yes (use true or false)",
+                "namespace.user: " + use,
+                "namespace.user.private: " + use), e.problems());
+    }
+
+    @Test
+    void namespaceKeysAreNotReadFromTheEnvironment() {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> loader.load(null, Map.of("CRIER_NAMESPACE_USER_PERSONAL", "true")));
+
+        assertEquals(List.of("CRIER_NAMESPACE_USER_PERSONAL: unknown environment variable (no such configuration key)"),
+                e.problems());
+    }
+
+    @Test
+    void needsAtLeastOneListenerOnDistinctPorts() {
+        InvalidConfigException none = assertThrows(InvalidConfigException.class,
+                () -> loader.load(null, Map.of("CRIER_SERVER_PLAIN_ENABLED", "false")));
+        InvalidConfigException clash = assertThrows(InvalidConfigException.class, () -> loader.load(null, Map.of(
+                "CRIER_TLS_ENABLED", "true", "CRIER_TLS_SELF_SIGNED", "true", "CRIER_TLS_PORT", "8080")));
+
+        assertEquals(List.of("server.plainEnabled: server.plainEnabled and tls.enabled are both false:"
+                + " at least one listener must run"), none.problems());
+        assertEquals(List.of("tls.port: must differ from server.port when both listeners run on the same host,"
+                + " got 8080"), clash.problems());
+    }
+
+    @Test
+    void reportsBadValuesOfTheNewSectionsTogether() {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> loader.load(null, Map.of(
+                "CRIER_TLS_ENABLED", "on",
+                "CRIER_COMPRESSION_LEVEL", "0",
+                "CRIER_DRAIN_WINDOW", "1h",
+                "CRIER_ADMIN_KEY", "short",
+                "CRIER_LIMITS_COMMAND_BURST", "0")));
+
+        assertEquals(List.of(
+                "limits.commandBurst: must be 1..1000000, got 0",
+                "tls.enabled: not a boolean: on (use true or false)",
+                "compression.level: must be 1..9, got 0",
+                "drain.window: must be 0..10m, got 1h",
+                "admin.key: must be at least 32 bytes, got 5 bytes"), e.problems());
+    }
+
+    @Test
+    void describeNeverShowsTheKeyPasswordAdminKeyOrPreviousSecret() {
+        String adminKey = "admin-key-0123456789abcdef0123456789";
+        String previous = "previous-secret-0123456789abcdef0123";
+        CrierConfig config = loader.load(null, Map.of(
+                "CRIER_AUTH_HMAC_SECRET", SECRET,
+                "CRIER_AUTH_HMAC_SECRET_PREVIOUS", previous,
+                "CRIER_TLS_ENABLED", "true",
+                "CRIER_TLS_CERT_CHAIN_FILE", "/tls/chain.pem",
+                "CRIER_TLS_KEY_FILE", "/tls/key.pem",
+                "CRIER_TLS_KEY_PASSWORD", "hunter2",
+                "CRIER_ADMIN_KEY", adminKey));
+
+        String text = config.describe();
+
+        assertTrue(text.contains("tls: enabled=true host=127.0.0.1 port=8443 certChainFile=/tls/chain.pem"), text);
+        assertTrue(text.contains("keyPassword=<redacted>"), text);
+        assertTrue(text.contains("admin: key=<redacted>"), text);
+        assertTrue(text.contains("drain: window=10s reconnectDelayMax=5s"), text);
+        assertFalse(text.contains("hunter2") || text.contains(adminKey) || text.contains(previous), text);
     }
 
     @Test
@@ -102,7 +230,7 @@ class ConfigLoaderTest {
     void everyBundledKeyCanBeSetThroughTheEnvironment() {
         List<String> keys = loader.keys();
 
-        assertEquals(21, keys.size());
+        assertEquals(56, keys.size());
         assertTrue(keys.contains("limits.maxDataBytes"));
         assertEquals(Duration.ofSeconds(3), loader.load(null,
                 Map.of(ConfigLoader.envName("redis.commandTimeout"), "3s")).redis().commandTimeout());
@@ -186,12 +314,12 @@ class ConfigLoaderTest {
         CrierConfig config = loader.load(null, Map.of(
                 "CRIER_REDIS_RECONNECT_MIN_DELAY", "250ms",
                 "CRIER_SESSION_HEARTBEAT", "2m",
-                "CRIER_SERVER_DRAIN_TIMEOUT", "0",
+                "CRIER_DRAIN_WINDOW", "0",
                 "CRIER_REDIS_COMMAND_TIMEOUT", "7s"));
 
         assertEquals(Duration.ofMillis(250), config.redis().reconnectMinDelay());
         assertEquals(Duration.ofMinutes(2), config.session().heartbeat());
-        assertEquals(Duration.ZERO, config.server().drainTimeout());
+        assertEquals(Duration.ZERO, config.drain().window());
         assertEquals(Duration.ofSeconds(7), config.redis().commandTimeout());
     }
 
@@ -222,7 +350,7 @@ class ConfigLoaderTest {
 
         assertTrue(text.contains("node: id=node-1"), text);
         assertTrue(text.contains("server: host=127.0.0.1 port=8080 wsPath=/ws transport=auto"), text);
-        assertTrue(text.contains("auth: hmacSecret=<redacted> authTimeout=5s"), text);
+        assertTrue(text.contains("auth: hmacSecret=<redacted> hmacSecretPrevious=<none>"), text);
         assertTrue(text.contains("redis: uri=redis://<redacted>@redis.example:6379/0 prefix=crier:"), text);
         assertFalse(text.contains(SECRET), text);
         assertFalse(text.contains("hunter2"), text);

@@ -36,6 +36,7 @@ class SessionTest {
 
     private static final User ALICE = new User("alice", TopicPatterns.of(List.of("sess-*")),
             TopicPatterns.of(List.of("sess-pub-*")), Instant.parse("2030-01-01T00:00:00Z"));
+    private static final SessionPolicy POLICY = TestPolicies.claimsOnly(3);
 
     private final InMemoryBroker broker = new InMemoryBroker();
     private final GatedBroker gated = new GatedBroker();
@@ -43,9 +44,9 @@ class SessionTest {
     private final Hub<TestSubscriber> hub = hub(broker);
     private final Hub<TestSubscriber> gatedHub = hub(gated);
     private final TestSubscriber subscriber = new TestSubscriber("session-1");
-    private final Session<TestSubscriber> session = new Session<>("session-1", ALICE, subscriber, hub, 3);
+    private final Session<TestSubscriber> session = new Session<>("session-1", ALICE, subscriber, hub, POLICY);
     private final Session<TestSubscriber> gatedSession =
-            new Session<>("session-2", ALICE, subscriber, gatedHub, 3);
+            new Session<>("session-2", ALICE, subscriber, gatedHub, POLICY);
 
     SessionTest() {
         broker.start(hub);
@@ -178,7 +179,7 @@ class SessionTest {
     @Test
     void publishRepliesOkAndReachesSubscribersWithoutBeingSubscribedItself() throws Exception {
         TestSubscriber reader = new TestSubscriber("reader");
-        Session<TestSubscriber> readerSession = new Session<>("reader", ALICE, reader, hub, 3);
+        Session<TestSubscriber> readerSession = new Session<>("reader", ALICE, reader, hub, POLICY);
         assertOk(1, readerSession.handle(subscribe("sess-pub-room")));
 
         assertOk(4, session.handle(publish("sess-pub-room")));

@@ -3,7 +3,12 @@ package io.crier.gateway.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crier.gateway.config.TlsConfig;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.ssl.SslProvider;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -17,13 +22,30 @@ class PipelineOrderTest {
             EmbeddedChannel channel = node.connection();
             assertEquals(PipelineNames.INITIAL_ORDER, ours(channel));
             assertEquals(List.of(
-                    PipelineNames.HTTP_CODEC, PipelineNames.HTTP_AGGREGATOR, PipelineNames.HTTP_ROUTES,
-                    PipelineNames.HANDSHAKE_GUARD,
+                    PipelineNames.HTTP_CODEC, PipelineNames.HANDSHAKE_LIMITS, PipelineNames.HTTP_AGGREGATOR,
+                    PipelineNames.HTTP_ROUTES, PipelineNames.HANDSHAKE_GUARD, PipelineNames.ADMISSION,
+                    PipelineNames.WS_COMPRESSION, PipelineNames.WS_RESERVED_BITS,
                     "io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandshakeHandler",
                     "io.netty.handler.codec.http.websocketx.Utf8FrameValidator",
                     PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR, PipelineNames.HEARTBEAT,
-                    PipelineNames.ENVELOPE_CODEC, PipelineNames.AUTH, PipelineNames.EXCEPTIONS),
+                    PipelineNames.ENVELOPE_CODEC, PipelineNames.COMMAND_LIMITS, PipelineNames.AUTH,
+                    PipelineNames.EXCEPTIONS),
                     all(channel));
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void theTlsListenerPutsTlsFirstThenTheSamePipeline() {
+        TlsConfig selfSigned = new TlsConfig(true, "", 0, "", "", "", true, Duration.ofHours(1));
+        try (TestNode node = TestNode.create();
+             TlsContexts tls = new TlsContexts(selfSigned, Duration.ofSeconds(10), Clock.systemUTC(), node.meters,
+                     SslProvider.OPENSSL)) {
+            EmbeddedChannel channel = new EmbeddedChannel(new TlsChannelInitializer(tls, node.initializer()));
+            List<String> expected = new ArrayList<>(List.of(PipelineNames.TLS));
+            expected.addAll(PipelineNames.INITIAL_ORDER);
+            assertEquals(expected, ours(channel));
+            assertEquals(PipelineNames.TLS, all(channel).get(0));
             channel.finishAndReleaseAll();
         }
     }
@@ -35,10 +57,11 @@ class PipelineOrderTest {
             try (WireClient client = new WireClient(channel)) {
                 client.upgrade();
                 assertEquals(List.of(
-                        "wsencoder", "wsdecoder",
+                        "wsencoder", "wsdecoder", PipelineNames.WS_RESERVED_BITS,
                         "io.netty.handler.codec.http.websocketx.Utf8FrameValidator",
                         PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR, PipelineNames.HEARTBEAT,
-                        PipelineNames.ENVELOPE_CODEC, PipelineNames.AUTH, PipelineNames.EXCEPTIONS),
+                        PipelineNames.ENVELOPE_CODEC, PipelineNames.COMMAND_LIMITS, PipelineNames.AUTH,
+                        PipelineNames.EXCEPTIONS),
                         all(channel));
             }
             channel.finishAndReleaseAll();
@@ -55,8 +78,10 @@ class PipelineOrderTest {
                 List<String> texts = client.receiveTexts();
                 assertTrue(texts.get(0).startsWith("{\"type\":\"welcome\""), texts.toString());
                 assertEquals(List.of(
-                        PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR, PipelineNames.HEARTBEAT,
-                        PipelineNames.ENVELOPE_CODEC, PipelineNames.SESSION, PipelineNames.EXCEPTIONS),
+                        PipelineNames.WS_RESERVED_BITS, PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR,
+                        PipelineNames.HEARTBEAT, PipelineNames.ENVELOPE_CODEC, PipelineNames.COMMAND_LIMITS,
+                        PipelineNames.SESSION,
+                        PipelineNames.EXCEPTIONS),
                         ours(channel));
             }
             channel.finishAndReleaseAll();
@@ -67,7 +92,8 @@ class PipelineOrderTest {
             PipelineNames.TLS, PipelineNames.HTTP_CODEC, PipelineNames.HTTP_AGGREGATOR, PipelineNames.HTTP_ROUTES,
             PipelineNames.HANDSHAKE_GUARD, PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR,
             PipelineNames.HEARTBEAT, PipelineNames.ENVELOPE_CODEC, PipelineNames.AUTH, PipelineNames.SESSION,
-            PipelineNames.EXCEPTIONS);
+            PipelineNames.EXCEPTIONS, PipelineNames.HANDSHAKE_LIMITS, PipelineNames.ADMISSION,
+            PipelineNames.WS_COMPRESSION, PipelineNames.WS_RESERVED_BITS, PipelineNames.COMMAND_LIMITS);
 
     private static List<String> ours(EmbeddedChannel channel) {
         return all(channel).stream().filter(OURS::contains).toList();

@@ -8,6 +8,7 @@ import io.crier.gateway.auth.TokenVerifier;
 import io.crier.gateway.config.ConfigLoader;
 import io.crier.gateway.config.CrierConfig;
 import io.crier.gateway.hub.Hub;
+import io.crier.gateway.session.SessionPolicy;
 import io.crier.protocol.EnvelopeCodec;
 import io.crier.protocol.PublicationCodec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -44,6 +45,7 @@ final class TestNode implements AutoCloseable {
     final Hub<ChannelSubscriber> hub;
     final SessionFactory sessions;
     final SharedHandlers shared;
+    final NodeLimits limits;
     final ChannelGroup channels = new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE);
     private final DefaultEventLoop scheduler = new DefaultEventLoop();
 
@@ -62,7 +64,7 @@ final class TestNode implements AutoCloseable {
         hub = new Hub<>(broker, envelopes, new PublicationCodec(),
                 new NettyFanout(ByteBufAllocator.DEFAULT, disconnector), scheduler,
                 config.hub().unsubscribeGrace(), meters);
-        sessions = new SessionFactory(hub, config.node().id(), config.session().maxTopics(),
+        sessions = new SessionFactory(hub, config.node().id(), SessionPolicy.of(config, verifier, Clock.systemUTC()),
                 config.session().heartbeat());
         DevTokenIssuer devTokens = devMode ? new DevTokenIssuer(SECRET, Clock.systemUTC(), Duration.ofHours(1)) : null;
         shared = new SharedHandlers(
@@ -70,6 +72,7 @@ final class TestNode implements AutoCloseable {
                 new HandshakeGuardHandler(readiness, verifier, meters),
                 new EnvelopeCodecHandler(envelopes, disconnector, meters),
                 new ExceptionHandler(disconnector));
+        limits = new NodeLimits(config, disconnector, meters);
         broker.start(hub);
     }
 
@@ -84,7 +87,12 @@ final class TestNode implements AutoCloseable {
     }
 
     GatewayChannelInitializer initializer() {
-        return new GatewayChannelInitializer(config, shared, verifier, sessions, disconnector, channels);
+        return initializer(limits);
+    }
+
+    /** The initializer with other limits (for example with a manual clock for the command buckets). */
+    GatewayChannelInitializer initializer(NodeLimits nodeLimits) {
+        return new GatewayChannelInitializer(config, shared, verifier, sessions, disconnector, channels, nodeLimits);
     }
 
     /** A connection with the whole pipeline, before the upgrade. */

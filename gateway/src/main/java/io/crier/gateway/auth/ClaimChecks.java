@@ -1,0 +1,112 @@
+package io.crier.gateway.auth;
+
+import com.auth0.jwt.interfaces.Claim;
+import com.auth0.jwt.interfaces.DecodedJWT;
+import io.crier.gateway.auth.InvalidTokenException.Reason;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The claim rules of a token whose signature is already verified, and the {@link User} they give:
+ * {@code exp} required and in the future, {@code nbf} and {@code iat} (when present) not in the future,
+ * each with the clock leeway; {@code iss} equal to the configured issuer and {@code aud} (a string or an
+ * array) holding the configured audience, when those are configured; {@code sub} a non-blank string of
+ * at most {@value JwtTokenVerifier#MAX_SUBJECT_LENGTH} characters; {@code subscribe} and {@code publish}
+ * arrays of strings when present.
+ *
+ * <p>Immutable and thread-safe.
+ */
+final class ClaimChecks {
+
+    private final String issuer;
+    private final String audience;
+    private final Duration leeway;
+    private final Clock clock;
+
+    /**
+     * @param issuer   the required {@code iss}; empty or {@code null} means not checked
+     * @param audience a value {@code aud} must hold; empty or {@code null} means not checked
+     * @param leeway   the tolerance on {@code exp}, {@code nbf} and {@code iat}, for clocks that differ a little
+     * @param clock    the clock of now
+     */
+    ClaimChecks(String issuer, String audience, Duration leeway, Clock clock) {
+        this.issuer = issuer == null || issuer.isEmpty() ? null : issuer;
+        this.audience = audience == null || audience.isEmpty() ? null : audience;
+        this.leeway = Objects.requireNonNull(leeway, "leeway");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (leeway.isNegative()) {
+            throw new IllegalArgumentException("leeway must not be negative");
+        }
+    }
+
+    /** The user of a token whose signature is verified. */
+    User user(DecodedJWT jwt) throws InvalidTokenException {
+        Instant expiresAt = checkTimes(jwt);
+        if (issuer != null && !issuer.equals(jwt.getIssuer())) {
+            throw new InvalidTokenException(Reason.WRONG_ISSUER);
+        }
+        if (audience != null && (jwt.getAudience() == null || !jwt.getAudience().contains(audience))) {
+            throw new InvalidTokenException(Reason.WRONG_AUDIENCE);
+        }
+        return new User(subject(jwt), patterns(jwt, "subscribe", Reason.INVALID_SUBSCRIBE),
+                patterns(jwt, "publish", Reason.INVALID_PUBLISH), expiresAt);
+    }
+
+    private Instant checkTimes(DecodedJWT jwt) throws InvalidTokenException {
+        Instant now = clock.instant();
+        Instant expiresAt = jwt.getExpiresAtAsInstant();
+        if (expiresAt == null) {
+            throw new InvalidTokenException(Reason.MISSING_EXP);
+        }
+        // Expired from exp + leeway on: with no leeway, a token expiring this very second is already refused.
+        if (!now.isBefore(expiresAt.plus(leeway))) {
+            throw new InvalidTokenException(Reason.EXPIRED);
+        }
+        Instant latestAccepted = now.plus(leeway);
+        Instant notBefore = jwt.getNotBeforeAsInstant();
+        if (notBefore != null && notBefore.isAfter(latestAccepted)) {
+            throw new InvalidTokenException(Reason.NOT_YET_VALID);
+        }
+        Instant issuedAt = jwt.getIssuedAtAsInstant();
+        if (issuedAt != null && issuedAt.isAfter(latestAccepted)) {
+            throw new InvalidTokenException(Reason.ISSUED_IN_FUTURE);
+        }
+        return expiresAt;
+    }
+
+    private static String subject(DecodedJWT jwt) throws InvalidTokenException {
+        Claim claim = jwt.getClaim("sub");
+        if (claim.isMissing() || claim.isNull()) {
+            throw new InvalidTokenException(Reason.MISSING_SUB);
+        }
+        String subject = claim.asString();
+        if (subject == null || subject.isBlank() || subject.length() > JwtTokenVerifier.MAX_SUBJECT_LENGTH) {
+            throw new InvalidTokenException(Reason.INVALID_SUB);
+        }
+        return subject;
+    }
+
+    private static TopicPatterns patterns(DecodedJWT jwt, String name, Reason invalid)
+            throws InvalidTokenException {
+        Claim claim = jwt.getClaim(name);
+        if (claim.isMissing()) {
+            return TopicPatterns.NONE;
+        }
+        List<Object> items = claim.isNull() ? null : claim.asList(Object.class);
+        if (items == null) {
+            throw new InvalidTokenException(invalid);
+        }
+        List<String> patterns = new ArrayList<>(items.size());
+        for (Object item : items) {
+            if (!(item instanceof String pattern)) {
+                throw new InvalidTokenException(invalid);
+            }
+            patterns.add(pattern);
+        }
+        return TopicPatterns.of(patterns);
+    }
+}

@@ -1,0 +1,135 @@
+package io.crier.gateway.auth;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Downloads one JWKS document with the JDK's {@link HttpClient}: a connect timeout, a deadline on the whole
+ * exchange (a server that trickles its body is cut off too), no redirects, status 200 only, and at most
+ * {@value #MAX_BYTES} bytes. Thread-safe; {@link #fetch()} blocks up to the deadline.
+ */
+final class JwksFetcher {
+
+    /** A JWKS with {@value JwkKeys#MAX_KEYS} large RSA keys is about 50 KiB. */
+    static final int MAX_BYTES = 256 * 1024;
+
+    private final URI uri;
+    private final Duration deadline;
+    private final HttpClient http;
+
+    JwksFetcher(URI uri, Duration deadline) {
+        this.uri = Objects.requireNonNull(uri, "uri");
+        this.deadline = Objects.requireNonNull(deadline, "deadline");
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(deadline)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /**
+     * The document's text.
+     *
+     * @throws IOException when the server is unreachable, answers another status than 200, sends more
+     *                     than {@value #MAX_BYTES} bytes, or does not finish within the deadline
+     */
+    String fetch() throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(deadline)
+                .header("Accept", "application/jwk-set+json, application/json")
+                .GET()
+                .build();
+        CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(request, this::body);
+        HttpResponse<byte[]> response;
+        try {
+            response = exchange.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            throw new IOException("no complete answer within " + deadline.toMillis() + " ms", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
+        if (response.statusCode() != 200) {
+            throw new IOException("HTTP status " + response.statusCode());
+        }
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+
+    /** {@link #uri} without user info or query, which may carry credentials, for logs. */
+    String describe() {
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+                + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    }
+
+    private HttpResponse.BodySubscriber<byte[]> body(HttpResponse.ResponseInfo info) {
+        if (info.statusCode() != 200) {
+            // The status alone fails the fetch; the body is not worth reading.
+            return HttpResponse.BodySubscribers.replacing(new byte[0]);
+        }
+        return new BoundedBody(MAX_BYTES);
+    }
+
+    /** Collects a body of at most {@code max} bytes, and cancels the exchange past it. Not thread-safe (one body). */
+    private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final int max;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+
+        BoundedBody(int max) {
+            this.max = max;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            if (result.isDone()) {
+                return;
+            }
+            for (ByteBuffer buffer : buffers) {
+                if (bytes.size() + buffer.remaining() > max) {
+                    subscription.cancel();
+                    result.completeExceptionally(new IOException("JWKS larger than " + max + " bytes"));
+                    return;
+                }
+                byte[] chunk = new byte[buffer.remaining()];
+                buffer.get(chunk);
+                bytes.write(chunk, 0, chunk.length);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            result.completeExceptionally(error);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(bytes.toByteArray());
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.crier.gateway.session;
+
+import io.crier.gateway.auth.User;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Decides when a session hears that its token is about to expire and when it is disconnected for expiry,
+ * and keeps those two timers: the {@code expiring} warning at {@code exp - warning} (at once when that is
+ * already past), the disconnect at {@code exp + grace}. {@link #track} replaces both timers for a new
+ * token, so each token gets at most one warning; an anonymous user gets no timers at all.
+ *
+ * <p>Plain Java: the transport supplies the {@link Timers} (its event loop) and the {@link Listener}
+ * (the push and the disconnect). Not thread-safe: confined to the session's event loop, where the timers
+ * also fire.
+ */
+public final class TokenLifetime {
+
+    /** Schedules one-shot tasks, on the thread the lifetime is confined to. */
+    public interface Timers {
+        /** Runs {@code task} once after {@code delay} (zero: as soon as possible); returns its cancel action. */
+        Runnable schedule(Runnable task, Duration delay);
+    }
+
+    /** What happens when a timer fires. */
+    public interface Listener {
+        /**
+         * The token expires in {@code inSeconds} seconds (as planned when it was tracked: rounded down, 0
+         * when already past).
+         */
+        void expiring(long inSeconds);
+
+        /** The grace period after {@code exp} has passed without a refresh. */
+        void expired();
+    }
+
+    /**
+     * The expiry settings of a node. Immutable; thread-safe.
+     *
+     * @param clock   the clock {@code exp} is compared with (the token verifier's clock)
+     * @param warning how long before {@code exp} the {@code expiring} push goes out
+     * @param grace   how long after {@code exp} the session may still refresh before it is disconnected
+     */
+    public record Settings(Clock clock, Duration warning, Duration grace) {
+        public Settings {
+            Objects.requireNonNull(clock, "clock");
+            requireNotNegative(warning, "warning");
+            requireNotNegative(grace, "grace");
+        }
+
+        /** When to warn and when to disconnect a token expiring at {@code expiresAt}, seen {@code now}. */
+        public Plan plan(Instant expiresAt, Instant now) {
+            Duration untilExpiry = Duration.between(now, expiresAt);
+            Duration warnIn = positive(untilExpiry.minus(warning));
+            long warnSeconds = positive(untilExpiry.minus(warnIn)).getSeconds();
+            return new Plan(warnIn, warnSeconds, positive(untilExpiry.plus(grace)));
+        }
+
+        private static Duration positive(Duration duration) {
+            return duration.isNegative() ? Duration.ZERO : duration;
+        }
+
+        private static void requireNotNegative(Duration duration, String name) {
+            Objects.requireNonNull(duration, name);
+            if (duration.isNegative()) {
+                throw new IllegalArgumentException(name + " must not be negative: " + duration);
+            }
+        }
+    }
+
+    /**
+     * The two delays for one token, from the moment it was tracked.
+     *
+     * @param warnIn       delay of the {@code expiring} push (zero: at once)
+     * @param warnSeconds  the {@code in} of that push: whole seconds from then until {@code exp}, at least 0
+     * @param disconnectIn delay of the {@code token_expired} disconnect
+     */
+    public record Plan(Duration warnIn, long warnSeconds, Duration disconnectIn) {
+    }
+
+    private static final Runnable NOTHING = () -> { };
+
+    private final Settings settings;
+    private final Timers timers;
+    private final Listener listener;
+    private Runnable cancelWarning = NOTHING;
+    private Runnable cancelDisconnect = NOTHING;
+    private Instant expiresAt;
+    /** Bumped by every {@link #track} and {@link #cancel}, so that a stale timer recognises itself. */
+    private long generation;
+
+    public TokenLifetime(Settings settings, Timers timers, Listener listener) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.timers = Objects.requireNonNull(timers, "timers");
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * Starts the timers for {@code user}'s token, replacing those of the previous token; for an anonymous
+     * user only cancels them.
+     */
+    public void track(User user) {
+        Objects.requireNonNull(user, "user");
+        cancel();
+        if (user.isAnonymous()) {
+            return;
+        }
+        Instant expiry = user.expiresAt();
+        long current = generation;
+        expiresAt = expiry;
+        Plan plan = settings.plan(expiry, settings.clock().instant());
+        cancelWarning = timers.schedule(() -> warn(current, plan.warnSeconds()), plan.warnIn());
+        cancelDisconnect = timers.schedule(() -> expire(current), plan.disconnectIn());
+    }
+
+    /** Cancels both timers; the session is closing. Harmless when called again. */
+    public void cancel() {
+        cancelWarning.run();
+        cancelDisconnect.run();
+        cancelWarning = NOTHING;
+        cancelDisconnect = NOTHING;
+        expiresAt = null;
+        generation++;
+    }
+
+    /** The {@code exp} of the token being tracked, or {@code null} when none is. */
+    public Instant expiresAt() {
+        return expiresAt;
+    }
+
+    private void warn(long scheduledIn, long inSeconds) {
+        // A timer cancelled too late to stop it from running must not act for a replaced token.
+        if (scheduledIn != generation) {
+            return;
+        }
+        cancelWarning = NOTHING;
+        listener.expiring(inSeconds);
+    }
+
+    private void expire(long scheduledIn) {
+        if (scheduledIn != generation) {
+            return;
+        }
+        cancelDisconnect = NOTHING;
+        listener.expired();
+    }
+}

@@ -1,0 +1,86 @@
+package io.crier.gateway.transport;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Objects;
+
+/**
+ * The admin API, served by {@link HttpRoutesHandler} when {@code admin.key} is set: {@code POST /admin/drain}
+ * with {@code Authorization: Bearer <admin.key>} starts a graceful drain and answers 202 (again 202 when a
+ * drain is already running); a missing or wrong key gets 401, another method 405. Every call is counted in
+ * {@code crier.admin.requests}, by action and outcome; the key is compared in constant time and never logged.
+ *
+ * <p>Immutable; thread-safe. {@code startDrain} must not block: it runs on an event loop.
+ */
+public final class AdminRoutes {
+
+    /** The drain route. */
+    public static final String DRAIN_PATH = "/admin/drain";
+
+    private static final String BEARER = "bearer ";
+
+    private final byte[] key;
+    private final Runnable startDrain;
+    private final Counter accepted;
+    private final Counter unauthorized;
+
+    /**
+     * @param key        the admin key (UTF-8 bytes), not empty
+     * @param startDrain starts the drain without waiting for it; idempotent
+     * @param meters     where the calls are counted
+     */
+    public AdminRoutes(byte[] key, Runnable startDrain, MeterRegistry meters) {
+        if (key.length == 0) {
+            throw new IllegalArgumentException("an empty admin key means no admin API: pass no AdminRoutes");
+        }
+        this.key = key.clone();
+        this.startDrain = Objects.requireNonNull(startDrain, "startDrain");
+        this.accepted = counter(meters, "accepted");
+        this.unauthorized = counter(meters, "unauthorized");
+    }
+
+    /** Whether {@code path} is an admin route. */
+    public boolean handles(String path) {
+        return DRAIN_PATH.equals(path);
+    }
+
+    /** Answers an admin request; the caller releases {@code request}. */
+    void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!HttpMethod.POST.equals(request.method())) {
+            HttpResponses.methodNotAllowed(ctx, request, "POST");
+            return;
+        }
+        if (!authorized(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            unauthorized.increment();
+            HttpResponses.text(ctx, request, HttpResponseStatus.UNAUTHORIZED, "unauthorized\n");
+            return;
+        }
+        accepted.increment();
+        startDrain.run();
+        HttpResponses.text(ctx, request, HttpResponseStatus.ACCEPTED, "draining\n");
+    }
+
+    private boolean authorized(String authorization) {
+        if (authorization == null || authorization.length() <= BEARER.length()
+                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return false;
+        }
+        byte[] presented = authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(presented, key);
+    }
+
+    private static Counter counter(MeterRegistry meters, String outcome) {
+        return Counter.builder("crier.admin.requests")
+                .description("Admin API calls, by action and outcome")
+                .tag("action", "drain")
+                .tag("outcome", outcome)
+                .register(meters);
+    }
+}

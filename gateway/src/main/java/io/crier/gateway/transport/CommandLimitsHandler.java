@@ -1,0 +1,73 @@
+package io.crier.gateway.transport;
+
+import io.crier.gateway.limits.CommandRateLimiter;
+import io.crier.protocol.CloseCode;
+import io.crier.protocol.Command;
+import io.crier.protocol.CommandId;
+import io.crier.protocol.ErrorCode;
+import io.crier.protocol.Malformed;
+import io.crier.protocol.Reply;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import java.util.Objects;
+
+/**
+ * Rate-limits the commands of one connection with its {@link CommandRateLimiter}, before they reach
+ * {@code auth} or {@code session}. Every inbound envelope takes a token: commands, including {@code auth}
+ * itself (so that nobody can spam token checks), and malformed frames (decoding them costs the node too).
+ * One that finds no token is not executed and gets an error reply {@code rate_limited}
+ * ({@link ErrorCode#RATE_LIMITED}, with its id when it had one); {@code limits.floodDisconnectAfter} of
+ * those in a row close the connection with {@link CloseCode#COMMAND_FLOOD} (4502). Both are counted
+ * ({@code crier.commands.rate_limited}; the close in {@code crier.disconnects}).
+ *
+ * <p>Outbound, it counts every error reply by code ({@code crier.commands.errors}), which is how limit
+ * replies such as {@code too_many_topics} and {@code too_large} are counted.
+ *
+ * <p>Per connection; confined to the channel's event loop.
+ */
+public final class CommandLimitsHandler extends ChannelDuplexHandler {
+
+    private final CommandRateLimiter bucket;
+    private final Disconnector disconnector;
+    private final LimitMeters meters;
+
+    CommandLimitsHandler(CommandRateLimiter bucket, Disconnector disconnector, LimitMeters meters) {
+        this.bucket = Objects.requireNonNull(bucket, "bucket");
+        this.disconnector = Objects.requireNonNull(disconnector, "disconnector");
+        this.meters = Objects.requireNonNull(meters, "meters");
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        CommandId id;
+        if (msg instanceof Command command) {
+            id = command.id();
+        } else if (msg instanceof Malformed malformed) {
+            id = malformed.id();
+        } else {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        switch (bucket.acquire()) {
+            case ALLOW -> ctx.fireChannelRead(msg);
+            case LIMIT -> {
+                meters.rateLimited().increment();
+                meters.commandError(ErrorCode.RATE_LIMITED);
+                ctx.writeAndFlush(new Reply.Error(id, ErrorCode.RATE_LIMITED, "rate limited, slow down"));
+            }
+            case FLOOD -> {
+                meters.rateLimited().increment();
+                disconnector.disconnect(ctx.channel(), CloseCode.COMMAND_FLOOD);
+            }
+        }
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof Reply.Error error) {
+            meters.commandError(error.code());
+        }
+        ctx.write(msg, promise);
+    }
+}

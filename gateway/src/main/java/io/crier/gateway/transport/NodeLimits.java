@@ -1,0 +1,107 @@
+package io.crier.gateway.transport;
+
+import io.crier.gateway.config.CrierConfig;
+import io.crier.gateway.limits.CommandRateLimiter;
+import io.crier.gateway.limits.ConnectionLimiter;
+import io.crier.gateway.limits.OriginPolicy;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.ChannelHandler;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * The abuse limits of one node, on the transport side: it holds what all connections share (the origin
+ * policy, the connection counters, the compression handshaker, the meters) and makes each connection's
+ * limit handlers. {@link GatewayChannelInitializer} asks it for them; the decisions themselves live in the
+ * plain-Java {@code io.crier.gateway.limits} package.
+ *
+ * <p>Meters: those of {@link LimitMeters} and {@link UpgradeAdmissionHandler}, and the gauges
+ * {@code crier.limits.connections}, {@code crier.limits.ips} and {@code crier.limits.users}.
+ *
+ * <p>Thread-safe; one instance per node.
+ */
+public final class NodeLimits {
+
+    private final CrierConfig config;
+    private final Disconnector disconnector;
+    private final LongSupplier nanoClock;
+    private final ConnectionLimiter connections;
+    private final UpgradeAdmissionHandler admission;
+    private final PerMessageDeflate deflate;
+    private final ReservedBitsHandler reservedBits;
+    private final LimitMeters meters;
+
+    /** Limits from {@code config}, counted in {@code meters}, with the system's monotonic clock. */
+    public NodeLimits(CrierConfig config, Disconnector disconnector, MeterRegistry meters) {
+        this(config, disconnector, meters, System::nanoTime);
+    }
+
+    /** As {@link #NodeLimits(CrierConfig, Disconnector, MeterRegistry)}, with a clock for the command buckets. */
+    NodeLimits(CrierConfig config, Disconnector disconnector, MeterRegistry meters, LongSupplier nanoClock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.disconnector = Objects.requireNonNull(disconnector, "disconnector");
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        var limits = config.limits();
+        this.connections = new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerIp(),
+                limits.maxConnectionsPerUser());
+        this.admission = new UpgradeAdmissionHandler(
+                new OriginPolicy(config.server().allowedOrigins()), connections, meters);
+        this.deflate = config.compression().enabled()
+                ? new PerMessageDeflate(config.compression(), limits.maxMessageBytes()) : null;
+        this.reservedBits = new ReservedBitsHandler(disconnector);
+        this.meters = LimitMeters.register(meters);
+        Gauge.builder("crier.limits.connections", connections, ConnectionLimiter::connections)
+                .description("Connections counted against limits.maxConnections").register(meters);
+        Gauge.builder("crier.limits.ips", connections, ConnectionLimiter::trackedIps)
+                .description("Client IP addresses with connections").register(meters);
+        Gauge.builder("crier.limits.users", connections, ConnectionLimiter::trackedUsers)
+                .description("Users with connections").register(meters);
+    }
+
+    /** Limits with meters nobody reads: for callers that were not given the node's registry. */
+    public static NodeLimits unmetered(CrierConfig config, Disconnector disconnector) {
+        return new NodeLimits(config, disconnector, new SimpleMeterRegistry());
+    }
+
+    /** The node's connection counters (per node, per IP, per user). */
+    public ConnectionLimiter connections() {
+        return connections;
+    }
+
+    /** Whether permessage-deflate may be negotiated (frames with RSV1 are then legal). */
+    boolean compressionEnabled() {
+        return deflate != null;
+    }
+
+    /** The sharable {@code admission} handler: origin and connection limits before the upgrade. */
+    UpgradeAdmissionHandler admission() {
+        return admission;
+    }
+
+    /** A {@code handshake-limits} handler for a new connection. */
+    HandshakeLimitsHandler newHandshakeLimits() {
+        return new HandshakeLimitsHandler(config.server().handshakeTimeout(), meters);
+    }
+
+    /** A {@code command-limits} handler for a new connection, with a full command bucket. */
+    CommandLimitsHandler newCommandLimits() {
+        var limits = config.limits();
+        return new CommandLimitsHandler(new CommandRateLimiter(limits.commandsPerSecond(), limits.commandBurst(),
+                limits.floodDisconnectAfter(), nanoClock), disconnector, meters);
+    }
+
+    /** The sharable {@code ws-reserved-bits} handler; only when {@link #compressionEnabled()}. */
+    ReservedBitsHandler reservedBits() {
+        return reservedBits;
+    }
+
+    /** A {@code ws-compression} handler for a new connection; only when {@link #compressionEnabled()}. */
+    ChannelHandler newCompression() {
+        if (deflate == null) {
+            throw new IllegalStateException("compression.enabled is false");
+        }
+        return deflate.newHandler();
+    }
+}

@@ -1,0 +1,156 @@
+package io.crier.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.crier.gateway.auth.TestTokens;
+import io.crier.gateway.config.ConfigLoader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Token expiry, refresh, anonymous sessions and namespace permissions against one real node with short
+ * expiry settings ({@code auth.expiryWarning=2s}, {@code auth.expiryGrace=1s}, from the environment) and
+ * namespaces from a config file. Each test uses its own users and topics.
+ */
+class TokenLifetimeIT {
+
+    private static final byte[] SECRET = TestTokens.secret();
+
+    @TempDir
+    static Path dir;
+
+    private static GatewayServer node;
+
+    @BeforeAll
+    static void startNode() throws Exception {
+        Path file = dir.resolve("crier.properties");
+        Files.writeString(file, String.join("\n",
+                "namespace.itnews.anonymousSubscribe=true",
+                "namespace.itnews.clientPublish=false",
+                "namespace.ituser.personal=true",
+                ""), StandardCharsets.UTF_8);
+        Map<String, String> env = Map.of(
+                "CRIER_SERVER_PORT", "0",
+                "CRIER_NODE_ID", "lifetime-node",
+                "CRIER_AUTH_HMAC_SECRET", new String(SECRET, StandardCharsets.UTF_8),
+                "CRIER_AUTH_EXPIRY_WARNING", "2s",
+                "CRIER_AUTH_EXPIRY_GRACE", "1s",
+                "CRIER_AUTH_ALLOW_ANONYMOUS", "true");
+        node = GatewayServer.start(new ConfigLoader().load(file, env));
+    }
+
+    @AfterAll
+    static void stopNode() {
+        node.close();
+    }
+
+    @Test
+    void aRefreshedSessionOutlivesItsFirstTokenWhileOneThatDoesNotRefreshIsClosedWith4004() throws Exception {
+        Instant base = Instant.now();
+        List<String> topics = List.of("it-expiry:*");
+        String first = TestTokens.hs256At(SECRET, base, "expiry-a", topics, topics, Duration.ofSeconds(5));
+        // The witness expires one second later, so its close proves the refreshed session's old deadline passed.
+        String witnessToken = TestTokens.hs256At(SECRET, base, "expiry-b", topics, topics, Duration.ofSeconds(6));
+        try (WsTestClient refreshing = authenticated(first);
+             WsTestClient witness = authenticated(witnessToken)) {
+            refreshing.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"it-expiry:room\"}");
+            refreshing.awaitContaining("{\"type\":\"ok\",\"id\":2}");
+
+            String expiring = refreshing.awaitContaining("\"type\":\"expiring\"");
+            assertTrue(expiring.matches("\\{\"type\":\"expiring\",\"in\":[0-2]}"), expiring);
+            String renewed = TestTokens.hs256(SECRET, "expiry-a", topics, topics, Duration.ofMinutes(5));
+            refreshing.send("{\"type\":\"refresh\",\"id\":\"r1\",\"token\":\"" + renewed + "\"}");
+            refreshing.awaitContaining("{\"type\":\"ok\",\"id\":\"r1\"}");
+
+            witness.awaitContaining("\"type\":\"expiring\"");
+            witness.awaitContaining(
+                    "{\"type\":\"disconnect\",\"code\":4004,\"reason\":\"token_expired\",\"reconnect\":true}");
+            assertEquals(new WsTestClient.Close(4004, "token_expired"), witness.awaitClose());
+
+            refreshing.send(
+                    "{\"type\":\"publish\",\"id\":3,\"topic\":\"it-expiry:room\",\"data\":{\"after\":\"exp\"}}");
+            refreshing.awaitContaining(
+                    "{\"type\":\"message\",\"topic\":\"it-expiry:room\",\"data\":{\"after\":\"exp\"}}");
+            refreshing.awaitContaining("{\"type\":\"ok\",\"id\":3}");
+            assertFalse(refreshing.isClosed());
+        }
+    }
+
+    @Test
+    void aRefreshWithAnotherUsersTokenIsRefusedAndTheSessionStillExpires() throws Exception {
+        List<String> topics = List.of("it-refused:*");
+        String first = TestTokens.hs256(SECRET, "refused-a", topics, topics, Duration.ofSeconds(3));
+        try (WsTestClient client = authenticated(first)) {
+            String other = TestTokens.hs256(SECRET, "refused-b", topics, topics, Duration.ofMinutes(5));
+            client.send("{\"type\":\"refresh\",\"id\":2,\"token\":\"" + other + "\"}");
+            assertTrue(client.awaitContaining("\"id\":2").startsWith(
+                    "{\"type\":\"error\",\"id\":2,\"code\":\"invalid_token\""));
+
+            assertEquals(new WsTestClient.Close(4004, "token_expired"), client.awaitClose());
+        }
+    }
+
+    @Test
+    void anAnonymousSessionSubscribesOnlyWhereAllowedAndNeverPublishes() throws Exception {
+        try (WsTestClient client = WsTestClient.connect(URI.create(node.webSocketUrl()))) {
+            client.send("{\"type\":\"auth\",\"id\":1}");
+            assertTrue(client.awaitContaining("\"type\":\"welcome\"").contains("\"user\":\"\""));
+            client.awaitContaining("{\"type\":\"ok\",\"id\":1}");
+
+            client.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"itnews:anon\"}");
+            client.awaitContaining("{\"type\":\"ok\",\"id\":2}");
+            client.send("{\"type\":\"subscribe\",\"id\":3,\"topic\":\"it-anon:room\"}");
+            assertForbidden(client, 3);
+            client.send("{\"type\":\"publish\",\"id\":4,\"topic\":\"it-anon:room\",\"data\":1}");
+            assertForbidden(client, 4);
+            assertFalse(client.isClosed());
+        }
+    }
+
+    @Test
+    void personalTopicsAreTheirOwnersOnlyAndClientPublishOffStopsEveryClient() throws Exception {
+        List<String> everything = List.of("*");
+        try (WsTestClient carol = authenticated(TestTokens.hs256(SECRET, "carol", List.of(), everything,
+                Duration.ofMinutes(5)));
+             WsTestClient mallory = authenticated(TestTokens.hs256(SECRET, "mallory", everything, everything,
+                     Duration.ofMinutes(5)))) {
+            carol.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"ituser:carol\"}");
+            carol.awaitContaining("{\"type\":\"ok\",\"id\":2}");
+            mallory.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"ituser:carol\"}");
+            assertForbidden(mallory, 2);
+            mallory.send("{\"type\":\"publish\",\"id\":3,\"topic\":\"ituser:carol\",\"data\":1}");
+            assertForbidden(mallory, 3);
+            mallory.send("{\"type\":\"publish\",\"id\":4,\"topic\":\"itnews:flash\",\"data\":1}");
+            assertForbidden(mallory, 4);
+
+            carol.send("{\"type\":\"publish\",\"id\":3,\"topic\":\"ituser:carol\",\"data\":{\"note\":\"self\"}}");
+            carol.awaitContaining("{\"type\":\"message\",\"topic\":\"ituser:carol\",\"data\":{\"note\":\"self\"}}");
+            carol.awaitContaining("{\"type\":\"ok\",\"id\":3}");
+        }
+    }
+
+    private static void assertForbidden(WsTestClient client, int id) throws InterruptedException {
+        String reply = client.awaitContaining("\"id\":" + id + ",");
+        assertTrue(reply.startsWith("{\"type\":\"error\",\"id\":" + id + ",\"code\":\"forbidden\""), reply);
+    }
+
+    private static WsTestClient authenticated(String token) throws Exception {
+        WsTestClient client = WsTestClient.connect(URI.create(node.webSocketUrl()));
+        client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+        client.awaitContaining("\"type\":\"welcome\"");
+        client.awaitContaining("{\"type\":\"ok\",\"id\":1}");
+        return client;
+    }
+}

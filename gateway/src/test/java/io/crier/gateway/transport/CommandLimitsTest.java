@@ -1,0 +1,120 @@
+package io.crier.gateway.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The command token bucket on the whole pipeline, with its clock driven by hand: 1 command a second, a
+ * burst of 3, and 3 rate-limited commands in a row close the session with 4502.
+ */
+class CommandLimitsTest {
+
+    private final AtomicLong nanos = new AtomicLong();
+    private final TestNode node = TestNode.create(Map.of("CRIER_LIMITS_COMMANDS_PER_SECOND", "1",
+            "CRIER_LIMITS_COMMAND_BURST", "3", "CRIER_LIMITS_FLOOD_DISCONNECT_AFTER", "3",
+            "CRIER_SESSION_MAX_TOPICS", "2"));
+    private final EmbeddedChannel channel =
+            new EmbeddedChannel(node.initializer(new NodeLimits(node.config, node.disconnector, node.meters, nanos::get)));
+    private final WireClient client = new WireClient(channel);
+
+    @AfterEach
+    void tearDown() {
+        client.close();
+        channel.finishAndReleaseAll();
+        node.close();
+    }
+
+    @Test
+    void theAuthCommandTakesATokenAndACommandPastTheBurstIsRefusedWithRateLimited() {
+        authenticate();
+        assertEquals(List.of("{\"type\":\"ok\",\"id\":2}"), send("{\"type\":\"ping\",\"id\":2}"));
+        assertEquals(List.of("{\"type\":\"ok\",\"id\":3}"), send("{\"type\":\"ping\",\"id\":3}"));
+        List<String> refused = send("{\"type\":\"ping\",\"id\":4}");
+        assertEquals(1, refused.size(), refused.toString());
+        assertTrue(refused.get(0).startsWith("{\"type\":\"error\",\"id\":4,\"code\":\"rate_limited\""), refused.get(0));
+        assertEquals(1.0, node.meters.counter("crier.commands.rate_limited").count());
+        assertEquals(1.0, node.meters.counter("crier.commands.errors", "code", "rate_limited").count());
+        assertTrue(channel.isOpen(), "an error reply never closes the socket");
+    }
+
+    @Test
+    void aRateLimitedCommandIsNotExecuted() {
+        authenticate();
+        send("{\"type\":\"ping\",\"id\":2}");
+        send("{\"type\":\"ping\",\"id\":3}");
+        List<String> refused = send("{\"type\":\"subscribe\",\"id\":4,\"topic\":\"limits.not-run\"}");
+        assertTrue(refused.get(0).contains("rate_limited"), refused.toString());
+        nanos.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        List<String> reply = send("{\"type\":\"unsubscribe\",\"id\":5,\"topic\":\"limits.not-run\"}");
+        assertTrue(reply.get(0).contains("\"code\":\"not_subscribed\""), reply.toString());
+    }
+
+    @Test
+    void theBucketRefillsAtTheConfiguredRate() {
+        authenticate();
+        send("{\"type\":\"ping\",\"id\":2}");
+        send("{\"type\":\"ping\",\"id\":3}");
+        nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(999));
+        assertTrue(send("{\"type\":\"ping\",\"id\":4}").get(0).contains("rate_limited"));
+        nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
+        assertEquals(List.of("{\"type\":\"ok\",\"id\":5}"), send("{\"type\":\"ping\",\"id\":5}"));
+    }
+
+    @Test
+    void aSessionThatKeepsFloodingIsClosedWith4502AfterTheDisconnectPush() {
+        authenticate();
+        send("{\"type\":\"ping\",\"id\":2}");
+        send("{\"type\":\"ping\",\"id\":3}");
+        send("{\"type\":\"ping\",\"id\":4}");
+        send("{\"type\":\"ping\",\"id\":5}");
+        client.sendText("{\"type\":\"ping\",\"id\":6}");
+        List<WireClient.Frame> frames = client.receive();
+        assertEquals(2, frames.size(), frames.toString());
+        assertTrue(frames.get(0).text().contains("\"code\":4502"), frames.get(0).text());
+        assertTrue(frames.get(0).text().contains("\"reconnect\":false"), frames.get(0).text());
+        assertEquals(4502, frames.get(1).closeCode());
+        assertEquals("command_flood", frames.get(1).closeReason());
+        assertFalse(channel.isOpen());
+        assertEquals(3.0, node.meters.counter("crier.commands.rate_limited").count());
+        assertEquals(1.0, node.meters.counter("crier.disconnects", "reason", "command_flood").count());
+    }
+
+    @Test
+    void malformedFramesTakeTokensToo() {
+        authenticate();
+        send("not json");
+        send("not json");
+        assertTrue(send("{\"type\":\"ping\",\"id\":4}").get(0).contains("rate_limited"));
+    }
+
+    @Test
+    void theTopicLimitIsAnsweredWithTooManyTopicsAndCounted() {
+        authenticate();
+        send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"limits.a\"}");
+        send("{\"type\":\"subscribe\",\"id\":3,\"topic\":\"limits.b\"}");
+        nanos.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        List<String> reply = send("{\"type\":\"subscribe\",\"id\":4,\"topic\":\"limits.c\"}");
+        assertTrue(reply.stream().anyMatch(r -> r.contains("\"id\":4,\"code\":\"too_many_topics\"")), reply.toString());
+        assertEquals(1.0, node.meters.counter("crier.commands.errors", "code", "too_many_topics").count());
+    }
+
+    private void authenticate() {
+        client.upgrade();
+        List<String> texts = send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + TestNode.token("alice") + "\"}");
+        assertTrue(texts.get(0).startsWith("{\"type\":\"welcome\""), texts.toString());
+    }
+
+    private List<String> send(String text) {
+        client.sendText(text);
+        return client.receiveTexts();
+    }
+}

@@ -1,0 +1,245 @@
+package io.crier.gateway.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtension;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * permessage-deflate on the whole pipeline, seen on the wire by a client that offers it and inflates with
+ * the JDK's own {@link Inflater}: small frames go out uncompressed, large ones compressed, compressed
+ * commands are understood, and a decompression bomb is closed with 1009.
+ */
+class CompressionTest {
+
+    private static final String OFFER = "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n";
+    private static final byte[] TAIL = {0, 0, (byte) 0xff, (byte) 0xff};
+
+    /** One frame from the server, with its RSV1 bit (set = compressed). */
+    private record Frame(boolean rsv1, int opcode, byte[] payload) {
+    }
+
+    private final TestNode node = TestNode.create(Map.of("CRIER_COMPRESSION_MIN_BYTES", "512"));
+    private final EmbeddedChannel channel = node.connection();
+    private final EmbeddedChannel encoder = new EmbeddedChannel(new WebSocket08FrameEncoder(true));
+    private final ByteBuf received = Unpooled.buffer();
+    private final Inflater inflater = new Inflater(true);
+
+    @AfterEach
+    void tearDown() {
+        inflater.end();
+        received.release();
+        encoder.finishAndReleaseAll();
+        channel.finishAndReleaseAll();
+        node.close();
+    }
+
+    @Test
+    void negotiatesPermessageDeflateWhenTheClientOffersIt() {
+        String response = upgrade(OFFER);
+        assertTrue(response.startsWith("HTTP/1.1 101"), response);
+        assertTrue(response.toLowerCase().contains("sec-websocket-extensions: permessage-deflate"), response);
+        assertEquals(1.0, node.meters.counter("crier.connections.compressed").count());
+    }
+
+    @Test
+    void smallFramesGoOutUncompressedAndLargeOnesCompressedWithTheSameText() throws Exception {
+        upgrade(OFFER);
+        send(text("{\"type\":\"auth\",\"id\":1,\"token\":\"" + TestNode.token("alice") + "\"}"));
+        List<Frame> welcome = receive();
+        assertFalse(welcome.get(0).rsv1(), "the welcome push is under minBytes");
+        assertTrue(new String(welcome.get(0).payload(), StandardCharsets.UTF_8).startsWith("{\"type\":\"welcome\""));
+        send(text("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"deflate.big\"}"));
+        receive();
+        String data = "\"" + "compressible ".repeat(200) + "\"";
+        send(text("{\"type\":\"publish\",\"id\":3,\"topic\":\"deflate.big\",\"data\":" + data + "}"));
+        List<String> texts = new ArrayList<>();
+        for (Frame frame : receive()) {
+            String text = frame.rsv1() ? inflate(frame.payload()) : new String(frame.payload(), StandardCharsets.UTF_8);
+            if (text.contains("\"type\":\"message\"")) {
+                assertTrue(frame.rsv1(), "the message push is over minBytes");
+                assertTrue(frame.payload().length < text.length() / 4, "it really is compressed");
+            } else {
+                assertFalse(frame.rsv1(), "a small reply: " + text);
+            }
+            texts.add(text);
+        }
+        assertTrue(texts.contains("{\"type\":\"message\",\"topic\":\"deflate.big\",\"data\":" + data + "}"),
+                texts.toString());
+    }
+
+    @Test
+    void understandsCompressedCommands() throws Exception {
+        upgrade(OFFER);
+        String auth = "{\"type\":\"auth\",\"id\":1,\"token\":\"" + TestNode.token("alice") + "\"}";
+        send(compressed(auth.getBytes(StandardCharsets.UTF_8)));
+        List<Frame> frames = receive();
+        assertTrue(new String(frames.get(0).payload(), StandardCharsets.UTF_8).startsWith("{\"type\":\"welcome\""));
+    }
+
+    @Test
+    void aDecompressionBombIsClosedWith1009() {
+        upgrade(OFFER);
+        byte[] spaces = new byte[10 * 1024 * 1024];
+        Arrays.fill(spaces, (byte) ' ');
+        TextWebSocketFrame bomb = compressed(spaces);
+        assertTrue(bomb.content().readableBytes() < node.config.limits().maxMessageBytes(), "the frame itself is small");
+        send(bomb);
+        List<Frame> frames = receive();
+        Frame last = frames.get(frames.size() - 1);
+        assertEquals(8, last.opcode(), frames.toString());
+        assertEquals(1009, ((last.payload()[0] & 0xff) << 8) | (last.payload()[1] & 0xff));
+        assertFalse(channel.isOpen());
+        assertEquals(1.0, node.meters.counter("crier.disconnects", "reason", "message_too_big").count());
+    }
+
+    @Test
+    void anUncompressedClientIsServedUncompressed() {
+        String response = upgrade("");
+        assertFalse(response.toLowerCase().contains("permessage-deflate"), response);
+        send(text("{\"type\":\"auth\",\"id\":1,\"token\":\"" + TestNode.token("alice") + "\"}"));
+        assertFalse(receive().get(0).rsv1());
+        assertEquals(0.0, node.meters.counter("crier.connections.compressed").count());
+    }
+
+    @Test
+    void aReservedBitWithoutTheExtensionClosesWith1002() {
+        upgrade("");
+        send(new TextWebSocketFrame(true, WebSocketExtension.RSV1, Unpooled.copiedBuffer("{}", StandardCharsets.UTF_8)));
+        List<Frame> frames = receive();
+        Frame last = frames.get(frames.size() - 1);
+        assertEquals(1002, ((last.payload()[0] & 0xff) << 8) | (last.payload()[1] & 0xff));
+    }
+
+    @Test
+    void aReservedBitOnAContinuationOrAPingClosesWith1002EvenWithDeflateNegotiated() {
+        upgrade(OFFER);
+        send(new TextWebSocketFrame(false, 0, Unpooled.copiedBuffer("{\"type\":", StandardCharsets.UTF_8)));
+        send(new ContinuationWebSocketFrame(true, WebSocketExtension.RSV2,
+                Unpooled.copiedBuffer("\"ping\",\"id\":1}", StandardCharsets.UTF_8)));
+        List<Frame> frames = receive();
+        Frame last = frames.get(frames.size() - 1);
+        assertEquals(1002, ((last.payload()[0] & 0xff) << 8) | (last.payload()[1] & 0xff));
+        assertEquals(1.0, node.meters.counter("crier.disconnects", "reason", "protocol_error").count());
+    }
+
+    @Test
+    void aReservedBitOnAPingClosesWith1002() {
+        upgrade(OFFER);
+        send(new PingWebSocketFrame(true, WebSocketExtension.RSV1, Unpooled.wrappedBuffer(new byte[] {1})));
+        List<Frame> frames = receive();
+        assertEquals(List.of(8), frames.stream().map(Frame::opcode).toList(), "a close frame and no pong");
+        assertEquals(1002, ((frames.get(0).payload()[0] & 0xff) << 8) | (frames.get(0).payload()[1] & 0xff));
+    }
+
+    private String upgrade(String extraHeaders) {
+        String request = "GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
+        channel.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.US_ASCII));
+        collect();
+        String head = received.toString(StandardCharsets.US_ASCII);
+        received.clear();
+        return head;
+    }
+
+    private static TextWebSocketFrame text(String text) {
+        return new TextWebSocketFrame(text);
+    }
+
+    /** A text frame with RSV1 set whose payload is {@code bytes} deflated (RFC 7692: the 4-byte tail cut). */
+    private static TextWebSocketFrame compressed(byte[] bytes) {
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        try {
+            deflater.setInput(bytes);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] chunk = new byte[8192];
+            int n;
+            while ((n = deflater.deflate(chunk, 0, chunk.length, Deflater.SYNC_FLUSH)) > 0) {
+                out.write(chunk, 0, n);
+            }
+            byte[] deflated = out.toByteArray();
+            return new TextWebSocketFrame(true, WebSocketExtension.RSV1,
+                    Unpooled.wrappedBuffer(deflated, 0, deflated.length - TAIL.length));
+        } finally {
+            deflater.end();
+        }
+    }
+
+    private String inflate(byte[] payload) throws DataFormatException {
+        inflater.setInput(concat(payload, TAIL));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] chunk = new byte[8192];
+        int n;
+        while ((n = inflater.inflate(chunk)) > 0) {
+            out.write(chunk, 0, n);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private void send(WebSocketFrame frame) {
+        encoder.writeOutbound(frame);
+        for (Object bytes; (bytes = encoder.readOutbound()) != null; ) {
+            channel.writeInbound(bytes);
+        }
+    }
+
+    private List<Frame> receive() {
+        channel.runPendingTasks();
+        collect();
+        List<Frame> frames = new ArrayList<>();
+        while (received.readableBytes() >= 2) {
+            received.markReaderIndex();
+            int first = received.readUnsignedByte();
+            int length = received.readUnsignedByte() & 0x7f;
+            if (length == 126) {
+                length = received.readUnsignedShort();
+            } else if (length == 127) {
+                length = (int) received.readLong();
+            }
+            if (received.readableBytes() < length) {
+                received.resetReaderIndex();
+                break;
+            }
+            byte[] payload = new byte[length];
+            received.readBytes(payload);
+            frames.add(new Frame((first & 0x40) != 0, first & 0x0f, payload));
+        }
+        received.discardReadBytes();
+        return frames;
+    }
+
+    private void collect() {
+        for (Object out; (out = channel.readOutbound()) != null; ) {
+            ByteBuf buf = (ByteBuf) out;
+            received.writeBytes(buf);
+            buf.release();
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+}
