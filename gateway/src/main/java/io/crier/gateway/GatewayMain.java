@@ -9,7 +9,8 @@ import java.nio.file.Path;
  * The command line: {@code java -jar crier-gateway.jar [--config FILE]}. Loads the configuration (bundled
  * defaults, then the file, then {@code CRIER_*} environment variables), starts one node, and drains it on
  * SIGTERM; it also exits once a drain started by {@code POST /admin/drain} has ended. Exit status 2 means a
- * bad command line or configuration. Runs on the main thread only.
+ * bad command line or configuration, or a key, certificate or port that
+ * cannot be used. Runs on the main thread only.
  */
 public final class GatewayMain {
 
@@ -26,7 +27,16 @@ public final class GatewayMain {
             System.exit(2);
             return;
         }
-        GatewayServer server = GatewayServer.start(config);
+        GatewayServer server;
+        try {
+            server = GatewayServer.start(config);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // A key or certificate file that does not load, or a port that cannot be bound: a startup error,
+            // reported like a bad setting rather than as a stack trace.
+            System.err.println("cannot start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "crier-shutdown"));
         // A drain started by POST /admin/drain ends the process too. System.exit runs the shutdown hook, which
         // waits for the event loops: so it is called from a thread of its own, never from an event loop.

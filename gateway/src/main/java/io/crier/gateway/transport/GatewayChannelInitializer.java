@@ -42,15 +42,6 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
     /**
      * @param channels every connection of the node is added here (and leaves it on close), so that a drain
      *                 reaches them all
-     */
-    public GatewayChannelInitializer(CrierConfig config, SharedHandlers shared, TokenVerifier verifier,
-                                     SessionFactory sessions, Disconnector disconnector, ChannelGroup channels) {
-        this(config, shared, verifier, sessions, disconnector, channels, NodeLimits.unmetered(config, disconnector));
-    }
-
-    /**
-     * @param channels every connection of the node is added here (and leaves it on close), so that a drain
-     *                 reaches them all
      * @param limits   the node's abuse limits (origins, connection counts, handshake, commands, compression)
      */
     public GatewayChannelInitializer(CrierConfig config, SharedHandlers shared, TokenVerifier verifier,

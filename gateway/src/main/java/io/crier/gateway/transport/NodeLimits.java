@@ -6,7 +6,6 @@ import io.crier.gateway.limits.ConnectionLimiter;
 import io.crier.gateway.limits.OriginPolicy;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.ChannelHandler;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -58,11 +57,6 @@ public final class NodeLimits {
                 .description("Client IP addresses with connections").register(meters);
         Gauge.builder("crier.limits.users", connections, ConnectionLimiter::trackedUsers)
                 .description("Users with connections").register(meters);
-    }
-
-    /** Limits with meters nobody reads: for callers that were not given the node's registry. */
-    public static NodeLimits unmetered(CrierConfig config, Disconnector disconnector) {
-        return new NodeLimits(config, disconnector, new SimpleMeterRegistry());
     }
 
     /** The node's connection counters (per node, per IP, per user). */

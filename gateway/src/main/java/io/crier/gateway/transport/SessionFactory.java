@@ -1,17 +1,11 @@
 package io.crier.gateway.transport;
 
-import io.crier.gateway.auth.InvalidTokenException;
 import io.crier.gateway.auth.User;
-import io.crier.gateway.config.NamespaceOptions;
-import io.crier.gateway.config.NamespacesConfig;
 import io.crier.gateway.hub.Hub;
-import io.crier.gateway.permission.TopicPolicy;
 import io.crier.gateway.session.Session;
 import io.crier.gateway.session.SessionPolicy;
-import io.crier.gateway.session.TokenLifetime;
 import io.crier.protocol.Push;
 import io.netty.channel.Channel;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,21 +37,6 @@ public final class SessionFactory {
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.heartbeatSeconds = (int) Math.max(1, heartbeat.toSeconds());
-    }
-
-    /**
-     * Sessions as before namespaces and refresh existed: claims only (every namespace takes client
-     * publications, none is personal or anonymous), every {@code refresh} refused, expiry at the default
-     * 60 s warning and 25 s grace. Kept for callers not yet given a {@link SessionPolicy}.
-     */
-    public SessionFactory(Hub<ChannelSubscriber> hub, String nodeId, int maxTopics, Duration heartbeat) {
-        this(hub, nodeId, new SessionPolicy(maxTopics,
-                new TopicPolicy(new NamespacesConfig(new NamespaceOptions(false, true, false))),
-                token -> {
-                    throw new InvalidTokenException("refresh is not configured");
-                }, false,
-                new TokenLifetime.Settings(Clock.systemUTC(), Duration.ofSeconds(60), Duration.ofSeconds(25))),
-                heartbeat);
     }
 
     /** Opens the session of {@code user} on {@code channel}; {@link #closed()} must follow once. */
