@@ -1,0 +1,45 @@
+package io.crier.cluster;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Keeps the recent publications of topics that have history, and publishes to them. Each publication on
+ * such a topic gets an {@code offset} (1, 2, 3, ... per topic, with no gap) and carries the topic's
+ * {@code epoch}, a string that changes whenever the topic's history is lost (the backend restarted without
+ * persistence, or the history expired). Appending and publishing are one atomic step: every node receives,
+ * through its {@link Broker}, the publications of a topic in offset order, as payloads in the format of
+ * {@code PublicationCodec} that carry their offset and epoch.
+ *
+ * <p>Contract, checked by the history contract suite for every implementation:
+ * <ul>
+ *   <li>{@link #publish} assigns the next offset atomically with the broker publish; concurrent publishers
+ *       never produce a duplicate or missing offset, and subscribers see offsets in increasing order.</li>
+ *   <li>{@link #read} returns the stored publications after an offset, in order, together with the current
+ *       position; it says when publications after that offset are no longer all stored (trimmed by size or
+ *       age, or lost with the epoch), so that the caller never mistakes a partial read for a complete one.</li>
+ *   <li>History is bounded by size (entries per topic) and by age (how long it is kept after the last
+ *       publication, and no entry older than that is returned).</li>
+ * </ul>
+ *
+ * <p>Implementations are thread-safe; stages complete on the store's threads.
+ */
+public interface HistoryStore extends AutoCloseable {
+
+    /**
+     * Appends {@code data} (the UTF-8 JSON of one value) to {@code topic}'s history and publishes it to every
+     * node subscribed to the topic, atomically. The stage completes with the position of the new publication,
+     * or fails with {@link BrokerUnavailableException} when the backend is unreachable.
+     */
+    CompletionStage<StreamPosition> publish(String topic, byte[] data, HistoryOptions options);
+
+    /**
+     * Reads {@code topic}'s stored publications with an offset greater than {@code afterOffset}, at most
+     * {@code limit} of them, oldest first, with the current position. {@code afterOffset} of 0 reads from
+     * the start of what is stored; a {@code limit} of 0 reads only the position.
+     */
+    CompletionStage<HistorySlice> read(String topic, long afterOffset, int limit, HistoryOptions options);
+
+    /** Releases resources. Idempotent. */
+    @Override
+    void close();
+}
