@@ -26,6 +26,13 @@ import java.util.concurrent.CompletionStage;
 public interface HistoryStore extends AutoCloseable {
 
     /**
+     * The epoch of a topic that has no history (nothing published within its ttl, or never): read
+     * positions are {@code (0, NO_EPOCH)} then. No real epoch ever equals it (real ones are letters and digits
+     * only), so a client position in it never counts as recoverable once a publication created a real epoch.
+     */
+    String NO_EPOCH = "-";
+
+    /**
      * Appends {@code data} (the UTF-8 JSON of one value) to {@code topic}'s history and publishes it to every
      * node subscribed to the topic, atomically. The stage completes with the position of the new publication,
      * or fails with {@link BrokerUnavailableException} when the backend is unreachable.

@@ -23,9 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real {@code redis-server} child process on a free port of 127.0.0.1, for tests: no persistence, its
- * own temp dir (with {@code redis.log}), and ways to kill, stop and restart it on the same port, and to act
- * as a backend through {@code redis-cli}.
+ * A real {@code redis-server} child process on a free port of 127.0.0.1, for tests: no persistence (or AOF,
+ * see {@link #startWithAof()}), its own temp dir (with {@code redis.log}), and ways to kill, stop and
+ * restart it on the same port, and to act as a backend through {@code redis-cli}.
  *
  * <p>Use it with try-with-resources or close it in an {@code @AfterEach}/{@code @AfterAll}; a JVM shutdown
  * hook kills a server that a failed test left behind. Thread-safe.
@@ -40,20 +40,35 @@ public final class RedisServerProcess implements AutoCloseable {
 
     private final int port;
     private final Path dir;
+    /** Whether the server keeps an append-only file (fsync on every write) in {@link #dir} across restarts. */
+    private final boolean aof;
     private final Thread shutdownHook;
     private Process process;
 
-    private RedisServerProcess(int port, Path dir) {
+    private RedisServerProcess(int port, Path dir, boolean aof) {
         this.port = port;
         this.dir = dir;
+        this.aof = aof;
         this.shutdownHook = new Thread(this::destroyForcibly, "redis-server-" + port + "-killer");
     }
 
     /** Starts a server on a free port and returns once it answers PING; tries another port if one is taken. */
     public static RedisServerProcess start() {
+        return start(false);
+    }
+
+    /**
+     * Like {@link #start()}, but with AOF persistence ({@code appendonly yes}, {@code appendfsync always}):
+     * every acknowledged write survives {@link #kill()} and comes back with {@link #restart()}.
+     */
+    public static RedisServerProcess startWithAof() {
+        return start(true);
+    }
+
+    private static RedisServerProcess start(boolean aof) {
         IllegalStateException failure = new IllegalStateException("redis-server did not start");
         for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-            RedisServerProcess server = new RedisServerProcess(freePort(), createTempDir());
+            RedisServerProcess server = new RedisServerProcess(freePort(), createTempDir(), aof);
             Runtime.getRuntime().addShutdownHook(server.shutdownHook);
             try {
                 server.launch();
@@ -156,8 +171,8 @@ public final class RedisServerProcess implements AutoCloseable {
 
     private synchronized void launch() {
         List<String> command = List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
-                "--logfile", dir.resolve("redis.log").toString());
+                "--save", "", "--appendonly", aof ? "yes" : "no", "--appendfsync", aof ? "always" : "everysec",
+                "--dir", dir.toString(), "--daemonize", "no", "--logfile", dir.resolve("redis.log").toString());
         try {
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)

@@ -1,8 +1,11 @@
 package io.crier.gateway;
 
 import io.crier.cluster.Broker;
+import io.crier.cluster.HistoryStore;
 import io.crier.cluster.InMemoryBroker;
+import io.crier.cluster.InMemoryHistoryStore;
 import io.crier.cluster.RedisBroker;
+import io.crier.cluster.RedisHistoryStore;
 import io.crier.gateway.auth.DevTokenIssuer;
 import io.crier.gateway.auth.JwtTokenVerifier;
 import io.crier.gateway.auth.TokenVerifierFactory;
@@ -10,8 +13,13 @@ import io.crier.gateway.config.AdminConfig;
 import io.crier.gateway.config.AuthConfig;
 import io.crier.gateway.config.CrierConfig;
 import io.crier.gateway.hub.Hub;
+import io.crier.gateway.hub.HubHistory;
+import io.crier.gateway.presence.NodePresence;
+import io.crier.gateway.publish.ApiKey;
+import io.crier.gateway.publish.PublishService;
 import io.crier.gateway.session.SessionPolicy;
 import io.crier.gateway.transport.AdminRoutes;
+import io.crier.gateway.transport.ChannelEvictor;
 import io.crier.gateway.transport.ChannelSubscriber;
 import io.crier.gateway.transport.Disconnector;
 import io.crier.gateway.transport.EnvelopeCodecHandler;
@@ -21,6 +29,7 @@ import io.crier.gateway.transport.HandshakeGuardHandler;
 import io.crier.gateway.transport.HttpRoutesHandler;
 import io.crier.gateway.transport.NettyFanout;
 import io.crier.gateway.transport.NodeLimits;
+import io.crier.gateway.transport.PublishApiEndpoint;
 import io.crier.gateway.transport.Readiness;
 import io.crier.gateway.transport.SessionDrain;
 import io.crier.gateway.transport.SessionFactory;
@@ -66,12 +75,14 @@ public final class GatewayServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Broker broker;
+    private final HistoryStore history;
     private final Readiness readiness;
     private final Disconnector disconnector;
     private final ChannelGroup channels;
     private final NodeDrain drains;
     private final Listeners listeners;
     private final JwtTokenVerifier verifier;
+    private final NodePresence presence;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private GatewayServer(CrierConfig config, Clock clock, MeterRegistry meters, NodeTransport transport,
@@ -82,12 +93,14 @@ public final class GatewayServer implements AutoCloseable {
         this.workers = workers;
         EnvelopeCodec envelopes = new EnvelopeCodec(config.limits().maxDataBytes());
         this.broker = config.redis().enabled() ? new RedisBroker(config.redis()) : new InMemoryBroker();
+        this.history = historyStore(config, broker);
         this.readiness = new Readiness(broker);
         this.disconnector = new Disconnector(envelopes, meters, Disconnector.CLOSE_TIMEOUT);
         this.channels = new DefaultChannelGroup("crier-connections", workers.next());
         this.drains = new NodeDrain(config.node().id(), config.drain(), readiness,
                 new SessionDrain(channels, disconnector), workers.next(), meters);
-        Hub<ChannelSubscriber> hub = new Hub<>(broker, envelopes, new PublicationCodec(),
+        Hub<ChannelSubscriber> hub = new Hub<>(broker, new HubHistory<>(history, config.namespaces(),
+                config.recovery(), new ChannelEvictor(disconnector)), envelopes, new PublicationCodec(),
                 new NettyFanout(ByteBufAllocator.DEFAULT, disconnector, meters), workers.next(),
                 config.hub().unsubscribeGrace(), meters);
         Gauge.builder("crier.connections", channels, ChannelGroup::size).register(meters);
@@ -96,15 +109,20 @@ public final class GatewayServer implements AutoCloseable {
         // Built before the broker starts: a bad key file stops startup with nothing to clean up.
         this.verifier = config.auth().devMode() ? new JwtTokenVerifier(secret, clock, meters)
                 : TokenVerifierFactory.create(config.auth(), clock, meters);
+        // After the verifier: the presence store may open a Redis connection, which a bad key would leak.
+        this.presence = new NodePresence(config, broker, workers.next(), clock, meters);
+        hub.presenceEvents(presence.pushes(envelopes, hub::push));
         startBroker(hub);
+        presence.start();
         SharedHandlers shared = new SharedHandlers(
                 new HttpRoutesHandler(config.server().wsPath(), readiness, devTokens(config.auth(), secret, clock),
                         adminRoutes(config.admin(), meters)),
                 new HandshakeGuardHandler(readiness, verifier, meters),
                 new EnvelopeCodecHandler(envelopes, disconnector, meters),
-                new ExceptionHandler(disconnector));
+                new ExceptionHandler(disconnector),
+                publishApi(config, meters));
         SessionFactory sessions = new SessionFactory(hub, nodeId(), SessionPolicy.of(config, verifier, clock),
-                config.session().heartbeat());
+                config.session().heartbeat(), presence.tracker(), presence.query());
         Gauge.builder("crier.sessions", sessions, SessionFactory::openSessions).register(meters);
         this.listeners = listen(transport, clock,
                 new GatewayChannelInitializer(config, shared, verifier, sessions, disconnector, channels,
@@ -234,12 +252,22 @@ public final class GatewayServer implements AutoCloseable {
         channels.close().awaitUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        presence.close();
         broker.close();
+        history.close();
         verifier.close();
         log.info("node {} stopped", nodeId());
     }
 
     private void startBroker(Hub<ChannelSubscriber> hub) {
+        if (history instanceof RedisHistoryStore redisHistory) {
+            // Loads the Redis function library; until it is loaded, history topics answer unavailable.
+            redisHistory.start().whenComplete((loaded, error) -> {
+                if (error != null) {
+                    log.warn("history store not ready yet ({}); it goes on retrying", error.toString());
+                }
+            });
+        }
         try {
             broker.start(hub).whenComplete((connected, error) -> {
                 if (error != null) {
@@ -266,10 +294,18 @@ public final class GatewayServer implements AutoCloseable {
                     ? TlsContexts.start(config.tls(), config.server().handshakeTimeout(), clock, meters) : null;
             return Listeners.bind(bootstrap, config, initializer, tls);
         } catch (RuntimeException e) {
+            presence.close();
             broker.close();
+            history.close();
             verifier.close();
             throw e;
         }
+    }
+
+    /** The history store: Redis streams with the Redis broker, else in memory on the in-memory broker. */
+    private static HistoryStore historyStore(CrierConfig config, Broker broker) {
+        return broker instanceof InMemoryBroker local ? new InMemoryHistoryStore(local)
+                : new RedisHistoryStore(config.redis());
     }
 
     /** What this node listens on, for the startup log. */
@@ -282,6 +318,17 @@ public final class GatewayServer implements AutoCloseable {
     /** The admin API, or {@code null} when {@code admin.key} is empty: then its routes do not exist. */
     private AdminRoutes adminRoutes(AdminConfig admin, MeterRegistry meters) {
         return admin.enabled() ? new AdminRoutes(admin.keyBytes(), this::startDrain, meters) : null;
+    }
+
+    /** The HTTP publish API, or {@code null} when {@code api.key} is empty: then its route does not exist. */
+    private PublishApiEndpoint publishApi(CrierConfig config, MeterRegistry meters) {
+        if (!config.api().enabled()) {
+            return null;
+        }
+        PublishService service = new PublishService(broker, history,
+                topic -> config.namespaces().optionsFor(topic).historyOptions().orElse(null));
+        return new PublishApiEndpoint(new ApiKey(config.api().keyBytes()), config.limits().maxDataBytes(),
+                config.api().maxBatch(), service, meters);
     }
 
     /** The configured secret, or in development mode a random one that lives as long as this node. */

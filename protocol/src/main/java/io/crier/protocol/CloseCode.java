@@ -19,6 +19,12 @@ public enum CloseCode {
     TOKEN_EXPIRED(4004, "token_expired", true),
     /** The user already has as many connections as allowed; reconnect later, after closing another. */
     CONNECTION_LIMIT(4005, "connection_limit", true),
+    /**
+     * The node lost publications of a subscribed topic that it cannot repair (the topic's epoch changed, or the
+     * gap is older than the history keeps): reconnect and resubscribe with the last position, which then
+     * answers {@code recovered:false}.
+     */
+    INSUFFICIENT_STATE(4006, "insufficient_state", true),
 
     /** The token is missing, malformed, badly signed, expired, or lacks a required claim. */
     INVALID_TOKEN(4500, "invalid_token", false),

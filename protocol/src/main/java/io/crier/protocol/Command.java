@@ -11,7 +11,7 @@ import java.util.Objects;
  */
 public sealed interface Command extends Inbound
         permits Command.Auth, Command.Refresh, Command.Subscribe, Command.Unsubscribe, Command.Publish,
-        Command.Ping {
+        Command.Ping, Command.History, Command.Presence {
 
     /** The id the reply echoes. */
     CommandId id();
@@ -69,11 +69,27 @@ public sealed interface Command extends Inbound
         }
     }
 
-    /** {@code {"type":"subscribe","id":2,"topic":"news"}}. */
-    record Subscribe(CommandId id, String topic) implements Command {
+    /**
+     * {@code {"type":"subscribe","id":2,"topic":"news"}}, optionally with
+     * {@code "since":{"offset":5,"epoch":"abc"}}: the position of the last publication the client saw, asking
+     * the server to replay what it missed (recovery) before continuing live.
+     *
+     * @param since the client's last position, or {@code null} for a plain subscribe
+     */
+    record Subscribe(CommandId id, String topic, Position since) implements Command {
         public Subscribe {
             Objects.requireNonNull(id, "id");
             Topics.requireValid(topic);
+        }
+
+        /** A plain subscribe, with no recovery. */
+        public Subscribe(CommandId id, String topic) {
+            this(id, topic, null);
+        }
+
+        /** Whether the client asked for recovery ({@code since} was sent). */
+        public boolean recovering() {
+            return since != null;
         }
 
         @Override
@@ -106,6 +122,58 @@ public sealed interface Command extends Inbound
         @Override
         public String type() {
             return "publish";
+        }
+    }
+
+    /**
+     * {@code {"type":"history","id":3,"topic":"news","since":{"offset":5,"epoch":"abc"},"limit":50}}: reads up
+     * to {@code limit} stored publications after {@code since}, oldest first. Answered with
+     * {@link Reply.HistoryPage}.
+     *
+     * @param since the position to read after, or {@code null} to read from the oldest stored publication
+     * @param limit the most publications returned, {@code 1..}{@value #MAX_LIMIT}; {@value #DEFAULT_LIMIT}
+     *              when the field is absent
+     */
+    record History(CommandId id, String topic, Position since, int limit) implements Command {
+
+        /** The limit when the command has none. */
+        public static final int DEFAULT_LIMIT = 100;
+        /** The largest limit a client may ask for. */
+        public static final int MAX_LIMIT = 1000;
+
+        public History {
+            Objects.requireNonNull(id, "id");
+            Topics.requireValid(topic);
+            if (limit < 1 || limit > MAX_LIMIT) {
+                throw new IllegalArgumentException("limit must be 1.." + MAX_LIMIT + ", got " + limit);
+            }
+        }
+
+        /** The offset to read after: that of {@code since}, or 0 (from the oldest stored). */
+        public long afterOffset() {
+            return since == null ? 0 : since.offset();
+        }
+
+        @Override
+        public String type() {
+            return "history";
+        }
+    }
+
+    /**
+     * {@code {"type":"presence","id":4,"topic":"chat:lobby"}}: who is subscribed to the topic across the
+     * cluster, answered with {@link Reply.PresenceList}; with {@code "countOnly":true}, only how many, answered
+     * with {@link Reply.PresenceCount}.
+     */
+    record Presence(CommandId id, String topic, boolean countOnly) implements Command {
+        public Presence {
+            Objects.requireNonNull(id, "id");
+            Topics.requireValid(topic);
+        }
+
+        @Override
+        public String type() {
+            return "presence";
         }
     }
 

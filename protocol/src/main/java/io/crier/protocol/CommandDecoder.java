@@ -24,7 +24,8 @@ final class CommandDecoder {
     /** The longest token of an {@code auth} or {@code refresh} command, in characters. */
     static final int MAX_TOKEN_LENGTH = 8192;
 
-    private static final Set<String> TYPES = Set.of("auth", "refresh", "subscribe", "unsubscribe", "publish", "ping");
+    static final Set<String> TYPES = Set.of("auth", "refresh", "subscribe", "unsubscribe", "publish", "ping",
+            "history", "presence");
 
     private final JsonFactory factory;
     private final int maxDataBytes;
@@ -42,7 +43,7 @@ final class CommandDecoder {
         if (!Utf8.isValidJsonText(utf8, offset, length)) {
             return new Malformed(null, ErrorCode.BAD_JSON, "frame is not valid UTF-8");
         }
-        Fields fields = new Fields();
+        CommandFields fields = new CommandFields();
         try {
             Malformed shape = scan(utf8, offset, length, fields);
             if (shape != null) {
@@ -61,7 +62,7 @@ final class CommandDecoder {
     }
 
     /** Reads every field of the top-level object; returns a problem with the frame's shape, or null. */
-    private Malformed scan(byte[] utf8, int offset, int length, Fields fields) throws IOException {
+    private Malformed scan(byte[] utf8, int offset, int length, CommandFields fields) throws IOException {
         try (JsonParser parser = factory.createParser(utf8, offset, length)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return new Malformed(null, ErrorCode.BAD_JSON, "frame must be a JSON object");
@@ -77,7 +78,7 @@ final class CommandDecoder {
         }
     }
 
-    private static Malformed syntaxError(Fields fields, JsonProcessingException failure) {
+    private static Malformed syntaxError(CommandFields fields, JsonProcessingException failure) {
         if (StrictJson.isDuplicateField(failure)) {
             return new Malformed(fields.id, ErrorCode.INVALID_FIELD, "duplicate field name");
         }
@@ -85,7 +86,7 @@ final class CommandDecoder {
         return new Malformed(fields.id, ErrorCode.BAD_JSON, message);
     }
 
-    private static void readField(JsonParser parser, Fields fields) throws IOException {
+    private static void readField(JsonParser parser, CommandFields fields) throws IOException {
         String name = parser.currentName();
         JsonToken value = parser.nextToken();
         switch (name) {
@@ -97,16 +98,19 @@ final class CommandDecoder {
             case "token" -> fields.token = readText(parser, value);
             case "topic" -> fields.topic = readText(parser, value);
             case "data" -> fields.data = ValueSpan.read(parser);
+            case "since" -> fields.since = CommandFields.readSince(parser, value);
+            case "limit" -> fields.limit = CommandFields.readLimit(parser, value);
+            case "countOnly" -> fields.countOnly = CommandFields.readCountOnly(parser, value);
             default -> parser.skipChildren();
         }
     }
 
-    private static Text readText(JsonParser parser, JsonToken value) throws IOException {
+    private static CommandFields.Text readText(JsonParser parser, JsonToken value) throws IOException {
         if (value == JsonToken.VALUE_STRING) {
-            return new Text(parser.getText());
+            return new CommandFields.Text(parser.getText());
         }
         parser.skipChildren();
-        return new Text(null);
+        return new CommandFields.Text(null);
     }
 
     /** The id as a JSON token, or null when it has the wrong type or length. */
@@ -143,122 +147,5 @@ final class CommandDecoder {
             }
         }
         return false;
-    }
-
-    /** A string field: {@code value} is null when the field is present but not a JSON string. */
-    private record Text(String value) {
-    }
-
-    /** What one frame said, field by field; null fields were absent. */
-    private static final class Fields {
-        Text type;
-        boolean idPresent;
-        CommandId id;
-        Text token;
-        Text topic;
-        ValueSpan data;
-        boolean objectClosed;
-
-        Inbound toInbound(byte[] utf8, int offset, int maxDataBytes) {
-            Malformed problem = typeOrIdProblem();
-            if (problem != null) {
-                return problem;
-            }
-            switch (type.value()) {
-                case "auth":
-                    return auth();
-                case "refresh":
-                    return refresh();
-                case "subscribe":
-                    problem = topicProblem();
-                    return problem != null ? problem : new Command.Subscribe(id, topic.value());
-                case "unsubscribe":
-                    problem = topicProblem();
-                    return problem != null ? problem : new Command.Unsubscribe(id, topic.value());
-                case "publish":
-                    return publish(utf8, offset, maxDataBytes);
-                default:
-                    // "ping": typeOrIdProblem() has ruled out every unknown type.
-                    return new Command.Ping(id);
-            }
-        }
-
-        private Malformed typeOrIdProblem() {
-            if (type == null) {
-                return malformed(ErrorCode.MISSING_FIELD, "missing field 'type'");
-            }
-            if (type.value() == null) {
-                return malformed(ErrorCode.INVALID_FIELD, "field 'type' must be a string");
-            }
-            if (!TYPES.contains(type.value())) {
-                return malformed(ErrorCode.UNKNOWN_TYPE, "unknown command type");
-            }
-            if (!idPresent) {
-                return malformed(ErrorCode.MISSING_FIELD, "missing field 'id'");
-            }
-            if (id == null) {
-                return malformed(ErrorCode.INVALID_FIELD,
-                        "field 'id' must be an integer or a string of 1 to " + MAX_ID_LENGTH + " characters");
-            }
-            return null;
-        }
-
-        /** An absent token asks for an anonymous session; a present one must be a usable string. */
-        private Inbound auth() {
-            if (token == null) {
-                return new Command.Auth(id, null);
-            }
-            Malformed problem = tokenValueProblem();
-            return problem != null ? problem : new Command.Auth(id, token.value());
-        }
-
-        private Inbound refresh() {
-            if (token == null) {
-                return malformed(ErrorCode.MISSING_FIELD, "missing field 'token'");
-            }
-            Malformed problem = tokenValueProblem();
-            return problem != null ? problem : new Command.Refresh(id, token.value());
-        }
-
-        private Malformed tokenValueProblem() {
-            String value = token.value();
-            if (value == null || value.isEmpty() || value.length() > MAX_TOKEN_LENGTH) {
-                return malformed(ErrorCode.INVALID_FIELD,
-                        "field 'token' must be a string of 1 to " + MAX_TOKEN_LENGTH + " characters");
-            }
-            return null;
-        }
-
-        private Inbound publish(byte[] utf8, int offset, int maxDataBytes) {
-            Malformed problem = topicProblem();
-            if (problem != null) {
-                return problem;
-            }
-            if (data == null) {
-                return malformed(ErrorCode.MISSING_FIELD, "missing field 'data'");
-            }
-            if (data.length() > maxDataBytes) {
-                return malformed(ErrorCode.TOO_LARGE, "field 'data' is larger than " + maxDataBytes + " bytes");
-            }
-            return new Command.Publish(id, topic.value(), data.copyFrom(utf8, offset));
-        }
-
-        private Malformed topicProblem() {
-            if (topic == null) {
-                return malformed(ErrorCode.MISSING_FIELD, "missing field 'topic'");
-            }
-            if (topic.value() == null) {
-                return malformed(ErrorCode.INVALID_FIELD, "field 'topic' must be a string");
-            }
-            if (!Topics.isValid(topic.value())) {
-                return malformed(ErrorCode.BAD_TOPIC,
-                        "topic must be 1 to " + Topics.MAX_LENGTH + " characters from A-Z a-z 0-9 _ - . : @ =");
-            }
-            return null;
-        }
-
-        private Malformed malformed(ErrorCode code, String message) {
-            return new Malformed(id, code, message);
-        }
     }
 }

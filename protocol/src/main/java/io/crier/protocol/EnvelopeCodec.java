@@ -19,6 +19,8 @@ public final class EnvelopeCodec {
 
     private static final byte[] MESSAGE_PREFIX = ascii("{\"type\":\"message\",\"topic\":\"");
     private static final byte[] MESSAGE_DATA = ascii("\",\"data\":");
+    private static final byte[] MESSAGE_OFFSET = ascii("\",\"offset\":");
+    private static final byte[] MESSAGE_EPOCH = ascii(",\"epoch\":\"");
     private static final byte[] HEARTBEAT = ascii("{\"type\":\"heartbeat\"}");
 
     private final int maxDataBytes;
@@ -61,18 +63,18 @@ public final class EnvelopeCodec {
     /** Encodes a reply to UTF-8 JSON. */
     public byte[] encode(Reply reply) {
         Objects.requireNonNull(reply, "reply");
-        if (reply instanceof Reply.Ok ok) {
+        if (reply instanceof Reply.Error error) {
             return write(json -> {
-                json.writeStringField("type", "ok");
-                writeId(json, ok.id());
+                json.writeStringField("type", "error");
+                writeId(json, error.id());
+                json.writeStringField("code", error.code().wire());
+                json.writeStringField("message", error.message());
             });
         }
-        Reply.Error error = (Reply.Error) reply;
         return write(json -> {
-            json.writeStringField("type", "error");
-            writeId(json, error.id());
-            json.writeStringField("code", error.code().wire());
-            json.writeStringField("message", error.message());
+            json.writeStringField("type", "ok");
+            writeId(json, reply.id());
+            writeOkFields(json, reply);
         });
     }
 
@@ -80,36 +82,12 @@ public final class EnvelopeCodec {
     public byte[] encode(Push push) {
         Objects.requireNonNull(push, "push");
         if (push instanceof Push.Message message) {
-            return encodeMessage(message.topic(), message.data());
+            return encodeMessage(message.topic(), message.data(), message.position());
         }
-        if (push instanceof Push.Welcome welcome) {
-            return write(json -> {
-                json.writeStringField("type", "welcome");
-                json.writeStringField("session", welcome.session());
-                json.writeStringField("node", welcome.node());
-                json.writeStringField("user", welcome.user());
-                json.writeNumberField("heartbeat", welcome.heartbeatSeconds());
-            });
+        if (push instanceof Push.Heartbeat) {
+            return HEARTBEAT.clone();
         }
-        if (push instanceof Push.Disconnect disconnect) {
-            CloseCode code = disconnect.code();
-            return write(json -> {
-                json.writeStringField("type", "disconnect");
-                json.writeNumberField("code", code.code());
-                json.writeStringField("reason", code.reason());
-                json.writeBooleanField("reconnect", code.reconnect());
-                if (disconnect.reconnectDelayMs() > 0) {
-                    json.writeNumberField("reconnectDelayMs", disconnect.reconnectDelayMs());
-                }
-            });
-        }
-        if (push instanceof Push.Expiring expiring) {
-            return write(json -> {
-                json.writeStringField("type", "expiring");
-                json.writeNumberField("in", expiring.inSeconds());
-            });
-        }
-        return HEARTBEAT.clone();
+        return write(json -> writePushFields(json, push));
     }
 
     /**
@@ -120,18 +98,112 @@ public final class EnvelopeCodec {
      * @throws IllegalArgumentException when {@code topic} is not a valid topic name
      */
     public byte[] encodeMessage(String topic, RawJson data) {
+        return encodeMessage(topic, data, null);
+    }
+
+    /**
+     * Encodes {@code {"type":"message","topic":<topic>,"offset":<offset>,"epoch":<epoch>,"data":<data>}}, or
+     * without offset and epoch when {@code position} is null, by concatenating bytes (see
+     * {@link #encodeMessage(String, RawJson)}). Epochs never need escaping either.
+     *
+     * @throws IllegalArgumentException when {@code topic} is not a valid topic name
+     */
+    public byte[] encodeMessage(String topic, RawJson data, Position position) {
         Topics.requireValid(topic);
-        int topicLength = topic.length();
-        byte[] out = new byte[MESSAGE_PREFIX.length + topicLength + MESSAGE_DATA.length + data.length() + 1];
-        System.arraycopy(MESSAGE_PREFIX, 0, out, 0, MESSAGE_PREFIX.length);
-        int at = MESSAGE_PREFIX.length;
-        for (int i = 0; i < topicLength; i++) {
-            out[at++] = (byte) topic.charAt(i); // topic characters are all ASCII
+        byte[] offset = position == null ? null : ascii(Long.toString(position.offset()));
+        int size = MESSAGE_PREFIX.length + topic.length() + MESSAGE_DATA.length + data.length() + 1;
+        if (position != null) {
+            size += MESSAGE_OFFSET.length + offset.length + MESSAGE_EPOCH.length + position.epoch().length();
         }
-        System.arraycopy(MESSAGE_DATA, 0, out, at, MESSAGE_DATA.length);
-        at = data.copyTo(out, at + MESSAGE_DATA.length);
+        byte[] out = new byte[size];
+        int at = put(out, 0, MESSAGE_PREFIX);
+        at = putAscii(out, at, topic); // topic characters are all ASCII
+        if (position != null) {
+            at = put(out, at, MESSAGE_OFFSET);
+            at = put(out, at, offset);
+            at = put(out, at, MESSAGE_EPOCH);
+            at = putAscii(out, at, position.epoch()); // so are epoch characters
+        }
+        at = put(out, at, MESSAGE_DATA);
+        at = data.copyTo(out, at);
         out[at] = '}';
         return out;
+    }
+
+    /** The fields of a push other than a message or a heartbeat. */
+    private static void writePushFields(JsonGenerator json, Push push) throws IOException {
+        if (push instanceof Push.Welcome welcome) {
+            json.writeStringField("type", "welcome");
+            json.writeStringField("session", welcome.session());
+            json.writeStringField("node", welcome.node());
+            json.writeStringField("user", welcome.user());
+            json.writeNumberField("heartbeat", welcome.heartbeatSeconds());
+        } else if (push instanceof Push.Disconnect disconnect) {
+            CloseCode code = disconnect.code();
+            json.writeStringField("type", "disconnect");
+            json.writeNumberField("code", code.code());
+            json.writeStringField("reason", code.reason());
+            json.writeBooleanField("reconnect", code.reconnect());
+            if (disconnect.reconnectDelayMs() > 0) {
+                json.writeNumberField("reconnectDelayMs", disconnect.reconnectDelayMs());
+            }
+        } else if (push instanceof Push.Expiring expiring) {
+            json.writeStringField("type", "expiring");
+            json.writeNumberField("in", expiring.inSeconds());
+        } else if (push instanceof Push.Join join) {
+            writeMembership(json, "join", join.topic(), join.user(), join.session());
+        } else if (push instanceof Push.Leave leave) {
+            writeMembership(json, "leave", leave.topic(), leave.user(), leave.session());
+        }
+    }
+
+    private static void writeMembership(JsonGenerator json, String type, String topic, String user, String session)
+            throws IOException {
+        json.writeStringField("type", type);
+        json.writeStringField("topic", topic);
+        json.writeStringField("user", user);
+        json.writeStringField("session", session);
+    }
+
+    /** The fields after {@code "type":"ok","id":...} of every reply but an error. */
+    private static void writeOkFields(JsonGenerator json, Reply reply) throws IOException {
+        if (reply instanceof Reply.Subscribed subscribed) {
+            json.writeBooleanField("recovered", subscribed.recovered());
+            writePosition(json, subscribed.position());
+        } else if (reply instanceof Reply.HistoryPage page) {
+            writePosition(json, page.position());
+            json.writeBooleanField("complete", page.complete());
+            json.writeArrayFieldStart("publications");
+            for (Reply.HistoryItem item : page.publications()) {
+                json.writeStartObject();
+                json.writeNumberField("offset", item.offset());
+                json.writeFieldName("data");
+                json.writeRawValue(new RawValue(item.data()));
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+        } else if (reply instanceof Reply.PresenceList list) {
+            json.writeArrayFieldStart("presence");
+            for (Reply.PresenceItem item : list.presence()) {
+                json.writeStartObject();
+                json.writeStringField("user", item.user());
+                json.writeStringField("session", item.session());
+                if (item.info() != null) {
+                    json.writeFieldName("info");
+                    json.writeRawValue(new RawValue(item.info()));
+                }
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+        } else if (reply instanceof Reply.PresenceCount count) {
+            json.writeNumberField("sessions", count.sessions());
+            json.writeNumberField("users", count.users());
+        }
+    }
+
+    private static void writePosition(JsonGenerator json, Position position) throws IOException {
+        json.writeNumberField("offset", position.offset());
+        json.writeStringField("epoch", position.epoch());
     }
 
     private static void writeId(JsonGenerator json, CommandId id) throws IOException {
@@ -152,6 +224,18 @@ public final class EnvelopeCodec {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    private static int put(byte[] out, int at, byte[] part) {
+        System.arraycopy(part, 0, out, at, part.length);
+        return at + part.length;
+    }
+
+    private static int putAscii(byte[] out, int at, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            out[at++] = (byte) text.charAt(i);
+        }
+        return at;
     }
 
     private static byte[] ascii(String text) {

@@ -36,6 +36,11 @@ public enum ErrorCode {
      * its current token.
      */
     INVALID_TOKEN("invalid_token"),
+    /**
+     * History (for a {@code history} command) or presence (for a {@code presence} command) is not enabled for
+     * the topic's namespace.
+     */
+    NOT_AVAILABLE("not_available"),
     /** The node cannot reach its broker right now; the command may be retried. */
     UNAVAILABLE("unavailable"),
     /** The server failed unexpectedly; the command may be retried. */

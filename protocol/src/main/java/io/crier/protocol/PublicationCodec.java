@@ -1,17 +1,29 @@
 package io.crier.protocol;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * The format of a publication on the broker (the payload of a Redis PUBLISH), which backends write
- * with nothing but {@code redis-cli}: {@code {"data":<any JSON value>}}. Unknown fields are ignored so
- * that later versions can add some. The data value is carried as its exact bytes, never re-serialised.
+ * The format of the broker payloads on a topic's channel (the message of a Redis PUBLISH), which backends
+ * write with nothing but {@code redis-cli}:
+ * <ul>
+ *   <li>{@code {"data":<any JSON value>}}: a publication on a topic without history;</li>
+ *   <li>{@code {"offset":7,"epoch":"abc","data":<value>}}: a publication on a topic with history (written by
+ *       the history store's Redis function, which builds these exact bytes by concatenation);</li>
+ *   <li>{@code {"join":{"user":"alice","session":"n1-3"}}} and {@code {"leave":{...}}}: presence events.</li>
+ * </ul>
+ * On input the field order is free and unknown fields are ignored, so that later versions can add some. The
+ * data value is carried as its exact bytes, never re-serialised.
  *
  * <p>Stateless apart from its limit; thread-safe.
  */
@@ -20,7 +32,10 @@ public final class PublicationCodec {
     /** The default for the largest broker payload accepted, in bytes: 1 MiB. */
     public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
 
-    private static final byte[] PREFIX = {'{', '"', 'd', 'a', 't', 'a', '"', ':'};
+    private static final byte[] PREFIX = ascii("{\"data\":");
+    private static final byte[] OFFSET_PREFIX = ascii("{\"offset\":");
+    private static final byte[] EPOCH_PREFIX = ascii(",\"epoch\":\"");
+    private static final byte[] EPOCH_DATA = ascii("\",\"data\":");
 
     private final JsonFactory factory = StrictJson.newFactory();
     private final int maxPayloadBytes;
@@ -52,13 +67,46 @@ public final class PublicationCodec {
     }
 
     /**
-     * Reads the {@code data} value of a broker payload, as the exact bytes of that value. Throws nothing
-     * but {@link MalformedPublicationException} for any content of {@code payload}.
-     *
-     * @throws MalformedPublicationException when the payload is larger than the limit, not UTF-8, not
-     *                                       one JSON object, has no {@code data} field, or repeats a field
+     * Encodes {@code {"offset":<offset>,"epoch":"<epoch>","data":<data>}}, in exactly this field order and with
+     * no spaces: the history store's Redis function builds the same bytes by concatenation.
      */
-    public RawJson decodeData(byte[] payload) throws MalformedPublicationException {
+    public byte[] encode(RawJson data, Position position) {
+        Objects.requireNonNull(position, "position");
+        byte[] offset = ascii(Long.toString(position.offset()));
+        String epoch = position.epoch();
+        byte[] out = new byte[OFFSET_PREFIX.length + offset.length + EPOCH_PREFIX.length + epoch.length()
+                + EPOCH_DATA.length + data.length() + 1];
+        int at = put(out, 0, OFFSET_PREFIX);
+        at = put(out, at, offset);
+        at = put(out, at, EPOCH_PREFIX);
+        for (int i = 0; i < epoch.length(); i++) {
+            out[at++] = (byte) epoch.charAt(i); // the epoch rules allow ASCII only, none of it escaped
+        }
+        at = put(out, at, EPOCH_DATA);
+        out[data.copyTo(out, at)] = '}';
+        return out;
+    }
+
+    /** Encodes {@code {"join":{"user":<user>,"session":<session>}}}. */
+    public byte[] encodeJoin(String user, String session) {
+        return encodePresence("join", user, session);
+    }
+
+    /** Encodes {@code {"leave":{"user":<user>,"session":<session>}}}. */
+    public byte[] encodeLeave(String user, String session) {
+        return encodePresence("leave", user, session);
+    }
+
+    /**
+     * Decodes a broker payload. Throws nothing but {@link MalformedPublicationException} for any content of
+     * {@code payload}.
+     *
+     * @throws MalformedPublicationException when the payload is larger than the limit, not UTF-8, not one JSON
+     *                                       object, repeats a field, has none or more than one of {@code data},
+     *                                       {@code join} and {@code leave}, has only one of {@code offset} and
+     *                                       {@code epoch}, or has a field of a known name with a bad value
+     */
+    public ChannelMessage decode(byte[] payload) throws MalformedPublicationException {
         Objects.requireNonNull(payload, "payload");
         if (payload.length > maxPayloadBytes) {
             throw new MalformedPublicationException("payload is larger than " + maxPayloadBytes + " bytes");
@@ -66,9 +114,8 @@ public final class PublicationCodec {
         if (!Utf8.isValidJsonText(payload, 0, payload.length)) {
             throw new MalformedPublicationException("payload is not valid UTF-8");
         }
-        ValueSpan data;
         try {
-            data = findData(payload);
+            return read(payload);
         } catch (StreamConstraintsException e) {
             throw new MalformedPublicationException("payload nests JSON too deeply or has a value too long");
         } catch (JsonProcessingException e) {
@@ -79,31 +126,62 @@ public final class PublicationCodec {
             // to be counted and dropped, and the broker's listener thread must go on.
             throw new MalformedPublicationException("payload is not valid JSON");
         }
-        return data.copyFrom(payload, 0);
     }
 
-    private ValueSpan findData(byte[] payload) throws IOException, MalformedPublicationException {
+    /**
+     * Reads the {@code data} value of a publication payload, as the exact bytes of that value; see
+     * {@link #decode(byte[])}, of which this keeps only the data.
+     *
+     * @throws MalformedPublicationException when {@link #decode(byte[])} throws, or the payload is a presence
+     *                                       event
+     */
+    public RawJson decodeData(byte[] payload) throws MalformedPublicationException {
+        if (decode(payload) instanceof ChannelMessage.Publication publication) {
+            return publication.data();
+        }
+        throw new MalformedPublicationException("missing field 'data'");
+    }
+
+    private ChannelMessage read(byte[] payload) throws IOException, MalformedPublicationException {
         try (JsonParser parser = factory.createParser(payload)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new MalformedPublicationException("payload must be a JSON object");
             }
-            ValueSpan data = null;
+            PayloadFields fields = new PayloadFields();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                parser.nextToken();
-                if ("data".equals(name)) {
-                    data = ValueSpan.read(parser);
-                } else {
-                    parser.skipChildren();
-                }
+                fields.read(parser);
             }
             if (parser.nextToken() != null) {
                 throw new MalformedPublicationException("trailing data after the JSON object");
             }
-            if (data == null) {
-                throw new MalformedPublicationException("missing field 'data'");
-            }
-            return data;
+            return fields.toMessage(payload);
         }
+    }
+
+    private byte[] encodePresence(String kind, String user, String session) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(session, "session");
+        ByteArrayBuilder out = new ByteArrayBuilder(64);
+        try (JsonGenerator json = factory.createGenerator(out, JsonEncoding.UTF8)) {
+            json.writeStartObject();
+            json.writeObjectFieldStart(kind);
+            json.writeStringField("user", user);
+            json.writeStringField("session", session);
+            json.writeEndObject();
+            json.writeEndObject();
+        } catch (IOException e) {
+            // Writing to memory cannot fail (Jackson escapes even unpaired surrogates), short of a bug.
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static int put(byte[] out, int at, byte[] part) {
+        System.arraycopy(part, 0, out, at, part.length);
+        return at + part.length;
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -8,7 +8,7 @@ import java.util.Objects;
  * <p>All implementations are immutable and thread-safe.
  */
 public sealed interface Push
-        permits Push.Welcome, Push.Message, Push.Disconnect, Push.Heartbeat, Push.Expiring {
+        permits Push.Welcome, Push.Message, Push.Disconnect, Push.Heartbeat, Push.Expiring, Push.Join, Push.Leave {
 
     /**
      * {@code {"type":"welcome","session":"...","node":"...","user":"alice","heartbeat":25}}: sent once,
@@ -22,11 +22,50 @@ public sealed interface Push
         }
     }
 
-    /** {@code {"type":"message","topic":"news","data":<value>}}: one publication on a subscribed topic. */
-    record Message(String topic, RawJson data) implements Push {
+    /**
+     * {@code {"type":"message","topic":"news","data":<value>}}: one publication on a subscribed topic. On a
+     * topic with history it carries its position: {@code {"type":"message","topic":"news","offset":7,
+     * "epoch":"abc","data":<value>}}.
+     *
+     * @param position the publication's offset and its topic's epoch, or {@code null} on a topic without history
+     */
+    record Message(String topic, RawJson data, Position position) implements Push {
         public Message {
             Topics.requireValid(topic);
             Objects.requireNonNull(data, "data");
+        }
+
+        /** A publication on a topic without history. */
+        public Message(String topic, RawJson data) {
+            this(topic, data, null);
+        }
+    }
+
+    /**
+     * {@code {"type":"join","topic":"chat:lobby","user":"alice","session":"n1-3"}}: a session subscribed to a
+     * topic whose namespace has join/leave events on.
+     *
+     * @param user the user ({@code ""} for an anonymous session)
+     */
+    record Join(String topic, String user, String session) implements Push {
+        public Join {
+            Topics.requireValid(topic);
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(session, "session");
+        }
+    }
+
+    /**
+     * {@code {"type":"leave","topic":"chat:lobby","user":"alice","session":"n1-3"}}: a session left a topic
+     * (unsubscribed, disconnected and did not come back within the leave grace, or its node died).
+     *
+     * @param user the user ({@code ""} for an anonymous session)
+     */
+    record Leave(String topic, String user, String session) implements Push {
+        public Leave {
+            Topics.requireValid(topic);
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(session, "session");
         }
     }
 

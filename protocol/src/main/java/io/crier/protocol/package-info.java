@@ -1,6 +1,7 @@
 /**
  * The wire protocol, v1: the JSON envelopes a client and a node exchange (commands, replies and
- * pushes), the broker payload of a publication, topic-name rules, and the stable error and close codes.
+ * pushes), the broker payloads (publications, with their positions, and presence events), topic-name
+ * rules, and the stable error and close codes.
  * PROTOCOL.md in this module is the specification; golden files in the tests pin every envelope.
  *
  * <p>Depends on Jackson's streaming API only (no databind on the hot paths) and on nothing else in

@@ -32,24 +32,32 @@ class DecodeFuzzTest {
             "command/auth.json", "command/auth-anonymous.json", "command/refresh.json", "command/subscribe.json",
             "command/unsubscribe.json", "command/publish-object.json", "command/publish-array.json",
             "command/publish-string.json", "command/publish-number.json", "command/publish-null.json",
-            "command/ping-number.json", "command/ping-string.json");
+            "command/ping-number.json", "command/ping-string.json", "command/subscribe-since.json",
+            "command/history.json", "command/history-defaults.json", "command/presence.json",
+            "command/presence-count.json");
+
+    private static final List<String> GOLDEN_PAYLOADS = List.of("publication/publication.json",
+            "publication/publication-position.json", "publication/join.json", "publication/leave.json");
 
     /** The error codes a frame can earn from the decoder alone (PROTOCOL.md §7); the rest need a session. */
     private static final Set<ErrorCode> FRAME_ERRORS = Set.of(ErrorCode.BAD_JSON, ErrorCode.MISSING_FIELD,
             ErrorCode.INVALID_FIELD, ErrorCode.UNKNOWN_TYPE, ErrorCode.BAD_TOPIC, ErrorCode.TOO_LARGE);
 
     private static final Set<String> COMMAND_TYPES = Set.of("auth", "refresh", "subscribe", "unsubscribe", "publish",
-            "ping");
+            "ping", "history", "presence");
 
     /** Pieces of JSON that reach deeper into the decoder than random bytes do. */
     private static final List<String> PIECES = List.of(
             "{", "}", "[", "]", ":", ",", "\"", "\\", "\"type\"", "\"id\"", "\"topic\"", "\"token\"", "\"data\"",
             "\"ping\"", "\"publish\"", "\"subscribe\"", "\"unsubscribe\"", "\"auth\"", "\"refresh\"", "\"news\"",
+            "\"history\"", "\"presence\"", "\"since\"", "\"offset\"", "\"epoch\"", "\"limit\"", "\"countOnly\"",
+            "\"join\"", "\"leave\"", "\"user\"", "\"session\"", "\"abc\"", "1000", "1001", "false",
             "1", "-", "1.5e3", "true", "null", " ", "\u00e9", "\\u00e9", "\\ud800", "\u0000");
 
     /** Values for the fields of assembled envelopes: valid ones, and every kind of wrong one. */
     private static final List<String> TYPES = List.of("\"auth\"", "\"refresh\"", "\"subscribe\"", "\"unsubscribe\"",
-            "\"publish\"", "\"ping\"", "\"PING\"", "\"fly\"", "\"\"", "7", "null", "[\"ping\"]", "{}");
+            "\"publish\"", "\"ping\"", "\"history\"", "\"presence\"", "\"PING\"", "\"fly\"", "\"\"", "7", "null",
+            "[\"ping\"]", "{}");
     private static final List<String> IDS = List.of("1", "0", "-3", "9007199254740993", "\"a\"", "\"\"",
             "\"" + "i".repeat(64) + "\"", "\"" + "i".repeat(65) + "\"", "1" + "0".repeat(64), "1.5", "1e3", "true",
             "null", "[]", "{}", "\"\\u0041\"");
@@ -60,6 +68,18 @@ class DecodeFuzzTest {
             "1", "null", "{}");
     private static final List<String> DATA = List.of("{}", "{\"a\":1}", "[1,2]", "\"s\"", "1", "null", "true",
             "\"" + "d".repeat(80) + "\"", "{\"a\":1,\"a\":2}", "[".repeat(70) + "]".repeat(70), "9".repeat(2000));
+
+    /** Values of {@code since}: valid positions, and every kind of wrong or incomplete one. */
+    private static final List<String> SINCES = List.of("{\"offset\":5,\"epoch\":\"abc\"}",
+            "{\"epoch\":\"e-1.x_Y\",\"offset\":0,\"more\":[1]}", "{\"offset\":5}", "{\"epoch\":\"abc\"}", "{}",
+            "{\"offset\":-1,\"epoch\":\"abc\"}", "{\"offset\":1.5,\"epoch\":\"abc\"}",
+            "{\"offset\":\"5\",\"epoch\":\"abc\"}", "{\"offset\":99999999999999999999,\"epoch\":\"abc\"}",
+            "{\"offset\":5,\"epoch\":\"\"}", "{\"offset\":5,\"epoch\":\"a b\"}",
+            "{\"offset\":5,\"epoch\":\"" + "e".repeat(65) + "\"}", "{\"offset\":5,\"epoch\":7}",
+            "{\"offset\":5,\"offset\":6,\"epoch\":\"abc\"}", "5", "null", "\"5:abc\"", "[5,\"abc\"]");
+    private static final List<String> LIMITS = List.of("1", "50", "1000", "0", "1001", "-5", "1.5", "\"10\"",
+            "99999999999", "null", "[]");
+    private static final List<String> COUNT_ONLY = List.of("true", "false", "1", "\"true\"", "null", "{}");
 
     private final EnvelopeCodec codec = new EnvelopeCodec(64);
     private final PublicationCodec publications = new PublicationCodec(4096);
@@ -107,6 +127,25 @@ class DecodeFuzzTest {
             }
             assertDocumentedOutcome(frame);
             assertOnlyMalformedPublicationException(frame);
+        }
+    }
+
+    @Test
+    void mutatedAndSplicedGoldenBrokerPayloadsNeverThrow() {
+        Random random = new Random(4L);
+        for (int i = 0; i < 20_000; i++) {
+            String golden = new String(Golden.bytes(GOLDEN_PAYLOADS.get(random.nextInt(GOLDEN_PAYLOADS.size()))),
+                    StandardCharsets.UTF_8);
+            StringBuilder payload = new StringBuilder(golden);
+            for (int edits = 1 + random.nextInt(3); edits > 0; edits--) {
+                int at = random.nextInt(payload.length() + 1);
+                if (random.nextBoolean()) {
+                    payload.insert(at, PIECES.get(random.nextInt(PIECES.size())));
+                } else {
+                    payload.delete(at, Math.min(payload.length(), at + 1 + random.nextInt(6)));
+                }
+            }
+            assertOnlyMalformedPublicationException(payload.toString().getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -200,6 +239,9 @@ class DecodeFuzzTest {
         if (command instanceof Command.Publish publish) {
             assertTrue(Topics.isValid(publish.topic()) && publish.data().length() <= codec.maxDataBytes(), shown);
         }
+        if (command instanceof Command.History history) {
+            assertTrue(history.limit() >= 1 && history.limit() <= Command.History.MAX_LIMIT, shown);
+        }
         return decoded;
     }
 
@@ -210,6 +252,9 @@ class DecodeFuzzTest {
         addSometimes(random, fields, "topic", pick(random, TOPICS), 0.6);
         addSometimes(random, fields, "token", pick(random, TOKENS), 0.4);
         addSometimes(random, fields, "data", pick(random, DATA), 0.5);
+        addSometimes(random, fields, "since", pick(random, SINCES), 0.3);
+        addSometimes(random, fields, "limit", pick(random, LIMITS), 0.3);
+        addSometimes(random, fields, "countOnly", pick(random, COUNT_ONLY), 0.3);
         addSometimes(random, fields, "extra", pick(random, DATA), 0.2);
         if (!fields.isEmpty() && random.nextInt(20) == 0) {
             fields.add(fields.get(random.nextInt(fields.size())));
@@ -231,6 +276,11 @@ class DecodeFuzzTest {
     private void assertOnlyMalformedPublicationException(byte[] payload) {
         try {
             assertNotNull(publications.decodeData(payload));
+        } catch (MalformedPublicationException expected) {
+            assertNotNull(expected.getMessage());
+        }
+        try {
+            assertNotNull(publications.decode(payload));
         } catch (MalformedPublicationException expected) {
             assertNotNull(expected.getMessage());
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -20,6 +21,9 @@ class GoldenTest {
 
     private static final String AUTH_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl";
     private static final String PUBLICATION = "publication/publication.json";
+    private static final String PUBLICATION_WITH_POSITION = "publication/publication-position.json";
+    private static final String JOIN = "publication/join.json";
+    private static final String LEAVE = "publication/leave.json";
     private static final RawJson PUBLICATION_DATA = RawJson.trusted("{\"headline\":\"hi\"}");
 
     private final EnvelopeCodec codec = new EnvelopeCodec(64 * 1024);
@@ -31,6 +35,15 @@ class GoldenTest {
                 Arguments.of("command/auth-anonymous.json", new Command.Auth(CommandId.of(1), null)),
                 Arguments.of("command/refresh.json", new Command.Refresh(CommandId.of(7), AUTH_TOKEN)),
                 Arguments.of("command/subscribe.json", new Command.Subscribe(CommandId.of(2), "news")),
+                Arguments.of("command/subscribe-since.json",
+                        new Command.Subscribe(CommandId.of(2), "news", new Position(5, "abc"))),
+                Arguments.of("command/history.json",
+                        new Command.History(CommandId.of(3), "news", new Position(5, "abc"), 50)),
+                Arguments.of("command/history-defaults.json",
+                        new Command.History(CommandId.of(3), "news", null, Command.History.DEFAULT_LIMIT)),
+                Arguments.of("command/presence.json", new Command.Presence(CommandId.of(4), "chat:lobby", false)),
+                Arguments.of("command/presence-count.json",
+                        new Command.Presence(CommandId.of(4), "chat:lobby", true)),
                 Arguments.of("command/unsubscribe.json", new Command.Unsubscribe(CommandId.of(3), "news")),
                 Arguments.of("command/publish-object.json", publish(4, "chat:lobby",
                         "{\"text\":\"hi\",\"tags\":[\"a\",\"b\"],\"n\":1.5}")),
@@ -54,19 +67,49 @@ class GoldenTest {
                 Arguments.of("reply/error-without-id.json",
                         new Reply.Error(null, ErrorCode.BAD_JSON, "frame is not valid JSON")),
                 Arguments.of("reply/error-rate-limited.json", new Reply.Error(CommandId.of(8),
-                        ErrorCode.RATE_LIMITED, "too many commands; retry later")));
+                        ErrorCode.RATE_LIMITED, "too many commands; retry later")),
+                Arguments.of("reply/subscribed.json",
+                        new Reply.Subscribed(CommandId.of(2), true, new Position(7, "abc"))),
+                Arguments.of("reply/subscribed-not-recovered.json",
+                        new Reply.Subscribed(CommandId.of(2), false, new Position(0, "Xk3-9f_Q.2"))),
+                Arguments.of("reply/history-page.json", new Reply.HistoryPage(CommandId.of(3), new Position(9, "abc"),
+                        true, List.of(item(6, "{\"headline\":\"six\"}"), item(7, "[1, 2]"),
+                                item(8, "\"caf\\u00e9 \u2615 \uD83C\uDF89\"")))),
+                Arguments.of("reply/history-page-incomplete.json",
+                        new Reply.HistoryPage(CommandId.of(3), new Position(120, "abc"), false, List.of())),
+                Arguments.of("reply/presence-list.json", new Reply.PresenceList(CommandId.of(4), List.of(
+                        new Reply.PresenceItem("alice", "n1-3", RawJson.trusted("{\"name\":\"Alice\",\"avatar\":null}")),
+                        new Reply.PresenceItem("", "n2-8", null)))),
+                Arguments.of("reply/presence-count.json", new Reply.PresenceCount(CommandId.of(4), 3, 2)));
     }
 
     static Stream<Arguments> pushes() {
         return Stream.of(
                 Arguments.of("push/welcome.json", new Push.Welcome("s1", "n1", "alice", 25)),
                 Arguments.of("push/message.json", new Push.Message("news", RawJson.trusted("{\"headline\":\"hi\"}"))),
+                Arguments.of("push/message-position.json", new Push.Message("news",
+                        RawJson.trusted("{\"headline\":\"hi\"}"), new Position(7, "abc"))),
+                Arguments.of("push/join.json", new Push.Join("chat:lobby", "alice", "n1-3")),
+                Arguments.of("push/leave.json", new Push.Leave("chat:lobby", "alice", "n1-3")),
                 Arguments.of("push/disconnect-shutdown.json", new Push.Disconnect(CloseCode.SHUTDOWN)),
                 Arguments.of("push/disconnect-invalid-token.json", new Push.Disconnect(CloseCode.INVALID_TOKEN)),
                 Arguments.of("push/disconnect-reconnect-delay.json", new Push.Disconnect(CloseCode.SHUTDOWN, 1234)),
                 Arguments.of("push/disconnect-token-expired.json", new Push.Disconnect(CloseCode.TOKEN_EXPIRED)),
                 Arguments.of("push/expiring.json", new Push.Expiring(42)),
                 Arguments.of("push/heartbeat.json", new Push.Heartbeat()));
+    }
+
+    static Stream<Arguments> brokerPayloads() {
+        return Stream.of(
+                Arguments.of(PUBLICATION, new ChannelMessage.Publication(PUBLICATION_DATA, null)),
+                Arguments.of(PUBLICATION_WITH_POSITION,
+                        new ChannelMessage.Publication(PUBLICATION_DATA, new Position(7, "abc"))),
+                Arguments.of(JOIN, new ChannelMessage.PresenceEvent(true, "alice", "n1-3")),
+                Arguments.of(LEAVE, new ChannelMessage.PresenceEvent(false, "alice", "n1-3")));
+    }
+
+    private static Reply.HistoryItem item(long offset, String data) {
+        return new Reply.HistoryItem(offset, RawJson.trusted(data));
     }
 
     private static Command.Publish publish(long id, String topic, String data) {
@@ -102,12 +145,29 @@ class GoldenTest {
     }
 
     @Test
+    void encodesBrokerPublicationWithPositionExactlyAsGolden() {
+        assertBytes(Golden.bytes(PUBLICATION_WITH_POSITION),
+                publications.encode(PUBLICATION_DATA, new Position(7, "abc")));
+    }
+
+    @Test
+    void encodesBrokerPresenceEventsExactlyAsGolden() {
+        assertBytes(Golden.bytes(JOIN), publications.encodeJoin("alice", "n1-3"));
+        assertBytes(Golden.bytes(LEAVE), publications.encodeLeave("alice", "n1-3"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokerPayloads")
+    void decodesGoldenBrokerPayload(String file, ChannelMessage expected) throws MalformedPublicationException {
+        assertEquals(expected, publications.decode(Golden.bytes(file)));
+    }
+
+    @Test
     void everyGoldenFileIsPinnedByATestAndEveryPinnedFileExists() throws Exception {
         Set<String> pinned = new TreeSet<>();
-        Stream.of(commands(), replies(), pushes())
+        Stream.of(commands(), replies(), pushes(), brokerPayloads())
                 .flatMap(rows -> rows)
                 .forEach(row -> pinned.add((String) row.get()[0]));
-        pinned.add(PUBLICATION);
         assertEquals(pinned, Golden.allNames());
     }
 

@@ -109,6 +109,51 @@ class MalformedFrameTest {
                         ErrorCode.MISSING_FIELD, "4"),
                 row("data one byte too large", "{\"type\":\"publish\",\"id\":4,\"topic\":\"news\",\"data\":\""
                         + "x".repeat(MAX_DATA_BYTES - 1) + "\"}", ErrorCode.TOO_LARGE, "4"),
+                // since (subscribe and history)
+                row("since is a number", "{\"type\":\"subscribe\",\"id\":2,\"topic\":\"news\",\"since\":5}",
+                        ErrorCode.INVALID_FIELD, "2"),
+                row("since is null", "{\"type\":\"subscribe\",\"id\":2,\"topic\":\"news\",\"since\":null}",
+                        ErrorCode.INVALID_FIELD, "2"),
+                row("since is an array", "{\"type\":\"history\",\"id\":3,\"topic\":\"news\",\"since\":[5,\"abc\"]}",
+                        ErrorCode.INVALID_FIELD, "3"),
+                row("since without offset", since("{\"epoch\":\"abc\"}"), ErrorCode.MISSING_FIELD, "2"),
+                row("since without epoch", since("{\"offset\":5}"), ErrorCode.MISSING_FIELD, "2"),
+                row("since is empty", since("{}"), ErrorCode.MISSING_FIELD, "2"),
+                row("negative offset", since("{\"offset\":-1,\"epoch\":\"abc\"}"), ErrorCode.INVALID_FIELD, "2"),
+                row("fractional offset", since("{\"offset\":5.0,\"epoch\":\"abc\"}"), ErrorCode.INVALID_FIELD, "2"),
+                row("offset as a string", since("{\"offset\":\"5\",\"epoch\":\"abc\"}"), ErrorCode.INVALID_FIELD, "2"),
+                row("offset beyond a long", since("{\"offset\":9223372036854775808,\"epoch\":\"abc\"}"),
+                        ErrorCode.INVALID_FIELD, "2"),
+                row("epoch is a number", since("{\"offset\":5,\"epoch\":7}"), ErrorCode.INVALID_FIELD, "2"),
+                row("epoch is empty", since("{\"offset\":5,\"epoch\":\"\"}"), ErrorCode.INVALID_FIELD, "2"),
+                row("epoch with a space", since("{\"offset\":5,\"epoch\":\"a b\"}"), ErrorCode.INVALID_FIELD, "2"),
+                row("epoch with a quote", since("{\"offset\":5,\"epoch\":\"a\\\"b\"}"), ErrorCode.INVALID_FIELD, "2"),
+                row("epoch of 65 characters", since("{\"offset\":5,\"epoch\":\"" + "e".repeat(65) + "\"}"),
+                        ErrorCode.INVALID_FIELD, "2"),
+                row("bad offset and missing epoch", since("{\"offset\":-1}"), ErrorCode.INVALID_FIELD, "2"),
+                row("duplicate offset in since", since("{\"offset\":5,\"offset\":6,\"epoch\":\"abc\"}"),
+                        ErrorCode.INVALID_FIELD, "2"),
+                row("bad topic before bad since", "{\"type\":\"subscribe\",\"id\":2,\"topic\":\"a b\",\"since\":5}",
+                        ErrorCode.BAD_TOPIC, "2"),
+                // history
+                row("history without topic", "{\"type\":\"history\",\"id\":3}", ErrorCode.MISSING_FIELD, "3"),
+                row("limit of 0", history("0"), ErrorCode.INVALID_FIELD, "3"),
+                row("limit of 1001", history("1001"), ErrorCode.INVALID_FIELD, "3"),
+                row("negative limit", history("-5"), ErrorCode.INVALID_FIELD, "3"),
+                row("fractional limit", history("2.5"), ErrorCode.INVALID_FIELD, "3"),
+                row("limit as a string", history("\"10\""), ErrorCode.INVALID_FIELD, "3"),
+                row("limit beyond an int", history("4294967296"), ErrorCode.INVALID_FIELD, "3"),
+                row("limit is null", history("null"), ErrorCode.INVALID_FIELD, "3"),
+                // presence
+                row("presence without topic", "{\"type\":\"presence\",\"id\":4}", ErrorCode.MISSING_FIELD, "4"),
+                row("presence with a bad topic", "{\"type\":\"presence\",\"id\":4,\"topic\":\"*\"}",
+                        ErrorCode.BAD_TOPIC, "4"),
+                row("countOnly as a string",
+                        "{\"type\":\"presence\",\"id\":4,\"topic\":\"chat:lobby\",\"countOnly\":\"true\"}",
+                        ErrorCode.INVALID_FIELD, "4"),
+                row("countOnly as a number",
+                        "{\"type\":\"presence\",\"id\":4,\"topic\":\"chat:lobby\",\"countOnly\":1}",
+                        ErrorCode.INVALID_FIELD, "4"),
                 // duplicates
                 row("duplicate id", "{\"type\":\"ping\",\"id\":1,\"id\":2}", ErrorCode.INVALID_FIELD, "1"),
                 row("duplicate type", "{\"id\":1,\"type\":\"ping\",\"type\":\"ping\"}", ErrorCode.INVALID_FIELD, "1"),
@@ -116,6 +161,14 @@ class MalformedFrameTest {
                 row("duplicate field inside data",
                         "{\"type\":\"publish\",\"id\":4,\"topic\":\"news\",\"data\":{\"a\":1,\"a\":2}}",
                         ErrorCode.INVALID_FIELD, "4"));
+    }
+
+    private static String since(String since) {
+        return "{\"type\":\"subscribe\",\"id\":2,\"topic\":\"news\",\"since\":" + since + "}";
+    }
+
+    private static String history(String limit) {
+        return "{\"type\":\"history\",\"id\":3,\"topic\":\"news\",\"limit\":" + limit + "}";
     }
 
     @ParameterizedTest(name = "{0}")

@@ -29,7 +29,7 @@ class PublicationCodecTest {
 
     @Test
     void ignoresUnknownFieldsBeforeAndAfterData() throws MalformedPublicationException {
-        String payload = "{\"offset\":12,\"meta\":{\"a\":[1,{\"b\":2}]},\"data\":{\"x\":1},\"id\":\"abc\"}";
+        String payload = "{\"seq\":12,\"meta\":{\"a\":[1,{\"b\":2}]},\"data\":{\"x\":1},\"id\":\"abc\"}";
         assertEquals(RawJson.trusted("{\"x\":1}"), decode(payload));
     }
 

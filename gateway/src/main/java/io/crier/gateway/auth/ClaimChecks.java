@@ -3,6 +3,7 @@ package io.crier.gateway.auth;
 import com.auth0.jwt.interfaces.Claim;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import io.crier.gateway.auth.InvalidTokenException.Reason;
+import io.crier.protocol.RawJson;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +17,7 @@ import java.util.Objects;
  * each with the clock leeway; {@code iss} equal to the configured issuer and {@code aud} (a string or an
  * array) holding the configured audience, when those are configured; {@code sub} a non-blank string of
  * at most {@value JwtTokenVerifier#MAX_SUBJECT_LENGTH} characters; {@code subscribe} and {@code publish}
- * arrays of strings when present.
+ * arrays of strings when present; {@code info} (any JSON value, optional) is kept for presence.
  *
  * <p>Immutable and thread-safe.
  */
@@ -53,7 +54,17 @@ final class ClaimChecks {
             throw new InvalidTokenException(Reason.WRONG_AUDIENCE);
         }
         return new User(subject(jwt), patterns(jwt, "subscribe", Reason.INVALID_SUBSCRIBE),
-                patterns(jwt, "publish", Reason.INVALID_PUBLISH), expiresAt);
+                patterns(jwt, "publish", Reason.INVALID_PUBLISH), expiresAt, info(jwt));
+    }
+
+    /**
+     * The {@code info} claim as JSON text, or {@code null} when it is missing or null. Bounded by the token's
+     * own size limits. java-jwt holds claims as Jackson nodes, whose {@code toString()} writes valid JSON
+     * (Jackson 2.10 on); that keeps Jackson out of this package.
+     */
+    private static RawJson info(DecodedJWT jwt) {
+        Claim claim = jwt.getClaim("info");
+        return claim.isMissing() || claim.isNull() ? null : RawJson.trusted(claim.toString());
     }
 
     private Instant checkTimes(DecodedJWT jwt) throws InvalidTokenException {

@@ -1,5 +1,6 @@
 package io.crier.gateway.auth;
 
+import io.crier.protocol.RawJson;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -10,8 +11,10 @@ import java.util.Objects;
  * @param subscribe topics the user may subscribe to (the {@code subscribe} claim)
  * @param publish   topics the user may publish to (the {@code publish} claim)
  * @param expiresAt the {@code exp} claim
+ * @param info      the {@code info} claim as JSON (any value), shown to others in presence; {@code null} when
+ *                  the token has none
  */
-public record User(String id, TopicPatterns subscribe, TopicPatterns publish, Instant expiresAt) {
+public record User(String id, TopicPatterns subscribe, TopicPatterns publish, Instant expiresAt, RawJson info) {
 
     /**
      * The user of an anonymous session (when {@code auth.allowAnonymous} is on): an empty id, which no
@@ -24,6 +27,11 @@ public record User(String id, TopicPatterns subscribe, TopicPatterns publish, In
         Objects.requireNonNull(subscribe, "subscribe");
         Objects.requireNonNull(publish, "publish");
         Objects.requireNonNull(expiresAt, "expiresAt");
+    }
+
+    /** A user whose token has no {@code info} claim. */
+    public User(String id, TopicPatterns subscribe, TopicPatterns publish, Instant expiresAt) {
+        this(id, subscribe, publish, expiresAt, null);
     }
 
     /** Whether this is the user of an anonymous session (no token, empty id). */

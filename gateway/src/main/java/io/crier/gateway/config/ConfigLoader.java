@@ -35,7 +35,7 @@ public final class ConfigLoader {
 
     private static final String ENV_PREFIX = "CRIER_";
     // The dynamic per-namespace keys: namespace.<name>.<option>, accepted in the file only.
-    private static final String NAMESPACE_PREFIX = "namespace.";
+    private static final String NAMESPACE_PREFIX = NamespaceKeys.PREFIX;
 
     /**
      * Loads and validates.
@@ -159,13 +159,18 @@ public final class ConfigLoader {
         DrainConfig drain = v.section(() -> new DrainConfig(v.duration("drain.window"),
                 v.duration("drain.reconnectDelayMax")));
         AdminConfig admin = v.section(() -> new AdminConfig(v.string("admin.key")));
-        NamespacesConfig namespaces = v.section(() -> namespaces(v));
+        NamespacesConfig namespaces = v.section(() -> NamespaceKeys.namespaces(v));
+        PresenceConfig presence = v.section(() -> new PresenceConfig(v.duration("presence.ttl"),
+                v.duration("presence.refreshInterval"), v.duration("presence.leaveGrace"),
+                v.integer("presence.maxList")));
+        ApiConfig api = v.section(() -> new ApiConfig(v.string("api.key"), v.integer("api.maxBatch")));
+        RecoveryConfig recovery = v.section(() -> new RecoveryConfig(v.integer("recovery.maxPublications")));
         if (Arrays.asList(node, server, auth, session, limits, hub, redis, tls, compression, drain, admin,
-                namespaces).contains(null)) {
+                namespaces, presence, api, recovery).contains(null)) {
             return null;
         }
         return v.section(() -> new CrierConfig(node, server, auth, session, limits, hub, redis, tls,
-                compression, drain, admin, namespaces));
+                compression, drain, admin, namespaces, presence, api, recovery));
     }
 
     private static AuthConfig auth(ConfigValues v) {
@@ -187,33 +192,6 @@ public final class ConfigLoader {
         return new TlsConfig(v.bool("tls.enabled"), v.string("tls.host"), v.integer("tls.port"),
                 v.string("tls.certChainFile"), v.string("tls.keyFile"), v.string("tls.keyPassword"),
                 v.bool("tls.selfSigned"), v.duration("tls.reloadInterval"));
-    }
-
-    private static NamespacesConfig namespaces(ConfigValues v) {
-        NamespaceOptions defaults = new NamespaceOptions(v.bool("namespaces.default.anonymousSubscribe"),
-                v.bool("namespaces.default.clientPublish"), v.bool("namespaces.default.personal"));
-        Map<String, Map<String, Boolean>> overrides = new TreeMap<>();
-        v.withPrefix(NAMESPACE_PREFIX).forEach((key, value) -> {
-            String rest = key.substring(NAMESPACE_PREFIX.length());
-            int dot = rest.lastIndexOf('.');
-            String name = dot < 0 ? rest : rest.substring(0, dot);
-            String option = dot < 0 ? "" : rest.substring(dot + 1);
-            if (!NamespaceOptions.OPTIONS.contains(option)) {
-                v.report(key, "unknown key: use namespace.<name>.anonymousSubscribe, namespace.<name>.clientPublish"
-                        + " or namespace.<name>.personal");
-            } else if (!NamespacesConfig.isName(name)) {
-                v.report(key, "a namespace name must be 1 to " + NamespacesConfig.MAX_NAME_LENGTH
-                        + " characters from A-Z a-z 0-9 _ - . @ =");
-            } else {
-                overrides.computeIfAbsent(name, n -> new TreeMap<>()).put(option, v.bool(key, value));
-            }
-        });
-        Map<String, NamespaceOptions> byName = new TreeMap<>();
-        overrides.forEach((name, set) -> byName.put(name, new NamespaceOptions(
-                set.getOrDefault("anonymousSubscribe", defaults.anonymousSubscribe()),
-                set.getOrDefault("clientPublish", defaults.clientPublish()),
-                set.getOrDefault("personal", defaults.personal()))));
-        return new NamespacesConfig(defaults, byName);
     }
 
     // RedisBrokerConfig lives in the cluster module and throws at its first bad field, so every rule is

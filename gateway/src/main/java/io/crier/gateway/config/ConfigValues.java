@@ -33,6 +33,11 @@ final class ConfigValues {
         return value;
     }
 
+    /** Whether {@code key} has a value (every bundled key has; a dynamic key only when it was set). */
+    boolean has(String key) {
+        return values.containsKey(key);
+    }
+
     int integer(String key) {
         String text = string(key);
         try {
@@ -82,7 +87,7 @@ final class ConfigValues {
     Duration duration(String key) {
         String text = string(key);
         return Durations.parse(text).orElseGet(() -> {
-            problems.add(key, "not a duration: " + text + " (use e.g. 250ms, 5s, 2m, 1h)");
+            problems.add(key, "not a duration: " + text + " (use e.g. 250ms, 5s, 2m, 1h, 30d)");
             sectionFailed = true;
             return Duration.ZERO;
         });

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * from bundled defaults, then a file, then {@code CRIER_*} environment variables. Each component gets
  * its own slice through its constructor. The constructor also checks the rules that span sections (at
  * least one listener; distinct ports). {@link #toString()} is {@link #describe()}, which never shows a
- * secret (HMAC secrets, the TLS key password, the admin key, a Redis password).
+ * secret (HMAC secrets, the TLS key password, the admin key, the HTTP API key, a Redis password).
  *
  * <p>Immutable and thread-safe.
  */
@@ -25,7 +25,10 @@ public record CrierConfig(
         CompressionConfig compression,
         DrainConfig drain,
         AdminConfig admin,
-        NamespacesConfig namespaces) {
+        NamespacesConfig namespaces,
+        PresenceConfig presence,
+        ApiConfig api,
+        RecoveryConfig recovery) {
 
     // The user-info part of redis://user:password@host, which may hold a password.
     private static final Pattern REDIS_USER_INFO = Pattern.compile("^(rediss?://)[^@/]*@");
@@ -44,6 +47,9 @@ public record CrierConfig(
         Objects.requireNonNull(drain, "drain");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(namespaces, "namespaces");
+        Objects.requireNonNull(presence, "presence");
+        Objects.requireNonNull(api, "api");
+        Objects.requireNonNull(recovery, "recovery");
         ConfigProblems problems = new ConfigProblems();
         problems.check(server.plainEnabled() || tls.enabled(), "server.plainEnabled",
                 "server.plainEnabled and tls.enabled are both false: at least one listener must run");
@@ -71,7 +77,13 @@ public record CrierConfig(
                 + "\ndrain: window=" + Durations.format(drain.window())
                 + " reconnectDelayMax=" + Durations.format(drain.reconnectDelayMax())
                 + "\nadmin: key=" + (admin.enabled() ? "<redacted>" : "<none: admin API off>")
+                + "\napi: key=" + (api.enabled() ? "<redacted>" : "<none: HTTP API off>")
+                + " maxBatch=" + api.maxBatch()
                 + "\nnamespaces: default=" + namespaces.defaults() + " overrides=" + namespaces.byName()
+                + "\npresence: ttl=" + Durations.format(presence.ttl())
+                + " refreshInterval=" + Durations.format(presence.refreshInterval())
+                + " leaveGrace=" + Durations.format(presence.leaveGrace()) + " maxList=" + presence.maxList()
+                + "\nrecovery: maxPublications=" + recovery.maxPublications()
                 + "\nhub: unsubscribeGrace=" + Durations.format(hub.unsubscribeGrace())
                 + "\nredis: " + describeRedis();
     }

@@ -7,13 +7,14 @@ import java.util.regex.Pattern;
 
 /**
  * The duration syntax of configuration values: a whole number and one unit, {@code ms}, {@code s},
- * {@code m} or {@code h} ({@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}), or a bare {@code 0}.
+ * {@code m}, {@code h} or {@code d} ({@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 30d}), or a
+ * bare {@code 0}.
  * Stateless and thread-safe.
  */
 final class Durations {
 
     // Twelve digits keep every value far from Duration's and long's overflow.
-    private static final Pattern SYNTAX = Pattern.compile("(\\d{1,12})(ms|s|m|h)");
+    private static final Pattern SYNTAX = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
 
     private Durations() {
     }
@@ -32,7 +33,8 @@ final class Durations {
             case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
         });
     }
 
@@ -40,6 +42,10 @@ final class Durations {
     static String format(Duration duration) {
         if (duration.isZero()) {
             return "0";
+        }
+        // Whole days first: twelve digits of them would overflow toMillis().
+        if (!duration.isNegative() && duration.toNanosPart() == 0 && duration.getSeconds() % 86_400 == 0) {
+            return duration.toDays() + "d";
         }
         if (duration.isNegative() || duration.toNanosPart() % 1_000_000 != 0) {
             return duration.toString();

@@ -18,6 +18,13 @@ final class HubMeters {
     final Counter malformedPayloads;
     final Counter publications;
     final Counter deliveries;
+    final Counter stalePublications;
+    final Counter repairedPublications;
+    final Counter evictions;
+    private final Counter recovered;
+    private final Counter notRecovered;
+    private final Counter repairsFilled;
+    private final Counter repairsFailed;
     private final Counter subscribeFailures;
     private final Counter unsubscribeFailures;
 
@@ -28,6 +35,17 @@ final class HubMeters {
                 .description("Publications encoded once and handed to local subscribers").register(meters);
         deliveries = Counter.builder("crier.hub.deliveries")
                 .description("Local subscribers publications were handed to").register(meters);
+        stalePublications = Counter.builder("crier.hub.publications.stale")
+                .description("Publications of topics with history dropped as already delivered").register(meters);
+        repairedPublications = Counter.builder("crier.hub.repair.publications")
+                .description("Missed publications read back from history by gap repairs").register(meters);
+        evictions = Counter.builder("crier.hub.evictions")
+                .description("Sessions closed with insufficient_state: a gap the node could not repair")
+                .register(meters);
+        recovered = recoveries(meters, "recovered");
+        notRecovered = recoveries(meters, "not_recovered");
+        repairsFilled = repairs(meters, "filled");
+        repairsFailed = repairs(meters, "failed");
         subscribeFailures = brokerFailures(meters, "subscribe");
         unsubscribeFailures = brokerFailures(meters, "unsubscribe");
         Gauge.builder("crier.hub.topics", activeTopics, AtomicInteger::get)
@@ -43,6 +61,27 @@ final class HubMeters {
     void unsubscribeFailed(Throwable error) {
         unsubscribeFailures.increment();
         log.debug("broker unsubscribe failed", error);
+    }
+
+    /** Counts one subscribe with {@code since}, by outcome. */
+    void recovery(boolean success) {
+        (success ? recovered : notRecovered).increment();
+    }
+
+    /** Counts one finished gap repair, by outcome. */
+    void repair(boolean filled) {
+        (filled ? repairsFilled : repairsFailed).increment();
+    }
+
+    private static Counter recoveries(MeterRegistry meters, String result) {
+        return Counter.builder("crier.hub.recoveries").tag("result", result)
+                .description("Subscribes with since, by whether every missed publication was replayed")
+                .register(meters);
+    }
+
+    private static Counter repairs(MeterRegistry meters, String result) {
+        return Counter.builder("crier.hub.repairs").tag("result", result)
+                .description("Gap repairs of topics with history, by outcome").register(meters);
     }
 
     private static Counter brokerFailures(MeterRegistry meters, String operation) {

@@ -1,5 +1,7 @@
 package io.crier.gateway.hub;
 
+import io.crier.cluster.HistoryOptions;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +12,9 @@ import java.util.concurrent.ScheduledFuture;
  * One topic's local subscribers and the state of the node's broker subscription to it, as the
  * {@link Hub} keeps them. Every field but {@link #snapshot} is guarded by the entry's monitor, which
  * orders the hub's decisions and broker calls for the topic. Once {@link #retired}, the entry is out of
- * the hub's map for good, and the next subscriber of the topic makes a new one.
+ * the hub's map for good, and the next subscriber of the topic makes a new one. For a topic with history
+ * it also holds the {@link TopicCursor} and the members still {@link #recovering}, who are members (they count
+ * for the broker subscription) but not in the {@link #snapshot} until they go live.
  *
  * @param <S> the transport's subscriber type
  */
@@ -18,13 +22,24 @@ final class TopicEntry<S> {
 
     final String topic;
 
+    /** The topic's history bounds, or null when it keeps no history (then the fields below stay unused). */
+    final HistoryOptions history;
+
+    final TopicCursor cursor = new TopicCursor();
+
+    /** Members that have not gone live yet: publications are held for them, not written. */
+    final Map<S, Recovery<S>> recovering = new HashMap<>();
+
     /**
      * Each local subscriber, mapped to the broker subscribe attempt it waits for, so that a failed
      * attempt removes the subscribers that joined it and no one else.
      */
     final Map<S, CompletableFuture<Void>> members = new HashMap<>();
 
-    /** An immutable copy of the members, read without the lock by the broker thread for each publication. */
+    /**
+     * An immutable copy of the live members, read without the lock by the broker thread for each publication of
+     * a topic without history (one with history delivers under the lock).
+     */
     volatile List<S> snapshot = List.of();
 
     /** The latest broker subscribe attempt: pending, done, or failed (then the next subscriber retries). */
@@ -39,11 +54,22 @@ final class TopicEntry<S> {
     /** Whether the broker unsubscribe was issued and the entry left the hub's map. */
     boolean retired;
 
-    TopicEntry(String topic) {
+    TopicEntry(String topic, HistoryOptions history) {
         this.topic = topic;
+        this.history = history;
     }
 
     void refreshSnapshot() {
-        snapshot = List.copyOf(members.keySet());
+        if (recovering.isEmpty()) {
+            snapshot = List.copyOf(members.keySet());
+            return;
+        }
+        List<S> live = new ArrayList<>(members.size());
+        for (S member : members.keySet()) {
+            if (!recovering.containsKey(member)) {
+                live.add(member);
+            }
+        }
+        snapshot = List.copyOf(live);
     }
 }

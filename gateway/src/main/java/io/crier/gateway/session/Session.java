@@ -5,6 +5,7 @@ import io.crier.gateway.auth.InvalidTokenException;
 import io.crier.gateway.auth.User;
 import io.crier.gateway.hub.Hub;
 import io.crier.gateway.hub.Subscriber;
+import io.crier.gateway.hub.Subscription;
 import io.crier.gateway.permission.Verdict;
 import io.crier.protocol.Command;
 import io.crier.protocol.CommandId;
@@ -58,6 +59,10 @@ public final class Session<S extends Subscriber> {
      */
     private final ConcurrentMap<String, Object> topics = new ConcurrentHashMap<>();
     private boolean closed;
+    private volatile TopicListener topicListener = TopicListener.NONE;
+    private volatile PresenceResponder presence = PresenceResponder.NONE;
+    private final PendingActivations<S> activations;
+    private final HistoryQueries<S> history;
 
     public Session(String id, User user, S subscriber, Hub<S> hub, SessionPolicy policy) {
         this.id = Objects.requireNonNull(id, "id");
@@ -65,13 +70,16 @@ public final class Session<S extends Subscriber> {
         this.subscriber = Objects.requireNonNull(subscriber, "subscriber");
         this.hub = Objects.requireNonNull(hub, "hub");
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.activations = new PendingActivations<>(hub);
+        this.history = new HistoryQueries<>(hub, policy.topics());
     }
 
     /**
      * Handles one command and returns its reply: {@code ok}, or an error reply ({@code forbidden},
      * {@code already_subscribed}, {@code not_subscribed}, {@code too_many_topics}, {@code unavailable},
      * {@code internal}, {@code already_authenticated} for a second {@code auth}, {@code invalid_token} for
-     * a refused {@code refresh}). Never completes exceptionally.
+     * a refused {@code refresh}); a {@code presence} command is answered by the {@link PresenceResponder} of
+     * {@link #trackPresence} ({@code not_available} without one). Never completes exceptionally.
      */
     public CompletionStage<Reply> handle(Command command) {
         Objects.requireNonNull(command, "command");
@@ -90,6 +98,12 @@ public final class Session<S extends Subscriber> {
             }
             if (command instanceof Command.Refresh refresh) {
                 return done(refresh(refresh));
+            }
+            if (command instanceof Command.Presence query) {
+                return presence.answer(user, query);
+            }
+            if (command instanceof Command.History query) {
+                return history.answer(user, query);
             }
             return done(error(command.id(), ErrorCode.ALREADY_AUTHENTICATED, "already authenticated"));
         } catch (RuntimeException e) {
@@ -115,18 +129,40 @@ public final class Session<S extends Subscriber> {
     }
 
     /**
+     * Tells {@code listener} from now on which topics this session takes and lets go, and lets
+     * {@code responder} answer its {@code presence} commands. Set once, right after construction.
+     */
+    public void trackPresence(TopicListener listener, PresenceResponder responder) {
+        this.topicListener = Objects.requireNonNull(listener, "listener");
+        this.presence = Objects.requireNonNull(responder, "responder");
+    }
+
+    /**
      * Leaves every topic and cancels the expiry timers; called once when the connection closes, and
      * harmless when called again.
      */
     public void close() {
         closed = true;
+        activations.clear();
         if (lifetime != null) {
             lifetime.cancel();
         }
         for (String topic : topics.keySet()) {
-            topics.remove(topic);
+            Object token = topics.remove(topic);
             hub.unsubscribe(topic, subscriber);
+            if (token != null) {
+                topicListener.unsubscribed(this, topic, token);
+            }
         }
+    }
+
+    /**
+     * Tells the session that the transport wrote {@code reply} (called on the session's event loop, for every
+     * reply, right after the write): a subscribe to a topic with history goes live only now, so that the
+     * publications it missed follow its reply on the wire.
+     */
+    public void replyWritten(Reply reply) {
+        activations.written(reply);
     }
 
     /** The session id. */
@@ -166,28 +202,36 @@ public final class Session<S extends Subscriber> {
         }
         Object token = new Object();
         topics.put(topic, token);
-        CompletionStage<Void> active;
+        topicListener.subscribed(this, topic, token);
+        CompletionStage<Subscription> active;
         try {
-            active = hub.subscribe(topic, subscriber);
+            // since is ignored for a topic without history: the reply is then a plain ok.
+            active = hub.subscribe(topic, subscriber, command.since());
         } catch (RuntimeException e) {
-            topics.remove(topic, token);
+            if (topics.remove(topic, token)) {
+                topicListener.unsubscribed(this, topic, token);
+            }
             throw e;
         }
-        return active.handle((ignored, failure) -> {
+        return active.handle((subscription, failure) -> {
             if (failure == null) {
-                return new Reply.Ok(command.id());
+                return activations.replyFor(command.id(), subscription);
             }
             // The hub has already dropped this subscriber; the session forgets the topic too.
-            topics.remove(topic, token);
+            if (topics.remove(topic, token)) {
+                topicListener.unsubscribed(this, topic, token);
+            }
             return failureReply(command.id(), failure, "subscribe");
         });
     }
 
     private Reply unsubscribe(Command.Unsubscribe command) {
-        if (topics.remove(command.topic()) == null) {
+        Object token = topics.remove(command.topic());
+        if (token == null) {
             return error(command.id(), ErrorCode.NOT_SUBSCRIBED, "not subscribed to this topic");
         }
         hub.unsubscribe(command.topic(), subscriber);
+        topicListener.unsubscribed(this, command.topic(), token);
         return new Reply.Ok(command.id());
     }
 

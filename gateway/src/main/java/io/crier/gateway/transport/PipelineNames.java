@@ -17,6 +17,13 @@ public final class PipelineNames {
     /** HTTP/1.1 request decoder and response encoder; Netty replaces it by WebSocket codecs on upgrade. */
     public static final String HTTP_CODEC = "http-codec";
     /**
+     * The HTTP publish API ({@code POST /api/v1/publish}): reads those requests' bodies up to the API's own bound
+     * and answers them; passes every other request on; removed on upgrade. Only when {@code api.key} is set, so
+     * not in {@link #INITIAL_ORDER} (the default pipeline); when present it comes right after
+     * {@link #HTTP_CODEC}.
+     */
+    public static final String HTTP_API = "http-api";
+    /**
      * Closes a connection whose upgrade is not done within {@code server.handshakeTimeout}; counts oversized
      * request heads; removed on upgrade.
      */

@@ -2,8 +2,10 @@ package io.crier.gateway.transport;
 
 import io.crier.gateway.auth.User;
 import io.crier.gateway.hub.Hub;
+import io.crier.gateway.session.PresenceResponder;
 import io.crier.gateway.session.Session;
 import io.crier.gateway.session.SessionPolicy;
+import io.crier.gateway.session.TopicListener;
 import io.crier.protocol.Push;
 import io.netty.channel.Channel;
 import java.time.Duration;
@@ -26,6 +28,8 @@ public final class SessionFactory {
     private final String nodeId;
     private final SessionPolicy policy;
     private final int heartbeatSeconds;
+    private final TopicListener presenceTracker;
+    private final PresenceResponder presenceQuery;
     private final AtomicLong counter = new AtomicLong();
     private final AtomicInteger open = new AtomicInteger();
 
@@ -33,6 +37,17 @@ public final class SessionFactory {
      * @param policy what the sessions may do (permissions, topic limit, refresh, anonymous, expiry)
      */
     public SessionFactory(Hub<ChannelSubscriber> hub, String nodeId, SessionPolicy policy, Duration heartbeat) {
+        this(hub, nodeId, policy, heartbeat, TopicListener.NONE, PresenceResponder.NONE);
+    }
+
+    /**
+     * @param presenceTracker hears each session's subscribes and unsubscribes (presence, join/leave)
+     * @param presenceQuery   answers each session's {@code presence} commands
+     */
+    public SessionFactory(Hub<ChannelSubscriber> hub, String nodeId, SessionPolicy policy, Duration heartbeat,
+                          TopicListener presenceTracker, PresenceResponder presenceQuery) {
+        this.presenceTracker = Objects.requireNonNull(presenceTracker, "presenceTracker");
+        this.presenceQuery = Objects.requireNonNull(presenceQuery, "presenceQuery");
         this.hub = Objects.requireNonNull(hub, "hub");
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -43,6 +58,7 @@ public final class SessionFactory {
     public Opened open(User user, Channel channel) {
         String id = nodeId + "-" + Long.toString(counter.incrementAndGet(), 36);
         Session<ChannelSubscriber> session = new Session<>(id, user, new ChannelSubscriber(id, channel), hub, policy);
+        session.trackPresence(presenceTracker, presenceQuery);
         open.incrementAndGet();
         return new Opened(session, new Push.Welcome(id, nodeId, user.id(), heartbeatSeconds));
     }

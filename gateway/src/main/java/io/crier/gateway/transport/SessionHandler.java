@@ -8,12 +8,15 @@ import io.crier.protocol.Reply;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Feeds the commands of an authenticated connection to its domain {@link Session} and writes each reply
- * when its stage completes (possibly on a broker thread: {@code writeAndFlush} is thread-safe). A
+ * when its stage completes, always from the channel's event loop (a stage completing on a broker or store
+ * thread hands the write over), then tells the session with {@link Session#replyWritten}: a subscribe with
+ * history goes live only then, so that its replayed publications follow the reply on the wire. A
  * malformed frame gets its error reply; the session goes on. When the connection closes, the session is
  * closed exactly once.
  *
@@ -46,9 +49,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             session.handle(command).whenComplete((reply, error) -> {
                 if (error != null) {
                     log.warn("{} command {} failed", ctx.channel().id().asShortText(), command.type(), error);
-                    ctx.writeAndFlush(new Reply.Error(command.id(), ErrorCode.INTERNAL, "internal error"));
+                    reply(ctx, new Reply.Error(command.id(), ErrorCode.INTERNAL, "internal error"));
                 } else {
-                    ctx.writeAndFlush(reply);
+                    reply(ctx, reply);
                 }
             });
         } else if (msg instanceof Malformed malformed) {
@@ -56,6 +59,21 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         } else {
             ctx.fireChannelRead(msg);
         }
+    }
+
+    /** Writes {@code reply} on the event loop, then tells the session, so that what it writes next follows. */
+    private void reply(ChannelHandlerContext ctx, Reply reply) {
+        if (!ctx.executor().inEventLoop()) {
+            try {
+                ctx.executor().execute(() -> reply(ctx, reply));
+            } catch (RejectedExecutionException e) {
+                // The event loop is shutting down with its channels: there is no one left to answer.
+                log.debug("{} event loop gone before a reply", ctx.channel().id().asShortText());
+            }
+            return;
+        }
+        ctx.writeAndFlush(reply);
+        session.replyWritten(reply);
     }
 
     @Override

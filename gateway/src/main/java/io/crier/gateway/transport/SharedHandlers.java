@@ -10,17 +10,26 @@ import java.util.Objects;
  * @param guard      {@code handshake-guard}
  * @param envelopes  {@code envelope-codec}
  * @param exceptions {@code exceptions}
+ * @param api        the HTTP publish API that each connection's {@code http-api} handler serves, or {@code null}
+ *                   when {@code api.key} is empty (then no connection gets that handler)
  */
 public record SharedHandlers(
         HttpRoutesHandler routes,
         HandshakeGuardHandler guard,
         EnvelopeCodecHandler envelopes,
-        ExceptionHandler exceptions) {
+        ExceptionHandler exceptions,
+        PublishApiEndpoint api) {
 
     public SharedHandlers {
         Objects.requireNonNull(routes, "routes");
         Objects.requireNonNull(guard, "guard");
         Objects.requireNonNull(envelopes, "envelopes");
         Objects.requireNonNull(exceptions, "exceptions");
+    }
+
+    /** The handlers of a node without the HTTP publish API. */
+    public SharedHandlers(HttpRoutesHandler routes, HandshakeGuardHandler guard, EnvelopeCodecHandler envelopes,
+                          ExceptionHandler exceptions) {
+        this(routes, guard, envelopes, exceptions, null);
     }
 }

@@ -107,14 +107,14 @@ class ConfigLoaderTest {
 
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> loader.load(file, Map.of()));
 
-        String use = "unknown key: use namespace.<name>.anonymousSubscribe, namespace.<name>.clientPublish"
-                + " or namespace.<name>.personal";
+        String use = "unknown key: use namespace.<name>.<option> with an option of [anonymousSubscribe,"
+                + " clientPublish, historyCommand, historySize, historyTtl, joinLeave, personal, presence]";
         assertEquals(List.of(
                 "namespaces.default.personal: not a boolean: maybe (use true or false)",
                 "namespace.a*b.personal: a namespace name must be 1 to 64 characters from A-Z a-z 0-9 _ - . @ =",
-                "namespace.feed.personal: not a boolean: yes (use true or false)",
                 "namespace.user: " + use,
-                "namespace.user.private: " + use), e.problems());
+                "namespace.user.private: " + use,
+                "namespace.feed.personal: not a boolean: yes (use true or false)"), e.problems());
     }
 
     @Test
@@ -230,7 +230,7 @@ class ConfigLoaderTest {
     void everyBundledKeyCanBeSetThroughTheEnvironment() {
         List<String> keys = loader.keys();
 
-        assertEquals(56, keys.size());
+        assertEquals(68, keys.size());
         assertTrue(keys.contains("limits.maxDataBytes"));
         assertEquals(Duration.ofSeconds(3), loader.load(null,
                 Map.of(ConfigLoader.envName("redis.commandTimeout"), "3s")).redis().commandTimeout());
@@ -245,13 +245,13 @@ class ConfigLoaderTest {
                 "CRIER_SESSION_MAX_TOPICS", "lots",
                 "CRIER_HUB_UNSUBSCRIBE_GRACE", "2m",
                 "CRIER_REDIS_URI", "http://secret-host",
-                "CRIER_AUTH_AUTH_TIMEOUT", "1d")));
+                "CRIER_AUTH_AUTH_TIMEOUT", "1w")));
 
         assertEquals(List.of(
                 "server.port: must be 0..65535, got 70000",
                 "server.transport: must be auto, epoll or nio, got kqueue",
-                "auth.authTimeout: not a duration: 1d (use e.g. 250ms, 5s, 2m, 1h)",
-                "session.heartbeat: not a duration: 5x (use e.g. 250ms, 5s, 2m, 1h)",
+                "auth.authTimeout: not a duration: 1w (use e.g. 250ms, 5s, 2m, 1h, 30d)",
+                "session.heartbeat: not a duration: 5x (use e.g. 250ms, 5s, 2m, 1h, 30d)",
                 "session.maxTopics: not an integer: lots",
                 "limits.maxMessageBytes: must be 1024..16777216, got 100",
                 "limits.maxDataBytes: must be 1..99 (below limits.maxMessageBytes), got 32768",

@@ -143,7 +143,7 @@ class ConfigRecordsTest {
                 false, Duration.ZERO, Duration.ofMinutes(11)));
 
         assertEquals(List.of(
-                "auth.jwksRefreshInterval: must be 10s..24h, got 5s",
+                "auth.jwksRefreshInterval: must be 10s..1d, got 5s",
                 "auth.clockLeeway: must be 0..1m, got 2m",
                 "auth.expiryWarning: must be 1s..1h, got 0",
                 "auth.expiryGrace: must be 0..10m, got 11m"), e.problems());

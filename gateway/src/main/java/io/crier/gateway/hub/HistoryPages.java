@@ -1,0 +1,59 @@
+package io.crier.gateway.hub;
+
+import io.crier.cluster.HistoryOptions;
+import io.crier.cluster.HistorySlice;
+import io.crier.cluster.HistoryStore;
+import io.crier.cluster.StoredPublication;
+import io.crier.protocol.CommandId;
+import io.crier.protocol.Position;
+import io.crier.protocol.RawJson;
+import io.crier.protocol.Reply;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Answers the {@code history} command: up to {@code limit} stored publications after a position, oldest
+ * first. A {@code since} from another epoch than the current one reads from the oldest stored publication and
+ * says {@code complete:false}: everything of the current epoch comes after it, but what lay between is lost.
+ * Stored data that is not one JSON value is skipped (counted as malformed), and the page is then not complete.
+ * Stateless apart from its collaborators; thread-safe.
+ */
+final class HistoryPages {
+
+    private final HistoryStore store;
+    private final PushEncoder pushes;
+
+    HistoryPages(HistoryStore store, PushEncoder pushes) {
+        this.store = store;
+        this.pushes = pushes;
+    }
+
+    CompletionStage<Reply.HistoryPage> read(CommandId id, String topic, HistoryOptions options, Position since,
+                                            int limit) {
+        long after = since == null ? 0 : since.offset();
+        return store.read(topic, after, limit, options).thenCompose(slice -> {
+            if (since == null || since.epoch().equals(slice.position().epoch())) {
+                return CompletableFuture.completedFuture(page(id, slice, slice.complete()));
+            }
+            return after == 0 ? CompletableFuture.completedFuture(page(id, slice, false))
+                    : store.read(topic, 0, limit, options).thenApply(all -> page(id, all, false));
+        });
+    }
+
+    private Reply.HistoryPage page(CommandId id, HistorySlice slice, boolean complete) {
+        List<Reply.HistoryItem> items = new ArrayList<>(slice.publications().size());
+        boolean whole = complete;
+        for (StoredPublication stored : slice.publications()) {
+            RawJson data = pushes.checked(stored.data());
+            if (data == null) {
+                whole = false;
+            } else {
+                items.add(new Reply.HistoryItem(stored.offset(), data));
+            }
+        }
+        Position position = new Position(slice.position().offset(), slice.position().epoch());
+        return new Reply.HistoryPage(id, position, whole, items);
+    }
+}

@@ -1,0 +1,236 @@
+package io.crier.gateway.hub;
+
+import io.crier.cluster.BrokerUnavailableException;
+import io.crier.cluster.HistorySlice;
+import io.crier.cluster.StoredPublication;
+import io.crier.protocol.Position;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The subscribe side of topics with history: reads a joining session's history, decides its reply
+ * ({@code recovered}, position), holds the topic's publications for it meanwhile, and makes it live once the
+ * reply is written: the replay, then the held publications after what the replay covered, then live
+ * delivery. The session goes live only when the topic's cursor has reached the position its read saw, so that
+ * no publication can reach it twice or out of order. Held publications are bounded by
+ * {@code recovery.maxPublications}: a session over the bound is evicted (4006) and recovers on reconnect.
+ *
+ * <p>Thread-safe: every state change happens under the topic entry's lock; store reads, evictions and stage
+ * completions run after it is released ({@link Effects}).
+ *
+ * @param <S> the transport's subscriber type
+ */
+final class Recoveries<S extends Subscriber> {
+
+    private final HubHistory<S> history;
+    private final Fanout<S> fanout;
+    private final PushEncoder pushes;
+    private final Membership<S> membership;
+    private final HubMeters meters;
+
+    Recoveries(HubHistory<S> history, Fanout<S> fanout, PushEncoder pushes, Membership<S> membership,
+               HubMeters meters) {
+        this.history = history;
+        this.fanout = fanout;
+        this.pushes = pushes;
+        this.membership = membership;
+        this.meters = meters;
+    }
+
+    /**
+     * Reads the history {@code recovery} needs, once the node's broker subscription is active (so every
+     * publication after what the read sees reaches the hub). A plain subscribe reads only the position.
+     * Called with no lock held.
+     */
+    void read(Recovery<S> recovery) {
+        Position since = recovery.since;
+        long after = since == null ? 0 : since.offset();
+        int limit = since == null ? 0 : history.maxPublications();
+        CompletionStage<HistorySlice> read;
+        try {
+            read = history.store().read(recovery.entry.topic, after, limit, recovery.entry.history);
+        } catch (RuntimeException e) {
+            read = CompletableFuture.failedFuture(e);
+        }
+        read.whenComplete((slice, error) -> answered(recovery, slice, error));
+    }
+
+    /** The reply was written: the session goes live as soon as the cursor allows. No lock held. */
+    void activate(Recovery<S> recovery) {
+        TopicEntry<S> entry = recovery.entry;
+        Effects effects = new Effects();
+        synchronized (entry) {
+            if (entry.retired || entry.recovering.get(recovery.subscriber) != recovery || !recovery.answered()) {
+                return; // unsubscribed or evicted meanwhile, or called before the reply: nothing to do
+            }
+            recovery.activationRequested = true;
+            goLiveIfReady(entry, recovery, effects);
+        }
+        effects.run();
+    }
+
+    /** Holds {@code publication} for every recovering member. Caller holds the entry's lock. */
+    void hold(TopicEntry<S> entry, Positioned publication, Effects effects) {
+        if (entry.recovering.isEmpty()) {
+            return;
+        }
+        for (Recovery<S> recovery : List.copyOf(entry.recovering.values())) {
+            if (recovery.held.size() >= history.maxPublications()) {
+                evict(entry, recovery, effects); // the reply cannot be taken back: reconnecting recovers
+                continue;
+            }
+            recovery.held.addLast(publication);
+            if (recovery.answered() && !recovery.reached) {
+                if (!publication.epoch().equals(recovery.start.epoch())) {
+                    evict(entry, recovery, effects); // the topic moved on to an epoch its read never saw
+                } else if (publication.offset() >= recovery.start.offset()) {
+                    recovery.reached = true;
+                }
+            }
+        }
+    }
+
+    /** Makes live every member whose reply is written and whose read the cursor has reached. Lock held. */
+    void activatePending(TopicEntry<S> entry, Effects effects) {
+        if (entry.recovering.isEmpty()) {
+            return;
+        }
+        for (Recovery<S> recovery : List.copyOf(entry.recovering.values())) {
+            if (recovery.activationRequested) {
+                goLiveIfReady(entry, recovery, effects);
+            }
+        }
+    }
+
+    private void answered(Recovery<S> recovery, HistorySlice slice, Throwable error) {
+        TopicEntry<S> entry = recovery.entry;
+        Subscription subscription = null;
+        Throwable failure = error;
+        synchronized (entry) {
+            try {
+                if (failure == null) {
+                    subscription = decide(recovery, slice);
+                    startCursor(entry, recovery);
+                }
+            } catch (RuntimeException e) {
+                // A store answer the protocol cannot carry (an invalid epoch): this subscribe fails.
+                failure = e;
+            }
+            if (failure != null && entry.recovering.get(recovery.subscriber) == recovery) {
+                membership.remove(entry, recovery.subscriber);
+            }
+        }
+        if (failure == null) {
+            recovery.result.complete(subscription);
+        } else {
+            recovery.result.completeExceptionally(unavailable(failure));
+        }
+    }
+
+    /** Fills in the reply and the replay from the read. Caller holds the entry's lock. */
+    private Subscription decide(Recovery<S> recovery, HistorySlice slice) {
+        Position now = new Position(slice.position().offset(), slice.position().epoch());
+        Position since = recovery.since;
+        boolean recovered = since != null && recoverable(since, now, slice);
+        recovery.start = now;
+        recovery.written = recovered ? since.offset() : now.offset();
+        if (recovered) {
+            List<Positioned> replay = new ArrayList<>(slice.publications().size());
+            for (StoredPublication stored : slice.publications()) {
+                replay.add(pushes.stored(recovery.entry.topic, stored, now.epoch()));
+            }
+            recovery.replay = replay;
+        }
+        if (since != null) {
+            meters.recovery(recovered);
+        }
+        return new Subscription(recovery.entry.topic, recovered, now, recovery);
+    }
+
+    /**
+     * Sets a topic's unknown cursor to what the read saw, and tells whether the cursor has already reached the
+     * read's position. Caller holds the entry's lock.
+     */
+    private void startCursor(TopicEntry<S> entry, Recovery<S> recovery) {
+        TopicCursor cursor = entry.cursor;
+        Position start = recovery.start;
+        if (!cursor.known()) {
+            cursor.moveTo(new Positioned(start.offset(), start.epoch(), null), membership.outages());
+        }
+        recovery.reached = cursor.epoch.equals(start.epoch()) && cursor.offset >= start.offset();
+    }
+
+    /** Whether every publication after {@code since} up to {@code now} is in {@code slice}. */
+    private boolean recoverable(Position since, Position now, HistorySlice slice) {
+        long missed = now.offset() - since.offset();
+        if (!since.epoch().equals(now.epoch()) || !slice.complete() || missed < 0
+                || missed > history.maxPublications() || slice.publications().size() != missed) {
+            return false;
+        }
+        long expected = since.offset();
+        for (StoredPublication stored : slice.publications()) {
+            if (stored.offset() != ++expected) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void goLiveIfReady(TopicEntry<S> entry, Recovery<S> recovery, Effects effects) {
+        if (!entry.cursor.repairing && recovery.reached) {
+            goLive(entry, recovery, effects);
+        }
+    }
+
+    /**
+     * Writes the replay, then the held publications after what the replay covered (the sequence must go on
+     * without a hole: one more in the same epoch, or offset 1 of an epoch the cursor accepted), then makes
+     * the session live. Caller holds the entry's lock, so no live delivery to the session can come between.
+     */
+    private void goLive(TopicEntry<S> entry, Recovery<S> recovery, Effects effects) {
+        String epoch = recovery.start.epoch();
+        long written = recovery.written;
+        for (Positioned publication : recovery.replay) {
+            write(publication, recovery.subscriber);
+            written = publication.offset();
+        }
+        for (Positioned publication : recovery.held) {
+            boolean sameEpoch = publication.epoch().equals(epoch);
+            if (sameEpoch && publication.offset() <= written) {
+                continue; // the read already covered it
+            }
+            if (publication.offset() != (sameEpoch ? written + 1 : 1)) {
+                evict(entry, recovery, effects);
+                return;
+            }
+            write(publication, recovery.subscriber);
+            epoch = publication.epoch();
+            written = publication.offset();
+        }
+        entry.recovering.remove(recovery.subscriber);
+        entry.refreshSnapshot();
+    }
+
+    private void write(Positioned publication, S subscriber) {
+        if (publication.push() != null) {
+            fanout.deliver(publication.push(), List.of(subscriber));
+            meters.deliveries.increment();
+        }
+    }
+
+    private void evict(TopicEntry<S> entry, Recovery<S> recovery, Effects effects) {
+        membership.remove(entry, recovery.subscriber);
+        meters.evictions.increment();
+        List<S> evicted = List.of(recovery.subscriber);
+        effects.add(() -> history.evictor().evict(evicted));
+    }
+
+    private static Throwable unavailable(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause instanceof BrokerUnavailableException ? cause
+                : new BrokerUnavailableException("history read failed", cause);
+    }
+}

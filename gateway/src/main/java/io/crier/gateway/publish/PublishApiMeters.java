@@ -1,0 +1,66 @@
+package io.crier.gateway.publish;
+
+import io.crier.protocol.PublishApiError;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The meters of the HTTP publish API: {@code crier.api.requests{result}} counts every request by its outcome
+ * ({@code ok} or the error code of the whole response), {@code crier.api.publications{result}} every
+ * publication of a served request ({@code ok} or its own error code). Tags come from a fixed set; none names a
+ * topic. Thread-safe.
+ */
+public final class PublishApiMeters {
+
+    private static final String OK = "ok";
+
+    private final Counter requestsOk;
+    private final Counter publicationsOk;
+    private final Map<PublishApiError, Counter> requestErrors = new EnumMap<>(PublishApiError.class);
+    private final Map<PublishApiError, Counter> publicationErrors = new EnumMap<>(PublishApiError.class);
+
+    public PublishApiMeters(MeterRegistry meters) {
+        this.requestsOk = requests(meters, OK);
+        this.publicationsOk = publications(meters, OK);
+        for (PublishApiError error : PublishApiError.values()) {
+            requestErrors.put(error, requests(meters, error.wire()));
+            publicationErrors.put(error, publications(meters, error.wire()));
+        }
+    }
+
+    /** Counts a request answered 200. */
+    public void requestOk() {
+        requestsOk.increment();
+    }
+
+    /** Counts a request answered with {@code error} as a whole. */
+    public void requestFailed(PublishApiError error) {
+        requestErrors.get(error).increment();
+    }
+
+    /** Counts a publication made. */
+    public void publicationOk() {
+        publicationsOk.increment();
+    }
+
+    /** Counts a publication not made because of {@code error}. */
+    public void publicationFailed(PublishApiError error) {
+        publicationErrors.get(error).increment();
+    }
+
+    private static Counter requests(MeterRegistry meters, String result) {
+        return Counter.builder("crier.api.requests")
+                .description("HTTP publish API requests, by result")
+                .tag("result", result)
+                .register(meters);
+    }
+
+    private static Counter publications(MeterRegistry meters, String result) {
+        return Counter.builder("crier.api.publications")
+                .description("Publications of served HTTP publish API requests, by result")
+                .tag("result", result)
+                .register(meters);
+    }
+}

@@ -1,0 +1,69 @@
+package io.crier.gateway.session;
+
+import io.crier.cluster.BrokerUnavailableException;
+import io.crier.gateway.auth.User;
+import io.crier.gateway.hub.Hub;
+import io.crier.gateway.hub.Subscriber;
+import io.crier.gateway.permission.TopicPolicy;
+import io.crier.gateway.permission.Verdict;
+import io.crier.protocol.Command;
+import io.crier.protocol.ErrorCode;
+import io.crier.protocol.Reply;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the {@code history} command. Reading history is reading the topic, so the user needs the subscribe
+ * permission ({@code forbidden} otherwise); a topic whose namespace keeps no history answers
+ * {@code not_available}; one that keeps history but does not allow the command ({@code historyCommand} false)
+ * answers {@code forbidden}. Then the page of {@link Hub#history}, or {@code unavailable} when the store cannot
+ * be reached. Stateless; thread-safe.
+ *
+ * @param <S> the transport's subscriber type
+ */
+final class HistoryQueries<S extends Subscriber> {
+
+    private static final Logger log = LoggerFactory.getLogger(HistoryQueries.class);
+
+    private final Hub<S> hub;
+    private final TopicPolicy topics;
+
+    HistoryQueries(Hub<S> hub, TopicPolicy topics) {
+        this.hub = hub;
+        this.topics = topics;
+    }
+
+    CompletionStage<Reply> answer(User user, Command.History command) {
+        String topic = command.topic();
+        Verdict verdict = topics.subscribe(user, topic);
+        if (!verdict.allowed()) {
+            return done(command, ErrorCode.FORBIDDEN, "history refused: " + verdict.message());
+        }
+        if (!hub.hasHistory(topic)) {
+            return done(command, ErrorCode.NOT_AVAILABLE, "this topic keeps no history");
+        }
+        if (!hub.historyCommandAllowed(topic)) {
+            return done(command, ErrorCode.FORBIDDEN, "the history command is not allowed on this topic");
+        }
+        return hub.history(command.id(), topic, command.since(), command.limit())
+                .handle((page, failure) -> failure == null ? page : failed(command, failure));
+    }
+
+    private static Reply failed(Command.History command, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof BrokerUnavailableException) {
+            return new Reply.Error(command.id(), ErrorCode.UNAVAILABLE, "history unavailable, retry later");
+        }
+        // Debug only: a sick store could fail every call.
+        log.debug("history read failed", cause);
+        return new Reply.Error(command.id(), ErrorCode.INTERNAL, "internal error");
+    }
+
+    private static CompletionStage<Reply> done(Command.History command, ErrorCode code, String message) {
+        return CompletableFuture.completedFuture(new Reply.Error(command.id(), code, message));
+    }
+}

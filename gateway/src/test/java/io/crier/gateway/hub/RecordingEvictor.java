@@ -1,0 +1,21 @@
+package io.crier.gateway.hub;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A {@link SessionEvictor} for tests that records every session the hub evicts, in order. Thread-safe. */
+public final class RecordingEvictor<S extends Subscriber> implements SessionEvictor<S> {
+
+    private final List<S> evicted = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void evict(Collection<S> sessions) {
+        evicted.addAll(sessions);
+    }
+
+    /** Every session evicted so far. */
+    public List<S> evicted() {
+        return List.copyOf(evicted);
+    }
+}
