@@ -8,6 +8,8 @@
  * use to publish straight to Redis. Keeps presence under node leases: the
  * {@link io.crier.cluster.PresenceStore} seam, with {@link io.crier.cluster.InMemoryPresenceStore} and
  * {@link io.crier.cluster.RedisPresenceStore} (a hash and a sorted set per topic, changed by Lua scripts).
+ * Keeps the cluster view, each node's record under a lease: the {@link io.crier.cluster.NodeRegistry} seam,
+ * with {@link io.crier.cluster.InMemoryNodeRegistry} and {@link io.crier.cluster.RedisNodeRegistry}.
  *
  * <p>Payloads are opaque bytes here (their format is {@code io.crier.protocol}'s business). Depends on
  * Lettuce (imported by the {@code Redis*} classes and their package-private helpers only) and SLF4J; knows nothing

@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
 /** The history contract on {@link InMemoryHistoryStore}, on a test clock, plus what only it does. */
 class InMemoryHistoryStoreTest extends HistoryStoreContract {
 
-    private final TestClock clock = new TestClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
 
     @Override
     protected Fixture start(BrokerListener listener) throws Exception {

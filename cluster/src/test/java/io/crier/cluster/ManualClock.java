@@ -7,7 +7,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock that stands still until a test moves it; shared with the gateway's tests. Thread-safe. */
+/**
+ * The tests' settable {@link Clock}: it stands still until a test moves it. The one such clock of the cluster
+ * and gateway tests (shared through the cluster test-jar). Thread-safe.
+ */
 public final class ManualClock extends Clock {
 
     private final AtomicReference<Instant> now;

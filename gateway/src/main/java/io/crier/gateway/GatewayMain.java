@@ -3,6 +3,7 @@ package io.crier.gateway;
 import io.crier.gateway.config.ConfigLoader;
 import io.crier.gateway.config.CrierConfig;
 import io.crier.gateway.config.InvalidConfigException;
+import io.crier.gateway.logging.LogSetup;
 import java.nio.file.Path;
 
 /**
@@ -27,6 +28,7 @@ public final class GatewayMain {
             System.exit(2);
             return;
         }
+        LogSetup.apply(config.log(), config.node().id());
         GatewayServer server;
         try {
             server = GatewayServer.start(config);
@@ -37,7 +39,11 @@ public final class GatewayMain {
             System.exit(2);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "crier-shutdown"));
+        // SIGTERM: out of rotation for drain.readinessDelay, paced disconnects, then close.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.drain();
+            server.close();
+        }, "crier-shutdown"));
         // A drain started by POST /admin/drain ends the process too. System.exit runs the shutdown hook, which
         // waits for the event loops: so it is called from a thread of its own, never from an event loop.
         server.drained().thenRun(() -> new Thread(() -> System.exit(0), "crier-exit").start());

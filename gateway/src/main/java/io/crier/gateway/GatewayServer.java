@@ -1,19 +1,14 @@
 package io.crier.gateway;
 
 import io.crier.cluster.Broker;
-import io.crier.cluster.HistoryStore;
-import io.crier.cluster.InMemoryBroker;
-import io.crier.cluster.InMemoryHistoryStore;
-import io.crier.cluster.RedisBroker;
-import io.crier.cluster.RedisHistoryStore;
-import io.crier.gateway.auth.DevTokenIssuer;
 import io.crier.gateway.auth.JwtTokenVerifier;
-import io.crier.gateway.auth.TokenVerifierFactory;
 import io.crier.gateway.config.AdminConfig;
-import io.crier.gateway.config.AuthConfig;
 import io.crier.gateway.config.CrierConfig;
 import io.crier.gateway.hub.Hub;
 import io.crier.gateway.hub.HubHistory;
+import io.crier.gateway.hub.HubWiring;
+import io.crier.gateway.nodes.ClusterView;
+import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.gateway.presence.NodePresence;
 import io.crier.gateway.publish.ApiKey;
 import io.crier.gateway.publish.PublishService;
@@ -28,6 +23,7 @@ import io.crier.gateway.transport.GatewayChannelInitializer;
 import io.crier.gateway.transport.HandshakeGuardHandler;
 import io.crier.gateway.transport.HttpRoutesHandler;
 import io.crier.gateway.transport.NettyFanout;
+import io.crier.gateway.transport.NodesEndpoint;
 import io.crier.gateway.transport.NodeLimits;
 import io.crier.gateway.transport.PublishApiEndpoint;
 import io.crier.gateway.transport.Readiness;
@@ -37,9 +33,9 @@ import io.crier.gateway.transport.SharedHandlers;
 import io.crier.gateway.transport.TlsContexts;
 import io.crier.protocol.EnvelopeCodec;
 import io.crier.protocol.PublicationCodec;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
@@ -47,10 +43,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,14 +61,12 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
-    private static final Duration DEV_TOKEN_TTL = Duration.ofHours(12);
 
     private final CrierConfig config;
     private final MeterRegistry meters;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
-    private final Broker broker;
-    private final HistoryStore history;
+    private final NodeBackend backend;
     private final Readiness readiness;
     private final Disconnector disconnector;
     private final ChannelGroup channels;
@@ -83,6 +74,8 @@ public final class GatewayServer implements AutoCloseable {
     private final Listeners listeners;
     private final JwtTokenVerifier verifier;
     private final NodePresence presence;
+    private final ClusterView cluster;
+    private final NodeTelemetry telemetry;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private GatewayServer(CrierConfig config, Clock clock, MeterRegistry meters, NodeTransport transport,
@@ -92,48 +85,55 @@ public final class GatewayServer implements AutoCloseable {
         this.boss = boss;
         this.workers = workers;
         EnvelopeCodec envelopes = new EnvelopeCodec(config.limits().maxDataBytes());
-        this.broker = config.redis().enabled() ? new RedisBroker(config.redis()) : new InMemoryBroker();
-        this.history = historyStore(config, broker);
+        this.backend = NodeBackend.of(config);
+        Broker broker = backend.broker();
         this.readiness = new Readiness(broker);
         this.disconnector = new Disconnector(envelopes, meters, Disconnector.CLOSE_TIMEOUT);
         this.channels = new DefaultChannelGroup("crier-connections", workers.next());
+        this.telemetry = new NodeTelemetry(meters, channels);
         this.drains = new NodeDrain(config.node().id(), config.drain(), readiness,
                 new SessionDrain(channels, disconnector), workers.next(), meters);
-        Hub<ChannelSubscriber> hub = new Hub<>(broker, new HubHistory<>(history, config.namespaces(),
-                config.recovery(), new ChannelEvictor(disconnector)), envelopes, new PublicationCodec(),
-                new NettyFanout(ByteBufAllocator.DEFAULT, disconnector, meters), workers.next(),
-                config.hub().unsubscribeGrace(), meters);
-        Gauge.builder("crier.connections", channels, ChannelGroup::size).register(meters);
-        byte[] secret = secret(config.auth());
-        // Development mode keeps its random secret; otherwise every configured key source (may fetch the JWKS).
+        Hub<ChannelSubscriber> hub = new Hub<>(new HubWiring<>(broker, envelopes, new PublicationCodec(),
+                new NettyFanout(ByteBufAllocator.DEFAULT, disconnector, meters), workers.next(), meters),
+                new HubHistory<>(backend.history(), config.namespaces(), config.recovery(),
+                        new ChannelEvictor(disconnector)),
+                config.hub().unsubscribeGrace());
         // Built before the broker starts: a bad key file stops startup with nothing to clean up.
-        this.verifier = config.auth().devMode() ? new JwtTokenVerifier(secret, clock, meters)
-                : TokenVerifierFactory.create(config.auth(), clock, meters);
+        NodeTokens tokens = new NodeTokens(config.auth(), clock, meters);
+        this.verifier = tokens.verifier();
         // After the verifier: the presence store may open a Redis connection, which a bad key would leak.
         this.presence = new NodePresence(config, broker, workers.next(), clock, meters);
         hub.presenceEvents(presence.pushes(envelopes, hub::push));
-        startBroker(hub);
+        backend.start(telemetry.watch(broker, hub));
         presence.start();
+        this.cluster = new ClusterView(config, clock, meters);
         SharedHandlers shared = new SharedHandlers(
-                new HttpRoutesHandler(config.server().wsPath(), readiness, devTokens(config.auth(), secret, clock),
-                        adminRoutes(config.admin(), meters)),
+                new HttpRoutesHandler(config.server().wsPath(), readiness, tokens.devTokens(clock),
+                        adminRoutes(config.admin(), meters), telemetry.metricsEndpoint()),
                 new HandshakeGuardHandler(readiness, verifier, meters),
                 new EnvelopeCodecHandler(envelopes, disconnector, meters),
                 new ExceptionHandler(disconnector),
-                publishApi(config, meters));
+                publishApi(config, meters),
+                telemetry.handler());
         SessionFactory sessions = new SessionFactory(hub, nodeId(), SessionPolicy.of(config, verifier, clock),
                 config.session().heartbeat(), presence.tracker(), presence.query());
-        Gauge.builder("crier.sessions", sessions, SessionFactory::openSessions).register(meters);
+        MeterCatalog.SESSIONS.gauge(meters, sessions, SessionFactory::openSessions);
         this.listeners = listen(transport, clock,
                 new GatewayChannelInitializer(config, shared, verifier, sessions, disconnector, channels,
                         new NodeLimits(config, disconnector, meters)));
         log.info("node {} listening on {} ({} transport, {} broker)", nodeId(), listening(), transport.name(),
-                config.redis().enabled() ? "redis" : "in-memory");
+                backend.name());
+        cluster.start(advertisedAddress(), sessions::openSessions, workers.next());
+        // A drained node is leaving: it leaves the cluster view at once rather than when its process ends.
+        drains.done().thenRun(cluster::withdraw);
     }
 
-    /** Starts a node with the system clock and a fresh {@link SimpleMeterRegistry}. */
+    /**
+     * Starts a node with the system clock and a fresh {@link PrometheusMeterRegistry}, which
+     * {@code GET /metrics} serves.
+     */
     public static GatewayServer start(CrierConfig config) {
-        return start(config, Clock.systemUTC(), new SimpleMeterRegistry());
+        return start(config, Clock.systemUTC(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 
     /**
@@ -216,8 +216,9 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * Drains the node and waits until it is done: {@code /readyz} turns 503 and new upgrades are refused with
-     * 503 at once, then the sessions get a {@code disconnect} push (close code 4000, {@code reconnect: true},
+     * Drains the node and waits until it is done: {@code /readyz} turns 503 at once, new upgrades are refused
+     * with 503 after {@code drain.readinessDelay} (the load balancer's time to notice), then the sessions get a
+     * {@code disconnect} push (close code 4000, {@code reconnect: true},
      * a random {@code reconnectDelayMs} hint up to {@code drain.reconnectDelayMax}), paced evenly over
      * {@code drain.window}; returns when the node is empty or the window has ended (what is left is then
      * closed at once). Idempotent; joins a drain the admin API started.
@@ -241,43 +242,28 @@ public final class GatewayServer implements AutoCloseable {
         return drains.done();
     }
 
-    /** Drains (unless done), then closes the server socket, the connections, the event loops and the broker. */
+    /**
+     * Drains (unless done) with no readiness delay, then closes the server socket, the connections, the event
+     * loops and the broker. Behind a load balancer call {@link #drain()} first (SIGTERM does).
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        drain();
+        // Stopping now: only drain() waits for a load balancer to notice /readyz, and it has run when one matters.
+        drains.startAtOnce("shutdown");
+        drains.await();
+        cluster.close();
         listeners.close();
         channels.close().awaitUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         presence.close();
-        broker.close();
-        history.close();
+        backend.close();
         verifier.close();
+        telemetry.close();
         log.info("node {} stopped", nodeId());
-    }
-
-    private void startBroker(Hub<ChannelSubscriber> hub) {
-        if (history instanceof RedisHistoryStore redisHistory) {
-            // Loads the Redis function library; until it is loaded, history topics answer unavailable.
-            redisHistory.start().whenComplete((loaded, error) -> {
-                if (error != null) {
-                    log.warn("history store not ready yet ({}); it goes on retrying", error.toString());
-                }
-            });
-        }
-        try {
-            broker.start(hub).whenComplete((connected, error) -> {
-                if (error != null) {
-                    log.warn("broker not connected yet ({}); /readyz says 503 until it is", error.toString());
-                }
-            });
-        } catch (RuntimeException e) {
-            // The node still serves /healthz and reports not-ready, rather than refusing to start.
-            log.warn("broker failed to start: {}", e.toString());
-        }
     }
 
     /** Binds the plain and/or TLS listener, both with {@code initializer}'s pipeline. */
@@ -295,17 +281,12 @@ public final class GatewayServer implements AutoCloseable {
             return Listeners.bind(bootstrap, config, initializer, tls);
         } catch (RuntimeException e) {
             presence.close();
-            broker.close();
-            history.close();
+            cluster.close();
+            backend.close();
             verifier.close();
+            telemetry.close();
             throw e;
         }
-    }
-
-    /** The history store: Redis streams with the Redis broker, else in memory on the in-memory broker. */
-    private static HistoryStore historyStore(CrierConfig config, Broker broker) {
-        return broker instanceof InMemoryBroker local ? new InMemoryHistoryStore(local)
-                : new RedisHistoryStore(config.redis());
     }
 
     /** What this node listens on, for the startup log. */
@@ -317,7 +298,17 @@ public final class GatewayServer implements AutoCloseable {
 
     /** The admin API, or {@code null} when {@code admin.key} is empty: then its routes do not exist. */
     private AdminRoutes adminRoutes(AdminConfig admin, MeterRegistry meters) {
-        return admin.enabled() ? new AdminRoutes(admin.keyBytes(), this::startDrain, meters) : null;
+        return admin.enabled() ? new AdminRoutes(admin.keyBytes(), this::startDrain,
+                new NodesEndpoint(cluster, meters), meters) : null;
+    }
+
+    /** Where the cluster view says this node is: {@code node.advertiseAddress}, else a listener's host:port. */
+    private String advertisedAddress() {
+        if (!config.node().advertiseAddress().isEmpty()) {
+            return config.node().advertiseAddress();
+        }
+        String base = listeners.plainEnabled() ? baseUrl() : secureBaseUrl();
+        return base.substring(base.indexOf("://") + "://".length());
     }
 
     /** The HTTP publish API, or {@code null} when {@code api.key} is empty: then its route does not exist. */
@@ -325,28 +316,9 @@ public final class GatewayServer implements AutoCloseable {
         if (!config.api().enabled()) {
             return null;
         }
-        PublishService service = new PublishService(broker, history,
+        PublishService service = new PublishService(backend.broker(), backend.history(),
                 topic -> config.namespaces().optionsFor(topic).historyOptions().orElse(null));
         return new PublishApiEndpoint(new ApiKey(config.api().keyBytes()), config.limits().maxDataBytes(),
                 config.api().maxBatch(), service, meters);
-    }
-
-    /** The configured secret, or in development mode a random one that lives as long as this node. */
-    private static byte[] secret(AuthConfig auth) {
-        if (!auth.devMode()) {
-            return auth.hmacSecret().getBytes(StandardCharsets.UTF_8);
-        }
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        return random;
-    }
-
-    private static DevTokenIssuer devTokens(AuthConfig auth, byte[] secret, Clock clock) {
-        if (!auth.devMode()) {
-            return null;
-        }
-        log.warn("development mode: no token key configured (auth.hmacSecret, auth.publicKeyFiles, auth.jwksUrl), "
-                + "so any client can get a token from GET /dev/token. Configure a key for anything but local tries.");
-        return new DevTokenIssuer(secret, clock, DEV_TOKEN_TTL);
     }
 }

@@ -2,9 +2,11 @@ package io.crier.gateway;
 
 import io.crier.gateway.config.DrainConfig;
 import io.crier.gateway.drain.DrainPacer;
+import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.gateway.transport.Disconnector;
 import io.crier.gateway.transport.Readiness;
 import io.crier.gateway.transport.SessionDrain;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import java.time.Duration;
@@ -15,14 +17,19 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The graceful drain of one node, started by SIGTERM or {@code POST /admin/drain}: {@code /readyz} turns 503
- * and new upgrades are refused at once (through {@link Readiness}), then the {@link DrainPacer} disconnects
- * the sessions with 4000 {@code shutdown} and a reconnect delay hint, spread over {@code drain.window}.
- * Counts {@code crier.drains} by trigger.
+ * at once, but upgrades are still accepted for {@code drain.readinessDelay}, so that a load balancer that has
+ * not yet seen the 503 never sends an upgrade to a node that refuses it; then new upgrades are refused (through
+ * {@link Readiness}) and the {@link DrainPacer} disconnects the sessions with 4000 {@code shutdown} and a
+ * reconnect delay hint, spread over {@code drain.window}. {@link #startAtOnce} skips the readiness delay, for a
+ * plain {@code close()} that no load balancer waits on. Counts {@code crier.drains} by trigger, and logs once,
+ * when the node has drained, how many upgrades it refused while draining (0 behind a load balancer that
+ * follows {@code /readyz}, when the delay fits its checks).
  *
  * <p>Thread-safe; {@link #start} never blocks, {@link #await} does (never call it on an event loop).
  */
@@ -32,15 +39,20 @@ final class NodeDrain {
 
     private final String nodeId;
     private final Duration window;
+    private final Duration readinessDelay;
     private final Readiness readiness;
     private final SessionDrain sessions;
     private final DrainPacer<Channel> pacer;
     private final MeterRegistry meters;
+    private final AtomicBoolean refusalsReported = new AtomicBoolean();
+    /** The readiness delay of the drain that started (zero until then, or when started at once). */
+    private volatile Duration delay = Duration.ZERO;
 
     NodeDrain(String nodeId, DrainConfig config, Readiness readiness, SessionDrain sessions,
               ScheduledExecutorService scheduler, MeterRegistry meters) {
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.window = config.window();
+        this.readinessDelay = config.readinessDelay();
         this.readiness = Objects.requireNonNull(readiness, "readiness");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.meters = Objects.requireNonNull(meters, "meters");
@@ -49,18 +61,18 @@ final class NodeDrain {
     }
 
     /**
-     * Starts the drain unless it is running or done.
+     * Starts the drain, readiness delay first, unless it is running or done.
      *
      * @param trigger why ({@code shutdown}, {@code admin}), for the log and the counter
      * @return completes when the node is empty or the window has ended
      */
     CompletableFuture<Void> start(String trigger) {
-        if (readiness.startDraining()) {
-            meters.counter("crier.drains", "trigger", trigger).increment();
-            log.info("node {} draining ({}): {} sessions over {}", nodeId, trigger, sessions.sessions().size(), window);
-            pacer.start().thenRun(() -> log.info("node {} drained", nodeId));
-        }
-        return pacer.start();
+        return start(trigger, readinessDelay);
+    }
+
+    /** As {@link #start}, with no readiness delay: upgrades are refused and the disconnects begin now. */
+    CompletableFuture<Void> startAtOnce(String trigger) {
+        return start(trigger, Duration.ZERO);
     }
 
     /** Whether a drain has started. */
@@ -74,15 +86,16 @@ final class NodeDrain {
     }
 
     /**
-     * Waits until the drain has ended and the last sessions' close handshakes are over, for at most the window
-     * plus twice the close timeout.
+     * Waits until the drain has ended and the last sessions' close handshakes are over, for at most the
+     * readiness delay plus the window plus twice the close timeout.
      */
     void await() {
-        long deadline = System.nanoTime() + window.plus(Disconnector.CLOSE_TIMEOUT.multipliedBy(2)).toNanos();
+        Duration longest = delay.plus(window).plus(Disconnector.CLOSE_TIMEOUT.multipliedBy(2));
+        long deadline = System.nanoTime() + longest.toNanos();
         try {
             pacer.done().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            log.warn("node {}: the drain did not end within {}; closing anyway", nodeId, window);
+            log.warn("node {}: the drain did not end within {}; closing anyway", nodeId, longest);
         } catch (ExecutionException e) {
             log.warn("node {}: the drain failed; closing anyway", nodeId, e.getCause());
         } catch (InterruptedException e) {
@@ -92,6 +105,40 @@ final class NodeDrain {
         for (Channel session : sessions.sessions()) {
             session.closeFuture().awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()),
                     TimeUnit.NANOSECONDS);
+        }
+        reportRefusals();
+    }
+
+    private CompletableFuture<Void> start(String trigger, Duration readinessDelay) {
+        if (readiness.leaveRotation()) {
+            delay = readinessDelay;
+            MeterCatalog.DRAINS.counter(meters, "trigger", trigger).increment();
+            log.info("node {} draining ({}): out of rotation; refusing upgrades after {}, then disconnecting over {}",
+                    nodeId, trigger, readinessDelay, window);
+            pacer.done().thenRun(() -> log.info("node {} drained", nodeId));
+        }
+        return pacer.start(readinessDelay, this::refuseUpgrades);
+    }
+
+    private void refuseUpgrades() {
+        readiness.startDraining();
+        log.info("node {} refusing upgrades; disconnecting {} sessions over {}", nodeId, sessions.sessions().size(),
+                window);
+    }
+
+    /**
+     * One line an operator (and the fleet test) can read: upgrades that reached this node while it refused
+     * them mean the load balancer routed to it after its readiness delay, which should then be longer.
+     */
+    private void reportRefusals() {
+        if (!refusalsReported.compareAndSet(false, true)) {
+            return;
+        }
+        Counter refused = meters.find("crier.handshakes.refused").tag("reason", "draining").counter();
+        if (refused == null) {
+            log.warn("node {}: no crier.handshakes.refused meter; upgrades refused while draining are unknown", nodeId);
+        } else {
+            log.info("node {} refused {} upgrades while draining", nodeId, (long) refused.count());
         }
     }
 }

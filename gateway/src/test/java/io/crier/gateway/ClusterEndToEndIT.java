@@ -6,16 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.RedisServerProcess;
 import io.crier.gateway.auth.TestTokens;
-import io.crier.gateway.config.ConfigLoader;
 import io.crier.protocol.CloseCode;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,8 +22,8 @@ import org.junit.jupiter.api.Test;
 class ClusterEndToEndIT {
 
     private static final String SECRET = "end-to-end-test-secret-of-at-least-32-bytes";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    private static TestFleet fleet;
     private static RedisServerProcess redis;
     private static GatewayServer node1;
     private static GatewayServer node2;
@@ -36,23 +31,15 @@ class ClusterEndToEndIT {
     @BeforeAll
     static void startFleet() throws Exception {
         redis = RedisServerProcess.start();
-        node1 = startNode();
-        node2 = startNode();
-        awaitReady(node1, 200);
-        awaitReady(node2, 200);
+        fleet = TestFleet.start(redis, 2, TestFleet.env(SECRET, redis));
+        node1 = fleet.node(0);
+        node2 = fleet.node(1);
     }
 
     @AfterAll
     static void stopFleet() {
-        for (AutoCloseable part : new AutoCloseable[] {node1, node2, redis}) {
-            try {
-                if (part != null) {
-                    part.close();
-                }
-            } catch (Exception e) {
-                // Closing is best effort here: one part failing to stop must not keep the others running.
-                System.err.println("could not stop " + part + ": " + e);
-            }
+        if (fleet != null) {
+            fleet.close();
         }
     }
 
@@ -115,11 +102,9 @@ class ClusterEndToEndIT {
             subscribe(b, topic, 2);
 
             redis.kill();
-            awaitReady(node1, 503);
-            awaitReady(node2, 503);
+            fleet.awaitReady(503);
             redis.restart();
-            awaitReady(node1, 200);
-            awaitReady(node2, 200);
+            fleet.awaitReady(200);
             // Pub/sub is at most once: wait until both nodes have resubscribed before publishing.
             await().atMost(WsTestClient.WAIT).until(
                     () -> redis.cli("PUBSUB", "NUMSUB", "crier:" + topic).contains("\n2"));
@@ -135,15 +120,6 @@ class ClusterEndToEndIT {
             assertEquals(fromClient, a.awaitContaining("\"type\":\"message\""));
             assertEquals(fromClient, b.awaitContaining("\"type\":\"message\""));
         }
-    }
-
-    private static GatewayServer startNode() {
-        return GatewayServer.start(new ConfigLoader().load(null, Map.of(
-                "CRIER_SERVER_PORT", "0",
-                "CRIER_AUTH_HMAC_SECRET", SECRET,
-                "CRIER_REDIS_URI", redis.uri(),
-                "CRIER_REDIS_RECONNECT_MIN_DELAY", "50ms",
-                "CRIER_REDIS_RECONNECT_MAX_DELAY", "500ms")));
     }
 
     /** A client authenticated by the first-frame {@code auth} command, allowed every topic. */
@@ -165,11 +141,5 @@ class ClusterEndToEndIT {
 
     private static URI wsUri(GatewayServer node) {
         return URI.create("ws://127.0.0.1:" + node.port() + "/ws");
-    }
-
-    private static void awaitReady(GatewayServer node, int status) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(node.baseUrl() + "/readyz")).build();
-        await().atMost(Duration.ofSeconds(15)).until(
-                () -> HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == status);
     }
 }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The graceful drain on a real node: 40 sessions, a 2 s window, started by the admin API; every client is
  * told 4000 with a reconnect hint, the closes are spread over the window, and the node refuses new work
- * meanwhile.
+ * meanwhile. These nodes have no readiness delay unless a test sets one: no load balancer watches them.
  */
 class DrainIT {
 
@@ -83,6 +83,25 @@ class DrainIT {
     }
 
     @Test
+    void aDrainKeepsAcceptingUpgradesOutOfRotationUntilItsReadinessDelayHasPassed() throws Exception {
+        Duration delay = Duration.ofSeconds(2);
+        try (GatewayServer node = start(Map.of("CRIER_ADMIN_KEY", ADMIN_KEY,
+                "CRIER_DRAIN_READINESS_DELAY", delay.toSeconds() + "s"))) {
+            long startedAt = System.nanoTime();
+            assertEquals(202, adminDrain(node, "Bearer " + ADMIN_KEY).statusCode());
+            assertEquals(503, get(node, "/readyz").statusCode(), "out of rotation at once");
+
+            try (WsTestClient late = authenticated(node, "late")) {
+                String push = late.awaitContaining("\"type\":\"disconnect\"");
+                assertTrue(push.contains("\"code\":4000"), "accepted out of rotation, drained with the rest: " + push);
+                assertTrue(System.nanoTime() - startedAt >= delay.toNanos(), "no disconnect before the delay");
+            }
+            assertEquals(503, refusedUpgradeStatus(node), "the delay is over: upgrades are refused");
+            assertEquals(1.0, node.meters().counter("crier.handshakes.refused", "reason", "draining").count());
+        }
+    }
+
+    @Test
     void withoutAnAdminKeyTheAdminRouteDoesNotExist() throws Exception {
         try (GatewayServer node = start(Map.of())) {
             assertEquals(404, adminDrain(node, "Bearer " + ADMIN_KEY).statusCode());
@@ -104,7 +123,8 @@ class DrainIT {
     private static GatewayServer start(Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>(Map.of(
                 "CRIER_SERVER_PORT", "0", "CRIER_AUTH_HMAC_SECRET", SECRET, "CRIER_NODE_ID", "drain-node",
-                "CRIER_DRAIN_WINDOW", "2s", "CRIER_DRAIN_RECONNECT_DELAY_MAX", "3s"));
+                "CRIER_DRAIN_WINDOW", "2s", "CRIER_DRAIN_RECONNECT_DELAY_MAX", "3s",
+                "CRIER_DRAIN_READINESS_DELAY", "0s"));
         env.putAll(overrides);
         return GatewayServer.start(new ConfigLoader().load(null, env));
     }

@@ -156,7 +156,8 @@ class GatewayServerIT {
 
     @Test
     void drainDisconnectsSessionsWith4000AndTurnsReadinessOff() throws Exception {
-        try (GatewayServer draining = start(Map.of("CRIER_NODE_ID", "draining-node"));
+        try (GatewayServer draining = start(Map.of("CRIER_NODE_ID", "draining-node",
+                "CRIER_DRAIN_READINESS_DELAY", "0s"));
              WsTestClient client = authenticated(draining, "heidi")) {
             draining.drain();
             String push = client.awaitContaining("\"type\":\"disconnect\"");

@@ -38,16 +38,20 @@ final class HistoryPublisher implements AutoCloseable {
 
     /** Publishes {@code {"n":i}} for {@code i} in 1..count, at most {@code window} in flight, each paced by {@code pace}. */
     CompletableFuture<Void> publish(int count, int window, Duration pace) {
-        AtomicInteger next = new AtomicInteger();
-        CompletableFuture<Void> done = new CompletableFuture<>();
+        // One batch: its own counters, so a second call waits for all of its own acknowledgements.
+        Batch batch = new Batch(count, new AtomicInteger(), new AtomicInteger(), new CompletableFuture<>());
         Executor paced = CompletableFuture.delayedExecutor(pace.toNanos(), TimeUnit.NANOSECONDS);
         for (int i = 0; i < window; i++) {
-            lane(next, count, done, paced);
+            lane(batch, paced);
         }
-        return done;
+        return batch.done();
     }
 
-    /** How many publications Redis acknowledged so far. */
+    /** The state of one {@link #publish} call. */
+    private record Batch(int count, AtomicInteger next, AtomicInteger acknowledged, CompletableFuture<Void> done) {
+    }
+
+    /** How many publications Redis acknowledged so far, over every call. */
     int acknowledged() {
         return acknowledged.get();
     }
@@ -69,30 +73,31 @@ final class HistoryPublisher implements AutoCloseable {
     }
 
     /** One chain of publications: each starts when the one before it in this lane is acknowledged. */
-    private void lane(AtomicInteger next, int count, CompletableFuture<Void> done, Executor paced) {
-        int n = next.incrementAndGet();
-        if (n > count) {
-            if (acknowledged.get() >= count) {
-                done.complete(null);
+    private void lane(Batch batch, Executor paced) {
+        int n = batch.next().incrementAndGet();
+        if (n > batch.count()) {
+            if (batch.acknowledged().get() >= batch.count()) {
+                batch.done().complete(null);
             }
             return;
         }
-        attempt(n, count, next, done, paced);
+        attempt(n, batch, paced);
     }
 
-    private void attempt(int n, int count, AtomicInteger next, CompletableFuture<Void> done, Executor paced) {
+    private void attempt(int n, Batch batch, Executor paced) {
         byte[] data = ("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8);
         store.publish(topic, data, options).whenComplete((position, error) -> {
             if (error != null) {
                 Executor retry = CompletableFuture.delayedExecutor(RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
-                retry.execute(() -> attempt(n, count, next, done, paced));
+                retry.execute(() -> attempt(n, batch, paced));
                 return;
             }
             last.accumulateAndGet(position, (a, b) -> a == null || b.offset() > a.offset() ? b : a);
-            if (acknowledged.incrementAndGet() >= count) {
-                done.complete(null);
+            acknowledged.incrementAndGet();
+            if (batch.acknowledged().incrementAndGet() >= batch.count()) {
+                batch.done().complete(null);
             }
-            paced.execute(() -> lane(next, count, done, paced));
+            paced.execute(() -> lane(batch, paced));
         });
     }
 }

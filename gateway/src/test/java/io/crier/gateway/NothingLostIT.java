@@ -11,9 +11,6 @@ import io.crier.cluster.RedisServerProcess;
 import io.crier.cluster.StreamPosition;
 import io.crier.gateway.auth.TestTokens;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,30 +43,21 @@ class NothingLostIT {
     private static final Duration EVERY = Duration.ofMillis(20);
     private static final int STEADY_COUNT = 300;
     private static final Duration CATCH_UP = Duration.ofSeconds(20);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
     void clientsOfANodeKilledWhilePublishingResumeOnTheOtherWithEveryOffsetOnceInOrder() throws Exception {
         String topic = "lost:kill9";
-        try (RedisServerProcess redis = RedisServerProcess.start();
-             Fleet fleet = Fleet.start(redis);
-             Publisher publisher = Publisher.connect(redis.uri(), "crier:")) {
-            long first = publisher.publish(topic, "{\"n\":0}", HISTORY).offset();
-            List<ResumingClient> clients = clients(topic, fleet, 6);
-            try (Steady steady = new Steady(publisher, topic)) {
-                await("a third published").atMost(CATCH_UP).until(() -> steady.published() >= STEADY_COUNT / 3);
-                fleet.node1.kill9();
-                steady.done().get(CATCH_UP.toSeconds(), TimeUnit.SECONDS);
-                assertEquals(List.of(), steady.failures());
-                assertEveryOffsetOnceInOrder(clients, first + 1, steady.lastOffset());
-                for (int i = 0; i < clients.size(); i += 2) {
-                    ResumingClient moved = clients.get(i);
-                    assertTrue(moved.connections() >= 2, "a client of the killed node reconnected");
-                    assertTrue(moved.subscribes().stream().skip(1).allMatch(ResumingClient.Subscribed::recovered),
-                            () -> "recovered on the other node: " + moved.subscribes());
-                }
-            } finally {
-                clients.forEach(ResumingClient::close);
+        try (Scenario scenario = Scenario.start(topic, RedisServerProcess.start(), 6);
+             Steady steady = new Steady(scenario.publisher(), topic)) {
+            steady.disruptAfterAThird(scenario.fleet().node(0)::kill9);
+            assertEquals(List.of(), steady.failures());
+            List<ResumingClient> clients = scenario.clients();
+            assertEveryOffsetOnceInOrder(clients, scenario.first() + 1, steady.lastOffset());
+            for (int i = 0; i < clients.size(); i += 2) {
+                ResumingClient moved = clients.get(i);
+                assertTrue(moved.connections() >= 2, "a client of the killed node reconnected");
+                assertTrue(moved.subscribes().stream().skip(1).allMatch(ResumingClient.Subscribed::recovered),
+                        () -> "recovered on the other node: " + moved.subscribes());
             }
         }
     }
@@ -77,48 +65,43 @@ class NothingLostIT {
     @Test
     void redisRestartedWithoutPersistenceTellsResubscribingClientsRecoveredFalse() throws Exception {
         String topic = "lost:epoch";
-        try (RedisServerProcess redis = RedisServerProcess.start();
-             Fleet fleet = Fleet.start(redis);
-             Publisher publisher = Publisher.connect(redis.uri(), "crier:")) {
-            String oldEpoch = publisher.publish(topic, "{\"n\":0}", HISTORY).epoch();
-            List<ResumingClient> clients = clients(topic, fleet, 4);
-            try {
-                for (int n = 1; n <= 5; n++) {
-                    publisher.publish(topic, "{\"n\":" + n + "}", HISTORY);
-                }
-                assertEveryOffsetOnceInOrder(clients, 2, 6);
+        try (Scenario scenario = Scenario.start(topic, RedisServerProcess.start(), 4)) {
+            Publisher publisher = scenario.publisher();
+            List<ResumingClient> clients = scenario.clients();
+            String oldEpoch = scenario.epoch();
+            for (int n = 1; n <= 5; n++) {
+                publisher.publish(topic, "{\"n\":" + n + "}", HISTORY);
+            }
+            assertEveryOffsetOnceInOrder(clients, 2, 6);
 
-                redis.kill();
-                redis.restart();
-                fleet.awaitReady();
-                String newEpoch = publishWhenBack(publisher, topic).epoch();
-                assertNotEquals(oldEpoch, newEpoch, "history was lost: a new epoch");
+            scenario.redis().kill();
+            scenario.redis().restart();
+            scenario.fleet().awaitReady();
+            String newEpoch = publishWhenBack(publisher, topic).epoch();
+            assertNotEquals(oldEpoch, newEpoch, "history was lost: a new epoch");
 
-                try (WsTestClient late = WsTestClient.connect(fleet.node2.wsUri())) {
-                    authenticate(late, "late");
-                    late.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"" + topic + "\",\"since\":{\"offset\":6,"
-                            + "\"epoch\":\"" + oldEpoch + "\"}}");
-                    String reply = late.awaitContaining("\"id\":2");
-                    assertTrue(reply.startsWith("{\"type\":\"ok\",\"id\":2,\"recovered\":false,"), reply);
-                    assertTrue(reply.contains("\"epoch\":\"" + newEpoch + "\""), reply);
-                }
-                // The node finds the history gone when its link comes back (or at the new epoch's first
-                // publication): it closes the topic's sessions with 4006, and their resubscribe says
-                // recovered:false with the position of then (the new epoch, or "-" before its first publication).
-                for (ResumingClient client : clients) {
-                    await("the client is told it lost publications").atMost(CATCH_UP).untilAsserted(() -> assertTrue(
-                            client.subscribes().stream().skip(1)
-                                    .anyMatch(s -> !s.recovered() && !s.epoch().equals(oldEpoch)),
-                            () -> "subscribes " + client.subscribes() + ", received " + client.received()));
-                }
-                long next = publisher.publish(topic, "{\"n\":\"next\"}", HISTORY).offset();
-                for (ResumingClient client : clients) {
-                    await("the client goes on in the new epoch").atMost(CATCH_UP).until(() -> client.received()
-                            .contains(new ResumingClient.Received(next, newEpoch)));
-                    assertEquals(List.of(), client.problems());
-                }
-            } finally {
-                clients.forEach(ResumingClient::close);
+            try (WsTestClient late = WsTestClient.connect(scenario.fleet().node(1).wsUri())) {
+                authenticate(late, "late");
+                late.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"" + topic + "\",\"since\":{\"offset\":6,"
+                        + "\"epoch\":\"" + oldEpoch + "\"}}");
+                String reply = late.awaitContaining("\"id\":2");
+                assertTrue(reply.startsWith("{\"type\":\"ok\",\"id\":2,\"recovered\":false,"), reply);
+                assertTrue(reply.contains("\"epoch\":\"" + newEpoch + "\""), reply);
+            }
+            // The node finds the history gone when its link comes back (or at the new epoch's first
+            // publication): it closes the topic's sessions with 4006, and their resubscribe says
+            // recovered:false with the position of then (the new epoch, or "-" before its first publication).
+            for (ResumingClient client : clients) {
+                await("the client is told it lost publications").atMost(CATCH_UP).untilAsserted(() -> assertTrue(
+                        client.subscribes().stream().skip(1)
+                                .anyMatch(s -> !s.recovered() && !s.epoch().equals(oldEpoch)),
+                        () -> "subscribes " + client.subscribes() + ", received " + client.received()));
+            }
+            long next = publisher.publish(topic, "{\"n\":\"next\"}", HISTORY).offset();
+            for (ResumingClient client : clients) {
+                await("the client goes on in the new epoch").atMost(CATCH_UP).until(() -> client.received()
+                        .contains(new ResumingClient.Received(next, newEpoch)));
+                assertEquals(List.of(), client.problems());
             }
         }
     }
@@ -126,30 +109,23 @@ class NothingLostIT {
     @Test
     void redisRestartedWithAofWhilePublishingIsRepairedWithoutDisconnectingAnyone() throws Exception {
         String topic = "lost:aof";
-        try (RedisServerProcess redis = RedisServerProcess.startWithAof();
-             Fleet fleet = Fleet.start(redis);
-             Publisher publisher = Publisher.connect(redis.uri(), "crier:")) {
-            long first = publisher.publish(topic, "{\"n\":0}", HISTORY).offset();
-            List<ResumingClient> clients = clients(topic, fleet, 4);
-            try (Steady steady = new Steady(publisher, topic)) {
-                await("a third published").atMost(CATCH_UP).until(() -> steady.published() >= STEADY_COUNT / 3);
-                redis.kill();
-                redis.restart();
-                steady.done().get(CATCH_UP.toSeconds(), TimeUnit.SECONDS);
-                long last = Math.max(steady.lastOffset(), publishWhenBack(publisher, topic).offset());
-                assertEveryOffsetOnceInOrder(clients, first + 1, last);
-                for (ResumingClient client : clients) {
-                    assertEquals(1, client.connections(), "gap repair disconnects nobody");
-                }
-            } finally {
-                clients.forEach(ResumingClient::close);
+        try (Scenario scenario = Scenario.start(topic, RedisServerProcess.startWithAof(), 4);
+             Steady steady = new Steady(scenario.publisher(), topic)) {
+            steady.disruptAfterAThird(() -> {
+                scenario.redis().kill();
+                scenario.redis().restart();
+            });
+            long last = Math.max(steady.lastOffset(), publishWhenBack(scenario.publisher(), topic).offset());
+            assertEveryOffsetOnceInOrder(scenario.clients(), scenario.first() + 1, last);
+            for (ResumingClient client : scenario.clients()) {
+                assertEquals(1, client.connections(), "gap repair disconnects nobody");
             }
         }
     }
 
     /** {@code count} clients of {@code topic}, alternately on node 1 and node 2, each able to move to the other. */
-    private static List<ResumingClient> clients(String topic, Fleet fleet, int count) throws Exception {
-        List<URI> nodes = List.of(fleet.node1.wsUri(), fleet.node2.wsUri());
+    private static List<ResumingClient> resumingClients(String topic, ProcessFleet fleet, int count) throws Exception {
+        List<URI> nodes = fleet.wsUris();
         List<ResumingClient> clients = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {
@@ -191,45 +167,53 @@ class NothingLostIT {
         client.awaitContaining("{\"type\":\"ok\",\"id\":1}");
     }
 
-    /** Two nodes on one Redis, started side by side. */
-    private record Fleet(GatewayProcess node1, GatewayProcess node2) implements AutoCloseable {
+    /**
+     * One test's parts, closed in reverse order: a Redis (given started), two nodes as processes on it, a backend
+     * {@link Publisher}, the position of the topic's first publication ({@code {"n":0}}), then {@code count}
+     * clients of the topic alternately on node 1 and node 2.
+     */
+    private record Scenario(RedisServerProcess redis, ProcessFleet fleet, Publisher publisher, StreamPosition start,
+            List<ResumingClient> clients) implements AutoCloseable {
 
-        static Fleet start(RedisServerProcess redis) {
-            CompletableFuture<GatewayProcess> one = CompletableFuture.supplyAsync(() -> node("lost-1", redis));
-            CompletableFuture<GatewayProcess> two = CompletableFuture.supplyAsync(() -> node("lost-2", redis));
+        static Scenario start(String topic, RedisServerProcess redis, int count) throws Exception {
+            ProcessFleet fleet = null;
+            Publisher publisher = null;
             try {
-                return new Fleet(one.join(), two.join());
-            } catch (RuntimeException e) {
-                one.thenAccept(GatewayProcess::close);
-                two.thenAccept(GatewayProcess::close);
+                fleet = ProcessFleet.start("lost", 2, TestFleet.historyEnv(SECRET, redis, HISTORY));
+                publisher = Publisher.connect(redis.uri(), "crier:");
+                StreamPosition start = publisher.publish(topic, "{\"n\":0}", HISTORY);
+                return new Scenario(redis, fleet, publisher, start, resumingClients(topic, fleet, count));
+            } catch (Exception e) {
+                closeAll(publisher, fleet, redis);
                 throw e;
             }
         }
 
-        private static GatewayProcess node(String name, RedisServerProcess redis) {
-            return GatewayProcess.named(name)
-                    .env("CRIER_AUTH_HMAC_SECRET", SECRET)
-                    .env("CRIER_REDIS_URI", redis.uri())
-                    .env("CRIER_REDIS_RECONNECT_MIN_DELAY", "50ms")
-                    .env("CRIER_REDIS_RECONNECT_MAX_DELAY", "500ms")
-                    .env("CRIER_NAMESPACES_DEFAULT_HISTORY_SIZE", Integer.toString(HISTORY.size()))
-                    .env("CRIER_NAMESPACES_DEFAULT_HISTORY_TTL", "5m")
-                    .env("CRIER_DRAIN_WINDOW", "0s")
-                    .start();
+        long first() {
+            return start.offset();
         }
 
-        void awaitReady() {
-            for (GatewayProcess node : List.of(node1, node2)) {
-                HttpRequest request = HttpRequest.newBuilder(URI.create(node.baseUrl() + "/readyz")).build();
-                await(node.name() + " ready").atMost(CATCH_UP).ignoreExceptions().until(
-                        () -> HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
-            }
+        String epoch() {
+            return start.epoch();
         }
 
         @Override
         public void close() {
-            node1.close();
-            node2.close();
+            clients.forEach(ResumingClient::close);
+            closeAll(publisher, fleet, redis);
+        }
+
+        private static void closeAll(AutoCloseable... parts) {
+            for (AutoCloseable part : parts) {
+                try {
+                    if (part != null) {
+                        part.close();
+                    }
+                } catch (Exception e) {
+                    // Best effort: one part failing to stop must not keep the others running.
+                    System.err.println("could not stop " + part + ": " + e);
+                }
+            }
         }
     }
 
@@ -266,8 +250,14 @@ class NothingLostIT {
             }
         }
 
-        int published() {
-            return published.get();
+        /**
+         * Once a third of the publications went out, runs {@code disruption}, then waits until the last one went
+         * out.
+         */
+        void disruptAfterAThird(Runnable disruption) throws Exception {
+            await("a third published").atMost(CATCH_UP).until(() -> published.get() >= STEADY_COUNT / 3);
+            disruption.run();
+            done.get(CATCH_UP.toSeconds(), TimeUnit.SECONDS);
         }
 
         long lastOffset() {
@@ -276,10 +266,6 @@ class NothingLostIT {
 
         List<String> failures() {
             return List.copyOf(failures);
-        }
-
-        CompletableFuture<Void> done() {
-            return done;
         }
 
         @Override

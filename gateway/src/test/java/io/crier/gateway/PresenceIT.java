@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.RedisServerProcess;
 import io.crier.gateway.auth.TestTokens;
-import io.crier.gateway.config.ConfigLoader;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -39,6 +37,7 @@ class PresenceIT {
     private static final Pattern SESSION = Pattern.compile("\"session\":\"([^\"]+)\"");
     private static final AtomicInteger IDS = new AtomicInteger(100);
 
+    private static TestFleet fleet;
     private static RedisServerProcess redis;
     private static GatewayServer node1;
     private static GatewayProcess node2;
@@ -50,24 +49,20 @@ class PresenceIT {
         StringBuilder properties = new StringBuilder();
         namespaceOptions().forEach((key, value) -> properties.append(key).append('=').append(value).append('\n'));
         Files.writeString(file, properties, StandardCharsets.UTF_8);
-        Map<String, String> env = new LinkedHashMap<>(env());
+        Map<String, String> env = env();
         env.put("CRIER_NODE_ID", "p1");
-        env.put("CRIER_SERVER_PORT", "0");
-        node1 = GatewayServer.start(new ConfigLoader().load(file, env));
+        fleet = TestFleet.start(redis, 1, file, env);
+        node1 = fleet.node(0);
         node2 = process("p2");
     }
 
     @AfterAll
     static void stopFleet() {
-        for (AutoCloseable part : new AutoCloseable[] {node1, node2, redis}) {
-            try {
-                if (part != null) {
-                    part.close();
-                }
-            } catch (Exception e) {
-                // Best effort: one part failing to stop must not keep the others running.
-                System.err.println("could not stop " + part + ": " + e);
-            }
+        if (node2 != null) {
+            node2.close();
+        }
+        if (fleet != null) {
+            fleet.close();
         }
     }
 
@@ -145,7 +140,8 @@ class PresenceIT {
              Peer dave = client(doomed.port(), "dave", null)) {
             subscribe(alice, topic);
             String daveSession = subscribe(dave, topic);
-            assertTrue(presence(alice, topic, false).contains(daveSession));
+            // The entry is written beside the subscribe, not before its ok: wait until another node reads it.
+            await().atMost(Duration.ofSeconds(5)).until(() -> presence(alice, topic, false).contains(daveSession));
 
             doomed.kill9();
             Instant killed = Instant.now();
@@ -166,14 +162,12 @@ class PresenceIT {
     }
 
     private static Map<String, String> env() {
-        return Map.of("CRIER_AUTH_HMAC_SECRET", SECRET,
-                "CRIER_REDIS_URI", redis.uri(),
-                "CRIER_REDIS_RECONNECT_MIN_DELAY", "50ms",
-                "CRIER_REDIS_RECONNECT_MAX_DELAY", "500ms",
-                "CRIER_PRESENCE_TTL", TTL.toMillis() + "ms",
-                "CRIER_PRESENCE_REFRESH_INTERVAL", REFRESH.toMillis() + "ms",
-                "CRIER_PRESENCE_LEAVE_GRACE", GRACE.toMillis() + "ms",
-                "CRIER_DRAIN_WINDOW", "1s");
+        Map<String, String> env = TestFleet.env(SECRET, redis);
+        env.put("CRIER_PRESENCE_TTL", TTL.toMillis() + "ms");
+        env.put("CRIER_PRESENCE_REFRESH_INTERVAL", REFRESH.toMillis() + "ms");
+        env.put("CRIER_PRESENCE_LEAVE_GRACE", GRACE.toMillis() + "ms");
+        env.put("CRIER_DRAIN_WINDOW", "1s");
+        return env;
     }
 
     private static GatewayProcess process(String name) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.RedisServerProcess;
 import io.crier.gateway.auth.TestTokens;
-import io.crier.gateway.config.ConfigLoader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,6 +36,7 @@ class PublishApiIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Pattern POSITION = Pattern.compile("\"offset\":(\\d+),\"epoch\":\"([^\"]+)\"");
 
+    private static TestFleet fleet;
     private static RedisServerProcess redis;
     private static Path configFile;
     private static GatewayServer node1;
@@ -47,18 +47,18 @@ class PublishApiIT {
         redis = RedisServerProcess.start();
         configFile = Files.createTempFile("crier-api-it-", ".properties");
         Files.writeString(configFile, "namespace.plain.historySize=0\n");
-        node1 = startNode();
-        node2 = startNode();
-        awaitReady(node1, 200);
-        awaitReady(node2, 200);
+        Map<String, String> env = TestFleet.env(SECRET, redis);
+        env.put("CRIER_API_KEY", API_KEY);
+        env.put("CRIER_NAMESPACES_DEFAULT_HISTORY_SIZE", "100");
+        fleet = TestFleet.start(redis, 2, configFile, env);
+        node1 = fleet.node(0);
+        node2 = fleet.node(1);
     }
 
     @AfterAll
     static void stopFleet() throws Exception {
-        for (AutoCloseable part : new AutoCloseable[] {node1, node2, redis}) {
-            if (part != null) {
-                part.close();
-            }
+        if (fleet != null) {
+            fleet.close();
         }
         Files.deleteIfExists(configFile);
     }
@@ -118,7 +118,7 @@ class PublishApiIT {
     void answers503WithRetryAfterWhileRedisIsDownAndPublishesAgainOnceItIsBack() throws Exception {
         redis.kill();
         try {
-            awaitReady(node1, 503);
+            TestFleet.awaitReady(node1, 503);
             HttpResponse<String> down = post(node1, "{\"topic\":\"api-it:outage\",\"data\":1}");
             assertEquals(503, down.statusCode(), down.body());
             assertEquals("1", down.headers().firstValue("retry-after").orElse(""));
@@ -126,7 +126,7 @@ class PublishApiIT {
         } finally {
             redis.restart();
         }
-        awaitReady(node1, 200);
+        TestFleet.awaitReady(node1, 200);
         await("the API publishes again").atMost(Duration.ofSeconds(15)).until(
                 () -> post(node1, "{\"topic\":\"api-it:outage\",\"data\":2}").statusCode() == 200);
     }
@@ -138,17 +138,6 @@ class PublishApiIT {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"api-it:x\",\"data\":1}")).build();
         assertEquals(401, HTTP.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
-    }
-
-    private static GatewayServer startNode() {
-        return GatewayServer.start(new ConfigLoader().load(configFile, Map.of(
-                "CRIER_SERVER_PORT", "0",
-                "CRIER_AUTH_HMAC_SECRET", SECRET,
-                "CRIER_API_KEY", API_KEY,
-                "CRIER_NAMESPACES_DEFAULT_HISTORY_SIZE", "100",
-                "CRIER_REDIS_URI", redis.uri(),
-                "CRIER_REDIS_RECONNECT_MIN_DELAY", "50ms",
-                "CRIER_REDIS_RECONNECT_MAX_DELAY", "500ms")));
     }
 
     private static HttpResponse<String> post(GatewayServer node, String json) throws Exception {
@@ -170,11 +159,5 @@ class PublishApiIT {
         String reply = client.awaitContaining("\"id\":2");
         assertTrue(reply.startsWith("{\"type\":\"ok\""), reply);
         return client;
-    }
-
-    private static void awaitReady(GatewayServer node, int status) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(node.baseUrl() + "/readyz")).build();
-        await().atMost(Duration.ofSeconds(15)).until(
-                () -> HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == status);
     }
 }

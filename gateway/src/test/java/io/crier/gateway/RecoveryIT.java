@@ -8,12 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.crier.cluster.HistoryOptions;
 import io.crier.cluster.RedisServerProcess;
 import io.crier.gateway.auth.TestTokens;
-import io.crier.gateway.config.ConfigLoader;
 import io.crier.gateway.config.CrierConfig;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,10 +30,10 @@ import org.junit.jupiter.api.Test;
 class RecoveryIT {
 
     private static final String SECRET = "recovery-it-secret-of-at-least-32-bytes!";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Pattern OFFSET = Pattern.compile("\"offset\":(\\d+)");
     private static final HistoryOptions HISTORY = new HistoryOptions(10_000, Duration.ofMinutes(10));
 
+    private static TestFleet fleet;
     private static RedisServerProcess redis;
     private static CrierConfig config;
     private static GatewayServer node1;
@@ -46,31 +42,20 @@ class RecoveryIT {
     @BeforeAll
     static void startFleet() {
         redis = RedisServerProcess.startWithAof();
-        config = new ConfigLoader().load(null, Map.of(
-                "CRIER_SERVER_PORT", "0",
-                "CRIER_AUTH_HMAC_SECRET", SECRET,
-                "CRIER_REDIS_URI", redis.uri(),
-                "CRIER_REDIS_RECONNECT_MIN_DELAY", "50ms",
-                "CRIER_REDIS_RECONNECT_MAX_DELAY", "300ms",
-                "CRIER_NAMESPACES_DEFAULT_HISTORY_SIZE", "10000",
-                "CRIER_NAMESPACES_DEFAULT_HISTORY_TTL", "10m"));
-        node1 = GatewayServer.start(config);
-        node2 = GatewayServer.start(config);
-        awaitReady(node1, 200);
-        awaitReady(node2, 200);
+        Map<String, String> env = TestFleet.env(SECRET, redis);
+        env.put("CRIER_REDIS_RECONNECT_MAX_DELAY", "300ms");
+        env.put("CRIER_NAMESPACES_DEFAULT_HISTORY_SIZE", "10000");
+        env.put("CRIER_NAMESPACES_DEFAULT_HISTORY_TTL", "10m");
+        fleet = TestFleet.start(redis, 2, env);
+        config = fleet.config();
+        node1 = fleet.node(0);
+        node2 = fleet.node(1);
     }
 
     @AfterAll
     static void stopFleet() {
-        for (AutoCloseable part : new AutoCloseable[] {node1, node2, redis}) {
-            try {
-                if (part != null) {
-                    part.close();
-                }
-            } catch (Exception e) {
-                // Closing is best effort: one part failing to stop must not keep the others running.
-                System.err.println("could not stop " + part + ": " + e);
-            }
+        if (fleet != null) {
+            fleet.close();
         }
     }
 
@@ -219,11 +204,5 @@ class RecoveryIT {
         client.awaitContaining("\"type\":\"welcome\"");
         client.awaitContaining("{\"type\":\"ok\",\"id\":1}");
         return client;
-    }
-
-    private static void awaitReady(GatewayServer node, int status) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(node.baseUrl() + "/readyz")).build();
-        await().atMost(Duration.ofSeconds(15)).until(
-                () -> HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == status);
     }
 }

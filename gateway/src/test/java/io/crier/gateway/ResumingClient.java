@@ -73,7 +73,21 @@ public final class ResumingClient implements AutoCloseable {
      * (without {@code since}) and returns once the subscribe is acknowledged.
      */
     public static ResumingClient start(String topic, String token, List<URI> nodes, int firstNode) throws Exception {
+        return begin(new ResumingClient(topic, token, nodes, firstNode));
+    }
+
+    /**
+     * As {@link #start}, but the first subscribe asks with {@code since} for everything after that position
+     * (one the client saw earlier), as a client coming back does.
+     */
+    public static ResumingClient startFrom(String topic, String token, List<URI> nodes, int firstNode,
+            Received since) throws Exception {
         ResumingClient client = new ResumingClient(topic, token, nodes, firstNode);
+        client.last = since;
+        return begin(client);
+    }
+
+    private static ResumingClient begin(ResumingClient client) throws Exception {
         client.reconnects.execute(client::connect);
         try {
             client.firstSubscribe.get(WsTestClient.WAIT.toSeconds(), TimeUnit.SECONDS);

@@ -1,7 +1,10 @@
 /**
  * The wire protocol, v1: the JSON envelopes a client and a node exchange (commands, replies and
  * pushes), the broker payloads (publications, with their positions, and presence events), topic-name
- * rules, and the stable error and close codes.
+ * rules, the stable error and close codes, and the JSON of the HTTP APIs (publish, the cluster view's
+ * {@link io.crier.protocol.NodeInfo} records). It also holds the JSON of the HTTP publish API
+ * ({@code PublishApiCodec}, which reads {@code PublishApiRequest}s of {@code PublishApiItem}s and writes
+ * {@code PublishApiResult}s and {@code PublishApiError}s).
  * PROTOCOL.md in this module is the specification; golden files in the tests pin every envelope.
  *
  * <p>Depends on Jackson's streaming API only (no databind on the hot paths) and on nothing else in

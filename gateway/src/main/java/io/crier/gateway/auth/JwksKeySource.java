@@ -1,7 +1,7 @@
 package io.crier.gateway.auth;
 
+import io.crier.gateway.metrics.MeterCatalog;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
@@ -74,12 +74,8 @@ final class JwksKeySource implements KeySource {
         });
         this.fetchedOk = fetchCounter(meters, "ok");
         this.fetchFailed = fetchCounter(meters, "failed");
-        this.unknownKidRefreshes = Counter.builder("crier.auth.jwks.unknown.kid.refreshes")
-                .description("JWKS fetches started because a token named an unknown kid (rate-limited)")
-                .register(meters);
-        Gauge.builder("crier.auth.jwks.keys", this, source -> source.fetched.size())
-                .description("Keys from the last good JWKS fetch")
-                .register(meters);
+        this.unknownKidRefreshes = MeterCatalog.JWKS_UNKNOWN_KID_REFRESHES.counter(meters);
+        MeterCatalog.JWKS_KEYS.gauge(meters, this, source -> source.fetched.size());
     }
 
     /**
@@ -203,9 +199,6 @@ final class JwksKeySource implements KeySource {
     }
 
     private static Counter fetchCounter(MeterRegistry meters, String result) {
-        return Counter.builder("crier.auth.jwks.fetches")
-                .description("JWKS fetches, by result")
-                .tag("result", result)
-                .register(meters);
+        return MeterCatalog.JWKS_FETCHES.counter(meters, "result", result);
     }
 }

@@ -6,6 +6,7 @@ import com.auth0.jwt.exceptions.JWTDecodeException;
 import com.auth0.jwt.exceptions.SignatureVerificationException;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import io.crier.gateway.auth.InvalidTokenException.Reason;
+import io.crier.gateway.metrics.MeterCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -64,10 +65,7 @@ public final class JwtTokenVerifier implements TokenVerifier, AutoCloseable {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.claims = Objects.requireNonNull(claims, "claims");
         for (Reason reason : Reason.values()) {
-            failures.put(reason, Counter.builder("crier.auth.failures")
-                    .description("Tokens refused, by reason")
-                    .tag("reason", reason.tag())
-                    .register(meters));
+            failures.put(reason, MeterCatalog.AUTH_FAILURES.counter(meters, "reason", reason.tag()));
         }
     }
 

@@ -1,7 +1,5 @@
 package io.crier.gateway.config;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * The HTTP publish API ({@code POST /api/v1/publish} and its batch form), authenticated with a Bearer key.
  * The constructor validates and reports every bad field by key; {@link #toString()} never shows the key.
@@ -14,35 +12,30 @@ import java.nio.charset.StandardCharsets;
 public record ApiConfig(String key, int maxBatch) {
 
     /** The shortest accepted key, in bytes. */
-    public static final int MIN_KEY_BYTES = 32;
+    public static final int MIN_KEY_BYTES = SecretKeys.MIN_BYTES;
+
+    private static final String API = "HTTP API";
 
     /** @throws InvalidConfigException listing every bad field */
     public ApiConfig {
         ConfigProblems problems = new ConfigProblems();
-        if (key == null) {
-            problems.add("api.key", "must be set (empty turns the HTTP API off)");
-        } else if (!key.isEmpty()) {
-            int bytes = key.getBytes(StandardCharsets.UTF_8).length;
-            // Never echo the key itself, only its length.
-            problems.check(bytes >= MIN_KEY_BYTES, "api.key", "must be at least " + MIN_KEY_BYTES
-                    + " bytes, got " + bytes + " bytes");
-        }
+        SecretKeys.check(problems, "api.key", key, API);
         problems.range("api.maxBatch", maxBatch, 1, 10_000);
         problems.throwIfAny();
     }
 
     /** Whether the HTTP API is on (a key is configured). */
     public boolean enabled() {
-        return !key.isEmpty();
+        return SecretKeys.enabled(key);
     }
 
     /** The key as UTF-8 bytes (a fresh copy), for a constant-time comparison. */
     public byte[] keyBytes() {
-        return key.getBytes(StandardCharsets.UTF_8);
+        return SecretKeys.bytes(key);
     }
 
     @Override
     public String toString() {
-        return "ApiConfig[key=" + (enabled() ? "<redacted>" : "<none: HTTP API off>") + ", maxBatch=" + maxBatch + "]";
+        return "ApiConfig[key=" + SecretKeys.describe(key, API) + ", maxBatch=" + maxBatch + "]";
     }
 }

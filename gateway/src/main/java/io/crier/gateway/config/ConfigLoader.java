@@ -142,7 +142,8 @@ public final class ConfigLoader {
     }
 
     private static CrierConfig build(ConfigValues v, Map<String, String> env) {
-        NodeConfig node = v.section(() -> new NodeConfig(nodeId(v.string("node.id"), env)));
+        NodeConfig node = v.section(() -> new NodeConfig(nodeId(v.string("node.id"), env),
+                v.string("node.advertiseAddress")));
         ServerConfig server = v.section(() -> new ServerConfig(v.string("server.host"),
                 v.integer("server.port"), v.string("server.wsPath"), v.string("server.transport"),
                 v.integer("server.maxHandshakeBytes"), v.bool("server.plainEnabled"),
@@ -157,7 +158,7 @@ public final class ConfigLoader {
         CompressionConfig compression = v.section(() -> new CompressionConfig(v.bool("compression.enabled"),
                 v.integer("compression.minBytes"), v.integer("compression.level")));
         DrainConfig drain = v.section(() -> new DrainConfig(v.duration("drain.window"),
-                v.duration("drain.reconnectDelayMax")));
+                v.duration("drain.reconnectDelayMax"), v.duration("drain.readinessDelay")));
         AdminConfig admin = v.section(() -> new AdminConfig(v.string("admin.key")));
         NamespacesConfig namespaces = v.section(() -> NamespaceKeys.namespaces(v));
         PresenceConfig presence = v.section(() -> new PresenceConfig(v.duration("presence.ttl"),
@@ -165,12 +166,15 @@ public final class ConfigLoader {
                 v.integer("presence.maxList")));
         ApiConfig api = v.section(() -> new ApiConfig(v.string("api.key"), v.integer("api.maxBatch")));
         RecoveryConfig recovery = v.section(() -> new RecoveryConfig(v.integer("recovery.maxPublications")));
+        ClusterConfig cluster = v.section(() -> new ClusterConfig(v.duration("cluster.nodeLease"),
+                v.duration("cluster.nodeRefreshInterval")));
+        LogConfig log = v.section(() -> new LogConfig(v.string("log.format")));
         if (Arrays.asList(node, server, auth, session, limits, hub, redis, tls, compression, drain, admin,
-                namespaces, presence, api, recovery).contains(null)) {
+                namespaces, presence, api, recovery, cluster, log).contains(null)) {
             return null;
         }
         return v.section(() -> new CrierConfig(node, server, auth, session, limits, hub, redis, tls,
-                compression, drain, admin, namespaces, presence, api, recovery));
+                compression, drain, admin, namespaces, presence, api, recovery, cluster, log));
     }
 
     private static AuthConfig auth(ConfigValues v) {

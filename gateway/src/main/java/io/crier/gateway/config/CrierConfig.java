@@ -28,7 +28,9 @@ public record CrierConfig(
         NamespacesConfig namespaces,
         PresenceConfig presence,
         ApiConfig api,
-        RecoveryConfig recovery) {
+        RecoveryConfig recovery,
+        ClusterConfig cluster,
+        LogConfig log) {
 
     // The user-info part of redis://user:password@host, which may hold a password.
     private static final Pattern REDIS_USER_INFO = Pattern.compile("^(rediss?://)[^@/]*@");
@@ -50,6 +52,8 @@ public record CrierConfig(
         Objects.requireNonNull(presence, "presence");
         Objects.requireNonNull(api, "api");
         Objects.requireNonNull(recovery, "recovery");
+        Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(log, "log");
         ConfigProblems problems = new ConfigProblems();
         problems.check(server.plainEnabled() || tls.enabled(), "server.plainEnabled",
                 "server.plainEnabled and tls.enabled are both false: at least one listener must run");
@@ -61,7 +65,8 @@ public record CrierConfig(
 
     /** A compact, multi-line summary for the startup log, one line per section, with no secret. */
     public String describe() {
-        return "node: id=" + node.id()
+        return "node: id=" + node.id() + " advertiseAddress="
+                + (node.advertiseAddress().isEmpty() ? "<server.host:port>" : node.advertiseAddress())
                 + "\nserver: host=" + server.host() + " port=" + server.port() + " wsPath=" + server.wsPath()
                 + " transport=" + server.transport() + " maxHandshakeBytes=" + server.maxHandshakeBytes()
                 + " plainEnabled=" + server.plainEnabled() + " allowedOrigins=" + server.allowedOrigins()
@@ -76,6 +81,7 @@ public record CrierConfig(
                 + " level=" + compression.level()
                 + "\ndrain: window=" + Durations.format(drain.window())
                 + " reconnectDelayMax=" + Durations.format(drain.reconnectDelayMax())
+                + " readinessDelay=" + Durations.format(drain.readinessDelay())
                 + "\nadmin: key=" + (admin.enabled() ? "<redacted>" : "<none: admin API off>")
                 + "\napi: key=" + (api.enabled() ? "<redacted>" : "<none: HTTP API off>")
                 + " maxBatch=" + api.maxBatch()
@@ -84,6 +90,9 @@ public record CrierConfig(
                 + " refreshInterval=" + Durations.format(presence.refreshInterval())
                 + " leaveGrace=" + Durations.format(presence.leaveGrace()) + " maxList=" + presence.maxList()
                 + "\nrecovery: maxPublications=" + recovery.maxPublications()
+                + "\ncluster: nodeLease=" + Durations.format(cluster.nodeLease())
+                + " nodeRefreshInterval=" + Durations.format(cluster.nodeRefreshInterval())
+                + "\nlog: format=" + log.format()
                 + "\nhub: unsubscribeGrace=" + Durations.format(hub.unsubscribeGrace())
                 + "\nredis: " + describeRedis();
     }

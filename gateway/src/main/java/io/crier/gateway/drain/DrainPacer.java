@@ -13,10 +13,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
 /**
- * Runs one drain: takes a snapshot of the open sessions, disconnects them batch by batch as the
- * {@link DrainPlan} says (each with a random reconnect delay hint in {@code [0, reconnectDelayMax]}), checks
- * every {@link #CHECK_INTERVAL} whether the node is empty, and at the end of the window closes whatever is
- * left at once. {@link #done()} completes when the node is empty or the window has ended, whichever is first.
+ * Runs one drain: optionally waits a readiness delay first (the node is out of rotation but still accepts
+ * sessions, until the load balancer has noticed), then takes a snapshot of the open sessions, disconnects them
+ * batch by batch as the {@link DrainPlan} says (each with a random reconnect delay hint in
+ * {@code [0, reconnectDelayMax]}), checks every {@link #CHECK_INTERVAL} whether the node is empty, and at the
+ * end of the window closes whatever is left at once. {@link #done()} completes when the node is empty or the
+ * window has ended, whichever is first.
  *
  * <p>Thread-safe: {@link #start()} may be called from any thread, any number of times (the drain starts
  * once); the batches run on the scheduler; the state is guarded by this object's lock.
@@ -70,20 +72,64 @@ public final class DrainPacer<S> {
     }
 
     /**
-     * Starts the drain unless it has started already.
+     * Starts the drain at once unless it has started already.
      *
      * @return {@link #done()}
      */
     public CompletableFuture<Void> start() {
+        return start(Duration.ZERO, () -> { });
+    }
+
+    /**
+     * Starts the drain unless it has started already: nothing happens to the sessions for
+     * {@code readinessDelay}, then {@code beforeDisconnects} runs (the node starts refusing new sessions), the
+     * open sessions are taken and their disconnects paced over the window. With a zero delay all of it happens
+     * before this method returns.
+     *
+     * @return {@link #done()}
+     */
+    public CompletableFuture<Void> start(Duration readinessDelay, Runnable beforeDisconnects) {
+        Objects.requireNonNull(beforeDisconnects, "beforeDisconnects");
+        if (readinessDelay.isNegative()) {
+            throw new IllegalArgumentException("readinessDelay must not be negative: " + readinessDelay);
+        }
         synchronized (this) {
             if (started) {
                 return done;
             }
             started = true;
+            if (!readinessDelay.isZero()) {
+                try {
+                    pending.add(schedule(() -> begin(beforeDisconnects), readinessDelay));
+                    return done;
+                } catch (RejectedExecutionException e) {
+                    // The scheduler is shutting down, so the node is going away: no time to wait for the LB.
+                }
+            }
+        }
+        begin(beforeDisconnects);
+        return done;
+    }
+
+    /** Completes when the node is empty or the window has ended (never exceptionally). */
+    public CompletableFuture<Void> done() {
+        return done;
+    }
+
+    /** Whether the drain has been started (by either {@code start} method). */
+    public synchronized boolean started() {
+        return started;
+    }
+
+    /** The readiness delay is over: refuse new sessions, then pace the disconnects of the ones open now. */
+    private void begin(Runnable beforeDisconnects) {
+        beforeDisconnects.run();
+        synchronized (this) {
+            pending.removeIf(Future::isDone);
             List<S> snapshot = new ArrayList<>(target.sessions());
             if (snapshot.isEmpty()) {
                 done.complete(null);
-                return done;
+                return;
             }
             try {
                 for (DrainPlan.Batch batch : DrainPlan.of(snapshot.size(), window).batches()) {
@@ -97,17 +143,6 @@ public final class DrainPacer<S> {
                 windowEnded();
             }
         }
-        return done;
-    }
-
-    /** Completes when the node is empty or the window has ended (never exceptionally). */
-    public CompletableFuture<Void> done() {
-        return done;
-    }
-
-    /** Whether {@link #start()} has been called. */
-    public synchronized boolean started() {
-        return started;
     }
 
     private void disconnect(List<S> sessions) {

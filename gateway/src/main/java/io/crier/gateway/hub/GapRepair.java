@@ -3,6 +3,7 @@ package io.crier.gateway.hub;
 import io.crier.cluster.HistorySlice;
 import io.crier.cluster.StoredPublication;
 import io.crier.cluster.StreamPosition;
+import io.crier.protocol.ChannelMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -58,8 +59,12 @@ final class GapRepair<S extends Subscriber> {
         this.meters = meters;
     }
 
-    /** One publication with a position from the broker, for a topic with history. No lock held. */
-    void onPublication(TopicEntry<S> entry, Positioned publication) {
+    /**
+     * One publication with a position from the broker, for a topic with history: encoded before the lock is
+     * taken, then sequenced under it. No lock held.
+     */
+    void onPublication(TopicEntry<S> entry, ChannelMessage.Publication live) {
+        Positioned publication = pushes.live(entry.topic, live);
         Effects effects = new Effects();
         synchronized (entry) {
             if (!entry.retired) {

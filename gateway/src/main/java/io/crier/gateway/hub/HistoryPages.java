@@ -22,16 +22,34 @@ import java.util.concurrent.CompletionStage;
  */
 final class HistoryPages {
 
-    private final HistoryStore store;
+    private final HubHistory<?> history;
     private final PushEncoder pushes;
 
-    HistoryPages(HistoryStore store, PushEncoder pushes) {
-        this.store = store;
+    HistoryPages(HubHistory<?> history, PushEncoder pushes) {
+        this.history = history;
         this.pushes = pushes;
     }
 
-    CompletionStage<Reply.HistoryPage> read(CommandId id, String topic, HistoryOptions options, Position since,
-                                            int limit) {
+    /**
+     * Up to {@code limit} stored publications of {@code topic} after {@code since} (from the oldest when null), as
+     * the answer to command {@code id}. Fails with {@link IllegalStateException} when the topic has no history,
+     * and with {@code BrokerUnavailableException} when the store cannot be reached.
+     */
+    CompletionStage<Reply.HistoryPage> read(CommandId id, String topic, Position since, int limit) {
+        HistoryOptions options = history.optionsFor(topic);
+        if (options == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("topic has no history"));
+        }
+        try {
+            return read(id, topic, options, since, limit);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletionStage<Reply.HistoryPage> read(CommandId id, String topic, HistoryOptions options,
+                                                    Position since, int limit) {
+        HistoryStore store = history.store();
         long after = since == null ? 0 : since.offset();
         return store.read(topic, after, limit, options).thenCompose(slice -> {
             if (since == null || since.epoch().equals(slice.position().epoch())) {

@@ -3,7 +3,6 @@ package io.crier.gateway.hub;
 import io.crier.cluster.Broker;
 import io.crier.cluster.BrokerListener;
 import io.crier.cluster.BrokerState;
-import io.crier.cluster.BrokerUnavailableException;
 import io.crier.cluster.HistoryOptions;
 import io.crier.protocol.ChannelMessage;
 import io.crier.protocol.CommandId;
@@ -18,24 +17,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * This node's index of topic to local subscribers. It subscribes the node to a topic on the broker while
- * the topic has local subscribers (ref-counted, with a grace period before unsubscribing), and turns each
- * publication from the broker into one encoded {@code message} push, handed to the {@link Fanout} once for
- * all local subscribers. A malformed broker payload is counted ({@code crier.broker.payloads.malformed})
- * and dropped; presence events go to the {@link PresenceEventSink}.
+ * the topic has local subscribers (ref-counted, with a grace period before unsubscribing: {@link LocalTopics}),
+ * and turns each publication from the broker into one encoded {@code message} push, handed to the
+ * {@link Fanout} once for all local subscribers. A malformed broker payload is counted
+ * ({@code crier.broker.payloads.malformed}) and dropped; presence events go to the {@link PresenceEventSink}.
  *
  * <p>Topics whose namespace keeps history ({@link HubHistory}) carry positions: their publications are
  * sequenced by offset and gaps are repaired from history ({@link GapRepair}); a subscribe may recover what the
@@ -63,12 +56,9 @@ public final class Hub<S extends Subscriber> implements BrokerListener {
     private final EnvelopeCodec envelopes;
     private final PublicationCodec publications;
     private final Fanout<S> fanout;
-    private final ScheduledExecutorService scheduler;
-    private final Duration unsubscribeGrace;
-    private final ConcurrentMap<String, TopicEntry<S>> topics = new ConcurrentHashMap<>();
-    private final AtomicInteger activeTopics = new AtomicInteger();
     private final HubMeters meters;
     private final HubHistory<S> history;
+    private final LocalTopics<S> topics;
     private final Recoveries<S> recoveries;
     private final GapRepair<S> repairs;
     private final HistoryPages pages;
@@ -76,41 +66,40 @@ public final class Hub<S extends Subscriber> implements BrokerListener {
     private volatile boolean linkUp;
     private volatile PresenceEventSink presenceEvents = PresenceEventSink.NONE;
 
-    /**
-     * @param scheduler        runs the unsubscribes delayed by {@code unsubscribeGrace}
-     * @param unsubscribeGrace how long the node stays subscribed after a topic's last local subscriber
-     *                         left; {@link Duration#ZERO} unsubscribes at once
-     */
+    /** A hub without history: {@link #Hub(HubWiring, HubHistory, Duration)} with {@link HubHistory#none()}. */
     public Hub(Broker broker, EnvelopeCodec envelopes, PublicationCodec publications, Fanout<S> fanout,
                ScheduledExecutorService scheduler, Duration unsubscribeGrace, MeterRegistry meters) {
-        this(broker, HubHistory.none(), envelopes, publications, fanout, scheduler, unsubscribeGrace, meters);
+        this(new HubWiring<>(broker, envelopes, publications, fanout, scheduler, meters), HubHistory.none(),
+                unsubscribeGrace);
+    }
+
+    /** {@link #Hub(HubWiring, HubHistory, Duration)} with its parts unbundled, for callers that predate it. */
+    public Hub(Broker broker, HubHistory<S> history, EnvelopeCodec envelopes, PublicationCodec publications,
+               Fanout<S> fanout, ScheduledExecutorService scheduler, Duration unsubscribeGrace, MeterRegistry meters) {
+        this(new HubWiring<>(broker, envelopes, publications, fanout, scheduler, meters), history, unsubscribeGrace);
     }
 
     /**
-     * A hub that serves the topics {@code history} says keep history with offsets, recovery and gap repair.
+     * A hub that serves the topics {@code history} says keep history with offsets, recovery and gap repair
+     * ({@link HubHistory#none()}: none).
      *
-     * @param scheduler        runs the unsubscribes delayed by {@code unsubscribeGrace}, and repair retries
      * @param unsubscribeGrace how long the node stays subscribed after a topic's last local subscriber
      *                         left; {@link Duration#ZERO} unsubscribes at once
      */
-    public Hub(Broker broker, HubHistory<S> history, EnvelopeCodec envelopes, PublicationCodec publications,
-               Fanout<S> fanout, ScheduledExecutorService scheduler, Duration unsubscribeGrace, MeterRegistry meters) {
-        this.broker = Objects.requireNonNull(broker, "broker");
+    public Hub(HubWiring<S> wiring, HubHistory<S> history, Duration unsubscribeGrace) {
+        Objects.requireNonNull(wiring, "wiring");
+        this.broker = wiring.broker();
         this.history = Objects.requireNonNull(history, "history");
-        this.envelopes = Objects.requireNonNull(envelopes, "envelopes");
-        this.publications = Objects.requireNonNull(publications, "publications");
-        this.fanout = Objects.requireNonNull(fanout, "fanout");
-        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-        this.unsubscribeGrace = Objects.requireNonNull(unsubscribeGrace, "unsubscribeGrace");
-        if (unsubscribeGrace.isNegative()) {
-            throw new IllegalArgumentException("unsubscribeGrace must not be negative");
-        }
-        this.meters = new HubMeters(meters, activeTopics);
+        this.envelopes = wiring.envelopes();
+        this.publications = wiring.publications();
+        this.fanout = wiring.fanout();
+        this.meters = new HubMeters(wiring.meters());
+        this.topics = new LocalTopics<>(broker, history, wiring.scheduler(), unsubscribeGrace, meters);
         Membership<S> membership = new HubMembership();
-        PushEncoder pushes = new PushEncoder(envelopes, publications, this.meters);
-        this.recoveries = new Recoveries<>(history, fanout, pushes, membership, this.meters);
-        this.repairs = new GapRepair<>(history, fanout, pushes, recoveries, membership, scheduler, this.meters);
-        this.pages = history.store() == null ? null : new HistoryPages(history.store(), pushes);
+        PushEncoder pushes = new PushEncoder(envelopes, publications, meters);
+        this.recoveries = new Recoveries<>(history, fanout, pushes, membership, meters);
+        this.repairs = new GapRepair<>(history, fanout, pushes, recoveries, membership, wiring.scheduler(), meters);
+        this.pages = new HistoryPages(history, pushes);
     }
 
     /** Hands the presence events that arrive on topics' broker channels to {@code sink}; set once, at wiring. */
@@ -146,35 +135,11 @@ public final class Hub<S extends Subscriber> implements BrokerListener {
     public CompletionStage<Subscription> subscribe(String topic, S subscriber, Position since) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(subscriber, "subscriber");
-        while (true) {
-            TopicEntry<S> entry = topics.computeIfAbsent(topic, name -> new TopicEntry<>(name, history.optionsFor(name)));
-            CompletableFuture<Void> attempt;
-            Recovery<S> recovery = null;
-            synchronized (entry) {
-                if (entry.retired) {
-                    continue; // lost a race with the topic's unsubscribe: its successor entry decides
-                }
-                cancelPendingUnsubscribe(entry);
-                if (entry.attempt == null || entry.attempt.isCompletedExceptionally()) {
-                    entry.attempt = brokerSubscribe(topic);
-                }
-                attempt = entry.attempt;
-                if (entry.members.isEmpty()) {
-                    activeTopics.incrementAndGet();
-                }
-                entry.members.put(subscriber, attempt);
-                if (entry.history != null) {
-                    recovery = new Recovery<>(entry, subscriber, since);
-                    entry.recovering.put(subscriber, recovery);
-                }
-                entry.refreshSnapshot();
-            }
-            CompletionStage<Void> active = whenActive(entry, subscriber, attempt);
-            if (recovery == null) {
-                return active.thenApply(ignored -> Subscription.plain(topic));
-            }
-            return recover(recovery, active);
+        LocalTopics.Joined<S> joined = topics.join(topic, subscriber, since);
+        if (joined.recovery() == null) {
+            return joined.active().thenApply(ignored -> Subscription.plain(topic));
         }
+        return recoveries.recover(joined.recovery(), joined.active());
     }
 
     /**
@@ -195,18 +160,7 @@ public final class Hub<S extends Subscriber> implements BrokerListener {
     /** Removes {@code subscriber} from {@code topic}; a no-op when it was not subscribed. */
     public void unsubscribe(String topic, S subscriber) {
         Objects.requireNonNull(subscriber, "subscriber");
-        while (true) {
-            TopicEntry<S> entry = topics.get(topic);
-            if (entry == null) {
-                return;
-            }
-            synchronized (entry) {
-                if (!entry.retired) {
-                    leave(entry, subscriber, null);
-                    return;
-                }
-            }
-        }
+        topics.leave(topic, subscriber);
     }
 
     /** Publishes {@code data} to {@code topic} on every node, through the broker (or the history store). */
@@ -225,8 +179,7 @@ public final class Hub<S extends Subscriber> implements BrokerListener {
             if (options == null) {
                 return broker.publish(topic, publications.encode(data)).thenApply(ignored -> null);
             }
-            return history.store().publish(topic, data.toBytes(), options)
-                    .thenApply(position -> new Position(position.offset(), position.epoch()));
+            return history.publish(topic, data, options);
         } catch (RuntimeException e) {
             // A broker must fail the stage rather than throw; the caller still gets one path for failures.
             return CompletableFuture.failedFuture(e);
@@ -249,20 +202,12 @@ public final class Hub<S extends Subscriber> implements BrokerListener {
      * history, and with {@code BrokerUnavailableException} when the store cannot be reached.
      */
     public CompletionStage<Reply.HistoryPage> history(CommandId id, String topic, Position since, int limit) {
-        HistoryOptions options = history.optionsFor(topic);
-        if (options == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("topic has no history"));
-        }
-        try {
-            return pages.read(id, topic, options, since, limit);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return pages.read(id, topic, since, limit);
     }
 
     /** The number of topics with local subscribers. */
     public int topicCount() {
-        return activeTopics.get();
+        return topics.count();
     }
 
     /**
@@ -291,10 +236,8 @@ public final class Hub<S extends Subscriber> implements BrokerListener {
             }
             ChannelMessage.Publication publication = (ChannelMessage.Publication) message;
             TopicEntry<S> entry = topics.get(topic);
-            Position position = publication.position();
-            if (entry != null && entry.history != null && position != null) {
-                byte[] push = envelopes.encodeMessage(topic, publication.data(), position);
-                repairs.onPublication(entry, new Positioned(position.offset(), position.epoch(), push));
+            if (entry != null && entry.history != null && publication.position() != null) {
+                repairs.onPublication(entry, publication);
                 return;
             }
             // Without history (or a plain PUBLISH on a history topic): at most once, to the live sessions.
@@ -302,7 +245,7 @@ public final class Hub<S extends Subscriber> implements BrokerListener {
             if (targets.isEmpty()) {
                 return; // in flight while the topic's last subscriber left; nobody here wants it
             }
-            fanout.deliver(envelopes.encodeMessage(topic, publication.data(), position), targets);
+            fanout.deliver(envelopes.encodeMessage(topic, publication.data(), publication.position()), targets);
             meters.publications.increment();
             meters.deliveries.increment(targets.size());
         } catch (MalformedPublicationException e) {
@@ -324,7 +267,7 @@ public final class Hub<S extends Subscriber> implements BrokerListener {
             boolean wasDown = !linkUp;
             linkUp = true;
             if (wasDown) {
-                repairs.onLinkRestored(List.copyOf(topics.values()));
+                repairs.onLinkRestored(topics.entries());
             }
         } else if (linkUp) {
             outages.incrementAndGet();
@@ -332,134 +275,12 @@ public final class Hub<S extends Subscriber> implements BrokerListener {
         }
     }
 
-    /** Reads the history once the broker subscription is active; the read decides the stage. */
-    private CompletionStage<Subscription> recover(Recovery<S> recovery, CompletionStage<Void> active) {
-        active.whenComplete((ignored, error) -> {
-            if (error == null) {
-                recoveries.read(recovery);
-            } else {
-                recovery.result.completeExceptionally(error);
-            }
-        });
-        return recovery.result;
-    }
-
-    private CompletionStage<Void> whenActive(TopicEntry<S> entry, S subscriber, CompletableFuture<Void> attempt) {
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        attempt.whenComplete((ignored, error) -> {
-            if (error == null) {
-                result.complete(null);
-                return;
-            }
-            synchronized (entry) {
-                if (!entry.retired) {
-                    leave(entry, subscriber, attempt);
-                }
-            }
-            result.completeExceptionally(error);
-        });
-        return result;
-    }
-
-    /** Removes a member (only if it joined {@code attempt}, when given). Caller holds the entry's lock. */
-    private void leave(TopicEntry<S> entry, S subscriber, CompletableFuture<Void> attempt) {
-        CompletableFuture<Void> joined = entry.members.get(subscriber);
-        if (joined == null || (attempt != null && joined != attempt)) {
-            return;
-        }
-        entry.members.remove(subscriber);
-        entry.recovering.remove(subscriber);
-        entry.refreshSnapshot();
-        if (entry.members.isEmpty()) {
-            activeTopics.decrementAndGet();
-            scheduleUnsubscribe(entry);
-        }
-    }
-
-    /** Caller holds the entry's lock. */
-    private void scheduleUnsubscribe(TopicEntry<S> entry) {
-        if (unsubscribeGrace.isZero()) {
-            retire(entry);
-            return;
-        }
-        long epoch = ++entry.unsubscribeEpoch;
-        try {
-            entry.pendingUnsubscribe = scheduler.schedule(() -> expire(entry, epoch),
-                    unsubscribeGrace.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // The scheduler stops with the node; unsubscribing at once is the safe side.
-            retire(entry);
-        }
-    }
-
-    private void expire(TopicEntry<S> entry, long epoch) {
-        synchronized (entry) {
-            if (!entry.retired && entry.members.isEmpty() && entry.unsubscribeEpoch == epoch) {
-                retire(entry);
-            }
-        }
-    }
-
-    /** Caller holds the entry's lock. */
-    private void cancelPendingUnsubscribe(TopicEntry<S> entry) {
-        entry.unsubscribeEpoch++;
-        if (entry.pendingUnsubscribe != null) {
-            entry.pendingUnsubscribe.cancel(false);
-            entry.pendingUnsubscribe = null;
-        }
-    }
-
-    /**
-     * Unsubscribes the node from the entry's topic and drops the entry. Caller holds the entry's lock.
-     * The broker call is issued before the entry leaves the map, so that a later subscriber's broker
-     * subscribe (made on a new entry) is always issued after it.
-     */
-    private void retire(TopicEntry<S> entry) {
-        entry.retired = true;
-        entry.pendingUnsubscribe = null;
-        try {
-            broker.unsubscribe(entry.topic).whenComplete((ignored, error) -> {
-                if (error != null) {
-                    meters.unsubscribeFailed(error);
-                }
-            });
-        } catch (RuntimeException e) {
-            meters.unsubscribeFailed(e);
-        }
-        topics.remove(entry.topic, entry);
-    }
-
-    /** Starts one broker subscribe; its stage fails only with {@link BrokerUnavailableException}. */
-    private CompletableFuture<Void> brokerSubscribe(String topic) {
-        CompletableFuture<Void> attempt = new CompletableFuture<>();
-        try {
-            broker.subscribe(topic).whenComplete((ignored, error) -> {
-                if (error == null) {
-                    attempt.complete(null);
-                } else {
-                    meters.subscribeFailed(error);
-                    attempt.completeExceptionally(unavailable(error));
-                }
-            });
-        } catch (RuntimeException e) {
-            meters.subscribeFailed(e);
-            attempt.completeExceptionally(unavailable(e));
-        }
-        return attempt;
-    }
-
-    private static BrokerUnavailableException unavailable(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        return cause instanceof BrokerUnavailableException unavailable
-                ? unavailable : new BrokerUnavailableException("broker subscribe failed", cause);
-    }
-
     /** The hub's bookkeeping as the history logic sees it. */
     private final class HubMembership implements Membership<S> {
 
         @Override
         public void remove(TopicEntry<S> entry, S subscriber) {
-            leave(entry, subscriber, null);
+            topics.leave(entry, subscriber, null);
         }
 
         @Override

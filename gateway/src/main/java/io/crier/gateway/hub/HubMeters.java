@@ -1,14 +1,14 @@
 package io.crier.gateway.hub;
 
+import io.crier.gateway.metrics.MeterCatalog;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hub's meters. No tag names a topic or a user: both are unbounded, and a tag per value would grow
+ * The hub's meters, as {@link MeterCatalog} defines them. No tag names a topic or a user: both are unbounded, and a tag per value would grow
  * the registry without limit. Thread-safe.
  */
 final class HubMeters {
@@ -21,6 +21,8 @@ final class HubMeters {
     final Counter stalePublications;
     final Counter repairedPublications;
     final Counter evictions;
+    /** Topics with local subscribers, as {@link LocalTopics} counts them; the gauge reads it. */
+    final AtomicInteger activeTopics = new AtomicInteger();
     private final Counter recovered;
     private final Counter notRecovered;
     private final Counter repairsFilled;
@@ -28,28 +30,20 @@ final class HubMeters {
     private final Counter subscribeFailures;
     private final Counter unsubscribeFailures;
 
-    HubMeters(MeterRegistry meters, AtomicInteger activeTopics) {
-        malformedPayloads = Counter.builder("crier.broker.payloads.malformed")
-                .description("Broker payloads that were not valid publications, dropped").register(meters);
-        publications = Counter.builder("crier.hub.publications")
-                .description("Publications encoded once and handed to local subscribers").register(meters);
-        deliveries = Counter.builder("crier.hub.deliveries")
-                .description("Local subscribers publications were handed to").register(meters);
-        stalePublications = Counter.builder("crier.hub.publications.stale")
-                .description("Publications of topics with history dropped as already delivered").register(meters);
-        repairedPublications = Counter.builder("crier.hub.repair.publications")
-                .description("Missed publications read back from history by gap repairs").register(meters);
-        evictions = Counter.builder("crier.hub.evictions")
-                .description("Sessions closed with insufficient_state: a gap the node could not repair")
-                .register(meters);
-        recovered = recoveries(meters, "recovered");
-        notRecovered = recoveries(meters, "not_recovered");
-        repairsFilled = repairs(meters, "filled");
-        repairsFailed = repairs(meters, "failed");
-        subscribeFailures = brokerFailures(meters, "subscribe");
-        unsubscribeFailures = brokerFailures(meters, "unsubscribe");
-        Gauge.builder("crier.hub.topics", activeTopics, AtomicInteger::get)
-                .description("Topics with local subscribers").register(meters);
+    HubMeters(MeterRegistry meters) {
+        malformedPayloads = MeterCatalog.BROKER_PAYLOADS_MALFORMED.counter(meters);
+        publications = MeterCatalog.HUB_PUBLICATIONS.counter(meters);
+        deliveries = MeterCatalog.HUB_DELIVERIES.counter(meters);
+        stalePublications = MeterCatalog.HUB_PUBLICATIONS_STALE.counter(meters);
+        repairedPublications = MeterCatalog.HUB_REPAIR_PUBLICATIONS.counter(meters);
+        evictions = MeterCatalog.HUB_EVICTIONS.counter(meters);
+        recovered = MeterCatalog.HUB_RECOVERIES.counter(meters, "result", "recovered");
+        notRecovered = MeterCatalog.HUB_RECOVERIES.counter(meters, "result", "not_recovered");
+        repairsFilled = MeterCatalog.HUB_REPAIRS.counter(meters, "result", "filled");
+        repairsFailed = MeterCatalog.HUB_REPAIRS.counter(meters, "result", "failed");
+        subscribeFailures = MeterCatalog.HUB_BROKER_FAILURES.counter(meters, "op", "subscribe");
+        unsubscribeFailures = MeterCatalog.HUB_BROKER_FAILURES.counter(meters, "op", "unsubscribe");
+        MeterCatalog.HUB_TOPICS.gauge(meters, activeTopics, AtomicInteger::get);
     }
 
     void subscribeFailed(Throwable error) {
@@ -71,21 +65,5 @@ final class HubMeters {
     /** Counts one finished gap repair, by outcome. */
     void repair(boolean filled) {
         (filled ? repairsFilled : repairsFailed).increment();
-    }
-
-    private static Counter recoveries(MeterRegistry meters, String result) {
-        return Counter.builder("crier.hub.recoveries").tag("result", result)
-                .description("Subscribes with since, by whether every missed publication was replayed")
-                .register(meters);
-    }
-
-    private static Counter repairs(MeterRegistry meters, String result) {
-        return Counter.builder("crier.hub.repairs").tag("result", result)
-                .description("Gap repairs of topics with history, by outcome").register(meters);
-    }
-
-    private static Counter brokerFailures(MeterRegistry meters, String operation) {
-        return Counter.builder("crier.hub.broker.failures").tag("op", operation)
-                .description("Broker subscribe and unsubscribe calls that failed").register(meters);
     }
 }

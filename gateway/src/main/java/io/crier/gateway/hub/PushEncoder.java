@@ -1,6 +1,7 @@
 package io.crier.gateway.hub;
 
 import io.crier.cluster.StoredPublication;
+import io.crier.protocol.ChannelMessage;
 import io.crier.protocol.EnvelopeCodec;
 import io.crier.protocol.MalformedPublicationException;
 import io.crier.protocol.Position;
@@ -8,9 +9,10 @@ import io.crier.protocol.PublicationCodec;
 import io.crier.protocol.RawJson;
 
 /**
- * Turns publications read back from history into {@code message} pushes. Stored data is checked the way a
- * broker payload is (a backend's {@code FCALL} may have stored anything): data that is not one JSON value is
- * counted as malformed and gives no push, so the session never receives a frame it cannot parse. Thread-safe.
+ * Turns publications of topics with history, live or read back from history, into {@code message} pushes.
+ * Stored data is checked the way a broker payload is (a backend's {@code FCALL} may have stored anything): data
+ * that is not one JSON value is counted as malformed and gives no push, so the session never receives a frame it
+ * cannot parse. Thread-safe.
  */
 final class PushEncoder {
 
@@ -22,6 +24,13 @@ final class PushEncoder {
         this.envelopes = envelopes;
         this.publications = publications;
         this.meters = meters;
+    }
+
+    /** A live publication from the broker that carries its {@code position}, with its push. */
+    Positioned live(String topic, ChannelMessage.Publication publication) {
+        Position position = publication.position();
+        byte[] push = envelopes.encodeMessage(topic, publication.data(), position);
+        return new Positioned(position.offset(), position.epoch(), push);
     }
 
     /** The stored publication {@code stored} of {@code topic} in {@code epoch}, with its push (or none). */

@@ -41,11 +41,22 @@ final class Recoveries<S extends Subscriber> {
     }
 
     /**
-     * Reads the history {@code recovery} needs, once the node's broker subscription is active (so every
-     * publication after what the read sees reaches the hub). A plain subscribe reads only the position.
-     * Called with no lock held.
+     * Reads the history {@code recovery} needs once {@code active} (the node's broker subscription) completes,
+     * so that every publication after what the read sees reaches the hub; the read decides the returned stage.
+     * A plain subscribe reads only the position. A failed broker subscription fails the stage. No lock held.
      */
-    void read(Recovery<S> recovery) {
+    CompletionStage<Subscription> recover(Recovery<S> recovery, CompletionStage<Void> active) {
+        active.whenComplete((ignored, error) -> {
+            if (error == null) {
+                read(recovery);
+            } else {
+                recovery.result.completeExceptionally(error);
+            }
+        });
+        return recovery.result;
+    }
+
+    private void read(Recovery<S> recovery) {
         Position since = recovery.since;
         long after = since == null ? 0 : since.offset();
         int limit = since == null ? 0 : history.maxPublications();

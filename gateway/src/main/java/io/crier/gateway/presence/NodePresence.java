@@ -8,13 +8,12 @@ import io.crier.gateway.config.CrierConfig;
 import io.crier.gateway.config.NamespaceOptions;
 import io.crier.gateway.config.NamespacesConfig;
 import io.crier.gateway.hub.PresenceEventSink;
+import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.gateway.permission.TopicPolicy;
 import io.crier.gateway.session.PresenceResponder;
 import io.crier.gateway.session.TopicListener;
 import io.crier.protocol.EnvelopeCodec;
 import io.crier.protocol.PublicationCodec;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,9 +48,8 @@ public final class NodePresence implements AutoCloseable {
         this.tracker = new PresenceTracker(store, new PresenceEvents(broker, new PublicationCodec(), meters),
                 namespaces, config.presence(), config.node().id(), scheduler);
         this.query = new PresenceQuery(store, namespaces, new TopicPolicy(namespaces), config.presence().maxList());
-        Gauge.builder("crier.presence.sessions", tracker, PresenceTracker::trackedSessions).register(meters);
-        FunctionCounter.builder("crier.presence.store.failures", tracker, PresenceTracker::storeFailures)
-                .register(meters);
+        MeterCatalog.PRESENCE_SESSIONS.gauge(meters, tracker, PresenceTracker::trackedSessions);
+        MeterCatalog.PRESENCE_STORE_FAILURES.functionCounter(meters, tracker, PresenceTracker::storeFailures);
     }
 
     /** Starts the heartbeat that renews this node's entries. */

@@ -1,6 +1,7 @@
 package io.crier.gateway.presence;
 
 import io.crier.cluster.Broker;
+import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.protocol.PublicationCodec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,8 +31,8 @@ public final class PresenceEvents {
     public PresenceEvents(Broker broker, PublicationCodec codec, MeterRegistry meters) {
         this.broker = Objects.requireNonNull(broker, "broker");
         this.codec = Objects.requireNonNull(codec, "codec");
-        this.published = meters.counter("crier.presence.events.published");
-        this.failed = meters.counter("crier.presence.events.failed");
+        this.published = MeterCatalog.PRESENCE_EVENTS_PUBLISHED.counter(meters);
+        this.failed = MeterCatalog.PRESENCE_EVENTS_FAILED.counter(meters);
     }
 
     /** Announces that {@code session} of {@code user} joined {@code topic}; the stage never fails. */

@@ -7,12 +7,11 @@ import io.crier.gateway.auth.User;
 import io.crier.gateway.config.NamespaceOptions;
 import io.crier.gateway.config.NamespacesConfig;
 import io.crier.gateway.config.PresenceConfig;
+import io.crier.gateway.presence.PresenceMember.Key;
 import io.crier.gateway.session.Session;
 import io.crier.gateway.session.TopicListener;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * {@code joinLeave}, renews every local entry's lease every {@code presence.refreshInterval}, and handles
  * leaves with the grace window.
  *
- * <p>Leave grace: when a session lets a topic go, its entry stays (and is still renewed) for
+ * <p>Leave grace ({@link LeaveGrace}): when a session lets a topic go, its entry stays (and is still renewed) for
  * {@code presence.leaveGrace}; then it is removed and a leave is published. If, within the grace, a session
  * of the same user subscribes to the same topic on this node (a reconnect), it takes the leaving session's
  * place: the old entry is removed at once and neither the old session's leave nor the new session's join is
@@ -63,11 +62,8 @@ public final class PresenceTracker implements TopicListener, AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Object lock = new Object();
     /** Subscribed sessions, by topic and session. */
-    private final Map<Key, Member> members = new HashMap<>();
-    /** Sessions within their leave grace, by topic and session. */
-    private final Map<Key, Pending> leaving = new HashMap<>();
-    /** The keys of {@link #leaving}, per topic and user, oldest first: who a rejoin takes over from. */
-    private final Map<Key, Deque<Key>> leavingByUser = new HashMap<>();
+    private final Map<Key, PresenceMember> members = new HashMap<>();
+    private final LeaveGrace leaving;
     private final AtomicLong storeFailures = new AtomicLong();
     private ScheduledFuture<?> nextRefresh;
     private boolean closed;
@@ -84,6 +80,7 @@ public final class PresenceTracker implements TopicListener, AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.leaving = new LeaveGrace(config.leaveGrace(), scheduler, lock, this::finishLeave);
     }
 
     /** Starts the periodic refresh of every local entry. */
@@ -94,37 +91,40 @@ public final class PresenceTracker implements TopicListener, AutoCloseable {
     }
 
     @Override
-    public void subscribed(Session<?> session, String topic, Object subscription) {
+    public CompletionStage<Void> subscribed(Session<?> session, String topic, Object subscription) {
         NamespaceOptions options = namespaces.optionsFor(topic);
         if (!options.presenceEnabled() && !options.joinLeave()) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         User user = session.user();
-        Member member = new Member(topic, new PresenceEntry(session.id(), user.id(), nodeId, info(user)),
+        PresenceEntry entry = new PresenceEntry(session.id(), user.id(), nodeId, info(user));
+        PresenceMember member = new PresenceMember(topic, entry,
                 subscription, options.presenceEnabled(), options.joinLeave());
+        CompletableFuture<Void> stored = CompletableFuture.completedFuture(null);
         synchronized (lock) {
             if (closed) {
-                return;
+                return CompletableFuture.completedFuture(null);
             }
-            Member replaced = takeOver(member);
+            PresenceMember replaced = leaving.takeOver(member);
             members.put(member.key(), member);
             if (member.stored()) {
                 if (replaced != null && !replaced.sessionId().equals(member.sessionId())) {
                     watch(store.remove(topic, replaced.sessionId()));
                 }
-                watch(store.add(topic, member.entry()));
+                stored = watch(store.add(topic, member.entry()));
             }
             if (member.events() && replaced == null) {
                 events.join(topic, user.id(), session.id());
             }
         }
+        return stored;
     }
 
     @Override
     public void unsubscribed(Session<?> session, String topic, Object subscription) {
         Key key = new Key(topic, session.id());
         synchronized (lock) {
-            Member member = members.get(key);
+            PresenceMember member = members.get(key);
             if (member == null || member.subscription() != subscription) {
                 return;
             }
@@ -133,7 +133,7 @@ public final class PresenceTracker implements TopicListener, AutoCloseable {
                 finishLeave(member);
                 return;
             }
-            startGrace(member);
+            leaving.start(member);
         }
     }
 
@@ -144,14 +144,14 @@ public final class PresenceTracker implements TopicListener, AutoCloseable {
                 return;
             }
             List<TopicPresence> all = new ArrayList<>();
-            for (Member member : members.values()) {
+            for (PresenceMember member : members.values()) {
                 if (member.stored()) {
                     all.add(new TopicPresence(member.topic(), member.entry()));
                 }
             }
-            for (Pending pending : leaving.values()) {
-                if (pending.member().stored()) {
-                    all.add(new TopicPresence(pending.member().topic(), pending.member().entry()));
+            for (PresenceMember member : leaving.members()) {
+                if (member.stored()) {
+                    all.add(new TopicPresence(member.topic(), member.entry()));
                 }
             }
             if (!all.isEmpty()) {
@@ -189,10 +189,8 @@ public final class PresenceTracker implements TopicListener, AutoCloseable {
             if (nextRefresh != null) {
                 nextRefresh.cancel(false);
             }
-            for (Pending pending : List.copyOf(leaving.values())) {
-                pending.timer().cancel(false);
-                forgetLeaving(pending.member().key());
-                calls.addAll(finishLeave(pending.member()));
+            for (PresenceMember member : leaving.endAll()) {
+                calls.addAll(finishLeave(member));
             }
         }
         try {
@@ -206,67 +204,8 @@ public final class PresenceTracker implements TopicListener, AutoCloseable {
         }
     }
 
-    /** The session whose leave grace {@code member} ends (its own, or the same user's), or null. Holds lock. */
-    private Member takeOver(Member member) {
-        Key key = member.key();
-        if (!leaving.containsKey(key)) {
-            String user = member.entry().user();
-            Deque<Key> sameUser = user.isEmpty() ? null : leavingByUser.get(new Key(member.topic(), user));
-            if (sameUser == null || sameUser.isEmpty()) {
-                return null;
-            }
-            key = sameUser.peekFirst();
-        }
-        Pending pending = forgetLeaving(key);
-        pending.timer().cancel(false);
-        return pending.member();
-    }
-
-    /** Holds lock. */
-    private void startGrace(Member member) {
-        Key key = member.key();
-        ScheduledFuture<?> timer;
-        try {
-            timer = scheduler.schedule(() -> {
-                synchronized (lock) {
-                    endGrace(key, member);
-                }
-            }, config.leaveGrace().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // The scheduler stops with the node: leaving at once is what the grace would have come to.
-            finishLeave(member);
-            return;
-        }
-        leaving.put(key, new Pending(member, timer));
-        leavingByUser.computeIfAbsent(new Key(member.topic(), member.entry().user()), k -> new ArrayDeque<>())
-                .addLast(key);
-    }
-
-    /**
-     * Ends the grace of {@code member} (of {@code key}), unless a rejoin already took it over: a timer that
-     * could not be cancelled in time must not end a later grace of the same session. Holds lock.
-     */
-    private void endGrace(Key key, Member member) {
-        Pending pending = leaving.get(key);
-        if (pending != null && pending.member() == member) {
-            finishLeave(forgetLeaving(key).member());
-        }
-    }
-
-    /** Holds lock. */
-    private Pending forgetLeaving(Key key) {
-        Pending pending = leaving.remove(key);
-        Key byUser = new Key(pending.member().topic(), pending.member().entry().user());
-        Deque<Key> sameUser = leavingByUser.get(byUser);
-        sameUser.remove(key);
-        if (sameUser.isEmpty()) {
-            leavingByUser.remove(byUser);
-        }
-        return pending;
-    }
-
     /** Removes the entry and publishes the leave; returns those calls. Holds lock. */
-    private List<CompletableFuture<Void>> finishLeave(Member member) {
+    private List<CompletableFuture<Void>> finishLeave(PresenceMember member) {
         List<CompletableFuture<Void>> calls = new ArrayList<>(2);
         if (member.stored()) {
             calls.add(watch(store.remove(member.topic(), member.sessionId())));
@@ -310,25 +249,5 @@ public final class PresenceTracker implements TopicListener, AutoCloseable {
 
     private static byte[] info(User user) {
         return user.info() == null ? null : user.info().toBytes();
-    }
-
-    /** A topic and a session id, or a topic and a user. */
-    private record Key(String topic, String id) {
-    }
-
-    /** One session on one topic, and what its namespace asks for. */
-    private record Member(String topic, PresenceEntry entry, Object subscription, boolean stored, boolean events) {
-
-        Key key() {
-            return new Key(topic, entry.sessionId());
-        }
-
-        String sessionId() {
-            return entry.sessionId();
-        }
-    }
-
-    /** A member within its leave grace, and the timer that ends the grace. */
-    private record Pending(Member member, ScheduledFuture<?> timer) {
     }
 }

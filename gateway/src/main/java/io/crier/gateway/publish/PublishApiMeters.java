@@ -1,5 +1,6 @@
 package io.crier.gateway.publish;
 
+import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.protocol.PublishApiError;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -51,16 +52,10 @@ public final class PublishApiMeters {
     }
 
     private static Counter requests(MeterRegistry meters, String result) {
-        return Counter.builder("crier.api.requests")
-                .description("HTTP publish API requests, by result")
-                .tag("result", result)
-                .register(meters);
+        return MeterCatalog.API_REQUESTS.counter(meters, "result", result);
     }
 
     private static Counter publications(MeterRegistry meters, String result) {
-        return Counter.builder("crier.api.publications")
-                .description("Publications of served HTTP publish API requests, by result")
-                .tag("result", result)
-                .register(meters);
+        return MeterCatalog.API_PUBLICATIONS.counter(meters, "result", result);
     }
 }

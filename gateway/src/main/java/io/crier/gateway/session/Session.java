@@ -202,7 +202,7 @@ public final class Session<S extends Subscriber> {
         }
         Object token = new Object();
         topics.put(topic, token);
-        topicListener.subscribed(this, topic, token);
+        CompletionStage<Void> recorded = topicListener.subscribed(this, topic, token);
         CompletionStage<Subscription> active;
         try {
             // since is ignored for a topic without history: the reply is then a plain ok.
@@ -213,7 +213,8 @@ public final class Session<S extends Subscriber> {
             }
             throw e;
         }
-        return active.handle((subscription, failure) -> {
+        // The ok waits for the presence entry too (best effort: `recorded` never fails).
+        return active.thenCombine(recorded, (subscription, ignored) -> subscription).handle((subscription, failure) -> {
             if (failure == null) {
                 return activations.replyFor(command.id(), subscription);
             }

@@ -1,5 +1,6 @@
 package io.crier.gateway.transport;
 
+import io.crier.gateway.metrics.MeterCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelHandlerContext;
@@ -7,6 +8,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Objects;
@@ -14,7 +16,8 @@ import java.util.Objects;
 /**
  * The admin API, served by {@link HttpRoutesHandler} when {@code admin.key} is set: {@code POST /admin/drain}
  * with {@code Authorization: Bearer <admin.key>} starts a graceful drain and answers 202 (again 202 when a
- * drain is already running); a missing or wrong key gets 401, another method 405. Every call is counted in
+ * drain is already running); with a cluster view, {@code GET /api/v1/nodes} lists the live nodes
+ * ({@link NodesEndpoint}). A missing or wrong key gets 401, another method 405. Every call is counted in
  * {@code crier.admin.requests}, by action and outcome; the key is compared in constant time and never logged.
  *
  * <p>Immutable; thread-safe. {@code startDrain} must not block: it runs on an event loop.
@@ -30,6 +33,8 @@ public final class AdminRoutes {
     private final Runnable startDrain;
     private final Counter accepted;
     private final Counter unauthorized;
+    private final NodesEndpoint nodes;
+    private final Counter nodesUnauthorized;
 
     /**
      * @param key        the admin key (UTF-8 bytes), not empty
@@ -37,6 +42,13 @@ public final class AdminRoutes {
      * @param meters     where the calls are counted
      */
     public AdminRoutes(byte[] key, Runnable startDrain, MeterRegistry meters) {
+        this(key, startDrain, null, meters);
+    }
+
+    /**
+     * @param nodes the cluster view's route ({@code GET /api/v1/nodes}), or {@code null} for none (404)
+     */
+    public AdminRoutes(byte[] key, Runnable startDrain, NodesEndpoint nodes, MeterRegistry meters) {
         if (key.length == 0) {
             throw new IllegalArgumentException("an empty admin key means no admin API: pass no AdminRoutes");
         }
@@ -44,15 +56,22 @@ public final class AdminRoutes {
         this.startDrain = Objects.requireNonNull(startDrain, "startDrain");
         this.accepted = counter(meters, "accepted");
         this.unauthorized = counter(meters, "unauthorized");
+        this.nodes = nodes;
+        this.nodesUnauthorized = MeterCatalog.ADMIN_REQUESTS.counter(meters, "action", "nodes",
+                "outcome", "unauthorized");
     }
 
     /** Whether {@code path} is an admin route. */
     public boolean handles(String path) {
-        return DRAIN_PATH.equals(path);
+        return DRAIN_PATH.equals(path) || nodes != null && NodesEndpoint.PATH.equals(path);
     }
 
     /** Answers an admin request; the caller releases {@code request}. */
     void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (nodes != null && NodesEndpoint.PATH.equals(new QueryStringDecoder(request.uri()).path())) {
+            listNodes(ctx, request);
+            return;
+        }
         if (!HttpMethod.POST.equals(request.method())) {
             HttpResponses.methodNotAllowed(ctx, request, "POST");
             return;
@@ -67,6 +86,19 @@ public final class AdminRoutes {
         HttpResponses.text(ctx, request, HttpResponseStatus.ACCEPTED, "draining\n");
     }
 
+    private void listNodes(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!HttpMethod.GET.equals(request.method())) {
+            HttpResponses.methodNotAllowed(ctx, request, "GET");
+            return;
+        }
+        if (!authorized(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            nodesUnauthorized.increment();
+            HttpResponses.text(ctx, request, HttpResponseStatus.UNAUTHORIZED, "unauthorized\n");
+            return;
+        }
+        nodes.handle(ctx);
+    }
+
     private boolean authorized(String authorization) {
         if (authorization == null || authorization.length() <= BEARER.length()
                 || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
@@ -77,10 +109,6 @@ public final class AdminRoutes {
     }
 
     private static Counter counter(MeterRegistry meters, String outcome) {
-        return Counter.builder("crier.admin.requests")
-                .description("Admin API calls, by action and outcome")
-                .tag("action", "drain")
-                .tag("outcome", outcome)
-                .register(meters);
+        return MeterCatalog.ADMIN_REQUESTS.counter(meters, "action", "drain", "outcome", outcome);
     }
 }

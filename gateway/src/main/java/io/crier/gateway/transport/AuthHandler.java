@@ -50,6 +50,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         ctx.fireUserEventTriggered(evt);
         if (evt instanceof HandshakeComplete) {
+            TelemetryHandler.upgraded(ctx.channel());
             User byHeader = ctx.channel().attr(ChannelAttributes.HEADER_USER).getAndSet(null);
             if (byHeader != null) {
                 open(ctx, byHeader, null);
@@ -114,6 +115,8 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         SessionFactory.Opened opened = sessions.open(user, ctx.channel());
+        TelemetryHandler.authenticated(ctx.channel(), opened.session().id(),
+                user.id().isEmpty() ? "anonymous" : user.id());
         ctx.write(opened.welcome());
         if (authId != null) {
             ctx.write(new Reply.Ok(authId));

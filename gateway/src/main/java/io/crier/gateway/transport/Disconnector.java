@@ -1,5 +1,6 @@
 package io.crier.gateway.transport;
 
+import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.protocol.CloseCode;
 import io.crier.protocol.EnvelopeCodec;
 import io.crier.protocol.Push;
@@ -41,6 +42,7 @@ public final class Disconnector {
     private final EnvelopeCodec envelopes;
     private final MeterRegistry meters;
     private final long closeTimeoutMillis;
+    private final Counter disconnectPushes;
 
     /**
      * @param envelopes    encodes the {@code disconnect} pushes, once per code
@@ -51,6 +53,7 @@ public final class Disconnector {
         this.envelopes = Objects.requireNonNull(envelopes, "envelopes");
         this.meters = Objects.requireNonNull(meters, "meters");
         this.closeTimeoutMillis = closeTimeout.toMillis();
+        this.disconnectPushes = MeterCatalog.PUSHES_OUT.counter(meters, "type", "disconnect");
         for (CloseCode code : CloseCode.values()) {
             pushes.put(code, envelopes.encode(new Push.Disconnect(code)));
         }
@@ -123,6 +126,7 @@ public final class Disconnector {
         }
         if (code.code() >= 4000) {
             channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(push)));
+            disconnectPushes.increment();
         }
         var fallback = channel.eventLoop().schedule(() -> {
             channel.close();
@@ -134,9 +138,6 @@ public final class Disconnector {
     }
 
     private void count(String reason) {
-        counters.computeIfAbsent(reason, r -> Counter.builder("crier.disconnects")
-                .description("Connections the server closed, by reason")
-                .tag("reason", r)
-                .register(meters)).increment();
+        counters.computeIfAbsent(reason, r -> MeterCatalog.DISCONNECTS.counter(meters, "reason", r)).increment();
     }
 }

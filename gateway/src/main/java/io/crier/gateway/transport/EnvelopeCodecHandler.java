@@ -1,6 +1,8 @@
 package io.crier.gateway.transport;
 
+import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.protocol.CloseCode;
+import io.crier.protocol.Command;
 import io.crier.protocol.EnvelopeCodec;
 import io.crier.protocol.ErrorCode;
 import io.crier.protocol.Inbound;
@@ -19,6 +21,8 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -36,15 +40,21 @@ public final class EnvelopeCodecHandler extends ChannelDuplexHandler {
     private final EnvelopeCodec codec;
     private final Disconnector disconnector;
     private final Map<ErrorCode, Counter> malformed = new EnumMap<>(ErrorCode.class);
+    private final Map<String, Counter> commandsIn = new HashMap<>();
+    private final Map<Class<?>, Counter> pushesOut = new HashMap<>();
 
     public EnvelopeCodecHandler(EnvelopeCodec codec, Disconnector disconnector, MeterRegistry meters) {
         this.codec = Objects.requireNonNull(codec, "codec");
         this.disconnector = Objects.requireNonNull(disconnector, "disconnector");
         for (ErrorCode code : ErrorCode.values()) {
-            malformed.put(code, Counter.builder("crier.frames.malformed")
-                    .description("Inbound frames that were not valid commands, by error code")
-                    .tag("code", code.wire())
-                    .register(meters));
+            malformed.put(code, MeterCatalog.FRAMES_MALFORMED.counter(meters, "code", code.wire()));
+        }
+        for (String type : MeterCatalog.COMMANDS_IN.tags().get("type")) {
+            commandsIn.put(type, MeterCatalog.COMMANDS_IN.counter(meters, "type", type));
+        }
+        for (Class<?> type : Push.class.getPermittedSubclasses()) {
+            pushesOut.put(type, MeterCatalog.PUSHES_OUT.counter(meters, "type",
+                    type.getSimpleName().toLowerCase(Locale.ROOT)));
         }
     }
 
@@ -61,6 +71,8 @@ public final class EnvelopeCodecHandler extends ChannelDuplexHandler {
             }
             if (inbound instanceof Malformed bad) {
                 malformed.get(bad.code()).increment();
+            } else if (inbound instanceof Command command) {
+                countCommand(command);
             }
             ctx.fireChannelRead(inbound);
         } else if (msg instanceof BinaryWebSocketFrame binary) {
@@ -77,8 +89,16 @@ public final class EnvelopeCodecHandler extends ChannelDuplexHandler {
             ctx.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(codec.encode(reply))), promise);
         } else if (msg instanceof Push push) {
             ctx.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(codec.encode(push))), promise);
+            pushesOut.get(push.getClass()).increment();
         } else {
             ctx.write(msg, promise);
+        }
+    }
+
+    private void countCommand(Command command) {
+        Counter counter = commandsIn.get(command.type());
+        if (counter != null) {
+            counter.increment();
         }
     }
 

@@ -17,7 +17,8 @@ import java.util.Objects;
 /**
  * Builds the pipeline of every connection; reading {@link #initChannel} gives the map of the server:
  * <pre>
- * [tls: TLS listener only] → http-codec → [http-api: api.key set] → handshake-limits → http-aggregator → http-routes
+ * [tls: TLS listener only] → telemetry → http-codec → [http-api: api.key set] → handshake-limits
+ *   → http-aggregator → http-routes
  *   → handshake-guard
  *   → admission → [ws-compression → ws-reserved-bits] → ws-protocol → ws-aggregator → heartbeat → envelope-codec
  *   → command-limits → auth (→ session once authenticated) → exceptions
@@ -65,6 +66,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         channels.add(channel);
         ChannelPipeline p = channel.pipeline();
         // On the TLS listener, TlsChannelInitializer has already added PipelineNames.TLS first.
+        p.addLast(PipelineNames.TELEMETRY, shared.telemetry());
         p.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec(maxHandshake, maxHandshake, 8192));
         if (shared.api() != null) {
             // Before the handshake's aggregator: API bodies have their own, larger bound.

@@ -3,6 +3,7 @@ package io.crier.gateway.transport;
 import io.crier.gateway.auth.InvalidTokenException;
 import io.crier.gateway.auth.TokenVerifier;
 import io.crier.gateway.auth.User;
+import io.crier.gateway.metrics.MeterCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelDuplexHandler;
@@ -18,8 +19,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.Objects;
 
 /**
- * Guards the WebSocket upgrade: refuses it with 503 while the node drains, and verifies an
- * {@code Authorization: Bearer <token>} header when there is one (401 when invalid), remembering the
+ * Guards the WebSocket upgrade: refuses it with 503 while the node drains (once its readiness delay is over),
+ * and verifies an {@code Authorization: Bearer <token>} header when there is one (401 when invalid), remembering the
  * {@link User} on the channel so that the session is welcomed right after the upgrade. Tokens in the
  * query string are never read. When the handshake response ({@code 101}) has gone out, it marks the
  * channel upgraded and removes {@code http-routes} and itself.
@@ -52,7 +53,7 @@ public final class HandshakeGuardHandler extends ChannelDuplexHandler {
             ctx.fireChannelRead(msg);
             return;
         }
-        if (readiness.draining()) {
+        if (readiness.refusesUpgrades()) {
             ReferenceCountUtil.release(request);
             refusedDraining.increment();
             HttpResponses.textAndClose(ctx, null, HttpResponseStatus.SERVICE_UNAVAILABLE, "draining\n");
@@ -111,9 +112,6 @@ public final class HandshakeGuardHandler extends ChannelDuplexHandler {
     }
 
     private static Counter refusedCounter(MeterRegistry meters, String reason) {
-        return Counter.builder("crier.handshakes.refused")
-                .description("WebSocket upgrades refused by the handshake guard, by reason")
-                .tag("reason", reason)
-                .register(meters);
+        return MeterCatalog.HANDSHAKES_REFUSED.counter(meters, "reason", reason);
     }
 }

@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
 /**
  * The plain HTTP routes of a node: {@code GET /healthz}, {@code GET /readyz}, the demo page ({@code /} and
  * the static files under the classpath folder {@code web/}) and, in development mode only,
- * {@code GET /dev/token?user=NAME}, and, when an admin key is set, the admin API ({@link AdminRoutes}).
+ * {@code GET /dev/token?user=NAME}, when an admin key is set the admin API ({@link AdminRoutes}), and
+ * {@code GET /metrics} ({@link MetricsEndpoint}), and the status page {@code /status} (static; it asks for the
+ * admin key and calls {@code GET /api/v1/nodes}).
  * Requests for the WebSocket path go on to the handshake guard; anything
  * else gets 404 (405 for a method other than GET). Removed from the pipeline on upgrade.
  *
@@ -26,12 +28,16 @@ import java.util.regex.Pattern;
 @ChannelHandler.Sharable
 public final class HttpRoutesHandler extends ChannelInboundHandlerAdapter {
 
+    /** The status page (the cluster view, read from {@code GET /api/v1/nodes} with the admin key). */
+    public static final String STATUS_PATH = "/status";
+
     private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     private final String wsPath;
     private final Readiness readiness;
     private final DevTokenIssuer devTokens;
     private final AdminRoutes admin;
+    private final MetricsEndpoint metrics;
     private final WebResources web;
 
     /**
@@ -49,10 +55,17 @@ public final class HttpRoutesHandler extends ChannelInboundHandlerAdapter {
      *              then its routes do not exist (404)
      */
     public HttpRoutesHandler(String wsPath, Readiness readiness, DevTokenIssuer devTokens, AdminRoutes admin) {
+        this(wsPath, readiness, devTokens, admin, null);
+    }
+
+    /** @param metrics the Prometheus scrape ({@code GET /metrics}), or {@code null}: then that route does not exist */
+    public HttpRoutesHandler(String wsPath, Readiness readiness, DevTokenIssuer devTokens, AdminRoutes admin,
+                             MetricsEndpoint metrics) {
         this.wsPath = Objects.requireNonNull(wsPath, "wsPath");
         this.readiness = Objects.requireNonNull(readiness, "readiness");
         this.devTokens = devTokens;
         this.admin = admin;
+        this.metrics = metrics;
         this.web = new WebResources(HttpRoutesHandler.class.getClassLoader(), "web");
     }
 
@@ -90,8 +103,13 @@ public final class HttpRoutesHandler extends ChannelInboundHandlerAdapter {
             admin.handle(ctx, request);
             return;
         }
+        if (metrics != null && metrics.handles(path)) {
+            metrics.handle(ctx, request);
+            return;
+        }
         if (!HttpMethod.GET.equals(request.method())) {
             boolean known = path.equals(wsPath) || path.equals("/healthz") || path.equals("/readyz")
+                    || path.equals(STATUS_PATH)
                     || web.find(path).isPresent() || (devTokens != null && path.equals("/dev/token"));
             if (known) {
                 HttpResponses.methodNotAllowed(ctx, request, "GET");
@@ -104,6 +122,7 @@ public final class HttpRoutesHandler extends ChannelInboundHandlerAdapter {
             case "/healthz" -> HttpResponses.text(ctx, request, HttpResponseStatus.OK, "ok\n");
             case "/readyz" -> readyz(ctx, request);
             case "/dev/token" -> devToken(ctx, request, uri);
+            case STATUS_PATH -> staticFile(ctx, request, "/status.html");
             default -> staticFile(ctx, request, path);
         }
     }

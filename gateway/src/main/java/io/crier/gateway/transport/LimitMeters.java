@@ -1,5 +1,6 @@
 package io.crier.gateway.transport;
 
+import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.protocol.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,24 +25,17 @@ record LimitMeters(Counter handshakeTimeout, Counter handshakeTooLarge, Counter 
     static LimitMeters register(MeterRegistry meters) {
         Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
         for (ErrorCode code : ErrorCode.values()) {
-            errors.put(code, Counter.builder("crier.commands.errors")
-                    .description("Error replies sent, by error code (too_many_topics, rate_limited, ...)")
-                    .tag("code", code.wire()).register(meters));
+            errors.put(code, MeterCatalog.COMMAND_ERRORS.counter(meters, "code", code.wire()));
         }
         return new LimitMeters(refused(meters, "timeout"), refused(meters, "too_large"),
-                Counter.builder("crier.connections.compressed")
-                        .description("Upgrades that negotiated permessage-deflate").register(meters),
-                Counter.builder("crier.commands.rate_limited")
-                        .description("Commands refused with rate_limited, not executed").register(meters),
+                MeterCatalog.CONNECTIONS_COMPRESSED.counter(meters),
+                MeterCatalog.COMMANDS_RATE_LIMITED.counter(meters),
                 Map.copyOf(errors));
     }
 
     /** {@code crier.handshakes.refused} with {@code reason}, the counter the handshake guard also uses. */
     static Counter refused(MeterRegistry meters, String reason) {
-        return Counter.builder("crier.handshakes.refused")
-                .description("WebSocket upgrades refused by the handshake guard, by reason")
-                .tag("reason", reason)
-                .register(meters);
+        return MeterCatalog.HANDSHAKES_REFUSED.counter(meters, "reason", reason);
     }
 
     /** Counts one error reply. */

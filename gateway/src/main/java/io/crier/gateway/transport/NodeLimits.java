@@ -4,7 +4,7 @@ import io.crier.gateway.config.CrierConfig;
 import io.crier.gateway.limits.CommandRateLimiter;
 import io.crier.gateway.limits.ConnectionLimiter;
 import io.crier.gateway.limits.OriginPolicy;
-import io.micrometer.core.instrument.Gauge;
+import io.crier.gateway.metrics.MeterCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelHandler;
 import java.util.Objects;
@@ -51,12 +51,9 @@ public final class NodeLimits {
                 ? new PerMessageDeflate(config.compression(), limits.maxMessageBytes()) : null;
         this.reservedBits = new ReservedBitsHandler(disconnector);
         this.meters = LimitMeters.register(meters);
-        Gauge.builder("crier.limits.connections", connections, ConnectionLimiter::connections)
-                .description("Connections counted against limits.maxConnections").register(meters);
-        Gauge.builder("crier.limits.ips", connections, ConnectionLimiter::trackedIps)
-                .description("Client IP addresses with connections").register(meters);
-        Gauge.builder("crier.limits.users", connections, ConnectionLimiter::trackedUsers)
-                .description("Users with connections").register(meters);
+        MeterCatalog.LIMITS_CONNECTIONS.gauge(meters, connections, ConnectionLimiter::connections);
+        MeterCatalog.LIMITS_IPS.gauge(meters, connections, ConnectionLimiter::trackedIps);
+        MeterCatalog.LIMITS_USERS.gauge(meters, connections, ConnectionLimiter::trackedUsers);
     }
 
     /** The node's connection counters (per node, per IP, per user). */

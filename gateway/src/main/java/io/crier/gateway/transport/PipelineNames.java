@@ -14,6 +14,11 @@ public final class PipelineNames {
      * the rest of {@link #INITIAL_ORDER}); absent on the plain listener.
      */
     public static final String TLS = "tls";
+    /**
+     * Counts the bytes read and written and writes the connection's lifecycle log lines ({@link TelemetryHandler});
+     * stays for the connection's whole life.
+     */
+    public static final String TELEMETRY = "telemetry";
     /** HTTP/1.1 request decoder and response encoder; Netty replaces it by WebSocket codecs on upgrade. */
     public static final String HTTP_CODEC = "http-codec";
     /**
@@ -65,7 +70,7 @@ public final class PipelineNames {
 
     /** The names {@link GatewayChannelInitializer} adds, in order (before the upgrade). */
     public static final List<String> INITIAL_ORDER = List.of(
-            HTTP_CODEC, HANDSHAKE_LIMITS, HTTP_AGGREGATOR, HTTP_ROUTES, HANDSHAKE_GUARD, ADMISSION,
+            TELEMETRY, HTTP_CODEC, HANDSHAKE_LIMITS, HTTP_AGGREGATOR, HTTP_ROUTES, HANDSHAKE_GUARD, ADMISSION,
             WS_COMPRESSION, WS_RESERVED_BITS, WS_PROTOCOL, WS_AGGREGATOR, HEARTBEAT, ENVELOPE_CODEC,
             COMMAND_LIMITS, AUTH, EXCEPTIONS);
 

@@ -3,33 +3,51 @@ package io.crier.gateway.transport;
 import io.crier.cluster.Broker;
 import io.crier.cluster.BrokerState;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Whether this node can serve: its broker is connected and it is not draining. {@code /readyz} and the
- * handshake guard read it; {@code GatewayServer.drain()} flips it. Thread-safe.
+ * handshake guard read it; the node's drain moves it forward, never back: serving, then out of rotation
+ * ({@code /readyz} 503 while upgrades are still accepted, so that a load balancer that has not yet seen the
+ * 503 loses nothing), then draining (upgrades refused). Thread-safe.
  */
 public final class Readiness {
 
+    /** The drain's phases, in the only order they can happen. */
+    private enum Phase { SERVING, LEAVING_ROTATION, DRAINING }
+
     private final Broker broker;
-    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.SERVING);
 
     public Readiness(Broker broker) {
         this.broker = Objects.requireNonNull(broker, "broker");
     }
 
-    /** Whether the node takes new sessions: broker {@link BrokerState#CONNECTED} and not draining. */
+    /** Whether the node takes new sessions: broker {@link BrokerState#CONNECTED} and no drain started. */
     public boolean ready() {
-        return !draining.get() && broker.state() == BrokerState.CONNECTED;
+        return phase.get() == Phase.SERVING && broker.state() == BrokerState.CONNECTED;
     }
 
-    /** Whether the node is draining (shutting down gracefully). */
+    /** Whether a drain has started (the node is out of rotation for good, whether or not it refuses upgrades yet). */
     public boolean draining() {
-        return draining.get();
+        return phase.get() != Phase.SERVING;
     }
 
-    /** Marks the node as draining; returns {@code true} for the first call only. */
+    /** Whether new WebSocket upgrades are refused: the drain has passed its readiness delay. */
+    public boolean refusesUpgrades() {
+        return phase.get() == Phase.DRAINING;
+    }
+
+    /**
+     * Takes the node out of rotation ({@code /readyz} turns 503) while it still accepts upgrades; returns
+     * {@code true} for the first call only, and {@code false} once a drain has started in any way.
+     */
+    public boolean leaveRotation() {
+        return phase.compareAndSet(Phase.SERVING, Phase.LEAVING_ROTATION);
+    }
+
+    /** Marks the node as draining (unready and refusing upgrades); returns {@code true} for the first call only. */
     public boolean startDraining() {
-        return draining.compareAndSet(false, true);
+        return phase.getAndSet(Phase.DRAINING) != Phase.DRAINING;
     }
 }

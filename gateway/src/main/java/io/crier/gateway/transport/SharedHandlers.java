@@ -12,19 +12,28 @@ import java.util.Objects;
  * @param exceptions {@code exceptions}
  * @param api        the HTTP publish API that each connection's {@code http-api} handler serves, or {@code null}
  *                   when {@code api.key} is empty (then no connection gets that handler)
+ * @param telemetry  {@code telemetry}: bytes in and out, connection lifecycle log lines
  */
 public record SharedHandlers(
         HttpRoutesHandler routes,
         HandshakeGuardHandler guard,
         EnvelopeCodecHandler envelopes,
         ExceptionHandler exceptions,
-        PublishApiEndpoint api) {
+        PublishApiEndpoint api,
+        TelemetryHandler telemetry) {
 
     public SharedHandlers {
         Objects.requireNonNull(routes, "routes");
         Objects.requireNonNull(guard, "guard");
         Objects.requireNonNull(envelopes, "envelopes");
         Objects.requireNonNull(exceptions, "exceptions");
+        Objects.requireNonNull(telemetry, "telemetry");
+    }
+
+    /** The handlers of a node whose telemetry counts into a registry of its own and logs nothing. */
+    public SharedHandlers(HttpRoutesHandler routes, HandshakeGuardHandler guard, EnvelopeCodecHandler envelopes,
+                          ExceptionHandler exceptions, PublishApiEndpoint api) {
+        this(routes, guard, envelopes, exceptions, api, TelemetryHandler.detached());
     }
 
     /** The handlers of a node without the HTTP publish API. */

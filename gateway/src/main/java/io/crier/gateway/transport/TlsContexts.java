@@ -1,12 +1,12 @@
 package io.crier.gateway.transport;
 
 import io.crier.gateway.config.TlsConfig;
+import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.gateway.tls.CertificateFiles;
 import io.crier.gateway.tls.CertificateMaterial;
 import io.crier.gateway.tls.InvalidCertificateException;
 import io.crier.gateway.tls.SelfSignedCertificates;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.OpenSsl;
@@ -81,9 +81,7 @@ public final class TlsContexts implements AutoCloseable {
         this.handshakeTimeoutMillis = handshakeTimeout.toMillis();
         this.reloaded = reloadCounter(meters, "reloaded");
         this.failed = reloadCounter(meters, "failed");
-        this.handshakesFailed = Counter.builder("crier.tls.handshakes.failed")
-                .description("TLS handshakes that failed (old protocol, no shared cipher, not TLS at all, timeout)")
-                .register(meters);
+        this.handshakesFailed = MeterCatalog.TLS_HANDSHAKES_FAILED.counter(meters);
         if (config.selfSigned()) {
             this.files = null;
             this.reloader = null;
@@ -95,9 +93,7 @@ public final class TlsContexts implements AutoCloseable {
             long every = config.reloadInterval().toMillis();
             reloader.scheduleWithFixedDelay(this::reloadQuietly, every, every, TimeUnit.MILLISECONDS);
         }
-        Gauge.builder("crier.tls.certificate.expiry", served, s -> s.get().leaf().getNotAfter().getTime() / 1000.0)
-                .description("When the served certificate expires, in seconds since the epoch")
-                .register(meters);
+        MeterCatalog.TLS_CERTIFICATE_EXPIRY.gauge(meters, served, s -> s.get().leaf().getNotAfter().getTime() / 1000.0);
         log.info("TLS on {} ({}): {}; serving {}", providerName(), String.join(", ", protocols),
                 config.selfSigned() ? "self-signed development certificate" : files.describe(), describe(current()));
     }
@@ -230,9 +226,6 @@ public final class TlsContexts implements AutoCloseable {
     }
 
     private static Counter reloadCounter(MeterRegistry meters, String outcome) {
-        return Counter.builder("crier.tls.reloads")
-                .description("Checks of the TLS certificate files that found a change, by outcome")
-                .tag("outcome", outcome)
-                .register(meters);
+        return MeterCatalog.TLS_RELOADS.counter(meters, "outcome", outcome);
     }
 }

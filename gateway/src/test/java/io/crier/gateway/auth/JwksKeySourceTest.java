@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crier.cluster.ManualClock;
 import io.crier.gateway.auth.InvalidTokenException.Reason;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.security.KeyPair;
@@ -30,7 +31,7 @@ class JwksKeySourceTest {
     private static final KeyPair RSA_2 = TestTokens.rsaKeyPair();
     private static final KeyPair EC_1 = TestTokens.ecKeyPair("secp256r1");
 
-    private final MutableClock clock = new MutableClock(NOW);
+    private final ManualClock clock = new ManualClock(NOW);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private JwksServer server;
     private JwksKeySource source;

@@ -62,7 +62,8 @@ class ConfigLoaderTest {
                 Duration.ofSeconds(5), false, Duration.ofSeconds(60), Duration.ofSeconds(25)), config.auth());
         assertEquals(new LimitsConfig(65_536, 32_768, 10_000, 100, 1000, 50, 100, 50), config.limits());
         assertEquals(new CompressionConfig(true, 512, 6), config.compression());
-        assertEquals(new DrainConfig(Duration.ofSeconds(10), Duration.ofSeconds(5)), config.drain());
+        assertEquals(new DrainConfig(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(5)),
+                config.drain());
         assertFalse(config.admin().enabled());
         assertEquals(new NamespacesConfig(new NamespaceOptions(false, true, false)), config.namespaces());
     }
@@ -174,7 +175,7 @@ class ConfigLoaderTest {
         assertTrue(text.contains("tls: enabled=true host=127.0.0.1 port=8443 certChainFile=/tls/chain.pem"), text);
         assertTrue(text.contains("keyPassword=<redacted>"), text);
         assertTrue(text.contains("admin: key=<redacted>"), text);
-        assertTrue(text.contains("drain: window=10s reconnectDelayMax=5s"), text);
+        assertTrue(text.contains("drain: window=10s reconnectDelayMax=5s readinessDelay=5s"), text);
         assertFalse(text.contains("hunter2") || text.contains(adminKey) || text.contains(previous), text);
     }
 
@@ -230,7 +231,7 @@ class ConfigLoaderTest {
     void everyBundledKeyCanBeSetThroughTheEnvironment() {
         List<String> keys = loader.keys();
 
-        assertEquals(68, keys.size());
+        assertEquals(73, keys.size());
         assertTrue(keys.contains("limits.maxDataBytes"));
         assertEquals(Duration.ofSeconds(3), loader.load(null,
                 Map.of(ConfigLoader.envName("redis.commandTimeout"), "3s")).redis().commandTimeout());

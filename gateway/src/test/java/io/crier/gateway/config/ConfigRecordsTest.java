@@ -184,9 +184,10 @@ class ConfigRecordsTest {
         assertEquals(List.of("compression.minBytes: must be 0..16777216, got -1",
                         "compression.level: must be 1..9, got 10"),
                 assertThrows(InvalidConfigException.class, () -> new CompressionConfig(true, -1, 10)).problems());
-        assertEquals(List.of("drain.window: must be 0..10m, got 11m", "drain.reconnectDelayMax: must be 0..5m, got 6m"),
-                assertThrows(InvalidConfigException.class,
-                        () -> new DrainConfig(Duration.ofMinutes(11), Duration.ofMinutes(6))).problems());
+        assertEquals(List.of("drain.window: must be 0..10m, got 11m", "drain.reconnectDelayMax: must be 0..5m, got 6m",
+                        "drain.readinessDelay: must be 0..5m, got 6m"),
+                assertThrows(InvalidConfigException.class, () -> new DrainConfig(Duration.ofMinutes(11),
+                        Duration.ofMinutes(6), Duration.ofMinutes(6))).problems());
         assertEquals(List.of("admin.key: must be at least 32 bytes, got 5 bytes"),
                 assertThrows(InvalidConfigException.class, () -> new AdminConfig("short")).problems());
     }

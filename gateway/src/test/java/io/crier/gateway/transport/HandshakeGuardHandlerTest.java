@@ -80,6 +80,18 @@ class HandshakeGuardHandlerTest {
     }
 
     @Test
+    void passesUpgradesWhileOutOfRotationUntilTheDrainRefusesThem() {
+        assertTrue(node.readiness.leaveRotation());
+        FullHttpRequest request = upgrade("Bearer " + TestNode.token("alice"));
+        channel.writeInbound(request);
+        FullHttpRequest passed = channel.readInbound();
+        assertSame(request, passed, "out of rotation, the node still takes what the load balancer sends");
+        passed.release();
+        assertFalse(node.readiness.ready());
+        assertEquals(0.0, node.meters.counter("crier.handshakes.refused", "reason", "draining").count());
+    }
+
+    @Test
     void removesRoutesAndItselfOnceTheSwitchingProtocolsResponseIsWritten() {
         channel.pipeline().addLast("after", new ChannelInboundHandlerAdapter());
         channel.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS));

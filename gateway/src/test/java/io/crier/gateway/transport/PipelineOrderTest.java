@@ -22,7 +22,7 @@ class PipelineOrderTest {
             EmbeddedChannel channel = node.connection();
             assertEquals(PipelineNames.INITIAL_ORDER, ours(channel));
             assertEquals(List.of(
-                    PipelineNames.HTTP_CODEC, PipelineNames.HANDSHAKE_LIMITS, PipelineNames.HTTP_AGGREGATOR,
+                    PipelineNames.TELEMETRY, PipelineNames.HTTP_CODEC, PipelineNames.HANDSHAKE_LIMITS, PipelineNames.HTTP_AGGREGATOR,
                     PipelineNames.HTTP_ROUTES, PipelineNames.HANDSHAKE_GUARD, PipelineNames.ADMISSION,
                     PipelineNames.WS_COMPRESSION, PipelineNames.WS_RESERVED_BITS,
                     "io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandshakeHandler",
@@ -57,7 +57,7 @@ class PipelineOrderTest {
             try (WireClient client = new WireClient(channel)) {
                 client.upgrade();
                 assertEquals(List.of(
-                        "wsencoder", "wsdecoder", PipelineNames.WS_RESERVED_BITS,
+                        PipelineNames.TELEMETRY, "wsencoder", "wsdecoder", PipelineNames.WS_RESERVED_BITS,
                         "io.netty.handler.codec.http.websocketx.Utf8FrameValidator",
                         PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR, PipelineNames.HEARTBEAT,
                         PipelineNames.ENVELOPE_CODEC, PipelineNames.COMMAND_LIMITS, PipelineNames.AUTH,
@@ -78,7 +78,7 @@ class PipelineOrderTest {
                 List<String> texts = client.receiveTexts();
                 assertTrue(texts.get(0).startsWith("{\"type\":\"welcome\""), texts.toString());
                 assertEquals(List.of(
-                        PipelineNames.WS_RESERVED_BITS, PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR,
+                        PipelineNames.TELEMETRY, PipelineNames.WS_RESERVED_BITS, PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR,
                         PipelineNames.HEARTBEAT, PipelineNames.ENVELOPE_CODEC, PipelineNames.COMMAND_LIMITS,
                         PipelineNames.SESSION,
                         PipelineNames.EXCEPTIONS),
@@ -89,7 +89,7 @@ class PipelineOrderTest {
     }
 
     private static final Set<String> OURS = Set.of(
-            PipelineNames.TLS, PipelineNames.HTTP_CODEC, PipelineNames.HTTP_AGGREGATOR, PipelineNames.HTTP_ROUTES,
+            PipelineNames.TLS, PipelineNames.TELEMETRY, PipelineNames.HTTP_CODEC, PipelineNames.HTTP_AGGREGATOR, PipelineNames.HTTP_ROUTES,
             PipelineNames.HANDSHAKE_GUARD, PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR,
             PipelineNames.HEARTBEAT, PipelineNames.ENVELOPE_CODEC, PipelineNames.AUTH, PipelineNames.SESSION,
             PipelineNames.EXCEPTIONS, PipelineNames.HANDSHAKE_LIMITS, PipelineNames.ADMISSION,

@@ -1,0 +1,327 @@
+package io.crier.gateway;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One client of the fleet test, cheap enough to run hundreds in one JVM: it shares the caller's
+ * {@link HttpClient} and timer with its siblings, and follows one topic with history through a load balancer
+ * the way a client library should. It remembers the position of the last message; when its connection drops
+ * it waits (the {@code reconnectDelayMs} hint of a {@code disconnect} push, else a full-jitter exponential
+ * backoff from {@link #BACKOFF_BASE} to {@link #BACKOFF_MAX}), reconnects to the same address, authenticates
+ * and subscribes again with {@code since} that position. It records every offset, every subscribe reply, the
+ * node of every {@code welcome}, and each reconnect's duration: from the drop to the {@code ok} of the
+ * resubscribe. Frames are matched on the exact wire format of PROTOCOL.md.
+ *
+ * <p>Thread-safe: the JDK WebSocket calls the listener one frame at a time per connection, on the shared
+ * client's executor; reconnects run on the shared timer; the state is guarded by this object's lock.
+ */
+final class FleetClient {
+
+    /** The first reconnect attempt after a drop without a hint waits up to this; each failure doubles it. */
+    static final Duration BACKOFF_BASE = Duration.ofMillis(100);
+    /** The longest wait between two reconnect attempts. */
+    static final Duration BACKOFF_MAX = Duration.ofSeconds(2);
+
+    private static final int MAX_FAILURES = 40;
+    private static final int MAX_FAILURES_KEPT = 5;
+    private static final Pattern SUBSCRIBED = Pattern.compile(
+            "^\\{\"type\":\"ok\",\"id\":2,\"recovered\":(true|false),\"offset\":(\\d+),\"epoch\":\"([^\"]+)\"");
+    private static final Pattern NODE = Pattern.compile("\"node\":\"([^\"]+)\"");
+    private static final Pattern HINT = Pattern.compile("\"reconnectDelayMs\":(\\d+)");
+
+    /** One {@code ok} reply to a subscribe: whether it recovered, and the topic's position then. */
+    record Subscribed(boolean recovered, long offset, String epoch) {
+    }
+
+    /** One reconnect: how long from the drop to the resubscribe's {@code ok}; told: a disconnect push came first. */
+    record Reconnect(long millis, boolean told) {
+    }
+
+    private final String topic;
+    private final String token;
+    private final URI uri;
+    private final HttpClient http;
+    private final ScheduledExecutorService timer;
+    private final CompletableFuture<Void> firstSubscribe = new CompletableFuture<>();
+    private final List<Long> offsets = new ArrayList<>();
+    private final Set<String> epochs = new LinkedHashSet<>();
+    private final List<Subscribed> subscribes = new ArrayList<>();
+    private final List<String> nodes = new ArrayList<>();
+    private final List<Reconnect> reconnects = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+    private final List<String> failedAttempts = new ArrayList<>();
+    private WebSocket socket;
+    private long lastOffset;
+    private String lastEpoch;
+    /** When the connection dropped (System.nanoTime), or -1 while subscribed or before the first connection. */
+    private long droppedAt = -1;
+    private long hintMillis;
+    /** A disconnect push came on the current connection (a drain), before it dropped. */
+    private boolean told;
+    private boolean dropWasTold;
+    private int failures;
+    private boolean closed;
+
+    FleetClient(String topic, String token, URI uri, HttpClient http, ScheduledExecutorService timer) {
+        this.topic = topic;
+        this.token = token;
+        this.uri = uri;
+        this.http = http;
+        this.timer = timer;
+    }
+
+    /** Connects; the future completes when the first subscribe is acknowledged. */
+    CompletableFuture<Void> start() {
+        connect();
+        return firstSubscribe;
+    }
+
+    String topic() {
+        return topic;
+    }
+
+    synchronized long lastOffset() {
+        return lastOffset;
+    }
+
+    synchronized List<Long> offsets() {
+        return List.copyOf(offsets);
+    }
+
+    synchronized Set<String> epochs() {
+        return Set.copyOf(epochs);
+    }
+
+    synchronized List<Subscribed> subscribes() {
+        return List.copyOf(subscribes);
+    }
+
+    /** The node of each {@code welcome}, in order. */
+    synchronized List<String> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    /** Each reconnect after a drop (not the retries of the first connection), in order. */
+    synchronized List<Reconnect> reconnects() {
+        return List.copyOf(reconnects);
+    }
+
+    /** Why connection attempts failed (the first {@value #MAX_FAILURES_KEPT}), for the figures. */
+    synchronized List<String> failedAttempts() {
+        return List.copyOf(failedAttempts);
+    }
+
+    /** Unexpected frames and failed reconnects; empty when all went well. */
+    synchronized List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    /** A one-line summary of the client's state, for a failure message. */
+    synchronized String state() {
+        return topic + ": " + (socket == null ? "not connected" : "connected") + ", welcomes " + nodes
+                + ", subscribes " + subscribes.size() + ", failures in a row " + failures + ", failed attempts "
+                + failedAttempts + ", problems " + problems;
+    }
+
+    /** Stops reconnecting and drops the connection. */
+    void close() {
+        WebSocket current;
+        synchronized (this) {
+            closed = true;
+            current = socket;
+        }
+        if (current != null) {
+            current.abort();
+        }
+    }
+
+    private void connect() {
+        http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(2)).buildAsync(uri, new Listener())
+                .whenComplete((webSocket, error) -> {
+                    if (error != null) {
+                        retry("connect failed: " + error);
+                    }
+                });
+    }
+
+    /** A connection attempt failed: back off and try again. */
+    private void retry(String why) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (droppedAt < 0) {
+                droppedAt = System.nanoTime();
+            }
+            failures++;
+            reconnectLater(backoffMillis(failures), why);
+        }
+    }
+
+    /** The connection dropped: wait for the server's hint if it gave one, else a jittered moment, then reconnect. */
+    private void dropped(WebSocket webSocket, String why) {
+        synchronized (this) {
+            if (closed || webSocket != socket) {
+                return;
+            }
+            socket = null;
+            if (droppedAt >= 0) {
+                // It dropped before the resubscribe was acknowledged: that attempt failed.
+                failures++;
+            } else {
+                droppedAt = System.nanoTime();
+                dropWasTold = told;
+            }
+            told = false;
+            long delayMillis = hintMillis > 0 ? hintMillis : backoffMillis(failures);
+            hintMillis = 0;
+            reconnectLater(delayMillis, why);
+        }
+    }
+
+    /** Called with the lock held. */
+    private void reconnectLater(long delayMillis, String why) {
+        if (failures > 0 && failedAttempts.size() < MAX_FAILURES_KEPT) {
+            failedAttempts.add(why);
+        }
+        if (failures > MAX_FAILURES) {
+            problems.add("gave up after " + MAX_FAILURES + " failed attempts; last: " + why);
+            return;
+        }
+        timer.schedule(this::connect, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Full jitter: uniform in [0, min(max, base * 2^failures)]. */
+    private static long backoffMillis(int failures) {
+        long ceiling = Math.min(BACKOFF_MAX.toMillis(), BACKOFF_BASE.toMillis() << Math.min(failures, 20));
+        return ThreadLocalRandom.current().nextLong(ceiling + 1);
+    }
+
+    private void onFrame(WebSocket webSocket, String frame) {
+        if (frame.startsWith("{\"type\":\"message\"")) {
+            onMessage(frame);
+        } else if (frame.startsWith("{\"type\":\"ok\",\"id\":2,")) {
+            onSubscribed(frame);
+        } else if (frame.equals("{\"type\":\"ok\",\"id\":1}")) {
+            subscribe(webSocket);
+        } else if (frame.startsWith("{\"type\":\"welcome\"")) {
+            Matcher node = NODE.matcher(frame);
+            synchronized (this) {
+                nodes.add(node.find() ? node.group(1) : "?");
+            }
+        } else if (frame.startsWith("{\"type\":\"disconnect\"")) {
+            Matcher hint = HINT.matcher(frame);
+            synchronized (this) {
+                hintMillis = hint.find() ? Long.parseLong(hint.group(1)) : 0;
+                told = true;
+            }
+        } else if (!frame.equals("{\"type\":\"heartbeat\"}")) {
+            synchronized (this) {
+                problems.add("unexpected frame: " + frame);
+            }
+        }
+    }
+
+    /** A {@code message} push, parsed with indexOf rather than a regex: it is the hot path. */
+    private void onMessage(String frame) {
+        int offsetAt = frame.indexOf("\"offset\":") + "\"offset\":".length();
+        int offsetEnd = frame.indexOf(',', offsetAt);
+        int epochAt = frame.indexOf("\"epoch\":\"", offsetEnd) + "\"epoch\":\"".length();
+        long offset = Long.parseLong(frame, offsetAt, offsetEnd, 10);
+        String epoch = frame.substring(epochAt, frame.indexOf('"', epochAt));
+        synchronized (this) {
+            offsets.add(offset);
+            epochs.add(epoch);
+            lastOffset = offset;
+            lastEpoch = epoch;
+        }
+    }
+
+    private void onSubscribed(String frame) {
+        Matcher matcher = SUBSCRIBED.matcher(frame);
+        synchronized (this) {
+            if (!matcher.find()) {
+                problems.add("subscribe failed: " + frame);
+                return;
+            }
+            Subscribed reply = new Subscribed(Boolean.parseBoolean(matcher.group(1)),
+                    Long.parseLong(matcher.group(2)), matcher.group(3));
+            subscribes.add(reply);
+            if (droppedAt >= 0 && subscribes.size() > 1) {
+                reconnects.add(new Reconnect(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - droppedAt),
+                        dropWasTold));
+            }
+            droppedAt = -1;
+            failures = 0;
+            if (!reply.recovered() || lastEpoch == null) {
+                // Not recovered: a real client reloads its state; the test counts these and expects none.
+                lastOffset = reply.offset();
+                lastEpoch = reply.epoch();
+                epochs.add(reply.epoch());
+            }
+        }
+        firstSubscribe.complete(null);
+    }
+
+    private void subscribe(WebSocket webSocket) {
+        String since;
+        synchronized (this) {
+            since = lastEpoch == null ? ""
+                    : ",\"since\":{\"offset\":" + lastOffset + ",\"epoch\":\"" + lastEpoch + "\"}";
+        }
+        webSocket.sendText("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"" + topic + "\"" + since + "}", true);
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            synchronized (FleetClient.this) {
+                if (closed) {
+                    webSocket.abort();
+                    return;
+                }
+                socket = webSocket;
+            }
+            webSocket.sendText("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}", true);
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                onFrame(webSocket, partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            dropped(webSocket, "close " + statusCode + " " + reason);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            dropped(webSocket, "error " + error);
+        }
+    }
+}

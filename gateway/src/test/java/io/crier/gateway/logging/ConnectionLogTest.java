@@ -1,0 +1,110 @@
+package io.crier.gateway.logging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import io.crier.gateway.config.LogConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connection lifecycle lines in JSON mode: one flat JSON object per line with the node id and, for a
+ * session's events, the session id; and a flood of connections costs a bounded number of lines, the rest
+ * counted. The lines are captured by an appender on the {@code io.crier.connections} logger.
+ */
+class ConnectionLogTest {
+
+    /** A flat JSON object of string (or null) fields: what JsonLogLayout writes, one per line. */
+    private static final Pattern FLAT_JSON_OBJECT = Pattern.compile(
+            "\\{\"[a-z]+\":(\"([^\"\\\\\\p{Cntrl}]|\\\\[\"\\\\nrt]|\\\\u[0-9a-f]{4})*\"|null)"
+                    + "(,\"[a-z]+\":(\"([^\"\\\\\\p{Cntrl}]|\\\\[\"\\\\nrt]|\\\\u[0-9a-f]{4})*\"|null))*}");
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    private final Logger logger = context.getLogger("io.crier.connections");
+    private OutputStreamAppender<ILoggingEvent> appender;
+
+    @BeforeEach
+    void captureJsonLines() {
+        LogSetup.apply(context, new LogConfig("text"), "test-node");
+        JsonLogLayout layout = new JsonLogLayout();
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+        encoder.setContext(context);
+        encoder.setLayout(layout);
+        encoder.start();
+        appender = new OutputStreamAppender<>();
+        appender.setContext(context);
+        appender.setName("connection-log-test");
+        appender.setEncoder(encoder);
+        appender.setOutputStream(out);
+        appender.start();
+        logger.addAppender(appender);
+    }
+
+    @AfterEach
+    void detach() {
+        logger.detachAppender(appender);
+        appender.stop();
+    }
+
+    @Test
+    void writesOneJsonObjectPerLineWithTheNodeAndTheSession() {
+        ConnectionLog log = new ConnectionLog(new SimpleMeterRegistry(), 100, 100, System::nanoTime);
+        log.connected("c0ffee01");
+        log.authenticated("c0ffee01", "test-node-1a", "alice \"the\" user\n");
+        log.disconnected("c0ffee01", "test-node-1a", "slow_consumer", 1234);
+        List<String> lines = lines();
+        assertEquals(3, lines.size(), lines.toString());
+        for (String line : lines) {
+            assertTrue(FLAT_JSON_OBJECT.matcher(line).matches(), "not one flat JSON object: " + line);
+            assertTrue(line.contains("\"node\":\"test-node\""), line);
+            assertTrue(line.contains("\"level\":\"INFO\""), line);
+        }
+        assertFalse(lines.get(0).contains("\"session\""), "no session before authentication: " + lines.get(0));
+        assertTrue(lines.get(1).contains("\"session\":\"test-node-1a\""), lines.get(1));
+        assertTrue(lines.get(1).contains("user=alice \\\"the\\\" user\\n"), lines.get(1));
+        assertTrue(lines.get(2).contains("\"session\":\"test-node-1a\""), lines.get(2));
+        assertTrue(lines.get(2).contains("reason=slow_consumer durationMs=1234"), lines.get(2));
+    }
+
+    @Test
+    void aFloodOfConnectionsCostsABoundedNumberOfLinesAndTheRestAreCounted() {
+        AtomicLong nanos = new AtomicLong();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ConnectionLog log = new ConnectionLog(meters, 1, 5, nanos::get);
+        for (int i = 0; i < 100; i++) {
+            log.connected("conn-" + i);
+        }
+        assertEquals(5, lines().size());
+        assertEquals(95.0, meters.get("crier.log.lifecycle.suppressed").counter().count());
+        nanos.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        log.connected("conn-late");
+        List<String> lines = lines();
+        assertEquals(7, lines.size(), lines.toString());
+        assertTrue(lines.get(5).contains("95 connection lifecycle lines left out"), lines.get(5));
+        assertTrue(lines.get(6).contains("connected conn=conn-late"), lines.get(6));
+    }
+
+    private List<String> lines() {
+        String text = out.toString(StandardCharsets.UTF_8);
+        return text.isEmpty() ? List.of() : Arrays.asList(text.split("\\R"));
+    }
+}
