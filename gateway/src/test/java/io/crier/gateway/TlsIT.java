@@ -38,6 +38,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
@@ -230,11 +231,16 @@ class TlsIT {
     private static String handshake(String protocol) throws Exception {
         SslContext context = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL).protocols(protocol)
                 .trustManager(CA.certificate()).build();
+        AtomicReference<SslHandler> sslHandler = new AtomicReference<>();
         Channel channel = new Bootstrap().group(clients).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(context.newHandler(ch.alloc(), "127.0.0.1", node.tlsPort()));
+                        SslHandler handler = context.newHandler(ch.alloc(), "127.0.0.1", node.tlsPort());
+                        // Kept here: a refused handshake can close the channel, emptying its pipeline, before
+                        // the test looks the handler up.
+                        sslHandler.set(handler);
+                        ch.pipeline().addLast(handler);
                         ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                             @Override
                             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -246,7 +252,7 @@ class TlsIT {
                 })
                 .connect("127.0.0.1", node.tlsPort()).syncUninterruptibly().channel();
         try {
-            SslHandler tls = channel.pipeline().get(SslHandler.class);
+            SslHandler tls = sslHandler.get();
             Future<Channel> done = tls.handshakeFuture().awaitUninterruptibly(WAIT.toMillis(), TimeUnit.MILLISECONDS)
                     ? tls.handshakeFuture() : null;
             assertTrue(done != null, "the handshake ended in time");
