@@ -1,0 +1,139 @@
+// Type declarations for crier.js, the browser (and Node 20+) client of the Crier WebSocket gateway.
+// The wire protocol is protocol/PROTOCOL.md; this file is the SDK's public API.
+
+/** A position in a topic's history, as the server reports it. */
+export interface Position {
+  offset: number;
+  epoch: string;
+}
+
+/** Gives a token for the `auth` and `refresh` commands; called at connect, on every reconnect and on `expiring`. */
+export type TokenProvider = () => Promise<string> | string;
+
+export interface CrierOptions {
+  /** A fixed token, or a provider. Absent = anonymous session (if the server allows it). */
+  token?: string | TokenProvider;
+  /** Backoff: first delay ceiling in ms (default 500). */
+  minReconnectDelay?: number;
+  /** Backoff: largest delay ceiling in ms (default 20000). */
+  maxReconnectDelay?: number;
+  /** Backoff: growth per failed attempt (default 2). Delay = random(0, min(max, min * factor^attempt)) (full jitter). */
+  reconnectFactor?: number;
+  /** Timeout for every command's reply, in ms (default 10000). */
+  timeout?: number;
+  /** Extra silence tolerated after the server's heartbeat interval before the connection counts as dead, in ms (default 5000). */
+  heartbeatGrace?: number;
+  /** The WebSocket constructor (default: globalThis.WebSocket). */
+  WebSocket?: unknown;
+  /** Random source in [0, 1) for the jitter (default Math.random); tests pass their own. */
+  random?: () => number;
+}
+
+/** What the server said when the session started (the `welcome` push). */
+export interface Welcome {
+  session: string;
+  node: string;
+  user?: string;
+  heartbeat: number;
+}
+
+export interface DisconnectedEvent {
+  /** WebSocket close code or the server's `disconnect` code (PROTOCOL.md §9). */
+  code: number;
+  reason: string;
+  /** True when the client will try again by itself. */
+  reconnect: boolean;
+  /** The delay chosen before the next attempt, in ms (when reconnect is true). */
+  delay?: number;
+}
+
+export interface ConnectingEvent {
+  /** 0 for the first attempt, then 1, 2, ... since the last successful connection. */
+  attempt: number;
+  /** The delay that was waited before this attempt, in ms (0 for the first). */
+  delay: number;
+}
+
+/** Errors: `code` is the server's error code (PROTOCOL.md §7) or one of `timeout`, `disconnected`, `closed`. */
+export class CrierError extends Error {
+  code: string;
+  constructor(code: string, message?: string);
+}
+
+/** One publication as handed to a subscription handler. */
+export interface Publication {
+  topic: string;
+  data: unknown;
+  offset?: number;
+  epoch?: string;
+}
+
+export interface SubscribedEvent {
+  topic: string;
+  /** True when this was a resubscribe and every missed publication was (or will be) delivered. */
+  recovered: boolean;
+  /** True after a reconnect (a resubscribe), false for the first subscribe. */
+  resubscribed: boolean;
+  position?: Position;
+}
+
+export interface Subscription {
+  readonly topic: string;
+  /** The last position delivered to the handler, if the topic has history. */
+  readonly position: Position | undefined;
+  /** Stops delivery and sends `unsubscribe`; resolves when the server answered (or at once when offline). */
+  unsubscribe(): Promise<void>;
+  /** Events: `subscribed` (SubscribedEvent), `error` (CrierError), `join`/`leave` ({user, session}). */
+  on(event: 'subscribed', listener: (e: SubscribedEvent) => void): this;
+  on(event: 'error', listener: (e: CrierError) => void): this;
+  on(event: 'join' | 'leave', listener: (e: { topic: string; user: string; session: string }) => void): this;
+  off(event: string, listener: (...args: any[]) => void): this;
+}
+
+export interface HistoryOptions {
+  since?: Position;
+  limit?: number;
+}
+
+export interface HistoryResult {
+  publications: { offset: number; data: unknown }[];
+  offset: number;
+  epoch: string;
+  complete: boolean;
+}
+
+export interface PresenceEntry {
+  user: string;
+  session: string;
+  info?: unknown;
+}
+
+export type State = 'disconnected' | 'connecting' | 'connected' | 'closed';
+
+export class Crier {
+  /** `url` is the WebSocket URL, e.g. `ws://host:8080/ws`; nothing secret goes into it. */
+  constructor(url: string, options?: CrierOptions);
+  readonly state: State;
+  /** The last `welcome` push, while connected. */
+  readonly welcome: Welcome | undefined;
+  /** Opens the connection (and keeps it open, reconnecting, until close()). */
+  connect(): void;
+  /** Closes for good: no reconnect; pending promises reject with `closed`. */
+  close(): void;
+  /** Subscribes now (or as soon as connected) and after every reconnect, resuming from the last position. */
+  subscribe(topic: string, handler: (publication: Publication) => void, options?: { since?: Position }): Subscription;
+  publish(topic: string, data: unknown): Promise<void>;
+  presence(topic: string): Promise<PresenceEntry[]>;
+  presenceCount(topic: string): Promise<{ sessions: number; users: number }>;
+  history(topic: string, options?: HistoryOptions): Promise<HistoryResult>;
+  /** Events: connecting, connected (Welcome), disconnected, error (CrierError), expiring ({in}). */
+  on(event: 'connecting', listener: (e: ConnectingEvent) => void): this;
+  on(event: 'connected', listener: (e: Welcome) => void): this;
+  on(event: 'disconnected', listener: (e: DisconnectedEvent) => void): this;
+  on(event: 'error', listener: (e: CrierError) => void): this;
+  on(event: 'expiring', listener: (e: { in: number }) => void): this;
+  on(event: 'subscribed', listener: (e: SubscribedEvent) => void): this;
+  off(event: string, listener: (...args: any[]) => void): this;
+}
+
+export default Crier;
