@@ -211,13 +211,13 @@ final class FleetClient {
         return ThreadLocalRandom.current().nextLong(ceiling + 1);
     }
 
-    private void onFrame(WebSocket webSocket, String frame) {
+    private void onFrame(Listener listener, WebSocket webSocket, String frame) {
         if (frame.startsWith("{\"type\":\"message\"")) {
             onMessage(frame);
         } else if (frame.startsWith("{\"type\":\"ok\",\"id\":2,")) {
             onSubscribed(frame);
         } else if (frame.equals("{\"type\":\"ok\",\"id\":1}")) {
-            subscribe(webSocket);
+            listener.send(webSocket, subscribeCommand());
         } else if (frame.startsWith("{\"type\":\"welcome\"")) {
             Matcher node = NODE.matcher(frame);
             synchronized (this) {
@@ -277,17 +277,19 @@ final class FleetClient {
         firstSubscribe.complete(null);
     }
 
-    private void subscribe(WebSocket webSocket) {
-        String since;
-        synchronized (this) {
-            since = lastEpoch == null ? ""
-                    : ",\"since\":{\"offset\":" + lastOffset + ",\"epoch\":\"" + lastEpoch + "\"}";
-        }
-        webSocket.sendText("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"" + topic + "\"" + since + "}", true);
+    private synchronized String subscribeCommand() {
+        String since = lastEpoch == null ? ""
+                : ",\"since\":{\"offset\":" + lastOffset + ",\"epoch\":\"" + lastEpoch + "\"}";
+        return "{\"type\":\"subscribe\",\"id\":2,\"topic\":\"" + topic + "\"" + since + "}";
     }
 
     private final class Listener implements WebSocket.Listener {
         private final StringBuilder partial = new StringBuilder();
+        private OrderedSends sends;
+
+        void send(WebSocket webSocket, String text) {
+            sends.send(text);
+        }
 
         @Override
         public void onOpen(WebSocket webSocket) {
@@ -298,7 +300,11 @@ final class FleetClient {
                 }
                 socket = webSocket;
             }
-            webSocket.sendText("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}", true);
+            sends = new OrderedSends(webSocket, (failed, error) -> {
+                failed.abort();
+                dropped(failed, "send failed: " + error);
+            });
+            send(webSocket, "{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
             webSocket.request(1);
         }
 
@@ -306,7 +312,7 @@ final class FleetClient {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
-                onFrame(webSocket, partial.toString());
+                onFrame(this, webSocket, partial.toString());
                 partial.setLength(0);
             }
             webSocket.request(1);

@@ -46,8 +46,11 @@ class FleetIT {
     private static final HistoryOptions HISTORY = new HistoryOptions(5000, Duration.ofMinutes(5));
     private static final Duration DRAIN_WINDOW = Duration.ofSeconds(2);
     private static final Duration RECONNECT_DELAY_MAX = Duration.ofSeconds(1);
-    /** Scheduling noise on a loaded 2-core machine: three node JVMs, Redis, HAProxy and 300 clients. */
-    private static final Duration MARGIN = Duration.ofSeconds(3);
+    /**
+     * Scheduling noise on a 2-core machine running three node JVMs (paranoid leak detection), Redis, HAProxy
+     * and 300 clients: with a build running beside it, reconnects reached 6.5 s of the 8 s this margin once was.
+     */
+    private static final Duration MARGIN = Duration.ofSeconds(5);
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern REFUSED = Pattern.compile("node (\\S+) refused (\\d+) upgrades while draining");
 

@@ -145,10 +145,12 @@ public final class ResumingClient implements AutoCloseable {
         for (int attempt = 0; attempt < MAX_CONNECT_ATTEMPTS && !closed; attempt++) {
             URI uri = nodes.get(node);
             try {
-                socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(2))
-                        .buildAsync(uri, new Listener()).get(5, TimeUnit.SECONDS);
+                Listener listener = new Listener();
+                WebSocket opened = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(2))
+                        .buildAsync(uri, listener).get(5, TimeUnit.SECONDS);
+                socket = opened;
                 connections.incrementAndGet();
-                socket.sendText("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}", true);
+                listener.sends().send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -168,14 +170,14 @@ public final class ResumingClient implements AutoCloseable {
         CompletableFuture.runAsync(() -> { }, delayed).join();
     }
 
-    private void subscribe(WebSocket webSocket) {
+    private String subscribeCommand() {
         Received since = last;
         String sinceField = since == null ? ""
                 : ",\"since\":{\"offset\":" + since.offset() + ",\"epoch\":\"" + since.epoch() + "\"}";
-        webSocket.sendText("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"" + topic + "\"" + sinceField + "}", true);
+        return "{\"type\":\"subscribe\",\"id\":2,\"topic\":\"" + topic + "\"" + sinceField + "}";
     }
 
-    private void onFrame(WebSocket webSocket, String frame) {
+    private void onFrame(Listener listener, String frame) {
         Matcher message = MESSAGE.matcher(frame);
         if (message.find()) {
             Received position = new Received(Long.parseLong(message.group(2)), message.group(3));
@@ -194,7 +196,7 @@ public final class ResumingClient implements AutoCloseable {
             }
             firstSubscribe.complete(null);
         } else if (frame.startsWith("{\"type\":\"ok\",\"id\":1}")) {
-            subscribe(webSocket);
+            listener.sends().send(subscribeCommand());
         } else if (!frame.startsWith("{\"type\":\"welcome\"") && !frame.startsWith("{\"type\":\"heartbeat\"}")
                 && !frame.startsWith("{\"type\":\"disconnect\"") && !frame.startsWith("{\"type\":\"join\"")
                 && !frame.startsWith("{\"type\":\"leave\"")) {
@@ -217,12 +219,26 @@ public final class ResumingClient implements AutoCloseable {
 
     private final class Listener implements WebSocket.Listener {
         private final StringBuilder partial = new StringBuilder();
+        private volatile OrderedSends sends;
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            sends = new OrderedSends(webSocket, (failed, error) -> {
+                failed.abort();
+                onDrop(failed, "send failed: " + error);
+            });
+            webSocket.request(1);
+        }
+
+        OrderedSends sends() {
+            return sends;
+        }
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean lastPart) {
             partial.append(data);
             if (lastPart) {
-                onFrame(webSocket, partial.toString());
+                onFrame(this, partial.toString());
                 partial.setLength(0);
             }
             webSocket.request(1);
