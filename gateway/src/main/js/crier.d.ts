@@ -38,8 +38,13 @@ export interface Welcome {
 }
 
 export interface DisconnectedEvent {
-  /** WebSocket close code or the server's `disconnect` code (PROTOCOL.md §9). */
+  /** WebSocket close code or the server's `disconnect` code (PROTOCOL.md §9); 1006 when the client gave up itself. */
   code: number;
+  /**
+   * The server's reason, or the client's own: `closed` (close()), `no_heartbeat` (nothing received for
+   * heartbeat + heartbeatGrace), `timeout` (no welcome, or no subscribe reply, in time), `connect_failed`,
+   * `token_unavailable`.
+   */
   reason: string;
   /** True when the client will try again by itself. */
   reconnect: boolean;
@@ -54,7 +59,12 @@ export interface ConnectingEvent {
   delay: number;
 }
 
-/** Errors: `code` is the server's error code (PROTOCOL.md §7) or one of `timeout`, `disconnected`, `closed`. */
+/**
+ * Errors: `code` is the server's error code (PROTOCOL.md §7) or one of `timeout`, `disconnected`, `closed`;
+ * also `token_unavailable` (the token provider threw or did not answer within `timeout`), `bad_url` (the
+ * WebSocket constructor refused the URL) and `already_subscribed` (thrown by subscribe() for a topic this client
+ * already has a subscription to).
+ */
 export class CrierError extends Error {
   code: string;
   constructor(code: string, message?: string);
@@ -135,5 +145,8 @@ export class Crier {
   on(event: 'subscribed', listener: (e: SubscribedEvent) => void): this;
   off(event: string, listener: (...args: any[]) => void): this;
 }
+
+/** The full-jitter backoff the client uses: a whole number of ms in [0, min(max, min * factor^retry)]. */
+export function backoff(retry: number, limits: { min: number; max: number; factor: number }, random?: () => number): number;
 
 export default Crier;

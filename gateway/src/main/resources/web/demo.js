@@ -1,142 +1,415 @@
-// Crier demo: a small live chat on the raw protocol (protocol/PROTOCOL.md), plain JavaScript, no build.
-// A full client SDK with recovery replaces this hand-rolled connection code in a later version.
-(() => {
-  "use strict";
-  const $ = (id) => document.getElementById(id);
-  const wsUrl = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws";
+// Crier demo: a live chat with presence and a live ticker, on the SDK the node serves at /crier.js.
+// Plain ES module, no build step. Settings come from the address' fragment (never sent to the server):
+//   #token=JWT        a fixed token          #tokenUrl=URL  a token endpoint answering {"token":"..."}
+//   #user=NAME        the name to ask for    #room=TOPIC    the chat topic (default chat:lobby)
+//   #ticker=TOPIC     the ticker topic (default ticker:prices)
+// Without either token setting, a node in development mode (no secret configured) mints tokens at
+// /dev/token; otherwise paste a token. Elements carry ids and data-* attributes that the browser tests read.
+import { Crier } from '/crier.js';
 
-  let socket = null;
-  let nextId = 1;
-  let wanted = true;          // whether the user wants to stay connected
-  let retryMs = 500;          // reconnect backoff, doubled per failure, with full jitter
-  const pending = new Map();  // command id -> description, for error display
-  const topics = new Set();   // topics to (re)subscribe after a reconnect
-  let devMode = false;
+const MAX_ITEMS = 200;
+// token_unavailable: the token endpoint failed; invalid_token: a refresh was refused (PROTOCOL.md §3.1).
+const CONNECTION_ERRORS = ['token_unavailable', 'invalid_token', 'bad_url', 'bad_json'];
+const $ = (id) => document.getElementById(id);
+const fragment = new URLSearchParams(location.hash.slice(1));
+const wsUrl = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws';
 
-  function show(text, cls, topic, who) {
-    const li = document.createElement("li");
-    if (cls) li.className = cls;
-    if (topic) { const t = document.createElement("span"); t.className = "topic"; t.textContent = topic; li.append(t); }
-    if (who) { const w = document.createElement("span"); w.className = "who"; w.textContent = who; li.append(w); }
-    li.append(document.createTextNode(text));
-    const list = $("messages");
-    list.append(li);
-    while (list.children.length > 500) list.firstChild.remove();
-    list.scrollTop = list.scrollHeight;
+let crier = null;
+let devMode = false;
+let chat = null;                    // the chat Subscription
+let ticker = null;                  // the ticker Subscription
+let everConnected = false;
+const recoverUpTo = new Map();      // topic -> last offset the recovery of the current resubscribe delivers
+const online = new Map();           // user -> Set of session ids, from presence, join and leave
+let lastPrice = null;
+
+// ---- small DOM helpers ------------------------------------------------------------------------------------
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null) continue;
+    if (key === 'className') node.className = value;
+    else node.setAttribute(key, String(value));
   }
+  node.append(...children.filter((c) => c !== undefined && c !== null));
+  return node;
+}
 
-  function setState(state, detail) {
-    const el = $("state");
-    el.textContent = detail ? state + " (" + detail + ")" : state;
-    el.className = "state " + state;
-    const up = state === "connected";
-    for (const id of ["subscribe", "unsubscribe", "text", "send", "disconnect"]) $(id).disabled = !up;
-    $("connect").disabled = state !== "disconnected";
-    if (!up) $("node").textContent = "";
+function append(list, item) {
+  const stick = list.scrollTop + list.clientHeight >= list.scrollHeight - 8;
+  list.append(item);
+  while (list.children.length > MAX_ITEMS) list.firstElementChild.remove();
+  if (stick) list.scrollTop = list.scrollHeight;
+}
+
+function time() {
+  return new Date().toLocaleTimeString([], { hour12: false });
+}
+
+function bump(id) {
+  const node = $(id);
+  const count = Number(node.dataset.count) + 1;
+  node.dataset.count = String(count);
+  node.textContent = String(count);
+}
+
+/** A visible error or warning; code is the server's error code when there is one. */
+function alertUser(text, kind = 'error', code = '') {
+  const item = el('li', { className: kind, 'data-kind': kind, 'data-code': code || undefined },
+    el('span', { className: 'when' }, time()), text,
+    el('button', { type: 'button', className: 'dismiss', 'aria-label': 'Dismiss' }, '×'));
+  item.querySelector('button').onclick = () => item.remove();
+  append($('alerts'), item);
+}
+
+function logEvent(event, text, data = {}) {
+  const attrs = { className: 'event ' + event, 'data-event': event };
+  for (const [key, value] of Object.entries(data)) attrs['data-' + key] = value;
+  append($('events'), el('li', attrs, el('span', { className: 'when' }, time()), text));
+}
+
+// ---- connection state -------------------------------------------------------------------------------------
+
+function setState(state, detail) {
+  const node = $('state');
+  node.dataset.state = state;
+  node.className = 'state ' + state;
+  node.textContent = detail ? state + ' · ' + detail : state;
+  const up = state === 'connected';
+  $('text').disabled = !up;
+  $('send').disabled = !up;
+  $('connect').disabled = crier !== null;
+  $('disconnect').disabled = crier === null;
+}
+
+function onConnecting(e) {
+  $('attempt').textContent = String(e.attempt);
+  $('attempt').dataset.attempt = String(e.attempt);
+  setState('connecting', e.attempt === 0 && !everConnected ? '' : 'attempt ' + e.attempt + ' after ' + e.delay + ' ms');
+  logEvent('connecting', 'connecting, attempt ' + e.attempt + (e.delay ? ' after waiting ' + e.delay + ' ms' : ''),
+    { attempt: e.attempt, delay: e.delay });
+}
+
+function onConnected(welcome) {
+  if (everConnected) bump('reconnects');
+  everConnected = true;
+  $('node').textContent = welcome.node;
+  $('node').dataset.node = welcome.node;
+  $('session').textContent = welcome.session;
+  $('whoami').textContent = welcome.user || '(anonymous)';
+  setState('connected');
+  logEvent('connected', 'connected to node ' + welcome.node + ' as ' + (welcome.user || 'anonymous'),
+    { node: welcome.node, session: welcome.session });
+}
+
+function onDisconnected(e) {
+  const what = e.code + (e.reason ? ' ' + e.reason : '');
+  $('last-close').textContent = what;
+  $('last-close').dataset.code = String(e.code);
+  $('delay').textContent = e.reconnect && e.delay !== undefined ? e.delay + ' ms' : '-';
+  $('delay').dataset.delay = e.reconnect && e.delay !== undefined ? String(e.delay) : '';
+  $('node').dataset.node = '';
+  $('node').textContent = '-';
+  $('session').textContent = '-';
+  setState('disconnected', what + (e.reconnect ? ', retry in ' + e.delay + ' ms' : ', not reconnecting'));
+  logEvent('disconnected', 'disconnected: ' + what + (e.reconnect ? '; reconnecting in ' + e.delay + ' ms'
+    : '; will not reconnect'), { code: e.code, reason: e.reason, reconnect: e.reconnect, delay: e.delay });
+  if (!e.reconnect) alertUser('Disconnected for good: ' + what + '. Fix the cause (a token?) and connect again.');
+}
+
+// ---- tokens -----------------------------------------------------------------------------------------------
+
+function userName() {
+  const typed = $('user').value.trim();
+  return /^[A-Za-z0-9_.-]{1,64}$/.test(typed) ? typed : 'guest';
+}
+
+/** Asks the token endpoint (the node's /dev/token in development mode) for a token; called by the SDK. */
+async function fetchToken() {
+  const url = new URL(fragment.get('tokenUrl') || '/dev/token', location.href);
+  url.searchParams.set('user', userName());
+  const why = crier && crier.state === 'connected' ? 'refresh' : 'connect';
+  logEvent('token', 'token requested (' + why + ')', { reason: why });
+  const res = await fetch(url);
+  if (!res.ok) throw new Error('the token endpoint answered ' + res.status);
+  return (await res.json()).token;
+}
+
+/** A fixed token (fragment or pasted), else the token endpoint as a provider, else nothing usable. */
+function tokenOption() {
+  const fixed = fragment.get('token') || $('token').value.trim();
+  if (fixed) return fixed;
+  if (fragment.has('tokenUrl') || devMode) return fetchToken;
+  return null;
+}
+
+// ---- connect and disconnect -------------------------------------------------------------------------------
+
+function connect() {
+  const token = tokenOption();
+  if (!token) {
+    alertUser('Paste a token signed with the node\'s secret first (claims: sub, exp, subscribe, publish).', 'warning');
+    $('token').focus();
+    return;
   }
+  const client = new Crier(wsUrl, { token });
+  // Events of a client the user has closed (a Disconnect, then a Connect) must not touch the page.
+  const mine = (handler) => (e) => { if (client === crier) handler(e); };
+  client.on('connecting', mine(onConnecting))
+    .on('connected', mine(onConnected))
+    .on('disconnected', mine(onDisconnected))
+    .on('error', mine(onError))
+    .on('expiring', mine((e) => logEvent('expiring', 'token expires in ' + e.in + ' s: refreshing it', { in: e.in })));
+  crier = client;
+  everConnected = false;
+  setState('connecting');
+  client.connect();
+  // The room joined last (a typo left in the box after a refused join does not count), else the box's.
+  joinRoom($('chat').dataset.topic || $('room').value.trim());
+  followTicker($('ticker').dataset.topic);
+}
 
-  function send(type, fields, what) {
-    const id = nextId++;
-    pending.set(id, what || type);
-    socket.send(JSON.stringify(Object.assign({ type, id }, fields)));
-    return id;
-  }
+function disconnect() {
+  const client = crier;
+  crier = null;
+  chat = null;
+  ticker = null;
+  online.clear();
+  renderOnline();
+  for (const id of ['chat', 'ticker']) $(id).dataset.subscribed = 'false';
+  $('node').dataset.node = '';
+  $('node').textContent = '-';
+  $('session').textContent = '-';
+  if (client) client.close();
+  setState('disconnected', 'closed by you');
+  logEvent('closed', 'closed by you');
+}
 
-  async function token() {
-    if (!devMode) return $("token").value.trim();
-    const user = $("user").value.trim() || "guest";
-    const res = await fetch("/dev/token?user=" + encodeURIComponent(user));
-    if (!res.ok) throw new Error("token endpoint answered " + res.status);
-    return (await res.json()).token;
-  }
+/**
+ * Errors of the client as a whole. A failed subscribe is reported here and by its subscription (which shows it,
+ * naming the topic), and a failed command by its promise: only the connection's own problems become alerts.
+ */
+function onError(e) {
+  logEvent('error', 'error: ' + describe(e), { code: e.code });
+  if (CONNECTION_ERRORS.includes(e.code)) alertUser('Connection: ' + describe(e), 'error', e.code);
+}
 
-  async function connect() {
-    wanted = true;
-    setState("connecting");
-    let jwt;
-    try { jwt = await token(); } catch (e) { show("cannot get a token: " + e.message, "error"); setState("disconnected"); return; }
-    socket = new WebSocket(wsUrl);
-    socket.onopen = () => send("auth", { token: jwt }, "auth");
-    socket.onmessage = (ev) => onFrame(JSON.parse(ev.data));
-    socket.onerror = () => show("connection error", "error");
-    socket.onclose = (ev) => onClose(ev);
-  }
+function describe(error) {
+  return (error.code || 'error') + (error.message && error.message !== error.code ? ': ' + error.message : '');
+}
 
-  function onFrame(msg) {
-    switch (msg.type) {
-      case "welcome":
-        retryMs = 500;
-        setState("connected");
-        $("node").textContent = "node " + msg.node + ", session " + msg.session;
-        show("connected as " + msg.user + " to node " + msg.node, "system");
-        for (const t of topics) send("subscribe", { topic: t }, "subscribe " + t);
-        break;
-      case "message": {
-        const d = msg.data;
-        if (d && typeof d === "object" && "text" in d) show(String(d.text), "", msg.topic, String(d.user || "?"));
-        else show(JSON.stringify(d), "", msg.topic);
-        break;
-      }
-      case "ok": pending.delete(msg.id); break;
-      case "error": {
-        const what = pending.get(msg.id) || "command";
-        pending.delete(msg.id);
-        show(what + " failed: " + msg.code + " (" + msg.message + ")", "error");
-        break;
-      }
-      case "disconnect":
-        show("server disconnects: " + msg.reason + " (" + msg.code + ")" + (msg.reconnect ? ", reconnecting" : ""), "system");
-        if (!msg.reconnect) wanted = false;
-        break;
-      default: break; // heartbeats and pushes of later versions
+// ---- subscriptions: recovery marks --------------------------------------------------------------------------
+
+/** After a reconnect: which offsets the recovery delivers (marked), or a warning that some were lost. */
+function onSubscribed(e, feed) {
+  if (!e.resubscribed) {
+    if (!e.position) {
+      append(feed, el('li', { className: 'system', 'data-kind': 'no-history' }, e.topic
+        + ' keeps no history: what is published while you are disconnected is lost (see the footer).'));
     }
+    return;
   }
-
-  function onClose(ev) {
-    socket = null;
-    pending.clear();
-    const noRetry = ev.code >= 4500 || ev.code === 1003 || ev.code === 1007 || ev.code === 1009;
-    if (wanted && !noRetry) {
-      const delay = Math.random() * retryMs;
-      retryMs = Math.min(retryMs * 2, 20000);
-      setState("connecting", "retry in " + Math.round(delay) + " ms");
-      setTimeout(() => { if (wanted) connect(); }, delay);
-    } else {
-      setState("disconnected", ev.code ? "code " + ev.code + (ev.reason ? " " + ev.reason : "") : "");
-    }
+  if (e.recovered) {
+    recoverUpTo.set(e.topic, e.position ? e.position.offset : -1);
+    append(feed, el('li', { className: 'system', 'data-kind': 'recovered', 'data-recovered': 'true' },
+      'back after a reconnect: every missed message of ' + e.topic + ' is delivered (marked recovered)'));
+    return;
   }
+  recoverUpTo.delete(e.topic);
+  append(feed, el('li', { className: 'system warning', 'data-kind': 'not-recovered', 'data-recovered': 'false' },
+    'back after a reconnect, but what was missed on ' + e.topic + ' cannot be recovered'));
+  alertUser('Messages sent to ' + e.topic + ' while you were away could not be recovered (recovered: false).'
+    + (e.position ? ' Reload to see them.' : ' The topic keeps no history.'), 'warning', 'not_recovered');
+}
 
-  function renderTopics() { $("topics").textContent = topics.size ? "subscribed: " + [...topics].join(", ") : ""; }
+function isRecovered(publication) {
+  const upTo = recoverUpTo.get(publication.topic);
+  return publication.offset !== undefined && upTo !== undefined && publication.offset <= upTo;
+}
 
-  $("connect").onclick = connect;
-  $("disconnect").onclick = () => { wanted = false; if (socket) socket.close(1000, "bye"); };
-  $("subscribe").onclick = () => {
-    const t = $("topic").value.trim();
-    topics.add(t); renderTopics();
-    send("subscribe", { topic: t }, "subscribe " + t);
-  };
-  $("unsubscribe").onclick = () => {
-    const t = $("topic").value.trim();
-    topics.delete(t); renderTopics();
-    send("unsubscribe", { topic: t }, "unsubscribe " + t);
-  };
-  $("compose").onsubmit = (ev) => {
-    ev.preventDefault();
-    const text = $("text").value;
-    if (!text || !socket) return;
-    send("publish", { topic: $("topic").value.trim(), data: { user: $("user").value.trim() || "guest", text } }, "publish");
-    $("text").value = "";
-  };
+function recoveredBadge(recovered) {
+  if (!recovered) return null;
+  bump('recovered-count');
+  return el('span', { className: 'badge', title: 'delivered by recovery after a reconnect' }, 'recovered');
+}
 
-  // Development mode (no secret configured) serves tokens at /dev/token; otherwise paste a JWT.
-  fetch("/dev/token?user=probe").then((res) => {
-    devMode = res.ok;
-    $("token-row").hidden = devMode;
-    $("mode-hint").textContent = devMode
-      ? "Development mode: this node mints a token for any name you type."
-      : "Paste a JWT signed with the node's secret (claims: sub, exp, subscribe, publish).";
-    $("user").value = "guest-" + Math.random().toString(36).slice(2, 7);
-    if (devMode) { topics.add($("topic").value.trim()); renderTopics(); }
-  }).catch(() => { $("mode-hint").textContent = "Cannot reach the node."; });
-  setState("disconnected");
-})();
+// ---- chat and presence ------------------------------------------------------------------------------------
+
+function joinRoom(topic) {
+  if (!crier) return;
+  if (!/^[A-Za-z0-9_.:@=-]{1,200}$/.test(topic)) {
+    alertUser('"' + topic + '" is not a topic: 1 to 200 of A-Z a-z 0-9 _ - . : @ =', 'error', 'bad_topic');
+    return;
+  }
+  const previous = chat;
+  if (previous) previous.unsubscribe().catch((e) => alertUser('Leaving ' + previous.topic + ': ' + describe(e)));
+  online.clear();
+  renderOnline();
+  $('presence-hint').textContent = '';
+  $('messages').replaceChildren();
+  $('chat').dataset.topic = topic;
+  $('chat').dataset.subscribed = 'false';
+  $('chat-topic').textContent = topic;
+  const sub = crier.subscribe(topic, (p) => { if (chat === sub) showChat(p); });
+  chat = sub;
+  sub.on('subscribed', (e) => {
+    if (chat !== sub) return;
+    $('chat').dataset.subscribed = 'true';
+    onSubscribed(e, $('messages'));
+    loadPresence(sub);
+  });
+  sub.on('error', (e) => {
+    if (chat !== sub) return;
+    $('chat').dataset.subscribed = 'false';
+    alertUser('Cannot join ' + topic + ': ' + describe(e), 'error', e.code);
+  });
+  sub.on('join', (e) => { if (chat === sub) presenceChange(e, true); });
+  sub.on('leave', (e) => { if (chat === sub) presenceChange(e, false); });
+}
+
+function showChat(p) {
+  const d = p.data;
+  const isChat = d !== null && typeof d === 'object' && 'text' in d;
+  const who = isChat && typeof d.user === 'string' ? d.user : 'backend';
+  const recovered = isRecovered(p);
+  append($('messages'), el('li', {
+    className: 'msg' + (recovered ? ' recovered' : ''), 'data-offset': p.offset, 'data-recovered': String(recovered),
+    'data-user': who, 'data-topic': p.topic,
+  }, el('span', { className: 'when' }, time()), el('span', { className: 'who' }, who),
+  el('span', { className: 'text' }, isChat ? String(d.text) : JSON.stringify(d)), recoveredBadge(recovered),
+  p.offset !== undefined ? el('span', { className: 'offset' }, '#' + p.offset) : null));
+}
+
+async function send(ev) {
+  ev.preventDefault();
+  const text = $('text').value.trim();
+  if (!text || !crier || !chat) return;
+  const topic = chat.topic;
+  $('text').value = '';
+  try {
+    await crier.publish(topic, { user: $('whoami').textContent, text });
+  } catch (e) {
+    $('text').value = text;
+    alertUser('Not sent to ' + topic + ': ' + describe(e), 'error', e.code);
+  }
+}
+
+/** The presence command is the truth; join and leave pushes keep it current in between (PROTOCOL.md §5.3). */
+async function loadPresence(sub) {
+  try {
+    const entries = await crier.presence(sub.topic);
+    if (chat !== sub) return;
+    online.clear();
+    for (const entry of entries) addSession(entry.user, entry.session);
+    renderOnline();
+  } catch (e) {
+    if (chat !== sub) return;
+    $('presence-hint').textContent = e.code === 'not_available'
+      ? 'Presence is off for this namespace: set namespace.' + sub.topic.split(':')[0]
+        + '.presence=full and .joinLeave=true in the nodes\' config file.'
+      : 'Presence: ' + describe(e);
+  }
+}
+
+function addSession(user, session) {
+  if (!online.has(user)) online.set(user, new Set());
+  online.get(user).add(session);
+}
+
+function presenceChange(e, joined) {
+  const known = online.has(e.user);
+  if (joined) addSession(e.user, e.session);
+  else if (known) {
+    online.get(e.user).delete(e.session);
+    if (online.get(e.user).size === 0) online.delete(e.user);
+  }
+  // A user is present while one of its sessions is: only the first join and the last leave are news.
+  if (joined !== known || (!joined && !online.has(e.user))) {
+    append($('messages'), el('li', { className: 'system', 'data-kind': joined ? 'join' : 'leave', 'data-user': e.user },
+      (e.user || 'someone anonymous') + (joined ? ' joined' : ' left')));
+  }
+  renderOnline();
+}
+
+function renderOnline() {
+  const users = [...online.keys()].sort();
+  $('online').replaceChildren(...users.map((user) => {
+    const sessions = online.get(user).size;
+    return el('li', { 'data-user': user, 'data-sessions': sessions }, user || '(anonymous)',
+      sessions > 1 ? el('span', { className: 'sessions', title: 'sessions' }, ' ×' + sessions) : null);
+  }));
+  $('online-count').textContent = String(users.length);
+  $('online-count').dataset.count = String(users.length);
+}
+
+// ---- ticker -----------------------------------------------------------------------------------------------
+
+function followTicker(topic) {
+  const sub = crier.subscribe(topic, (p) => { if (ticker === sub) showTick(p); });
+  ticker = sub;
+  sub.on('subscribed', (e) => {
+    if (ticker !== sub) return;
+    $('ticker').dataset.subscribed = 'true';
+    onSubscribed(e, $('ticks'));
+  });
+  sub.on('error', (e) => {
+    if (ticker !== sub) return;
+    $('ticker').dataset.subscribed = 'false';
+    alertUser('Cannot follow the ticker ' + topic + ': ' + describe(e), 'error', e.code);
+  });
+}
+
+function showTick(p) {
+  const d = p.data !== null && typeof p.data === 'object' ? p.data : {};
+  const price = Number(d.price);
+  const recovered = isRecovered(p);
+  $('price').textContent = Number.isFinite(price) ? price.toFixed(2) : '?';
+  $('price').dataset.offset = p.offset === undefined ? '' : String(p.offset);
+  $('symbol').textContent = typeof d.symbol === 'string' ? d.symbol : '';
+  const move = lastPrice === null || price === lastPrice ? '' : price > lastPrice ? 'up' : 'down';
+  $('move').className = 'move ' + move;
+  $('move').textContent = move === 'up' ? '▲' : move === 'down' ? '▼' : '';
+  lastPrice = price;
+  append($('ticks'), el('li', {
+    className: 'tick ' + move + (recovered ? ' recovered' : ''), 'data-offset': p.offset, 'data-seq': d.seq,
+    'data-recovered': String(recovered),
+  }, el('span', { className: 'when' }, time()),
+  el('span', { className: 'offset' }, p.offset === undefined ? '' : '#' + p.offset),
+  el('span', { className: 'p' }, Number.isFinite(price) ? price.toFixed(2) : JSON.stringify(p.data)),
+  recoveredBadge(recovered)));
+}
+
+// ---- start ------------------------------------------------------------------------------------------------
+
+async function probeDevMode() {
+  try {
+    return (await fetch('/dev/token?user=probe')).ok;
+  } catch (e) {
+    alertUser('Cannot reach the node: ' + e.message);
+    return false;
+  }
+}
+
+async function start() {
+  $('user').value = fragment.get('user') || 'guest-' + Math.random().toString(36).slice(2, 7);
+  $('room').value = fragment.get('room') || 'chat:lobby';
+  const tickerTopic = fragment.get('ticker') || 'ticker:prices';
+  $('ticker').dataset.topic = tickerTopic;
+  $('ticker-topic').textContent = tickerTopic;
+  $('ticker-cmd-topic').textContent = tickerTopic;
+  $('connect').onclick = connect;
+  $('disconnect').onclick = disconnect;
+  $('room-form').onsubmit = (ev) => { ev.preventDefault(); joinRoom($('room').value.trim()); };
+  $('compose').onsubmit = send;
+  setState('disconnected');
+  const fromFragment = fragment.has('token') || fragment.has('tokenUrl');
+  devMode = !fromFragment && await probeDevMode();
+  $('token-row').hidden = devMode || fromFragment;
+  $('mode-hint').textContent = fromFragment ? 'Token from the page address.'
+    : devMode ? 'Development mode: this node mints a token for the name you type (valid on this node only).'
+      : 'Paste a JWT signed with the node\'s secret (claims: sub, exp, subscribe, publish), then Connect.';
+  if (fromFragment || devMode) connect();
+}
+
+start();

@@ -1,0 +1,88 @@
+package io.crier.gateway.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.crier.gateway.GatewayProcess;
+import io.crier.gateway.HaproxyProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The demo page and crier.js in headless Chromium ({@code gateway/src/main/js/test/browser/*.test.mjs}, driven by
+ * playwright-core) against a real fleet: Redis, three gateway nodes as processes and HAProxy with the shipped
+ * configuration ({@link BrowserFleet}), plus {@link FleetControl} through which the JavaScript tests get tokens and
+ * have a node frozen or killed. Asserts that node's test runner exits 0 and that its summary counts every test as
+ * passed, so a run that found no test fails. The screenshot lands in {@code target/browser-artifacts/demo.png}.
+ */
+class BrowserIT {
+
+    /** The tests in test/browser/: a run that passes fewer (a file not found, a test skipped) is a failure. */
+    private static final int EXPECTED_TESTS = 5;
+    private static final Path JS = Path.of("src/main/js").toAbsolutePath();
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(60);
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void theDemoAndTheSdkPassEveryBrowserTestAgainstAFleetBehindHaproxy() throws IOException {
+        assertTrue(Files.isDirectory(JS.resolve("node_modules/playwright-core")), "no playwright-core in " + JS
+                + "/node_modules: run 'npm ci' there (deploy/bin/test does)");
+        assertTrue(Files.isExecutable(CHROMIUM), "no " + CHROMIUM + ": install Debian's package 'chromium' "
+                + "(deploy/bin/test does)");
+        Path artifacts = artifacts();
+        Files.deleteIfExists(artifacts.resolve("demo.png"));
+        NodeTestRun.Result result;
+        long starting = System.nanoTime();
+        try (BrowserFleet fleet = BrowserFleet.start(3);
+             FleetControl control = FleetControl.start(BrowserFleet.secret(), fleet.nodes())) {
+            System.out.println("fleet up behind HAProxy in " + Duration.ofNanos(System.nanoTime() - starting).toMillis()
+                    + " ms: " + fleet.baseUrl());
+            result = NodeTestRun.run(JS, List.of(), testFiles(), environment(fleet, control, artifacts),
+                    artifacts.resolve("browser-tests.tap"), RUN_TIMEOUT);
+        }
+        assertEquals(0, result.exitCode(), "node --test failed; its output is above, marked [node]");
+        assertEquals(EXPECTED_TESTS, result.count("pass"), "passed tests in the summary " + result.counts());
+        assertEquals(0, result.count("fail"), "failed tests in the summary " + result.counts());
+        assertTrue(Files.size(artifacts.resolve("demo.png")) > 0, "the demo's screenshot was taken");
+    }
+
+    private static Map<String, String> environment(BrowserFleet fleet, FleetControl control, Path artifacts) {
+        return Map.of(
+                "CRIER_IT_BASE_URL", fleet.baseUrl(),
+                "CRIER_IT_CONTROL_URL", control.url(),
+                "CRIER_IT_REDIS_PORT", Integer.toString(fleet.redis().port()),
+                "CRIER_IT_REDIS_PREFIX", BrowserFleet.PREFIX,
+                "CRIER_IT_TICKER", ticker().toString(),
+                "CRIER_IT_EXPIRY_WARNING", Integer.toString(BrowserFleet.EXPIRY_WARNING_SECONDS),
+                "CRIER_IT_EXPIRY_GRACE", Integer.toString(BrowserFleet.EXPIRY_GRACE_SECONDS),
+                "CRIER_IT_CHROMIUM", CHROMIUM.toString(),
+                "CRIER_IT_ARTIFACTS", artifacts.toString());
+    }
+
+    private static List<Path> testFiles() throws IOException {
+        try (Stream<Path> files = Files.list(JS.resolve("test/browser"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".test.mjs")).sorted().toList();
+        }
+    }
+
+    /** deploy/bin/ticker of this checkout, next to the shipped HAProxy configuration. */
+    private static Path ticker() {
+        return HaproxyProcess.shippedConfig().getParent().getParent().resolve("bin/ticker");
+    }
+
+    /** target/browser-artifacts, next to the shaded jar. */
+    private static Path artifacts() throws IOException {
+        Path target = Path.of(System.getProperty(GatewayProcess.JAR_PROPERTY, "target/crier-gateway.jar"))
+                .toAbsolutePath().getParent();
+        return Files.createDirectories(target.resolve("browser-artifacts"));
+    }
+}

@@ -1,0 +1,82 @@
+package io.crier.gateway.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.crier.cluster.RedisServerProcess;
+import io.crier.gateway.GatewayProcess;
+import io.crier.gateway.auth.TestTokens;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The SDK's unit tests ({@code gateway/src/main/js/test/unit/*.test.mjs}: backoff, state machine, protocol
+ * handling) under Node's built-in test runner against a real node: one gateway process on a real
+ * {@code redis-server}, with history on namespace {@code hist}, presence on {@code room}, 2 s heartbeats and
+ * {@code expiring} pushed 10 minutes before a token's expiry (so that a 5-minute token gets it right away).
+ * Tokens are minted here with the node's secret and passed in {@code CRIER_IT_*} variables. The tests need no
+ * {@code node_modules}. Asserts node's exit code and that the summary counts every expected test as passed.
+ */
+class SdkUnitIT {
+
+    /** The tests in test/unit/: a run that passes fewer (a file not found, a test skipped) is a failure. */
+    private static final int EXPECTED_TESTS = 21;
+    private static final String SECRET = "sdk-unit-it-secret-of-at-least-32-bytes!";
+    private static final List<String> TOPICS = List.of("sdk:*", "hist:*", "room:*");
+    private static final Path JS = Path.of("src/main/js").toAbsolutePath();
+    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(120);
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void theSdkPassesEveryUnitTestAgainstARealNode() throws IOException {
+        assertTrue(Files.isRegularFile(JS.resolve("crier.js")), "no crier.js in " + JS);
+        NodeTestRun.Result result;
+        try (RedisServerProcess redis = RedisServerProcess.start();
+             GatewayProcess node = node(redis)) {
+            result = NodeTestRun.run(JS, List.of("--experimental-websocket"), testFiles(), environment(node),
+                    node.log().getParent().resolve("sdk-unit-tests.tap"), RUN_TIMEOUT);
+        }
+        assertEquals(0, result.exitCode(), "node --test failed; its output is above, marked [node]");
+        assertEquals(EXPECTED_TESTS, result.count("pass"), "passed tests in the summary " + result.counts());
+        assertEquals(0, result.count("fail"), "failed tests in the summary " + result.counts());
+    }
+
+    private static GatewayProcess node(RedisServerProcess redis) {
+        return GatewayProcess.named("sdk-unit")
+                .env("CRIER_AUTH_HMAC_SECRET", SECRET)
+                .env("CRIER_REDIS_URI", redis.uri())
+                .env("CRIER_SESSION_HEARTBEAT", "2s")
+                .env("CRIER_AUTH_EXPIRY_WARNING", "10m")
+                .property("namespace.hist.historySize", "100")
+                .property("namespace.hist.historyCommand", "true")
+                .property("namespace.room.presence", "full")
+                .property("namespace.room.joinLeave", "true")
+                .start();
+    }
+
+    private static Map<String, String> environment(GatewayProcess node) {
+        byte[] secret = SECRET.getBytes(StandardCharsets.UTF_8);
+        return Map.of(
+                "CRIER_IT_URL", node.wsUri().toString(),
+                "CRIER_IT_TOKEN_ALICE", TestTokens.hs256(secret, "alice", TOPICS, TOPICS, Duration.ofHours(1)),
+                "CRIER_IT_TOKEN_BOB", TestTokens.hs256(secret, "bob", TOPICS, TOPICS, Duration.ofHours(1)),
+                // Inside the node's 10-minute expiry warning: `expiring` comes right after `welcome`.
+                "CRIER_IT_TOKEN_ALICE_SHORT", TestTokens.hs256(secret, "alice", TOPICS, TOPICS, Duration.ofMinutes(5)),
+                "NO_COLOR", "1");
+    }
+
+    private static List<Path> testFiles() throws IOException {
+        try (Stream<Path> files = Files.list(JS.resolve("test/unit"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".test.mjs")).sorted().toList();
+        }
+    }
+}
