@@ -140,7 +140,7 @@ final class GapRepair<S extends Subscriber> {
     private void dispatch(TopicEntry<S> entry, Positioned publication, Effects effects) {
         entry.cursor.moveTo(publication, membership.outages());
         recoveries.hold(entry, publication, effects);
-        List<S> targets = entry.snapshot;
+        List<S> targets = entry.snapshot();
         if (publication.push() != null && !targets.isEmpty()) {
             fanout.deliver(publication.push(), targets);
             meters.publications.increment();

@@ -216,7 +216,7 @@ public final class Hub<S extends Subscriber> implements BrokerListener {
      */
     public void push(String topic, byte[] encodedPush) {
         TopicEntry<S> entry = topics.get(topic);
-        List<S> targets = entry == null ? List.of() : entry.snapshot;
+        List<S> targets = entry == null ? List.of() : entry.snapshot();
         if (!targets.isEmpty()) {
             fanout.deliver(encodedPush, targets);
         }
@@ -241,7 +241,7 @@ public final class Hub<S extends Subscriber> implements BrokerListener {
                 return;
             }
             // Without history (or a plain PUBLISH on a history topic): at most once, to the live sessions.
-            List<S> targets = entry == null ? List.of() : entry.snapshot;
+            List<S> targets = entry == null ? List.of() : entry.snapshot();
             if (targets.isEmpty()) {
                 return; // in flight while the topic's last subscriber left; nobody here wants it
             }

@@ -38,9 +38,16 @@ final class TopicEntry<S> {
 
     /**
      * An immutable copy of the live members, read without the lock by the broker thread for each publication of
-     * a topic without history (one with history delivers under the lock).
+     * a topic without history (one with history delivers under the lock); rebuilt by {@link #snapshot()} when
+     * {@link #stale}.
      */
-    volatile List<S> snapshot = List.of();
+    private volatile List<S> snapshot = List.of();
+
+    /**
+     * The members changed since {@link #snapshot} was built. Marking it, rather than copying the members on every
+     * change, keeps a burst of N subscribes O(N) instead of O(N squared): the copy is made once, by the next reader.
+     */
+    private volatile boolean stale;
 
     /** The latest broker subscribe attempt: pending, done, or failed (then the next subscriber retries). */
     CompletableFuture<Void> attempt;
@@ -59,10 +66,28 @@ final class TopicEntry<S> {
         this.history = history;
     }
 
+    /** Called with the entry's monitor held, after the members or the recovering set changed. */
     void refreshSnapshot() {
+        stale = true;
+    }
+
+    /** The live members: the last copy, or a new one when they changed since; safe without the lock. */
+    List<S> snapshot() {
+        if (!stale) {
+            return snapshot;
+        }
+        synchronized (this) {
+            if (stale) {
+                snapshot = copyOfLiveMembers();
+                stale = false;
+            }
+            return snapshot;
+        }
+    }
+
+    private List<S> copyOfLiveMembers() {
         if (recovering.isEmpty()) {
-            snapshot = List.copyOf(members.keySet());
-            return;
+            return List.copyOf(members.keySet());
         }
         List<S> live = new ArrayList<>(members.size());
         for (S member : members.keySet()) {
@@ -70,6 +95,6 @@ final class TopicEntry<S> {
                 live.add(member);
             }
         }
-        snapshot = List.copyOf(live);
+        return List.copyOf(live);
     }
 }

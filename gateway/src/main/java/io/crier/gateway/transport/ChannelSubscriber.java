@@ -2,6 +2,7 @@ package io.crier.gateway.transport;
 
 import io.crier.gateway.hub.Subscriber;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import java.util.Objects;
 
 /**
@@ -12,10 +13,13 @@ public final class ChannelSubscriber implements Subscriber {
 
     private final String sessionId;
     private final Channel channel;
+    private final boolean compressed;
 
+    /** A session on an upgraded channel: whether it negotiated permessage-deflate is read from its pipeline now. */
     public ChannelSubscriber(String sessionId, Channel channel) {
         this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
         this.channel = Objects.requireNonNull(channel, "channel");
+        this.compressed = channel.pipeline().get(WebSocketExtensionEncoder.class) != null;
     }
 
     @Override
@@ -26,6 +30,14 @@ public final class ChannelSubscriber implements Subscriber {
     /** The session's connection. */
     public Channel channel() {
         return channel;
+    }
+
+    /**
+     * Whether the session negotiated permessage-deflate: it is then sent frames for its pipeline to compress, and
+     * the others the publication's one pre-encoded frame.
+     */
+    public boolean compressed() {
+        return compressed;
     }
 
     @Override

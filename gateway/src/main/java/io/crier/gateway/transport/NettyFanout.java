@@ -10,27 +10,37 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Writes one encoded publication to many sessions: the bytes are copied once into one direct buffer,
- * and every target gets a {@code retainedDuplicate()} of it, so a publication costs one copy per node, not
- * one per subscriber. A target whose channel is not writable (its outbound bytes passed the high water mark,
+ * Writes one encoded publication to many sessions: the push is copied once into one direct buffer, already
+ * framed as one WebSocket text frame ({@link WebSocketFrames}), and every target gets a
+ * {@code retainedDuplicate()} of it, so a publication costs one copy and one frame encoding per node, not one
+ * per subscriber. (A session that negotiated permessage-deflate gets a {@link TextWebSocketFrame} over the
+ * same payload bytes instead, for its pipeline to compress.) The targets are grouped by event loop ({@link LoopBatches}) and each loop gets
+ * <em>one</em> task per publication, which writes to all of its channels and then flushes them: handing
+ * thousands of single writes across threads, each a task of its own with a flush and a wake-up, is what
+ * otherwise bounds a node's fan-out.
+ *
+ * <p>A target whose channel is not writable (its outbound bytes passed the high water mark,
  * {@code session.maxOutboundQueueBytes}) is disconnected as a {@link CloseCode#SLOW_CONSUMER} instead.
  * Since a write is only queued while the channel is writable, a session's queue can pass the limit by at
  * most one publication; the gauge {@code crier.outbound.queued.max.bytes} records the largest queue seen
  * right after a publication was queued, which shows that bound holds. {@code crier.delivery.latency} times
  * each publication from the start of its fan-out here (on the broker thread, right after the broker callback
- * decoded it and encoded its push) until the socket write to the last session it went to completed.
+ * decoded it and encoded its push) until every event loop has written and flushed it to its sessions.
  *
- * <p>Thread-safe; called on broker threads. It never blocks: writes are handed to each channel's event
- * loop by Netty.
+ * <p>Thread-safe; called on broker threads. It never blocks. Each loop's task runs in the order the
+ * publications were handed over, so every session gets one topic's publications in order.
  */
 public final class NettyFanout implements Fanout<ChannelSubscriber> {
 
@@ -68,52 +78,82 @@ public final class NettyFanout implements Fanout<ChannelSubscriber> {
             return;
         }
         long startNanos = System.nanoTime();
-        ByteBuf shared = allocator.directBuffer(encodedPush.length).writeBytes(encodedPush);
-        ChannelFuture last = null;
-        int written = 0;
+        List<LoopBatches.Batch> batches = LoopBatches.group(targets);
+        AtomicInteger pending = new AtomicInteger(batches.size());
+        ByteBuf shared = WebSocketFrames.text(allocator, encodedPush);
         try {
-            for (ChannelSubscriber target : targets) {
-                ChannelFuture write = deliver(shared, target.channel());
-                if (write != null) {
-                    last = write;
-                    written++;
-                }
+            for (LoopBatches.Batch batch : batches) {
+                hand(batch, shared.retain(), () -> {
+                    if (pending.decrementAndGet() == 0) {
+                        latency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+                    }
+                });
             }
         } finally {
             shared.release();
         }
-        pushes.increment(written);
-        if (last != null) {
-            // One timing per publication, on the last write: the fan-out's latency, for the cost of one listener.
-            last.addListener(done -> {
-                if (done.isSuccess()) {
-                    latency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
-                }
-            });
+    }
+
+    /** Runs the batch on its loop (at once when already there); {@code shared} is the batch's own reference. */
+    private void hand(LoopBatches.Batch batch, ByteBuf shared, Runnable done) {
+        EventLoop loop = batch.loop();
+        if (loop.inEventLoop()) {
+            write(batch.targets(), shared, done);
+            return;
+        }
+        try {
+            loop.execute(() -> write(batch.targets(), shared, done));
+        } catch (RejectedExecutionException e) {
+            // The loop is shutting down with its channels: nothing to deliver to.
+            shared.release();
         }
     }
 
-    /** Writes to one channel; returns the write, or {@code null} when nothing was written. */
-    private ChannelFuture deliver(ByteBuf shared, Channel channel) {
+    /** On the channels' event loop: one write each, then one flush each. */
+    private void write(List<ChannelSubscriber> targets, ByteBuf shared, Runnable done) {
+        int written = 0;
+        try {
+            for (ChannelSubscriber target : targets) {
+                if (write(shared, target)) {
+                    written++;
+                }
+            }
+            for (ChannelSubscriber target : targets) {
+                target.channel().flush();
+            }
+        } finally {
+            shared.release();
+            pushes.increment(written);
+            done.run();
+        }
+    }
+
+    /** Writes to one session's channel; returns whether anything was written. */
+    private boolean write(ByteBuf shared, ChannelSubscriber target) {
+        Channel channel = target.channel();
         if (!channel.isActive()) {
-            return null;
+            return false;
         }
         if (!channel.isWritable()) {
             disconnector.disconnect(channel, CloseCode.SLOW_CONSUMER);
-            return null;
+            return false;
         }
-        // A failed write (the channel closed meanwhile) releases the duplicate; nothing else to undo.
-        ChannelFuture write = channel.writeAndFlush(new TextWebSocketFrame(shared.retainedDuplicate()));
+        // A failed write (the channel closed meanwhile) releases the duplicate and reaches the pipeline's
+        // exception handler as a ClosedChannelException, which closes quietly: nothing else to undo.
+        Object message = target.compressed()
+                ? new TextWebSocketFrame(WebSocketFrames.retainedPayload(shared)) : shared.retainedDuplicate();
+        channel.write(message, channel.voidPromise());
         observeQueue(channel);
-        return write;
+        return true;
     }
 
     private void observeQueue(Channel channel) {
-        // The outbound buffer's pending count is volatile and includes writes still waiting as event-loop
-        // tasks, so reading it from this broker thread sees every byte queued for the channel.
         ChannelOutboundBuffer queue = channel.unsafe().outboundBuffer();
         if (queue != null) {
-            maxQueuedBytes.accumulateAndGet(queue.totalPendingWriteBytes(), Math::max);
+            long pendingBytes = queue.totalPendingWriteBytes();
+            if (pendingBytes > maxQueuedBytes.get()) {
+                maxQueuedBytes.accumulateAndGet(pendingBytes, Math::max);
+            }
         }
     }
 }

@@ -137,16 +137,6 @@ class AuthHandlerTest {
     }
 
     private List<String> written() {
-        List<String> frames = new ArrayList<>();
-        for (Object out; (out = channel.readOutbound()) != null; ) {
-            WebSocketFrame frame = (WebSocketFrame) out;
-            if (frame instanceof CloseWebSocketFrame close) {
-                frames.add("close " + close.statusCode() + " " + close.reasonText());
-            } else {
-                frames.add(((TextWebSocketFrame) frame).text());
-            }
-            frame.release();
-        }
-        return frames;
+        return OutboundFrames.texts(channel);
     }
 }

@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,24 +37,47 @@ class NettyFanoutTest {
     }
 
     @Test
-    void writesOneSharedDirectBufferToEverySubscriber() {
+    void writesOnePreEncodedFrameInOneSharedDirectBufferToEverySubscriber() {
         List<ChannelSubscriber> targets = List.of(subscriber("a"), subscriber("b"), subscriber("c"));
         fanout.deliver(ENCODED, targets);
 
-        List<TextWebSocketFrame> frames = new ArrayList<>();
+        List<ByteBuf> frames = new ArrayList<>();
         for (ChannelSubscriber target : targets) {
             frames.add(((EmbeddedChannel) target.channel()).readOutbound());
         }
-        ByteBuf first = frames.get(0).content();
+        ByteBuf first = frames.get(0);
         assertTrue(first.isDirect());
         assertEquals(3, first.refCnt(), "one reference per subscriber, the fan-out's own released");
-        for (TextWebSocketFrame frame : frames) {
-            assertEquals(PUSH, frame.text());
-            assertEquals(first.memoryAddress() + first.readerIndex(),
-                    frame.content().memoryAddress() + frame.content().readerIndex(), "same bytes, not a copy");
+        for (ByteBuf frame : frames) {
+            assertEquals(0x81, frame.getUnsignedByte(frame.readerIndex()), "FIN + text");
+            assertEquals(ENCODED.length, frame.getUnsignedByte(frame.readerIndex() + 1), "length, no mask");
+            assertEquals(PUSH, frame.toString(frame.readerIndex() + 2, ENCODED.length, StandardCharsets.UTF_8));
+            assertEquals(first.memoryAddress() + first.readerIndex(), frame.memoryAddress() + frame.readerIndex(),
+                    "same bytes, not a copy");
         }
-        frames.forEach(TextWebSocketFrame::release);
+        frames.forEach(ByteBuf::release);
         assertEquals(0, first.refCnt());
+    }
+
+    @Test
+    void aCompressedSessionGetsAFrameOverTheSamePayloadForItsPipelineToCompress() {
+        EmbeddedChannel channel = new EmbeddedChannel(new PassThroughExtensionEncoder());
+        ChannelAttributes.markUpgraded(channel);
+        channels.add(channel);
+        ChannelSubscriber compressed = new ChannelSubscriber("z", channel);
+        ChannelSubscriber plain = subscriber("p");
+        assertTrue(compressed.compressed());
+        assertFalse(plain.compressed());
+
+        fanout.deliver(ENCODED, List.of(compressed, plain));
+
+        TextWebSocketFrame frame = channel.readOutbound();
+        ByteBuf raw = ((EmbeddedChannel) plain.channel()).readOutbound();
+        assertEquals(PUSH, frame.text());
+        assertEquals(raw.memoryAddress() + raw.readerIndex() + 2, frame.content().memoryAddress()
+                + frame.content().readerIndex(), "the frame's payload is the shared bytes after the header");
+        frame.release();
+        raw.release();
     }
 
     @Test
@@ -65,10 +91,10 @@ class NettyFanoutTest {
 
         fanout.deliver(ENCODED, List.of(slow, fast));
 
-        TextWebSocketFrame delivered = ((EmbeddedChannel) fast.channel()).readOutbound();
-        assertEquals(PUSH, delivered.text());
+        ByteBuf delivered = ((EmbeddedChannel) fast.channel()).readOutbound();
+        assertEquals(PUSH, delivered.toString(delivered.readerIndex() + 2, ENCODED.length, StandardCharsets.UTF_8));
         delivered.release();
-        List<String> slowGot = texts(slowChannel);
+        List<String> slowGot = OutboundFrames.texts(slowChannel);
         assertEquals(List.of("x".repeat(100),
                 "{\"type\":\"disconnect\",\"code\":4001,\"reason\":\"slow_consumer\",\"reconnect\":true}",
                 "close 4001 slow_consumer"), slowGot);
@@ -91,18 +117,12 @@ class NettyFanoutTest {
         return new ChannelSubscriber(id, channel);
     }
 
-    private static List<String> texts(EmbeddedChannel channel) {
-        List<String> out = new ArrayList<>();
-        for (Object msg; (msg = channel.readOutbound()) != null; ) {
-            if (msg instanceof CloseWebSocketFrame close) {
-                out.add("close " + close.statusCode() + " " + close.reasonText());
-                close.release();
-            } else {
-                TextWebSocketFrame text = (TextWebSocketFrame) msg;
-                out.add(text.text());
-                text.release();
-            }
+
+    /** Stands for permessage-deflate's encoder: its presence marks a session as compressed. */
+    private static final class PassThroughExtensionEncoder extends WebSocketExtensionEncoder {
+        @Override
+        protected void encode(ChannelHandlerContext ctx, WebSocketFrame msg, List<Object> out) {
+            out.add(msg.retain());
         }
-        return out;
     }
 }

@@ -97,12 +97,6 @@ class SessionHandlerTest {
     }
 
     private List<String> written() {
-        List<String> frames = new ArrayList<>();
-        for (Object out; (out = channel.readOutbound()) != null; ) {
-            TextWebSocketFrame frame = (TextWebSocketFrame) out;
-            frames.add(frame.text());
-            frame.release();
-        }
-        return frames;
+        return OutboundFrames.texts(channel);
     }
 }

@@ -1,0 +1,46 @@
+package io.crier.gateway.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * Encodes a server's text frame once, for {@link NettyFanout}: FIN + text opcode, the payload length in
+ * RFC 6455's shortest form, no mask (a server never masks), then the payload. Written to a channel as a plain
+ * {@code ByteBuf}, it passes every outbound handler untouched (they encode {@code WebSocketFrame}s only) and
+ * reaches the socket as is: the per-subscriber frame encoding and its buffer are saved. Stateless.
+ */
+final class WebSocketFrames {
+
+    private static final int FIN_TEXT = 0x81;
+
+    private WebSocketFrames() {
+    }
+
+    /** A direct buffer holding {@code payload} as one unmasked text frame. */
+    static ByteBuf text(ByteBufAllocator allocator, byte[] payload) {
+        int length = payload.length;
+        ByteBuf frame = allocator.directBuffer(headerLength(length) + length);
+        frame.writeByte(FIN_TEXT);
+        if (length < 126) {
+            frame.writeByte(length);
+        } else if (length <= 0xFFFF) {
+            frame.writeByte(126);
+            frame.writeShort(length);
+        } else {
+            frame.writeByte(127);
+            frame.writeLong(length);
+        }
+        return frame.writeBytes(payload);
+    }
+
+    /** The payload of a frame made by {@link #text}, as a retained slice of the same memory. */
+    static ByteBuf retainedPayload(ByteBuf frame) {
+        int marker = frame.getUnsignedByte(frame.readerIndex() + 1);
+        int header = marker < 126 ? 2 : marker == 126 ? 4 : 10;
+        return frame.retainedSlice(frame.readerIndex() + header, frame.readableBytes() - header);
+    }
+
+    private static int headerLength(int payloadLength) {
+        return payloadLength < 126 ? 2 : payloadLength <= 0xFFFF ? 4 : 10;
+    }
+}

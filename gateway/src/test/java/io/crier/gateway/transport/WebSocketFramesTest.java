@@ -1,0 +1,38 @@
+package io.crier.gateway.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class WebSocketFramesTest {
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 125, 126, 127, 65535, 65536, 300000})
+    void aPreEncodedFrameDecodesAsOneTextFrameWithThePayloadWhateverItsLengthForm(int length) {
+        String text = "x".repeat(length);
+        ByteBuf frame = WebSocketFrames.text(ByteBufAllocator.DEFAULT, text.getBytes(StandardCharsets.UTF_8));
+        ByteBuf payload = WebSocketFrames.retainedPayload(frame);
+        assertEquals(text, payload.toString(StandardCharsets.UTF_8), "the slice is the payload");
+        payload.release();
+
+        // What a client does with it: Netty's own decoder, expecting unmasked frames as a client must.
+        EmbeddedChannel client = new EmbeddedChannel(new WebSocket08FrameDecoder(WebSocketDecoderConfig.newBuilder()
+                .expectMaskedFrames(false).maxFramePayloadLength(1 << 20).build()));
+        assertTrue(client.writeInbound(frame), "a whole frame came out");
+        TextWebSocketFrame decoded = client.readInbound();
+        assertTrue(decoded.isFinalFragment());
+        assertEquals(text, decoded.text());
+        decoded.release();
+        assertFalse(client.finish(), "nothing else: the frame's length matched its bytes");
+    }
+}
