@@ -10,8 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * Decodes commands from, and encodes replies and pushes to, the UTF-8 JSON text of WebSocket frames.
- * The wire shapes are specified in PROTOCOL.md and pinned by golden files in this module's tests.
+ * Decodes commands from, and encodes replies and pushes to, the UTF-8 JSON text of WebSocket frames; for
+ * clients (load tools, tests) it also encodes commands. The wire shapes are specified in PROTOCOL.md and
+ * pinned by golden files in this module's tests.
  *
  * <p>Stateless apart from its limits; thread-safe.
  */
@@ -88,6 +89,16 @@ public final class EnvelopeCodec {
             return HEARTBEAT.clone();
         }
         return write(json -> writePushFields(json, push));
+    }
+
+    /**
+     * Encodes a command to UTF-8 JSON, as a client sends it: fields in the order of PROTOCOL.md §5, the
+     * {@code data} of a publish copied byte for byte, and fields at their default value left out. The result
+     * decodes back to an equal command (given a {@code maxDataBytes} that admits its data).
+     */
+    public byte[] encodeCommand(Command command) {
+        Objects.requireNonNull(command, "command");
+        return write(json -> CommandEncoder.writeFields(json, command));
     }
 
     /**
