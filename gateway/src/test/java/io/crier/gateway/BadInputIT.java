@@ -82,7 +82,9 @@ class BadInputIT {
                 Map.entry("CRIER_SESSION_MAX_TOPICS", String.valueOf(MAX_TOPICS)),
                 Map.entry("CRIER_LIMITS_COMMANDS_PER_SECOND", "1"),
                 Map.entry("CRIER_LIMITS_COMMAND_BURST", String.valueOf(BURST)),
-                Map.entry("CRIER_LIMITS_FLOOD_DISCONNECT_AFTER", String.valueOf(FLOOD_AFTER)))));
+                Map.entry("CRIER_LIMITS_FLOOD_DISCONNECT_AFTER", String.valueOf(FLOOD_AFTER)),
+                // Off by default; on here, so that the deflate abuse cases have something to abuse.
+                Map.entry("CRIER_COMPRESSION_ENABLED", "true"))));
         ws = URI.create(node.webSocketUrl());
         witness = Witness.start(ws, "badinput:witness", token("witness-sub"), token("witness-pub"));
     }

@@ -68,7 +68,7 @@ public final class PipelineNames {
     /** Last: turns anything unhandled into one close through the {@code Disconnector}. */
     public static final String EXCEPTIONS = "exceptions";
 
-    /** The names {@link GatewayChannelInitializer} adds, in order (before the upgrade). */
+    /** The names {@link GatewayChannelInitializer} adds, in order (before the upgrade), with compression enabled. */
     public static final List<String> INITIAL_ORDER = List.of(
             TELEMETRY, HTTP_CODEC, HANDSHAKE_LIMITS, HTTP_AGGREGATOR, HTTP_ROUTES, HANDSHAKE_GUARD, ADMISSION,
             WS_COMPRESSION, WS_RESERVED_BITS, WS_PROTOCOL, WS_AGGREGATOR, HEARTBEAT, ENVELOPE_CODEC,

@@ -61,7 +61,7 @@ class ConfigLoaderTest {
         assertEquals(new AuthConfig("", Duration.ofSeconds(5), "", List.of(), "", Duration.ofMinutes(5), "", "",
                 Duration.ofSeconds(5), false, Duration.ofSeconds(60), Duration.ofSeconds(25)), config.auth());
         assertEquals(new LimitsConfig(65_536, 32_768, 10_000, 100, 1000, 50, 100, 50), config.limits());
-        assertEquals(new CompressionConfig(true, 512, 6), config.compression());
+        assertEquals(new CompressionConfig(false, 512, 6), config.compression());
         assertEquals(new DrainConfig(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(5)),
                 config.drain());
         assertFalse(config.admin().enabled());

@@ -40,7 +40,8 @@ class CompressionTest {
     private record Frame(boolean rsv1, int opcode, byte[] payload) {
     }
 
-    private final TestNode node = TestNode.create(Map.of("CRIER_COMPRESSION_MIN_BYTES", "512"));
+    private final TestNode node = TestNode.create(Map.of("CRIER_COMPRESSION_ENABLED", "true",
+            "CRIER_COMPRESSION_MIN_BYTES", "512"));
     private final EmbeddedChannel channel = node.connection();
     private final EmbeddedChannel encoder = new EmbeddedChannel(new WebSocket08FrameEncoder(true));
     private final ByteBuf received = Unpooled.buffer();

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ class PipelineOrderTest {
 
     @Test
     void initializerBuildsTheDocumentedPipelineBeforeTheUpgrade() {
-        try (TestNode node = TestNode.create()) {
+        try (TestNode node = TestNode.create(Map.of("CRIER_COMPRESSION_ENABLED", "true"))) {
             EmbeddedChannel channel = node.connection();
             assertEquals(PipelineNames.INITIAL_ORDER, ours(channel));
             assertEquals(List.of(
@@ -38,7 +39,7 @@ class PipelineOrderTest {
     @Test
     void theTlsListenerPutsTlsFirstThenTheSamePipeline() {
         TlsConfig selfSigned = new TlsConfig(true, "", 0, "", "", "", true, Duration.ofHours(1));
-        try (TestNode node = TestNode.create();
+        try (TestNode node = TestNode.create(Map.of("CRIER_COMPRESSION_ENABLED", "true"));
              TlsContexts tls = new TlsContexts(selfSigned, Duration.ofSeconds(10), Clock.systemUTC(), node.meters,
                      SslProvider.OPENSSL)) {
             EmbeddedChannel channel = new EmbeddedChannel(new TlsChannelInitializer(tls, node.initializer()));
@@ -52,7 +53,7 @@ class PipelineOrderTest {
 
     @Test
     void upgradeLeavesOnlyTheWebSocketHandlers() {
-        try (TestNode node = TestNode.create()) {
+        try (TestNode node = TestNode.create(Map.of("CRIER_COMPRESSION_ENABLED", "true"))) {
             EmbeddedChannel channel = node.connection();
             try (WireClient client = new WireClient(channel)) {
                 client.upgrade();
@@ -70,7 +71,7 @@ class PipelineOrderTest {
 
     @Test
     void authenticationReplacesAuthWithSession() {
-        try (TestNode node = TestNode.create()) {
+        try (TestNode node = TestNode.create(Map.of("CRIER_COMPRESSION_ENABLED", "true"))) {
             EmbeddedChannel channel = node.connection();
             try (WireClient client = new WireClient(channel)) {
                 client.upgrade();
