@@ -1,0 +1,150 @@
+package io.crier.loadtest.bench;
+
+import io.crier.gateway.auth.TestTokens;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The benchmark's parameters, parsed from {@code MODE --key=value ...} (or {@code --key value}); every key has a
+ * default, printed by {@code --help}. Immutable and thread-safe.
+ */
+record BenchOptions(String mode, URI url, String redisHost, int redisPort, String prefix, int connections,
+                    int topics, double rate, Duration duration, int payloadBytes, int sources, int threads,
+                    int concurrency, String secret, long pid, Duration p99Bound, double startRate, double factor,
+                    Duration step, int maxSteps, Duration budget, int processes, Duration hold, String label,
+                    Duration connectTimeout, Duration warmup) {
+
+    /** Every key with its default, in the order the usage text lists them. */
+    private static final Map<String, String> DEFAULTS = defaults();
+
+    static final String USAGE = """
+            Usage: bench MODE [--key=value ...]
+              MODE   fixed   publish at --rate publications/s for --duration, report latency and losses
+                     search  raise the rate from --start-rate by --factor each --step until p99 > --p99-bound,
+                             a loss, or the deliveries fall behind; report the highest rate that passed
+                     idle    connect --connections (over --processes client JVMs), then report the server's
+                             heap and RSS (needs --pid) against a baseline taken before connecting
+                     connect open --connections (auth + subscribe each, own JWT each) with --concurrency in
+                             flight; report handshakes/s and connect latency
+                     hold    (internal, used by idle) connect, print HELD, hold until stdin closes or --hold ends
+            Keys (default):
+            """;
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("url", "ws://127.0.0.1:8080/ws");
+        d.put("redis", "127.0.0.1:6379");
+        d.put("prefix", "crier:");
+        d.put("connections", "1000");
+        d.put("topics", "1");
+        d.put("rate", "100");
+        d.put("duration", "20s");
+        d.put("payload", "100");
+        d.put("sources", "16");
+        d.put("threads", "2");
+        d.put("concurrency", "200");
+        d.put("secret", new String(TestTokens.secret(), StandardCharsets.UTF_8));
+        d.put("pid", "0");
+        d.put("p99-bound", "50ms");
+        d.put("start-rate", "10");
+        d.put("factor", "1.5");
+        d.put("step", "8s");
+        d.put("max-steps", "10");
+        d.put("budget", "110s");
+        d.put("processes", "1");
+        d.put("hold", "5s");
+        d.put("label", "target");
+        d.put("connect-timeout", "60s");
+        d.put("warmup", "3s");
+        return d;
+    }
+
+    /** The usage text with every key and its default (the secret is not shown). */
+    static String usage() {
+        StringBuilder text = new StringBuilder(USAGE);
+        DEFAULTS.forEach((key, value) -> text.append("  --").append(key).append('=')
+                .append("secret".equals(key) ? "<TestTokens.secret()>" : value).append('\n'));
+        text.append("Topics are bench.<run>.<i>; client i subscribes to topic i % topics (1 = fan-out).\n");
+        text.append("Client i connects from 127.0.0.<1 + i % sources>. Everything stops by itself.\n");
+        return text.toString();
+    }
+
+    /** Parses the arguments; throws {@link IllegalArgumentException} with a readable message on a bad one. */
+    static BenchOptions parse(String[] args) {
+        if (args.length == 0) {
+            throw new IllegalArgumentException("no mode given");
+        }
+        String mode = args[0];
+        if (!mode.matches("fixed|search|idle|connect|hold")) {
+            throw new IllegalArgumentException("unknown mode " + mode);
+        }
+        Map<String, String> v = new LinkedHashMap<>(DEFAULTS);
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("expected --key=value, got " + arg);
+            }
+            int eq = arg.indexOf('=');
+            String key = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+            String value = eq >= 0 ? arg.substring(eq + 1) : (i + 1 < args.length ? args[++i] : "");
+            if (!v.containsKey(key)) {
+                throw new IllegalArgumentException("unknown key --" + key);
+            }
+            v.put(key, value);
+        }
+        return fromMap(mode, v);
+    }
+
+    private static BenchOptions fromMap(String mode, Map<String, String> v) {
+        String[] redis = v.get("redis").split(":");
+        BenchOptions o = new BenchOptions(mode, URI.create(v.get("url")), redis[0], Integer.parseInt(redis[1]),
+                v.get("prefix"), positive(v, "connections"), positive(v, "topics"), Double.parseDouble(v.get("rate")),
+                duration(v.get("duration")), positive(v, "payload"), positive(v, "sources"), positive(v, "threads"),
+                positive(v, "concurrency"), v.get("secret"), Long.parseLong(v.get("pid")),
+                duration(v.get("p99-bound")), Double.parseDouble(v.get("start-rate")),
+                Double.parseDouble(v.get("factor")), duration(v.get("step")), positive(v, "max-steps"),
+                duration(v.get("budget")), positive(v, "processes"), duration(v.get("hold")), v.get("label"),
+                duration(v.get("connect-timeout")), duration(v.get("warmup")));
+        o.validate();
+        return o;
+    }
+
+    private void validate() {
+        if (payloadBytes < BenchPayload.MIN_BYTES) {
+            throw new IllegalArgumentException("--payload must be at least " + BenchPayload.MIN_BYTES + " bytes");
+        }
+        if (sources > 254) {
+            throw new IllegalArgumentException("--sources is at most 254 (127.0.0.1 .. 127.0.0.254)");
+        }
+        if (factor <= 1.0 || rate <= 0 || startRate <= 0) {
+            throw new IllegalArgumentException("--factor must be above 1, --rate and --start-rate above 0");
+        }
+        if (duration.compareTo(Duration.ofMinutes(10)) > 0 || budget.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalArgumentException("--duration and --budget are at most 10m: every run is bounded");
+        }
+    }
+
+    private static int positive(Map<String, String> v, String key) {
+        int value = Integer.parseInt(v.get(key));
+        if (value < 1) {
+            throw new IllegalArgumentException("--" + key + " must be at least 1");
+        }
+        return value;
+    }
+
+    /** Parses {@code 250ms}, {@code 20s}, {@code 2m}. */
+    static Duration duration(String text) {
+        if (text.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+        }
+        long amount = Long.parseLong(text.substring(0, text.length() - 1));
+        return switch (text.charAt(text.length() - 1)) {
+            case 's' -> Duration.ofSeconds(amount);
+            case 'm' -> Duration.ofMinutes(amount);
+            default -> throw new IllegalArgumentException("a duration is like 250ms, 20s or 2m: " + text);
+        };
+    }
+}

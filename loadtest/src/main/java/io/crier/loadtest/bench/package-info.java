@@ -1,0 +1,16 @@
+/**
+ * The lean fan-out benchmark: a Netty WebSocket load generator ({@link io.crier.loadtest.bench.Bench}) that opens
+ * many authenticated, subscribed connections spread over 127.0.0.x source addresses, publishes over Redis at a
+ * fixed rate with a sequence number and a send timestamp in each payload, and reports publish-to-receive latency
+ * (HdrHistogram) and per-client delivery accounting (lost, duplicated, out of order). Modes: fixed rate, max-rate
+ * search, idle memory per connection, connect rate.
+ *
+ * <p>Depends on the protocol module (commands it sends are encoded and checked with it, publications are encoded
+ * with {@code PublicationCodec}), Netty (transport only: frames are parsed by hand for speed), HdrHistogram and the
+ * gateway test-jar's {@code TestTokens}. It never imports gateway production code.
+ *
+ * <p>Threading: each connection's handler and its delivery ledger live on the connection's event loop; the
+ * controller thread reads them by running tasks on those loops, and latencies cross over through
+ * {@code SingleWriterRecorder}s. The Redis publisher has one writer and one reply-reader thread.
+ */
+package io.crier.loadtest.bench;

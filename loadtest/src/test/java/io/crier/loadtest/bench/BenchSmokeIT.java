@@ -1,0 +1,80 @@
+package io.crier.loadtest.bench;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.crier.cluster.RedisServerProcess;
+import io.crier.gateway.GatewayProcess;
+import io.crier.gateway.auth.TestTokens;
+import io.crier.loadtest.yardstick.YardstickNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Keeps the benchmark from rotting: a short fixed-rate run of 50 connections against the yardstick and against a
+ * gateway node (each started here, with a real redis-server), checking that every client got every publication
+ * exactly once and in order. It asserts delivery, never speed.
+ */
+@Timeout(60)
+class BenchSmokeIT {
+
+    private static final int CLIENTS = 50;
+    private static RedisServerProcess redis;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisServerProcess.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @Test
+    void yardstickDeliversEveryPublicationToEveryClientOnceInOrder() throws Exception {
+        try (YardstickNode yardstick = YardstickNode.start("smoke", TestTokens.secret(), "127.0.0.1", redis.port(),
+                "crier:", 0, 2)) {
+            assertEverythingDelivered(runFixed(yardstick.port()));
+        }
+    }
+
+    @Test
+    void gatewayDeliversEveryPublicationToEveryClientOnceInOrder() throws Exception {
+        try (GatewayProcess node = GatewayProcess.named("bench-smoke")
+                .env("CRIER_REDIS_URI", redis.uri())
+                .env("CRIER_AUTH_HMAC_SECRET", new String(TestTokens.secret(), StandardCharsets.UTF_8))
+                .start()) {
+            assertEverythingDelivered(runFixed(node.port()));
+        }
+    }
+
+    private static Bench runFixed(int port) throws Exception {
+        Bench bench = Bench.of("fixed", "--url=ws://127.0.0.1:" + port + "/ws", "--redis=127.0.0.1:" + redis.port(),
+                "--connections=" + CLIENTS, "--topics=1", "--rate=50", "--duration=2s", "--warmup=0s",
+                "--sources=4", "--threads=1", "--connect-timeout=20s");
+        bench.run();
+        return bench;
+    }
+
+    private static void assertEverythingDelivered(Bench bench) {
+        ClientFleet.ConnectResult connected = bench.lastConnect();
+        StepResult step = bench.lastStep();
+        assertAll(
+                () -> assertEquals(CLIENTS, connected.ready(), "connected clients, failures " + connected.failures()),
+                () -> assertTrue(step.sent() > 0, "publications sent"),
+                () -> assertEquals(step.sent() * CLIENTS, step.received(), "deliveries: every client, every one"),
+                () -> assertEquals(step.sent() * CLIENTS, step.totals().distinct, "distinct deliveries"),
+                () -> assertEquals(0, step.totals().lost, "lost"),
+                () -> assertEquals(0, step.totals().duplicates, "duplicated"),
+                () -> assertEquals(0, step.totals().outOfOrder, "out of order"),
+                () -> assertEquals(0, step.totals().foreign, "foreign"),
+                () -> assertEquals(0, step.noReceiver(), "PUBLISH with no subscriber"),
+                () -> assertTrue(step.closes().isEmpty(), "connections closed by the server " + step.closes()));
+    }
+}
