@@ -94,6 +94,11 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
         ctx.write(msg, promise);
     }
 
+    /** On the event loop: a frame was written past this handler (the fan-out's shared frames). */
+    void written() {
+        lastWrite = now();
+    }
+
     private void start(ChannelHandlerContext ctx) {
         if (this.ctx != null) {
             return;

@@ -15,7 +15,9 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,10 +28,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * framed as one WebSocket text frame ({@link WebSocketFrames}), and every target gets a
  * {@code retainedDuplicate()} of it, so a publication costs one copy and one frame encoding per node, not one
  * per subscriber. (A session that negotiated permessage-deflate gets a {@link TextWebSocketFrame} over the
- * same payload bytes instead, for its pipeline to compress.) The targets are grouped by event loop ({@link LoopBatches}) and each loop gets
- * <em>one</em> task per publication, which writes to all of its channels and then flushes them: handing
- * thousands of single writes across threads, each a task of its own with a flush and a wake-up, is what
- * otherwise bounds a node's fan-out.
+ * same payload bytes instead, for its pipeline to compress.) The targets are grouped by event loop
+ * ({@link LoopBatches}) and each loop gets <em>one</em> task per publication, which writes to all of its
+ * channels and flushes each, or, when more publications are queued on the loop, leaves the flush to the loop's
+ * {@link LoopFlusher}, so that publications arriving together share one. Handing thousands of single writes across threads, each a task
+ * of its own with a flush and a wake-up, is what otherwise bounds a node's fan-out.
  *
  * <p>A target whose channel is not writable (its outbound bytes passed the high water mark,
  * {@code session.maxOutboundQueueBytes}) is disconnected as a {@link CloseCode#SLOW_CONSUMER} instead.
@@ -37,7 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * most one publication; the gauge {@code crier.outbound.queued.max.bytes} records the largest queue seen
  * right after a publication was queued, which shows that bound holds. {@code crier.delivery.latency} times
  * each publication from the start of its fan-out here (on the broker thread, right after the broker callback
- * decoded it and encoded its push) until every event loop has written and flushed it to its sessions.
+ * decoded it and encoded its push) until every event loop has written it to its sessions (their flush follows
+ * in the same turn of the loop).
  *
  * <p>Thread-safe; called on broker threads. It never blocks. Each loop's task runs in the order the
  * publications were handed over, so every session gets one topic's publications in order.
@@ -47,7 +51,16 @@ public final class NettyFanout implements Fanout<ChannelSubscriber> {
     private final ByteBufAllocator allocator;
     private final Disconnector disconnector;
     private final AtomicLong maxQueuedBytes = new AtomicLong();
+    /**
+     * The grouping of the last target list: a topic's snapshot is one immutable list, reused for each of its
+     * publications until its members change, so a busy topic is grouped once, not once per publication.
+     */
+    private volatile Grouping lastGrouping;
+    /** One flusher per event loop, made on first use; a node has a fixed set of loops. */
+    private final Map<EventLoop, LoopFlusher> flushers = new ConcurrentHashMap<>();
     private final Counter pushes;
+    /** The bytes the shared frames took past the telemetry handler (it counts everything else). */
+    private final Counter bytesOut;
     private final Timer latency;
 
     /** A fan-out whose meters go to a registry of its own (for tests that do not read them). */
@@ -64,6 +77,7 @@ public final class NettyFanout implements Fanout<ChannelSubscriber> {
         this.disconnector = Objects.requireNonNull(disconnector, "disconnector");
         MeterCatalog.OUTBOUND_QUEUED_MAX.gauge(meters, maxQueuedBytes, AtomicLong::get);
         this.pushes = MeterCatalog.PUSHES_OUT.counter(meters, "type", "fanout");
+        this.bytesOut = MeterCatalog.BYTES_OUT.counter(meters);
         this.latency = MeterCatalog.DELIVERY_LATENCY.timer(meters);
     }
 
@@ -78,7 +92,7 @@ public final class NettyFanout implements Fanout<ChannelSubscriber> {
             return;
         }
         long startNanos = System.nanoTime();
-        List<LoopBatches.Batch> batches = LoopBatches.group(targets);
+        List<LoopBatches.Batch> batches = grouped(targets);
         AtomicInteger pending = new AtomicInteger(batches.size());
         ByteBuf shared = WebSocketFrames.text(allocator, encodedPush);
         try {
@@ -94,36 +108,61 @@ public final class NettyFanout implements Fanout<ChannelSubscriber> {
         }
     }
 
+    private List<LoopBatches.Batch> grouped(Collection<ChannelSubscriber> targets) {
+        Grouping last = lastGrouping;
+        if (last != null && last.targets() == targets) {
+            return last.batches();
+        }
+        List<LoopBatches.Batch> batches = LoopBatches.group(targets);
+        lastGrouping = new Grouping(targets, batches);
+        return batches;
+    }
+
+    /** A target list (compared by identity) and its batches, which nobody modifies once made. */
+    private record Grouping(Collection<ChannelSubscriber> targets, List<LoopBatches.Batch> batches) {
+    }
+
     /** Runs the batch on its loop (at once when already there); {@code shared} is the batch's own reference. */
     private void hand(LoopBatches.Batch batch, ByteBuf shared, Runnable done) {
         EventLoop loop = batch.loop();
+        LoopFlusher flusher = flushers.computeIfAbsent(loop, LoopFlusher::new);
         if (loop.inEventLoop()) {
-            write(batch.targets(), shared, done);
+            write(batch.targets(), shared, flusher, flusher.moreQueued(), done);
             return;
         }
+        flusher.taskQueued();
         try {
-            loop.execute(() -> write(batch.targets(), shared, done));
+            loop.execute(() -> write(batch.targets(), shared, flusher, flusher.taskStartedWithMoreQueued(), done));
         } catch (RejectedExecutionException e) {
             // The loop is shutting down with its channels: nothing to deliver to.
+            flusher.taskStartedWithMoreQueued();
             shared.release();
         }
     }
 
-    /** On the channels' event loop: one write each, then one flush each. */
-    private void write(List<ChannelSubscriber> targets, ByteBuf shared, Runnable done) {
+    /**
+     * On the channels' event loop: one write each, flushed at once, or by the loop's flusher when more
+     * publications are queued behind this one ({@code defer}).
+     */
+    private void write(List<ChannelSubscriber> targets, ByteBuf shared, LoopFlusher flusher, boolean defer,
+            Runnable done) {
         int written = 0;
         try {
             for (ChannelSubscriber target : targets) {
                 if (write(shared, target)) {
+                    if (defer || target.flushPending()) {
+                        // Behind other publications, or a flush is already due: the flusher does it, once.
+                        flusher.written(target);
+                    } else {
+                        target.flush();
+                    }
                     written++;
                 }
             }
-            for (ChannelSubscriber target : targets) {
-                target.channel().flush();
-            }
         } finally {
-            shared.release();
             pushes.increment(written);
+            bytesOut.increment((double) written * shared.readableBytes());
+            shared.release();
             done.run();
         }
     }
@@ -140,9 +179,11 @@ public final class NettyFanout implements Fanout<ChannelSubscriber> {
         }
         // A failed write (the channel closed meanwhile) releases the duplicate and reaches the pipeline's
         // exception handler as a ClosedChannelException, which closes quietly: nothing else to undo.
-        Object message = target.compressed()
-                ? new TextWebSocketFrame(WebSocketFrames.retainedPayload(shared)) : shared.retainedDuplicate();
-        channel.write(message, channel.voidPromise());
+        if (target.compressed()) {
+            channel.write(new TextWebSocketFrame(WebSocketFrames.retainedPayload(shared)), channel.voidPromise());
+        } else if (!target.write(shared.retainedDuplicate())) {
+            return false;
+        }
         observeQueue(channel);
         return true;
     }

@@ -1,5 +1,6 @@
 package io.crier.gateway.transport;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,6 +10,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -16,8 +20,13 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +49,7 @@ class NettyFanoutTest {
     void writesOnePreEncodedFrameInOneSharedDirectBufferToEverySubscriber() {
         List<ChannelSubscriber> targets = List.of(subscriber("a"), subscriber("b"), subscriber("c"));
         fanout.deliver(ENCODED, targets);
+        flushed();
 
         List<ByteBuf> frames = new ArrayList<>();
         for (ChannelSubscriber target : targets) {
@@ -70,6 +80,7 @@ class NettyFanoutTest {
         assertFalse(plain.compressed());
 
         fanout.deliver(ENCODED, List.of(compressed, plain));
+        flushed();
 
         TextWebSocketFrame frame = channel.readOutbound();
         ByteBuf raw = ((EmbeddedChannel) plain.channel()).readOutbound();
@@ -90,6 +101,7 @@ class NettyFanoutTest {
         assertFalse(slowChannel.isWritable());
 
         fanout.deliver(ENCODED, List.of(slow, fast));
+        flushed();
 
         ByteBuf delivered = ((EmbeddedChannel) fast.channel()).readOutbound();
         assertEquals(PUSH, delivered.toString(delivered.readerIndex() + 2, ENCODED.length, StandardCharsets.UTF_8));
@@ -108,6 +120,60 @@ class NettyFanoutTest {
         gone.channel().close();
         fanout.deliver(ENCODED, List.of(gone));
         assertNull(((EmbeddedChannel) gone.channel()).readOutbound());
+    }
+
+    @Test
+    void aSessionTheServerStartedClosingGetsNoMorePublications() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.pipeline().addLast(PipelineNames.TELEMETRY, new ChannelDuplexHandler());
+        ChannelAttributes.markUpgraded(channel);
+        channels.add(channel);
+        ChannelSubscriber open = new ChannelSubscriber("open", channel);
+
+        fanout.deliver(ENCODED, List.of(open));
+        assertEquals(List.of(PUSH), OutboundFrames.texts(channel), "written where the telemetry handler sits");
+
+        ChannelAttributes.claimClose(channel, "shutdown");
+        fanout.deliver(ENCODED, List.of(open));
+        flushed();
+        assertEquals(List.of(), OutboundFrames.texts(channel), "nothing after the close began");
+    }
+
+    /** Runs each channel's queued tasks: the loop's flush comes after the fan-out's writes. */
+    private void flushed() {
+        channels.forEach(EmbeddedChannel::runPendingTasks);
+    }
+
+    @Test
+    void publicationsQueuedTogetherShareOneFlushPerSession() throws Exception {
+        DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
+        try {
+            AtomicInteger flushes = new AtomicInteger();
+            AtomicLong received = new AtomicLong();
+            Channel server = LocalPair.open(group, flushes, received);
+            ChannelSubscriber target = new ChannelSubscriber("batched", server);
+            // Hold the loop, so that the three publications queue up behind this task, as under load.
+            CountDownLatch gate = new CountDownLatch(1);
+            server.eventLoop().execute(() -> awaitQuietly(gate));
+            fanout.deliver(ENCODED, List.of(target));
+            fanout.deliver(ENCODED, List.of(target));
+            fanout.deliver(ENCODED, List.of(target));
+            gate.countDown();
+
+            long threeFrames = 3L * (2 + ENCODED.length);
+            await("all three arrived").atMost(Duration.ofSeconds(10)).until(() -> received.get() == threeFrames);
+            assertEquals(1, flushes.get(), "three publications, one flush");
+        } finally {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch gate) {
+        try {
+            gate.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private ChannelSubscriber subscriber(String id) {
