@@ -1,14 +1,7 @@
 package io.crier.cluster;
 
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -16,8 +9,8 @@ import java.util.concurrent.CompletionStage;
  * (node id -> lease end in Redis' ms clock); node records are the strings {@code {<P>nodes}:<id>}, written with
  * {@code SET ... PX lease}, in the index's hash slot. Leases are measured with Redis' own {@code TIME}, so the
  * nodes' clocks need not agree. Every script first drops the index entries whose lease has ended, so the
- * index holds live nodes only (plus those that died since the last call). Scripts run by {@code EVALSHA},
- * and by {@code EVAL} when Redis answers {@code NOSCRIPT} (after a restart emptied its script cache).
+ * index holds live nodes only (plus those that died since the last call). Each runs as a {@link LuaScript}
+ * ({@code EVALSHA}, and {@code EVAL} when Redis answers {@code NOSCRIPT}).
  *
  * <p>Immutable and thread-safe.
  */
@@ -59,37 +52,15 @@ enum NodeScript {
             redis.call('ZREMRANGEBYSCORE', index, '-inf', now)
             """;
 
-    private final String text;
-    private final String sha;
+    private final LuaScript script;
 
     NodeScript(String body) {
-        this.text = PRELUDE + body;
-        this.sha = sha1(text);
+        this.script = new LuaScript(PRELUDE + body);
     }
 
     /** Runs the script on {@code keys} with {@code args}. */
     <T> CompletionStage<T> run(RedisAsyncCommands<String, byte[]> redis, ScriptOutputType type, String[] keys,
                                byte[]... args) {
-        CompletionStage<T> cached = RedisLink.dispatch(() -> redis.<T>evalsha(sha, type, keys, args));
-        return cached.handle((value, error) -> {
-            if (error == null) {
-                return CompletableFuture.completedFuture(value);
-            }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
-            if (cause instanceof RedisNoScriptException) {
-                return RedisLink.<T>dispatch(() -> redis.<T>eval(text, type, keys, args));
-            }
-            return CompletableFuture.<T>failedFuture(cause);
-        }).thenCompose(stage -> stage);
-    }
-
-    private static String sha1(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-1", e);
-        }
+        return script.run(redis, type, keys, args);
     }
 }

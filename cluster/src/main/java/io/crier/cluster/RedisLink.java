@@ -9,6 +9,8 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -25,6 +27,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -157,10 +160,27 @@ final class RedisLink {
 
     /** The outcome of a command, with any failure turned into a {@link BrokerUnavailableException}. */
     static CompletionStage<Void> translate(CompletionStage<?> command, String what) {
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        command.whenComplete((ignored, error) -> {
+        return translateFailure(command, what).<Void>thenApply(ignored -> null);
+    }
+
+    /**
+     * Runs {@code command} on {@code open} (failing at once when it is still {@code null}), with its value
+     * kept and any failure turned into a {@link BrokerUnavailableException}.
+     */
+    static <T> CompletionStage<T> call(StatefulRedisConnection<String, byte[]> open, String what,
+                                       Function<RedisAsyncCommands<String, byte[]>, CompletionStage<T>> command) {
+        if (open == null) {
+            return CompletableFuture.failedFuture(new BrokerUnavailableException("not connected to Redis yet"));
+        }
+        return translateFailure(dispatch(() -> command.apply(open.async())), what);
+    }
+
+    /** The outcome of {@code command}, its value kept, any failure a {@link BrokerUnavailableException}. */
+    private static <T> CompletionStage<T> translateFailure(CompletionStage<T> command, String what) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        command.whenComplete((value, error) -> {
             if (error == null) {
-                result.complete(null);
+                result.complete(value);
                 return;
             }
             Throwable cause = error instanceof CompletionException && error.getCause() != null

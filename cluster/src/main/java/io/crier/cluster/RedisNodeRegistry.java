@@ -14,7 +14,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -156,21 +155,7 @@ public final class RedisNodeRegistry implements NodeRegistry {
         if (closed) {
             return CompletableFuture.failedFuture(new BrokerUnavailableException("the node registry is closed"));
         }
-        if (open == null) {
-            return CompletableFuture.failedFuture(new BrokerUnavailableException("not connected to Redis yet"));
-        }
-        CompletableFuture<T> result = new CompletableFuture<>();
-        RedisLink.dispatch(() -> command.apply(open.async())).whenComplete((value, error) -> {
-            if (error == null) {
-                result.complete(value);
-                return;
-            }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
-            result.completeExceptionally(cause instanceof BrokerUnavailableException
-                    ? cause : new BrokerUnavailableException(what + " failed: " + cause.getMessage(), cause));
-        });
-        return result;
+        return RedisLink.call(open, what, command);
     }
 
     private static byte[] text(String value) {

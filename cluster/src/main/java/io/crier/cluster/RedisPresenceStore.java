@@ -217,21 +217,7 @@ public final class RedisPresenceStore implements PresenceStore {
         if (closed) {
             return CompletableFuture.failedFuture(new BrokerUnavailableException("the presence store is closed"));
         }
-        if (open == null) {
-            return CompletableFuture.failedFuture(new BrokerUnavailableException("not connected to Redis yet"));
-        }
-        CompletableFuture<T> result = new CompletableFuture<>();
-        RedisLink.dispatch(() -> command.apply(open.async())).whenComplete((value, error) -> {
-            if (error == null) {
-                result.complete(value);
-                return;
-            }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
-            result.completeExceptionally(cause instanceof BrokerUnavailableException
-                    ? cause : new BrokerUnavailableException(what + " failed: " + cause.getMessage(), cause));
-        });
-        return result;
+        return RedisLink.call(open, what, command);
     }
 
     private static byte[] text(String value) {
