@@ -3,13 +3,16 @@
 // endpoint, then runs this file with node --test and these variables:
 //   CRIER_IT_BASE_URL     the HAProxy frontend, http://127.0.0.1:PORT: pages load from it, WebSockets go through it
 //   CRIER_IT_CONTROL_URL  GET /token?user=U&ttl=S mints a token (subscribe chat:* and ticker:*, publish chat:*);
-//                         POST /nodes/ID/freeze (SIGSTOP) and POST /nodes/ID/kill (SIGKILL) act on a node by its id
+//                         POST /nodes/ID/freeze (SIGSTOP), /kill (SIGKILL), /drain (its admin API) and /restart
+//                         (after a drain: once it has exited by itself; else killing it) act on a node by its id
 //   CRIER_IT_REDIS_PORT, CRIER_IT_REDIS_PREFIX  the fleet's Redis, where the backend ticker publishes
 //   CRIER_IT_TICKER       deploy/bin/ticker
 //   CRIER_IT_EXPIRY_WARNING, CRIER_IT_EXPIRY_GRACE  the nodes' auth.expiryWarning and auth.expiryGrace, in seconds
+//   CRIER_IT_DRAIN_RECONNECT_DELAY_MAX  the nodes' drain.reconnectDelayMax, in seconds
 //   CRIER_IT_CHROMIUM     the browser (default /usr/bin/chromium)
 //   CRIER_IT_ARTIFACTS    where the screenshot of the demo goes
-// The tests run in order in one browser and share the fleet (two of them kill a node each). They wait on page
+// The tests run in order in one browser and share the fleet: two of them restart a node they took away (killed,
+// drained), so the fleet is whole again after them; the two after those kill a node each. They wait on page
 // state with timeouts, never on sleeps.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -31,6 +34,7 @@ const PREFIX = required('CRIER_IT_REDIS_PREFIX');
 const TICKER = required('CRIER_IT_TICKER');
 const EXPIRY_WARNING = Number(required('CRIER_IT_EXPIRY_WARNING'));
 const EXPIRY_GRACE = Number(required('CRIER_IT_EXPIRY_GRACE'));
+const DRAIN_HINT_MAX = Number(required('CRIER_IT_DRAIN_RECONNECT_DELAY_MAX')) * 1000;
 const ARTIFACTS = required('CRIER_IT_ARTIFACTS');
 const CHROMIUM = process.env.CRIER_IT_CHROMIUM || '/usr/bin/chromium';
 const WS_URL = BASE.replace(/^http/, 'ws') + '/ws';
@@ -84,6 +88,55 @@ async function nodeOf(page) {
 /** Waits until `selector` matches at least `count` elements. */
 async function atLeast(page, selector, count) {
   await page.waitForFunction(([s, n]) => document.querySelectorAll(s).length >= n, [selector, count], { timeout: WAIT });
+}
+
+/**
+ * A page (the demo left idle) whose window.sdk holds a Crier client and what it saw, each with performance.now():
+ * `events` (connecting, disconnected, connected with the node, subscribed), `pushes` (every `disconnect` push the
+ * node sent, read from the socket next to the SDK) and `ticks` (offsets delivered on `topic`). Connected when
+ * this returns.
+ */
+async function sdkPage(user, topic, options = {}) {
+  const context = await browser.newContext();
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.log(`[${user}] page error: ${e.message}`));
+  await page.goto(`${BASE}/#room=chat:idle-${RUN}`); // no token in the fragment: the demo stays idle
+  await page.evaluate(async ({ wsUrl, tokenUrl, topic, options }) => {
+    const { Crier } = await import('/crier.js');
+    const sdk = { events: [], pushes: [], ticks: [] };
+    const note = (type, event) => sdk.events.push({ type, at: performance.now(), ...event });
+    // The SDK's socket, also read by this page: the disconnect push's reconnectDelayMs is the SDK's to obey.
+    class Witnessed extends WebSocket {
+      constructor(url) {
+        super(url);
+        this.addEventListener('message', (e) => {
+          const frame = JSON.parse(e.data);
+          if (frame.type === 'disconnect') sdk.pushes.push({ at: performance.now(), ...frame });
+        });
+      }
+    }
+    // random near 1: the full-jitter backoff then waits almost its whole ceiling, never a short delay by chance.
+    const random = options.longBackoff ? () => 0.999 : Math.random;
+    const client = new Crier(wsUrl, {
+      token: async () => (await (await fetch(tokenUrl)).json()).token, WebSocket: Witnessed, random, ...options,
+    });
+    client.on('connecting', (e) => note('connecting', e));
+    client.on('disconnected', (e) => note('disconnected', e));
+    client.on('connected', (w) => note('connected', { node: w.node }));
+    client.on('subscribed', (e) => note('subscribed', { recovered: e.recovered, resubscribed: e.resubscribed }));
+    if (topic) client.subscribe(topic, (p) => sdk.ticks.push(p.offset));
+    window.sdk = sdk;
+    window.client = client;
+    client.connect();
+  }, { wsUrl: WS_URL, tokenUrl: `${CONTROL}/token?ttl=3600&user=${user}`, topic, options });
+  await page.waitForFunction(() => window.client.state === 'connected', null, { timeout: WAIT });
+  return page;
+}
+
+/** What the page's client saw (see sdkPage). */
+async function sdkSaw(page) {
+  return page.evaluate(() => window.sdk);
 }
 
 /** The ticks (or chat messages) in arrival order: offset and whether the page marked it recovered. */
@@ -154,6 +207,83 @@ test('a topic the token does not allow shows a visible error and the page stays 
   assert.equal(await alice.locator('#chat').getAttribute('data-subscribed'), 'false');
   assert.equal(await alice.locator('#state').getAttribute('data-state'), 'connected');
   await alice.context().close();
+});
+
+test('a client waiting out a long backoff reconnects at once when the browser comes back online', async () => {
+  const backoff = 30_000;
+  const page = await sdkPage('online', undefined,
+    { minReconnectDelay: backoff, maxReconnectDelay: backoff, longBackoff: true });
+  const lost = await page.evaluate(() => window.client.welcome.node);
+  // SIGKILL drops the client's socket; the same node then starts again, so the fleet stays whole.
+  await control(`/nodes/${lost}/restart`);
+  await page.waitForFunction(() => window.sdk.events.some((e) => e.type === 'disconnected'), null, { timeout: WAIT });
+  const onlineAt = await page.evaluate(() => {
+    const at = performance.now();
+    window.dispatchEvent(new Event('online'));
+    return at;
+  });
+  await page.waitForFunction(() => window.client.state === 'connected', null, { timeout: 5000 });
+
+  const { events } = await sdkSaw(page);
+  const drop = events.find((e) => e.type === 'disconnected');
+  assert.equal(drop.reconnect, true, `close ${drop.code} ${drop.reason} is followed by a reconnect`);
+  assert.ok(drop.delay >= 10_000, `the chosen backoff ${drop.delay} ms is long`);
+  const attempts = events.filter((e) => e.type === 'connecting' && e.at > drop.at);
+  assert.equal(attempts.length, 1, 'one attempt after the drop: the online event\'s, none of the backoff timer');
+  assert.deepEqual([attempts[0].attempt, attempts[0].delay], [1, 0], 'the first retry, made without delay');
+  assert.ok(attempts[0].at >= onlineAt && attempts[0].at - onlineAt < 500,
+    `the attempt started right after the online event (${attempts[0].at - onlineAt} ms)`);
+  const back = events.findLast((e) => e.type === 'connected');
+  assert.ok(back.at > onlineAt && back.at - onlineAt < 5000, `connected ${back.at - onlineAt} ms after online`);
+  assert.ok(back.at - drop.at < drop.delay, `back after ${back.at - drop.at} ms, before the ${drop.delay} ms backoff`);
+  console.log(`online: lost ${lost}, back on ${back.node} ${Math.round(back.at - onlineAt)} ms after the online event`);
+  await page.evaluate(() => window.client.close());
+  await page.context().close();
+});
+
+test('a client of a drained node waits the reconnectDelayMs hint of its disconnect push, moves to another node and keeps its subscription', async () => {
+  const ticker = `ticker:drain-${RUN}`;
+  const page = await sdkPage('drained', ticker);
+  await page.waitForFunction(() => window.sdk.events.some((e) => e.type === 'subscribed'), null, { timeout: WAIT });
+  await tick(ticker, 2);
+  await page.waitForFunction(() => window.sdk.ticks.length >= 2, null, { timeout: WAIT });
+  const drained = await page.evaluate(() => window.client.welcome.node);
+
+  await control(`/nodes/${drained}/drain`);
+  await page.waitForFunction((node) => window.sdk.events.some((e) => e.type === 'connected' && e.node !== node)
+    && window.sdk.events.filter((e) => e.type === 'subscribed').length >= 2, drained, { timeout: WAIT });
+  await tick(ticker, 2);
+  await page.waitForFunction(() => window.sdk.ticks.length >= 4, null, { timeout: WAIT });
+
+  const { events, pushes, ticks } = await sdkSaw(page);
+  assert.equal(pushes.length, 1, `one disconnect push: ${JSON.stringify(pushes)}`);
+  const [push] = pushes;
+  assert.deepEqual([push.code, push.reason, push.reconnect], [4000, 'shutdown', true]);
+  const hint = push.reconnectDelayMs ?? 0; // a hint of 0 is left out of the push
+  assert.ok(Number.isInteger(hint) && hint >= 0 && hint <= DRAIN_HINT_MAX,
+    `hint ${hint} within [0, ${DRAIN_HINT_MAX}]`);
+  const drop = events.find((e) => e.type === 'disconnected');
+  assert.deepEqual([drop.code, drop.reason, drop.reconnect], [4000, 'shutdown', true]);
+  if (hint > 0) {
+    assert.equal(drop.delay, hint, 'the SDK waits the delay the node asked for');
+  } else {
+    assert.ok(drop.delay >= 0 && drop.delay <= 500, `without a hint, its own backoff ${drop.delay} ms`);
+  }
+  const next = events.find((e) => e.type === 'connecting' && e.at >= drop.at);
+  assert.deepEqual([next.attempt, next.delay], [1, drop.delay], 'the attempt reports the delay that was chosen');
+  // The timer starts before the event is recorded (see the backoff test): allow 20 ms of that.
+  assert.ok(next.at - drop.at >= drop.delay - 20, `waited ${next.at - drop.at} ms for a ${drop.delay} ms delay`);
+  const back = events.find((e) => e.type === 'connected' && e.at > drop.at);
+  assert.notEqual(back.node, drained, 'reconnected to another node');
+  const resubscribed = events.filter((e) => e.type === 'subscribed').at(-1);
+  assert.equal(resubscribed.resubscribed, true, 'the subscription was renewed on the new node');
+  assert.deepEqual(ticks, [1, 2, 3, 4], 'every tick once, before and after the move');
+  console.log(`drain: ${drained} hinted ${hint} ms; the client waited ${Math.round(next.at - drop.at)} ms`
+    + ` and moved to ${back.node}`);
+  await page.evaluate(() => window.client.close());
+  await page.context().close();
+  // Once it has exited at the end of its drain: later tests kill two nodes and need the third.
+  await control(`/nodes/${drained}/restart`);
 });
 
 test('a page whose node is killed reconnects through HAProxy to another node, recovers every missed tick in order and warns of lost chat history', async () => {

@@ -15,7 +15,8 @@ import java.util.stream.IntStream;
 /**
  * What the browser tests run against: one {@code redis-server}, gateway nodes as separate processes (the shaded
  * jar) configured like a demo deployment (history, presence and join/leave on the {@code chat} namespace; history
- * and no client publishing on {@code ticker}; short token-expiry timers), and HAProxy with the shipped
+ * and no client publishing on {@code ticker}; short token-expiry timers; an admin key and a short drain whose
+ * {@code disconnect} pushes hint a reconnect delay of at most 3 s), and HAProxy with the shipped
  * {@code deploy/haproxy/haproxy.cfg} in front of them. {@link #close()} stops every process it started, by PID.
  * Thread-safe once started.
  */
@@ -26,6 +27,16 @@ final class BrowserFleet implements AutoCloseable {
     /** auth.expiryWarning and auth.expiryGrace, in seconds: short, so that a refresh happens within a test. */
     static final int EXPIRY_WARNING_SECONDS = 3;
     static final int EXPIRY_GRACE_SECONDS = 1;
+    /** admin.key of every node: {@link FleetControl} drains a node through its admin API with it. */
+    static final String ADMIN_KEY = "browser-it-admin-key-0123456789abcdef";
+    /** drain.reconnectDelayMax in seconds: the upper bound of the reconnectDelayMs hint of a drained session. */
+    static final int DRAIN_RECONNECT_DELAY_MAX_SECONDS = 3;
+    /**
+     * drain.readinessDelay and drain.window: out of rotation for as long as HAProxy needs to notice (README
+     * "Drain": 3 s with the shipped checks), then the few sessions of a test go at once.
+     */
+    static final String DRAIN_READINESS_DELAY = "3s";
+    static final String DRAIN_WINDOW = "1s";
     /** The namespace options the demo needs (the page's footer lists the same). */
     static final Map<String, String> DEMO_NAMESPACES = Map.of(
             "namespace.chat.historySize", "100",
@@ -110,7 +121,11 @@ final class BrowserFleet implements AutoCloseable {
                 .env("CRIER_REDIS_PREFIX", PREFIX)
                 .env("CRIER_AUTH_HMAC_SECRET", new String(secret(), StandardCharsets.UTF_8))
                 .env("CRIER_AUTH_EXPIRY_WARNING", EXPIRY_WARNING_SECONDS + "s")
-                .env("CRIER_AUTH_EXPIRY_GRACE", EXPIRY_GRACE_SECONDS + "s");
+                .env("CRIER_AUTH_EXPIRY_GRACE", EXPIRY_GRACE_SECONDS + "s")
+                .env("CRIER_ADMIN_KEY", ADMIN_KEY)
+                .env("CRIER_DRAIN_RECONNECT_DELAY_MAX", DRAIN_RECONNECT_DELAY_MAX_SECONDS + "s")
+                .env("CRIER_DRAIN_READINESS_DELAY", DRAIN_READINESS_DELAY)
+                .env("CRIER_DRAIN_WINDOW", DRAIN_WINDOW);
         DEMO_NAMESPACES.forEach(builder::property);
         return builder.start();
     }

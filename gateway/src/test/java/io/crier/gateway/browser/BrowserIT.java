@@ -20,19 +20,20 @@ import org.junit.jupiter.api.Timeout;
  * The demo page and crier.js in headless Chromium ({@code gateway/src/main/js/test/browser/*.test.mjs}, driven by
  * playwright-core) against a real fleet: Redis, three gateway nodes as processes and HAProxy with the shipped
  * configuration ({@link BrowserFleet}), plus {@link FleetControl} through which the JavaScript tests get tokens and
- * have a node frozen or killed. Asserts that node's test runner exits 0 and that its summary counts every test as
- * passed, so a run that found no test fails. The screenshot lands in {@code target/browser-artifacts/demo.png}.
+ * have a node frozen, killed, drained or restarted. Asserts that node's test runner exits 0 and that its summary
+ * counts every test as passed, so a run that found no test fails. The screenshot lands in
+ * {@code target/browser-artifacts/demo.png}.
  */
 class BrowserIT {
 
     /** The tests in test/browser/: a run that passes fewer (a file not found, a test skipped) is a failure. */
-    private static final int EXPECTED_TESTS = 5;
+    private static final int EXPECTED_TESTS = 7;
     private static final Path JS = Path.of("src/main/js").toAbsolutePath();
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(80);
 
     @Test
-    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void theDemoAndTheSdkPassEveryBrowserTestAgainstAFleetBehindHaproxy() throws IOException {
         assertTrue(Files.isDirectory(JS.resolve("node_modules/playwright-core")), "no playwright-core in " + JS
                 + "/node_modules: run 'npm ci' there (deploy/bin/test does)");
@@ -43,7 +44,7 @@ class BrowserIT {
         NodeTestRun.Result result;
         long starting = System.nanoTime();
         try (BrowserFleet fleet = BrowserFleet.start(3);
-             FleetControl control = FleetControl.start(BrowserFleet.secret(), fleet.nodes())) {
+             FleetControl control = FleetControl.start(BrowserFleet.secret(), BrowserFleet.ADMIN_KEY, fleet.nodes())) {
             System.out.println("fleet up behind HAProxy in " + Duration.ofNanos(System.nanoTime() - starting).toMillis()
                     + " ms: " + fleet.baseUrl());
             result = NodeTestRun.run(JS, List.of(), testFiles(), environment(fleet, control, artifacts),
@@ -64,6 +65,7 @@ class BrowserIT {
                 "CRIER_IT_TICKER", ticker().toString(),
                 "CRIER_IT_EXPIRY_WARNING", Integer.toString(BrowserFleet.EXPIRY_WARNING_SECONDS),
                 "CRIER_IT_EXPIRY_GRACE", Integer.toString(BrowserFleet.EXPIRY_GRACE_SECONDS),
+                "CRIER_IT_DRAIN_RECONNECT_DELAY_MAX", Integer.toString(BrowserFleet.DRAIN_RECONNECT_DELAY_MAX_SECONDS),
                 "CRIER_IT_CHROMIUM", CHROMIUM.toString(),
                 "CRIER_IT_ARTIFACTS", artifacts.toString());
     }
