@@ -211,13 +211,13 @@ final class FleetClient {
         return ThreadLocalRandom.current().nextLong(ceiling + 1);
     }
 
-    private void onFrame(Listener listener, WebSocket webSocket, String frame) {
+    private void onFrame(OrderedSends sends, String frame) {
         if (frame.startsWith("{\"type\":\"message\"")) {
             onMessage(frame);
         } else if (frame.startsWith("{\"type\":\"ok\",\"id\":2,")) {
             onSubscribed(frame);
         } else if (frame.equals("{\"type\":\"ok\",\"id\":1}")) {
-            listener.send(webSocket, subscribeCommand());
+            sends.send(subscribeCommand());
         } else if (frame.startsWith("{\"type\":\"welcome\"")) {
             Matcher node = NODE.matcher(frame);
             synchronized (this) {
@@ -287,10 +287,6 @@ final class FleetClient {
         private final StringBuilder partial = new StringBuilder();
         private OrderedSends sends;
 
-        void send(WebSocket webSocket, String text) {
-            sends.send(text);
-        }
-
         @Override
         public void onOpen(WebSocket webSocket) {
             synchronized (FleetClient.this) {
@@ -304,7 +300,7 @@ final class FleetClient {
                 failed.abort();
                 dropped(failed, "send failed: " + error);
             });
-            send(webSocket, "{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+            sends.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
             webSocket.request(1);
         }
 
@@ -312,7 +308,7 @@ final class FleetClient {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
-                onFrame(this, webSocket, partial.toString());
+                onFrame(sends, partial.toString());
                 partial.setLength(0);
             }
             webSocket.request(1);

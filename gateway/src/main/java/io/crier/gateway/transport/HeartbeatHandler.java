@@ -90,11 +90,11 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        lastWrite = now();
+        written();
         ctx.write(msg, promise);
     }
 
-    /** On the event loop: a frame was written past this handler (the fan-out's shared frames). */
+    /** On the event loop: something was written, through this handler or past it (the fan-out's shared frames). */
     void written() {
         lastWrite = now();
     }

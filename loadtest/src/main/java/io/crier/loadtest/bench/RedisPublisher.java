@@ -49,8 +49,7 @@ final class RedisPublisher implements AutoCloseable {
         this.commandHeads = new byte[topics.length][];
         for (int i = 0; i < topics.length; i++) {
             byte[] channel = (prefix + topics[i]).getBytes(StandardCharsets.UTF_8);
-            commandHeads[i] = concat(ascii("*3\r\n$7\r\nPUBLISH\r\n$" + channel.length + "\r\n"), channel,
-                    ascii("\r\n"));
+            commandHeads[i] = RespPublish.head(channel);
         }
         this.published = new long[topics.length];
         this.template = BenchPayload.template(payloadBytes);
@@ -86,15 +85,12 @@ final class RedisPublisher implements AutoCloseable {
         return sent - before;
     }
 
-    private void appendOne(ByteArrayOutputStream batch) {
+    private void appendOne(ByteArrayOutputStream batch) throws IOException {
         int topic = (int) (sent % commandHeads.length);
         byte[] data = template.clone();
         BenchPayload.stamp(data, topic, published[topic], System.nanoTime());
         byte[] payload = codec.encode(RawJson.trusted(data));
-        batch.writeBytes(commandHeads[topic]);
-        batch.writeBytes(ascii("$" + payload.length + "\r\n"));
-        batch.writeBytes(payload);
-        batch.writeBytes(ascii("\r\n"));
+        RespPublish.write(batch, commandHeads[topic], payload);
         published[topic]++;
         sent++;
     }
@@ -161,17 +157,5 @@ final class RedisPublisher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            all.writeBytes(part);
-        }
-        return all.toByteArray();
-    }
-
-    private static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

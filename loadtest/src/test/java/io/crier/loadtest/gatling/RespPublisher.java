@@ -1,5 +1,6 @@
 package io.crier.loadtest.gatling;
 
+import io.crier.loadtest.bench.RespPublish;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -53,12 +54,7 @@ final class RespPublisher implements AutoCloseable {
      * @throws IOException when Redis answers with an error or the connection fails
      */
     long publish(byte[] channel, byte[] payload) throws IOException {
-        out.write(("*3\r\n$7\r\nPUBLISH\r\n$" + channel.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(channel);
-        out.write(("\r\n$" + payload.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(payload);
-        out.write('\r');
-        out.write('\n');
+        RespPublish.write(out, RespPublish.head(channel), payload);
         out.flush();
         String reply = readLine();
         if (!reply.startsWith(":")) {
