@@ -1,0 +1,101 @@
+package io.crier.gateway.badinput;
+
+import static io.crier.gateway.badinput.BadInputNode.HANDSHAKE_TIMEOUT;
+import static io.crier.gateway.badinput.BadInputNode.MAX_HANDSHAKE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The bad-input suite, handshake phase: broken, oversized, slow and duplicated HTTP requests get an HTTP
+ * answer before any upgrade (PROTOCOL.md, "Bad input"); the witness on the same node loses nothing.
+ */
+class HandshakeBadInputIT {
+
+    @RegisterExtension
+    static final BadInputNode NODE = BadInputNode.standard();
+
+    @Test
+    void aPlainHttpGetOnTheWebSocketPathGets400() throws Exception {
+        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
+            RawWebSocket.HttpHead head = client.request("GET /ws HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            assertEquals(400, head.status(), head.text());
+        }
+        HttpResponse<String> viaJdk = NODE.get("/ws");
+        assertEquals(400, viaJdk.statusCode());
+    }
+
+    @Test
+    void aPostToTheWebSocketPathGets405() throws Exception {
+        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
+            RawWebSocket.HttpHead head = client.request(
+                    "POST /ws HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n\r\n{}");
+            assertEquals(405, head.status(), head.text());
+            assertEquals("GET", head.header("Allow"));
+        }
+    }
+
+    @Test
+    void aWrongWebSocketVersionGets426NamingVersion13() throws Exception {
+        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
+            RawWebSocket.HttpHead head = client.request(RawWebSocket.upgradeRequest("/ws", "")
+                    .replace("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 12"));
+            assertEquals(426, head.status(), head.text());
+            assertEquals("13", head.header("Sec-WebSocket-Version"));
+        }
+    }
+
+    @Test
+    void anUpgradeWithoutAKeyGets400() throws Exception {
+        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
+            RawWebSocket.HttpHead head = client.request(RawWebSocket.upgradeRequest("/ws", "")
+                    .replace("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n", ""));
+            assertEquals(400, head.status(), head.text());
+        }
+    }
+
+    @Test
+    void aSlowlorisHandshakeIsCutOffByTheHandshakeTimeout() throws Exception {
+        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
+            long start = System.nanoTime();
+            client.write("GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConn"
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertEquals("", new String(client.readUntilEndOfStream(HANDSHAKE_TIMEOUT.plusSeconds(3)),
+                    StandardCharsets.ISO_8859_1), "closed without a response");
+            long elapsedMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            assertTrue(elapsedMillis >= HANDSHAKE_TIMEOUT.toMillis() - 100, elapsedMillis + " ms");
+        }
+    }
+
+    @Test
+    void oversizedHeadersGet400() throws Exception {
+        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
+            RawWebSocket.HttpHead head = client.request(RawWebSocket.upgradeRequest("/ws",
+                    "X-Padding: " + "p".repeat(MAX_HANDSHAKE) + "\r\n"));
+            assertEquals(400, head.status(), head.text());
+        }
+    }
+
+    @Test
+    void anOversizedRequestBodyGets413() throws Exception {
+        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
+            RawWebSocket.HttpHead head = client.request("GET /ws HTTP/1.1\r\nHost: localhost\r\nContent-Length: "
+                    + (MAX_HANDSHAKE + 1) + "\r\n\r\n");
+            assertEquals(413, head.status(), head.text());
+        }
+    }
+
+    @Test
+    void anOversizedRequestLineGets400() throws Exception {
+        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
+            RawWebSocket.HttpHead head = client.request(
+                    RawWebSocket.upgradeRequest("/ws?" + "q".repeat(MAX_HANDSHAKE), ""));
+            assertEquals(400, head.status(), head.text());
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.crier.gateway.badinput;
+
+import static io.crier.gateway.badinput.BadInputNode.SECRET;
+import static io.crier.gateway.badinput.BadInputNode.token;
+import static io.crier.gateway.badinput.Replies.assertPingAnswered;
+import static io.crier.gateway.badinput.Replies.authenticate;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.crier.gateway.auth.TestTokens;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+/**
+ * The bad-input suite, token phase: forged, malformed and hostile tokens are refused, with close 4500 after an
+ * {@code auth} command and 401 on a {@code Bearer} upgrade; the witness on the same node loses nothing.
+ */
+class TokenBadInputIT {
+
+    @RegisterExtension
+    static final BadInputNode NODE = BadInputNode.standard();
+
+    static Stream<Arguments> badTokens() throws Exception {
+        Instant now = Instant.now();
+        String valid = token("mallory");
+        byte[] otherSecret = "another-secret-of-at-least-32-bytes!!".getBytes(StandardCharsets.UTF_8);
+        return Stream.of(
+                Arguments.of("garbage", "not-a-jwt"),
+                Arguments.of("three garbage segments", "a.b.c"),
+                Arguments.of("forged with another secret",
+                        TestTokens.hs256(otherSecret, "mallory", List.of("*"), List.of("*"), Duration.ofMinutes(5))),
+                Arguments.of("expired", TestTokens.hs256(SECRET, "mallory", List.of("*"), List.of("*"),
+                        Duration.ofMinutes(-10))),
+                Arguments.of("unsigned (alg none)", HostileTokens.unsigned(HostileTokens.claims("mallory"))),
+                Arguments.of("unsigned by java-jwt", TestTokens.unsigned(now, "mallory", Duration.ofMinutes(5))),
+                Arguments.of("signature of another token", valid.substring(0, valid.lastIndexOf('.') + 1)
+                        + token("eve").substring(token("eve").lastIndexOf('.') + 1)),
+                Arguments.of("RS256 by an unknown key", TestTokens.rs256(now, "mallory", Duration.ofMinutes(5))),
+                Arguments.of("algorithm confusion", NODE.rsa().algorithmConfusion("mallory")),
+                Arguments.of("algorithm confusion without kid", HostileTokens.hs256(
+                        Files.readAllBytes(NODE.rsa().publicKeyFile()),
+                        "{\"alg\":\"HS256\",\"typ\":\"JWT\"}", HostileTokens.claims("mallory"))),
+                Arguments.of("no sub", TestTokens.hs256Payload(SECRET,
+                        "{\"exp\":" + (now.getEpochSecond() + 300) + "}")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badTokens")
+    void aBadTokenInTheAuthCommandClosesWith4500(String kind, String token) throws Exception {
+        try (RawWebSocket client = RawWebSocket.upgraded(NODE.ws(), "/ws")) {
+            client.sendText("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+            assertEquals(new RawWebSocket.Closed(4500, "invalid_token", List.of(
+                    "{\"type\":\"disconnect\",\"code\":4500,\"reason\":\"invalid_token\",\"reconnect\":false}")),
+                    client.awaitClose(), kind);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badTokens")
+    void aBadBearerTokenIsRefusedWith401(String kind, String token) throws Exception {
+        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
+            RawWebSocket.HttpHead head = client.request(
+                    RawWebSocket.upgradeRequest("/ws", "Authorization: Bearer " + token + "\r\n"));
+            assertEquals(401, head.status(), kind + ": " + head.text());
+        }
+    }
+
+    @Test
+    void theConfiguredRsaKeyIsInUseSoTheConfusionTokenIsRefusedForItsAlgorithm() throws Exception {
+        try (RawWebSocket client = RawWebSocket.upgraded(NODE.ws(), "/ws")) {
+            authenticate(client, NODE.rsa().rs256("rsa-user", Duration.ofMinutes(5)));
+            assertPingAnswered(client);
+        }
+    }
+}
