@@ -92,7 +92,9 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
     }
 
     /**
-     * Netty's WebSocket settings. {@code closeOnProtocolViolation}: the decoder answers a broken frame with
+     * Netty's WebSocket settings. {@code checkStartsWith}: the path followed by a query string ({@code /ws?v=2}) is
+     * upgraded too; {@code http-routes} has already refused every other path that merely starts with it.
+     * {@code closeOnProtocolViolation}: the decoder answers a broken frame with
      * the standard close code itself (1009, 1007, 1002). {@code sendCloseFrame(null)}: a plain channel close
      * adds no close frame of its own, so the {@link Disconnector}'s (or the decoder's) is the only one.
      * Pongs are kept for the heartbeat.
@@ -101,7 +103,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         return WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(config.server().wsPath())
                 .subprotocols(null)
-                .checkStartsWith(false)
+                .checkStartsWith(true)
                 .handshakeTimeoutMillis(config.server().handshakeTimeout().toMillis())
                 .forceCloseTimeoutMillis(Disconnector.CLOSE_TIMEOUT.toMillis())
                 .handleCloseFrames(true)

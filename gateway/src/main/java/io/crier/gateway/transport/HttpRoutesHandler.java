@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * {@code GET /dev/token?user=NAME}, when an admin key is set the admin API ({@link AdminRoutes}), and
  * {@code GET /metrics} ({@link MetricsEndpoint}), and the status page {@code /status} (static; it asks for the
  * admin key and calls {@code GET /api/v1/nodes}).
- * Requests for the WebSocket path go on to the handshake guard; anything
+ * Requests for the WebSocket path (exactly as configured, before %-decoding; any query string is ignored, and
+ * never read for a token) go on to the handshake guard; anything
  * else gets 404 (405 for a method other than GET). Removed from the pipeline on upgrade.
  *
  * <p>Stateless: one instance per node, {@link Sharable}.
@@ -86,7 +87,9 @@ public final class HttpRoutesHandler extends ChannelInboundHandlerAdapter {
             HttpResponses.textAndClose(ctx, null, HttpResponseStatus.BAD_REQUEST, "bad request\n");
             return;
         }
-        if (uri.path().equals(wsPath) && HttpMethod.GET.equals(request.method())) {
+        // The WebSocket path is compared as sent (before %-decoding) and its query string is ignored: Netty's
+        // handshake compares the raw URI too, so another spelling of the path (/w%73) must not get this far.
+        if (isWebSocketPath(uri) && HttpMethod.GET.equals(request.method())) {
             ctx.fireChannelRead(request); // ownership passes on to the handshake guard
             return;
         }
@@ -108,7 +111,7 @@ public final class HttpRoutesHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!HttpMethod.GET.equals(request.method())) {
-            boolean known = path.equals(wsPath) || path.equals("/healthz") || path.equals("/readyz")
+            boolean known = isWebSocketPath(uri) || path.equals("/healthz") || path.equals("/readyz")
                     || path.equals(STATUS_PATH)
                     || web.find(path).isPresent() || (devTokens != null && path.equals("/dev/token"));
             if (known) {
@@ -157,6 +160,10 @@ public final class HttpRoutesHandler extends ChannelInboundHandlerAdapter {
         web.find(path).ifPresentOrElse(
                 file -> HttpResponses.send(ctx, request, HttpResponseStatus.OK, file.contentType(), file.bytes(), true),
                 () -> notFound(ctx, request));
+    }
+
+    private boolean isWebSocketPath(QueryStringDecoder uri) {
+        return uri.rawPath().equals(wsPath);
     }
 
     private static boolean hasValidPath(QueryStringDecoder uri) {

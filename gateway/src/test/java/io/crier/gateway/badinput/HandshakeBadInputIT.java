@@ -2,6 +2,10 @@ package io.crier.gateway.badinput;
 
 import static io.crier.gateway.badinput.BadInputNode.HANDSHAKE_TIMEOUT;
 import static io.crier.gateway.badinput.BadInputNode.MAX_HANDSHAKE;
+import static io.crier.gateway.badinput.BadInputNode.token;
+import static io.crier.gateway.badinput.Replies.assertError;
+import static io.crier.gateway.badinput.Replies.assertPingAnswered;
+import static io.crier.gateway.badinput.Replies.authenticate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The bad-input suite, handshake phase: broken, oversized, slow and duplicated HTTP requests get an HTTP
@@ -28,6 +34,35 @@ class HandshakeBadInputIT {
         }
         HttpResponse<String> viaJdk = NODE.get("/ws");
         assertEquals(400, viaJdk.statusCode());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/ws?x=1", "/ws?", "/ws?cache=1&b=%ZZ", "/ws?token=x&token=y"})
+    void anUpgradeWithAQueryStringIsUpgradedAtOnce(String target) throws Exception {
+        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
+            RawWebSocket.HttpHead head = client.request(RawWebSocket.upgradeRequest(target, ""));
+            assertEquals(101, head.status(), head.text());
+            authenticate(client, token("query"));
+            assertPingAnswered(client);
+        }
+    }
+
+    @Test
+    void aTokenInTheQueryStringIsNeverRead() throws Exception {
+        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
+            RawWebSocket.HttpHead head = client.request(RawWebSocket.upgradeRequest("/ws?token=" + token("query"), ""));
+            assertEquals(101, head.status(), head.text());
+            assertError(client, "{\"type\":\"ping\",\"id\":2}", "2", "not_authenticated");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/w%73", "/ws%3Fx=1", "/ws/", "/ws/x", "//ws", "/ws;x", "/WS", "/ws%00"})
+    void anotherSpellingOfTheWebSocketPathGets404AtOnce(String target) throws Exception {
+        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
+            RawWebSocket.HttpHead head = client.request(RawWebSocket.upgradeRequest(target, ""));
+            assertEquals(404, head.status(), target + ": " + head.text());
+        }
     }
 
     @Test
