@@ -256,7 +256,9 @@ public final class GatewayServer implements AutoCloseable {
         drains.await();
         cluster.close();
         listeners.close();
-        channels.close().awaitUninterruptibly();
+        // Not awaited: each close lingers (server.closeLinger) for clients that are still sending; the event loops'
+        // shutdown below closes whatever is still lingering.
+        channels.close();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         presence.close();

@@ -147,7 +147,8 @@ public final class ConfigLoader {
         ServerConfig server = v.section(() -> new ServerConfig(v.string("server.host"),
                 v.integer("server.port"), v.string("server.wsPath"), v.string("server.transport"),
                 v.integer("server.maxHandshakeBytes"), v.bool("server.plainEnabled"),
-                v.list("server.allowedOrigins"), v.duration("server.handshakeTimeout")));
+                v.list("server.allowedOrigins"), v.duration("server.handshakeTimeout"),
+                v.duration("server.closeLinger")));
         AuthConfig auth = v.section(() -> auth(v));
         SessionConfig session = v.section(() -> new SessionConfig(v.duration("session.heartbeat"),
                 v.integer("session.maxTopics"), v.integer("session.maxOutboundQueueBytes")));

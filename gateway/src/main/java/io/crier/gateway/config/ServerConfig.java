@@ -26,6 +26,9 @@ import java.util.Set;
  *                          {@code Host} header) and clients that send no Origin; {@code *} allows any origin
  * @param handshakeTimeout  {@code server.handshakeTimeout}: the longest time from TCP accept to a completed
  *                          upgrade (a slowloris guard); 1s..5m
+ * @param closeLinger       {@code server.closeLinger}: when the node closes a connection, how long at most it
+ *                          keeps reading and discarding what the client still sends after shutting its own side
+ *                          down, so that the client sees the close instead of a reset; 0 (close at once)..30s
  */
 public record ServerConfig(
         String host,
@@ -35,7 +38,8 @@ public record ServerConfig(
         int maxHandshakeBytes,
         boolean plainEnabled,
         List<String> allowedOrigins,
-        Duration handshakeTimeout) {
+        Duration handshakeTimeout,
+        Duration closeLinger) {
 
     /** The accepted values of {@code transport}. */
     public static final Set<String> TRANSPORTS = Set.of("auto", "epoll", "nio");
@@ -61,6 +65,7 @@ public record ServerConfig(
                             + " (scheme://host[:port], no path), got " + origin));
         }
         problems.range("server.handshakeTimeout", handshakeTimeout, Duration.ofSeconds(1), Duration.ofMinutes(5));
+        problems.range("server.closeLinger", closeLinger, Duration.ZERO, Duration.ofSeconds(30));
         problems.throwIfAny();
     }
 

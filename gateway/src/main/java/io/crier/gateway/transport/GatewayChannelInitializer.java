@@ -3,6 +3,7 @@ package io.crier.gateway.transport;
 import io.crier.gateway.auth.TokenVerifier;
 import io.crier.gateway.config.CrierConfig;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -17,7 +18,7 @@ import java.util.Objects;
 /**
  * Builds the pipeline of every connection; reading {@link #initChannel} gives the map of the server:
  * <pre>
- * [tls: TLS listener only] → telemetry → http-codec → [http-api: api.key set] → handshake-limits
+ * close-linger → [tls: TLS listener only] → telemetry → http-codec → [http-api: api.key set] → handshake-limits
  *   → http-aggregator → http-routes
  *   → handshake-guard
  *   → admission → [ws-compression → ws-reserved-bits] → ws-protocol → ws-aggregator → heartbeat → envelope-codec
@@ -61,11 +62,22 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
 
     @Override
     protected void initChannel(Channel channel) {
+        build(channel, null);
+    }
+
+    /**
+     * Builds the pipeline of {@code channel}: the plain listener's, or with {@code tls} (a new handler for this
+     * connection) the TLS listener's.
+     */
+    void build(Channel channel, ChannelHandler tls) {
         int maxHandshake = config.server().maxHandshakeBytes();
         int maxMessage = config.limits().maxMessageBytes();
         channels.add(channel);
         ChannelPipeline p = channel.pipeline();
-        // On the TLS listener, TlsChannelInitializer has already added PipelineNames.TLS first.
+        p.addLast(PipelineNames.CLOSE_LINGER, new LingeringCloseHandler(config.server().closeLinger()));
+        if (tls != null) {
+            p.addLast(PipelineNames.TLS, tls);
+        }
         p.addLast(PipelineNames.TELEMETRY, shared.telemetry());
         p.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec(maxHandshake, maxHandshake, 8192));
         if (shared.api() != null) {

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *       finishes it, holds a socket no longer than that). A connection that only serves plain HTTP
  *       ({@code /healthz}, ...) is closed at the same deadline.</li>
  *   <li>Size: the HTTP codec and aggregator before and after it enforce {@code server.maxHandshakeBytes}
- *       (an oversized head gets 400 from {@code http-routes}, an oversized body 413 from the aggregator);
+ *       (an oversized request line gets 414 and oversized headers 431 from {@code http-routes}, an oversized
+ *       body 413 from the aggregator);
  *       this handler counts both as {@code crier.handshakes.refused{reason=too_large}}.</li>
  * </ul>
  * It also counts upgrades that negotiated permessage-deflate, and removes itself once the upgrade response

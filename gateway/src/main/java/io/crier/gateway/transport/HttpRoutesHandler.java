@@ -8,6 +8,8 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -78,7 +80,7 @@ public final class HttpRoutesHandler extends ChannelInboundHandlerAdapter {
         }
         if (request.decoderResult().isFailure()) {
             ReferenceCountUtil.release(request);
-            HttpResponses.textAndClose(ctx, null, HttpResponseStatus.BAD_REQUEST, "bad request\n");
+            badHead(ctx, request.decoderResult().cause());
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
@@ -172,6 +174,21 @@ public final class HttpRoutesHandler extends ChannelInboundHandlerAdapter {
         } catch (IllegalArgumentException e) {
             // A broken %-escape is the client's mistake: answered with 400, not logged.
             return false;
+        }
+    }
+
+    /**
+     * A request head the codec could not read: 414 for a request line over {@code server.maxHandshakeBytes}, 431
+     * for headers over it (RFC 6585), 400 for anything else; the connection is closed after it.
+     */
+    private static void badHead(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            HttpResponses.textAndClose(ctx, null, HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long\n");
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            HttpResponses.textAndClose(ctx, null, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                    "request header fields too large\n");
+        } else {
+            HttpResponses.textAndClose(ctx, null, HttpResponseStatus.BAD_REQUEST, "bad request\n");
         }
     }
 

@@ -10,8 +10,14 @@ import java.util.List;
 public final class PipelineNames {
 
     /**
-     * The TLS handler: first on connections to the TLS listener ({@link TlsChannelInitializer} adds it before
-     * the rest of {@link #INITIAL_ORDER}); absent on the plain listener.
+     * Closes every connection gracefully ({@link LingeringCloseHandler}): flushes, shuts the output down, then
+     * discards input for at most {@code server.closeLinger} before the socket is closed; first, for the
+     * connection's whole life.
+     */
+    public static final String CLOSE_LINGER = "close-linger";
+    /**
+     * The TLS handler: right after {@link #CLOSE_LINGER} on connections to the TLS listener; absent on the plain
+     * listener, so not in {@link #INITIAL_ORDER}.
      */
     public static final String TLS = "tls";
     /**
@@ -70,7 +76,7 @@ public final class PipelineNames {
 
     /** The names {@link GatewayChannelInitializer} adds, in order (before the upgrade), with compression enabled. */
     public static final List<String> INITIAL_ORDER = List.of(
-            TELEMETRY, HTTP_CODEC, HANDSHAKE_LIMITS, HTTP_AGGREGATOR, HTTP_ROUTES, HANDSHAKE_GUARD, ADMISSION,
+            CLOSE_LINGER, TELEMETRY, HTTP_CODEC, HANDSHAKE_LIMITS, HTTP_AGGREGATOR, HTTP_ROUTES, HANDSHAKE_GUARD, ADMISSION,
             WS_COMPRESSION, WS_RESERVED_BITS, WS_PROTOCOL, WS_AGGREGATOR, HEARTBEAT, ENVELOPE_CODEC,
             COMMAND_LIMITS, AUTH, EXCEPTIONS);
 

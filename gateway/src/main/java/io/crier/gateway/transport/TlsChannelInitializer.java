@@ -5,8 +5,9 @@ import io.netty.channel.ChannelInitializer;
 import java.util.Objects;
 
 /**
- * Builds the pipeline of a connection to the TLS listener: {@code tls} first, with the certificate current
- * at accept time, then exactly the pipeline of the plain listener ({@link GatewayChannelInitializer}), so
+ * Builds the pipeline of a connection to the TLS listener: {@code tls} near the front (after
+ * {@code close-linger}), with the certificate current at accept time, and otherwise exactly the pipeline of the
+ * plain listener ({@link GatewayChannelInitializer}), so
  * that both listeners serve the same routes and WebSocket endpoint.
  *
  * <p>Thread-safe: one instance per node; {@link #initChannel} runs on each new channel's event loop.
@@ -23,7 +24,6 @@ public final class TlsChannelInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
-        channel.pipeline().addLast(PipelineNames.TLS, tls.newHandler(channel.alloc()));
-        plain.initChannel(channel);
+        plain.build(channel, tls.newHandler(channel.alloc()));
     }
 }

@@ -3,10 +3,13 @@ package io.crier.gateway.badinput;
 import static io.crier.gateway.badinput.BadInputNode.BURST;
 import static io.crier.gateway.badinput.BadInputNode.FLOOD_AFTER;
 import static io.crier.gateway.badinput.BadInputNode.MAX_TOPICS;
+import static io.crier.gateway.badinput.BadInputNode.token;
+import static io.crier.gateway.badinput.Replies.authenticate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -18,6 +21,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * closed get the documented reply or close code, and see it; the witness on the same node loses nothing.
  */
 class FloodBadInputIT {
+
+    /** The node's close linger (2 s by default) and more: a flood cannot hold a connection open. */
+    private static final Duration FLOOD_ENDS = Duration.ofSeconds(10);
 
     @RegisterExtension
     static final BadInputNode NODE = BadInputNode.standard();
@@ -52,4 +58,52 @@ class FloodBadInputIT {
         }
     }
 
+
+    // ---- clients that keep sending while the node closes them: they still see why ----------------------
+
+    @Test
+    void aClientThatKeepsFloodingCommandsSeesTheDisconnectPushAnd4502() throws Exception {
+        ByteArrayOutputStream batch = new ByteArrayOutputStream();
+        for (int i = 0; i < 100; i++) {
+            batch.write(ClientFrame.text("{\"type\":\"ping\",\"id\":" + i + "}").encode());
+        }
+        try (RawWebSocket client = NODE.session("keeps-flooding")) {
+            RawWebSocket.Flood flood = client.flood(batch.toByteArray());
+            RawWebSocket.Closed closed = client.awaitClose();
+            assertEquals(4502, closed.code(), closed.toString());
+            assertEquals("{\"type\":\"disconnect\",\"code\":4502,\"reason\":\"command_flood\",\"reconnect\":false}",
+                    closed.textsBefore().get(closed.textsBefore().size() - 1));
+            assertEquals(0, client.readUntilGracefulEnd().length, "nothing after the close frame, then a FIN");
+            assertTrue(flood.endedByTheServer(FLOOD_ENDS), "the node ended the connection, however long it sent");
+        }
+    }
+
+    @Test
+    void aClientThatKeepsSendingFragmentsPastTheMessageLimitSees1009() throws Exception {
+        byte[] fragment = ClientFrame.of(ClientFrame.CONTINUATION, "x".repeat(1024).getBytes(StandardCharsets.US_ASCII))
+                .withFin(false).encode();
+        try (RawWebSocket client = NODE.session("keeps-fragmenting")) {
+            client.send(ClientFrame.text("{\"type\":\"ping\",\"pad\":\"").withFin(false));
+            RawWebSocket.Flood flood = client.flood(fragment);
+            assertEquals(new RawWebSocket.Closed(1009, "message_too_big", List.of()), client.awaitClose());
+            assertEquals(0, client.readUntilGracefulEnd().length, "nothing after the close frame, then a FIN");
+            assertTrue(flood.endedByTheServer(FLOOD_ENDS), "the node ended the connection, however long it sent");
+        }
+    }
+
+    @Test
+    void aClientThatKeepsSendingDecompressionBombsSees1009() throws Exception {
+        byte[] bomb = ClientFrame.deflatedText(("{\"type\":\"ping\",\"id\":1,\"pad\":\"" + " ".repeat(1 << 20) + "\"}")
+                .getBytes(StandardCharsets.UTF_8)).encode();
+        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
+            RawWebSocket.HttpHead head = client.request(RawWebSocket.upgradeRequest("/ws",
+                    "Sec-WebSocket-Extensions: permessage-deflate\r\n"));
+            assertEquals(101, head.status(), head.text());
+            authenticate(client, token("keeps-bombing"));
+            RawWebSocket.Flood flood = client.flood(bomb);
+            assertEquals(1009, client.awaitClose().code());
+            assertEquals(0, client.readUntilGracefulEnd().length, "nothing after the close frame, then a FIN");
+            assertTrue(flood.endedByTheServer(FLOOD_ENDS), "the node ended the connection, however long it sent");
+        }
+    }
 }

@@ -108,11 +108,24 @@ class HandshakeBadInputIT {
     }
 
     @Test
-    void oversizedHeadersGet400() throws Exception {
+    void oversizedHeadersGet431() throws Exception {
         try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
             RawWebSocket.HttpHead head = client.request(RawWebSocket.upgradeRequest("/ws",
                     "X-Padding: " + "p".repeat(MAX_HANDSHAKE) + "\r\n"));
-            assertEquals(400, head.status(), head.text());
+            assertEquals(431, head.status(), head.text());
+        }
+    }
+
+    @Test
+    void aRequestHeadFarOverTheLimitGets431WhileTheClientKeepsSending() throws Exception {
+        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
+            client.write("GET /ws HTTP/1.1\r\nHost: localhost\r\nX-Padding: ".getBytes(StandardCharsets.US_ASCII));
+            RawWebSocket.Flood flood = client.flood("p".repeat(16 * 1024).getBytes(StandardCharsets.US_ASCII));
+            RawWebSocket.HttpHead head = client.readHead();
+            assertEquals(431, head.status(), head.text());
+            int length = Integer.parseInt(head.header("Content-Length"));
+            assertEquals(length, client.readUntilGracefulEnd().length, "the body, then a FIN");
+            assertTrue(flood.endedByTheServer(Duration.ofSeconds(10)), "the node ended the connection");
         }
     }
 
@@ -126,11 +139,11 @@ class HandshakeBadInputIT {
     }
 
     @Test
-    void anOversizedRequestLineGets400() throws Exception {
+    void anOversizedRequestLineGets414() throws Exception {
         try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
             RawWebSocket.HttpHead head = client.request(
                     RawWebSocket.upgradeRequest("/ws?" + "q".repeat(MAX_HANDSHAKE), ""));
-            assertEquals(400, head.status(), head.text());
+            assertEquals(414, head.status(), head.text());
         }
     }
 }

@@ -32,6 +32,8 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** The longest a single read waits for the server. */
     public static final Duration WAIT = Duration.ofSeconds(5);
+    /** How long a {@link Flood} goes on at most. */
+    public static final Duration FLOOD_LIMIT = Duration.ofSeconds(20);
 
     /** The head of an HTTP response: status code and the raw head text. */
     public record HttpHead(int status, String text) {
@@ -203,6 +205,48 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     /**
+     * A client that does not stop sending: writes one chunk after another on a thread of its own until the server
+     * ends the connection (a write fails: the expected end) or {@link #FLOOD_LIMIT} passes.
+     */
+    public final class Flood {
+        private final CompletableFuture<Boolean> ended;
+        private volatile boolean stopped;
+
+        private Flood(byte[] chunk) {
+            long deadline = System.nanoTime() + FLOOD_LIMIT.toNanos();
+            ended = CompletableFuture.supplyAsync(() -> {
+                try {
+                    while (!stopped && System.nanoTime() < deadline) {
+                        write(chunk);
+                    }
+                    return false;
+                } catch (IOException e) {
+                    // The server closed (or reset) the connection under the flood.
+                    return true;
+                }
+            }, runnable -> {
+                Thread writer = new Thread(runnable, "raw-websocket-flood");
+                writer.setDaemon(true);
+                writer.start();
+            });
+        }
+
+        /** Whether the server ended the connection while the flood went on, within {@code timeout}. */
+        public boolean endedByTheServer(Duration timeout) throws Exception {
+            try {
+                return ended.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } finally {
+                stopped = true;
+            }
+        }
+    }
+
+    /** Starts writing {@code chunk} again and again on another thread; see {@link Flood}. */
+    public Flood flood(byte[] chunk) {
+        return new Flood(chunk);
+    }
+
+    /**
      * Reads until the server ends the TCP stream (FIN or reset); fails the test when it is still open after
      * {@code timeout}.
      *
@@ -223,6 +267,28 @@ public final class RawWebSocket implements AutoCloseable {
             return received.toByteArray();
         } finally {
             socket.setSoTimeout((int) WAIT.toMillis());
+        }
+        return received.toByteArray();
+    }
+
+    /**
+     * Reads until the server ends the TCP stream, and fails the test unless it ended it gracefully: with a FIN
+     * (end of stream), not a reset. A server that closes a socket with unread input makes the kernel send a
+     * reset, which can destroy what it was owed before the client read it.
+     *
+     * @return whatever the server sent before the end
+     */
+    public byte[] readUntilGracefulEnd() throws IOException {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        try {
+            for (int b; (b = in.read()) >= 0; ) {
+                received.write(b);
+            }
+        } catch (SocketTimeoutException e) {
+            fail("the server kept the connection open for " + WAIT);
+        } catch (IOException e) {
+            fail("the server reset the connection instead of ending it (" + e.getMessage() + ") after sending "
+                    + received.size() + " bytes");
         }
         return received.toByteArray();
     }

@@ -17,14 +17,16 @@ class ConfigRecordsTest {
     @Test
     void serverConfigListsEveryBadFieldByKey() {
         InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                () -> new ServerConfig(" ", -1, "ws", "auto", 10, true, List.of(), Duration.ofMinutes(6)));
+                () -> new ServerConfig(" ", -1, "ws", "auto", 10, true, List.of(), Duration.ofMinutes(6),
+                        Duration.ofSeconds(31)));
 
         assertEquals(List.of(
                 "server.host: must not be empty",
                 "server.port: must be 0..65535, got -1",
                 "server.wsPath: must be a path starting with /, got ws",
                 "server.maxHandshakeBytes: must be 1024..1048576, got 10",
-                "server.handshakeTimeout: must be 1s..5m, got 6m"), e.problems());
+                "server.handshakeTimeout: must be 1s..5m, got 6m",
+                "server.closeLinger: must be 0..30s, got 31s"), e.problems());
     }
 
     @Test
@@ -239,7 +241,8 @@ class ConfigRecordsTest {
     }
 
     private static ServerConfig server(List<String> origins) {
-        return new ServerConfig("127.0.0.1", 0, "/ws", "auto", 8192, true, origins, Duration.ofSeconds(10));
+        return new ServerConfig("127.0.0.1", 0, "/ws", "auto", 8192, true, origins, Duration.ofSeconds(10),
+                Duration.ofSeconds(2));
     }
 
     private static TlsConfig tls(boolean enabled, String chain, String key, boolean selfSigned) {

@@ -75,17 +75,17 @@ class HandshakeLimitsTest {
     }
 
     @Test
-    void anOversizedRequestHeadGets400AndIsCounted() {
+    void oversizedRequestHeadersGet431AndAreCounted() {
         String response = request("GET /ws HTTP/1.1\r\nHost: localhost\r\nX-Padding: " + "p".repeat(3000) + "\r\n\r\n");
-        assertTrue(response.startsWith("HTTP/1.1 400"), response);
+        assertTrue(response.startsWith("HTTP/1.1 431 Request Header Fields Too Large"), response);
         assertFalse(channel.isOpen());
         assertEquals(1.0, refused("too_large"));
     }
 
     @Test
-    void anOversizedRequestLineGets400AndIsCounted() {
+    void anOversizedRequestLineGets414AndIsCounted() {
         String response = request("GET /ws?" + "q".repeat(3000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
-        assertTrue(response.startsWith("HTTP/1.1 400"), response);
+        assertTrue(response.startsWith("HTTP/1.1 414 Request-URI Too Long"), response);
         assertEquals(1.0, refused("too_large"));
     }
 

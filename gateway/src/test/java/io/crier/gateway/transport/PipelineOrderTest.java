@@ -23,7 +23,7 @@ class PipelineOrderTest {
             EmbeddedChannel channel = node.connection();
             assertEquals(PipelineNames.INITIAL_ORDER, ours(channel));
             assertEquals(List.of(
-                    PipelineNames.TELEMETRY, PipelineNames.HTTP_CODEC, PipelineNames.HANDSHAKE_LIMITS, PipelineNames.HTTP_AGGREGATOR,
+                    PipelineNames.CLOSE_LINGER, PipelineNames.TELEMETRY, PipelineNames.HTTP_CODEC, PipelineNames.HANDSHAKE_LIMITS, PipelineNames.HTTP_AGGREGATOR,
                     PipelineNames.HTTP_ROUTES, PipelineNames.HANDSHAKE_GUARD, PipelineNames.ADMISSION,
                     PipelineNames.WS_COMPRESSION, PipelineNames.WS_RESERVED_BITS,
                     "io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandshakeHandler",
@@ -37,16 +37,16 @@ class PipelineOrderTest {
     }
 
     @Test
-    void theTlsListenerPutsTlsFirstThenTheSamePipeline() {
+    void theTlsListenerPutsTlsRightAfterTheCloseLingerThenTheSamePipeline() {
         TlsConfig selfSigned = new TlsConfig(true, "", 0, "", "", "", true, Duration.ofHours(1));
         try (TestNode node = TestNode.create(Map.of("CRIER_COMPRESSION_ENABLED", "true"));
              TlsContexts tls = new TlsContexts(selfSigned, Duration.ofSeconds(10), Clock.systemUTC(), node.meters,
                      SslProvider.OPENSSL)) {
             EmbeddedChannel channel = new EmbeddedChannel(new TlsChannelInitializer(tls, node.initializer()));
-            List<String> expected = new ArrayList<>(List.of(PipelineNames.TLS));
-            expected.addAll(PipelineNames.INITIAL_ORDER);
+            List<String> expected = new ArrayList<>(PipelineNames.INITIAL_ORDER);
+            expected.add(1, PipelineNames.TLS);
             assertEquals(expected, ours(channel));
-            assertEquals(PipelineNames.TLS, all(channel).get(0));
+            assertEquals(List.of(PipelineNames.CLOSE_LINGER, PipelineNames.TLS), all(channel).subList(0, 2));
             channel.finishAndReleaseAll();
         }
     }
@@ -58,7 +58,7 @@ class PipelineOrderTest {
             try (WireClient client = new WireClient(channel)) {
                 client.upgrade();
                 assertEquals(List.of(
-                        PipelineNames.TELEMETRY, "wsencoder", "wsdecoder", PipelineNames.WS_RESERVED_BITS,
+                        PipelineNames.CLOSE_LINGER, PipelineNames.TELEMETRY, "wsencoder", "wsdecoder", PipelineNames.WS_RESERVED_BITS,
                         "io.netty.handler.codec.http.websocketx.Utf8FrameValidator",
                         PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR, PipelineNames.HEARTBEAT,
                         PipelineNames.ENVELOPE_CODEC, PipelineNames.COMMAND_LIMITS, PipelineNames.AUTH,
@@ -79,7 +79,8 @@ class PipelineOrderTest {
                 List<String> texts = client.receiveTexts();
                 assertTrue(texts.get(0).startsWith("{\"type\":\"welcome\""), texts.toString());
                 assertEquals(List.of(
-                        PipelineNames.TELEMETRY, PipelineNames.WS_RESERVED_BITS, PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR,
+                        PipelineNames.CLOSE_LINGER, PipelineNames.TELEMETRY, PipelineNames.WS_RESERVED_BITS,
+                        PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR,
                         PipelineNames.HEARTBEAT, PipelineNames.ENVELOPE_CODEC, PipelineNames.COMMAND_LIMITS,
                         PipelineNames.SESSION,
                         PipelineNames.EXCEPTIONS),
@@ -90,7 +91,7 @@ class PipelineOrderTest {
     }
 
     private static final Set<String> OURS = Set.of(
-            PipelineNames.TLS, PipelineNames.TELEMETRY, PipelineNames.HTTP_CODEC, PipelineNames.HTTP_AGGREGATOR, PipelineNames.HTTP_ROUTES,
+            PipelineNames.CLOSE_LINGER, PipelineNames.TLS, PipelineNames.TELEMETRY, PipelineNames.HTTP_CODEC, PipelineNames.HTTP_AGGREGATOR, PipelineNames.HTTP_ROUTES,
             PipelineNames.HANDSHAKE_GUARD, PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR,
             PipelineNames.HEARTBEAT, PipelineNames.ENVELOPE_CODEC, PipelineNames.AUTH, PipelineNames.SESSION,
             PipelineNames.EXCEPTIONS, PipelineNames.HANDSHAKE_LIMITS, PipelineNames.ADMISSION,

@@ -29,8 +29,8 @@ class PublishApiPipelineTest {
         try (TestNode node = TestNode.create(); InMemoryHistoryStore history = new InMemoryHistoryStore(node.broker)) {
             EmbeddedChannel channel = new EmbeddedChannel(withApi(node, history));
             List<String> names = channel.pipeline().names();
-            assertEquals(List.of(PipelineNames.TELEMETRY, PipelineNames.HTTP_CODEC, PipelineNames.HTTP_API,
-                    PipelineNames.HANDSHAKE_LIMITS), names.subList(0, 4));
+            assertEquals(List.of(PipelineNames.CLOSE_LINGER, PipelineNames.TELEMETRY, PipelineNames.HTTP_CODEC,
+                    PipelineNames.HTTP_API, PipelineNames.HANDSHAKE_LIMITS), names.subList(0, 5));
             channel.finishAndReleaseAll();
         }
     }

@@ -1,0 +1,84 @@
+package io.crier.gateway.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Closes a connection the way a well-behaved server does, so that a client that is still sending sees what it
+ * is owed (the {@code disconnect} push and the close frame, or the HTTP status) instead of a TCP reset: a socket
+ * closed with unread input makes the kernel answer with RST, which can destroy the last bytes in flight, and
+ * which makes a sending client's next write fail before it has read them. On every close of an open
+ * connection it flushes what is written, shuts the output down (the client reads a FIN after the last byte),
+ * then reads and discards whatever still arrives, until the client closes its side or {@code server.closeLinger}
+ * has passed, and only then closes the socket. A second close while lingering completes with the real one.
+ *
+ * <p>First in the pipeline, so that it sees the close after every other handler (TLS sends its close_notify
+ * before) and the input before any of them. A {@code linger} of zero, or a channel that cannot shut down its
+ * output alone, closes at once.
+ *
+ * <p>Per connection; confined to the channel's event loop.
+ */
+final class LingeringCloseHandler extends ChannelDuplexHandler {
+
+    private final long lingerNanos;
+    private boolean lingering;
+
+    LingeringCloseHandler(Duration linger) {
+        this.lingerNanos = linger.toNanos();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (lingering) {
+            // The connection is closing: what the client still sends is read only so that the kernel does not reset.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (!lingering) {
+            ctx.fireChannelReadComplete();
+        }
+    }
+
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        Channel channel = ctx.channel();
+        if (lingering) {
+            channel.closeFuture().addListener(closed -> promise.trySuccess());
+            return;
+        }
+        if (lingerNanos == 0 || !(channel instanceof DuplexChannel duplex) || !channel.isActive()
+                || duplex.isOutputShutdown()) {
+            ctx.close(promise);
+            return;
+        }
+        lingering = true;
+        ctx.flush();
+        // Shutting the output down fails whatever is still queued (a peer that does not read cannot get it anyway).
+        duplex.shutdownOutput().addListener(shut -> {
+            if (!shut.isSuccess()) {
+                ctx.close(promise);
+            }
+        });
+        var deadline = ctx.executor().schedule(() -> {
+            ctx.close(promise);
+        }, lingerNanos, TimeUnit.NANOSECONDS);
+        channel.closeFuture().addListener(closed -> {
+            deadline.cancel(false);
+            promise.trySuccess();
+        });
+        if (!channel.config().isAutoRead()) {
+            channel.config().setAutoRead(true);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.crier.gateway.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The lingering close on real loopback sockets (an {@code EmbeddedChannel} cannot shut its output down): a server
+ * that answers the first bytes with "bye" and closes, behind {@link LingeringCloseHandler}.
+ */
+class LingeringCloseHandlerTest {
+
+    private static final byte[] BYE = "bye".getBytes(StandardCharsets.US_ASCII);
+
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final BlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
+    private Channel server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @Test
+    void theClientReadsTheLastBytesThenAnEndOfStreamWhileItKeepsSending() throws Exception {
+        start(Duration.ofSeconds(30));
+        try (Socket client = connect()) {
+            client.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+            Channel channel = accepted.poll(5, TimeUnit.SECONDS);
+            assertNotNull(channel);
+            InputStream in = client.getInputStream();
+            assertArrayEquals(BYE, in.readNBytes(BYE.length));
+            assertEquals(-1, in.read(), "a FIN after the last byte, not a reset");
+            OutputStream out = client.getOutputStream();
+            for (int i = 0; i < 100; i++) {
+                out.write(new byte[1024]);
+            }
+            out.flush();
+            assertTrue(channel.isOpen(), "still reading and discarding what the client sends");
+        }
+    }
+
+    @Test
+    void theSocketIsClosedAsSoonAsTheClientClosesItsSide() throws Exception {
+        start(Duration.ofSeconds(30));
+        Channel channel;
+        try (Socket client = connect()) {
+            client.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+            channel = accepted.poll(5, TimeUnit.SECONDS);
+            assertNotNull(channel);
+            assertArrayEquals(BYE, client.getInputStream().readNBytes(BYE.length));
+            assertEquals(-1, client.getInputStream().read());
+        }
+        assertTrue(channel.closeFuture().await(5, TimeUnit.SECONDS), "closed long before the 30 s linger");
+    }
+
+    @Test
+    void aClientThatNeverStopsSendingIsCutOffAfterTheLinger() throws Exception {
+        start(Duration.ofMillis(300));
+        try (Socket client = connect()) {
+            client.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+            Channel channel = accepted.poll(5, TimeUnit.SECONDS);
+            assertNotNull(channel);
+            assertTrue(channel.closeFuture().await(10, TimeUnit.SECONDS), "closed once the linger was over");
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            boolean refused = false;
+            while (!refused && System.nanoTime() < deadline) {
+                try {
+                    client.getOutputStream().write(new byte[1024]);
+                } catch (IOException e) {
+                    refused = true;
+                }
+            }
+            assertTrue(refused, "the socket is gone: writes fail");
+        }
+    }
+
+    @Test
+    void noLingerClosesAtOnce() throws Exception {
+        start(Duration.ZERO);
+        try (Socket client = connect()) {
+            client.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+            Channel channel = accepted.poll(5, TimeUnit.SECONDS);
+            assertNotNull(channel);
+            assertTrue(channel.closeFuture().await(5, TimeUnit.SECONDS));
+        }
+    }
+
+    private void start(Duration linger) {
+        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        channel.pipeline().addLast(new LingeringCloseHandler(linger), new SayByeAndClose());
+                    }
+                }).bind("127.0.0.1", 0).syncUninterruptibly().channel();
+    }
+
+    private Socket connect() throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort()),
+                5000);
+        socket.setSoTimeout(5000);
+        return socket;
+    }
+
+    /** Answers the first bytes with "bye" and closes; releases everything it reads. */
+    private final class SayByeAndClose extends ChannelInboundHandlerAdapter {
+        private boolean answered;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+            if (!answered) {
+                answered = true;
+                accepted.add(ctx.channel());
+                ByteBuf bye = Unpooled.wrappedBuffer(BYE);
+                ctx.writeAndFlush(bye).addListener(written -> ctx.channel().close());
+            }
+        }
+    }
+}
