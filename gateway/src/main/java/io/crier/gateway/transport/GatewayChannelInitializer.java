@@ -2,6 +2,7 @@ package io.crier.gateway.transport;
 
 import io.crier.gateway.auth.TokenVerifier;
 import io.crier.gateway.config.CrierConfig;
+import io.crier.gateway.limits.CommandRateLimiter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
@@ -21,7 +22,7 @@ import java.util.Objects;
  * close-linger → [tls: TLS listener only] → telemetry → http-codec → [http-api: api.key set] → handshake-limits
  *   → http-aggregator → http-routes
  *   → handshake-guard
- *   → admission → [ws-compression → ws-reserved-bits] → ws-protocol → ws-aggregator → heartbeat → envelope-codec
+ *   → admission → [ws-compression → ws-reserved-bits] → control-limits → ws-protocol → ws-aggregator → heartbeat → envelope-codec
  *   → command-limits → auth (→ session once authenticated) → exceptions
  * </pre>
  * On upgrade Netty swaps {@code http-codec} for its WebSocket frame codecs and drops the aggregator; the
@@ -93,11 +94,13 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
             p.addLast(PipelineNames.WS_COMPRESSION, limits.newCompression());
             p.addLast(PipelineNames.WS_RESERVED_BITS, limits.reservedBits());
         }
+        CommandRateLimiter commandBucket = limits.newCommandBucket();
+        p.addLast(PipelineNames.CONTROL_LIMITS, limits.newControlLimits(commandBucket));
         p.addLast(PipelineNames.WS_PROTOCOL, new WebSocketServerProtocolHandler(wsConfig));
         p.addLast(PipelineNames.WS_AGGREGATOR, new WebSocketFrameAggregator(maxMessage));
         p.addLast(PipelineNames.HEARTBEAT, new HeartbeatHandler(config.session().heartbeat(), disconnector));
         p.addLast(PipelineNames.ENVELOPE_CODEC, shared.envelopes());
-        p.addLast(PipelineNames.COMMAND_LIMITS, limits.newCommandLimits());
+        p.addLast(PipelineNames.COMMAND_LIMITS, limits.newCommandLimits(commandBucket));
         p.addLast(PipelineNames.AUTH,
                 new AuthHandler(verifier, sessions, disconnector, config.auth().authTimeout()));
         p.addLast(PipelineNames.EXCEPTIONS, shared.exceptions());

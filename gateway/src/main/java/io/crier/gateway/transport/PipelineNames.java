@@ -57,6 +57,11 @@ public final class PipelineNames {
     public static final String WS_COMPRESSION = "ws-compression";
     /** Closes with 1002 a frame with RSV bits no negotiated extension explains (with {@link #WS_COMPRESSION}). */
     public static final String WS_RESERVED_BITS = "ws-reserved-bits";
+    /**
+     * Charges pings and pongs to the session's command bucket before {@link #WS_PROTOCOL} answers them (the same
+     * bucket as {@link #COMMAND_LIMITS}).
+     */
+    public static final String CONTROL_LIMITS = "control-limits";
     /** Netty's WebSocket handshake, control frames and close handshake. */
     public static final String WS_PROTOCOL = "ws-protocol";
     /** Reassembles fragmented messages, bounded by {@code limits.maxMessageBytes}. */
@@ -77,7 +82,7 @@ public final class PipelineNames {
     /** The names {@link GatewayChannelInitializer} adds, in order (before the upgrade), with compression enabled. */
     public static final List<String> INITIAL_ORDER = List.of(
             CLOSE_LINGER, TELEMETRY, HTTP_CODEC, HANDSHAKE_LIMITS, HTTP_AGGREGATOR, HTTP_ROUTES, HANDSHAKE_GUARD, ADMISSION,
-            WS_COMPRESSION, WS_RESERVED_BITS, WS_PROTOCOL, WS_AGGREGATOR, HEARTBEAT, ENVELOPE_CODEC,
+            WS_COMPRESSION, WS_RESERVED_BITS, CONTROL_LIMITS, WS_PROTOCOL, WS_AGGREGATOR, HEARTBEAT, ENVELOPE_CODEC,
             COMMAND_LIMITS, AUTH, EXCEPTIONS);
 
     private PipelineNames() {

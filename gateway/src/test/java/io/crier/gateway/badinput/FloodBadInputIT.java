@@ -11,10 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The bad-input suite, flood phase: clients that send too much, too fast, or keep sending while they are being
@@ -58,6 +61,33 @@ class FloodBadInputIT {
         }
     }
 
+
+    @ParameterizedTest
+    @ValueSource(ints = {ClientFrame.PING, ClientFrame.PONG})
+    void pingsAndPongsAreChargedToTheCommandBucketThenCloseWith4502(int opcode) throws Exception {
+        ByteArrayOutputStream flood = new ByteArrayOutputStream();
+        for (int i = 0; i < 2000; i++) {
+            flood.write(ClientFrame.of(opcode, new byte[] {(byte) i}).encode());
+        }
+        try (RawWebSocket client = NODE.session("control-flood-" + opcode)) {
+            long start = System.nanoTime();
+            List<RawWebSocket.Frame> pongs = new ArrayList<>();
+            RawWebSocket.Closed closed = client.writeWhileAwaitingClose(flood.toByteArray(), frame -> {
+                if (frame.opcode() == ClientFrame.PONG) {
+                    pongs.add(frame);
+                }
+            });
+            long refills = Duration.ofNanos(System.nanoTime() - start).toSeconds() + 1;
+            assertEquals(new RawWebSocket.Closed(4502, "command_flood", List.of(
+                    "{\"type\":\"disconnect\",\"code\":4502,\"reason\":\"command_flood\",\"reconnect\":false}")), closed);
+            // The bucket starts full and auth took one token; it refills by one a second meanwhile.
+            int expectedMax = opcode == ClientFrame.PING ? BURST - 1 + (int) refills : 0;
+            assertTrue(pongs.size() <= expectedMax, pongs.size() + " pongs");
+            if (opcode == ClientFrame.PING) {
+                assertTrue(pongs.size() >= BURST - 1, "the pings within the bucket were answered: " + pongs.size());
+            }
+        }
+    }
 
     // ---- clients that keep sending while the node closes them: they still see why ----------------------
 

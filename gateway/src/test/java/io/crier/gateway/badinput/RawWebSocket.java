@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A WebSocket client on a plain TCP socket to a live node, for abuse the JDK's client refuses to commit:
@@ -166,6 +167,14 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Reads frames until the server's close frame, keeping the texts that came before it. */
     public Closed awaitClose() throws IOException {
+        return awaitClose(frame -> { });
+    }
+
+    /**
+     * Reads frames until the server's close frame, keeping the texts that came before it and handing every other
+     * frame before it (pings, pongs) to {@code others}.
+     */
+    public Closed awaitClose(Consumer<Frame> others) throws IOException {
         List<String> texts = new ArrayList<>();
         while (true) {
             Frame frame;
@@ -181,6 +190,8 @@ public final class RawWebSocket implements AutoCloseable {
                 int code = p.length >= 2 ? (p[0] & 0xff) << 8 | (p[1] & 0xff) : 1005;
                 String reason = p.length > 2 ? new String(p, 2, p.length - 2, StandardCharsets.UTF_8) : "";
                 return new Closed(code, reason, List.copyOf(texts));
+            } else {
+                others.accept(frame);
             }
         }
     }
@@ -190,6 +201,11 @@ public final class RawWebSocket implements AutoCloseable {
      * floods that the server cuts short: a write the close interrupts is not an error.
      */
     public Closed writeWhileAwaitingClose(byte[] bytes) throws Exception {
+        return writeWhileAwaitingClose(bytes, frame -> { });
+    }
+
+    /** As {@link #writeWhileAwaitingClose(byte[])}, handing the frames other than texts to {@code others}. */
+    public Closed writeWhileAwaitingClose(byte[] bytes, Consumer<Frame> others) throws Exception {
         CompletableFuture<Boolean> written = CompletableFuture.supplyAsync(() -> {
             try {
                 write(bytes);
@@ -199,7 +215,7 @@ public final class RawWebSocket implements AutoCloseable {
                 return false;
             }
         });
-        Closed closed = awaitClose();
+        Closed closed = awaitClose(others);
         written.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         return closed;
     }

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -89,6 +92,41 @@ class CommandLimitsTest {
     }
 
     @Test
+    void pingFramesTakeTokensFromTheSameBucketAndOverItGetNoPong() {
+        authenticate();
+        assertEquals(List.of(WireClient.Frame.PONG), ping());
+        assertEquals(List.of("{\"type\":\"ok\",\"id\":3}"), send("{\"type\":\"ping\",\"id\":3}"));
+        assertEquals(List.of(), ping(), "no token left: no pong");
+        assertTrue(send("{\"type\":\"ping\",\"id\":4}").get(0).contains("rate_limited"), "the same bucket");
+        assertEquals(2.0, node.meters.counter("crier.commands.rate_limited").count());
+        nanos.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        assertEquals(List.of(WireClient.Frame.PONG), ping());
+    }
+
+    @Test
+    void aSessionThatKeepsPingingPastTheBucketIsClosedWith4502() {
+        authenticate();
+        ping();
+        ping();
+        ping();
+        ping();
+        client.send(new PingWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {1})));
+        List<WireClient.Frame> frames = client.receive();
+        assertEquals(2, frames.size(), frames.toString());
+        assertTrue(frames.get(0).text().contains("\"code\":4502"), frames.get(0).text());
+        assertEquals(4502, frames.get(1).closeCode());
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void pongFramesTakeTokensToo() {
+        authenticate();
+        client.send(new PongWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {1})));
+        client.send(new PongWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {2})));
+        assertTrue(send("{\"type\":\"ping\",\"id\":4}").get(0).contains("rate_limited"));
+    }
+
+    @Test
     void malformedFramesTakeTokensToo() {
         authenticate();
         send("not json");
@@ -111,6 +149,12 @@ class CommandLimitsTest {
         client.upgrade();
         List<String> texts = send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + TestNode.token("alice") + "\"}");
         assertTrue(texts.get(0).startsWith("{\"type\":\"welcome\""), texts.toString());
+    }
+
+    /** Sends a ping frame; returns the opcodes of the frames the server answered with. */
+    private List<Integer> ping() {
+        client.send(new PingWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {7})));
+        return client.receive().stream().map(WireClient.Frame::opcode).toList();
     }
 
     private List<String> send(String text) {

@@ -25,7 +25,7 @@ class PipelineOrderTest {
             assertEquals(List.of(
                     PipelineNames.CLOSE_LINGER, PipelineNames.TELEMETRY, PipelineNames.HTTP_CODEC, PipelineNames.HANDSHAKE_LIMITS, PipelineNames.HTTP_AGGREGATOR,
                     PipelineNames.HTTP_ROUTES, PipelineNames.HANDSHAKE_GUARD, PipelineNames.ADMISSION,
-                    PipelineNames.WS_COMPRESSION, PipelineNames.WS_RESERVED_BITS,
+                    PipelineNames.WS_COMPRESSION, PipelineNames.WS_RESERVED_BITS, PipelineNames.CONTROL_LIMITS,
                     "io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandshakeHandler",
                     "io.netty.handler.codec.http.websocketx.Utf8FrameValidator",
                     PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR, PipelineNames.HEARTBEAT,
@@ -59,7 +59,7 @@ class PipelineOrderTest {
                 client.upgrade();
                 assertEquals(List.of(
                         PipelineNames.CLOSE_LINGER, PipelineNames.TELEMETRY, "wsencoder", "wsdecoder", PipelineNames.WS_RESERVED_BITS,
-                        "io.netty.handler.codec.http.websocketx.Utf8FrameValidator",
+                        PipelineNames.CONTROL_LIMITS, "io.netty.handler.codec.http.websocketx.Utf8FrameValidator",
                         PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR, PipelineNames.HEARTBEAT,
                         PipelineNames.ENVELOPE_CODEC, PipelineNames.COMMAND_LIMITS, PipelineNames.AUTH,
                         PipelineNames.EXCEPTIONS),
@@ -80,7 +80,7 @@ class PipelineOrderTest {
                 assertTrue(texts.get(0).startsWith("{\"type\":\"welcome\""), texts.toString());
                 assertEquals(List.of(
                         PipelineNames.CLOSE_LINGER, PipelineNames.TELEMETRY, PipelineNames.WS_RESERVED_BITS,
-                        PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR,
+                        PipelineNames.CONTROL_LIMITS, PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR,
                         PipelineNames.HEARTBEAT, PipelineNames.ENVELOPE_CODEC, PipelineNames.COMMAND_LIMITS,
                         PipelineNames.SESSION,
                         PipelineNames.EXCEPTIONS),
@@ -95,7 +95,8 @@ class PipelineOrderTest {
             PipelineNames.HANDSHAKE_GUARD, PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR,
             PipelineNames.HEARTBEAT, PipelineNames.ENVELOPE_CODEC, PipelineNames.AUTH, PipelineNames.SESSION,
             PipelineNames.EXCEPTIONS, PipelineNames.HANDSHAKE_LIMITS, PipelineNames.ADMISSION,
-            PipelineNames.WS_COMPRESSION, PipelineNames.WS_RESERVED_BITS, PipelineNames.COMMAND_LIMITS);
+            PipelineNames.WS_COMPRESSION, PipelineNames.WS_RESERVED_BITS, PipelineNames.CONTROL_LIMITS,
+            PipelineNames.COMMAND_LIMITS);
 
     private static List<String> ours(EmbeddedChannel channel) {
         return all(channel).stream().filter(OURS::contains).toList();

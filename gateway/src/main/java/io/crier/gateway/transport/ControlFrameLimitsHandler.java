@@ -1,0 +1,50 @@
+package io.crier.gateway.transport;
+
+import io.crier.gateway.limits.CommandRateLimiter;
+import io.crier.protocol.CloseCode;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import java.util.Objects;
+
+/**
+ * Charges every ping and pong frame a client sends to the session's command bucket (the same
+ * {@link CommandRateLimiter} as {@code command-limits}), before Netty's WebSocket handler answers pings with
+ * pongs: a ping that finds no token is dropped unanswered (a pong is dropped), and
+ * {@code limits.floodDisconnectAfter} of them in a row close the connection with
+ * {@link CloseCode#COMMAND_FLOOD} (4502), as for commands. Counted in {@code crier.commands.rate_limited}.
+ *
+ * <p>Per connection; confined to the channel's event loop.
+ */
+final class ControlFrameLimitsHandler extends ChannelInboundHandlerAdapter {
+
+    private final CommandRateLimiter bucket;
+    private final Disconnector disconnector;
+    private final LimitMeters meters;
+
+    ControlFrameLimitsHandler(CommandRateLimiter bucket, Disconnector disconnector, LimitMeters meters) {
+        this.bucket = Objects.requireNonNull(bucket, "bucket");
+        this.disconnector = Objects.requireNonNull(disconnector, "disconnector");
+        this.meters = Objects.requireNonNull(meters, "meters");
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof PingWebSocketFrame) && !(msg instanceof PongWebSocketFrame)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        CommandRateLimiter.Decision decision = bucket.acquire();
+        if (decision == CommandRateLimiter.Decision.ALLOW) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        ReferenceCountUtil.release(msg);
+        meters.rateLimited().increment();
+        if (decision == CommandRateLimiter.Decision.FLOOD) {
+            disconnector.disconnect(ctx.channel(), CloseCode.COMMAND_FLOOD);
+        }
+    }
+}
