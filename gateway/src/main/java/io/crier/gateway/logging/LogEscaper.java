@@ -22,8 +22,9 @@ package io.crier.gateway.logging;
  *
  * <p>Bounded: a value is written up to {@value #MAX_VALUE_CHARS} characters of escaped text, then
  * {@code ...[N more chars]}. No value a client gives is that long (a {@code sub} is at most 256 characters, a
- * topic 200), so only a bug or a future log call quoting a whole frame reaches it; it keeps such a line
- * readable and under the 16 KiB at which Docker's and Kubernetes' log drivers split lines.
+ * topic 200), so only an odd JWKS (kids are bounded by its 256 KiB), a bug or a future log call quoting a whole
+ * frame reaches it; it keeps such a line readable and under the 16 KiB at which Docker's and Kubernetes' log
+ * drivers split lines. The JSON format's stack trace is not cut (its lines are the server's).
  *
  * <p>Stateless and thread-safe.
  */
