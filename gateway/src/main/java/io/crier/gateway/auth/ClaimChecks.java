@@ -16,7 +16,8 @@ import java.util.Objects;
  * {@code exp} required and in the future, {@code nbf} and {@code iat} (when present) not in the future,
  * each with the clock leeway; {@code iss} equal to the configured issuer and {@code aud} (a string or an
  * array) holding the configured audience, when those are configured; {@code sub} a non-blank string of
- * at most {@value JwtTokenVerifier#MAX_SUBJECT_LENGTH} characters; {@code subscribe} and {@code publish}
+ * at most {@value JwtTokenVerifier#MAX_SUBJECT_LENGTH} characters with no control character, line separator or
+ * unpaired surrogate; {@code subscribe} and {@code publish}
  * arrays of strings when present; {@code info} (any JSON value, optional) is kept for presence.
  *
  * <p>Immutable and thread-safe.
@@ -95,10 +96,30 @@ final class ClaimChecks {
             throw new InvalidTokenException(Reason.MISSING_SUB);
         }
         String subject = claim.asString();
-        if (subject == null || subject.isBlank() || subject.length() > JwtTokenVerifier.MAX_SUBJECT_LENGTH) {
+        if (subject == null || subject.isBlank() || subject.length() > JwtTokenVerifier.MAX_SUBJECT_LENGTH
+                || hasBreakingCharacter(subject)) {
             throw new InvalidTokenException(Reason.INVALID_SUB);
         }
         return subject;
+    }
+
+    /**
+     * Whether {@code subject} holds a control character (C0, DEL, C1), a line or paragraph separator (U+2028,
+     * U+2029) or an unpaired surrogate. No identity provider means such a user id, and the {@code sub} travels
+     * on to places Crier does not escape: {@code welcome}, presence lists, backends and their logs. Crier's own
+     * logs escape these characters anyway (logging.LogEscaper); this keeps them out of the rest.
+     */
+    private static boolean hasBreakingCharacter(String subject) {
+        for (int i = 0; i < subject.length(); i++) {
+            char c = subject.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < subject.length()
+                    && Character.isLowSurrogate(subject.charAt(i + 1))) {
+                i++;
+            } else if (Character.isISOControl(c) || Character.isSurrogate(c) || c == '\u2028' || c == '\u2029') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static TopicPatterns patterns(DecodedJWT jwt, String name, Reason invalid)

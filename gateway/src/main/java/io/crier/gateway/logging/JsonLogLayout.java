@@ -17,6 +17,10 @@ import java.util.Map;
  * {@code error} (the stack trace) only when there is one. Logback's own {@code JsonEncoder} nests these under
  * {@code mdc} and {@code context} objects and writes the unformatted message, which is harder to query.
  *
+ * <p>Every string value goes through {@link LogEscaper}: RFC 8259's escapes plus DEL, C1 controls, U+2028/2029,
+ * bidirectional controls and unpaired surrogates, so that one event is one line whatever a client or a token
+ * put into it, and each value but {@code error} is cut at {@value LogEscaper#MAX_VALUE_CHARS} characters.
+ *
  * <p>Thread-safe: stateless apart from logback's start/stop flag.
  */
 public final class JsonLogLayout extends LayoutBase<ILoggingEvent> {
@@ -48,40 +52,25 @@ public final class JsonLogLayout extends LayoutBase<ILoggingEvent> {
         IThrowableProxy error = event.getThrowableProxy();
         if (error != null) {
             line.append(',');
-            field(line, "error", ThrowableProxyUtil.asString(error));
+            // The trace's lines are the server's and may be long: not cut. The messages in it are escaped as in the
+            // text format, so that the decoded trace keeps one line per frame whatever a message quotes.
+            field(line, "error", ThrowableProxyUtil.asString(new EscapedThrowableProxy(error)), Integer.MAX_VALUE);
         }
         return line.append('}').append(CoreConstants.LINE_SEPARATOR).toString();
     }
 
     private static void field(StringBuilder line, String name, String value) {
+        field(line, name, value, LogEscaper.MAX_VALUE_CHARS);
+    }
+
+    private static void field(StringBuilder line, String name, String value, int maxChars) {
         line.append('"').append(name).append("\":");
         if (value == null) {
             line.append("null");
             return;
         }
         line.append('"');
-        escape(line, value);
+        LogEscaper.json(line, value, maxChars);
         line.append('"');
-    }
-
-    /** JSON string escaping (RFC 8259): quote, backslash and every control character; the rest as is. */
-    static void escape(StringBuilder out, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
     }
 }

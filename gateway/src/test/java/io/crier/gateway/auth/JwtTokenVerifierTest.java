@@ -142,6 +142,25 @@ class JwtTokenVerifierTest {
     }
 
     @Test
+    void refusesTokenWhoseSubHoldsAControlCharacterALineSeparatorOrAnUnpairedSurrogate() {
+        // JSON escapes in the payload: each sub holds the raw character once decoded.
+        for (String bad : List.of("\\u0000", "\\t", "\\n", "\\r", "\\u001b", "\\u007f", "\\u0085", "\\u009f",
+                "\\u2028", "\\u2029", "\\ud800", "\\udc00")) {
+            String token = payload("{\"sub\":\"alice" + bad + "admin\",\"exp\":" + (NOW_SECONDS + 60) + "}");
+            assertEquals(Reason.INVALID_SUB, assertThrows(InvalidTokenException.class, () -> verifier.verify(token),
+                    bad).reason(), bad);
+        }
+    }
+
+    @Test
+    void acceptsASubWithSpacesNonAsciiLettersEmojiAndBidiControls() throws InvalidTokenException {
+        String sub = "Alice Smith \u00e9t\u00e9 \u65b0\u95fb \ud83d\ude00 \u202e";
+
+        assertEquals(sub, verifier.verify(payload("{\"sub\":\"" + sub + "\",\"exp\":" + (NOW_SECONDS + 60) + "}"))
+                .id());
+    }
+
+    @Test
     void refusesTokenWithoutExp() {
         assertRefused(Reason.MISSING_EXP, payload("{\"sub\":\"alice\"}"));
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
@@ -32,8 +33,8 @@ class ConnectionLogTest {
 
     /** A flat JSON object of string (or null) fields: what JsonLogLayout writes, one per line. */
     private static final Pattern FLAT_JSON_OBJECT = Pattern.compile(
-            "\\{\"[a-z]+\":(\"([^\"\\\\\\p{Cntrl}]|\\\\[\"\\\\nrt]|\\\\u[0-9a-f]{4})*\"|null)"
-                    + "(,\"[a-z]+\":(\"([^\"\\\\\\p{Cntrl}]|\\\\[\"\\\\nrt]|\\\\u[0-9a-f]{4})*\"|null))*}");
+            "\\{\"[a-z]+\":(\"([^\"\\\\\\p{Cntrl}]|\\\\[\"\\\\bfnrt]|\\\\u[0-9a-f]{4})*\"|null)"
+                    + "(,\"[a-z]+\":(\"([^\"\\\\\\p{Cntrl}]|\\\\[\"\\\\bfnrt]|\\\\u[0-9a-f]{4})*\"|null))*}");
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
@@ -101,6 +102,51 @@ class ConnectionLogTest {
         assertEquals(7, lines.size(), lines.toString());
         assertTrue(lines.get(5).contains("95 connection lifecycle lines left out"), lines.get(5));
         assertTrue(lines.get(6).contains("connected conn=conn-late"), lines.get(6));
+    }
+
+    @Test
+    void aSubThatForgesALineStaysOneEscapedLineInBothFormats() {
+        String forged = "alice\n2026-12-07T00:00:00.000Z INFO  [main] io.crier.connections - authenticated "
+                + "conn=0badc0de session=n-1 user=admin\u0000";
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        OutputStreamAppender<ILoggingEvent> textAppender = bundledTextAppender(text);
+        logger.addAppender(textAppender);
+        try {
+            new ConnectionLog(new SimpleMeterRegistry(), 100, 100, System::nanoTime)
+                    .authenticated("c0ffee01", "test-node-1a", forged);
+        } finally {
+            logger.detachAppender(textAppender);
+            textAppender.stop();
+        }
+        String escaped = "user=alice\\n2026-12-07T00:00:00.000Z INFO  [main] io.crier.connections - authenticated "
+                + "conn=0badc0de session=n-1 user=admin\\u0000";
+        String textLine = text.toString(StandardCharsets.UTF_8);
+        assertEquals(1, textLine.split("\n", -1).length - 1, "one text line: " + textLine);
+        assertTrue(textLine.endsWith(escaped + System.lineSeparator()), textLine);
+        List<String> jsonLines = lines();
+        assertEquals(1, jsonLines.size(), jsonLines.toString());
+        assertTrue(FLAT_JSON_OBJECT.matcher(jsonLines.get(0)).matches(), jsonLines.get(0));
+        assertTrue(jsonLines.get(0).contains(escaped), "the same escapes as the text: " + jsonLines.get(0));
+        for (String line : List.of(textLine.strip(), jsonLines.get(0))) {
+            TextLogFormatTest.assertNoRawControlCharacter(line);
+        }
+    }
+
+    /** An appender with the pattern of the bundled logback.xml (this JVM's context is configured by it). */
+    private OutputStreamAppender<ILoggingEvent> bundledTextAppender(ByteArrayOutputStream text) {
+        OutputStreamAppender<?> stdout = (OutputStreamAppender<?>) context.getLogger(Logger.ROOT_LOGGER_NAME)
+                .getAppender("STDOUT");
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern(((PatternLayoutEncoder) stdout.getEncoder()).getPattern());
+        encoder.start();
+        OutputStreamAppender<ILoggingEvent> textAppender = new OutputStreamAppender<>();
+        textAppender.setContext(context);
+        textAppender.setName("connection-log-test-text");
+        textAppender.setEncoder(encoder);
+        textAppender.setOutputStream(text);
+        textAppender.start();
+        return textAppender;
     }
 
     private List<String> lines() {

@@ -33,9 +33,10 @@ class LogSetupTest {
         assertTrue(line.startsWith("{\"time\":\"") && line.endsWith("}" + System.lineSeparator()), line);
         assertEquals(1, line.split("\\R").length, "the stack trace stays on the line: " + line);
         assertTrue(line.contains("\"level\":\"WARN\",\"thread\":\""), line);
+        // The exception's message is escaped as in the text format (a raw tab would be \t, it is \\t).
         assertTrue(line.contains("\"logger\":\"io.crier.gateway.Example\",\"node\":\"node-json\","
                 + "\"message\":\"broker not connected yet\","
-                + "\"error\":\"java.lang.IllegalStateException: refused\\tnow"),
+                + "\"error\":\"java.lang.IllegalStateException: refused\\\\tnow"),
                 line);
         context.stop();
     }
