@@ -13,14 +13,19 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * Guards the WebSocket upgrade: refuses it with 503 while the node drains (once its readiness delay is over),
- * and verifies an {@code Authorization: Bearer <token>} header when there is one (401 when invalid), remembering the
+ * with 400 when it repeats a header that must come once ({@code Host}, {@code Origin}, {@code Authorization},
+ * {@code Sec-WebSocket-Key}, {@code Sec-WebSocket-Version}: which one counts would otherwise depend on who reads
+ * it, so a second {@code Origin} after an allowed one, or a second token, could slip past a check), and verifies an {@code Authorization: Bearer <token>} header when there is one (401 when invalid), remembering the
  * {@link User} on the channel so that the session is welcomed right after the upgrade. Tokens in the
  * query string are never read. When the handshake response ({@code 101}) has gone out, it marks the
  * channel upgraded and removes {@code http-routes} and itself.
@@ -34,17 +39,22 @@ import java.util.Objects;
 public final class HandshakeGuardHandler extends ChannelDuplexHandler {
 
     private static final String BEARER = "bearer ";
+    /** Headers an upgrade may carry at most once. */
+    private static final List<AsciiString> SINGLE = List.of(HttpHeaderNames.HOST, HttpHeaderNames.ORIGIN,
+            HttpHeaderNames.AUTHORIZATION, HttpHeaderNames.SEC_WEBSOCKET_KEY, HttpHeaderNames.SEC_WEBSOCKET_VERSION);
 
     private final Readiness readiness;
     private final TokenVerifier verifier;
     private final Counter refusedDraining;
     private final Counter refusedToken;
+    private final Counter refusedRepeated;
 
     public HandshakeGuardHandler(Readiness readiness, TokenVerifier verifier, MeterRegistry meters) {
         this.readiness = Objects.requireNonNull(readiness, "readiness");
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.refusedDraining = refusedCounter(meters, "draining");
         this.refusedToken = refusedCounter(meters, "invalid_token");
+        this.refusedRepeated = refusedCounter(meters, "repeated_header");
     }
 
     @Override
@@ -57,6 +67,13 @@ public final class HandshakeGuardHandler extends ChannelDuplexHandler {
             ReferenceCountUtil.release(request);
             refusedDraining.increment();
             HttpResponses.textAndClose(ctx, null, HttpResponseStatus.SERVICE_UNAVAILABLE, "draining\n");
+            return;
+        }
+        AsciiString repeated = repeatedHeader(request.headers());
+        if (repeated != null) {
+            ReferenceCountUtil.release(request);
+            refusedRepeated.increment();
+            HttpResponses.textAndClose(ctx, null, HttpResponseStatus.BAD_REQUEST, "repeated " + repeated + " header\n");
             return;
         }
         String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
@@ -98,6 +115,15 @@ public final class HandshakeGuardHandler extends ChannelDuplexHandler {
             // Counted by the caller; the reason stays out of the logs (a client mistake, not a server fault).
             return false;
         }
+    }
+
+    private static AsciiString repeatedHeader(HttpHeaders headers) {
+        for (AsciiString name : SINGLE) {
+            if (headers.getAll(name).size() > 1) {
+                return name;
+            }
+        }
+        return null;
     }
 
     private static void upgraded(ChannelHandlerContext ctx) {

@@ -12,9 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -62,6 +65,38 @@ class HandshakeBadInputIT {
         try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
             RawWebSocket.HttpHead head = client.request(RawWebSocket.upgradeRequest(target, ""));
             assertEquals(404, head.status(), target + ": " + head.text());
+        }
+    }
+
+    @Test
+    void oneSameOriginHeaderIsUpgradedAndAnotherOriginGets403() throws Exception {
+        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
+            assertEquals(101, client.request(RawWebSocket.upgradeRequest("/ws", "Origin: http://localhost\r\n")).status());
+        }
+        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
+            RawWebSocket.HttpHead head = client.request(RawWebSocket.upgradeRequest("/ws",
+                    "Origin: http://localhost, https://evil.example\r\n"));
+            assertEquals(403, head.status(), head.text());
+        }
+    }
+
+    static Stream<Arguments> repeatedHeaders() {
+        String alice = "Authorization: Bearer " + token("alice") + "\r\n";
+        return Stream.of(
+                Arguments.of("Origin, an allowed one first", "Origin: http://localhost\r\nOrigin: https://evil.example\r\n"),
+                Arguments.of("Origin, the same twice", "Origin: http://localhost\r\norigin: http://localhost\r\n"),
+                Arguments.of("Host", "Host: evil.example\r\n"),
+                Arguments.of("Authorization", alice + "Authorization: Bearer " + token("admin") + "\r\n"),
+                Arguments.of("Sec-WebSocket-Key", "Sec-WebSocket-Key: AQIDBAUGBwgJCgsMDQ4PEA==\r\n"),
+                Arguments.of("Sec-WebSocket-Version", "Sec-WebSocket-Version: 13\r\n"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("repeatedHeaders")
+    void aHeaderThatMustComeOnceButIsRepeatedGets400(String kind, String extraHeaders) throws Exception {
+        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
+            RawWebSocket.HttpHead head = client.request(RawWebSocket.upgradeRequest("/ws", extraHeaders));
+            assertEquals(400, head.status(), kind + ": " + head.text());
         }
     }
 

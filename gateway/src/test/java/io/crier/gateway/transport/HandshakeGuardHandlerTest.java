@@ -71,6 +71,16 @@ class HandshakeGuardHandlerTest {
     }
 
     @Test
+    void refusesASecondOriginWith400AndCountsIt() {
+        FullHttpRequest request = upgrade(null);
+        request.headers().add(HttpHeaderNames.ORIGIN, "http://localhost").add(HttpHeaderNames.ORIGIN, "https://evil.example");
+        channel.writeInbound(request);
+        assertEquals(HttpResponseStatus.BAD_REQUEST, readStatus());
+        assertNull(channel.readInbound());
+        assertEquals(1.0, node.meters.counter("crier.handshakes.refused", "reason", "repeated_header").count());
+    }
+
+    @Test
     void refusesUpgradesWith503WhileDraining() {
         node.readiness.startDraining();
         channel.writeInbound(upgrade("Bearer " + TestNode.token("alice")));
