@@ -89,6 +89,31 @@ class TokenLifetimeIT {
     }
 
     @Test
+    void aSessionWhoseTokenExpiresCenturiesAheadStaysConnectedReceivesAndRefreshes() throws Exception {
+        List<String> topics = List.of("it-far:*");
+        // The witness's token expires in 2 s: its 4004 close shows that an ordinary token's lifetime went by.
+        String witnessToken = TestTokens.hs256(SECRET, "far-witness", topics, topics, Duration.ofSeconds(2));
+        try (WsTestClient service = authenticated(farToken("far-service"));
+             WsTestClient witness = authenticated(witnessToken)) {
+            service.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"it-far:feed\"}");
+            service.awaitContaining("{\"type\":\"ok\",\"id\":2}");
+            service.send("{\"type\":\"refresh\",\"id\":\"r1\",\"token\":\"" + farToken("far-service") + "\"}");
+            service.awaitContaining("{\"type\":\"ok\",\"id\":\"r1\"}");
+
+            assertEquals(new WsTestClient.Close(4004, "token_expired"), witness.awaitClose());
+            try (WsTestClient publisher = authenticated(TestTokens.hs256(SECRET, "far-publisher", topics, topics,
+                    Duration.ofMinutes(5)))) {
+                publisher.send("{\"type\":\"publish\",\"id\":2,\"topic\":\"it-far:feed\",\"data\":{\"n\":1}}");
+                publisher.awaitContaining("{\"type\":\"ok\",\"id\":2}");
+            }
+            service.awaitContaining("{\"type\":\"message\",\"topic\":\"it-far:feed\",\"data\":{\"n\":1}}");
+            service.send("{\"type\":\"ping\",\"id\":3}");
+            service.awaitContaining("{\"type\":\"ok\",\"id\":3}");
+            assertFalse(service.isClosed());
+        }
+    }
+
+    @Test
     void aRefreshWithAnotherUsersTokenIsRefusedAndTheSessionStillExpires() throws Exception {
         List<String> topics = List.of("it-refused:*");
         String first = TestTokens.hs256(SECRET, "refused-a", topics, topics, Duration.ofSeconds(3));
@@ -139,6 +164,15 @@ class TokenLifetimeIT {
             carol.awaitContaining("{\"type\":\"message\",\"topic\":\"ituser:carol\",\"data\":{\"note\":\"self\"}}");
             carol.awaitContaining("{\"type\":\"ok\",\"id\":3}");
         }
+    }
+
+    /**
+     * A token of {@code user} for every {@code it-far:} topic whose {@code exp} is 12000000000 (the year 2350):
+     * a "never-expiring" service token, further ahead than a delay in nanoseconds can reach.
+     */
+    private static String farToken(String user) {
+        return TestTokens.hs256Payload(SECRET, "{\"sub\":\"" + user + "\",\"exp\":12000000000,"
+                + "\"subscribe\":[\"it-far:*\"],\"publish\":[\"it-far:*\"]}");
     }
 
     private static void assertForbidden(WsTestClient client, int id) throws InterruptedException {

@@ -1,24 +1,59 @@
 package io.crier.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import java.io.IOException;
+import java.util.Objects;
 
 /**
- * The JSON reading rules both codecs share: a factory whose parsers reject duplicate field names at any
- * depth and bound nesting, and the classification of the parser's failures.
+ * The JSON reading rules every reader of untrusted JSON in Crier shares: a factory whose parsers reject
+ * duplicate field names at any depth and bound nesting, the classification of the parser's failures, and
+ * {@link #isObject}, the same reading offered to the gateway for JSON that the codecs do not decode (the
+ * header and payload of a token), so that nothing is read more leniently than a frame.
  *
  * <p>Stateless; thread-safe. Each codec owns the factory it gets from {@link #newFactory()}; a
- * {@link JsonFactory} is thread-safe once configured.
+ * {@link JsonFactory} is thread-safe once configured, so {@link #isObject} shares one.
  */
-final class StrictJson {
+public final class StrictJson {
 
     /** The deepest nesting accepted in a frame or broker payload; the envelope counts as one level. */
     static final int MAX_NESTING_DEPTH = 64;
 
+    private static final JsonFactory OBJECTS = newFactory();
+
     private StrictJson() {
+    }
+
+    /**
+     * Whether {@code utf8} is exactly one JSON object, read as strictly as a frame: well-formed UTF-8 with
+     * no NUL byte ({@code Utf8}), no byte-order mark (RFC 8259 8.1 forbids writing one; a parser that
+     * skipped it would give one text two spellings), no duplicate field name at any depth, at most 64
+     * levels of nesting, numbers of at most 1,000 digits, and nothing after the object but whitespace.
+     * Never throws for bad input. The caller bounds the size: the work is one pass over the bytes.
+     *
+     * @throws NullPointerException when {@code utf8} is null
+     */
+    public static boolean isObject(byte[] utf8) {
+        Objects.requireNonNull(utf8, "utf8");
+        if (startsWithByteOrderMark(utf8) || !Utf8.isValidJsonText(utf8, 0, utf8.length)) {
+            return false;
+        }
+        try (JsonParser parser = OBJECTS.createParser(utf8)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            // Skipping reads every token, so the duplicate detection and the nesting bound see them all.
+            parser.skipChildren();
+            return parser.nextToken() == null;
+        } catch (IOException | RuntimeException e) {
+            // Any failure of the parser on these bytes means they are not one strict JSON object.
+            return false;
+        }
     }
 
     /**
@@ -43,5 +78,9 @@ final class StrictJson {
     static boolean isDuplicateField(JsonProcessingException failure) {
         String message = failure.getOriginalMessage();
         return message != null && message.startsWith("Duplicate field");
+    }
+
+    private static boolean startsWithByteOrderMark(byte[] utf8) {
+        return utf8.length >= 3 && (utf8[0] & 0xFF) == 0xEF && (utf8[1] & 0xFF) == 0xBB && (utf8[2] & 0xFF) == 0xBF;
     }
 }

@@ -14,11 +14,16 @@ import java.util.Objects;
 /**
  * The claim rules of a token whose signature is already verified, and the {@link User} they give:
  * {@code exp} required and in the future, {@code nbf} and {@code iat} (when present) not in the future,
- * each with the clock leeway; {@code iss} equal to the configured issuer and {@code aud} (a string or an
- * array) holding the configured audience, when those are configured; {@code sub} a non-blank string of
- * at most {@value JwtTokenVerifier#MAX_SUBJECT_LENGTH} characters with no control character, line separator or
- * unpaired surrogate; {@code subscribe} and {@code publish}
- * arrays of strings when present; {@code info} (any JSON value, optional) is kept for presence.
+ * each with the clock leeway; {@code iss} a string equal to the configured issuer and {@code aud} (a string
+ * or an array of strings) holding the configured audience, when those are configured; {@code sub} a
+ * non-blank string of at most {@value JwtTokenVerifier#MAX_SUBJECT_LENGTH} characters with no control
+ * character, line separator or unpaired surrogate; {@code subscribe} and {@code publish} arrays of strings when
+ * present; {@code info} (any JSON value, optional) is kept for presence.
+ *
+ * <p>The times are whatever instants java-jwt read (a NumericDate that is not a number, or lies outside
+ * {@link Instant}'s range, was already refused as malformed; a fraction of a second is dropped), so every
+ * comparison here is written so that it cannot overflow, even for {@code exp} at {@link Instant#MAX}: the
+ * leeway moves "now", never the claim.
  *
  * <p>Immutable and thread-safe.
  */
@@ -48,10 +53,11 @@ final class ClaimChecks {
     /** The user of a token whose signature is verified. */
     User user(DecodedJWT jwt) throws InvalidTokenException {
         Instant expiresAt = checkTimes(jwt);
-        if (issuer != null && !issuer.equals(jwt.getIssuer())) {
+        // asString, not getIssuer: the latter turns a number or an object into text, so iss:5 would match "5".
+        if (issuer != null && !issuer.equals(jwt.getClaim("iss").asString())) {
             throw new InvalidTokenException(Reason.WRONG_ISSUER);
         }
-        if (audience != null && (jwt.getAudience() == null || !jwt.getAudience().contains(audience))) {
+        if (audience != null && !holdsAudience(jwt.getClaim("aud"))) {
             throw new InvalidTokenException(Reason.WRONG_AUDIENCE);
         }
         return new User(subject(jwt), patterns(jwt, "subscribe", Reason.INVALID_SUBSCRIBE),
@@ -68,6 +74,19 @@ final class ClaimChecks {
         return claim.isMissing() || claim.isNull() ? null : RawJson.trusted(claim.toString());
     }
 
+    /**
+     * Whether {@code aud} is the configured audience or an array of strings holding it. Read by hand because
+     * java-jwt's {@code getAudience} turns numbers into text and throws on an object inside the array.
+     */
+    private boolean holdsAudience(Claim aud) {
+        String single = aud.asString();
+        if (single != null) {
+            return single.equals(audience);
+        }
+        List<Object> items = aud.isMissing() || aud.isNull() ? null : aud.asList(Object.class);
+        return items != null && items.stream().allMatch(String.class::isInstance) && items.contains(audience);
+    }
+
     private Instant checkTimes(DecodedJWT jwt) throws InvalidTokenException {
         Instant now = clock.instant();
         Instant expiresAt = jwt.getExpiresAtAsInstant();
@@ -75,7 +94,8 @@ final class ClaimChecks {
             throw new InvalidTokenException(Reason.MISSING_EXP);
         }
         // Expired from exp + leeway on: with no leeway, a token expiring this very second is already refused.
-        if (!now.isBefore(expiresAt.plus(leeway))) {
+        // Written as now - leeway >= exp, since exp + leeway overflows for an exp near Instant.MAX.
+        if (!now.minus(leeway).isBefore(expiresAt)) {
             throw new InvalidTokenException(Reason.EXPIRED);
         }
         Instant latestAccepted = now.plus(leeway);

@@ -9,9 +9,11 @@ import io.crier.gateway.auth.InvalidTokenException.Reason;
 import io.crier.gateway.metrics.MeterCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.crier.protocol.StrictJson;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +21,12 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Verifies JWTs signed with HS256/384/512, RS256/384/512 or ES256/384: the signature against the keys in
- * force (picked by {@code kid}; see {@link KeySet}), where each key only verifies the algorithms of its own
- * type, so {@code alg: none}, unknown algorithms and algorithm confusion (an RSA public key used as an HMAC
- * secret) are refused; then the claims (see {@link ClaimChecks}). Every refusal is counted in
+ * Verifies JWTs signed with HS256/384/512, RS256/384/512 or ES256/384: first the compact form, read as
+ * strictly as every frame (three segments of canonical unpadded base64url; a header and a payload that are
+ * each one JSON object with no duplicate name, by {@link StrictJson#isObject}), then the signature against
+ * the keys in force (picked by {@code kid}; see {@link KeySet}), where each key only verifies the algorithms
+ * of its own type, so {@code alg: none}, unknown algorithms and algorithm confusion (an RSA public key used
+ * as an HMAC secret) are refused; then the claims (see {@link ClaimChecks}). Every refusal is counted in
  * {@code crier.auth.failures}, tagged with its fixed {@link Reason}. Build one from the configuration with
  * {@link TokenVerifierFactory}.
  *
@@ -38,6 +42,8 @@ public final class JwtTokenVerifier implements TokenVerifier, AutoCloseable {
 
     private static final Set<String> ALGORITHMS = Set.of(
             "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384");
+    private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
+    private static final Base64.Encoder CANONICAL_BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final KeySource keys;
     private final ClaimChecks claims;
@@ -96,7 +102,7 @@ public final class JwtTokenVerifier implements TokenVerifier, AutoCloseable {
         if (token == null || token.isEmpty()) {
             throw new InvalidTokenException(Reason.MISSING_TOKEN);
         }
-        if (token.length() > MAX_TOKEN_CHARS) {
+        if (token.length() > MAX_TOKEN_CHARS || !isStrictCompactForm(token)) {
             throw new InvalidTokenException(Reason.MALFORMED);
         }
         try {
@@ -109,6 +115,43 @@ public final class JwtTokenVerifier implements TokenVerifier, AutoCloseable {
         } catch (JWTDecodeException e) {
             throw new InvalidTokenException(Reason.MALFORMED);
         }
+    }
+
+    /**
+     * Whether {@code token} is the JWS compact form (RFC 7515 7.1) read strictly, as java-jwt does not: exactly
+     * three segments, each canonical base64url without padding (RFC 7515 2: no {@code =}, {@code +},
+     * {@code /} or whitespace, and no unused bit set in the last character), so that a token has one
+     * spelling; and a header and a payload that are each exactly one JSON object by
+     * {@link StrictJson#isObject} (no duplicate name at any depth, so {@code "sub":"alice","sub":"admin"}
+     * cannot mean whichever one the reader picks). The signature may be empty: it then fails to verify, and
+     * {@code alg: none} is still refused for its algorithm.
+     */
+    private static boolean isStrictCompactForm(String token) {
+        int first = token.indexOf('.');
+        int second = token.indexOf('.', first + 1);
+        if (first < 0 || second < 0 || token.indexOf('.', second + 1) >= 0) {
+            return false;
+        }
+        byte[] header = canonicalBase64Url(token.substring(0, first));
+        byte[] payload = canonicalBase64Url(token.substring(first + 1, second));
+        return header != null && payload != null && canonicalBase64Url(token.substring(second + 1)) != null
+                && StrictJson.isObject(header) && StrictJson.isObject(payload);
+    }
+
+    /** The bytes of a segment in canonical unpadded base64url, or null when it is anything else. */
+    private static byte[] canonicalBase64Url(String segment) {
+        // The JDK's URL decoder refuses every character outside the alphabet but '=', its padding.
+        if (segment.indexOf('=') >= 0) {
+            return null;
+        }
+        byte[] bytes;
+        try {
+            bytes = BASE64URL.decode(segment);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        // The decoder ignores the unused low bits of the last character; encoding back shows whether any was set.
+        return CANONICAL_BASE64URL.encodeToString(bytes).equals(segment) ? bytes : null;
     }
 
     private void checkSignature(DecodedJWT jwt) throws InvalidTokenException {

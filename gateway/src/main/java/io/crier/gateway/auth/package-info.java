@@ -5,8 +5,9 @@
  * claims, and the development-mode token issuer.
  *
  * <p>Depends on java-jwt (its public API only), the JDK's crypto and HTTP client, Micrometer, and the
- * protocol module's topic rules; no Netty and no Jackson (JWKS documents are read by a small strict parser
- * of its own). Everything here is immutable or thread-safe, so one verifier serves every event loop, and
+ * protocol module's topic rules and its strict JSON check ({@code StrictJson.isObject}, which every token's
+ * header and payload pass before java-jwt reads them); no Netty and no Jackson (JWKS documents are read by a
+ * small strict parser of its own). Everything here is immutable or thread-safe, so one verifier serves every event loop, and
  * nothing here blocks an event loop: JWKS fetches run on their own daemon thread.
  */
 package io.crier.gateway.auth;

@@ -5,12 +5,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Decides when a session hears that its token is about to expire and when it is disconnected for expiry,
  * and keeps those two timers: the {@code expiring} warning at {@code exp - warning} (at once when that is
  * already past), the disconnect at {@code exp + grace}. {@link #track} replaces both timers for a new
- * token, so each token gets at most one warning; an anonymous user gets no timers at all.
+ * token, so each token gets at most one warning. An anonymous user gets no timers at all, and neither does
+ * a token whose disconnect would fall more than {@link #HORIZON} ahead (a "never-expiring" service token):
+ * it is tracked, and its session lives until it closes or refreshes to a nearer token.
  *
  * <p>Plain Java: the transport supplies the {@link Timers} (its event loop) and the {@link Listener}
  * (the push and the disconnect). Not thread-safe: confined to the session's event loop, where the timers
@@ -18,9 +21,21 @@ import java.util.Objects;
  */
 public final class TokenLifetime {
 
+    /**
+     * The longest delay a timer is armed for: about a century. No node runs that long, so a timer further
+     * ahead would never fire, and leaving it unarmed keeps every delay far inside what a scheduler can hold:
+     * {@link Duration#toNanos()} and Netty's scheduler count in a {@code long} of nanoseconds, about 292
+     * years, and a scheduler adds its own clock reading to the delay. A token with {@code exp} in the year
+     * 2350 is an ordinary way to issue a service token that never expires; it must not overflow anything.
+     */
+    public static final Duration HORIZON = Duration.ofDays(36_525);
+
     /** Schedules one-shot tasks, on the thread the lifetime is confined to. */
     public interface Timers {
-        /** Runs {@code task} once after {@code delay} (zero: as soon as possible); returns its cancel action. */
+        /**
+         * Runs {@code task} once after {@code delay} (zero: as soon as possible; never longer than
+         * {@link #HORIZON}); returns its cancel action.
+         */
         Runnable schedule(Runnable task, Duration delay);
     }
 
@@ -50,12 +65,21 @@ public final class TokenLifetime {
             requireNotNegative(grace, "grace");
         }
 
-        /** When to warn and when to disconnect a token expiring at {@code expiresAt}, seen {@code now}. */
-        public Plan plan(Instant expiresAt, Instant now) {
+        /**
+         * When to warn and when to disconnect a token expiring at {@code expiresAt} (any instant), seen
+         * {@code now}; empty when the disconnect would fall more than {@link #HORIZON} ahead, so the token
+         * needs no timer.
+         */
+        public Optional<Plan> plan(Instant expiresAt, Instant now) {
+            // Instants span about 6.3e16 s, far inside a Duration's long of seconds: nothing here overflows.
             Duration untilExpiry = Duration.between(now, expiresAt);
+            Duration disconnectIn = positive(untilExpiry.plus(grace));
+            if (disconnectIn.compareTo(HORIZON) > 0) {
+                return Optional.empty();
+            }
             Duration warnIn = positive(untilExpiry.minus(warning));
             long warnSeconds = positive(untilExpiry.minus(warnIn)).getSeconds();
-            return new Plan(warnIn, warnSeconds, positive(untilExpiry.plus(grace)));
+            return Optional.of(new Plan(warnIn, warnSeconds, disconnectIn));
         }
 
         private static Duration positive(Duration duration) {
@@ -71,7 +95,7 @@ public final class TokenLifetime {
     }
 
     /**
-     * The two delays for one token, from the moment it was tracked.
+     * The two delays for one token, from the moment it was tracked; neither is longer than {@link #HORIZON}.
      *
      * @param warnIn       delay of the {@code expiring} push (zero: at once)
      * @param warnSeconds  the {@code in} of that push: whole seconds from then until {@code exp}, at least 0
@@ -99,7 +123,7 @@ public final class TokenLifetime {
 
     /**
      * Starts the timers for {@code user}'s token, replacing those of the previous token; for an anonymous
-     * user only cancels them.
+     * user, or a token beyond the {@link #HORIZON}, only cancels them.
      */
     public void track(User user) {
         Objects.requireNonNull(user, "user");
@@ -110,7 +134,11 @@ public final class TokenLifetime {
         Instant expiry = user.expiresAt();
         long current = generation;
         expiresAt = expiry;
-        Plan plan = settings.plan(expiry, settings.clock().instant());
+        Optional<Plan> planned = settings.plan(expiry, settings.clock().instant());
+        if (planned.isEmpty()) {
+            return;
+        }
+        Plan plan = planned.get();
         cancelWarning = timers.schedule(() -> warn(current, plan.warnSeconds()), plan.warnIn());
         cancelDisconnect = timers.schedule(() -> expire(current), plan.disconnectIn());
     }

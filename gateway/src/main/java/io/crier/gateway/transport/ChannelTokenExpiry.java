@@ -36,6 +36,7 @@ final class ChannelTokenExpiry implements TokenLifetime.Timers, TokenLifetime.Li
         session.watchExpiry(new TokenLifetime(settings, expiry, expiry));
     }
 
+    /** {@inheritDoc} The delay is at most {@link TokenLifetime#HORIZON}, so its nanoseconds fit a long. */
     @Override
     public Runnable schedule(Runnable task, Duration delay) {
         ScheduledFuture<?> future = channel.eventLoop().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);

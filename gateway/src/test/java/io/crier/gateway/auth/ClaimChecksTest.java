@@ -96,9 +96,103 @@ class ClaimChecksTest {
     }
 
     @Test
+    void refusesAnAudienceArrayHoldingSomethingElseThanStrings() {
+        JwtTokenVerifier verifier = verifier("", "crier");
+        String exp = "\"sub\":\"a\",\"exp\":" + (T + 60);
+
+        assertRefused(Reason.WRONG_AUDIENCE, verifier, payload("{" + exp + ",\"aud\":[\"crier\",1]}"));
+        assertRefused(Reason.WRONG_AUDIENCE, verifier, payload("{" + exp + ",\"aud\":[\"crier\",null]}"));
+        assertRefused(Reason.WRONG_AUDIENCE, verifier, payload("{" + exp + ",\"aud\":{\"crier\":1}}"));
+        // java-jwt itself refuses an object or an array inside the array while it decodes the payload.
+        assertRefused(Reason.MALFORMED, verifier, payload("{" + exp + ",\"aud\":[\"crier\",{}]}"));
+        assertRefused(Reason.MALFORMED, verifier, payload("{" + exp + ",\"aud\":[[\"crier\"]]}"));
+    }
+
+    @Test
+    void refusesAnIssuerThatIsNotAString() {
+        JwtTokenVerifier verifier = verifier("5", "");
+        String exp = "\"sub\":\"a\",\"exp\":" + (T + 60);
+
+        assertRefused(Reason.WRONG_ISSUER, verifier, payload("{" + exp + ",\"iss\":5}"));
+        assertRefused(Reason.WRONG_ISSUER, verifier, payload("{" + exp + ",\"iss\":[\"5\"]}"));
+    }
+
+    @Test
     void ignoresIssuerAndAudienceWhenNoneIsConfigured() throws InvalidTokenException {
         assertEquals("a", verifier("", "").verify(TestTokens.hs256WithIssuerAndAudience(secret, NOW, "a",
                 "https://anyone.example", "anything")).id());
+    }
+
+    @Test
+    void acceptsAnExpCenturiesAheadAsItIs() throws InvalidTokenException {
+        assertEquals(Instant.ofEpochSecond(12_000_000_000L),
+                verifier(LEEWAY).verify(payload("{\"sub\":\"a\",\"exp\":12000000000}")).expiresAt());
+        assertEquals(Instant.ofEpochSecond(12_000_000_000L),
+                verifier(LEEWAY).verify(payload("{\"sub\":\"a\",\"exp\":1.2e10}")).expiresAt());
+    }
+
+    @Test
+    void acceptsAnExpAtTheLastSecondAnInstantHoldsWhateverTheLeeway() throws InvalidTokenException {
+        long last = Instant.MAX.getEpochSecond();
+        String token = payload("{\"sub\":\"a\",\"exp\":" + last + ",\"nbf\":" + (T - 1) + ",\"iat\":" + (T - 1) + "}");
+
+        assertEquals(Instant.ofEpochSecond(last), verifier(LEEWAY).verify(token).expiresAt());
+        assertEquals(Instant.ofEpochSecond(last), verifier(Duration.ZERO).verify(token).expiresAt());
+    }
+
+    @Test
+    void refusesAsMalformedANumericDateBeyondWhatAnInstantHolds() {
+        for (String value : List.of(Long.toString(Long.MAX_VALUE), Long.toString(Long.MIN_VALUE),
+                Long.toString(Instant.MAX.getEpochSecond() + 1), Long.toString(Instant.MIN.getEpochSecond() - 1),
+                "1e300", "-1e300", "99999999999999999999999")) {
+            assertRefused(Reason.MALFORMED, verifier(LEEWAY), payload("{\"sub\":\"a\",\"exp\":" + value + "}"));
+            assertRefused(Reason.MALFORMED, verifier(LEEWAY),
+                    payload("{\"sub\":\"a\",\"exp\":" + (T + 60) + ",\"nbf\":" + value + "}"));
+            assertRefused(Reason.MALFORMED, verifier(LEEWAY),
+                    payload("{\"sub\":\"a\",\"exp\":" + (T + 60) + ",\"iat\":" + value + "}"));
+        }
+    }
+
+    @Test
+    void refusesAsMalformedANumericDateThatIsNotANumber() {
+        for (String value : List.of("\"12000000000\"", "true", "[1]", "{\"s\":1}")) {
+            assertRefused(Reason.MALFORMED, verifier(LEEWAY), payload("{\"sub\":\"a\",\"exp\":" + value + "}"));
+            assertRefused(Reason.MALFORMED, verifier(LEEWAY),
+                    payload("{\"sub\":\"a\",\"exp\":" + (T + 60) + ",\"nbf\":" + value + "}"));
+        }
+    }
+
+    @Test
+    void aNullExpIsMissingAndANullNotBeforeOrIssuedAtIsAbsent() throws InvalidTokenException {
+        assertRefused(Reason.MISSING_EXP, verifier(LEEWAY), payload("{\"sub\":\"a\",\"exp\":null}"));
+        assertEquals("a", verifier(LEEWAY).verify(
+                payload("{\"sub\":\"a\",\"exp\":" + (T + 60) + ",\"nbf\":null,\"iat\":null}")).id());
+    }
+
+    @Test
+    void dropsTheFractionOfAFractionalNumericDate() throws InvalidTokenException {
+        assertEquals(Instant.ofEpochSecond(T + 60),
+                verifier(Duration.ZERO).verify(payload("{\"sub\":\"a\",\"exp\":" + (T + 60) + ".9}")).expiresAt());
+        assertRefused(Reason.EXPIRED, verifier(Duration.ZERO), payload("{\"sub\":\"a\",\"exp\":" + T + ".9}"));
+        assertRefused(Reason.EXPIRED, verifier(Duration.ZERO), payload("{\"sub\":\"a\",\"exp\":1.5e9}"));
+    }
+
+    @Test
+    void refusesAsExpiredAnExpAtOrBeforeTheEpoch() {
+        for (String value : List.of("0", "-1", "-0", Long.toString(Instant.MIN.getEpochSecond()))) {
+            assertRefused(Reason.EXPIRED, verifier(LEEWAY), payload("{\"sub\":\"a\",\"exp\":" + value + "}"));
+        }
+    }
+
+    @Test
+    void aNotBeforeOrIssuedAtAtEitherEndOfTimeIsJudgedWithoutOverflow() throws InvalidTokenException {
+        long first = Instant.MIN.getEpochSecond();
+        long last = Instant.MAX.getEpochSecond();
+        String exp = "{\"sub\":\"a\",\"exp\":" + (T + 60);
+
+        assertEquals("a", verifier(LEEWAY).verify(payload(exp + ",\"nbf\":" + first + ",\"iat\":" + first + "}")).id());
+        assertRefused(Reason.NOT_YET_VALID, verifier(LEEWAY), payload(exp + ",\"nbf\":" + last + "}"));
+        assertRefused(Reason.ISSUED_IN_FUTURE, verifier(LEEWAY), payload(exp + ",\"iat\":" + last + "}"));
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -213,6 +214,136 @@ class JwtTokenVerifierTest {
     }
 
     @Test
+    void refusesAPayloadWithADuplicateClaimInsteadOfLettingTheLastOneWin() {
+        assertRefused(Reason.MALFORMED,
+                payload("{\"sub\":\"alice\",\"sub\":\"admin\",\"exp\":" + (NOW_SECONDS + 60) + "}"));
+        assertRefused(Reason.MALFORMED, payload("{\"sub\":\"alice\",\"exp\":" + (NOW_SECONDS + 60)
+                + ",\"subscribe\":[\"news\"],\"subscribe\":[\"*\"]}"));
+    }
+
+    @Test
+    void refusesADuplicateAtAnyDepthOfTheInfoClaim() {
+        assertRefused(Reason.MALFORMED, payload("{\"sub\":\"alice\",\"exp\":" + (NOW_SECONDS + 60)
+                + ",\"info\":{\"role\":\"user\",\"role\":\"admin\"}}"));
+        assertRefused(Reason.MALFORMED, payload("{\"sub\":\"alice\",\"exp\":" + (NOW_SECONDS + 60)
+                + ",\"info\":[{\"a\":{\"b\":1,\"b\":2}}]}"));
+    }
+
+    @Test
+    void refusesAHeaderWithADuplicateAlg() {
+        assertRefused(Reason.MALFORMED, raw("{\"alg\":\"none\",\"alg\":\"HS256\"}", validClaims()));
+        assertRefused(Reason.MALFORMED, raw("{\"alg\":\"HS256\",\"kid\":\"a\",\"kid\":\"b\"}", validClaims()));
+    }
+
+    @Test
+    void refusesASignatureSpelledWithPadding() {
+        String token = payload(validClaims());
+
+        assertRefused(Reason.MALFORMED, token + "=");
+        assertRefused(Reason.MALFORMED, token + "==");
+    }
+
+    @Test
+    void refusesASegmentWhoseUnusedBitsAreSetSoThatEveryTokenHasOneSpelling() {
+        String[] valid = payload(validClaims()).split("\\.");
+        String otherSpelling = TestTokens.withUnusedBitSet(valid[2]);
+        Base64.Decoder decoder = Base64.getUrlDecoder();
+        assertTrue(Arrays.equals(decoder.decode(valid[2]), decoder.decode(otherSpelling)),
+                "the JDK decoder reads both spellings as the same signature");
+
+        assertRefused(Reason.MALFORMED, valid[0] + "." + valid[1] + "." + otherSpelling);
+    }
+
+    @Test
+    void refusesASegmentWithACharacterOutsideBase64Url() {
+        String[] valid = payload(validClaims()).split("\\.");
+        String head = valid[0] + "." + valid[1] + ".";
+
+        for (String token : List.of(head + "+" + valid[2].substring(1), head + "/" + valid[2].substring(1),
+                head + valid[2] + "\n", head + " " + valid[2], " " + head + valid[2],
+                valid[0] + "=." + valid[1] + "." + valid[2], valid[0] + "." + valid[1] + "\t." + valid[2],
+                head + valid[2].substring(0, 20) + "\u00e9" + valid[2].substring(21))) {
+            assertRefused(Reason.MALFORMED, token);
+        }
+    }
+
+    @Test
+    void refusesATokenOfTwoOrFourSegmentsOrWithAnEmptyHeaderOrPayload() {
+        String[] valid = payload(validClaims()).split("\\.");
+
+        assertRefused(Reason.MALFORMED, valid[0] + "." + valid[1]);
+        assertRefused(Reason.MALFORMED, valid[0] + "." + valid[1] + "." + valid[2] + "." + valid[2]);
+        assertRefused(Reason.MALFORMED, valid[0] + "." + valid[1] + "." + valid[2] + ".");
+        assertRefused(Reason.MALFORMED, "." + valid[1] + "." + valid[2]);
+        assertRefused(Reason.MALFORMED, valid[0] + ".." + valid[2]);
+        assertRefused(Reason.MALFORMED, "..");
+    }
+
+    @Test
+    void anEmptySignatureIsWellFormedButNeverVerifies() {
+        String[] valid = payload(validClaims()).split("\\.");
+
+        assertRefused(Reason.BAD_SIGNATURE, valid[0] + "." + valid[1] + ".");
+    }
+
+    @Test
+    void refusesAHeaderOrPayloadThatIsNotExactlyOneJsonObject() {
+        String claims = validClaims();
+
+        assertRefused(Reason.MALFORMED, raw("[{\"alg\":\"HS256\"}]", claims));
+        assertRefused(Reason.MALFORMED, raw("\"HS256\"", claims));
+        assertRefused(Reason.MALFORMED, payload("[" + claims + "]"));
+        assertRefused(Reason.MALFORMED, payload("null"));
+        assertRefused(Reason.MALFORMED, payload(claims + " {}"));
+        assertRefused(Reason.MALFORMED, payload(claims + "x"));
+        assertRefused(Reason.MALFORMED, raw("{\"alg\":\"HS256\"} {}", claims));
+    }
+
+    @Test
+    void refusesAByteOrderMarkInvalidUtf8OrANulByte() {
+        byte[] header = "{\"alg\":\"HS256\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] claims = validClaims().getBytes(StandardCharsets.UTF_8);
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
+        assertRefused(Reason.MALFORMED, TestTokens.hs256Raw(secret, header, concat(bom, claims)));
+        assertRefused(Reason.MALFORMED, TestTokens.hs256Raw(secret, concat(bom, header), claims));
+        byte[] notUtf8 = ("{\"sub\":\"al\u00ffice\",\"exp\":" + (NOW_SECONDS + 60) + "}")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        assertRefused(Reason.MALFORMED, TestTokens.hs256Raw(secret, header, notUtf8));
+        byte[] nul = ("{\"sub\":\"alice\",\"exp\":" + (NOW_SECONDS + 60) + ",\"x\":\"\u0000\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertRefused(Reason.MALFORMED, TestTokens.hs256Raw(secret, header, nul));
+    }
+
+    @Test
+    void refusesNestingDeeperThanEveryOtherJsonTheNodeReads() throws InvalidTokenException {
+        // The payload object is one level; frames allow 64 (StrictJson.MAX_NESTING_DEPTH), counting the envelope.
+        String deepest = "[".repeat(63) + "]".repeat(63);
+        String tooDeep = "[".repeat(64) + "]".repeat(64);
+
+        assertEquals("alice", verifier.verify(payload("{\"sub\":\"alice\",\"exp\":" + (NOW_SECONDS + 60)
+                + ",\"info\":" + deepest + "}")).id());
+        assertRefused(Reason.MALFORMED, payload("{\"sub\":\"alice\",\"exp\":" + (NOW_SECONDS + 60)
+                + ",\"info\":" + tooDeep + "}"));
+    }
+
+    @Test
+    void acceptsWhitespaceInAndAroundTheJsonAsRfc7515Does() throws InvalidTokenException {
+        String header = "{\"typ\":\"JWT\",\r\n \"alg\":\"HS256\"}";
+        String claims = "\n{ \"sub\" : \"alice\",\r\n \"exp\" : " + (NOW_SECONDS + 60) + " }\t";
+
+        assertEquals("alice", verifier.verify(raw(header, claims)).id());
+    }
+
+    @Test
+    void countsMalformedCompactFormsAsMalformed() {
+        assertRefused(Reason.MALFORMED, payload(validClaims()) + "=");
+        assertRefused(Reason.MALFORMED, raw("{\"alg\":\"HS256\",\"alg\":\"HS256\"}", validClaims()));
+
+        assertEquals(2.0, meters.get("crier.auth.failures").tag("reason", "malformed").counter().count());
+    }
+
+    @Test
     void countsEveryRefusalByItsReasonAndNothingElse() {
         assertRefused(Reason.EXPIRED, payload("{\"sub\":\"alice\",\"exp\":" + NOW_SECONDS + "}"));
         assertRefused(Reason.EXPIRED, payload("{\"sub\":\"bob\",\"exp\":" + (NOW_SECONDS - 9) + "}"));
@@ -228,6 +359,21 @@ class JwtTokenVerifierTest {
     @Test
     void refusesSecretShorterThan32Bytes() {
         assertThrows(IllegalArgumentException.class, () -> new JwtTokenVerifier(new byte[31], Clock.systemUTC()));
+    }
+
+    private String validClaims() {
+        return "{\"sub\":\"alice\",\"exp\":" + (NOW_SECONDS + 60) + "}";
+    }
+
+    private String raw(String header, String payload) {
+        return TestTokens.hs256Raw(secret, header.getBytes(StandardCharsets.UTF_8),
+                payload.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     private String payload(String json) {

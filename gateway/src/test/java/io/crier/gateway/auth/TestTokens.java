@@ -68,7 +68,16 @@ public final class TestTokens {
      * missing required claims, and so on.
      */
     public static String hs256Payload(byte[] secret, String payloadJson) {
-        String signingInput = base64Url("{\"alg\":\"HS256\",\"typ\":\"JWT\"}") + "." + base64Url(payloadJson);
+        return hs256Raw(secret, "{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8),
+                payloadJson.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A token whose header and payload are exactly these bytes (any bytes: a duplicate {@code alg}, a byte-order
+     * mark, invalid UTF-8), HMAC-SHA256 signed with {@code secret}, so only the compact form is wrong.
+     */
+    public static String hs256Raw(byte[] secret, byte[] header, byte[] payload) {
+        String signingInput = base64Url(header) + "." + base64Url(payload);
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
@@ -77,6 +86,19 @@ public final class TestTokens {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
+    }
+
+    /**
+     * {@code segment} (unpadded base64url of a length that leaves unused bits in its last character) with the
+     * lowest of those bits set: another spelling of the same bytes, which a lenient decoder accepts.
+     */
+    public static String withUnusedBitSet(String segment) {
+        if (segment.length() % 4 < 2) {
+            throw new IllegalArgumentException("no unused bits in a segment of " + segment.length() + " characters");
+        }
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        int last = alphabet.indexOf(segment.charAt(segment.length() - 1));
+        return segment.substring(0, segment.length() - 1) + alphabet.charAt(last ^ 1);
     }
 
     /** An otherwise valid token signed with HS512 instead of HS256. */

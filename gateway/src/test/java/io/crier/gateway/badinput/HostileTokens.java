@@ -2,6 +2,7 @@ package io.crier.gateway.badinput;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
+import io.crier.gateway.auth.TestTokens;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,10 +21,14 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The node's RSA key (its public half written as a PEM file for {@code auth.publicKeyFiles}) and the
  * tokens an attacker would try against it: a token HS256-signed with the public key's PEM bytes as the
- * secret (algorithm confusion), and tokens with any header and payload, signed by hand. Immutable after
- * construction and thread-safe.
+ * secret (algorithm confusion), tokens with any header and payload, signed by hand, and other spellings of
+ * a valid token (a padded signature, a signature with an unused bit set). Immutable after construction and
+ * thread-safe.
  */
 public final class HostileTokens {
+
+    /** A header naming {@code alg} twice: a lenient reader takes the last, {@code HS256}. */
+    public static final String HEADER_WITH_DUPLICATE_ALG = "{\"alg\":\"none\",\"alg\":\"HS256\",\"typ\":\"JWT\"}";
 
     private final KeyPair rsa;
     private final Path publicKeyFile;
@@ -74,6 +79,37 @@ public final class HostileTokens {
         long now = Instant.now().getEpochSecond();
         return "{\"sub\":\"" + sub + "\",\"iat\":" + now + ",\"exp\":" + (now + 300)
                 + ",\"subscribe\":[\"*\"],\"publish\":[\"*\"]}";
+    }
+
+    /**
+     * Claims valid for five minutes from now with {@code sub} twice, {@code sub} then {@code impostor}: a
+     * lenient reader logs the token in as the impostor.
+     */
+    public static String claimsWithDuplicateSub(String sub, String impostor) {
+        return "{\"sub\":\"" + sub + "\"," + claims(impostor).substring(1);
+    }
+
+    /**
+     * Claims allowing every topic whose {@code exp} is {@code expJson}, any JSON text: {@code 12000000000}
+     * (a never-expiring service token, accepted), {@code 9223372036854775807} or {@code 1e300} (beyond what
+     * an instant holds, malformed), {@code "12000000000"} (a string, malformed), {@code 1.5e9} (long past).
+     */
+    public static String claimsExpiringAt(String sub, String expJson) {
+        return "{\"sub\":\"" + sub + "\",\"exp\":" + expJson + ",\"subscribe\":[\"*\"],\"publish\":[\"*\"]}";
+    }
+
+    /** {@code token} with {@code =} padding after its signature: another spelling a lenient decoder accepts. */
+    public static String withPaddedSignature(String token) {
+        return token + "=";
+    }
+
+    /**
+     * {@code token} with the lowest unused bit of its signature's last character set: another spelling of the
+     * same signature bytes (for HS256's 43 characters, and every signature whose length is not a multiple of 4).
+     */
+    public static String withUnusedBitSet(String token) {
+        int dot = token.lastIndexOf('.');
+        return token.substring(0, dot + 1) + TestTokens.withUnusedBitSet(token.substring(dot + 1));
     }
 
     /** {@code header.payload.signature}, HMAC-SHA256 over the first two with {@code secret}. */

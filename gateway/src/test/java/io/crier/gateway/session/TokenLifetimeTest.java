@@ -3,6 +3,7 @@ package io.crier.gateway.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.gateway.auth.TopicPatterns;
 import io.crier.gateway.auth.User;
@@ -10,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class TokenLifetimeTest {
@@ -111,17 +113,72 @@ class TokenLifetimeTest {
     }
 
     @Test
+    void aTokenExpiringCenturiesAheadIsTrackedWithoutTimers() {
+        Instant farExp = Instant.ofEpochSecond(12_000_000_000L);
+        lifetime.track(userExpiringAt(farExp));
+
+        assertEquals(0, time.pending(), "no timer is armed for a token that outlives every node");
+        assertEquals(farExp, lifetime.expiresAt());
+        time.advance(Duration.ofDays(365L * 300));
+        assertEquals(List.of(), listener.drain());
+    }
+
+    @Test
+    void aTokenAtTheEndOfTimeIsTrackedWithoutTimers() {
+        lifetime.track(userExpiringAt(Instant.MAX));
+
+        assertEquals(0, time.pending());
+        assertEquals(Instant.MAX, lifetime.expiresAt());
+    }
+
+    @Test
+    void refreshingToAFarTokenCancelsTheTimersOfTheNearOne() {
+        lifetime.track(userExpiringIn(Duration.ofMinutes(5)));
+
+        lifetime.track(userExpiringAt(Instant.ofEpochSecond(12_000_000_000L)));
+        time.advance(Duration.ofDays(1));
+
+        assertEquals(List.of(), listener.drain());
+        assertEquals(0, time.pending());
+    }
+
+    @Test
+    void aTokenThatExpiredAtTheStartOfTimeIsWarnedAndDisconnectedAtOnce() {
+        lifetime.track(userExpiringAt(Instant.MIN));
+
+        time.advance(Duration.ZERO);
+
+        assertEquals(List.of("expiring 0", "expired"), listener.drain());
+    }
+
+    @Test
     void thePlanNeverHasANegativeDelay() {
         TokenLifetime.Settings settings = new TokenLifetime.Settings(Clock.systemUTC(), WARNING, GRACE);
 
-        assertEquals(new TokenLifetime.Plan(Duration.ofSeconds(40), 60, Duration.ofSeconds(125)),
+        assertEquals(Optional.of(new TokenLifetime.Plan(Duration.ofSeconds(40), 60, Duration.ofSeconds(125))),
                 settings.plan(START.plusSeconds(100), START));
-        assertEquals(new TokenLifetime.Plan(Duration.ZERO, 30, Duration.ofSeconds(55)),
+        assertEquals(Optional.of(new TokenLifetime.Plan(Duration.ZERO, 30, Duration.ofSeconds(55))),
                 settings.plan(START.plusSeconds(30), START));
-        assertEquals(new TokenLifetime.Plan(Duration.ZERO, 0, Duration.ofSeconds(15)),
+        assertEquals(Optional.of(new TokenLifetime.Plan(Duration.ZERO, 0, Duration.ofSeconds(15))),
                 settings.plan(START.minusSeconds(10), START));
-        assertEquals(new TokenLifetime.Plan(Duration.ZERO, 0, Duration.ZERO),
+        assertEquals(Optional.of(new TokenLifetime.Plan(Duration.ZERO, 0, Duration.ZERO)),
                 settings.plan(START.minusSeconds(60), START));
+        assertEquals(Optional.of(new TokenLifetime.Plan(Duration.ZERO, 0, Duration.ZERO)),
+                settings.plan(Instant.MIN, START));
+    }
+
+    @Test
+    void thePlanArmsNoTimerWhoseDisconnectFallsBeyondTheHorizon() {
+        TokenLifetime.Settings settings = new TokenLifetime.Settings(Clock.systemUTC(), WARNING, GRACE);
+        Instant lastTimed = START.plus(TokenLifetime.HORIZON).minus(GRACE);
+
+        assertEquals(Optional.of(new TokenLifetime.Plan(TokenLifetime.HORIZON.minus(GRACE).minus(WARNING), 60,
+                TokenLifetime.HORIZON)), settings.plan(lastTimed, START));
+        assertEquals(Optional.empty(), settings.plan(lastTimed.plusNanos(1), START));
+        assertEquals(Optional.empty(), settings.plan(Instant.ofEpochSecond(12_000_000_000L), START));
+        assertEquals(Optional.empty(), settings.plan(Instant.MAX, START));
+        assertTrue(TokenLifetime.HORIZON.toNanos() < Long.MAX_VALUE / 2,
+                "a scheduler may add its own clock reading to the delay");
     }
 
     @Test
@@ -133,6 +190,10 @@ class TokenLifetimeTest {
     }
 
     private User userExpiringIn(Duration ttl) {
-        return new User("alice", TopicPatterns.NONE, TopicPatterns.NONE, time.instant().plus(ttl));
+        return userExpiringAt(time.instant().plus(ttl));
+    }
+
+    private static User userExpiringAt(Instant exp) {
+        return new User("alice", TopicPatterns.NONE, TopicPatterns.NONE, exp);
     }
 }

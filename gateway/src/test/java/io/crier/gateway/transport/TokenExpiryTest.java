@@ -121,6 +121,33 @@ class TokenExpiryTest {
     }
 
     @Test
+    void aTokenExpiringCenturiesAheadKeepsItsSessionAndCanBeRefreshedWithAnother() {
+        authenticate(farToken("service"));
+
+        advance(Duration.ofDays(365L * 200));
+        assertEquals(List.of(), written());
+        assertTrue(channel.isActive());
+        send("{\"type\":\"refresh\",\"id\":2,\"token\":\"" + farToken("service") + "\"}");
+        assertEquals(List.of("{\"type\":\"ok\",\"id\":2}"), written());
+        send("{\"type\":\"subscribe\",\"id\":3,\"topic\":\"expiry:far\"}");
+        assertEquals(List.of("{\"type\":\"ok\",\"id\":3}"), written());
+        assertTrue(channel.isActive());
+        assertEquals(0.0, node.meters.counter("crier.disconnects", "reason", "internal_error").count());
+    }
+
+    @Test
+    void aRefreshToATokenExpiringCenturiesAheadCancelsTheNearExpiry() {
+        authenticate(token("alice", 60));
+
+        send("{\"type\":\"refresh\",\"id\":2,\"token\":\"" + farToken("alice") + "\"}");
+        assertEquals(List.of("{\"type\":\"ok\",\"id\":2}"), written());
+        advance(Duration.ofDays(1));
+
+        assertEquals(List.of(), written(), "neither the warning nor the disconnect of the first token");
+        assertTrue(channel.isActive());
+    }
+
+    @Test
     void closingTheConnectionCancelsTheExpiryTimers() {
         authenticate(token("alice", 60));
 
@@ -193,6 +220,12 @@ class TokenExpiryTest {
     private static String token(String user, long ttlSeconds) {
         return TestTokens.hs256At(TestNode.SECRET, NOW, user, List.of("expiry:*"), List.of("expiry:*"),
                 Duration.ofSeconds(ttlSeconds));
+    }
+
+    /** A token of {@code user} whose {@code exp} is in the year 2350, past what a nanosecond delay can hold. */
+    private static String farToken(String user) {
+        return TestTokens.hs256Payload(TestNode.SECRET, "{\"sub\":\"" + user + "\",\"exp\":12000000000,"
+                + "\"subscribe\":[\"expiry:*\"],\"publish\":[\"expiry:*\"]}");
     }
 
     /** {@link #NOW} plus the time the channel's event loop has been advanced by. */
