@@ -24,6 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class TokenBadInputIT {
 
+    private static final String HEADER = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+
     @RegisterExtension
     static final BadInputNode NODE = BadInputNode.standard();
 
@@ -48,7 +50,30 @@ class TokenBadInputIT {
                         Files.readAllBytes(NODE.rsa().publicKeyFile()),
                         "{\"alg\":\"HS256\",\"typ\":\"JWT\"}", HostileTokens.claims("mallory"))),
                 Arguments.of("no sub", TestTokens.hs256Payload(SECRET,
-                        "{\"exp\":" + (now.getEpochSecond() + 300) + "}")));
+                        "{\"exp\":" + (now.getEpochSecond() + 300) + "}")),
+                Arguments.of("a duplicate sub (the last would win)", HostileTokens.hs256(SECRET, HEADER,
+                        HostileTokens.claimsWithDuplicateSub("mallory", "admin"))),
+                Arguments.of("a duplicate alg in the header", HostileTokens.hs256(SECRET,
+                        HostileTokens.HEADER_WITH_DUPLICATE_ALG, HostileTokens.claims("mallory"))),
+                Arguments.of("a signature with = padding", HostileTokens.withPaddedSignature(valid)),
+                Arguments.of("a signature with an unused bit set", HostileTokens.withUnusedBitSet(valid)),
+                Arguments.of("exp past any instant", HostileTokens.hs256(SECRET, HEADER,
+                        HostileTokens.claimsExpiringAt("mallory", "1e300"))),
+                Arguments.of("exp as a string", HostileTokens.hs256(SECRET, HEADER,
+                        HostileTokens.claimsExpiringAt("mallory", "\"12000000000\""))),
+                Arguments.of("a newline in sub", HostileTokens.hs256(SECRET, HEADER,
+                        HostileTokens.claims("alice\\n2026-01-01T00:00:00Z INFO authenticated user=admin"))));
+    }
+
+    @Test
+    void aTokenThatExpiresCenturiesAheadOpensASessionThatStaysOpen() throws Exception {
+        String service = HostileTokens.hs256(SECRET, HEADER, HostileTokens.claimsExpiringAt("service", "12000000000"));
+        try (RawWebSocket client = RawWebSocket.upgraded(NODE.ws(), "/ws")) {
+            authenticate(client, service);
+            client.sendText("{\"type\":\"refresh\",\"id\":2,\"token\":\"" + service + "\"}");
+            assertEquals("{\"type\":\"ok\",\"id\":2}", client.nextText());
+            assertPingAnswered(client);
+        }
     }
 
     @ParameterizedTest(name = "{0}")
