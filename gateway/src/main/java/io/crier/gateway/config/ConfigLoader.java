@@ -148,7 +148,7 @@ public final class ConfigLoader {
                 v.integer("server.port"), v.string("server.wsPath"), v.string("server.transport"),
                 v.integer("server.maxHandshakeBytes"), v.bool("server.plainEnabled"),
                 v.list("server.allowedOrigins"), v.duration("server.handshakeTimeout"),
-                v.duration("server.closeLinger")));
+                v.duration("server.closeLinger"), v.bool("server.proxyProtocol"), v.list("server.trustedProxies")));
         AuthConfig auth = v.section(() -> auth(v));
         SessionConfig session = v.section(() -> new SessionConfig(v.duration("session.heartbeat"),
                 v.integer("session.maxTopics"), v.integer("session.maxOutboundQueueBytes")));

@@ -29,6 +29,12 @@ import java.util.Set;
  * @param closeLinger       {@code server.closeLinger}: when the node closes a connection, how long at most it
  *                          keeps reading and discarding what the client still sends after shutting its own side
  *                          down, so that the client sees the close instead of a reset; 0 (close at once)..30s
+ * @param proxyProtocol     {@code server.proxyProtocol}: every connection to every listener of the node starts
+ *                          with a PROXY protocol header (v1 or v2) from a load balancer in {@code trustedProxies},
+ *                          whose client address then counts for the per-IP limit and the connection log
+ * @param trustedProxies    {@code server.trustedProxies}: the load balancers' addresses or CIDR ranges
+ *                          ({@code 10.0.0.0/8}, {@code 127.0.0.1}, {@code fd00::/8}); a connection from any
+ *                          other address is closed at once when {@code proxyProtocol} is on; required then
  */
 public record ServerConfig(
         String host,
@@ -39,7 +45,9 @@ public record ServerConfig(
         boolean plainEnabled,
         List<String> allowedOrigins,
         Duration handshakeTimeout,
-        Duration closeLinger) {
+        Duration closeLinger,
+        boolean proxyProtocol,
+        List<String> trustedProxies) {
 
     /** The accepted values of {@code transport}. */
     public static final Set<String> TRANSPORTS = Set.of("auto", "epoll", "nio");
@@ -66,12 +74,26 @@ public record ServerConfig(
         }
         problems.range("server.handshakeTimeout", handshakeTimeout, Duration.ofSeconds(1), Duration.ofMinutes(5));
         problems.range("server.closeLinger", closeLinger, Duration.ZERO, Duration.ofSeconds(30));
+        problems.notNull("server.trustedProxies", trustedProxies);
+        if (trustedProxies != null) {
+            trustedProxies = List.copyOf(trustedProxies);
+            trustedProxies.stream().filter(entry -> AddressRange.parse(entry).isEmpty()).forEach(entry ->
+                    problems.add("server.trustedProxies", "must list IP addresses or CIDR ranges (10.0.0.0/8), got "
+                            + entry));
+            problems.check(!proxyProtocol || !trustedProxies.isEmpty(), "server.trustedProxies",
+                    "must list the load balancers' addresses when server.proxyProtocol is true");
+        }
         problems.throwIfAny();
     }
 
     /** Whether {@code allowedOrigins} contains {@code *}, so that every origin may upgrade. */
     public boolean anyOriginAllowed() {
         return allowedOrigins.contains(ANY_ORIGIN);
+    }
+
+    /** {@code trustedProxies} as address ranges. */
+    public List<AddressRange> trustedProxyRanges() {
+        return trustedProxies.stream().map(entry -> AddressRange.parse(entry).orElseThrow()).toList();
     }
 
     private static boolean isOriginEntry(String origin) {

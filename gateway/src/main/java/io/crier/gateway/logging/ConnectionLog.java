@@ -54,10 +54,13 @@ public final class ConnectionLog {
         this.refilledAt = nanoTime.getAsLong();
     }
 
-    /** A connection (its short id) completed the WebSocket upgrade. */
-    public void connected(String connection) {
+    /**
+     * A connection (its short id) from {@code client} (an IP address: the one a trusted load balancer's PROXY
+     * header gave, else the TCP peer's) completed the WebSocket upgrade.
+     */
+    public void connected(String connection, String client) {
         if (admit()) {
-            log.info("connected conn={}", connection);
+            log.info("connected conn={} client={}", connection, client);
         }
     }
 

@@ -34,8 +34,8 @@ public final class MeterCatalog {
             "WebSocket upgrades completed (refusals are crier.handshakes.refused, by reason)", null);
     public static final MeterDefinition HANDSHAKES_REFUSED = counter("crier.handshakes.refused",
             "WebSocket upgrades refused before completing, by reason", null, tag("reason",
-                    "draining", "repeated_header", "invalid_token", "timeout", "too_large", "origin", "node_full",
-                    "ip_limit", "user_limit"));
+                    "untrusted_proxy", "proxy_protocol", "draining", "repeated_header", "invalid_token", "timeout",
+                    "too_large", "origin", "node_full", "ip_limit", "user_limit"));
     public static final MeterDefinition CONNECTIONS_COMPRESSED = counter("crier.connections.compressed",
             "Upgrades that negotiated permessage-deflate", null);
     public static final MeterDefinition DISCONNECTS = counter("crier.disconnects",

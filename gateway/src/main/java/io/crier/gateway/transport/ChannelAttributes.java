@@ -4,6 +4,8 @@ import io.crier.gateway.auth.User;
 import io.crier.gateway.limits.ConnectionLimiter;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * The per-connection facts that more than one handler needs, kept as channel attributes so that handlers
@@ -19,6 +21,13 @@ final class ChannelAttributes {
 
     /** The connection's slots in the node's connection limits; released when the channel closes. */
     static final AttributeKey<ConnectionLimiter.Lease> LEASE = AttributeKey.valueOf(ChannelAttributes.class, "lease");
+
+    /**
+     * The client's address as a trusted load balancer's PROXY protocol header gave it; absent when the header
+     * carried none (a health check) or the protocol is off: then the client is the TCP peer.
+     */
+    static final AttributeKey<InetSocketAddress> PROXIED_CLIENT =
+            AttributeKey.valueOf(ChannelAttributes.class, "proxiedClient");
 
     /** The reason the server is closing this channel; set once, by the {@link Disconnector}. */
     static final AttributeKey<String> CLOSING = AttributeKey.valueOf(ChannelAttributes.class, "closing");
@@ -37,6 +46,21 @@ final class ChannelAttributes {
     /** Whether {@code reason} is the first close reason recorded for {@code channel} (atomic). */
     static boolean claimClose(Channel channel, String reason) {
         return channel.attr(CLOSING).setIfAbsent(reason) == null;
+    }
+
+    /**
+     * The client's IP address: from the PROXY protocol header when a trusted load balancer sent one, else the TCP
+     * peer's.
+     */
+    static String clientIp(Channel channel) {
+        SocketAddress address = channel.attr(PROXIED_CLIENT).get();
+        if (address == null) {
+            address = channel.remoteAddress();
+        }
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        return String.valueOf(address);
     }
 
     static String closingReason(Channel channel) {

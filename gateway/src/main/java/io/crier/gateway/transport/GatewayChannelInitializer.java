@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
@@ -19,7 +20,7 @@ import java.util.Objects;
 /**
  * Builds the pipeline of every connection; reading {@link #initChannel} gives the map of the server:
  * <pre>
- * close-linger → [tls: TLS listener only] → telemetry → http-codec → [http-api: api.key set] → handshake-limits
+ * close-linger → [proxy-protocol → proxy-client: server.proxyProtocol] → [tls: TLS listener only] → telemetry → http-codec → [http-api: api.key set] → handshake-limits
  *   → http-aggregator → http-routes
  *   → handshake-guard
  *   → admission → [ws-compression → ws-reserved-bits] → control-limits → ws-protocol → ws-aggregator → heartbeat → envelope-codec
@@ -76,6 +77,11 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         channels.add(channel);
         ChannelPipeline p = channel.pipeline();
         p.addLast(PipelineNames.CLOSE_LINGER, new LingeringCloseHandler(config.server().closeLinger()));
+        if (limits.proxyProtocol() != null) {
+            // The header comes before anything else, TLS included.
+            p.addLast(PipelineNames.PROXY_PROTOCOL, new HAProxyMessageDecoder());
+            p.addLast(PipelineNames.PROXY_CLIENT, limits.proxyProtocol());
+        }
         if (tls != null) {
             p.addLast(PipelineNames.TLS, tls);
         }

@@ -31,6 +31,7 @@ public final class NodeLimits {
     private final PerMessageDeflate deflate;
     private final ReservedBitsHandler reservedBits;
     private final LimitMeters meters;
+    private final ProxyProtocolHandler proxyProtocol;
 
     /** Limits from {@code config}, counted in {@code meters}, with the system's monotonic clock. */
     public NodeLimits(CrierConfig config, Disconnector disconnector, MeterRegistry meters) {
@@ -51,6 +52,10 @@ public final class NodeLimits {
                 ? new PerMessageDeflate(config.compression(), limits.maxMessageBytes()) : null;
         this.reservedBits = new ReservedBitsHandler(disconnector);
         this.meters = LimitMeters.register(meters);
+        this.proxyProtocol = config.server().proxyProtocol()
+                ? new ProxyProtocolHandler(config.server().trustedProxyRanges(),
+                        LimitMeters.refused(meters, "untrusted_proxy"), LimitMeters.refused(meters, "proxy_protocol"))
+                : null;
         MeterCatalog.LIMITS_CONNECTIONS.gauge(meters, connections, ConnectionLimiter::connections);
         MeterCatalog.LIMITS_IPS.gauge(meters, connections, ConnectionLimiter::trackedIps);
         MeterCatalog.LIMITS_USERS.gauge(meters, connections, ConnectionLimiter::trackedUsers);
@@ -59,6 +64,14 @@ public final class NodeLimits {
     /** The node's connection counters (per node, per IP, per user). */
     public ConnectionLimiter connections() {
         return connections;
+    }
+
+    /**
+     * The sharable {@code proxy-client} handler when {@code server.proxyProtocol} is on (it goes after Netty's
+     * PROXY header decoder), else {@code null}.
+     */
+    ProxyProtocolHandler proxyProtocol() {
+        return proxyProtocol;
     }
 
     /** Whether permessage-deflate may be negotiated (frames with RSV1 are then legal). */

@@ -16,7 +16,17 @@ public final class PipelineNames {
      */
     public static final String CLOSE_LINGER = "close-linger";
     /**
-     * The TLS handler: right after {@link #CLOSE_LINGER} on connections to the TLS listener; absent on the plain
+     * Netty's PROXY protocol header decoder (v1 and v2), only when {@code server.proxyProtocol} is on, so not in
+     * {@link #INITIAL_ORDER}; right after {@link #CLOSE_LINGER}; removes itself once the header is read.
+     */
+    public static final String PROXY_PROTOCOL = "proxy-protocol";
+    /**
+     * Closes connections from peers not in {@code server.trustedProxies} and with a missing or broken header, and
+     * keeps the client address the header gives; after {@link #PROXY_PROTOCOL}, removed with it.
+     */
+    public static final String PROXY_CLIENT = "proxy-client";
+    /**
+     * The TLS handler: right after {@link #CLOSE_LINGER} (and the PROXY protocol handlers when they are on) on connections to the TLS listener; absent on the plain
      * listener, so not in {@link #INITIAL_ORDER}.
      */
     public static final String TLS = "tls";

@@ -106,7 +106,7 @@ public final class TelemetryHandler extends ChannelDuplexHandler {
     private void onUpgraded(Channel channel) {
         handshakes.increment();
         if (channel.attr(LIFECYCLE).setIfAbsent(new Lifecycle()) == null && log != null) {
-            log.connected(channel.id().asShortText());
+            log.connected(channel.id().asShortText(), ChannelAttributes.clientIp(channel));
         }
     }
 }

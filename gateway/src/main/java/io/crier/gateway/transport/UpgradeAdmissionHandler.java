@@ -17,8 +17,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.Objects;
 
 /**
@@ -31,8 +29,10 @@ import java.util.Objects;
  * {@code crier.handshakes.refused} ({@code origin}, {@code node_full}, {@code ip_limit}, {@code user_limit}).
  * Removes itself once the upgrade response has gone out.
  *
- * <p>The IP address is the TCP peer's: behind a load balancer every connection has the balancer's address,
- * so set {@code limits.maxConnectionsPerIp} to at least {@code limits.maxConnections} there.
+ * <p>The IP address is the client's as a trusted load balancer's PROXY protocol header gave it
+ * ({@code server.proxyProtocol}), else the TCP peer's: behind a load balancer without the PROXY protocol every
+ * connection has the balancer's address, so set {@code limits.maxConnectionsPerIp} to at least
+ * {@code limits.maxConnections} there.
  *
  * <p>Stateless (state lives in the shared limiter and in channel attributes): one instance per node,
  * {@link Sharable}.
@@ -112,7 +112,7 @@ public final class UpgradeAdmissionHandler extends ChannelDuplexHandler {
         }
         // A second upgrade request on one connection (after a refused handshake) keeps the first lease.
         if (channel.attr(ChannelAttributes.LEASE).get() == null) {
-            ConnectionLimiter.Admission admission = limiter.admit(ipOf(channel.remoteAddress()));
+            ConnectionLimiter.Admission admission = limiter.admit(ChannelAttributes.clientIp(channel));
             if (!admission.admitted()) {
                 return admission.refusal() == ConnectionLimiter.Refusal.NODE_FULL ? nodeFull : ipLimit;
             }
@@ -122,12 +122,5 @@ public final class UpgradeAdmissionHandler extends ChannelDuplexHandler {
         }
         User byHeader = channel.attr(ChannelAttributes.HEADER_USER).get();
         return byHeader == null || admitUser(channel, byHeader) ? null : userLimit;
-    }
-
-    private static String ipOf(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress().getHostAddress();
-        }
-        return String.valueOf(address);
     }
 }

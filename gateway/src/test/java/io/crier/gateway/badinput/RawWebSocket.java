@@ -9,6 +9,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -73,8 +74,19 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Opens a TCP connection to the host and port of {@code uri}; nothing is sent yet. */
     public static RawWebSocket connect(URI uri) throws IOException {
+        return connectFrom(null, uri);
+    }
+
+    /**
+     * Opens a TCP connection from {@code local} (a loopback address such as 127.0.0.2; {@code null}: any) to the
+     * host and port of {@code uri}.
+     */
+    public static RawWebSocket connectFrom(InetAddress local, URI uri) throws IOException {
         Socket socket = new Socket();
         socket.setTcpNoDelay(true);
+        if (local != null) {
+            socket.bind(new InetSocketAddress(local, 0));
+        }
         socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), (int) WAIT.toMillis());
         socket.setSoTimeout((int) WAIT.toMillis());
         return new RawWebSocket(socket);

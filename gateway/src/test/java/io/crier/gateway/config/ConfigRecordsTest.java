@@ -18,7 +18,7 @@ class ConfigRecordsTest {
     void serverConfigListsEveryBadFieldByKey() {
         InvalidConfigException e = assertThrows(InvalidConfigException.class,
                 () -> new ServerConfig(" ", -1, "ws", "auto", 10, true, List.of(), Duration.ofMinutes(6),
-                        Duration.ofSeconds(31)));
+                        Duration.ofSeconds(31), true, List.of("10.0.0.0/33", "lb.example", "1.2.3")));
 
         assertEquals(List.of(
                 "server.host: must not be empty",
@@ -26,7 +26,10 @@ class ConfigRecordsTest {
                 "server.wsPath: must be a path starting with /, got ws",
                 "server.maxHandshakeBytes: must be 1024..1048576, got 10",
                 "server.handshakeTimeout: must be 1s..5m, got 6m",
-                "server.closeLinger: must be 0..30s, got 31s"), e.problems());
+                "server.closeLinger: must be 0..30s, got 31s",
+                "server.trustedProxies: must list IP addresses or CIDR ranges (10.0.0.0/8), got 10.0.0.0/33",
+                "server.trustedProxies: must list IP addresses or CIDR ranges (10.0.0.0/8), got lb.example",
+                "server.trustedProxies: must list IP addresses or CIDR ranges (10.0.0.0/8), got 1.2.3"), e.problems());
     }
 
     @Test
@@ -242,7 +245,7 @@ class ConfigRecordsTest {
 
     private static ServerConfig server(List<String> origins) {
         return new ServerConfig("127.0.0.1", 0, "/ws", "auto", 8192, true, origins, Duration.ofSeconds(10),
-                Duration.ofSeconds(2));
+                Duration.ofSeconds(2), false, List.of());
     }
 
     private static TlsConfig tls(boolean enabled, String chain, String key, boolean selfSigned) {

@@ -69,7 +69,7 @@ class ConnectionLogTest {
     @Test
     void writesOneJsonObjectPerLineWithTheNodeAndTheSession() {
         ConnectionLog log = new ConnectionLog(new SimpleMeterRegistry(), 100, 100, System::nanoTime);
-        log.connected("c0ffee01");
+        log.connected("c0ffee01", "203.0.113.7");
         log.authenticated("c0ffee01", "test-node-1a", "alice \"the\" user\n");
         log.disconnected("c0ffee01", "test-node-1a", "slow_consumer", 1234);
         List<String> lines = lines();
@@ -80,6 +80,7 @@ class ConnectionLogTest {
             assertTrue(line.contains("\"level\":\"INFO\""), line);
         }
         assertFalse(lines.get(0).contains("\"session\""), "no session before authentication: " + lines.get(0));
+        assertTrue(lines.get(0).contains("connected conn=c0ffee01 client=203.0.113.7"), lines.get(0));
         assertTrue(lines.get(1).contains("\"session\":\"test-node-1a\""), lines.get(1));
         assertTrue(lines.get(1).contains("user=alice \\\"the\\\" user\\n"), lines.get(1));
         assertTrue(lines.get(2).contains("\"session\":\"test-node-1a\""), lines.get(2));
@@ -92,12 +93,12 @@ class ConnectionLogTest {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ConnectionLog log = new ConnectionLog(meters, 1, 5, nanos::get);
         for (int i = 0; i < 100; i++) {
-            log.connected("conn-" + i);
+            log.connected("conn-" + i, "127.0.0.1");
         }
         assertEquals(5, lines().size());
         assertEquals(95.0, meters.get("crier.log.lifecycle.suppressed").counter().count());
         nanos.addAndGet(TimeUnit.SECONDS.toNanos(1));
-        log.connected("conn-late");
+        log.connected("conn-late", "127.0.0.1");
         List<String> lines = lines();
         assertEquals(7, lines.size(), lines.toString());
         assertTrue(lines.get(5).contains("95 connection lifecycle lines left out"), lines.get(5));

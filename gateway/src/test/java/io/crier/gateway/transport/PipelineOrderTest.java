@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.gateway.config.TlsConfig;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslProvider;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,6 +55,24 @@ class PipelineOrderTest {
     }
 
     @Test
+    void withTheProxyProtocolItsHandlersComeBeforeTlsAndEverythingElse() {
+        TlsConfig selfSigned = new TlsConfig(true, "", 0, "", "", "", true, Duration.ofHours(1));
+        try (TestNode node = TestNode.create(Map.of("CRIER_SERVER_PROXY_PROTOCOL", "true",
+                "CRIER_SERVER_TRUSTED_PROXIES", "10.0.0.0/8"));
+             TlsContexts tls = new TlsContexts(selfSigned, Duration.ofSeconds(10), Clock.systemUTC(), node.meters,
+                     SslProvider.OPENSSL)) {
+            EmbeddedChannel plain = new FromBalancer(node.initializer());
+            assertEquals(List.of(PipelineNames.CLOSE_LINGER, PipelineNames.PROXY_PROTOCOL, PipelineNames.PROXY_CLIENT,
+                    PipelineNames.TELEMETRY), all(plain).subList(0, 4));
+            EmbeddedChannel secure = new FromBalancer(new TlsChannelInitializer(tls, node.initializer()));
+            assertEquals(List.of(PipelineNames.CLOSE_LINGER, PipelineNames.PROXY_PROTOCOL, PipelineNames.PROXY_CLIENT,
+                    PipelineNames.TLS, PipelineNames.TELEMETRY), all(secure).subList(0, 5));
+            plain.finishAndReleaseAll();
+            secure.finishAndReleaseAll();
+        }
+    }
+
+    @Test
     void upgradeLeavesOnlyTheWebSocketHandlers() {
         try (TestNode node = TestNode.create(Map.of("CRIER_COMPRESSION_ENABLED", "true"))) {
             EmbeddedChannel channel = node.connection();
@@ -87,6 +108,18 @@ class PipelineOrderTest {
                         ours(channel));
             }
             channel.finishAndReleaseAll();
+        }
+    }
+
+    /** A connection from a trusted load balancer's address (an embedded channel has none of its own). */
+    private static final class FromBalancer extends EmbeddedChannel {
+        FromBalancer(ChannelHandler initializer) {
+            super(initializer);
+        }
+
+        @Override
+        protected SocketAddress remoteAddress0() {
+            return new InetSocketAddress("10.0.0.1", 40000);
         }
     }
 
