@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The PROXY protocol on a live node ({@code server.proxyProtocol=true}, the load balancer at 127.0.0.2 trusted,
  * two connections per client IP): the client address of a v1 or v2 header counts for the per-IP limit and goes
- * into the connection log; a balancer's health check ({@code LOCAL}) is served; a connection from an untrusted
- * peer, or without a valid header, is closed without an answer, and counted.
+ * into the connection log; a balancer's health check ({@code LOCAL}) and a connection without a header are
+ * served; a header from an untrusted peer, or a broken one, closes the connection without an answer, counted.
  */
 class ProxyProtocolIT {
 
@@ -115,7 +115,7 @@ class ProxyProtocolIT {
     }
 
     @Test
-    void aPeerThatIsNotATrustedBalancerIsClosedWithoutAnAnswer() throws Exception {
+    void aHeaderFromAPeerThatIsNotATrustedBalancerClosesTheConnectionWithoutAnAnswer() throws Exception {
         double before = refused("untrusted_proxy");
         try (RawWebSocket client = RawWebSocket.connectFrom(stranger, ws)) {
             client.write(v1("203.0.113.7", 40007));
@@ -123,21 +123,51 @@ class ProxyProtocolIT {
             assertEquals(0, client.readUntilEndOfStream(RawWebSocket.WAIT).length);
         }
         await().atMost(RawWebSocket.WAIT).until(() -> refused("untrusted_proxy") == before + 1);
+        try (RawWebSocket client = RawWebSocket.connectFrom(stranger, ws)) {
+            client.write(v2Ipv4("203.0.113.7", 40008));
+            assertEquals(0, client.readUntilEndOfStream(RawWebSocket.WAIT).length);
+        }
+        await().atMost(RawWebSocket.WAIT).until(() -> refused("untrusted_proxy") == before + 2);
+    }
+
+    @Test
+    void aConnectionWithoutAHeaderIsServedWithItsTcpPeerAsTheClient() throws Exception {
+        for (InetAddress peer : List.of(stranger, balancer)) {
+            try (RawWebSocket client = RawWebSocket.connectFrom(peer, ws)) {
+                assertEquals(101, client.request(RawWebSocket.upgradeRequest("/ws", "")).status());
+                authenticate(client, "probe");
+            }
+            List<String> lines = connectionLog.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+            assertTrue(lines.stream().anyMatch(line -> line.contains("client=" + peer.getHostAddress())),
+                    lines.toString());
+        }
+        try (RawWebSocket probe = RawWebSocket.connectFrom(stranger, ws)) {
+            assertEquals(200, probe.request("GET /readyz HTTP/1.1\r\nHost: node\r\n\r\n").status());
+        }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "PROXY TCP4 not-an-ip 127.0.0.1 1 2\r\n", "PROXY TCP4 203.0.113.7 127.0.0.1 1\r\n",
+    @ValueSource(strings = {"PROXY TCP4 not-an-ip 127.0.0.1 1 2\r\n", "PROXY TCP4 203.0.113.7 127.0.0.1 1\r\n",
             "PROXY TCP4 203.0.113.7 127.0.0.1 99999 2\r\n", "PROXY TCP6 203.0.113.7 127.0.0.1 1 2\r\n",
-            "PROXY TCP4 203.0.113.7 127.0.0.1 1 2\n", "proxy TCP4 203.0.113.7 127.0.0.1 1 2\r\n"})
-    void aMissingOrBrokenHeaderClosesTheConnectionWithoutAnAnswer(String header) throws Exception {
+            "PROXY TCP4 203.0.113.7 127.0.0.1 1 2\n", "PROXY xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "\r\n\r\n\u0000\r\nQUIT\n\u0099\u0011\u0000\u000c"})
+    void aBrokenHeaderFromTheBalancerClosesTheConnectionWithoutAnAnswer(String header) throws Exception {
         double before = refused("proxy_protocol");
         try (RawWebSocket client = RawWebSocket.connectFrom(balancer, ws)) {
-            client.write((header + RawWebSocket.upgradeRequest("/ws", "")).getBytes(StandardCharsets.US_ASCII));
+            client.write((header + RawWebSocket.upgradeRequest("/ws", "")).getBytes(StandardCharsets.ISO_8859_1));
             assertEquals(0, client.readUntilEndOfStream(RawWebSocket.WAIT).length, "closed, nothing sent");
         }
         // Counted once, though the decoder may fail again as the connection closes.
         await().atMost(RawWebSocket.WAIT).until(() -> refused("proxy_protocol") >= before + 1);
         assertEquals(before + 1, refused("proxy_protocol"));
+    }
+
+    @Test
+    void aLowerCaseProxyLineIsNoHeaderButBadHttp() throws Exception {
+        try (RawWebSocket client = RawWebSocket.connectFrom(balancer, ws)) {
+            client.write("proxy TCP4 203.0.113.7 127.0.0.1 1 2\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(400, client.request(RawWebSocket.upgradeRequest("/ws", "")).status());
+        }
     }
 
     @Test

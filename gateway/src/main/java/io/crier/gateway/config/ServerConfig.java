@@ -29,12 +29,12 @@ import java.util.Set;
  * @param closeLinger       {@code server.closeLinger}: when the node closes a connection, how long at most it
  *                          keeps reading and discarding what the client still sends after shutting its own side
  *                          down, so that the client sees the close instead of a reset; 0 (close at once)..30s
- * @param proxyProtocol     {@code server.proxyProtocol}: every connection to every listener of the node starts
- *                          with a PROXY protocol header (v1 or v2) from a load balancer in {@code trustedProxies},
+ * @param proxyProtocol     {@code server.proxyProtocol}: a connection to any listener of the node from a load
+ *                          balancer in {@code trustedProxies} may start with a PROXY protocol header (v1 or v2),
  *                          whose client address then counts for the per-IP limit and the connection log
  * @param trustedProxies    {@code server.trustedProxies}: the load balancers' addresses or CIDR ranges
- *                          ({@code 10.0.0.0/8}, {@code 127.0.0.1}, {@code fd00::/8}); a connection from any
- *                          other address is closed at once when {@code proxyProtocol} is on; required then
+ *                          ({@code 10.0.0.0/8}, {@code 127.0.0.1}, {@code fd00::/8}); a PROXY header from any
+ *                          other address closes the connection at once; required when {@code proxyProtocol} is on
  */
 public record ServerConfig(
         String host,

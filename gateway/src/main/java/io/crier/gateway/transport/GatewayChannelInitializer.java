@@ -8,7 +8,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
@@ -77,10 +76,10 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         channels.add(channel);
         ChannelPipeline p = channel.pipeline();
         p.addLast(PipelineNames.CLOSE_LINGER, new LingeringCloseHandler(config.server().closeLinger()));
-        if (limits.proxyProtocol() != null) {
+        if (limits.proxyProtocolEnabled()) {
             // The header comes before anything else, TLS included.
-            p.addLast(PipelineNames.PROXY_PROTOCOL, new HAProxyMessageDecoder());
-            p.addLast(PipelineNames.PROXY_CLIENT, limits.proxyProtocol());
+            p.addLast(PipelineNames.PROXY_PROTOCOL, limits.newProxyDetector());
+            p.addLast(PipelineNames.PROXY_CLIENT, limits.proxyClient());
         }
         if (tls != null) {
             p.addLast(PipelineNames.TLS, tls);

@@ -1,12 +1,15 @@
 package io.crier.gateway.transport;
 
+import io.crier.gateway.config.AddressRange;
 import io.crier.gateway.config.CrierConfig;
 import io.crier.gateway.limits.CommandRateLimiter;
 import io.crier.gateway.limits.ConnectionLimiter;
 import io.crier.gateway.limits.OriginPolicy;
 import io.crier.gateway.metrics.MeterCatalog;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelHandler;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
@@ -32,6 +35,8 @@ public final class NodeLimits {
     private final ReservedBitsHandler reservedBits;
     private final LimitMeters meters;
     private final ProxyProtocolHandler proxyProtocol;
+    private final List<AddressRange> trustedProxies;
+    private final Counter untrustedProxy;
 
     /** Limits from {@code config}, counted in {@code meters}, with the system's monotonic clock. */
     public NodeLimits(CrierConfig config, Disconnector disconnector, MeterRegistry meters) {
@@ -53,9 +58,9 @@ public final class NodeLimits {
         this.reservedBits = new ReservedBitsHandler(disconnector);
         this.meters = LimitMeters.register(meters);
         this.proxyProtocol = config.server().proxyProtocol()
-                ? new ProxyProtocolHandler(config.server().trustedProxyRanges(),
-                        LimitMeters.refused(meters, "untrusted_proxy"), LimitMeters.refused(meters, "proxy_protocol"))
-                : null;
+                ? new ProxyProtocolHandler(LimitMeters.refused(meters, "proxy_protocol")) : null;
+        this.trustedProxies = config.server().trustedProxyRanges();
+        this.untrustedProxy = LimitMeters.refused(meters, "untrusted_proxy");
         MeterCatalog.LIMITS_CONNECTIONS.gauge(meters, connections, ConnectionLimiter::connections);
         MeterCatalog.LIMITS_IPS.gauge(meters, connections, ConnectionLimiter::trackedIps);
         MeterCatalog.LIMITS_USERS.gauge(meters, connections, ConnectionLimiter::trackedUsers);
@@ -66,11 +71,18 @@ public final class NodeLimits {
         return connections;
     }
 
-    /**
-     * The sharable {@code proxy-client} handler when {@code server.proxyProtocol} is on (it goes after Netty's
-     * PROXY header decoder), else {@code null}.
-     */
-    ProxyProtocolHandler proxyProtocol() {
+    /** Whether connections may start with a PROXY protocol header ({@code server.proxyProtocol}). */
+    boolean proxyProtocolEnabled() {
+        return proxyProtocol != null;
+    }
+
+    /** A {@code proxy-protocol} handler for a new connection; only when {@link #proxyProtocolEnabled()}. */
+    ProxyProtocolDetector newProxyDetector() {
+        return new ProxyProtocolDetector(trustedProxies, untrustedProxy);
+    }
+
+    /** The sharable {@code proxy-client} handler; only when {@link #proxyProtocolEnabled()}. */
+    ProxyProtocolHandler proxyClient() {
         return proxyProtocol;
     }
 

@@ -16,13 +16,14 @@ public final class PipelineNames {
      */
     public static final String CLOSE_LINGER = "close-linger";
     /**
-     * Netty's PROXY protocol header decoder (v1 and v2), only when {@code server.proxyProtocol} is on, so not in
-     * {@link #INITIAL_ORDER}; right after {@link #CLOSE_LINGER}; removes itself once the header is read.
+     * Looks for a PROXY protocol header (v1 or v2) and, from a trusted load balancer, gives its place to Netty's
+     * header decoder ({@link ProxyProtocolDetector}); only when {@code server.proxyProtocol} is on, so not in
+     * {@link #INITIAL_ORDER}; right after {@link #CLOSE_LINGER}; gone once the first bytes are read.
      */
     public static final String PROXY_PROTOCOL = "proxy-protocol";
     /**
-     * Closes connections from peers not in {@code server.trustedProxies} and with a missing or broken header, and
-     * keeps the client address the header gives; after {@link #PROXY_PROTOCOL}, removed with it.
+     * Keeps the client address a trusted balancer's header gives and closes a connection whose header is broken
+     * ({@link ProxyProtocolHandler}); after {@link #PROXY_PROTOCOL}, removed with it.
      */
     public static final String PROXY_CLIENT = "proxy-client";
     /**

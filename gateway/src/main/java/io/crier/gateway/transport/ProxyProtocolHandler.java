@@ -1,6 +1,5 @@
 package io.crier.gateway.transport;
 
-import io.crier.gateway.config.AddressRange;
 import io.micrometer.core.instrument.Counter;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,19 +12,17 @@ import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The PROXY protocol's trust and result, after Netty's {@code HAProxyMessageDecoder} ({@code proxy-protocol}):
- * closes at once a connection whose TCP peer is not one of {@code server.trustedProxies} (nobody else may claim
- * a client address), and a connection whose header is missing or malformed (the decoder fails); keeps the client
- * address of a {@code PROXY} header over TCP ({@link ChannelAttributes#PROXIED_CLIENT}); a {@code LOCAL} header
- * (the balancer's own health check) or an {@code UNKNOWN} or UNIX-socket one leaves the TCP peer as the client.
- * Removes itself once the header is read (the decoder removes itself too). Refusals are counted in
- * {@code crier.handshakes.refused} ({@code untrusted_proxy}, {@code proxy_protocol}), not logged one by one.
+ * Keeps the client address of a PROXY protocol header from a trusted load balancer, after Netty's
+ * {@code HAProxyMessageDecoder} (which {@link ProxyProtocolDetector} put in place): the source of a {@code PROXY}
+ * header over TCP becomes {@link ChannelAttributes#PROXIED_CLIENT}; a {@code LOCAL} header (the balancer's own
+ * health check), an {@code UNKNOWN} or a UNIX-socket one leaves the TCP peer as the client. A header the decoder
+ * cannot read closes the connection, counted once in {@code crier.handshakes.refused{reason=proxy_protocol}}, not
+ * logged one by one. Removes itself once the header is read (the decoder removes itself too).
  *
  * <p>Stateless: one instance per node, {@link Sharable}.
  */
@@ -34,26 +31,10 @@ final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyProtocolHandler.class);
 
-    private final List<AddressRange> trusted;
-    private final Counter untrusted;
     private final Counter malformed;
 
-    ProxyProtocolHandler(List<AddressRange> trusted, Counter untrusted, Counter malformed) {
-        this.trusted = List.copyOf(trusted);
-        this.untrusted = Objects.requireNonNull(untrusted, "untrusted");
+    ProxyProtocolHandler(Counter malformed) {
         this.malformed = Objects.requireNonNull(malformed, "malformed");
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        if (!isTrusted(ctx.channel().remoteAddress())) {
-            ChannelAttributes.claimClose(ctx.channel(), "untrusted_proxy");
-            untrusted.increment();
-            log.debug("{} not a trusted proxy, closing", ctx.channel().id().asShortText());
-            ctx.close();
-            return;
-        }
-        ctx.fireChannelActive();
     }
 
     @Override
@@ -88,14 +69,6 @@ final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.fireExceptionCaught(cause);
-    }
-
-    private boolean isTrusted(Object peer) {
-        if (!(peer instanceof InetSocketAddress inet) || inet.getAddress() == null) {
-            return false;
-        }
-        InetAddress address = inet.getAddress();
-        return trusted.stream().anyMatch(range -> range.contains(address));
     }
 
     private static InetSocketAddress clientOf(HAProxyMessage header) {
