@@ -2,21 +2,26 @@ package io.crier.gateway;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.HistoryOptions;
 import io.crier.cluster.Publisher;
 import io.crier.cluster.RedisServerProcess;
 import io.crier.gateway.auth.TestTokens;
+import io.crier.gateway.badinput.RawWebSocket;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -52,6 +57,8 @@ class FleetIT {
      */
     private static final Duration MARGIN = Duration.ofSeconds(5);
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
+    /** The per-IP limit of {@link #throughHaproxyThePerIpLimitCountsEachClientAddress}. */
+    private static final int PER_IP = 3;
     private static final Pattern REFUSED = Pattern.compile("node (\\S+) refused (\\d+) upgrades while draining");
 
     @Test
@@ -85,6 +92,48 @@ class FleetIT {
                         "slowest reconnect " + figures.maxReconnectMillis() + " ms, bound " + reconnectBound(cfg));
                 assertNoUpgradeRefusedWhileDraining(nodes);
                 IntStream.range(0, NODES).forEach(i -> assertEquals(List.of(), nodes.node(i).leakReports()));
+            }
+        }
+    }
+
+    /**
+     * The PROXY protocol through the shipped configuration: clients from three loopback addresses reach one node
+     * (behind all three of HAProxy's servers) with a per-IP limit of {@link #PER_IP}; the address that opens one
+     * more gets 429, the others none, and the node's connection log names each client's own address.
+     */
+    @Test
+    void throughHaproxyThePerIpLimitCountsEachClientAddress() throws Exception {
+        Map<String, String> env = new HashMap<>(HaproxyProcess.NODE_ENV);
+        env.put("CRIER_AUTH_HMAC_SECRET", SECRET);
+        env.put("CRIER_LIMITS_MAX_CONNECTIONS_PER_IP", Integer.toString(PER_IP));
+        List<RawWebSocket> open = new ArrayList<>();
+        try (ProcessFleet nodes = ProcessFleet.start("per-ip", 1, env);
+             HaproxyProcess haproxy = HaproxyProcess.start(HaproxyProcess.shippedConfig(),
+                     Collections.nCopies(NODES, nodes.node(0).port()))) {
+            awaitAllUp(haproxy);
+            Map<String, List<Integer>> statuses = new TreeMap<>();
+            for (String client : List.of("127.0.0.2", "127.0.0.3", "127.0.0.4")) {
+                int attempts = client.equals("127.0.0.2") ? PER_IP + 1 : PER_IP;
+                for (int i = 0; i < attempts; i++) {
+                    RawWebSocket socket = RawWebSocket.connectFrom(InetAddress.getByName(client), haproxy.wsUri());
+                    open.add(socket);
+                    int status = socket.request(RawWebSocket.upgradeRequest("/ws", "")).status();
+                    statuses.computeIfAbsent(client, c -> new ArrayList<>()).add(status);
+                }
+            }
+            List<Integer> admitted = Collections.nCopies(PER_IP, 101);
+            List<Integer> oneTooMany = new ArrayList<>(admitted);
+            oneTooMany.add(429);
+            assertEquals(Map.of("127.0.0.2", oneTooMany, "127.0.0.3", admitted, "127.0.0.4", admitted), statuses);
+            for (String client : statuses.keySet()) {
+                await().atMost(STEP_TIMEOUT).until(() -> Files.readString(nodes.node(0).log(), StandardCharsets.UTF_8)
+                        .contains("client=" + client));
+            }
+            assertFalse(Files.readString(nodes.node(0).log(), StandardCharsets.UTF_8).contains("client=127.0.0.1"),
+                    "HAProxy's own address is nobody's client address");
+        } finally {
+            for (RawWebSocket socket : open) {
+                socket.close();
             }
         }
     }
@@ -187,7 +236,8 @@ class FleetIT {
         env.put("CRIER_NAMESPACES_DEFAULT_HISTORY_TTL", "5m");
         env.put("CRIER_DRAIN_WINDOW", DRAIN_WINDOW.toSeconds() + "s");
         env.put("CRIER_DRAIN_RECONNECT_DELAY_MAX", RECONNECT_DELAY_MAX.toSeconds() + "s");
-        // Every client reaches the nodes from HAProxy's address, as in deploy/docker/docker-compose.yml.
+        env.putAll(HaproxyProcess.NODE_ENV);
+        // The 300 clients all come from 127.0.0.1, which the PROXY header passes on.
         env.put("CRIER_LIMITS_MAX_CONNECTIONS_PER_IP", "10000");
         // drain.readinessDelay keeps its bundled default: the value deploy/haproxy/haproxy.cfg's checks need.
         return env;

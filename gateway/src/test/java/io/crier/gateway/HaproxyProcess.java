@@ -65,6 +65,13 @@ public final class HaproxyProcess implements AutoCloseable {
         this.shutdownHook = new Thread(process::destroyForcibly, "haproxy-" + process.pid() + "-killer");
     }
 
+    /**
+     * The {@code CRIER_*} variables of a node behind the shipped configuration, which sends a PROXY v2 header on
+     * every connection: the PROXY protocol on, HAProxy (on loopback) trusted.
+     */
+    public static final Map<String, String> NODE_ENV = Map.of("CRIER_SERVER_PROXY_PROTOCOL", "true",
+            "CRIER_SERVER_TRUSTED_PROXIES", "127.0.0.1");
+
     /** {@code deploy/haproxy/haproxy.cfg} of the checkout that holds the module under test. */
     public static Path shippedConfig() {
         Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();

@@ -126,6 +126,7 @@ final class BrowserFleet implements AutoCloseable {
                 .env("CRIER_DRAIN_RECONNECT_DELAY_MAX", DRAIN_RECONNECT_DELAY_MAX_SECONDS + "s")
                 .env("CRIER_DRAIN_READINESS_DELAY", DRAIN_READINESS_DELAY)
                 .env("CRIER_DRAIN_WINDOW", DRAIN_WINDOW);
+        HaproxyProcess.NODE_ENV.forEach(builder::env);
         DEMO_NAMESPACES.forEach(builder::property);
         return builder.start();
     }

@@ -106,6 +106,7 @@ class DeployEndpointsIT {
                 Map<String, String> env = new TreeMap<>(Map.of("CRIER_NODE_ID", "deploy-lb-" + i,
                         "CRIER_SERVER_PORT", "0", "CRIER_AUTH_HMAC_SECRET", DeployedConfig.TEST_KEY,
                         "CRIER_DRAIN_WINDOW", "2s"));
+                env.putAll(HaproxyProcess.NODE_ENV);
                 // drain.readinessDelay stays at its bundled default: the value the table says fits haproxy.cfg.
                 nodes.add(GatewayServer.start(DeployedConfig.load(env)));
             }

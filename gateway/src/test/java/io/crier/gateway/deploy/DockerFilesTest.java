@@ -90,8 +90,11 @@ class DockerFilesTest {
             nodeIds.add(config.node().id());
             assertEquals("0.0.0.0", config.server().host(), "rule: " + node + " listens on 0.0.0.0");
             assertTrue(config.redis().uri().startsWith("redis://redis:"), "rule: " + node + " uses the compose Redis");
-            assertTrue(config.limits().maxConnectionsPerIp() >= config.limits().maxConnections(),
-                    "rule: " + node + " per-IP cap >= node cap (every client comes from HAProxy's address)");
+            assertTrue(config.server().proxyProtocol(), "rule: " + node + " reads the PROXY header that haproxy.cfg sends");
+            Object ipam = Yamls.listAt(ComposeFile.compose(), "networks", "default", "ipam", "config").get(0);
+            String subnet = Yamls.text(Yamls.map(ipam, "networks.default.ipam.config[0]"), "subnet");
+            assertEquals(List.of(subnet), config.server().trustedProxies(),
+                    "rule: " + node + " trusts PROXY headers from the compose network only (where HAProxy is)");
             assertTrue(ComposeFile.nofile(node) >= config.limits().maxConnections() + 1024,
                     "rule: " + node + " nofile >= limits.maxConnections + 1024");
             Duration stop = Duration.parse("PT" + Yamls.text(ComposeFile.service(node), "stop_grace_period").toUpperCase());

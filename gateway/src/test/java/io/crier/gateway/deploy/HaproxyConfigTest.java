@@ -103,6 +103,16 @@ class HaproxyConfigTest {
                 "rule: " + file + " 2 x maxconn + 1000 <= the compose haproxy nofile ulimit");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"haproxy.cfg", "haproxy-tls-termination.cfg", "haproxy-tls-passthrough.cfg"})
+    void everyConnectionToANodeCarriesTheClientAddress(String file) {
+        HaproxyCfg cfg = cfg(file);
+        String backend = file.contains("passthrough") ? "backend crier_nodes_tls" : "backend crier_nodes";
+        String defaults = cfg.value(backend, "default-server").orElseThrow();
+        assertTrue(List.of(defaults.split(" ")).containsAll(List.of("send-proxy-v2", "check-send-proxy")),
+                "rule: " + file + " sends a PROXY v2 header on every connection and health check: " + defaults);
+    }
+
     @Test
     void theMainConfigHasAStatsPageAndAddressesATestCanSwap() {
         HaproxyCfg cfg = cfg("haproxy.cfg");

@@ -175,6 +175,8 @@ class K8sManifestsTest {
         CrierConfig config = effective(K8s.build(variant));
         assertTrue(config.limits().maxConnectionsPerIp() >= config.limits().maxConnections(),
                 "rule (" + variant + "): limits.maxConnectionsPerIp >= limits.maxConnections (clients share the LB's address)");
+        assertFalse(config.server().proxyProtocol(),
+                "rule (" + variant + "): a Service sends no PROXY header (deploy/README.md says when to turn it on)");
     }
 
     @ParameterizedTest
