@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * to the baseline's, runs a full GC in the node ({@code jcmd PID GC.run}) and reads the heap after it, how much
  * of the heap is resident, RSS, and from {@code /metrics} Netty's direct memory and the JDK's direct buffers.
  * With Native Memory Tracking on in the node it ends with NMT's committed memory by category against the
- * fresh node. Prints one Markdown row per round and the verdict ({@link AbuseReport}).
+ * fresh node; last, it has the JVM trim glibc's heap, which shows how much of the RSS was memory freed by native
+ * code that malloc still held. Prints one Markdown row per round and the verdict ({@link AbuseReport}).
  *
  * <p>Not thread-safe: run by the controller thread.
  */
@@ -138,6 +139,9 @@ final class AbuseRun {
         if (nmt) {
             printNativeMemoryDiff(NodeProbe.nativeMemory(o.pid(), "summary.diff"));
         }
+        String trim = NodeProbe.trimNativeHeap(o.pid());
+        Bench.say("after the last round, glibc's free memory given back (jcmd System.trim_native_heap): %s",
+                trim == null ? "not supported by this JVM" : trim);
         AbuseReport.Memory b = report.baseline();
         AbuseReport.Memory last = report.last();
         Bench.say("RESULT label=%s mode=abuse rounds=%d heap_base_kib=%d heap_max_growth_kib=%d direct_base=%d "

@@ -27,6 +27,7 @@ final class NodeProbe {
     private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
     private static final Pattern TCP_MEM = Pattern.compile("TCP: .* mem (\\d+)");
     private static final long PAGE_BYTES = 4096;
+    private static final Pattern TRIM = Pattern.compile("(RSS\\+Swap: .*)");
     private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
     private static final long JCMD_TIMEOUT_SECONDS = 60;
 
@@ -115,6 +116,16 @@ final class NodeProbe {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
         return ticks * 1000 / CLOCK_TICKS;
+    }
+
+    /**
+     * Asks the JVM to give glibc's free native memory back to the system ({@code jcmd PID
+     * System.trim_native_heap}, JDK 17.0.9 and later) and returns its report ({@code RSS+Swap: a->b (-c)}), or
+     * null when the JVM cannot: what it gives back is memory that C code had freed but malloc still held.
+     */
+    static String trimNativeHeap(long pid) {
+        Matcher trim = TRIM.matcher(jcmd(pid, "System.trim_native_heap"));
+        return trim.find() ? trim.group(1) : null;
     }
 
     /** The memory the kernel holds for TCP socket buffers, all sockets of the machine, in bytes; -1 if unknown. */
