@@ -34,6 +34,8 @@ final class AbuseRun {
     private final Bench bench;
     private final URI metrics;
     private AbuseReport report;
+    /** The most Netty direct memory read during the current round. */
+    private long directHigh;
 
     AbuseRun(BenchOptions options, Bench bench) {
         this.o = options;
@@ -89,6 +91,7 @@ final class AbuseRun {
     private AbuseReport.Round round(int number, SlowReaders slow, AbuseClients clients, boolean deflate, long idle)
             throws IOException, InterruptedException {
         long start = System.nanoTime();
+        directHigh = 0;
         BenchOptions.AbuseSizes sizes = o.abuse();
         List<CaseResult> cases = new ArrayList<>();
         cases.add(slow.run(o.rate(), o.duration()));
@@ -97,7 +100,9 @@ final class AbuseRun {
         cases.add(counted("message_too_big", false, () -> clients.bombs(deflate ? sizes.bombs() : 0)));
         cases.add(counted("too_large", true, () -> clients.bigHeaders(sizes.bigHeaders())));
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new AbuseReport.Round(number, cases, slow.peaks(), slow.published(), settledMemory(idle), seconds);
+        AbuseReport.Memory after = settledMemory(idle);
+        long high = Math.max(directHigh, Math.max(slow.peaks().nettyDirect(), after.nettyDirect()));
+        return new AbuseReport.Round(number, cases, slow.peaks(), slow.published(), high, after, seconds);
     }
 
     private interface Case {
@@ -109,6 +114,8 @@ final class AbuseRun {
         NodeScrape before = NodeScrape.read(metrics);
         CaseResult result = c.run();
         NodeScrape after = NodeScrape.read(metrics);
+        directHigh = Math.max(directHigh, Math.max(before.get(NodeScrape.NETTY_DIRECT),
+                after.get(NodeScrape.NETTY_DIRECT)));
         long count = refusal ? after.refused(reason) - before.refused(reason)
                 : after.disconnects(reason) - before.disconnects(reason);
         return new CaseResult(result.name(), result.clients(), result.expected(), result.seen(), count,
@@ -145,7 +152,7 @@ final class AbuseRun {
         AbuseReport.Memory b = report.baseline();
         AbuseReport.Memory last = report.last();
         Bench.say("RESULT label=%s mode=abuse rounds=%d heap_base_kib=%d heap_max_growth_kib=%d direct_base=%d "
-                        + "direct_max_growth=%d rss_start_kib=%d rss_base_kib=%d rss_end_kib=%d "
+                        + "direct_max_over_warmup_high=%d rss_start_kib=%d rss_base_kib=%d rss_end_kib=%d "
                         + "heap_resident_base_kib=%d heap_resident_end_kib=%d verdict=%s", o.label(),
                 report.rounds().size(), b.heapUsedKiB(), report.maxHeapGrowthKiB(), b.nettyDirect(),
                 report.maxDirectGrowth(), report.start().rssKiB(), b.rssKiB(), last.rssKiB(), b.heapResidentKiB(),

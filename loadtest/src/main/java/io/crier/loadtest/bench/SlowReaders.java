@@ -32,7 +32,7 @@ final class SlowReaders {
     /**
      * The highest readings while the readers were being filled and closed: the node's RSS and heap resident in KiB,
      * Netty's direct memory and the bytes queued for all connections, and the kernel's TCP buffer memory (all
-     * sockets of the machine, {@code /proc/net/sockstat}: it is not part of any process's RSS).
+     * sockets of the machine, {@code /proc/net/sockstat}: it is not part of any process's RSS), in bytes.
      */
     record Peaks(long rssKiB, long heapResidentKiB, long nettyDirect, long queuedBytes, long kernelTcpBytes) {
         static final Peaks NONE = new Peaks(0, 0, 0, 0, 0);
