@@ -19,14 +19,14 @@ final class AbuseReport {
 
     /**
      * Heap after GC may end a round this much above the baseline: the node's own objects moved by at most 1.2 MiB
-     * between full GCs over 30 rounds with a 1 GiB heap (0.1 MiB with 256 MiB), while 4 KB kept per abusive
+     * between full GCs in runs of up to 30 rounds with a 1 GiB heap (0.1 MiB with 256 MiB), while 4 KB kept per abusive
      * connection (132 a round in the bench) would pass it within 8 rounds.
      */
     static final long HEAP_TOLERANCE_KIB = 4 * 1024;
     /**
      * Netty's direct memory may end a round this much above the most it held during the warm-up: one chunk of its
      * (adaptive) allocator, which keeps whole chunks for reuse, 8 MiB each when the JVM may use more than 512 MiB
-     * of direct memory (2 MiB below). The set it keeps settled at 29.0 to 29.4 MiB in runs of 10 and 30 rounds
+     * of direct memory (2 MiB below). The set it keeps settled at 29.0 to 29.7 MiB in runs of 10 and 30 rounds
      * with -Xms1g, and reached the same from a warm-up high of 24.7 MiB over five rounds with -Xms64m.
      */
     static final long DIRECT_TOLERANCE_BYTES = 8L * 1024 * 1024;
