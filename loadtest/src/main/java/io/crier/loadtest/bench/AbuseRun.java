@@ -63,11 +63,7 @@ final class AbuseRun {
              AbuseClients clients = new AbuseClients(o.url(), o.secret(), bench.runId())) {
             SlowReaders slow = new SlowReaders(o.url(), o.pid(), o.secret(), bench.runId(), topics, publisher);
             boolean deflate = clients.offersDeflate();
-            Bench.say("abuse: %d rounds after a warm-up round; per round %d slow readers (%d-byte publications at "
-                            + "%.0f/s, at most %s), %d flooders, %d oversized, %d deflate bombs%s, %d big headers",
-                    sizes.rounds(), sizes.slowReaders(), o.payloadBytes(), o.rate(), o.duration(), sizes.flooders(),
-                    sizes.oversized(), sizes.bombs(), deflate ? "" : " (left out: the node has compression off)",
-                    sizes.bigHeaders());
+            announce(deflate);
             long idle = NodeScrape.read(metrics).get(NodeScrape.CONNECTIONS);
             AbuseReport.Memory start = settledMemory(idle);
             Bench.say("start (full GC): %s", start);
@@ -85,6 +81,15 @@ final class AbuseRun {
             print(nmt != null);
             return report.passed() ? 0 : 1;
         }
+    }
+
+    private void announce(boolean deflate) {
+        BenchOptions.AbuseSizes sizes = o.abuse();
+        Bench.say("abuse: %d rounds after a warm-up round; per round %d slow readers (%d-byte publications at "
+                        + "%.0f/s, at most %s), %d flooders, %d oversized, %d deflate bombs%s, %d big headers",
+                sizes.rounds(), sizes.slowReaders(), o.payloadBytes(), o.rate(), o.duration(), sizes.flooders(),
+                sizes.oversized(), sizes.bombs(), deflate ? "" : " (left out: the node has compression off)",
+                sizes.bigHeaders());
     }
 
     /** Runs the cases of one round, then measures the node once it holds at most {@code idle} connections. */

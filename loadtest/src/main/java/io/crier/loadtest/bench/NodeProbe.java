@@ -23,6 +23,7 @@ final class NodeProbe {
 
     private static final Pattern HEAP = Pattern.compile(
             "total (\\d+)K, used (\\d+)K \\[0x([0-9a-f]+), 0x([0-9a-f]+)\\)");
+    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
     private static final Pattern MAPPING = Pattern.compile("^([0-9a-f]+)-([0-9a-f]+) ");
     private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
     private static final Pattern TCP_MEM = Pattern.compile("TCP: .* mem (\\d+)");
@@ -49,9 +50,12 @@ final class NodeProbe {
     /** Runs a full GC in {@code pid}, then reads its heap and RSS. */
     static Memory memory(long pid) {
         jcmd(pid, "GC.run");
-        Matcher heap = HEAP.matcher(jcmd(pid, "GC.heap_info"));
+        String info = jcmd(pid, "GC.heap_info");
+        Matcher heap = HEAP.matcher(info);
         if (!heap.find()) {
-            return new Memory(-1, -1, -1, rssKiB(pid));
+            // Another collector's wording: the used figure alone, as before the heap's range was read.
+            Matcher used = HEAP_USED.matcher(info);
+            return new Memory(used.find() ? Long.parseLong(used.group(1)) : -1, -1, -1, rssKiB(pid));
         }
         long resident = residentKiB(pid, range(heap));
         return new Memory(Long.parseLong(heap.group(2)), Long.parseLong(heap.group(1)), resident, rssKiB(pid));
