@@ -23,6 +23,7 @@ public final class Bench {
     private final BenchOptions options;
     private ClientFleet.ConnectResult lastConnect;
     private StepResult lastStep;
+    private AbuseRun lastAbuse;
     private final String run = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
 
     private Bench(BenchOptions options) {
@@ -42,6 +43,11 @@ public final class Bench {
     /** The step the last fixed run measured, or the best step of the last search; null when none. */
     StepResult lastStep() {
         return lastStep;
+    }
+
+    /** The report of the last abuse run, or null. */
+    AbuseReport lastAbuse() {
+        return lastAbuse == null ? null : lastAbuse.report();
     }
 
     /** Runs one benchmark and exits with its status. */
@@ -75,6 +81,10 @@ public final class Bench {
                 NodeProbe.loadAverage());
         if ("idle".equals(o.mode()) || "hold".equals(o.mode())) {
             return new IdleRun(o, this).run();
+        }
+        if ("abuse".equals(o.mode())) {
+            lastAbuse = new AbuseRun(o, this);
+            return lastAbuse.run();
         }
         List<ClientPlan> plans = plans(o.connections());
         try (ClientFleet fleet = new ClientFleet(o.threads(), o.concurrency())) {
@@ -146,6 +156,11 @@ public final class Bench {
                     whole.outOfOrder);
             return whole.clean() ? 0 : 1;
         }
+    }
+
+    /** This run's id, part of every topic and user name it makes. */
+    String runId() {
+        return run;
     }
 
     /** The topic names of this run: {@code bench.<run>.<i>}. */

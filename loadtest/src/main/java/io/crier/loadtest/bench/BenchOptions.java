@@ -15,7 +15,20 @@ record BenchOptions(String mode, URI url, String redisHost, int redisPort, Strin
                     int topics, double rate, Duration duration, int payloadBytes, int sources, int threads,
                     int concurrency, String secret, long pid, Duration p99Bound, double startRate, double factor,
                     Duration step, int maxSteps, Duration budget, int processes, Duration hold, String label,
-                    Duration connectTimeout, Duration warmup) {
+                    Duration connectTimeout, Duration warmup, AbuseSizes abuse) {
+
+    /**
+     * The abuse mode's round count and the clients of each case per round; 0 leaves a case out.
+     *
+     * @param rounds      rounds after the warm-up round
+     * @param slowReaders subscribers that stop reading, each on a topic of its own (closed 4001)
+     * @param flooders    clients that send commands far past the rate limit (closed 4502)
+     * @param oversized   clients that send a message over the size limit in many fragments (closed 1009)
+     * @param bombs       clients that send a deflate bomb over permessage-deflate (closed 1009)
+     * @param bigHeaders  upgrade requests with a header over the handshake limit, all at once (HTTP 400)
+     */
+    record AbuseSizes(int rounds, int slowReaders, int flooders, int oversized, int bombs, int bigHeaders) {
+    }
 
     /** Every key with its default, in the order the usage text lists them. */
     private static final Map<String, String> DEFAULTS = defaults();
@@ -30,6 +43,10 @@ record BenchOptions(String mode, URI url, String redisHost, int redisPort, Strin
                      connect open --connections (auth + subscribe each, own JWT each) with --concurrency in
                              flight; report handshakes/s and connect latency
                      hold    (internal, used by idle) connect, print HELD, hold until stdin closes or --hold ends
+                     abuse   one warm-up round and --rounds rounds of abuse (slow readers fed by Redis at --rate
+                             with --payload-byte publications, command floods, oversized fragmented messages,
+                             deflate bombs, oversized handshakes); after each, the server's heap after a full
+                             GC, Netty's direct memory and RSS (needs --pid) against the baseline after warm-up
             Keys (default):
             """;
 
@@ -59,6 +76,12 @@ record BenchOptions(String mode, URI url, String redisHost, int redisPort, Strin
         d.put("label", "target");
         d.put("connect-timeout", "60s");
         d.put("warmup", "3s");
+        d.put("rounds", "10");
+        d.put("slow-readers", "8");
+        d.put("flooders", "8");
+        d.put("oversized", "8");
+        d.put("bombs", "8");
+        d.put("big-headers", "100");
         return d;
     }
 
@@ -78,7 +101,7 @@ record BenchOptions(String mode, URI url, String redisHost, int redisPort, Strin
             throw new IllegalArgumentException("no mode given");
         }
         String mode = args[0];
-        if (!mode.matches("fixed|search|idle|connect|hold")) {
+        if (!mode.matches("fixed|search|idle|connect|hold|abuse")) {
             throw new IllegalArgumentException("unknown mode " + mode);
         }
         Map<String, String> v = new LinkedHashMap<>(DEFAULTS);
@@ -107,7 +130,9 @@ record BenchOptions(String mode, URI url, String redisHost, int redisPort, Strin
                 duration(v.get("p99-bound")), Double.parseDouble(v.get("start-rate")),
                 Double.parseDouble(v.get("factor")), duration(v.get("step")), positive(v, "max-steps"),
                 duration(v.get("budget")), positive(v, "processes"), duration(v.get("hold")), v.get("label"),
-                duration(v.get("connect-timeout")), duration(v.get("warmup")));
+                duration(v.get("connect-timeout")), duration(v.get("warmup")), new AbuseSizes(positive(v, "rounds"),
+                        count(v, "slow-readers"), count(v, "flooders"), count(v, "oversized"), count(v, "bombs"),
+                        count(v, "big-headers")));
         o.validate();
         return o;
     }
@@ -125,12 +150,23 @@ record BenchOptions(String mode, URI url, String redisHost, int redisPort, Strin
         if (duration.compareTo(Duration.ofMinutes(10)) > 0 || budget.compareTo(Duration.ofMinutes(10)) > 0) {
             throw new IllegalArgumentException("--duration and --budget are at most 10m: every run is bounded");
         }
+        if (abuse.rounds() > 100) {
+            throw new IllegalArgumentException("--rounds is at most 100: every run is bounded");
+        }
     }
 
     private static int positive(Map<String, String> v, String key) {
         int value = Integer.parseInt(v.get(key));
         if (value < 1) {
             throw new IllegalArgumentException("--" + key + " must be at least 1");
+        }
+        return value;
+    }
+
+    private static int count(Map<String, String> v, String key) {
+        int value = Integer.parseInt(v.get(key));
+        if (value < 0 || value > 1000) {
+            throw new IllegalArgumentException("--" + key + " must be 0..1000");
         }
         return value;
     }

@@ -33,6 +33,11 @@ final class CommandFrames {
         return codec.encodeCommand(new Command.Subscribe(CommandId.of(id), topic));
     }
 
+    /** {@code {"type":"ping","id":<id>}}. */
+    byte[] ping(long id) {
+        return codec.encodeCommand(new Command.Ping(CommandId.of(id)));
+    }
+
     /** A masked client frame (FIN set) with {@code payload}, as RFC 6455 requires of every client frame. */
     static ByteBuf masked(ByteBufAllocator alloc, int opcode, byte[] payload, int offset, int length) {
         ByteBuf out = alloc.buffer(14 + length);

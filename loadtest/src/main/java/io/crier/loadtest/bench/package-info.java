@@ -3,7 +3,8 @@
  * many authenticated, subscribed connections spread over 127.0.0.x source addresses, publishes over Redis at a
  * fixed rate with a sequence number and a send timestamp in each payload, and reports publish-to-receive latency
  * (HdrHistogram) and per-client delivery accounting (lost, duplicated, out of order). Modes: fixed rate, max-rate
- * search, idle memory per connection, connect rate.
+ * search, idle memory per connection, connect rate, and memory after abuse ({@link io.crier.loadtest.bench.AbuseRun}:
+ * slow readers, floods, oversized and compressed messages, oversized handshakes, on blocking sockets).
  *
  * <p>Depends on the protocol module (commands it sends are encoded and checked with it, publications are encoded
  * with {@code PublicationCodec}), Netty (transport only: frames are parsed by hand for speed), HdrHistogram and the
@@ -11,6 +12,7 @@
  *
  * <p>Threading: each connection's handler and its delivery ledger live on the connection's event loop; the
  * controller thread reads them by running tasks on those loops, and latencies cross over through
- * {@code SingleWriterRecorder}s. The Redis publisher has one writer and one reply-reader thread.
+ * {@code SingleWriterRecorder}s. The Redis publisher has one writer and one reply-reader thread. The abuse mode's
+ * clients each run on a thread of their own (plus one that writes their abuse), and the controller waits for them.
  */
 package io.crier.loadtest.bench;
