@@ -24,7 +24,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * The abusive clients of the abuse mode that send too much: command floods (expected close 4502), messages over
  * the size limit in many fragments (1009), deflate bombs over permessage-deflate (1009), and a burst of upgrade
- * requests with a header over the handshake limit (HTTP 400). Each case runs its clients at once, one blocking
+ * requests with a header over the handshake limit (HTTP 431). Each case runs its clients at once, one blocking
  * socket each; a client writes its abuse on a second thread while it reads what the node answers, so that a
  * write the node cuts short never blocks the run. Every read waits at most {@link #CLIENT_TIMEOUT}.
  *
@@ -78,7 +78,7 @@ final class AbuseClients implements AutoCloseable {
 
     /** Upgrade requests with a 32 KiB header, all at once: each is answered with an HTTP status and closed. */
     CaseResult bigHeaders(int clients) throws InterruptedException {
-        return run("big headers", clients, "http 400", i -> {
+        return run("big headers", clients, "http 431", i -> {
             try (RawClient client = RawClient.connect(url, 0, CLIENT_TIMEOUT)) {
                 CompletableFuture<Boolean> written = writeAsync(client, bigHeader);
                 String head = client.readHead();

@@ -11,7 +11,7 @@ import java.util.TreeMap;
  *
  * @param name      the case, as the table prints it
  * @param clients   clients run (0: the case was left out)
- * @param expected  the end each client should see ({@code close 4502}, {@code http 400}), or null when a client
+ * @param expected  the end each client should see ({@code close 4502}, {@code http 431}), or null when a client
  *                  cannot see it (a stalled reader never reads its close frame) and only the node's count is checked
  * @param seen      each end seen, with how many clients saw it
  * @param nodeCount how many the node counted under the case's reason during the case
