@@ -1,4 +1,4 @@
-package io.crier.gateway;
+package io.crier.gateway.badinput;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,62 +7,53 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.crier.gateway.auth.TestTokens;
-import io.crier.gateway.badinput.RawWebSocket;
-import io.crier.gateway.config.ConfigLoader;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 
 /**
- * The PROXY protocol on a live node ({@code server.proxyProtocol=true}, the load balancer at 127.0.0.2 trusted,
- * two connections per client IP): the client address of a v1 or v2 header counts for the per-IP limit and goes
+ * The bad-input suite, PROXY protocol phase, on a node with {@code server.proxyProtocol=true}, the load balancer
+ * at 127.0.0.2 trusted and two connections per client IP (the witness comes from 127.0.0.1): the client address of a v1 or v2 header counts for the per-IP limit and goes
  * into the connection log; a balancer's health check ({@code LOCAL}) and a connection without a header are
  * served; a header from an untrusted peer, or a broken one, closes the connection without an answer, counted.
  */
-class ProxyProtocolIT {
+class ProxyProtocolBadInputIT {
 
-    private static final byte[] SECRET = TestTokens.secret();
+    @RegisterExtension
+    static final BadInputNode NODE = BadInputNode.with(Map.of(
+            "CRIER_SERVER_PROXY_PROTOCOL", "true",
+            "CRIER_SERVER_TRUSTED_PROXIES", "127.0.0.2, ::2",
+            "CRIER_LIMITS_MAX_CONNECTIONS_PER_IP", "2"));
+
     private static final byte[] V2_SIGNATURE = {0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a};
+    private static final ListAppender<ILoggingEvent> connectionLog = new ListAppender<>();
     private static InetAddress balancer;
     private static InetAddress stranger;
-    private static GatewayServer node;
     private static URI ws;
-    private static final ListAppender<ILoggingEvent> connectionLog = new ListAppender<>();
 
     @BeforeAll
-    static void startNode() throws Exception {
+    static void watchTheConnectionLog() throws Exception {
         balancer = InetAddress.getByName("127.0.0.2");
         stranger = InetAddress.getByName("127.0.0.3");
+        ws = NODE.ws();
         connectionLog.start();
         ((Logger) LoggerFactory.getLogger("io.crier.connections")).addAppender(connectionLog);
-        node = GatewayServer.start(new ConfigLoader().load(null, Map.of(
-                "CRIER_NODE_ID", "proxy-protocol-node",
-                "CRIER_SERVER_PORT", "0",
-                "CRIER_SERVER_PROXY_PROTOCOL", "true",
-                "CRIER_SERVER_TRUSTED_PROXIES", "127.0.0.2, ::2",
-                "CRIER_LIMITS_MAX_CONNECTIONS_PER_IP", "2",
-                "CRIER_AUTH_HMAC_SECRET", new String(SECRET, StandardCharsets.UTF_8))));
-        ws = URI.create(node.webSocketUrl());
     }
 
     @AfterAll
-    static void stopNode() {
+    static void stopWatching() {
         ((Logger) LoggerFactory.getLogger("io.crier.connections")).detachAppender(connectionLog);
-        if (node != null) {
-            node.close();
-        }
     }
 
     @Test
@@ -188,22 +179,20 @@ class ProxyProtocolIT {
     }
 
     private static void authenticate(RawWebSocket client, String user) throws Exception {
-        String token = TestTokens.hs256(SECRET, user, List.of("*"), List.of("*"), Duration.ofMinutes(5));
-        client.sendText("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
-        assertTrue(client.nextText().startsWith("{\"type\":\"welcome\""));
+        Replies.authenticate(client, BadInputNode.token(user));
     }
 
     private static double refused(String reason) {
-        return node.meters().counter("crier.handshakes.refused", "reason", reason).count();
+        return NODE.server().meters().counter("crier.handshakes.refused", "reason", reason).count();
     }
 
     private static byte[] v1(String source, int sourcePort) {
-        return ("PROXY TCP4 " + source + " 127.0.0.1 " + sourcePort + " " + node.port() + "\r\n")
+        return ("PROXY TCP4 " + source + " 127.0.0.1 " + sourcePort + " " + NODE.server().port() + "\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
     }
 
     private static byte[] v1Ipv6(String source, int sourcePort) {
-        return ("PROXY TCP6 " + source + " ::1 " + sourcePort + " " + node.port() + "\r\n")
+        return ("PROXY TCP6 " + source + " ::1 " + sourcePort + " " + NODE.server().port() + "\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -211,7 +200,7 @@ class ProxyProtocolIT {
     private static byte[] v2Ipv4(String source, int sourcePort) throws Exception {
         ByteBuffer addresses = ByteBuffer.allocate(12).put(InetAddress.getByName(source).getAddress())
                 .put(InetAddress.getByName("127.0.0.1").getAddress())
-                .putShort((short) sourcePort).putShort((short) node.port());
+                .putShort((short) sourcePort).putShort((short) NODE.server().port());
         return v2(0x21, 0x11, addresses.array());
     }
 
