@@ -13,7 +13,8 @@ import io.netty.channel.ChannelPromise;
 import java.util.Objects;
 
 /**
- * Rate-limits the commands of one connection with its {@link CommandRateLimiter}, before they reach
+ * Rate-limits the commands of one connection with its {@link CommandBudget} (a {@link CommandRateLimiter} shared
+ * with {@code control-limits}), before they reach
  * {@code auth} or {@code session}. Every inbound envelope takes a token: commands, including {@code auth}
  * itself (so that nobody can spam token checks), and malformed frames (decoding them costs the node too).
  * One that finds no token is not executed and gets an error reply {@code rate_limited}
@@ -28,14 +29,12 @@ import java.util.Objects;
  */
 public final class CommandLimitsHandler extends ChannelDuplexHandler {
 
-    private final CommandRateLimiter bucket;
-    private final Disconnector disconnector;
+    private final CommandBudget budget;
     private final LimitMeters meters;
 
-    CommandLimitsHandler(CommandRateLimiter bucket, Disconnector disconnector, LimitMeters meters) {
-        this.bucket = Objects.requireNonNull(bucket, "bucket");
-        this.disconnector = Objects.requireNonNull(disconnector, "disconnector");
-        this.meters = Objects.requireNonNull(meters, "meters");
+    CommandLimitsHandler(CommandBudget budget) {
+        this.budget = Objects.requireNonNull(budget, "budget");
+        this.meters = budget.meters();
     }
 
     @Override
@@ -49,16 +48,14 @@ public final class CommandLimitsHandler extends ChannelDuplexHandler {
             ctx.fireChannelRead(msg);
             return;
         }
-        switch (bucket.acquire()) {
+        switch (budget.take(ctx.channel())) {
             case ALLOW -> ctx.fireChannelRead(msg);
             case LIMIT -> {
-                meters.rateLimited().increment();
                 meters.commandError(ErrorCode.RATE_LIMITED);
                 ctx.writeAndFlush(new Reply.Error(id, ErrorCode.RATE_LIMITED, "rate limited, slow down"));
             }
             case FLOOD -> {
-                meters.rateLimited().increment();
-                disconnector.disconnect(ctx.channel(), CloseCode.COMMAND_FLOOD);
+                // The budget has closed the connection: the disconnect push is the answer.
             }
         }
     }

@@ -10,8 +10,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.Objects;
 
 /**
- * Charges every ping and pong frame a client sends to the session's command bucket (the same
- * {@link CommandRateLimiter} as {@code command-limits}), before Netty's WebSocket handler answers pings with
+ * Charges every ping and pong frame a client sends to the session's {@link CommandBudget} (the same as
+ * {@code command-limits}'), before Netty's WebSocket handler answers pings with
  * pongs: a ping that finds no token is dropped unanswered (a pong is dropped), and
  * {@code limits.floodDisconnectAfter} of them in a row close the connection with
  * {@link CloseCode#COMMAND_FLOOD} (4502), as for commands. Counted in {@code crier.commands.rate_limited}.
@@ -20,14 +20,10 @@ import java.util.Objects;
  */
 final class ControlFrameLimitsHandler extends ChannelInboundHandlerAdapter {
 
-    private final CommandRateLimiter bucket;
-    private final Disconnector disconnector;
-    private final LimitMeters meters;
+    private final CommandBudget budget;
 
-    ControlFrameLimitsHandler(CommandRateLimiter bucket, Disconnector disconnector, LimitMeters meters) {
-        this.bucket = Objects.requireNonNull(bucket, "bucket");
-        this.disconnector = Objects.requireNonNull(disconnector, "disconnector");
-        this.meters = Objects.requireNonNull(meters, "meters");
+    ControlFrameLimitsHandler(CommandBudget budget) {
+        this.budget = Objects.requireNonNull(budget, "budget");
     }
 
     @Override
@@ -36,15 +32,11 @@ final class ControlFrameLimitsHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
-        CommandRateLimiter.Decision decision = bucket.acquire();
-        if (decision == CommandRateLimiter.Decision.ALLOW) {
+        if (budget.take(ctx.channel()) == CommandRateLimiter.Decision.ALLOW) {
             ctx.fireChannelRead(msg);
-            return;
-        }
-        ReferenceCountUtil.release(msg);
-        meters.rateLimited().increment();
-        if (decision == CommandRateLimiter.Decision.FLOOD) {
-            disconnector.disconnect(ctx.channel(), CloseCode.COMMAND_FLOOD);
+        } else {
+            // No pong for a ping over the bucket; a flood has been closed by the budget.
+            ReferenceCountUtil.release(msg);
         }
     }
 }

@@ -102,23 +102,13 @@ public final class NodeLimits {
     }
 
     /**
-     * A full command bucket for a new connection, which its {@code control-limits} and {@code command-limits}
+     * A full command budget for a new connection, which its {@code control-limits} and {@code command-limits}
      * handlers share: every ping, pong and command takes from the same bucket.
      */
-    CommandRateLimiter newCommandBucket() {
+    CommandBudget newCommandBudget() {
         var limits = config.limits();
-        return new CommandRateLimiter(limits.commandsPerSecond(), limits.commandBurst(),
-                limits.floodDisconnectAfter(), nanoClock);
-    }
-
-    /** A {@code control-limits} handler for a new connection, taking from {@code bucket}. */
-    ControlFrameLimitsHandler newControlLimits(CommandRateLimiter bucket) {
-        return new ControlFrameLimitsHandler(bucket, disconnector, meters);
-    }
-
-    /** A {@code command-limits} handler for a new connection, taking from {@code bucket}. */
-    CommandLimitsHandler newCommandLimits(CommandRateLimiter bucket) {
-        return new CommandLimitsHandler(bucket, disconnector, meters);
+        return new CommandBudget(new CommandRateLimiter(limits.commandsPerSecond(), limits.commandBurst(),
+                limits.floodDisconnectAfter(), nanoClock), disconnector, meters);
     }
 
     /** The sharable {@code ws-reserved-bits} handler; only when {@link #compressionEnabled()}. */

@@ -31,10 +31,8 @@ class HandshakeBadInputIT {
 
     @Test
     void aPlainHttpGetOnTheWebSocketPathGets400() throws Exception {
-        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
-            RawWebSocket.HttpHead head = client.request("GET /ws HTTP/1.1\r\nHost: localhost\r\n\r\n");
-            assertEquals(400, head.status(), head.text());
-        }
+        RawWebSocket.HttpHead head = answer("GET /ws HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        assertEquals(400, head.status(), head.text());
         HttpResponse<String> viaJdk = NODE.get("/ws");
         assertEquals(400, viaJdk.statusCode());
     }
@@ -62,22 +60,16 @@ class HandshakeBadInputIT {
     @ParameterizedTest
     @ValueSource(strings = {"/w%73", "/ws%3Fx=1", "/ws/", "/ws/x", "//ws", "/ws;x", "/WS", "/ws%00"})
     void anotherSpellingOfTheWebSocketPathGets404AtOnce(String target) throws Exception {
-        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
-            RawWebSocket.HttpHead head = client.request(RawWebSocket.upgradeRequest(target, ""));
-            assertEquals(404, head.status(), target + ": " + head.text());
-        }
+        RawWebSocket.HttpHead head = answer(RawWebSocket.upgradeRequest(target, ""));
+        assertEquals(404, head.status(), target + ": " + head.text());
     }
 
     @Test
     void oneSameOriginHeaderIsUpgradedAndAnotherOriginGets403() throws Exception {
-        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
-            assertEquals(101, client.request(RawWebSocket.upgradeRequest("/ws", "Origin: http://localhost\r\n")).status());
-        }
-        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
-            RawWebSocket.HttpHead head = client.request(RawWebSocket.upgradeRequest("/ws",
-                    "Origin: http://localhost, https://evil.example\r\n"));
-            assertEquals(403, head.status(), head.text());
-        }
+        assertEquals(101, answer(RawWebSocket.upgradeRequest("/ws", "Origin: http://localhost\r\n")).status());
+        RawWebSocket.HttpHead head = answer(RawWebSocket.upgradeRequest("/ws",
+                "Origin: http://localhost, https://evil.example\r\n"));
+        assertEquals(403, head.status(), head.text());
     }
 
     static Stream<Arguments> repeatedHeaders() {
@@ -94,39 +86,31 @@ class HandshakeBadInputIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("repeatedHeaders")
     void aHeaderThatMustComeOnceButIsRepeatedGets400(String kind, String extraHeaders) throws Exception {
-        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
-            RawWebSocket.HttpHead head = client.request(RawWebSocket.upgradeRequest("/ws", extraHeaders));
-            assertEquals(400, head.status(), kind + ": " + head.text());
-        }
+        RawWebSocket.HttpHead head = answer(RawWebSocket.upgradeRequest("/ws", extraHeaders));
+        assertEquals(400, head.status(), kind + ": " + head.text());
     }
 
     @Test
     void aPostToTheWebSocketPathGets405() throws Exception {
-        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
-            RawWebSocket.HttpHead head = client.request(
-                    "POST /ws HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n\r\n{}");
-            assertEquals(405, head.status(), head.text());
-            assertEquals("GET", head.header("Allow"));
-        }
+        RawWebSocket.HttpHead head = answer(
+                "POST /ws HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n\r\n{}");
+        assertEquals(405, head.status(), head.text());
+        assertEquals("GET", head.header("Allow"));
     }
 
     @Test
     void aWrongWebSocketVersionGets426NamingVersion13() throws Exception {
-        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
-            RawWebSocket.HttpHead head = client.request(RawWebSocket.upgradeRequest("/ws", "")
-                    .replace("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 12"));
-            assertEquals(426, head.status(), head.text());
-            assertEquals("13", head.header("Sec-WebSocket-Version"));
-        }
+        RawWebSocket.HttpHead head = answer(RawWebSocket.upgradeRequest("/ws", "")
+                .replace("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 12"));
+        assertEquals(426, head.status(), head.text());
+        assertEquals("13", head.header("Sec-WebSocket-Version"));
     }
 
     @Test
     void anUpgradeWithoutAKeyGets400() throws Exception {
-        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
-            RawWebSocket.HttpHead head = client.request(RawWebSocket.upgradeRequest("/ws", "")
-                    .replace("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n", ""));
-            assertEquals(400, head.status(), head.text());
-        }
+        RawWebSocket.HttpHead head = answer(RawWebSocket.upgradeRequest("/ws", "")
+                .replace("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n", ""));
+        assertEquals(400, head.status(), head.text());
     }
 
     @Test
@@ -144,11 +128,9 @@ class HandshakeBadInputIT {
 
     @Test
     void oversizedHeadersGet431() throws Exception {
-        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
-            RawWebSocket.HttpHead head = client.request(RawWebSocket.upgradeRequest("/ws",
-                    "X-Padding: " + "p".repeat(MAX_HANDSHAKE) + "\r\n"));
-            assertEquals(431, head.status(), head.text());
-        }
+        RawWebSocket.HttpHead head = answer(RawWebSocket.upgradeRequest("/ws",
+                "X-Padding: " + "p".repeat(MAX_HANDSHAKE) + "\r\n"));
+        assertEquals(431, head.status(), head.text());
     }
 
     @Test
@@ -166,19 +148,22 @@ class HandshakeBadInputIT {
 
     @Test
     void anOversizedRequestBodyGets413() throws Exception {
-        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
-            RawWebSocket.HttpHead head = client.request("GET /ws HTTP/1.1\r\nHost: localhost\r\nContent-Length: "
-                    + (MAX_HANDSHAKE + 1) + "\r\n\r\n");
-            assertEquals(413, head.status(), head.text());
-        }
+        RawWebSocket.HttpHead head = answer("GET /ws HTTP/1.1\r\nHost: localhost\r\nContent-Length: "
+                + (MAX_HANDSHAKE + 1) + "\r\n\r\n");
+        assertEquals(413, head.status(), head.text());
     }
 
     @Test
     void anOversizedRequestLineGets414() throws Exception {
+        RawWebSocket.HttpHead head = answer(
+                RawWebSocket.upgradeRequest("/ws?" + "q".repeat(MAX_HANDSHAKE), ""));
+        assertEquals(414, head.status(), head.text());
+    }
+
+    /** Sends {@code request} on a new connection and reads the answer's head. */
+    private static RawWebSocket.HttpHead answer(String request) throws Exception {
         try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
-            RawWebSocket.HttpHead head = client.request(
-                    RawWebSocket.upgradeRequest("/ws?" + "q".repeat(MAX_HANDSHAKE), ""));
-            assertEquals(414, head.status(), head.text());
+            return client.request(request);
         }
     }
 }
