@@ -57,14 +57,13 @@ final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Only the header decoder runs before this handler while it is in the pipeline (it leaves with the header):
-        // a decoder failure is a missing or broken header, from a trusted balancer, so a misconfiguration,
-        // counted rather than logged.
+        // a decoder failure is a broken header from a trusted balancer, a misconfiguration, counted, not logged.
         if (cause instanceof DecoderException) {
             // The decoder may fail again as the channel closes: counted once.
             if (ChannelAttributes.claimClose(ctx.channel(), "proxy_protocol")) {
                 malformed.increment();
             }
-            log.debug("{} no valid PROXY protocol header, closing", ctx.channel().id().asShortText());
+            log.debug("{} broken PROXY protocol header, closing", ctx.channel().id().asShortText());
             ctx.close();
             return;
         }
