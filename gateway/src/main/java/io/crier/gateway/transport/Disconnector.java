@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * The only way the server closes a connection. Once per channel (guarded by a channel attribute) it logs
  * at debug, counts {@code crier.disconnects} tagged by reason, sends the {@code disconnect} push (codes
  * 4000-4999), then a close frame with the same code, and closes the channel once that is flushed, or after
- * a bounded timeout when the peer does not read. Before the WebSocket upgrade it just closes the channel.
+ * a bounded timeout when the peer does not read. Before the WebSocket upgrade it just closes the channel. Either
+ * close then lingers in {@link LingeringCloseHandler}, so that a client still sending reads all of it.
  *
  * <p>One instance per node; thread-safe: callable from any thread (broker threads disconnect slow
  * consumers), the work runs on the channel's event loop.
