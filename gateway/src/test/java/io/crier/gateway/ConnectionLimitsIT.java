@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
  * slots and two authenticated sessions, the next upgrade gets HTTP 503 and its connection is closed, the
  * sessions stay, and a slot freed by a session that leaves admits the next client. The per-IP limit is as
  * large as the node's, so the 503 (not a 429) also shows that the node-full check comes first; an invalid
- * token (401) and a foreign origin (403) are refused before it.
+ * token (401) and a foreign origin (403) are refused before it. On a second node, the per-IP limit counts the
+ * TCP peer whatever forwarding headers a client sends.
  */
-class ConnectionLimitIT {
+class ConnectionLimitsIT {
 
     private static final int SLOTS = 2;
     private static final Duration WAIT = WsTestClient.WAIT;
@@ -87,9 +88,31 @@ class ConnectionLimitIT {
         }
     }
 
+    @Test
+    void thePerIpLimitCountsTheTcpPeerWhateverForwardingHeadersTheClientSends() throws Exception {
+        try (GatewayServer onePerIp = GatewayServer.start(new ConfigLoader().load(null, Map.of(
+                "CRIER_NODE_ID", "one-per-ip-node",
+                "CRIER_SERVER_PORT", "0",
+                "CRIER_LIMITS_MAX_CONNECTIONS_PER_IP", "1",
+                "CRIER_AUTH_HMAC_SECRET", new String(TestTokens.secret(), StandardCharsets.UTF_8))));
+             WsTestClient first = session(URI.create(onePerIp.webSocketUrl()), "alice")) {
+            URI uri = URI.create(onePerIp.webSocketUrl());
+
+            assertRefused(uri, "X-Forwarded-For: 198.51.100.7\r\nX-Real-IP: 198.51.100.8\r\n"
+                    + "Forwarded: for=198.51.100.9\r\n", 429);
+
+            assertEquals(1.0, onePerIp.meters().counter("crier.handshakes.refused", "reason", "ip_limit").count());
+            assertEquals(1.0, onePerIp.meters().get("crier.limits.ips").gauge().value());
+        }
+    }
+
     /** An authenticated session (Bearer upgrade, so it holds its slot from the upgrade on). */
     private static WsTestClient session(String user) throws Exception {
-        WsTestClient client = WsTestClient.connectWithBearer(ws,
+        return session(ws, user);
+    }
+
+    private static WsTestClient session(URI uri, String user) throws Exception {
+        WsTestClient client = WsTestClient.connectWithBearer(uri,
                 TestTokens.hs256(TestTokens.secret(), user, List.of("*"), List.of("*"), Duration.ofMinutes(5)));
         client.awaitContaining("\"type\":\"welcome\"");
         return client;
@@ -97,7 +120,11 @@ class ConnectionLimitIT {
 
     /** An upgrade with {@code headers} gets {@code status} and its connection is closed by the node. */
     private static void assertRefused(String headers, int status) throws Exception {
-        try (RawWebSocket client = RawWebSocket.connect(ws)) {
+        assertRefused(ws, headers, status);
+    }
+
+    private static void assertRefused(URI uri, String headers, int status) throws Exception {
+        try (RawWebSocket client = RawWebSocket.connect(uri)) {
             RawWebSocket.HttpHead head = client.request(RawWebSocket.upgradeRequest("/ws", headers));
             assertEquals(status, head.status(), head.text());
             client.readUntilEndOfStream(WAIT);
