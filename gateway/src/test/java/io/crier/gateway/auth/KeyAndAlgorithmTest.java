@@ -1,7 +1,9 @@
 package io.crier.gateway.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.auth0.jwt.algorithms.Algorithm;
 import io.crier.gateway.auth.InvalidTokenException.Reason;
@@ -199,6 +201,16 @@ class KeyAndAlgorithmTest {
         assertEquals(Set.of("HS256"), VerificationKey.hmac("t", TestTokens.secret()).algorithms());
         assertEquals(Set.of("HS256", "HS384"), VerificationKey.hmac("t", secret48).algorithms());
         assertEquals(Set.of("HS256", "HS384", "HS512"), VerificationKey.hmac("t", SECRET_64).algorithms());
+    }
+
+    @Test
+    void aKeyIsDescribedForTheStartupLogByKidOriginAndAlgorithmsNeverBySecret() {
+        String secret = new String(SECRET_64, StandardCharsets.UTF_8);
+        String described = VerificationKey.hmac("auth.hmacSecret", SECRET_64).toString();
+
+        assertFalse(described.contains(secret.substring(0, 16)), described);
+        assertTrue(described.contains("auth.hmacSecret") && described.contains("HS512"), described);
+        assertTrue(rsa("backend-2025", RSA_A).toString().contains("kid=backend-2025"));
     }
 
     @Test
