@@ -128,6 +128,14 @@ class TlsIT {
     }
 
     @Test
+    void aTlsOneDotTwoClientOfferingOnlyCbcSuitesIsRefusedWhileOneOfferingAesGcmIsServed() throws Exception {
+        assertEquals("refused", handshake("TLSv1.2", List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+                "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA"), "HANDSHAKE_FAILURE"));
+        assertEquals("TLSv1.2", handshake("TLSv1.2", List.of("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"),
+                "HANDSHAKE_FAILURE"));
+    }
+
+    @Test
     void aRotatedCertificateIsServedToNewConnectionsWhileOpenSessionsKeepReceiving(@TempDir Path dir)
             throws Exception {
         TestCertificates.write(dir.resolve("chain.pem"), dir.resolve("key.pem"), TestCertificates.leaf(CA, "old", 100), CA);
@@ -229,8 +237,16 @@ class TlsIT {
 
     /** A handshake offering only {@code protocol}: the protocol agreed, or {@code refused}. */
     private static String handshake(String protocol) throws Exception {
+        return handshake(protocol, null, "PROTOCOL_VERSION");
+    }
+
+    /**
+     * A handshake offering only {@code protocol} and, when not null, only {@code ciphers}: the protocol agreed,
+     * or {@code refused} when it failed with {@code refusal} in its cause.
+     */
+    private static String handshake(String protocol, List<String> ciphers, String refusal) throws Exception {
         SslContext context = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL).protocols(protocol)
-                .trustManager(CA.certificate()).build();
+                .ciphers(ciphers).trustManager(CA.certificate()).build();
         AtomicReference<SslHandler> sslHandler = new AtomicReference<>();
         Channel channel = new Bootstrap().group(clients).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<Channel>() {
@@ -259,8 +275,8 @@ class TlsIT {
             if (done.isSuccess()) {
                 return tls.engine().getSession().getProtocol();
             }
-            // Refused for the protocol version, not for some other reason such as the cipher list.
-            assertTrue(String.valueOf(done.cause()).toUpperCase(java.util.Locale.ROOT).contains("PROTOCOL_VERSION"),
+            // Refused for the expected reason (the protocol version, the cipher list), not for some other one.
+            assertTrue(String.valueOf(done.cause()).toUpperCase(java.util.Locale.ROOT).contains(refusal),
                     String.valueOf(done.cause()));
             return "refused";
         } finally {

@@ -28,7 +28,8 @@ public final class ApiKey {
             return false;
         }
         byte[] presented = authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
-        // MessageDigest.isEqual takes the same time whatever the content, for keys of the same length.
+        // MessageDigest.isEqual's time depends only on the length of its first argument (the JDK's implNote): with
+        // the presented value first, it tells a client nothing about the key's bytes or its length.
         return MessageDigest.isEqual(presented, key);
     }
 

@@ -105,6 +105,7 @@ public final class AdminRoutes {
             return false;
         }
         byte[] presented = authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
+        // Presented value first: isEqual's time then depends on what the client sent, never on the key (as ApiKey).
         return MessageDigest.isEqual(presented, key);
     }
 

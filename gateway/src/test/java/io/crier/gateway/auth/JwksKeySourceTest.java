@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A JWKS served by a real local HTTP server: keys picked by kid, rotation picked up through the unknown-kid
  * refresh (rate-limited on a test clock), the background refresh, and the last good keys kept through every
- * kind of failed fetch.
+ * kind of failed fetch (a redirect and a document of too many keys among them).
  */
 class JwksKeySourceTest {
 
@@ -126,6 +127,37 @@ class JwksKeySourceTest {
 
         assertEquals("alice", verifier.verify(token).id());
         assertEquals(5.0, meters.get("crier.auth.jwks.fetches").tag("result", "failed").counter().count());
+    }
+
+    @Test
+    void aRedirectIsNotFollowedSoTheKeysItPointsToAreNeverTaken() throws Exception {
+        JwtTokenVerifier verifier = start(TestTokens.jwks(TestTokens.jwk("k1", RSA_1.getPublic(), null)), HOUR);
+        server.redirect(302, TestTokens.jwks(TestTokens.jwk("k2", RSA_2.getPublic(), null)));
+
+        assertFalse(source.refresh().get(30, TimeUnit.SECONDS));
+
+        assertFalse(source.current().hasKid("k2"));
+        assertEquals(0, server.targetRequests());
+        assertEquals("alice", verifier.verify(TestTokens.rsa("RS256", RSA_1, "k1", NOW, "alice", TTL)).id());
+        assertEquals(1.0, meters.get("crier.auth.jwks.fetches").tag("result", "failed").counter().count());
+    }
+
+    @Test
+    void aDocumentOfMoreThan64KeysIsRefusedWholeAndTheLastGoodKeysStay() throws Exception {
+        JwtTokenVerifier verifier = start(TestTokens.jwks(TestTokens.jwk("k1", RSA_1.getPublic(), null)), HOUR);
+        String[] sixtyFive = new String[JwkKeys.MAX_KEYS + 1];
+        for (int i = 0; i < sixtyFive.length; i++) {
+            sixtyFive[i] = TestTokens.jwk("many-" + i, RSA_2.getPublic(), null);
+        }
+
+        server.serve(TestTokens.jwks(sixtyFive));
+        assertFalse(source.refresh().get(30, TimeUnit.SECONDS));
+        assertEquals(List.of("k1"), source.fetched().keys().stream().map(VerificationKey::kid).toList());
+        assertEquals("alice", verifier.verify(TestTokens.rsa("RS256", RSA_1, "k1", NOW, "alice", TTL)).id());
+
+        server.serve(TestTokens.jwks(Arrays.copyOf(sixtyFive, JwkKeys.MAX_KEYS)));
+        assertTrue(source.refresh().get(30, TimeUnit.SECONDS));
+        assertEquals(64, source.fetched().size());
     }
 
     @Test

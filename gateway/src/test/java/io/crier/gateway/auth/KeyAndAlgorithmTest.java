@@ -1,7 +1,9 @@
 package io.crier.gateway.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.auth0.jwt.algorithms.Algorithm;
 import io.crier.gateway.auth.InvalidTokenException.Reason;
@@ -9,6 +11,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
@@ -16,6 +20,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -25,7 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Which key verifies which token: every accepted algorithm with its own key, kid selection among several
  * keys, secret rotation, and the refusals that protect the choice (alg none, algorithm confusion, an
- * algorithm no configured key allows, a curve that does not fit the algorithm). Real crypto throughout.
+ * algorithm no configured key allows, ES512 and EdDSA, a curve that does not fit the algorithm). Real crypto
+ * throughout.
  */
 class KeyAndAlgorithmTest {
 
@@ -164,6 +171,30 @@ class KeyAndAlgorithmTest {
     }
 
     @Test
+    void refusesEs512AndEdDsaEvenWhenTheirSignaturesAreValid() throws Exception {
+        KeyPair p521 = TestTokens.ecKeyPair("secp521r1");
+        String es512 = TestTokens.builder(NOW, "x", TTL).withKeyId("p").sign(Algorithm.ECDSA512(
+                (ECPublicKey) p521.getPublic(), (ECPrivateKey) p521.getPrivate()));
+
+        assertRefused(Reason.ALGORITHM_NOT_ALLOWED, verifier(ec("p", P256), rsa("a", RSA_A), hmac(SECRET_64)), es512);
+        assertRefused(Reason.ALGORITHM_NOT_ALLOWED, verifier(ec("p", P256), rsa("a", RSA_A), hmac(SECRET_64)),
+                ed25519Token());
+    }
+
+    @Test
+    void aSecretTooShortForHs384OrHs512NeverVerifiesThem() throws InvalidTokenException {
+        byte[] secret47 = Arrays.copyOf(SECRET_64, 47);
+        byte[] secret63 = Arrays.copyOf(SECRET_64, 63);
+
+        assertRefused(Reason.UNKNOWN_KEY, verifier(hmac(secret47)),
+                TestTokens.builder(NOW, "x", TTL).sign(TestTokens.hmacSigner("HS384", secret47)));
+        assertRefused(Reason.UNKNOWN_KEY, verifier(hmac(secret63)),
+                TestTokens.builder(NOW, "x", TTL).sign(TestTokens.hmacSigner("HS512", secret63)));
+        assertEquals("x", verifier(hmac(secret63)).verify(
+                TestTokens.builder(NOW, "x", TTL).sign(TestTokens.hmacSigner("HS384", secret63))).id());
+    }
+
+    @Test
     void hmacSecretAllowsOnlyTheAlgorithmsItIsLongEnoughFor() {
         byte[] secret48 = new String(SECRET_64, StandardCharsets.UTF_8).substring(0, 48).getBytes(StandardCharsets.UTF_8);
 
@@ -173,12 +204,34 @@ class KeyAndAlgorithmTest {
     }
 
     @Test
+    void aKeyIsDescribedForTheStartupLogByKidOriginAndAlgorithmsNeverBySecret() {
+        String secret = new String(SECRET_64, StandardCharsets.UTF_8);
+        String described = VerificationKey.hmac("auth.hmacSecret", SECRET_64).toString();
+
+        assertFalse(described.contains(secret.substring(0, 16)), described);
+        assertTrue(described.contains("auth.hmacSecret") && described.contains("HS512"), described);
+        assertTrue(rsa("backend-2025", RSA_A).toString().contains("kid=backend-2025"));
+    }
+
+    @Test
     void refusesRsaKeysShorterThan2048Bits() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(1024);
         RSAPublicKey small = (RSAPublicKey) generator.generateKeyPair().getPublic();
 
         assertThrows(IllegalArgumentException.class, () -> VerificationKey.rsa("s", "t", small, null));
+    }
+
+    /** A well-formed token with a valid Ed25519 signature ({@code alg: EdDSA}, RFC 8037), signed with the JDK. */
+    private static String ed25519Token() throws Exception {
+        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+        String header = base64.encodeToString("{\"alg\":\"EdDSA\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+        String payload = base64.encodeToString(("{\"sub\":\"x\",\"exp\":" + NOW.plus(TTL).getEpochSecond() + "}")
+                .getBytes(StandardCharsets.UTF_8));
+        Signature signer = Signature.getInstance("Ed25519");
+        signer.initSign(KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate());
+        signer.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
+        return header + "." + payload + "." + base64.encodeToString(signer.sign());
     }
 
     private static VerificationKey hmac(byte[] secret) {

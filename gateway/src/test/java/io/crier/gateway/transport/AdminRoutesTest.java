@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,18 @@ class AdminRoutesTest {
         assertEquals(HttpResponseStatus.UNAUTHORIZED, call(HttpMethod.POST, "Bearer " + KEY + "x"));
         assertEquals(HttpResponseStatus.UNAUTHORIZED, call(HttpMethod.POST, "Basic " + KEY));
         assertEquals(HttpResponseStatus.UNAUTHORIZED, call(HttpMethod.POST, "Bearer "));
+        assertEquals(0, drains.get());
+        assertEquals(4.0, count("unauthorized"));
+    }
+
+    @Test
+    void aKeyOneByteOffCutShortOrInAnotherCaseIsRefused() {
+        String lastByteOff = KEY.substring(0, KEY.length() - 1) + "X";
+
+        assertEquals(HttpResponseStatus.UNAUTHORIZED, call(HttpMethod.POST, "Bearer " + lastByteOff));
+        assertEquals(HttpResponseStatus.UNAUTHORIZED, call(HttpMethod.POST, "Bearer " + KEY.substring(0, 31)));
+        assertEquals(HttpResponseStatus.UNAUTHORIZED, call(HttpMethod.POST, "Bearer " + KEY.toUpperCase(Locale.ROOT)));
+        assertEquals(HttpResponseStatus.UNAUTHORIZED, call(HttpMethod.POST, KEY));
         assertEquals(0, drains.get());
         assertEquals(4.0, count("unauthorized"));
     }

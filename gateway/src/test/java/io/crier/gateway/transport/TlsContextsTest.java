@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.ReferenceCountUtil;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,13 +19,24 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Loading and reloading the certificate, checked by hand (the reload thread waits an hour here). */
+/**
+ * Loading and reloading the certificate, checked by hand (the reload thread waits an hour here), and the
+ * protocols and cipher suites every handshake is offered, with both providers.
+ */
 class TlsContextsTest {
 
     private static final TestCertificates.Issued CA = TestCertificates.authority("TlsContextsTest CA");
+
+    /** The TLS 1.3 suites, and forward-secret AEAD suites for TLS 1.2: what the README promises, no more. */
+    private static final Pattern ALLOWED_SUITE = Pattern.compile("TLS_AES_128_GCM_SHA256|TLS_AES_256_GCM_SHA384"
+            + "|TLS_CHACHA20_POLY1305_SHA256|TLS_ECDHE_(ECDSA|RSA)_WITH_(AES_128_GCM_SHA256|AES_256_GCM_SHA384"
+            + "|CHACHA20_POLY1305_SHA256)");
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
@@ -45,6 +57,40 @@ class TlsContextsTest {
                     "no CBC suites");
             io.netty.util.ReferenceCountUtil.release(handler.engine());
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = SslProvider.class, names = {"OPENSSL", "JDK"})
+    void everyEnabledSuiteIsATls13SuiteOrEcdheWithAesGcmOrChaCha20(SslProvider provider) throws Exception {
+        write(TestCertificates.leaf(CA, "suites", 3));
+        try (TlsContexts tls = contexts(provider, "")) {
+            SslHandler handler = tls.newHandler(ByteBufAllocator.DEFAULT);
+            try {
+                List<String> suites = List.of(handler.engine().getEnabledCipherSuites());
+                List<String> protocols = List.of(handler.engine().getEnabledProtocols());
+
+                // No CBC, no static RSA key exchange (TLS_RSA_*), no DHE, no NULL or export suites.
+                assertEquals(List.of(), suites.stream().filter(s -> !ALLOWED_SUITE.matcher(s).matches()).toList());
+                assertTrue(suites.stream().anyMatch(s -> s.startsWith("TLS_ECDHE_ECDSA_")), suites.toString());
+                assertEquals(List.of(), protocols.stream()
+                        .filter(p -> !p.equals("TLSv1.2") && !p.equals("TLSv1.3") && !p.equals("SSLv2Hello")).toList());
+            } finally {
+                ReferenceCountUtil.release(handler.engine());
+            }
+        }
+    }
+
+    @Test
+    void aKeyThatDoesNotBelongToTheCertificateStopsStartupWithTheReason() throws Exception {
+        TestCertificates.Issued leaf = TestCertificates.leaf(CA, "leaf", 4);
+        TestCertificates.Issued other = TestCertificates.leaf(CA, "other", 5);
+        write(leaf);
+        TestCertificates.replace(dir.resolve("key.pem"), other.keyPem());
+
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> contexts(SslProvider.OPENSSL, ""));
+
+        assertTrue(refused.getMessage().contains("does not belong to the certificate"), refused.getMessage());
     }
 
     @Test
