@@ -10,7 +10,7 @@ import io.crier.gateway.hub.HubWiring;
 import io.crier.gateway.nodes.ClusterView;
 import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.gateway.presence.NodePresence;
-import io.crier.gateway.publish.ApiKey;
+import io.crier.gateway.auth.BearerKey;
 import io.crier.gateway.publish.PublishService;
 import io.crier.gateway.session.SessionPolicy;
 import io.crier.gateway.transport.AdminRoutes;
@@ -320,7 +320,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         PublishService service = new PublishService(backend.broker(), backend.history(),
                 topic -> config.namespaces().optionsFor(topic).historyOptions().orElse(null));
-        return new PublishApiEndpoint(new ApiKey(config.api().keyBytes()), config.limits().maxDataBytes(),
+        return new PublishApiEndpoint(new BearerKey(config.api().keyBytes()), config.limits().maxDataBytes(),
                 config.api().maxBatch(), service, meters);
     }
 }

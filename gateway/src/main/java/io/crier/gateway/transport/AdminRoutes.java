@@ -1,5 +1,6 @@
 package io.crier.gateway.transport;
 
+import io.crier.gateway.auth.BearerKey;
 import io.crier.gateway.metrics.MeterCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,8 +10,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Objects;
 
 /**
@@ -27,9 +26,7 @@ public final class AdminRoutes {
     /** The drain route. */
     public static final String DRAIN_PATH = "/admin/drain";
 
-    private static final String BEARER = "bearer ";
-
-    private final byte[] key;
+    private final BearerKey key;
     private final Runnable startDrain;
     private final Counter accepted;
     private final Counter unauthorized;
@@ -52,7 +49,7 @@ public final class AdminRoutes {
         if (key.length == 0) {
             throw new IllegalArgumentException("an empty admin key means no admin API: pass no AdminRoutes");
         }
-        this.key = key.clone();
+        this.key = new BearerKey(key);
         this.startDrain = Objects.requireNonNull(startDrain, "startDrain");
         this.accepted = counter(meters, "accepted");
         this.unauthorized = counter(meters, "unauthorized");
@@ -76,7 +73,7 @@ public final class AdminRoutes {
             HttpResponses.methodNotAllowed(ctx, request, "POST");
             return;
         }
-        if (!authorized(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+        if (!key.matches(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
             unauthorized.increment();
             HttpResponses.text(ctx, request, HttpResponseStatus.UNAUTHORIZED, "unauthorized\n");
             return;
@@ -91,22 +88,12 @@ public final class AdminRoutes {
             HttpResponses.methodNotAllowed(ctx, request, "GET");
             return;
         }
-        if (!authorized(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+        if (!key.matches(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
             nodesUnauthorized.increment();
             HttpResponses.text(ctx, request, HttpResponseStatus.UNAUTHORIZED, "unauthorized\n");
             return;
         }
         nodes.handle(ctx);
-    }
-
-    private boolean authorized(String authorization) {
-        if (authorization == null || authorization.length() <= BEARER.length()
-                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return false;
-        }
-        byte[] presented = authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
-        // Presented value first: isEqual's time then depends on what the client sent, never on the key (as ApiKey).
-        return MessageDigest.isEqual(presented, key);
     }
 
     private static Counter counter(MeterRegistry meters, String outcome) {

@@ -1,6 +1,6 @@
 package io.crier.gateway.transport;
 
-import io.crier.gateway.publish.ApiKey;
+import io.crier.gateway.auth.BearerKey;
 import io.crier.gateway.publish.PublishApiMeters;
 import io.crier.gateway.publish.PublishService;
 import io.crier.protocol.PublishApiCodec;
@@ -55,7 +55,7 @@ public final class PublishApiEndpoint {
     private static final int ENTRY_OVERHEAD_BYTES = 512;
     private static final String RETRY_AFTER_SECONDS = "1";
 
-    private final ApiKey key;
+    private final BearerKey key;
     private final PublishApiCodec codec;
     private final PublishService service;
     private final PublishApiMeters meters;
@@ -68,13 +68,13 @@ public final class PublishApiEndpoint {
      * @param maxDataBytes {@code limits.maxDataBytes}: the largest data of one publication
      * @param maxBatch     {@code api.maxBatch}: the most publications of one batch
      */
-    public PublishApiEndpoint(ApiKey key, int maxDataBytes, int maxBatch, PublishService service,
+    public PublishApiEndpoint(BearerKey key, int maxDataBytes, int maxBatch, PublishService service,
                               MeterRegistry meters) {
         this(key, maxDataBytes, maxBatch, service, meters, MAX_BUFFERED_BYTES);
     }
 
     /** As the public constructor, with another node-wide buffer budget (tests fill a small one). */
-    PublishApiEndpoint(ApiKey key, int maxDataBytes, int maxBatch, PublishService service, MeterRegistry meters,
+    PublishApiEndpoint(BearerKey key, int maxDataBytes, int maxBatch, PublishService service, MeterRegistry meters,
                        long maxBufferedBytes) {
         this.key = Objects.requireNonNull(key, "key");
         this.codec = new PublishApiCodec(maxDataBytes, maxBatch);

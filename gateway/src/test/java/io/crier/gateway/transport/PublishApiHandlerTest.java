@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.crier.cluster.HistoryOptions;
 import io.crier.cluster.InMemoryBroker;
 import io.crier.cluster.InMemoryHistoryStore;
-import io.crier.gateway.publish.ApiKey;
+import io.crier.gateway.auth.BearerKey;
 import io.crier.gateway.publish.PublishService;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
@@ -48,7 +48,7 @@ class PublishApiHandlerTest {
     private final InMemoryHistoryStore history = new InMemoryHistoryStore(broker);
     private final List<String> delivered = new CopyOnWriteArrayList<>();
     private final PublishApiEndpoint endpoint = new PublishApiEndpoint(
-            new ApiKey(KEY.getBytes(StandardCharsets.UTF_8)), MAX_DATA, MAX_BATCH,
+            new BearerKey(KEY.getBytes(StandardCharsets.UTF_8)), MAX_DATA, MAX_BATCH,
             new PublishService(broker, history, topic -> topic.startsWith("hist:")
                     ? new HistoryOptions(100, Duration.ofMinutes(5)) : null),
             meters, 8 * (MAX_BATCH * (MAX_DATA + 512)));

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.InMemoryHistoryStore;
-import io.crier.gateway.publish.ApiKey;
+import io.crier.gateway.auth.BearerKey;
 import io.crier.gateway.publish.PublishService;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -77,7 +77,7 @@ class PublishApiPipelineTest {
     }
 
     private static GatewayChannelInitializer withApi(TestNode node, InMemoryHistoryStore history) {
-        PublishApiEndpoint api = new PublishApiEndpoint(new ApiKey(KEY.getBytes(StandardCharsets.UTF_8)),
+        PublishApiEndpoint api = new PublishApiEndpoint(new BearerKey(KEY.getBytes(StandardCharsets.UTF_8)),
                 node.config.limits().maxDataBytes(), node.config.api().maxBatch(),
                 new PublishService(node.broker, history, topic -> null), node.meters);
         SharedHandlers shared = new SharedHandlers(node.shared.routes(), node.shared.guard(), node.shared.envelopes(),

@@ -1,4 +1,4 @@
-package io.crier.gateway.publish;
+package io.crier.gateway.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,14 +13,14 @@ import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The API key check: exactly the configured key after {@code Bearer}, and nothing else (one byte off, cut
- * short, longer, empty, another scheme). Its timing is not measured here: see {@link ApiKey#matches}.
+ * The bearer key check (the publish API's and the admin API's key): exactly the configured key after {@code Bearer}, and nothing else (one byte off, cut
+ * short, longer, empty, another scheme). Its timing is not measured here: see {@link BearerKey#matches}.
  */
-class ApiKeyTest {
+class BearerKeyTest {
 
     private static final String KEY = "api-key-test-0123456789abcdef-0123456789";
 
-    private final ApiKey key = new ApiKey(KEY.getBytes(StandardCharsets.UTF_8));
+    private final BearerKey key = new BearerKey(KEY.getBytes(StandardCharsets.UTF_8));
 
     @ParameterizedTest
     @ValueSource(strings = {"Bearer " + KEY, "bearer " + KEY, "BEARER " + KEY, "Bearer " + KEY + " ",
@@ -50,7 +50,7 @@ class ApiKeyTest {
 
     @Test
     void comparesUtf8BytesSoANonAsciiKeyMatchesOnlyItself() {
-        ApiKey accented = new ApiKey("clé-secrète-0123456789abcdef-01234567".getBytes(StandardCharsets.UTF_8));
+        BearerKey accented = new BearerKey("clé-secrète-0123456789abcdef-01234567".getBytes(StandardCharsets.UTF_8));
 
         assertTrue(accented.matches("Bearer clé-secrète-0123456789abcdef-01234567"));
         assertFalse(accented.matches("Bearer cle-secrete-0123456789abcdef-01234567"));
@@ -58,16 +58,16 @@ class ApiKeyTest {
 
     @Test
     void anEmptyKeyIsRefusedBecauseItMeansNoApi() {
-        assertThrows(IllegalArgumentException.class, () -> new ApiKey(new byte[0]));
+        assertThrows(IllegalArgumentException.class, () -> new BearerKey(new byte[0]));
     }
 
     @Test
     void keepsItsOwnCopyOfTheKeyAndNeverPrintsIt() {
         byte[] bytes = KEY.getBytes(StandardCharsets.UTF_8);
-        ApiKey copied = new ApiKey(bytes);
+        BearerKey copied = new BearerKey(bytes);
         Arrays.fill(bytes, (byte) 'x');
 
         assertTrue(copied.matches("Bearer " + KEY));
-        assertEquals("ApiKey[<redacted>]", copied.toString());
+        assertEquals("BearerKey[<redacted>]", copied.toString());
     }
 }

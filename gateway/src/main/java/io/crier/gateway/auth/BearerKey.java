@@ -1,22 +1,23 @@
-package io.crier.gateway.publish;
+package io.crier.gateway.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * The key of the HTTP publish API ({@code api.key}), checked against an {@code Authorization: Bearer <key>}
- * header in constant time. The key is never logged or printed. Immutable; thread-safe.
+ * A shared key that a caller presents as {@code Authorization: Bearer <key>} (the HTTP publish API's
+ * {@code api.key}, the admin API's {@code admin.key}), checked in constant time. The key is never logged or
+ * printed. Immutable; thread-safe.
  */
-public final class ApiKey {
+public final class BearerKey {
 
     private static final String BEARER = "bearer ";
 
     private final byte[] key;
 
-    /** @param key the UTF-8 bytes of the key, not empty (an empty key means no API: make no {@code ApiKey}) */
-    public ApiKey(byte[] key) {
+    /** @param key the UTF-8 bytes of the key, not empty (an empty key means no API: make no {@code BearerKey}) */
+    public BearerKey(byte[] key) {
         if (key.length == 0) {
-            throw new IllegalArgumentException("an empty api.key means no publish API");
+            throw new IllegalArgumentException("an empty key means no API");
         }
         this.key = key.clone();
     }
@@ -35,6 +36,6 @@ public final class ApiKey {
 
     @Override
     public String toString() {
-        return "ApiKey[<redacted>]";
+        return "BearerKey[<redacted>]";
     }
 }
