@@ -147,6 +147,20 @@ public final class BadInputNode implements BeforeAllCallback, BeforeEachCallback
         return client;
     }
 
+    /**
+     * A connection upgraded on {@code /ws} with permessage-deflate negotiated (asserted) and authenticated as
+     * {@code user}.
+     */
+    public RawWebSocket deflateSession(String user) throws Exception {
+        RawWebSocket client = RawWebSocket.connect(ws);
+        RawWebSocket.HttpHead head = client.request(RawWebSocket.upgradeRequest("/ws",
+                "Sec-WebSocket-Extensions: permessage-deflate\r\n"));
+        assertEquals(101, head.status(), head.text());
+        assertEquals("permessage-deflate", head.header("Sec-WebSocket-Extensions"));
+        Replies.authenticate(client, token(user));
+        return client;
+    }
+
     /** A plain HTTP GET of {@code path} on the node. */
     public HttpResponse<String> get(String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + path)).build(),

@@ -3,8 +3,6 @@ package io.crier.gateway.badinput;
 import static io.crier.gateway.badinput.BadInputNode.BURST;
 import static io.crier.gateway.badinput.BadInputNode.FLOOD_AFTER;
 import static io.crier.gateway.badinput.BadInputNode.MAX_TOPICS;
-import static io.crier.gateway.badinput.BadInputNode.token;
-import static io.crier.gateway.badinput.Replies.authenticate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -125,11 +123,7 @@ class FloodBadInputIT {
     void aClientThatKeepsSendingDecompressionBombsSees1009() throws Exception {
         byte[] bomb = ClientFrame.deflatedText(("{\"type\":\"ping\",\"id\":1,\"pad\":\"" + " ".repeat(1 << 20) + "\"}")
                 .getBytes(StandardCharsets.UTF_8)).encode();
-        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
-            RawWebSocket.HttpHead head = client.request(RawWebSocket.upgradeRequest("/ws",
-                    "Sec-WebSocket-Extensions: permessage-deflate\r\n"));
-            assertEquals(101, head.status(), head.text());
-            authenticate(client, token("keeps-bombing"));
+        try (RawWebSocket client = NODE.deflateSession("keeps-bombing")) {
             RawWebSocket.Flood flood = client.flood(bomb);
             assertEquals(1009, client.awaitClose().code());
             assertEquals(0, client.readUntilGracefulEnd().length, "nothing after the close frame, then a FIN");

@@ -1,9 +1,7 @@
 package io.crier.gateway.badinput;
 
 import static io.crier.gateway.badinput.BadInputNode.MAX_MESSAGE;
-import static io.crier.gateway.badinput.BadInputNode.token;
 import static io.crier.gateway.badinput.Replies.assertClosedWith;
-import static io.crier.gateway.badinput.Replies.authenticate;
 import static io.crier.gateway.badinput.Replies.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -150,12 +148,7 @@ class FrameBadInputIT {
 
     @Test
     void withDeflateNegotiatedACompressedCommandWorksAndADecompressionBombClosesWith1009() throws Exception {
-        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
-            RawWebSocket.HttpHead head = client.request(RawWebSocket.upgradeRequest("/ws",
-                    "Sec-WebSocket-Extensions: permessage-deflate\r\n"));
-            assertEquals(101, head.status(), head.text());
-            assertEquals("permessage-deflate", head.header("Sec-WebSocket-Extensions"));
-            authenticate(client, token("deflate"));
+        try (RawWebSocket client = NODE.deflateSession("deflate")) {
             client.send(ClientFrame.deflatedText("{\"type\":\"ping\",\"id\":12}".getBytes(StandardCharsets.UTF_8)));
             assertEquals("{\"type\":\"ok\",\"id\":12}", client.nextText());
             byte[] bomb = ("{\"type\":\"ping\",\"id\":13,\"pad\":\"" + " ".repeat(1 << 20) + "\"}")
@@ -169,11 +162,7 @@ class FrameBadInputIT {
 
     @Test
     void withDeflateNegotiatedAFrameThatIsNotDeflateClosesWith1002() throws Exception {
-        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
-            RawWebSocket.HttpHead head = client.request(RawWebSocket.upgradeRequest("/ws",
-                    "Sec-WebSocket-Extensions: permessage-deflate\r\n"));
-            assertEquals(101, head.status(), head.text());
-            authenticate(client, token("not-deflate"));
+        try (RawWebSocket client = NODE.deflateSession("not-deflate")) {
             client.send(ClientFrame.of(ClientFrame.TEXT, new byte[] {(byte) 0xff, (byte) 0xff, 0x12, 0x34}).withRsv(4));
             assertClosedWith(client, 1002);
         }

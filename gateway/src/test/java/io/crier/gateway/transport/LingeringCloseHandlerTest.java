@@ -54,9 +54,7 @@ class LingeringCloseHandlerTest {
     void theClientReadsTheLastBytesThenAnEndOfStreamWhileItKeepsSending() throws Exception {
         start(Duration.ofSeconds(30));
         try (Socket client = connect()) {
-            client.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
-            Channel channel = accepted.poll(5, TimeUnit.SECONDS);
-            assertNotNull(channel);
+            Channel channel = sayHello(client);
             InputStream in = client.getInputStream();
             assertArrayEquals(BYE, in.readNBytes(BYE.length));
             assertEquals(-1, in.read(), "a FIN after the last byte, not a reset");
@@ -74,9 +72,7 @@ class LingeringCloseHandlerTest {
         start(Duration.ofSeconds(30));
         Channel channel;
         try (Socket client = connect()) {
-            client.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
-            channel = accepted.poll(5, TimeUnit.SECONDS);
-            assertNotNull(channel);
+            channel = sayHello(client);
             assertArrayEquals(BYE, client.getInputStream().readNBytes(BYE.length));
             assertEquals(-1, client.getInputStream().read());
         }
@@ -87,9 +83,7 @@ class LingeringCloseHandlerTest {
     void aClientThatNeverStopsSendingIsCutOffAfterTheLinger() throws Exception {
         start(Duration.ofMillis(300));
         try (Socket client = connect()) {
-            client.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
-            Channel channel = accepted.poll(5, TimeUnit.SECONDS);
-            assertNotNull(channel);
+            Channel channel = sayHello(client);
             assertTrue(channel.closeFuture().await(10, TimeUnit.SECONDS), "closed once the linger was over");
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             boolean refused = false;
@@ -108,9 +102,7 @@ class LingeringCloseHandlerTest {
     void noLingerClosesAtOnce() throws Exception {
         start(Duration.ZERO);
         try (Socket client = connect()) {
-            client.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
-            Channel channel = accepted.poll(5, TimeUnit.SECONDS);
-            assertNotNull(channel);
+            Channel channel = sayHello(client);
             assertTrue(channel.closeFuture().await(5, TimeUnit.SECONDS));
         }
     }
@@ -123,6 +115,14 @@ class LingeringCloseHandlerTest {
                         channel.pipeline().addLast(new LingeringCloseHandler(linger), new SayByeAndClose());
                     }
                 }).bind("127.0.0.1", 0).syncUninterruptibly().channel();
+    }
+
+    /** Sends the server its first bytes; returns the server's side of the connection once it has answered. */
+    private Channel sayHello(Socket client) throws Exception {
+        client.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+        Channel channel = accepted.poll(5, TimeUnit.SECONDS);
+        assertNotNull(channel);
+        return channel;
     }
 
     private Socket connect() throws IOException {
