@@ -18,11 +18,11 @@ import java.util.Objects;
 /**
  * Builds the pipeline of every connection; reading {@link #initChannel} gives the map of the server:
  * <pre>
- * close-linger → [proxy-protocol → proxy-client: server.proxyProtocol] → [tls: TLS listener only] → telemetry → http-codec → [http-api: api.key set] → handshake-limits
- *   → http-aggregator → http-routes
- *   → handshake-guard
- *   → admission → [ws-compression → ws-reserved-bits] → control-limits → ws-protocol → ws-aggregator → heartbeat → envelope-codec
- *   → command-limits → auth (→ session once authenticated) → exceptions
+ * close-linger → [proxy-protocol → proxy-client: server.proxyProtocol] → [tls: TLS listener only]
+ *   → telemetry → http-codec → [http-api: api.key set] → handshake-limits → http-aggregator → http-routes
+ *   → handshake-guard → admission → [ws-compression → ws-reserved-bits] → control-limits → ws-protocol
+ *   → ws-aggregator → heartbeat → envelope-codec → command-limits → auth (→ session once authenticated)
+ *   → exceptions
  * </pre>
  * On upgrade Netty swaps {@code http-codec} for its WebSocket frame codecs and drops the aggregator; the
  * handshake guard then removes itself and {@code http-routes}, and {@code handshake-limits},
