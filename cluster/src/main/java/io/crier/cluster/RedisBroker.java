@@ -149,6 +149,11 @@ public final class RedisBroker implements Broker {
         return state;
     }
 
+    /** {@code host:port} of the Redis this broker uses (never the password its URI may carry), for logs. */
+    public String address() {
+        return link.address();
+    }
+
     /** How many times the listener threw; each was caught so that the connection kept going. */
     public long listenerFailures() {
         return listenerFailures.get();
@@ -263,8 +268,11 @@ public final class RedisBroker implements Broker {
         }
         state = next;
         if (previous == BrokerState.CONNECTED && next == BrokerState.DISCONNECTED) {
-            log.warn("Lost the link to Redis; reconnecting in the background");
-        } else {
+            log.warn("Lost the link to Redis at {}; reconnecting in the background", link.address());
+        } else if (next == BrokerState.CONNECTED) {
+            log.info("Connected to Redis at {}", link.address());
+        } else if (previous != BrokerState.NEW) {
+            // Not the first DISCONNECTED at start: the node has not connected yet, which the owner reports itself.
             log.info("Redis broker {}", next);
         }
         BrokerListener current = listener;

@@ -98,16 +98,19 @@ final class RedisLink {
                 // Opened just as the link closed: nobody will use it.
                 connection.closeAsync();
             } else if (!closed) {
+                // The owner says once, in words, that Redis is not reachable (firstFailure); the details are for debug.
+                log.debug("Redis {} connection to {} failed (attempt {}); retrying", name, address(), attempt, error);
                 if (attempt == 1) {
-                    log.warn("Cannot open the Redis {} connection to {}:{} ({}); retrying in the background",
-                            name, uri.getHost(), uri.getPort(), error.toString());
                     firstFailure.accept(error);
-                } else {
-                    log.debug("Redis {} connection attempt {} failed", name, attempt, error);
                 }
                 later(() -> open(name, connector, adopt, firstFailure, attempt + 1), backoff.createDelay(attempt));
             }
         });
+    }
+
+    /** {@code host:port} of the Redis this link talks to: never the password the URI may carry. */
+    String address() {
+        return uri.getHost() + ":" + uri.getPort();
     }
 
     /** Runs {@code task} after {@code delay} on Lettuce's executor, unless the link has been closed. */

@@ -65,6 +65,22 @@ public final class RedisServerProcess implements AutoCloseable {
         return start(true);
     }
 
+    /**
+     * Starts a server on {@code port}, one that a client was already told to use (a node started before its
+     * Redis); fails if the port is taken.
+     */
+    public static RedisServerProcess startOn(int port) {
+        RedisServerProcess server = new RedisServerProcess(port, createTempDir(), false);
+        Runtime.getRuntime().addShutdownHook(server.shutdownHook);
+        try {
+            server.launch();
+            return server;
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
     private static RedisServerProcess start(boolean aof) {
         IllegalStateException failure = new IllegalStateException("redis-server did not start");
         for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {

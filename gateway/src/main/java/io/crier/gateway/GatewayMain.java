@@ -4,10 +4,9 @@ import io.crier.gateway.config.ConfigLoader;
 import io.crier.gateway.config.CrierConfig;
 import io.crier.gateway.config.InvalidConfigException;
 import io.crier.gateway.logging.LogSetup;
-import java.nio.file.Path;
 
 /**
- * The command line: {@code java -jar crier-gateway.jar [--config FILE]}. Loads the configuration (bundled
+ * The command line: {@code java -jar crier-gateway.jar [--config FILE]} ({@link CommandLine}). Loads the configuration (bundled
  * defaults, then the file, then {@code CRIER_*} environment variables), starts one node, and drains it on
  * SIGTERM; it also exits once a drain started by {@code POST /admin/drain} has ended. Exit status 2 means a
  * bad command line or configuration, or a key, certificate or port that
@@ -19,10 +18,24 @@ public final class GatewayMain {
     }
 
     public static void main(String[] args) {
-        Path configFile = configFile(args);
+        CommandLine commandLine = CommandLine.parse(args);
+        if (commandLine.help()) {
+            System.out.print(CommandLine.USAGE);
+            return;
+        }
+        if (commandLine.error() != null) {
+            System.err.println(commandLine.error());
+            System.err.print(CommandLine.USAGE);
+            System.exit(2);
+            return;
+        }
+        // Lettuce warns on every client when both epoll and io_uring are on the classpath; epoll is what it picks.
+        if (System.getProperty("io.lettuce.core.iouring") == null) {
+            System.setProperty("io.lettuce.core.iouring", "false");
+        }
         CrierConfig config;
         try {
-            config = new ConfigLoader().load(configFile, System.getenv());
+            config = new ConfigLoader().load(commandLine.configFile(), System.getenv());
         } catch (InvalidConfigException e) {
             System.err.println(e.getMessage());
             System.exit(2);
@@ -63,20 +76,5 @@ public final class GatewayMain {
                     + base + "/dev/token?user=NAME");
         }
         // The event loop threads are not daemons: the process lives until SIGTERM runs the shutdown hook.
-    }
-
-    private static Path configFile(String[] args) {
-        if (args.length == 0) {
-            return null;
-        }
-        if (args.length == 2 && "--config".equals(args[0])) {
-            return Path.of(args[1]);
-        }
-        if (args.length == 1 && args[0].startsWith("--config=")) {
-            return Path.of(args[0].substring("--config=".length()));
-        }
-        System.err.println("usage: java -jar crier-gateway.jar [--config FILE]");
-        System.exit(2);
-        return null;
     }
 }

@@ -2,12 +2,15 @@ package io.crier.gateway;
 
 import io.crier.cluster.Broker;
 import io.crier.cluster.BrokerListener;
+import io.crier.cluster.BrokerUnavailableException;
 import io.crier.cluster.HistoryStore;
 import io.crier.cluster.InMemoryBroker;
 import io.crier.cluster.InMemoryHistoryStore;
 import io.crier.cluster.RedisBroker;
 import io.crier.cluster.RedisHistoryStore;
 import io.crier.gateway.config.CrierConfig;
+import java.net.ConnectException;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,27 +42,57 @@ record NodeBackend(Broker broker, HistoryStore history) {
 
     /**
      * Starts the history store and the broker, which delivers to {@code listener}. Neither failing to connect
-     * stops the node: it still serves {@code /healthz} and reports not-ready, and both go on retrying.
+     * stops the node: it still serves {@code /healthz} and reports not-ready, and both go on retrying. When Redis
+     * cannot be reached at start, one line says where it was looked for, why it failed, and that the node retries.
      */
     void start(BrokerListener listener) {
-        if (history instanceof RedisHistoryStore redisHistory) {
-            // Loads the Redis function library; until it is loaded, history topics answer unavailable.
-            redisHistory.start().whenComplete((loaded, error) -> {
-                if (error != null) {
-                    log.warn("history store not ready yet ({}); it goes on retrying", error.toString());
-                }
-            });
-        }
+        CompletableFuture<Void> historyStarted = history instanceof RedisHistoryStore redisHistory
+                // Loads the Redis function library; until it is loaded, history topics answer unavailable.
+                ? redisHistory.start().toCompletableFuture() : CompletableFuture.completedFuture(null);
+        CompletableFuture<Void> brokerStarted;
         try {
-            broker.start(listener).whenComplete((connected, error) -> {
-                if (error != null) {
-                    log.warn("broker not connected yet ({}); /readyz says 503 until it is", error.toString());
-                }
-            });
+            brokerStarted = broker.start(listener).toCompletableFuture();
         } catch (RuntimeException e) {
             // The node still serves /healthz and reports not-ready, rather than refusing to start.
             log.warn("broker failed to start: {}", e.toString());
+            return;
         }
+        brokerStarted.whenComplete((connected, error) -> {
+            if (error != null && broker instanceof RedisBroker redis) {
+                log.warn("Redis at {} is not reachable ({}): the node runs anyway, retries in the background, and"
+                        + " answers /readyz with 503 until it connects", redis.address(), rootMessage(error));
+            }
+        });
+        historyStarted.whenComplete((loaded, error) -> {
+            // Unreachable Redis is the broker's line; anything else that stops the history store is its own.
+            if (error != null && !(brokerStarted.isCompletedExceptionally() || isConnectFailure(error))) {
+                log.warn("history store not ready yet ({}); it goes on retrying", rootMessage(error));
+            }
+        });
+    }
+
+    private static boolean isConnectFailure(Throwable error) {
+        for (Throwable at = error; at != null; at = at.getCause()) {
+            if (at instanceof BrokerUnavailableException && "cannot connect to Redis".equals(at.getMessage())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The innermost cause's message (what Redis or the OS said), without the wrappers' class names. */
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        if (message == null || message.isBlank()) {
+            return root.getClass().getSimpleName();
+        }
+        // Netty's native transport says "finishConnect(..) failed with error(-111): Connection refused": the OS's
+        // words are the part after the last colon.
+        return root instanceof ConnectException ? message.substring(message.lastIndexOf(':') + 1).strip() : message;
     }
 
     /** Closes the broker, then the history store. */

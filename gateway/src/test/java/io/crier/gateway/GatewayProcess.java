@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,16 +50,48 @@ public final class GatewayProcess implements AutoCloseable {
     private final Path configFile;
     private final Path log;
     private final Thread shutdownHook;
+    private final boolean awaitReady;
     private Process process;
     /** Read without the lock: launch() holds it while Awaitility's thread polls /readyz on this port. */
     private volatile int port;
 
-    private GatewayProcess(String name, Map<String, String> env, Path configFile, Path log) {
+    private GatewayProcess(String name, Map<String, String> env, Path configFile, Path log, boolean awaitReady) {
         this.name = name;
         this.env = Map.copyOf(env);
         this.configFile = configFile;
         this.log = log;
+        this.awaitReady = awaitReady;
         this.shutdownHook = new Thread(this::destroyForcibly, "gateway-" + name + "-killer");
+    }
+
+    /** What a run of the jar that ends by itself printed (standard output and error together), and its status. */
+    public record Run(int status, String output) {
+    }
+
+    /**
+     * Runs {@code java -jar crier-gateway.jar args...} with only {@code env}'s {@code CRIER_*} variables and waits
+     * for it to exit by itself (a bad command line or configuration, {@code --help}), at most the start timeout.
+     */
+    public static Run runToExit(List<String> args, Map<String, String> env) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(javaCommand(), "-jar", jar().toString()));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        builder.environment().keySet().removeIf(key -> key.startsWith("CRIER_"));
+        builder.environment().putAll(env);
+        Process run = builder.start();
+        CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> {
+            try {
+                return run.getInputStream().readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        if (!run.waitFor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            run.destroyForcibly();
+            throw new IllegalStateException("java -jar " + args + " did not exit within " + START_TIMEOUT);
+        }
+        return new Run(run.exitValue(), new String(output.join(), StandardCharsets.UTF_8));
     }
 
     /** Starts building a node named {@code name} (its {@code node.id}, and the name of its log). */
@@ -186,8 +219,10 @@ public final class GatewayProcess implements AutoCloseable {
         Process started = process;
         port = await(name + " prints its port").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(50))
                 .until(() -> boundPort(started, logStart), p -> p > 0);
-        await(name + " answers /readyz with 200").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(50))
-                .until(() -> ready(started));
+        if (awaitReady) {
+            await(name + " answers /readyz with 200").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(50))
+                    .until(() -> ready(started));
+        }
     }
 
     /** The port from the node's startup line after {@code logStart}, or 0 while it has not printed it. */
@@ -293,6 +328,18 @@ public final class GatewayProcess implements AutoCloseable {
 
         /** Starts the node on a free port and returns once {@code /readyz} answers 200. */
         public GatewayProcess start() {
+            return start(true);
+        }
+
+        /**
+         * Starts the node on a free port and returns once it has printed the port it listens on, ready or not (a
+         * node whose Redis is away listens, and answers {@code /readyz} with 503).
+         */
+        public GatewayProcess startListening() {
+            return start(false);
+        }
+
+        private GatewayProcess start(boolean awaitReady) {
             Path dir = Path.of(System.getProperty(JAR_PROPERTY, "target/crier-gateway.jar")).toAbsolutePath()
                     .getParent().resolve("gateway-processes");
             try {
@@ -304,7 +351,7 @@ public final class GatewayProcess implements AutoCloseable {
                         properties.store(out, "written by GatewayProcess for " + name);
                     }
                 }
-                GatewayProcess node = new GatewayProcess(name, env, config, log);
+                GatewayProcess node = new GatewayProcess(name, env, config, log, awaitReady);
                 Runtime.getRuntime().addShutdownHook(node.shutdownHook);
                 try {
                     node.launch(0);

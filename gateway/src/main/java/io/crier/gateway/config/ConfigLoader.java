@@ -25,7 +25,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * bundled defaults are the only place defaults live, and their keys are the only keys, apart from the
  * dynamic {@code namespace.<name>.<option>} keys, which only the file may set (see {@link NamespacesConfig}):
  * an unknown key in the file or an unknown {@code CRIER_*} variable is an error. Every problem is collected, and one
- * {@link InvalidConfigException} lists them all. The only class that reads configuration sources.
+ * {@link InvalidConfigException} lists them all, each with the variable that set its key when one did. The only class that reads configuration sources.
  * Stateless; thread-safe.
  */
 public final class ConfigLoader {
@@ -51,10 +51,23 @@ public final class ConfigLoader {
         if (file != null) {
             overrideFromFile(file, values, problems);
         }
-        overrideFromEnv(env, values, problems);
+        Map<String, String> setByEnv = overrideFromEnv(env, values, problems);
         CrierConfig config = build(new ConfigValues(values, problems), env);
-        problems.throwIfAny();
+        if (!problems.list().isEmpty()) {
+            throw new InvalidConfigException(problems.list().stream().map(p -> namingTheVariable(p, setByEnv))
+                    .toList());
+        }
         return config;
+    }
+
+    /**
+     * {@code problem} ({@code key: what is wrong}) with the environment variable that set the key, when one did:
+     * {@code server.port (CRIER_SERVER_PORT): must be 0..65535, got 70000}. An operator then knows where to look.
+     */
+    private static String namingTheVariable(String problem, Map<String, String> setByEnv) {
+        int colon = problem.indexOf(": ");
+        String variable = colon < 0 ? null : setByEnv.get(problem.substring(0, colon));
+        return variable == null ? problem : problem.substring(0, colon) + " (" + variable + ")" + problem.substring(colon);
     }
 
     /** The bundled defaults alone (with no file and no environment). */
@@ -116,10 +129,12 @@ public final class ConfigLoader {
         });
     }
 
-    private static void overrideFromEnv(Map<String, String> env, Map<String, String> values,
-                                        ConfigProblems problems) {
+    /** Applies the {@code CRIER_*} variables; returns which variable set each key it set. */
+    private static Map<String, String> overrideFromEnv(Map<String, String> env, Map<String, String> values,
+                                                       ConfigProblems problems) {
         Map<String, String> keyOfEnvName = new TreeMap<>();
         values.keySet().forEach(key -> keyOfEnvName.put(envName(key), key));
+        Map<String, String> setBy = new TreeMap<>();
         new TreeMap<>(env).forEach((name, value) -> {
             if (!name.startsWith(ENV_PREFIX)) {
                 return;
@@ -129,8 +144,10 @@ public final class ConfigLoader {
                 problems.add(name, "unknown environment variable (no such configuration key)");
             } else {
                 values.put(key, value.strip());
+                setBy.put(key, name);
             }
         });
+        return setBy;
     }
 
     private static Map<String, String> readProperties(Reader reader) throws IOException {

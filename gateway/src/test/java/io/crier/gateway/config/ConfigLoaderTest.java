@@ -134,9 +134,9 @@ class ConfigLoaderTest {
         InvalidConfigException clash = assertThrows(InvalidConfigException.class, () -> loader.load(null, Map.of(
                 "CRIER_TLS_ENABLED", "true", "CRIER_TLS_SELF_SIGNED", "true", "CRIER_TLS_PORT", "8080")));
 
-        assertEquals(List.of("server.plainEnabled: server.plainEnabled and tls.enabled are both false:"
+        assertEquals(List.of("server.plainEnabled (CRIER_SERVER_PLAIN_ENABLED): server.plainEnabled and tls.enabled are both false:"
                 + " at least one listener must run"), none.problems());
-        assertEquals(List.of("tls.port: must differ from server.port when both listeners run on the same host,"
+        assertEquals(List.of("tls.port (CRIER_TLS_PORT): must differ from server.port when both listeners run on the same host,"
                 + " got 8080"), clash.problems());
     }
 
@@ -150,11 +150,11 @@ class ConfigLoaderTest {
                 "CRIER_LIMITS_COMMAND_BURST", "0")));
 
         assertEquals(List.of(
-                "limits.commandBurst: must be 1..1000000, got 0",
-                "tls.enabled: not a boolean: on (use true or false)",
-                "compression.level: must be 1..9, got 0",
-                "drain.window: must be 0..10m, got 1h",
-                "admin.key: must be at least 32 bytes, got 5 bytes"), e.problems());
+                "limits.commandBurst (CRIER_LIMITS_COMMAND_BURST): must be 1..1000000, got 0",
+                "tls.enabled (CRIER_TLS_ENABLED): not a boolean: on (use true or false)",
+                "compression.level (CRIER_COMPRESSION_LEVEL): must be 1..9, got 0",
+                "drain.window (CRIER_DRAIN_WINDOW): must be 0..10m, got 1h",
+                "admin.key (CRIER_ADMIN_KEY): must be at least 32 bytes, got 5 bytes"), e.problems());
     }
 
     @Test
@@ -250,14 +250,14 @@ class ConfigLoaderTest {
 
         assertEquals(List.of(
                 "server.port: must be 0..65535, got 70000",
-                "server.transport: must be auto, epoll or nio, got kqueue",
-                "auth.authTimeout: not a duration: 1w (use e.g. 250ms, 5s, 2m, 1h, 30d)",
+                "server.transport (CRIER_SERVER_TRANSPORT): must be auto, epoll or nio, got kqueue",
+                "auth.authTimeout (CRIER_AUTH_AUTH_TIMEOUT): not a duration: 1w (use e.g. 250ms, 5s, 2m, 1h, 30d)",
                 "session.heartbeat: not a duration: 5x (use e.g. 250ms, 5s, 2m, 1h, 30d)",
-                "session.maxTopics: not an integer: lots",
+                "session.maxTopics (CRIER_SESSION_MAX_TOPICS): not an integer: lots",
                 "limits.maxMessageBytes: must be 1024..16777216, got 100",
                 "limits.maxDataBytes: must be 1..99 (below limits.maxMessageBytes), got 32768",
-                "hub.unsubscribeGrace: must be 0..1m, got 2m",
-                "redis.uri: must be empty or start with redis:// or rediss://"), e.problems());
+                "hub.unsubscribeGrace (CRIER_HUB_UNSUBSCRIBE_GRACE): must be 0..1m, got 2m",
+                "redis.uri (CRIER_REDIS_URI): must be empty or start with redis:// or rediss://"), e.problems());
         assertTrue(e.getMessage().contains("\n  server.port: must be 0..65535, got 70000"));
         assertFalse(e.getMessage().contains("secret-host"));
     }
@@ -296,7 +296,7 @@ class ConfigLoaderTest {
         InvalidConfigException e = assertThrows(InvalidConfigException.class,
                 () -> loader.load(null, Map.of("CRIER_AUTH_HMAC_SECRET", "short-secret-31-bytes-long-xxxx")));
 
-        assertEquals(List.of("auth.hmacSecret: must be at least 32 bytes (HS256 needs a 256-bit key),"
+        assertEquals(List.of("auth.hmacSecret (CRIER_AUTH_HMAC_SECRET): must be at least 32 bytes (HS256 needs a 256-bit key),"
                 + " got 31 bytes"), e.problems());
         assertFalse(e.getMessage().contains("short-secret"));
     }
@@ -329,7 +329,7 @@ class ConfigLoaderTest {
         InvalidConfigException e = assertThrows(InvalidConfigException.class,
                 () -> loader.load(null, Map.of("CRIER_SESSION_HEARTBEAT", "500ms")));
 
-        assertEquals(List.of("session.heartbeat: must be 1s..10m, got 500ms"), e.problems());
+        assertEquals(List.of("session.heartbeat (CRIER_SESSION_HEARTBEAT): must be 1s..10m, got 500ms"), e.problems());
     }
 
     @Test
@@ -337,7 +337,7 @@ class ConfigLoaderTest {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> loader.load(null, Map.of(
                 "CRIER_REDIS_RECONNECT_MIN_DELAY", "3s", "CRIER_REDIS_RECONNECT_MAX_DELAY", "1s")));
 
-        assertEquals(List.of("redis.reconnectMaxDelay: must be 3s..5m, got 1s"), e.problems());
+        assertEquals(List.of("redis.reconnectMaxDelay (CRIER_REDIS_RECONNECT_MAX_DELAY): must be 3s..5m, got 1s"), e.problems());
     }
 
     @Test

@@ -131,11 +131,11 @@ class HistoryPresenceConfigTest {
                 "CRIER_RECOVERY_MAX_PUBLICATIONS", "0")));
 
         assertEquals(List.of(
-                "presence.refreshInterval: must be less than half of presence.ttl (30s), got 15s",
-                "presence.maxList: must be 1..100000, got 0",
-                "api.key: must be at least 32 bytes, got 9 bytes",
-                "api.maxBatch: must be 1..10000, got 10001",
-                "recovery.maxPublications: must be 1..100000, got 0"), e.problems());
+                "presence.refreshInterval (CRIER_PRESENCE_REFRESH_INTERVAL): must be less than half of presence.ttl (30s), got 15s",
+                "presence.maxList (CRIER_PRESENCE_MAX_LIST): must be 1..100000, got 0",
+                "api.key (CRIER_API_KEY): must be at least 32 bytes, got 9 bytes",
+                "api.maxBatch (CRIER_API_MAX_BATCH): must be 1..10000, got 10001",
+                "recovery.maxPublications (CRIER_RECOVERY_MAX_PUBLICATIONS): must be 1..100000, got 0"), e.problems());
     }
 
     @Test
