@@ -10,7 +10,9 @@ Both keys expire ttl seconds after the topic's last publication.
 
 crier_publish  KEYS: C   ARGV: data [maxlen=100] [ttl=300]
   Appends and PUBLISHes {"offset":N,"epoch":"E","data":<data>} on C in one atomic step.
-  Returns {offset, epoch}.
+  Returns {offset, epoch}. Redis does not know which namespaces keep history (the nodes' configuration
+  does): on a topic whose namespace keeps none, the nodes deliver the publication like a plain PUBLISH,
+  without offset or epoch, and the keys written here just expire after ttl.
 crier_history  KEYS: C   ARGV: afterOffset limit ttl    (read-only: FCALL_RO works)
   Returns {epoch, offset, complete (1|0), {offset1, data1, offset2, data2, ...}}: the stored entries
   with an offset above afterOffset, at most limit, oldest first, skipping those older than ttl seconds.

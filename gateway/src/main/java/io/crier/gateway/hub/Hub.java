@@ -240,12 +240,14 @@ public final class Hub<S extends Subscriber> implements BrokerListener {
                 repairs.onPublication(entry, publication);
                 return;
             }
-            // Without history (or a plain PUBLISH on a history topic): at most once, to the live sessions.
+            // Without history (or a plain PUBLISH on a history topic): at most once, to the live sessions, and with no
+            // position even when FCALL crier_publish gave one: where the namespace keeps no history there is nothing
+            // to recover from, so a position would promise what a subscribe with `since` cannot keep.
             List<S> targets = entry == null ? List.of() : entry.snapshot();
             if (targets.isEmpty()) {
                 return; // in flight while the topic's last subscriber left; nobody here wants it
             }
-            fanout.deliver(envelopes.encodeMessage(topic, publication.data(), publication.position()), targets);
+            fanout.deliver(envelopes.encodeMessage(topic, publication.data(), null), targets);
             meters.publications.increment();
             meters.deliveries.increment(targets.size());
         } catch (MalformedPublicationException e) {

@@ -63,6 +63,17 @@ class HubTest {
     }
 
     @Test
+    void aPublicationWithAPositionOnATopicWithoutHistoryIsDeliveredWithoutIt() throws Exception {
+        await(hub.subscribe("hub-fcall", alice));
+
+        // What FCALL crier_publish sends, on a topic whose namespace keeps no history on this node.
+        await(broker.publish("hub-fcall", utf8("{\"offset\":7,\"epoch\":\"e1\",\"data\":{\"n\":1}}")));
+
+        assertEquals("{\"type\":\"message\",\"topic\":\"hub-fcall\",\"data\":{\"n\":1}}",
+                fanout.deliveries().get(0).text(), "no position to recover from where nothing is kept");
+    }
+
+    @Test
     void publishGoesThroughTheBrokerInPublicationFormat() throws Exception {
         await(hub.subscribe("hub-pub", alice));
 
