@@ -7,11 +7,17 @@ export interface Position {
   epoch: string;
 }
 
-/** Gives a token for the `auth` and `refresh` commands; called at connect, on every reconnect and on `expiring`. */
+/**
+ * Gives a token for the `auth` and `refresh` commands; called at connect, on every reconnect (also after the server
+ * refused an expired token: close 4004) and on `expiring`.
+ */
 export type TokenProvider = () => Promise<string> | string;
 
 export interface CrierOptions {
-  /** A fixed token, or a provider. Absent = anonymous session (if the server allows it). */
+  /**
+   * A fixed token, or a provider. Absent = anonymous session (if the server allows it). A fixed token cannot be
+   * renewed: once it has expired (close 4004) the client stops, with `error` `token_expired`.
+   */
   token?: string | TokenProvider;
   /** Backoff: first delay ceiling in ms (default 500). */
   minReconnectDelay?: number;
@@ -38,7 +44,11 @@ export interface Welcome {
 }
 
 export interface DisconnectedEvent {
-  /** WebSocket close code or the server's `disconnect` code (PROTOCOL.md §9); 1006 when the client gave up itself. */
+  /**
+   * WebSocket close code or the server's `disconnect` code (PROTOCOL.md §9); 1006 when the client gave up itself.
+   * 4004 (`token_expired`): the client reconnects with a fresh token from the provider, but stops (reconnect false,
+   * after an `error` `token_expired`) with a fixed token, or after the provider gave 3 expired tokens in a row.
+   */
   code: number;
   /**
    * The server's reason, or the client's own: `closed` (close()), `no_heartbeat` (nothing received for
@@ -61,7 +71,9 @@ export interface ConnectingEvent {
 
 /**
  * Errors: `code` is the server's error code (PROTOCOL.md §7) or one of `timeout`, `disconnected`, `closed`;
- * also `token_unavailable` (the token provider threw or did not answer within `timeout`), `bad_url` (the
+ * also `token_unavailable` (the token provider threw or did not answer within `timeout`), `token_expired` (the
+ * server refused an expired token and the client stopped: the token was a fixed one, or the provider gave 3
+ * expired tokens in a row; connect() asks the provider again, a fixed token needs a new client), `bad_url` (the
  * WebSocket constructor refused the URL) and `already_subscribed` (thrown by subscribe() for a topic this client
  * already has a subscription to).
  */

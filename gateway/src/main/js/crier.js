@@ -32,6 +32,13 @@ export function backoff(retry, { min, max, factor }, random = Math.random) {
 // Close codes after which reconnecting with the same behaviour cannot help (PROTOCOL.md §9): broken frames.
 // 4500-4999 (invalid token, auth timeout, command flood) are tested by range.
 const FATAL_CLOSES = [1002, 1003, 1007, 1008, 1009];
+// The token expired, at `auth` or while connected (PROTOCOL.md §9): a provider may give a fresh one, a fixed token
+// cannot be renewed.
+const TOKEN_EXPIRED = 4004;
+// Expired tokens in a row from the provider (refused at `auth`, with no `welcome` between them) after which the
+// client stops: a provider that only has expired tokens (a stale cache, an issuer's clock far behind the node's)
+// is not asked again and again for ever.
+const MAX_EXPIRED_TOKENS = 3;
 // Subscribe errors that a later retry may cure (PROTOCOL.md §7); every other one ends the subscription.
 const RETRYABLE = ['unavailable', 'internal', 'rate_limited'];
 
@@ -134,6 +141,7 @@ export class Crier extends Emitter {
   #socket = null;
   #farewell = null; // the `disconnect` push of the current socket, if one came
   #attempt = 0; // connection attempts since the last welcome
+  #expiredTokens = 0; // tokens refused as expired at `auth` since the last welcome
   #run = 0; // bumped by connect() and close(): an awaited token of an older run is dropped
   #nextId = 0;
   #pending = new Map(); // command id -> {resolve, reject, timer}
@@ -174,6 +182,7 @@ export class Crier extends Emitter {
     clearTimeout(this.#reconnectTimer);
     this.#run++;
     this.#attempt = 0;
+    this.#expiredTokens = 0;
     if (typeof window !== 'undefined') window.addEventListener('online', this.#online);
     this.#open(0);
   }
@@ -301,6 +310,7 @@ export class Crier extends Emitter {
   #connected(welcome) {
     this.#welcome = welcome;
     this.#attempt = 0;
+    this.#expiredTokens = 0;
     this.#state = 'connected';
     if (welcome.heartbeat > 0) {
       this.#expectWithin(welcome.heartbeat * 1000 + this.#options.heartbeatGrace, 'no_heartbeat');
@@ -324,12 +334,31 @@ export class Crier extends Emitter {
   #closed(socket, code, reason) {
     if (socket !== this.#socket) return;
     const push = this.#farewell;
-    if (push) {
+    if ((push ? push.code : code) === TOKEN_EXPIRED) {
+      this.#tokenExpired(push ? push.reason : reason, push ? push.reconnectDelayMs : 0);
+    } else if (push) {
       this.#lost(push.code, push.reason, push.reconnect !== false, push.reconnectDelayMs);
     } else {
       const fatal = (code >= 4500 && code <= 4999) || FATAL_CLOSES.includes(code);
       this.#lost(code, reason, !fatal, 0);
     }
+  }
+
+  /**
+   * 4004: reconnects (with the usual backoff) to authenticate with a fresh token from the provider. Final, reported
+   * as `error` `token_expired`, when the token is a fixed one (reconnecting would send the same expired token) or
+   * when the provider has given MAX_EXPIRED_TOKENS expired tokens in a row.
+   */
+  #tokenExpired(reason, hint) {
+    if (this.#welcome === undefined) this.#expiredTokens++; // refused at `auth`: the provider's token was stale
+    let why;
+    if (typeof this.#options.token !== 'function') {
+      why = 'the token expired; a fixed token cannot be renewed';
+    } else if (this.#expiredTokens >= MAX_EXPIRED_TOKENS) {
+      why = `the provider gave ${this.#expiredTokens} expired tokens in a row`;
+    }
+    if (why) this.emit('error', new CrierError('token_expired', why));
+    this.#lost(TOKEN_EXPIRED, reason || 'token_expired', !why, hint || 0);
   }
 
   /** The connection (or the attempt) ended: tells the application, then waits and reconnects if allowed. */

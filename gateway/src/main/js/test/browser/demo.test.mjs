@@ -2,7 +2,8 @@
 // BrowserIT starts Redis, three gateway nodes behind HAProxy (deploy/haproxy/haproxy.cfg) and a control
 // endpoint, then runs this file with node --test and these variables:
 //   CRIER_IT_BASE_URL     the HAProxy frontend, http://127.0.0.1:PORT: pages load from it, WebSockets go through it
-//   CRIER_IT_CONTROL_URL  GET /token?user=U&ttl=S mints a token (subscribe chat:* and ticker:*, publish chat:*);
+//   CRIER_IT_CONTROL_URL  GET /token?user=U&ttl=S mints a token (subscribe chat:* and ticker:*, publish chat:*;
+//                         with &stale=1 one that expired ten minutes ago);
 //                         POST /nodes/ID/freeze (SIGSTOP), /kill (SIGKILL), /drain (its admin API) and /restart
 //                         (after a drain: once it has exited by itself; else killing it) act on a node by its id
 //   CRIER_IT_REDIS_PORT, CRIER_IT_REDIS_PREFIX  the fleet's Redis, where the backend ticker publishes
@@ -94,7 +95,8 @@ async function atLeast(page, selector, count) {
  * A page (the demo left idle) whose window.sdk holds a Crier client and what it saw, each with performance.now():
  * `events` (connecting, disconnected, connected with the node, subscribed), `pushes` (every `disconnect` push the
  * node sent, read from the socket next to the SDK) and `ticks` (offsets delivered on `topic`). Connected when
- * this returns.
+ * this returns. `options` go to the client, except `longBackoff` (random near 1) and `staleTokenOnce` (the token
+ * provider's first answer is a token that has expired, as a cache would give after a laptop's sleep).
  */
 async function sdkPage(user, topic, options = {}) {
   const context = await browser.newContext();
@@ -118,9 +120,13 @@ async function sdkPage(user, topic, options = {}) {
     }
     // random near 1: the full-jitter backoff then waits almost its whole ceiling, never a short delay by chance.
     const random = options.longBackoff ? () => 0.999 : Math.random;
-    const client = new Crier(wsUrl, {
-      token: async () => (await (await fetch(tokenUrl)).json()).token, WebSocket: Witnessed, random, ...options,
-    });
+    let stale = options.staleTokenOnce === true;
+    const token = async () => {
+      const url = stale ? `${tokenUrl}&stale=1` : tokenUrl;
+      stale = false;
+      return (await (await fetch(url)).json()).token;
+    };
+    const client = new Crier(wsUrl, { token, WebSocket: Witnessed, random, ...options });
     client.on('connecting', (e) => note('connecting', e));
     client.on('disconnected', (e) => note('disconnected', e));
     client.on('connected', (w) => note('connected', { node: w.node }));
@@ -207,6 +213,18 @@ test('a topic the token does not allow shows a visible error and the page stays 
   assert.equal(await alice.locator('#chat').getAttribute('data-subscribed'), 'false');
   assert.equal(await alice.locator('#state').getAttribute('data-state'), 'connected');
   await alice.context().close();
+});
+
+test('a page whose token provider first hands out an expired token (a laptop waking up) reconnects with a fresh one', async () => {
+  const page = await sdkPage('sleeper', undefined, { staleTokenOnce: true, minReconnectDelay: 200 });
+  const saw = await sdkSaw(page);
+  assert.deepEqual(saw.events.map((e) => e.type), ['connecting', 'disconnected', 'connecting', 'connected']);
+  const { code, reason, reconnect, delay } = saw.events[1];
+  assert.deepEqual({ code, reason, reconnect }, { code: 4004, reason: 'token_expired', reconnect: true });
+  assert.ok(delay >= 0 && delay <= 200, `the usual backoff, not a hot loop: ${delay} ms`);
+  assert.deepEqual(saw.pushes.map((p) => [p.code, p.reconnect]), [[4004, true]]);
+  assert.equal(await page.evaluate(() => window.client.state), 'connected');
+  await page.context().close();
 });
 
 test('a client waiting out a long backoff reconnects at once when the browser comes back online', async () => {

@@ -17,6 +17,8 @@ export const node = {
   bob: required('CRIER_IT_TOKEN_BOB'),
   /** alice, expiring before the node's expiryWarning: the node pushes `expiring` right after `welcome`. */
   aliceShort: required('CRIER_IT_TOKEN_ALICE_SHORT'),
+  /** alice, expired ten minutes ago (well past the node's clock leeway): `auth` with it closes 4004. */
+  aliceExpired: required('CRIER_IT_TOKEN_ALICE_EXPIRED'),
 };
 
 /** Default deadline for one awaited event, generous for a loaded CI machine. */

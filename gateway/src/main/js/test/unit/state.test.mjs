@@ -1,7 +1,7 @@
 // The connection state machine against a real node: connecting, connected, disconnected, closed.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { Crier } from '../../crier.js';
+import { Crier, CrierError } from '../../crier.js';
 import { node, next, closing, tappedWebSocket } from './helpers.mjs';
 
 /** Records every lifecycle event of a client as [event, state at that moment]. */
@@ -64,6 +64,59 @@ test('a token the node refuses ends in disconnected 4500 without any reconnect',
   assert.equal(client.state, 'disconnected');
   assert.equal(randomCalls, 0, 'no backoff was drawn: no reconnect is scheduled');
   await assert.rejects(client.publish('sdk:refused', 1), { code: 'disconnected' });
+});
+
+test('a provider whose first token has expired (a laptop waking up) is asked again after a backoff, and the client connects', async (t) => {
+  const handed = [];
+  const provider = async () => { handed.push(handed.length === 0 ? node.aliceExpired : node.alice); return handed.at(-1); };
+  const client = new Crier(node.url, { token: provider, minReconnectDelay: 50, random: () => 0.5 });
+  closing(t, client);
+  const events = journal(client);
+  const errors = [];
+  client.on('error', (e) => errors.push(e));
+  const connected = next(client, 'connected');
+  client.connect();
+  const welcome = await connected;
+  assert.equal(welcome.user, 'alice');
+  assert.deepEqual(events.map((e) => e.event), ['connecting', 'disconnected', 'connecting', 'connected']);
+  assert.deepEqual(events[1].value, { code: 4004, reason: 'token_expired', reconnect: true, delay: 25 },
+    'the usual backoff, not a hot loop');
+  assert.deepEqual(events[2].value, { attempt: 1, delay: 25 });
+  assert.deepEqual(handed, [node.aliceExpired, node.alice], 'a fresh token for the second attempt');
+  assert.deepEqual(errors, [], 'a stale token the provider then replaced is no error');
+});
+
+test('a fixed token that has expired ends in error token_expired and disconnected 4004, without any reconnect', async (t) => {
+  let randomCalls = 0;
+  const client = new Crier(node.url, { token: node.aliceExpired, random: () => { randomCalls++; return 0.5; } });
+  closing(t, client);
+  const error = next(client, 'error');
+  const disconnected = next(client, 'disconnected');
+  client.connect();
+  const reported = await error;
+  assert.ok(reported instanceof CrierError);
+  assert.equal(reported.code, 'token_expired');
+  assert.deepEqual(await disconnected, { code: 4004, reason: 'token_expired', reconnect: false });
+  assert.equal(client.state, 'disconnected');
+  assert.equal(randomCalls, 0, 'no backoff was drawn: the same expired token is never sent again');
+});
+
+test('a provider that keeps giving expired tokens is given up after three, with error token_expired', async (t) => {
+  let calls = 0;
+  const client = new Crier(node.url, {
+    token: () => { calls++; return node.aliceExpired; }, minReconnectDelay: 20,
+  });
+  closing(t, client);
+  const drops = [];
+  client.on('disconnected', (e) => drops.push(e));
+  const error = next(client, 'error');
+  const final = next(client, 'disconnected', (e) => e.reconnect === false);
+  client.connect();
+  assert.equal((await error).code, 'token_expired');
+  await final;
+  assert.equal(calls, 3);
+  assert.deepEqual(drops.map((e) => [e.code, e.reconnect]), [[4004, true], [4004, true], [4004, false]]);
+  assert.equal(client.state, 'disconnected');
 });
 
 test('a token provider that throws is reported as an error and asked again after a backoff', async (t) => {

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * newline and a NUL from both sides of a token. A JWKS whose {@code kid} holds them is logged at startup: in
  * the node's standard output that is one line with the characters escaped, no forged line starts, and no NUL
  * byte is written. A token, signed with that key, whose {@code sub} holds them is refused ({@code invalid_sub}:
- * close 4500) and leaves no line at all, as bad tokens are counted, not logged.
+ * close 4500), and nothing of it reaches the log: its connection's line names only the reason.
  */
 class LogInjectionIT {
 

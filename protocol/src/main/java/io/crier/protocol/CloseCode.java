@@ -15,7 +15,11 @@ public enum CloseCode {
     HEARTBEAT_TIMEOUT(4002, "heartbeat_timeout", true),
     /** The server failed unexpectedly while handling this session. */
     INTERNAL_ERROR(4003, "internal_error", true),
-    /** The token expired and no {@code refresh} came within the grace period: reconnect with a new token. */
+    /**
+     * The token expired: a session's token passed {@code exp} and no {@code refresh} came within the grace period,
+     * or the token of an {@code auth} command had expired already (and broke no other rule). Reconnect with a new
+     * token; the same token will not do.
+     */
     TOKEN_EXPIRED(4004, "token_expired", true),
     /** The user already has as many connections as allowed; reconnect later, after closing another. */
     CONNECTION_LIMIT(4005, "connection_limit", true),
@@ -26,7 +30,10 @@ public enum CloseCode {
      */
     INSUFFICIENT_STATE(4006, "insufficient_state", true),
 
-    /** The token is missing, malformed, badly signed, expired, or lacks a required claim. */
+    /**
+     * The token can never work: missing, malformed, badly signed, signed by no known key, not valid yet, for
+     * another issuer or audience, or lacking a required claim. An expired token gets {@link #TOKEN_EXPIRED}.
+     */
     INVALID_TOKEN(4500, "invalid_token", false),
     /** No {@code auth} command arrived within the authentication deadline. */
     AUTH_TIMEOUT(4501, "auth_timeout", false),

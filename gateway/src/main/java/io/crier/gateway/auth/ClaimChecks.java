@@ -50,9 +50,19 @@ final class ClaimChecks {
         }
     }
 
-    /** The user of a token whose signature is verified. */
+    /**
+     * The user of a token whose signature is verified. Expiry is judged last: a token refused as
+     * {@link Reason#EXPIRED} breaks no other rule, so that a fresh token from the same issuer would be accepted
+     * (the client may reconnect with one, close code 4004), while a token that breaks another rule as well is
+     * refused for that rule (4500: no fresh token of the same kind helps).
+     */
     User user(DecodedJWT jwt) throws InvalidTokenException {
-        Instant expiresAt = checkTimes(jwt);
+        Instant now = clock.instant();
+        Instant expiresAt = jwt.getExpiresAtAsInstant();
+        if (expiresAt == null) {
+            throw new InvalidTokenException(Reason.MISSING_EXP);
+        }
+        checkNotBefore(jwt, now);
         // asString, not getIssuer: the latter turns a number or an object into text, so iss:5 would match "5".
         if (issuer != null && !issuer.equals(jwt.getClaim("iss").asString())) {
             throw new InvalidTokenException(Reason.WRONG_ISSUER);
@@ -60,8 +70,10 @@ final class ClaimChecks {
         if (audience != null && !holdsAudience(jwt.getClaim("aud"))) {
             throw new InvalidTokenException(Reason.WRONG_AUDIENCE);
         }
-        return new User(subject(jwt), patterns(jwt, "subscribe", Reason.INVALID_SUBSCRIBE),
+        User user = new User(subject(jwt), patterns(jwt, "subscribe", Reason.INVALID_SUBSCRIBE),
                 patterns(jwt, "publish", Reason.INVALID_PUBLISH), expiresAt, info(jwt));
+        checkNotExpired(expiresAt, now);
+        return user;
     }
 
     /**
@@ -87,17 +99,12 @@ final class ClaimChecks {
         return items != null && items.stream().allMatch(String.class::isInstance) && items.contains(audience);
     }
 
-    private Instant checkTimes(DecodedJWT jwt) throws InvalidTokenException {
-        Instant now = clock.instant();
-        Instant expiresAt = jwt.getExpiresAtAsInstant();
-        if (expiresAt == null) {
-            throw new InvalidTokenException(Reason.MISSING_EXP);
-        }
-        // Expired from exp + leeway on: with no leeway, a token expiring this very second is already refused.
-        // Written as now - leeway >= exp, since exp + leeway overflows for an exp near Instant.MAX.
-        if (!now.minus(leeway).isBefore(expiresAt)) {
-            throw new InvalidTokenException(Reason.EXPIRED);
-        }
+    /**
+     * Refuses a token whose {@code nbf} or {@code iat} lies beyond now + leeway. Not retryable (close 4500): a
+     * fresh token from the same issuer has the same problem, which is a clock out of step by more than the
+     * leeway (the issuer's or the node's), for the operator to fix; or a token meant for later.
+     */
+    private void checkNotBefore(DecodedJWT jwt, Instant now) throws InvalidTokenException {
         Instant latestAccepted = now.plus(leeway);
         Instant notBefore = jwt.getNotBeforeAsInstant();
         if (notBefore != null && notBefore.isAfter(latestAccepted)) {
@@ -107,7 +114,14 @@ final class ClaimChecks {
         if (issuedAt != null && issuedAt.isAfter(latestAccepted)) {
             throw new InvalidTokenException(Reason.ISSUED_IN_FUTURE);
         }
-        return expiresAt;
+    }
+
+    private void checkNotExpired(Instant expiresAt, Instant now) throws InvalidTokenException {
+        // Expired from exp + leeway on: with no leeway, a token expiring this very second is already refused.
+        // Written as now - leeway >= exp, since exp + leeway overflows for an exp near Instant.MAX.
+        if (!now.minus(leeway).isBefore(expiresAt)) {
+            throw new InvalidTokenException(Reason.EXPIRED);
+        }
     }
 
     private static String subject(DecodedJWT jwt) throws InvalidTokenException {

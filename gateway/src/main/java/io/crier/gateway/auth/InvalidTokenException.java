@@ -3,9 +3,11 @@ package io.crier.gateway.auth;
 import java.util.Objects;
 
 /**
- * A token was refused, for one {@link Reason} out of a fixed set. The message is the reason's short text,
- * for logs; clients only get the {@code invalid_token} close code (or reply), so that the server tells an
- * attacker nothing, and metrics carry the reason's {@link Reason#tag() tag}, never token content.
+ * A token was refused, for one {@link Reason} out of a fixed set. The message is the reason's short text.
+ * Clients learn only whether the token merely expired ({@link Reason#EXPIRED}: close 4004, or a 401 that says so,
+ * since a fresh token will do) or is invalid otherwise (close 4500, the {@code invalid_token} reply, a plain
+ * 401), so that the server tells an attacker nothing; metrics and the connection log carry the reason's
+ * {@link Reason#tag() tag}, never token content.
  *
  * <p>Immutable and thread-safe.
  */
@@ -47,7 +49,10 @@ public final class InvalidTokenException extends Exception {
             return text;
         }
 
-        /** The value of the {@code reason} tag of {@code crier.auth.failures}. */
+        /**
+         * The value of the {@code reason} tag of {@code crier.auth.failures} (its allowed values are exactly
+         * these tags) and of {@code tokenError} in the connection log.
+         */
         public String tag() {
             return tag;
         }

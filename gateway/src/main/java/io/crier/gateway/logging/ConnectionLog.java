@@ -11,14 +11,19 @@ import org.slf4j.MDC;
 
 /**
  * One INFO line per connection lifecycle event, on the logger {@code io.crier.connections}: {@code connected}
- * (the WebSocket upgrade completed), {@code authenticated} (a session opened) and {@code disconnected} (with
- * the close reason and how long the connection lived). The session id goes in the MDC key {@value #SESSION}
- * around each line, since event loops carry no MDC of their own.
+ * (the WebSocket upgrade completed), {@code authenticated} (a session opened), {@code disconnected} (with
+ * the close reason, why the token was refused when it was, and how long the connection lived), {@code refused}
+ * (an upgrade refused for its {@code Authorization: Bearer} token) and {@code refresh refused} (a session's
+ * {@code refresh} token refused; the session goes on). A refused token is named by its reason only
+ * ({@code expired}, {@code bad_signature}...: the tags of {@code crier.auth.failures}, and {@code other_user}
+ * for a refresh to another user's token), never by any of its content. The session id goes in the MDC key
+ * {@value #SESSION} around each line, since event loops carry no MDC of their own.
  *
  * <p>Bounded: a token bucket lets through {@code linesPerSecond} lines a second with bursts of
  * {@code burst}; lines over it are only counted ({@code crier.log.lifecycle.suppressed}), and the next line
- * let through is preceded by one saying how many were left out. A connection flood therefore costs a
- * bounded number of log lines. Refusals before the upgrade are never logged here: they are counted.
+ * let through is preceded by one saying how many were left out. A flood of connections, of bad tokens or of
+ * refused refreshes therefore costs a bounded number of log lines. Other refusals before the upgrade (origin,
+ * limits, draining) are not logged here: they are counted.
  *
  * <p>Thread-safe: called from every event loop.
  */
@@ -77,12 +82,40 @@ public final class ConnectionLog {
      *
      * @param session    its session id, or {@code null} when it never authenticated
      * @param reason     the server's close reason ({@code slow_consumer}...), or {@code peer_closed}
+     * @param tokenError why its {@code auth} token was refused ({@code expired}, {@code bad_signature}...), or
+     *                   {@code null} when none was
      * @param durationMs from the upgrade to the close
      */
-    public void disconnected(String connection, String session, String reason, long durationMs) {
-        if (admit()) {
+    public void disconnected(String connection, String session, String reason, String tokenError,
+                             long durationMs) {
+        if (!admit()) {
+            return;
+        }
+        String sessionId = session == null ? "-" : session;
+        if (tokenError == null) {
             withSession(session, () -> log.info("disconnected conn={} session={} reason={} durationMs={}",
-                    connection, session == null ? "-" : session, reason, durationMs));
+                    connection, sessionId, reason, durationMs));
+        } else {
+            withSession(session, () -> log.info("disconnected conn={} session={} reason={} tokenError={} durationMs={}",
+                    connection, sessionId, reason, tokenError, durationMs));
+        }
+    }
+
+    /**
+     * An upgrade request from {@code client} was refused (HTTP {@code status}) because of its
+     * {@code Authorization: Bearer} token, for {@code tokenError} ({@code expired}, {@code bad_signature}...).
+     */
+    public void refused(String connection, String client, int status, String tokenError) {
+        if (admit()) {
+            log.info("refused conn={} client={} status={} tokenError={}", connection, client, status, tokenError);
+        }
+    }
+
+    /** {@code session} sent a {@code refresh} whose token was refused, for {@code tokenError}; it keeps its token. */
+    public void refreshRefused(String connection, String session, String tokenError) {
+        if (admit()) {
+            withSession(session, () -> log.info("refresh refused conn={} session={} tokenError={}", connection,
+                    session, tokenError));
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Session<S extends Subscriber> {
 
+    /** The reason of a refused {@code refresh} whose token is valid but names another {@code sub}. */
+    public static final String OTHER_USER = "other_user";
+
     private static final Logger log = LoggerFactory.getLogger(Session.class);
 
     private final String id;
@@ -61,6 +65,7 @@ public final class Session<S extends Subscriber> {
     private boolean closed;
     private volatile TopicListener topicListener = TopicListener.NONE;
     private volatile PresenceResponder presence = PresenceResponder.NONE;
+    private Consumer<String> refreshRefusals = reason -> { };
     private final PendingActivations<S> activations;
     private final HistoryQueries<S> history;
 
@@ -135,6 +140,16 @@ public final class Session<S extends Subscriber> {
     public void trackPresence(TopicListener listener, PresenceResponder responder) {
         this.topicListener = Objects.requireNonNull(listener, "listener");
         this.presence = Objects.requireNonNull(responder, "responder");
+    }
+
+    /**
+     * Tells {@code refusals} from now on why each refused {@code refresh} was refused: a reason tag of
+     * {@code crier.auth.failures} ({@code expired}, {@code bad_signature}...), or {@code other_user} for a valid
+     * token of another user; never token content. For the connection log; called on the session's event loop.
+     * Set once, right after construction.
+     */
+    public void reportRefreshRefusals(Consumer<String> refusals) {
+        this.refreshRefusals = Objects.requireNonNull(refusals, "refusals");
     }
 
     /**
@@ -259,12 +274,12 @@ public final class Session<S extends Subscriber> {
         try {
             renewed = policy.verifier().verify(command.token());
         } catch (InvalidTokenException e) {
-            // A client mistake: the reply tells the client, the reason goes to debug only.
-            log.debug("session {} refresh refused: {}", id, e.getMessage());
+            // A client mistake: the reply tells the client, the reason goes to the (rate-bounded) connection log.
+            refreshRefusals.accept(e.reason().tag());
             return error(command.id(), ErrorCode.INVALID_TOKEN, "token refused; the current token stays");
         }
         if (!renewed.id().equals(user.id())) {
-            log.debug("session {} refresh refused: token of another user", id);
+            refreshRefusals.accept(OTHER_USER);
             return error(command.id(), ErrorCode.INVALID_TOKEN, "token refused; the current token stays");
         }
         user = renewed;

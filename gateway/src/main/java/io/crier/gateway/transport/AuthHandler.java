@@ -1,6 +1,7 @@
 package io.crier.gateway.transport;
 
 import io.crier.gateway.auth.InvalidTokenException;
+import io.crier.gateway.auth.InvalidTokenException.Reason;
 import io.crier.gateway.auth.TokenVerifier;
 import io.crier.gateway.auth.User;
 import io.crier.protocol.CloseCode;
@@ -23,8 +24,11 @@ import java.util.concurrent.TimeUnit;
  * ({@link CloseCode#AUTH_TIMEOUT} when it passes). A valid token opens the session: {@code welcome} push,
  * {@code ok} reply, the token's expiry timers start ({@link ChannelTokenExpiry}), and this handler
  * replaces itself with a {@link SessionHandler}. An {@code auth} without a token opens an anonymous
- * session when the policy allows it. An invalid (or, when anonymous sessions are not allowed, missing)
- * token disconnects with {@link CloseCode#INVALID_TOKEN}; any other command gets a
+ * session when the policy allows it. An expired token (that breaks no other rule) disconnects with
+ * {@link CloseCode#TOKEN_EXPIRED}, which lets the client come back with a fresh one; any other invalid (or, when
+ * anonymous sessions are not allowed, missing) token with {@link CloseCode#INVALID_TOKEN}, which is final. Either
+ * way the reason goes on the connection's {@code disconnected} line ({@link TelemetryHandler#tokenRefused}),
+ * never the token. Any other command gets a
  * {@code not_authenticated} error reply and the socket stays open. A user who already holds
  * {@code limits.maxConnectionsPerUser} connections is disconnected with {@link CloseCode#CONNECTION_LIMIT}.
  *
@@ -90,8 +94,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             if (sessions.policy().allowAnonymous()) {
                 open(ctx, User.ANONYMOUS, auth.id());
             } else {
-                cancelDeadline();
-                disconnector.disconnect(ctx.channel(), CloseCode.INVALID_TOKEN);
+                refuse(ctx, Reason.MISSING_TOKEN);
             }
             return;
         }
@@ -99,12 +102,21 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         try {
             user = verifier.verify(auth.token());
         } catch (InvalidTokenException e) {
-            // The client only learns "invalid_token"; the disconnect is counted by reason.
-            cancelDeadline();
-            disconnector.disconnect(ctx.channel(), CloseCode.INVALID_TOKEN);
+            refuse(ctx, e.reason());
             return;
         }
         open(ctx, user, auth.id());
+    }
+
+    /**
+     * Closes a connection whose token was refused. The client learns only "expired" (4004: a fresh token will do)
+     * or "invalid" (4500: final); the exact reason goes to the lifecycle log and the verifier's meter.
+     */
+    private void refuse(ChannelHandlerContext ctx, Reason reason) {
+        cancelDeadline();
+        TelemetryHandler.tokenRefused(ctx.channel(), reason.tag());
+        disconnector.disconnect(ctx.channel(),
+                reason == Reason.EXPIRED ? CloseCode.TOKEN_EXPIRED : CloseCode.INVALID_TOKEN);
     }
 
     private void open(ChannelHandlerContext ctx, User user, CommandId authId) {

@@ -1,6 +1,7 @@
 package io.crier.gateway.transport;
 
 import io.crier.gateway.auth.InvalidTokenException;
+import io.crier.gateway.auth.InvalidTokenException.Reason;
 import io.crier.gateway.auth.TokenVerifier;
 import io.crier.gateway.auth.User;
 import io.crier.gateway.metrics.MeterCatalog;
@@ -25,10 +26,14 @@ import java.util.Objects;
  * Guards the WebSocket upgrade: refuses it with 503 while the node drains (once its readiness delay is over),
  * with 400 when it repeats a header that must come once ({@code Host}, {@code Origin}, {@code Authorization},
  * {@code Sec-WebSocket-Key}, {@code Sec-WebSocket-Version}: which one counts would otherwise depend on who reads
- * it, so a second {@code Origin} after an allowed one, or a second token, could slip past a check), and verifies an {@code Authorization: Bearer <token>} header when there is one (401 when invalid), remembering the
- * {@link User} on the channel so that the session is welcomed right after the upgrade. Tokens in the
- * query string are never read. When the handshake response ({@code 101}) has gone out, it marks the
- * channel upgraded and removes {@code http-routes} and itself.
+ * it, so a second {@code Origin} after an allowed one, or a second token, could slip past a check), and verifies
+ * an {@code Authorization: Bearer <token>} header when there is one, remembering the {@link User} on the channel
+ * so that the session is welcomed right after the upgrade. A refused token gets 401 with an RFC 6750 challenge
+ * ({@code WWW-Authenticate: Bearer error="invalid_token"}, and {@code error_description="token expired"} when it
+ * only expired, so that a client knows a fresh token will do) and a rate-bounded {@code refused} line with the
+ * reason ({@link TelemetryHandler#upgradeRefused}). Tokens in the query string are never read. When the
+ * handshake response ({@code 101}) has gone out, it marks the channel upgraded and removes {@code http-routes}
+ * and itself.
  *
  * <p>Netty's handshake handler sits after this one, so its {@code HandshakeComplete} event never reaches
  * it; the {@code 101} response it writes does pass through here, and is the same signal.
@@ -77,10 +82,12 @@ public final class HandshakeGuardHandler extends ChannelDuplexHandler {
             return;
         }
         String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        if (authorization != null && !authenticate(ctx, authorization)) {
+        Reason refused = authorization == null ? null : authenticate(ctx, authorization);
+        if (refused != null) {
             ReferenceCountUtil.release(request);
             refusedToken.increment();
-            HttpResponses.textAndClose(ctx, null, HttpResponseStatus.UNAUTHORIZED, "invalid token\n");
+            TelemetryHandler.upgradeRefused(ctx.channel(), HttpResponseStatus.UNAUTHORIZED.code(), refused.tag());
+            unauthorized(ctx, refused);
             return;
         }
         ctx.fireChannelRead(request);
@@ -102,19 +109,35 @@ public final class HandshakeGuardHandler extends ChannelDuplexHandler {
         ctx.write(msg, promise);
     }
 
-    private boolean authenticate(ChannelHandlerContext ctx, String authorization) {
+    /** Verifies the Bearer token and remembers its user; returns why it was refused, or null when it was not. */
+    private Reason authenticate(ChannelHandlerContext ctx, String authorization) {
         if (authorization.length() <= BEARER.length()
                 || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return false;
+            return Reason.MISSING_TOKEN; // another scheme (Basic...): no Bearer token to verify
         }
         try {
             User user = verifier.verify(authorization.substring(BEARER.length()).trim());
             ctx.channel().attr(ChannelAttributes.HEADER_USER).set(user);
-            return true;
+            return null;
         } catch (InvalidTokenException e) {
-            // Counted by the caller; the reason stays out of the logs (a client mistake, not a server fault).
-            return false;
+            // Counted and logged (rate-bounded) by the caller, by reason only.
+            return e.reason();
         }
+    }
+
+    /**
+     * 401 with the challenge of RFC 6750 3.1: no error code when there was no Bearer token to judge,
+     * {@code invalid_token} otherwise, described only when the token expired (the client may fetch a fresh one;
+     * every other reason stays the client's to find out, as after the {@code auth} command).
+     */
+    private static void unauthorized(ChannelHandlerContext ctx, Reason reason) {
+        String challenge = switch (reason) {
+            case MISSING_TOKEN -> "Bearer";
+            case EXPIRED -> "Bearer error=\"invalid_token\", error_description=\"token expired\"";
+            default -> "Bearer error=\"invalid_token\"";
+        };
+        HttpResponses.unauthorizedAndClose(ctx, challenge,
+                reason == Reason.EXPIRED ? "token expired\n" : "invalid token\n");
     }
 
     private static AsciiString repeatedHeader(HttpHeaders headers) {

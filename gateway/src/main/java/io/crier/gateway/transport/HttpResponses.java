@@ -36,6 +36,14 @@ final class HttpResponses {
         send(ctx, request, status, TEXT, body.getBytes(StandardCharsets.UTF_8), false);
     }
 
+    /** 401 with a {@code WWW-Authenticate} challenge, after which the connection is closed. */
+    static void unauthorizedAndClose(ChannelHandlerContext ctx, String challenge, String body) {
+        FullHttpResponse response = response(HttpResponseStatus.UNAUTHORIZED, TEXT,
+                body.getBytes(StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, challenge);
+        write(ctx, null, response, false);
+    }
+
     /** 405 with an {@code Allow} header. */
     static void methodNotAllowed(ChannelHandlerContext ctx, HttpRequest request, String allow) {
         FullHttpResponse response = response(HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT,

@@ -59,6 +59,7 @@ public final class SessionFactory {
         String id = nodeId + "-" + Long.toString(counter.incrementAndGet(), 36);
         Session<ChannelSubscriber> session = new Session<>(id, user, new ChannelSubscriber(id, channel), hub, policy);
         session.trackPresence(presenceTracker, presenceQuery);
+        session.reportRefreshRefusals(reason -> TelemetryHandler.refreshRefused(channel, id, reason));
         open.incrementAndGet();
         return new Opened(session, new Push.Welcome(id, nodeId, user.id(), heartbeatSeconds));
     }

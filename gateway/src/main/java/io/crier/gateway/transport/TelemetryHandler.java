@@ -19,9 +19,12 @@ import java.util.concurrent.TimeUnit;
  * The first handler of every connection (after {@code tls}): counts the bytes read and written
  * ({@code crier.received}, {@code crier.sent}, in bytes: decrypted bytes on the TLS listener) and writes the
  * connection's lifecycle lines through the node's {@link ConnectionLog}: {@code connected} and
- * {@code authenticated} when the auth phase reports them ({@link #upgraded}, {@link #authenticated}), and
- * {@code disconnected}, with the close reason and the time since the upgrade, when an upgraded connection
- * closes. Connections that never upgrade (health checks, refusals, the HTTP API) log nothing: they are counted.
+ * {@code authenticated} when the auth phase reports them ({@link #upgraded}, {@link #authenticated}),
+ * {@code disconnected}, with the close reason, why the {@code auth} token was refused if it was
+ * ({@link #tokenRefused}) and the time since the upgrade, when an upgraded connection closes, and
+ * {@code refresh refused} when a session reports one ({@link #refreshRefused}). Of the connections that never
+ * upgrade, those refused for their Bearer token log {@code refused} ({@link #upgradeRefused}); the others (health
+ * checks, other refusals, the HTTP API) log nothing: they are counted.
  *
  * <p>Stateless apart from a channel attribute: one instance per node, {@link Sharable}; each call runs on
  * the channel's event loop.
@@ -31,10 +34,14 @@ public final class TelemetryHandler extends ChannelDuplexHandler {
 
     private static final AttributeKey<Lifecycle> LIFECYCLE = AttributeKey.valueOf(TelemetryHandler.class, "lifecycle");
 
-    /** What the disconnected line needs: when the upgrade completed, and the session once there is one. */
+    /**
+     * What the disconnected line needs: when the upgrade completed, the session once there is one, and why the
+     * {@code auth} token was refused if it was.
+     */
     private static final class Lifecycle {
         private final long upgradedAtNanos = System.nanoTime();
         private String session;
+        private String tokenError;
     }
 
     private final Counter bytesIn;
@@ -75,6 +82,36 @@ public final class TelemetryHandler extends ChannelDuplexHandler {
         }
     }
 
+    /**
+     * Records that the {@code auth} token of {@code channel} was refused, for {@code tokenError} (a
+     * {@code crier.auth.failures} reason, never token content): its {@code disconnected} line will say so.
+     */
+    public static void tokenRefused(Channel channel, String tokenError) {
+        Lifecycle lifecycle = channel.attr(LIFECYCLE).get();
+        if (lifecycle != null) {
+            lifecycle.tokenError = Objects.requireNonNull(tokenError, "tokenError");
+        }
+    }
+
+    /**
+     * Logs that the upgrade request on {@code channel} was refused with HTTP {@code status} for its Bearer
+     * token, for {@code tokenError}.
+     */
+    public static void upgradeRefused(Channel channel, int status, String tokenError) {
+        TelemetryHandler handler = channel.pipeline().get(TelemetryHandler.class);
+        if (handler != null && handler.log != null) {
+            handler.log.refused(channel.id().asShortText(), ChannelAttributes.clientIp(channel), status, tokenError);
+        }
+    }
+
+    /** Logs that {@code session} on {@code channel} had a {@code refresh} refused, for {@code tokenError}. */
+    public static void refreshRefused(Channel channel, String session, String tokenError) {
+        TelemetryHandler handler = channel.pipeline().get(TelemetryHandler.class);
+        if (handler != null && handler.log != null) {
+            handler.log.refreshRefused(channel.id().asShortText(), session, tokenError);
+        }
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf bytes) {
@@ -98,7 +135,7 @@ public final class TelemetryHandler extends ChannelDuplexHandler {
             String reason = ChannelAttributes.closingReason(ctx.channel());
             long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lifecycle.upgradedAtNanos);
             log.disconnected(ctx.channel().id().asShortText(), lifecycle.session,
-                    reason == null ? "peer_closed" : reason, durationMs);
+                    reason == null ? "peer_closed" : reason, lifecycle.tokenError, durationMs);
         }
         ctx.fireChannelInactive();
     }

@@ -53,6 +53,24 @@ class ClaimChecksTest {
     }
 
     @Test
+    void anExpiredTokenThatBreaksAnotherRuleIsRefusedForThatRuleSoExpiredAlwaysMeansAFreshOneWouldDo() {
+        JwtTokenVerifier verifier = verifier("https://issuer.example", "crier");
+        long past = T - 600;
+
+        assertRefused(Reason.WRONG_ISSUER, verifier, payload("{\"sub\":\"a\",\"exp\":" + past
+                + ",\"iss\":\"https://evil.example\",\"aud\":\"crier\"}"));
+        assertRefused(Reason.WRONG_AUDIENCE, verifier, payload("{\"sub\":\"a\",\"exp\":" + past
+                + ",\"iss\":\"https://issuer.example\",\"aud\":\"billing\"}"));
+        assertRefused(Reason.MISSING_SUB, verifier(Duration.ZERO), payload("{\"exp\":" + past + "}"));
+        assertRefused(Reason.INVALID_SUBSCRIBE, verifier(Duration.ZERO),
+                payload("{\"sub\":\"a\",\"exp\":" + past + ",\"subscribe\":\"*\"}"));
+        assertRefused(Reason.NOT_YET_VALID, verifier(Duration.ZERO),
+                payload("{\"sub\":\"a\",\"exp\":" + past + ",\"nbf\":" + (T + 60) + "}"));
+        assertRefused(Reason.EXPIRED, verifier, payload("{\"sub\":\"a\",\"exp\":" + past
+                + ",\"iss\":\"https://issuer.example\",\"aud\":\"crier\"}"));
+    }
+
+    @Test
     void refusesMissingSubAndMissingExpWhateverTheLeeway() {
         assertRefused(Reason.MISSING_SUB, verifier(LEEWAY), payload("{\"exp\":" + (T + 60) + "}"));
         assertRefused(Reason.MISSING_SUB, verifier(LEEWAY), payload("{\"sub\":null,\"exp\":" + (T + 60) + "}"));

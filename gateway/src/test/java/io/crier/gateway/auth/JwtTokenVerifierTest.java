@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.gateway.auth.InvalidTokenException.Reason;
+import io.crier.gateway.metrics.MeterCatalog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -15,6 +16,8 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The single-secret verifier (development mode and tests): signature, times, sub and pattern claims. */
@@ -26,6 +29,13 @@ class JwtTokenVerifierTest {
     private final byte[] secret = TestTokens.secret();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final JwtTokenVerifier verifier = new JwtTokenVerifier(secret, Clock.fixed(NOW, ZoneOffset.UTC), meters);
+
+    @Test
+    void theFailuresMeterAllowsExactlyTheReasonsTagsSoNoReasonIsCountedAsAnother() {
+        Set<String> tags = Arrays.stream(Reason.values()).map(Reason::tag).collect(Collectors.toSet());
+        assertEquals(tags, MeterCatalog.AUTH_FAILURES.tags().get("reason"));
+        assertEquals(Reason.values().length, tags.size(), "one tag per reason");
+    }
 
     @Test
     void acceptsValidTokenAndReadsItsClaims() throws InvalidTokenException {

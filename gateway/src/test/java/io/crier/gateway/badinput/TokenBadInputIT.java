@@ -20,7 +20,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The bad-input suite, token phase: forged, malformed and hostile tokens are refused, with close 4500 after an
- * {@code auth} command and 401 on a {@code Bearer} upgrade; the witness on the same node loses nothing.
+ * {@code auth} command and 401 ({@code WWW-Authenticate: Bearer error="invalid_token"}) on a {@code Bearer}
+ * upgrade; an expired token, which a fresh one would cure, with close 4004 (reconnect allowed) and a 401 that says
+ * it expired. The witness on the same node loses nothing.
  */
 class TokenBadInputIT {
 
@@ -38,8 +40,8 @@ class TokenBadInputIT {
                 Arguments.of("three garbage segments", "a.b.c"),
                 Arguments.of("forged with another secret",
                         TestTokens.hs256(otherSecret, "mallory", List.of("*"), List.of("*"), Duration.ofMinutes(5))),
-                Arguments.of("expired", TestTokens.hs256(SECRET, "mallory", List.of("*"), List.of("*"),
-                        Duration.ofMinutes(-10))),
+                Arguments.of("expired, and without sub", TestTokens.hs256Payload(SECRET,
+                        "{\"exp\":" + (now.getEpochSecond() - 600) + "}")),
                 Arguments.of("unsigned (alg none)", HostileTokens.unsigned(HostileTokens.claims("mallory"))),
                 Arguments.of("unsigned by java-jwt", TestTokens.unsigned(now, "mallory", Duration.ofMinutes(5))),
                 Arguments.of("signature of another token", valid.substring(0, valid.lastIndexOf('.') + 1)
@@ -94,7 +96,38 @@ class TokenBadInputIT {
             RawWebSocket.HttpHead head = client.request(
                     RawWebSocket.upgradeRequest("/ws", "Authorization: Bearer " + token + "\r\n"));
             assertEquals(401, head.status(), kind + ": " + head.text());
+            assertEquals("Bearer error=\"invalid_token\"", head.header("WWW-Authenticate"), kind);
         }
+    }
+
+    @Test
+    void anExpiredTokenInTheAuthCommandClosesWith4004SoTheClientComesBackWithAFreshOne() throws Exception {
+        try (RawWebSocket client = RawWebSocket.upgraded(NODE.ws(), "/ws")) {
+            client.sendText("{\"type\":\"auth\",\"id\":1,\"token\":\"" + expired("mallory") + "\"}");
+            assertEquals(new RawWebSocket.Closed(4004, "token_expired", List.of(
+                    "{\"type\":\"disconnect\",\"code\":4004,\"reason\":\"token_expired\",\"reconnect\":true}")),
+                    client.awaitClose());
+        }
+        try (RawWebSocket client = RawWebSocket.upgraded(NODE.ws(), "/ws")) {
+            authenticate(client, token("mallory"));
+            assertPingAnswered(client);
+        }
+    }
+
+    @Test
+    void anExpiredBearerTokenIsRefusedWith401ThatSaysItExpired() throws Exception {
+        try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
+            RawWebSocket.HttpHead head = client.request(
+                    RawWebSocket.upgradeRequest("/ws", "Authorization: Bearer " + expired("mallory") + "\r\n"));
+            assertEquals(401, head.status(), head.text());
+            assertEquals("Bearer error=\"invalid_token\", error_description=\"token expired\"",
+                    head.header("WWW-Authenticate"));
+        }
+    }
+
+    /** A token of {@code user} that would be valid but expired ten minutes ago. */
+    private static String expired(String user) {
+        return TestTokens.hs256(SECRET, user, List.of("*"), List.of("*"), Duration.ofMinutes(-10));
     }
 
     @Test

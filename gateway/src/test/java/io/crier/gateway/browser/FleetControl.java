@@ -33,7 +33,8 @@ import java.util.stream.Stream;
 
 /**
  * The browser tests' handle on the fleet: an HTTP server on loopback that plays the application backend's
- * token endpoint for the pages ({@code GET /token?user=U&ttl=S}, with CORS, as the demo's {@code tokenUrl}) and
+ * token endpoint for the pages ({@code GET /token?user=U&ttl=S}, with CORS, as the demo's {@code tokenUrl}; with
+ * {@code &stale=1} it hands out a token that expired ten minutes ago, as a stale cache would after a sleep) and
  * acts on a gateway node when a JavaScript test asks, answering 204 once it is done: {@code POST /nodes/ID/freeze}
  * (SIGSTOP), {@code kill} (SIGKILL), {@code drain} (the node's {@code POST /admin/drain} with the admin key; the
  * node then exits by itself) and {@code restart} (waits for a drained node to exit, kills any other, and starts
@@ -50,6 +51,8 @@ final class FleetControl implements AutoCloseable {
     private static final Pattern NODE_ACTION =
             Pattern.compile("/nodes/([A-Za-z0-9_.-]{1,40})/(freeze|kill|drain|restart)");
     private static final int MAX_TTL_SECONDS = 86_400;
+    /** The lifetime of a stale token: expired long before now, far past any clock leeway. */
+    private static final Duration STALE = Duration.ofMinutes(-10);
     private static final Duration FREEZE_TIMEOUT = Duration.ofSeconds(5);
     /** How long a drained node may take to exit: readiness delay plus window plus the last close handshakes. */
     private static final Duration DRAIN_EXIT_TIMEOUT = Duration.ofSeconds(20);
@@ -114,7 +117,8 @@ final class FleetControl implements AutoCloseable {
             answer(exchange, 400, "{\"error\":\"GET /token?user=[A-Za-z0-9_.-]{1,64}&ttl=1.." + MAX_TTL_SECONDS + "\"}");
             return;
         }
-        String token = TestTokens.hs256(secret, user, SUBSCRIBE, PUBLISH, Duration.ofSeconds(ttl));
+        Duration lifetime = "1".equals(query.get("stale")) ? STALE : Duration.ofSeconds(ttl);
+        String token = TestTokens.hs256(secret, user, SUBSCRIBE, PUBLISH, lifetime);
         answer(exchange, 200, "{\"token\":\"" + token + "\"}");
     }
 

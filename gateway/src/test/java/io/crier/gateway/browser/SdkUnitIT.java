@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
 class SdkUnitIT {
 
     /** The tests in test/unit/: a run that passes fewer (a file not found, a test skipped) is a failure. */
-    private static final int EXPECTED_TESTS = 21;
+    private static final int EXPECTED_TESTS = 24;
     private static final String SECRET = "sdk-unit-it-secret-of-at-least-32-bytes!";
     private static final List<String> TOPICS = List.of("sdk:*", "hist:*", "room:*");
     private static final Path JS = Path.of("src/main/js").toAbsolutePath();
@@ -71,6 +71,8 @@ class SdkUnitIT {
                 "CRIER_IT_TOKEN_BOB", TestTokens.hs256(secret, "bob", TOPICS, TOPICS, Duration.ofHours(1)),
                 // Inside the node's 10-minute expiry warning: `expiring` comes right after `welcome`.
                 "CRIER_IT_TOKEN_ALICE_SHORT", TestTokens.hs256(secret, "alice", TOPICS, TOPICS, Duration.ofMinutes(5)),
+                // Past the node's clock leeway (5 s): auth with it closes 4004 token_expired.
+                "CRIER_IT_TOKEN_ALICE_EXPIRED", TestTokens.hs256(secret, "alice", TOPICS, TOPICS, Duration.ofMinutes(-10)),
                 "NO_COLOR", "1");
     }
 

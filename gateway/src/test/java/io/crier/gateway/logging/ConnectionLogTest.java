@@ -71,7 +71,7 @@ class ConnectionLogTest {
         ConnectionLog log = new ConnectionLog(new SimpleMeterRegistry(), 100, 100, System::nanoTime);
         log.connected("c0ffee01", "203.0.113.7");
         log.authenticated("c0ffee01", "test-node-1a", "alice \"the\" user\n");
-        log.disconnected("c0ffee01", "test-node-1a", "slow_consumer", 1234);
+        log.disconnected("c0ffee01", "test-node-1a", "slow_consumer", null, 1234);
         List<String> lines = lines();
         assertEquals(3, lines.size(), lines.toString());
         for (String line : lines) {
@@ -103,6 +103,56 @@ class ConnectionLogTest {
         assertEquals(7, lines.size(), lines.toString());
         assertTrue(lines.get(5).contains("95 connection lifecycle lines left out"), lines.get(5));
         assertTrue(lines.get(6).contains("connected conn=conn-late"), lines.get(6));
+    }
+
+    @Test
+    void aRefusedTokenIsNamedByItsReasonOnTheDisconnectedLineOfItsConnection() {
+        ConnectionLog log = new ConnectionLog(new SimpleMeterRegistry(), 100, 100, System::nanoTime);
+        log.disconnected("c0ffee01", null, "token_expired", "expired", 12);
+        log.disconnected("c0ffee02", null, "invalid_token", "bad_signature", 7);
+        List<String> lines = lines();
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(0).contains("disconnected conn=c0ffee01 session=- reason=token_expired "
+                + "tokenError=expired durationMs=12"), lines.get(0));
+        assertTrue(lines.get(1).contains("disconnected conn=c0ffee02 session=- reason=invalid_token "
+                + "tokenError=bad_signature durationMs=7"), lines.get(1));
+        assertFalse(lines.get(0).contains("\"session\""), "no session: " + lines.get(0));
+    }
+
+    @Test
+    void anUpgradeRefusedForItsBearerTokenIsOneLineWithTheClientAndTheReason() {
+        ConnectionLog log = new ConnectionLog(new SimpleMeterRegistry(), 100, 100, System::nanoTime);
+        log.refused("c0ffee01", "203.0.113.7", 401, "expired");
+        List<String> lines = lines();
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(FLAT_JSON_OBJECT.matcher(lines.get(0)).matches(), lines.get(0));
+        assertTrue(lines.get(0).contains("refused conn=c0ffee01 client=203.0.113.7 status=401 tokenError=expired"),
+                lines.get(0));
+    }
+
+    @Test
+    void aRefusedRefreshIsALineOfItsSession() {
+        ConnectionLog log = new ConnectionLog(new SimpleMeterRegistry(), 100, 100, System::nanoTime);
+        log.refreshRefused("c0ffee01", "test-node-1a", "other_user");
+        List<String> lines = lines();
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).contains("\"session\":\"test-node-1a\""), lines.get(0));
+        assertTrue(lines.get(0).contains("refresh refused conn=c0ffee01 session=test-node-1a tokenError=other_user"),
+                lines.get(0));
+    }
+
+    @Test
+    void aFloodOfBadTokensCostsTheSameBoundedNumberOfLinesAsAnyOtherFlood() {
+        AtomicLong nanos = new AtomicLong();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ConnectionLog log = new ConnectionLog(meters, 1, 5, nanos::get);
+        for (int i = 0; i < 40; i++) {
+            log.refused("conn-" + i, "198.51.100.9", 401, "bad_signature");
+            log.disconnected("conn-ws-" + i, null, "invalid_token", "bad_signature", 1);
+            log.refreshRefused("conn-r", "test-node-1a", "expired");
+        }
+        assertEquals(5, lines().size(), lines().toString());
+        assertEquals(115.0, meters.get("crier.log.lifecycle.suppressed").counter().count());
     }
 
     @Test

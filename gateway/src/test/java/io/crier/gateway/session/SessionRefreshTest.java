@@ -21,6 +21,7 @@ import io.crier.protocol.Reply;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -106,6 +107,19 @@ class SessionRefreshTest {
         assertSame(ALICE, session.user());
         time.advance(Duration.ofSeconds(325));
         assertEquals(List.of("expiring 60", "expired"), expiry.drain());
+    }
+
+    @Test
+    void eachRefusedRefreshIsReportedByItsReasonAndAnAcceptedOneIsNot() throws Exception {
+        Session<TestSubscriber> session = watched(ALICE);
+        List<String> refusals = new ArrayList<>();
+        session.reportRefreshRefusals(refusals::add);
+
+        assertError(ErrorCode.INVALID_TOKEN, session.handle(refresh("no-such-token")));
+        assertError(ErrorCode.INVALID_TOKEN, session.handle(refresh("bob")));
+        reply(session.handle(refresh("alice-renewed")));
+
+        assertEquals(List.of("other", Session.OTHER_USER), refusals);
     }
 
     @Test

@@ -6,14 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.auth.User;
+import io.crier.gateway.logging.ConnectionLines;
+import io.crier.gateway.logging.ConnectionLog;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +35,8 @@ class AuthHandlerTest {
 
     AuthHandlerTest() {
         channel.freezeTime();
+        channel.pipeline().addLast(PipelineNames.TELEMETRY,
+                new TelemetryHandler(node.meters, new ConnectionLog(node.meters, 1000, 1000, System::nanoTime)));
         channel.pipeline().addLast(PipelineNames.ENVELOPE_CODEC, node.shared.envelopes());
         channel.pipeline().addLast(PipelineNames.AUTH,
                 new AuthHandler(node.verifier, node.sessions, node.disconnector, AUTH_TIMEOUT));
@@ -64,6 +71,88 @@ class AuthHandlerTest {
                 "close 4500 invalid_token"), written());
         assertFalse(channel.isActive());
         assertEquals(1.0, node.meters.counter("crier.disconnects", "reason", "invalid_token").count());
+    }
+
+    @Test
+    void anExpiredTokenDisconnectsWith4004SoThatTheClientMayComeBackWithAFreshOne() {
+        upgraded();
+        send(auth(TestTokens.hs256(TestNode.SECRET, "alice", List.of("*"), List.of("*"), Duration.ofMinutes(-1))));
+        assertEquals(List.of(
+                "{\"type\":\"disconnect\",\"code\":4004,\"reason\":\"token_expired\",\"reconnect\":true}",
+                "close 4004 token_expired"), written());
+        assertFalse(channel.isActive());
+        assertEquals(1.0, node.meters.counter("crier.disconnects", "reason", "token_expired").count());
+        assertEquals(0.0, node.meters.counter("crier.disconnects", "reason", "invalid_token").count());
+    }
+
+    @Test
+    void anExpiredTokenThatBreaksAnotherRuleTooIsFinal4500() {
+        upgraded();
+        long past = Instant.now().minusSeconds(60).getEpochSecond();
+        send(auth(TestTokens.hs256Payload(TestNode.SECRET, "{\"exp\":" + past + "}")));
+        assertEquals(List.of(
+                "{\"type\":\"disconnect\",\"code\":4500,\"reason\":\"invalid_token\",\"reconnect\":false}",
+                "close 4500 invalid_token"), written(), "no sub: a fresh token from the same source fails too");
+    }
+
+    @Test
+    void aTokenNotValidYetIsFinal4500AsAClockOutOfStepIsTheOperatorsToFix() {
+        upgraded();
+        long now = Instant.now().getEpochSecond();
+        send(auth(TestTokens.hs256Payload(TestNode.SECRET,
+                "{\"sub\":\"alice\",\"exp\":" + (now + 600) + ",\"nbf\":" + (now + 300) + "}")));
+        assertEquals(List.of(
+                "{\"type\":\"disconnect\",\"code\":4500,\"reason\":\"invalid_token\",\"reconnect\":false}",
+                "close 4500 invalid_token"), written());
+    }
+
+    @Test
+    void theDisconnectedLineOfARefusedTokenSaysWhyAndNeverHoldsTheToken() {
+        String forged = TestTokens.hs256("another-secret-of-at-least-32-bytes!!".getBytes(StandardCharsets.UTF_8),
+                "mallory", List.of("*"), List.of("*"), Duration.ofMinutes(5));
+        try (ConnectionLines lines = ConnectionLines.capture()) {
+            upgraded();
+            send(auth(forged));
+            written();
+            List<String> messages = lines.messages();
+            assertEquals(2, messages.size(), messages.toString());
+            assertTrue(messages.get(0).startsWith("connected conn=embedded"), messages.get(0));
+            assertTrue(messages.get(1).matches("disconnected conn=embedded session=- reason=invalid_token "
+                    + "tokenError=bad_signature durationMs=\\d+"), messages.get(1));
+            String signature = forged.substring(forged.lastIndexOf('.') + 1);
+            assertFalse(messages.stream().anyMatch(m -> m.contains(signature) || m.contains("mallory")),
+                    messages.toString());
+        }
+    }
+
+    @Test
+    void anAuthWithoutATokenIsLoggedAsAMissingTokenWhenAnonymousSessionsAreOff() {
+        try (ConnectionLines lines = ConnectionLines.capture()) {
+            upgraded();
+            send("{\"type\":\"auth\",\"id\":1}");
+            assertEquals("close 4500 invalid_token", written().get(1));
+            assertTrue(lines.messages().get(1).contains("reason=invalid_token tokenError=missing_token"),
+                    lines.messages().toString());
+        }
+    }
+
+    @Test
+    void aRefusedRefreshIsLoggedWithItsReasonAndTheSessionGoesOn() {
+        upgraded();
+        send(auth(TestTokens.hs256(TestNode.SECRET, "alice", List.of("*"), List.of("*"), Duration.ofMinutes(5))));
+        written();
+        try (ConnectionLines lines = ConnectionLines.capture()) {
+            send("{\"type\":\"refresh\",\"id\":2,\"token\":\""
+                    + TestTokens.hs256(TestNode.SECRET, "alice", List.of("*"), List.of("*"), Duration.ofMinutes(-1))
+                    + "\"}");
+            send("{\"type\":\"refresh\",\"id\":3,\"token\":\"" + TestNode.token("bob") + "\"}");
+            List<String> frames = written();
+            assertTrue(frames.get(0).startsWith("{\"type\":\"error\",\"id\":2,\"code\":\"invalid_token\""), frames.toString());
+            assertTrue(frames.get(1).startsWith("{\"type\":\"error\",\"id\":3,\"code\":\"invalid_token\""), frames.toString());
+            assertEquals(List.of("refresh refused conn=embedded session=test-node-1 tokenError=expired",
+                    "refresh refused conn=embedded session=test-node-1 tokenError=other_user"), lines.messages());
+            assertTrue(channel.isActive());
+        }
     }
 
     @Test
@@ -120,6 +209,10 @@ class AuthHandlerTest {
         assertInstanceOf(SessionHandler.class, channel.pipeline().get(PipelineNames.SESSION));
         advance(AUTH_TIMEOUT.multipliedBy(2));
         assertTrue(channel.isActive());
+    }
+
+    private static String auth(String token) {
+        return "{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}";
     }
 
     private void upgraded() {

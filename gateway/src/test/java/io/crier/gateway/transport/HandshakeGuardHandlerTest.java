@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.auth.User;
+import io.crier.gateway.logging.ConnectionLines;
+import io.crier.gateway.logging.ConnectionLog;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -17,6 +20,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +31,8 @@ class HandshakeGuardHandlerTest {
     private final EmbeddedChannel channel = new EmbeddedChannel();
 
     HandshakeGuardHandlerTest() {
+        channel.pipeline().addLast(PipelineNames.TELEMETRY,
+                new TelemetryHandler(node.meters, new ConnectionLog(node.meters, 1000, 1000, System::nanoTime)));
         channel.pipeline().addLast(PipelineNames.HTTP_ROUTES, node.shared.routes());
         channel.pipeline().addLast(PipelineNames.HANDSHAKE_GUARD, node.shared.guard());
     }
@@ -65,9 +72,34 @@ class HandshakeGuardHandlerTest {
     }
 
     @Test
+    void anInvalidBearerTokenGetsTheInvalidTokenChallengeWithoutSayingWhy() {
+        channel.writeInbound(upgrade("Bearer not.a.token"));
+        assertEquals("Bearer error=\"invalid_token\"", readChallenge());
+    }
+
+    @Test
+    void anExpiredBearerTokenGetsAChallengeThatSaysExpiredSoTheClientFetchesAFreshOne() {
+        channel.writeInbound(upgrade("Bearer "
+                + TestTokens.hs256(TestNode.SECRET, "alice", List.of("*"), List.of("*"), Duration.ofMinutes(-1))));
+        assertEquals("Bearer error=\"invalid_token\", error_description=\"token expired\"", readChallenge());
+        assertEquals(1.0, node.meters.counter("crier.handshakes.refused", "reason", "invalid_token").count());
+    }
+
+    @Test
     void refusesAnAuthorizationHeaderThatIsNotBearer() {
         channel.writeInbound(upgrade("Basic YWxpY2U6c2VjcmV0"));
-        assertEquals(HttpResponseStatus.UNAUTHORIZED, readStatus());
+        assertEquals("Bearer", readChallenge(), "no error code for a request without a Bearer token (RFC 6750 3.1)");
+    }
+
+    @Test
+    void aRefusedBearerTokenIsOneLogLineWithTheClientAndTheReasonNeverTheToken() {
+        String expired = TestTokens.hs256(TestNode.SECRET, "alice", List.of("*"), List.of("*"), Duration.ofMinutes(-1));
+        try (ConnectionLines lines = ConnectionLines.capture()) {
+            channel.writeInbound(upgrade("Bearer " + expired));
+            assertEquals(HttpResponseStatus.UNAUTHORIZED, readStatus());
+            assertEquals(List.of("refused conn=embedded client=embedded status=401 tokenError=expired"),
+                    lines.messages());
+        }
     }
 
     @Test
@@ -119,6 +151,17 @@ class HandshakeGuardHandlerTest {
         written.release();
         assertFalse(ChannelAttributes.isUpgraded(channel));
         assertSame(node.shared.guard(), channel.pipeline().get(PipelineNames.HANDSHAKE_GUARD));
+    }
+
+    /** The {@code WWW-Authenticate} header of a 401 response. */
+    private String readChallenge() {
+        FullHttpResponse response = channel.readOutbound();
+        try {
+            assertEquals(HttpResponseStatus.UNAUTHORIZED, response.status());
+            return response.headers().get(HttpHeaderNames.WWW_AUTHENTICATE);
+        } finally {
+            response.release();
+        }
     }
 
     private HttpResponseStatus readStatus() {
