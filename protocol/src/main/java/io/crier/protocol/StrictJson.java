@@ -13,18 +13,19 @@ import java.util.Objects;
 /**
  * The JSON reading rules every reader of untrusted JSON in Crier shares: a factory whose parsers reject
  * duplicate field names at any depth and bound nesting, the classification of the parser's failures, and
- * {@link #isObject}, the same reading offered to the gateway for JSON that the codecs do not decode (the
- * header and payload of a token), so that nothing is read more leniently than a frame.
+ * {@link #isObject} and {@link #isValue}, the same reading offered to the gateway for JSON that the codecs do not
+ * decode (the header and payload of a token, the {@code info} a token tool is given), so that nothing is read more
+ * leniently than a frame.
  *
  * <p>Stateless; thread-safe. Each codec owns the factory it gets from {@link #newFactory()}; a
- * {@link JsonFactory} is thread-safe once configured, so {@link #isObject} shares one.
+ * {@link JsonFactory} is thread-safe once configured, so {@link #isObject} and {@link #isValue} share one.
  */
 public final class StrictJson {
 
     /** The deepest nesting accepted in a frame or broker payload; the envelope counts as one level. */
     static final int MAX_NESTING_DEPTH = 64;
 
-    private static final JsonFactory OBJECTS = newFactory();
+    private static final JsonFactory STRICT = newFactory();
 
     private StrictJson() {
     }
@@ -39,19 +40,35 @@ public final class StrictJson {
      * @throws NullPointerException when {@code utf8} is null
      */
     public static boolean isObject(byte[] utf8) {
+        return isOne(utf8, true);
+    }
+
+    /**
+     * Whether {@code utf8} is exactly one JSON value of any kind (object, array, string, number, boolean or
+     * null), read by the same rules as {@link #isObject}. So a value that passes can be written after a name in
+     * an object and ends there: {@code 1,"sub":"admin"} does not pass.
+     *
+     * @throws NullPointerException when {@code utf8} is null
+     */
+    public static boolean isValue(byte[] utf8) {
+        return isOne(utf8, false);
+    }
+
+    private static boolean isOne(byte[] utf8, boolean objectOnly) {
         Objects.requireNonNull(utf8, "utf8");
         if (startsWithByteOrderMark(utf8) || !Utf8.isValidJsonText(utf8, 0, utf8.length)) {
             return false;
         }
-        try (JsonParser parser = OBJECTS.createParser(utf8)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
+        try (JsonParser parser = STRICT.createParser(utf8)) {
+            JsonToken first = parser.nextToken();
+            if (first == null || (objectOnly && first != JsonToken.START_OBJECT)) {
                 return false;
             }
             // Skipping reads every token, so the duplicate detection and the nesting bound see them all.
             parser.skipChildren();
             return parser.nextToken() == null;
         } catch (IOException | RuntimeException e) {
-            // Any failure of the parser on these bytes means they are not one strict JSON object.
+            // Any failure of the parser on these bytes means they are not one strict JSON value.
             return false;
         }
     }

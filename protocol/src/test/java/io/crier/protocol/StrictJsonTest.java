@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@link StrictJson#isObject}: exactly one JSON object, read as strictly as a frame, or false. */
+/**
+ * {@link StrictJson#isObject}: exactly one JSON object, read as strictly as a frame, or false; {@link StrictJson#isValue}:
+ * exactly one JSON value of any kind, by the same rules.
+ */
 class StrictJsonTest {
 
     @Test
@@ -70,6 +73,37 @@ class StrictJsonTest {
     @Test
     void refusesNull() {
         assertThrows(NullPointerException.class, () -> StrictJson.isObject(null));
+        assertThrows(NullPointerException.class, () -> StrictJson.isValue(null));
+    }
+
+    @Test
+    void isValueAcceptsOneValueOfEveryKind() {
+        for (String json : List.of("{}", "[]", " [1, {\"b\":null}] ", "\"Zoë\"", "-1.5e300", "0", "true", "false",
+                "null", "{\"name\":\"Alice\",\"tags\":[\"a\"]}", "12345678901234567890")) {
+            assertTrue(StrictJson.isValue(utf8(json)), json);
+        }
+    }
+
+    @Test
+    void isValueRefusesTwoValuesAndWhatWouldSpillIntoTheObjectItIsWrittenIn() {
+        for (String json : List.of("", " ", "1 2", "1,\"sub\":\"admin\"", "{}}", "\"a\"]", "null,", "1x", "{\"a\":1",
+                "\"a\" \"b\"")) {
+            assertFalse(StrictJson.isValue(utf8(json)), json);
+        }
+    }
+
+    @Test
+    void isValueReadsAsStrictlyAsIsObject() {
+        for (String json : List.of("{\"a\":1,\"a\":2}", "[{\"x\":{\"a\":1,\"a\":2}}]", "NaN", "01", "'a'", "\"\t\"",
+                "9".repeat(1001))) {
+            assertFalse(StrictJson.isValue(utf8(json)), json);
+        }
+        assertFalse(StrictJson.isValue(bytes(0xEF, 0xBB, 0xBF, '1')));
+        assertFalse(StrictJson.isValue(bytes('"', 0xFF, '"')));
+        assertFalse(StrictJson.isValue(bytes('"', 0, '"')));
+        int deepest = StrictJson.MAX_NESTING_DEPTH;
+        assertTrue(StrictJson.isValue(utf8("[".repeat(deepest) + "]".repeat(deepest))));
+        assertFalse(StrictJson.isValue(utf8("[".repeat(deepest + 1) + "]".repeat(deepest + 1))));
     }
 
     private static byte[] utf8(String json) {

@@ -130,11 +130,20 @@ final class ClaimChecks {
             throw new InvalidTokenException(Reason.MISSING_SUB);
         }
         String subject = claim.asString();
-        if (subject == null || subject.isBlank() || subject.length() > JwtTokenVerifier.MAX_SUBJECT_LENGTH
-                || hasBreakingCharacter(subject)) {
+        if (!isValidSubject(subject)) {
             throw new InvalidTokenException(Reason.INVALID_SUB);
         }
         return subject;
+    }
+
+    /**
+     * Whether {@code subject} is a {@code sub} the node accepts: non-blank, at most
+     * {@value JwtTokenVerifier#MAX_SUBJECT_LENGTH} characters, with no character {@link #hasBreakingCharacter}
+     * refuses. Shared with {@link TokenClaims}, so that a tool never signs a sub the node refuses.
+     */
+    static boolean isValidSubject(String subject) {
+        return subject != null && !subject.isBlank() && subject.length() <= JwtTokenVerifier.MAX_SUBJECT_LENGTH
+                && !hasBreakingCharacter(subject);
     }
 
     /**

@@ -30,7 +30,8 @@ final class PemKeys {
     /** A public key or certificate PEM is a few KiB; anything this large is a wrong file. */
     static final int MAX_FILE_BYTES = 64 * 1024;
 
-    private static final Pattern BLOCK = Pattern.compile(
+    /** One PEM block: its label (group 1) and its base64 body (group 2). Shared with {@link PrivateKeys}. */
+    static final Pattern BLOCK = Pattern.compile(
             "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
 
     private PemKeys() {

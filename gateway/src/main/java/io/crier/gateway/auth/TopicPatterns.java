@@ -47,6 +47,14 @@ public final class TopicPatterns {
         return patterns.isEmpty() ? NONE : new TopicPatterns(patterns);
     }
 
+    /**
+     * Whether {@code pattern} is well formed: a valid topic name, or one followed by a single trailing {@code *}
+     * (or {@code *} alone). A malformed pattern is kept in a claim but never matches.
+     */
+    static boolean isWellFormed(String pattern) {
+        return pattern != null && (Topics.isValid(pattern) || isPrefixPattern(pattern));
+    }
+
     /** Whether some pattern matches {@code topic}. */
     public boolean allows(String topic) {
         if (topic == null) {

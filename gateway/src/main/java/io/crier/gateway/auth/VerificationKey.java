@@ -45,13 +45,28 @@ final class VerificationKey {
     static VerificationKey hmac(String origin, byte[] secret) {
         Map<String, Algorithm> algorithms = new LinkedHashMap<>();
         algorithms.put("HS256", HmacKeys.hs256(secret));
-        if (secret.length >= 48) {
+        if (secret.length >= minHmacSecretBytes("HS384")) {
             algorithms.put("HS384", Algorithm.HMAC384(secret.clone()));
         }
-        if (secret.length >= 64) {
+        if (secret.length >= minHmacSecretBytes("HS512")) {
             algorithms.put("HS512", Algorithm.HMAC512(secret.clone()));
         }
         return new VerificationKey(null, origin, algorithms);
+    }
+
+    /**
+     * The shortest secret, in bytes, that may sign and verify {@code alg} (HS256, HS384 or HS512): as long as
+     * the hash.
+     *
+     * @throws IllegalArgumentException for any other algorithm
+     */
+    static int minHmacSecretBytes(String alg) {
+        return switch (alg) {
+            case "HS256" -> HmacKeys.MIN_SECRET_BYTES;
+            case "HS384" -> 48;
+            case "HS512" -> 64;
+            default -> throw new IllegalArgumentException("not an HMAC algorithm: " + alg);
+        };
     }
 
     /**

@@ -2,7 +2,8 @@
  * Authentication and authorization of clients: verifying JWTs (HS256/384/512, RS256/384/512, ES256/384)
  * into a {@link io.crier.gateway.auth.User}, the keys that may sign them (HMAC secrets, PEM public keys,
  * a JWKS URL refreshed in the background), the topic patterns of the {@code subscribe} and {@code publish}
- * claims, and the development-mode token issuer.
+ * claims, the development-mode token issuer, and the signing side for the token tool ({@code TokenSigner},
+ * {@code TokenClaims}, {@code PrivateKeys}), which applies the same rules so that it signs only what a node accepts.
  *
  * <p>Depends on java-jwt (its public API only), the JDK's crypto and HTTP client, Micrometer, and the
  * protocol module's topic rules and its strict JSON check ({@code StrictJson.isObject}, which every token's

@@ -8,10 +8,10 @@ import java.util.regex.Pattern;
 /**
  * The duration syntax of configuration values: a whole number and one unit, {@code ms}, {@code s},
  * {@code m}, {@code h} or {@code d} ({@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 30d}), or a
- * bare {@code 0}.
- * Stateless and thread-safe.
+ * bare {@code 0}. Public for the tools that take durations on their command line in the same syntax
+ * ({@code deploy/bin/token --ttl}). Stateless and thread-safe.
  */
-final class Durations {
+public final class Durations {
 
     // Twelve digits keep every value far from Duration's and long's overflow.
     private static final Pattern SYNTAX = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
@@ -20,7 +20,7 @@ final class Durations {
     }
 
     /** The duration {@code text} denotes, or empty when it is not in the syntax. */
-    static Optional<Duration> parse(String text) {
+    public static Optional<Duration> parse(String text) {
         if ("0".equals(text)) {
             return Optional.of(Duration.ZERO);
         }

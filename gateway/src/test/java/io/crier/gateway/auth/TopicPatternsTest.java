@@ -53,6 +53,19 @@ class TopicPatternsTest {
     }
 
     @Test
+    void isWellFormedIsFalseExactlyForThePatternsThatNeverMatch() {
+        for (String malformed : List.of("", "a*b", "*news", "chat:**", "news feed*", "naïve*", "x".repeat(201),
+                "y".repeat(200) + "*", "**")) {
+            assertFalse(TopicPatterns.isWellFormed(malformed), malformed);
+        }
+        for (String wellFormed : List.of("*", "chat:*", "news", "a:b.c@d=e-f_g", "x".repeat(200),
+                "y".repeat(199) + "*")) {
+            assertTrue(TopicPatterns.isWellFormed(wellFormed), wellFormed);
+        }
+        assertFalse(TopicPatterns.isWellFormed(null));
+    }
+
+    @Test
     void malformedPatternDoesNotSpoilTheValidOnes() {
         TopicPatterns patterns = TopicPatterns.of(List.of("bad*pattern", "news", "room:*"));
 
