@@ -126,7 +126,8 @@ class TokenToolTest {
 
         assertEquals(2, run.status());
         assertEquals(List.of("token: config: CRIER_NO_SUCH_KEY: unknown environment variable (no such configuration key)",
-                "token: config: auth.hmacSecret: must be at least 32 bytes (HS256 needs a 256-bit key), got 5 bytes"),
+                "token: config: auth.hmacSecret (CRIER_AUTH_HMAC_SECRET): must be at least 32 bytes (HS256 needs a 256-bit key),"
+                        + " got 5 bytes"),
                 run.err().lines().toList());
     }
 
