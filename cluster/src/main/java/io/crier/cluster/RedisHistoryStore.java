@@ -11,7 +11,7 @@ import java.util.concurrent.CompletionStage;
  * The {@link HistoryStore} of a fleet: each topic's history is a Redis stream, and publishing is one call of
  * the {@code crier_publish} Redis Function, which increments the topic's offset, appends to the stream,
  * trims and expires it, and PUBLISHes the payload on the topic's channel, atomically. Reads call
- * {@code crier_history}. The library ({@code crier.lua}, documented there and in the README) is loaded at
+ * {@code crier_history}. The library ({@code crier.lua}, documented there and in docs/redis.md) is loaded at
  * {@link #start} and again after every reconnect.
  *
  * <p>Topic {@code T} is the channel {@code C = prefix + T}; its keys are {@code {C}:meta} (hash: epoch,

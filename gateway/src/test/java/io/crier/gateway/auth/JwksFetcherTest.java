@@ -68,7 +68,7 @@ class JwksFetcherTest {
 
     @Test
     void aServerThatStopsMidAnswerIsCutOffAtTheDeadline() throws Exception {
-        assertEquals(Duration.ofSeconds(10), JwksKeySource.FETCH_DEADLINE, "the deadline the README states");
+        assertEquals(Duration.ofSeconds(10), JwksKeySource.FETCH_DEADLINE, "the deadline docs/security.md states");
         server = JwksServer.start(document(64 * 1024));
         server.stall();
         Duration deadline = Duration.ofMillis(500);

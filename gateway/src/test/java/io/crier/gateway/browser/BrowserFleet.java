@@ -32,8 +32,8 @@ final class BrowserFleet implements AutoCloseable {
     /** drain.reconnectDelayMax in seconds: the upper bound of the reconnectDelayMs hint of a drained session. */
     static final int DRAIN_RECONNECT_DELAY_MAX_SECONDS = 3;
     /**
-     * drain.readinessDelay and drain.window: out of rotation for as long as HAProxy needs to notice (README
-     * "Drain": 3 s with the shipped checks), then the few sessions of a test go at once.
+     * drain.readinessDelay and drain.window: out of rotation for as long as HAProxy needs to notice
+     * (docs/operations.md, "Drain": 3 s with the shipped checks), then the few sessions of a test go at once.
      */
     static final String DRAIN_READINESS_DELAY = "3s";
     static final String DRAIN_WINDOW = "1s";

@@ -33,7 +33,7 @@ class TlsContextsTest {
 
     private static final TestCertificates.Issued CA = TestCertificates.authority("TlsContextsTest CA");
 
-    /** The TLS 1.3 suites, and forward-secret AEAD suites for TLS 1.2: what the README promises, no more. */
+    /** The TLS 1.3 suites, and forward-secret AEAD suites for TLS 1.2: what docs/security.md promises, no more. */
     private static final Pattern ALLOWED_SUITE = Pattern.compile("TLS_AES_128_GCM_SHA256|TLS_AES_256_GCM_SHA384"
             + "|TLS_CHACHA20_POLY1305_SHA256|TLS_ECDHE_(ECDSA|RSA)_WITH_(AES_128_GCM_SHA256|AES_256_GCM_SHA384"
             + "|CHACHA20_POLY1305_SHA256)");
