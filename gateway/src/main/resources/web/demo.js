@@ -3,8 +3,8 @@
 //   #token=JWT        a fixed token          #tokenUrl=URL  a token endpoint answering {"token":"..."}
 //   #user=NAME        the name to ask for    #room=TOPIC    the chat topic (default chat:lobby)
 //   #ticker=TOPIC     the ticker topic (default ticker:prices)
-// Without either token setting, a node in development mode (no secret configured) mints tokens at
-// /dev/token; otherwise paste a token. Elements carry ids and data-* attributes that the browser tests read.
+// Without either token setting, a node in development mode (no secret configured) or with auth.devTokens mints
+// tokens at /dev/token; otherwise paste a token. Elements carry ids and data-* attributes that the browser tests read.
 import { Crier } from '/crier.js';
 
 const MAX_ITEMS = 200;
@@ -407,7 +407,8 @@ async function start() {
   devMode = !fromFragment && await probeDevMode();
   $('token-row').hidden = devMode || fromFragment;
   $('mode-hint').textContent = fromFragment ? 'Token from the page address.'
-    : devMode ? 'Development mode: this node mints a token for the name you type (valid on this node only).'
+    : devMode ? 'Development tokens: the node mints a token for the name you type (good on other nodes only if they'
+      + ' share its secret, as deploy/bin/fleet\'s do).'
       : 'Paste a JWT signed with the node\'s secret (claims: sub, exp, subscribe, publish), then Connect.';
   if (fromFragment || devMode) connect();
 }

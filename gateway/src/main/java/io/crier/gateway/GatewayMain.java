@@ -74,6 +74,9 @@ public final class GatewayMain {
         if (config.auth().devMode()) {
             System.out.println("Development mode: no secret configured; the demo gets tokens from "
                     + base + "/dev/token?user=NAME");
+        } else if (config.auth().devTokens()) {
+            System.out.println("Development tokens (auth.devTokens): the demo gets tokens from " + base
+                    + "/dev/token?user=NAME, signed with auth.hmacSecret: good on every node with that secret");
         }
         // The event loop threads are not daemons: the process lives until SIGTERM runs the shutdown hook.
     }

@@ -13,9 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The token side of a node, for the configured auth: the verifier of every configured key source and, in
- * development mode, the issuer of {@code GET /dev/token}, which shares the verifier's random secret (it lives as
- * long as the node). Immutable after construction; thread-safe.
+ * The token side of a node, for the configured auth: the verifier of every configured key source and the issuer
+ * of {@code GET /dev/token} when the node serves one: in development mode it signs with the verifier's random
+ * secret (which lives as long as the node, so its tokens are good on this node only); with {@code auth.devTokens}
+ * it signs with {@code auth.hmacSecret}, so every node configured with that secret accepts its tokens (a local
+ * fleet). Immutable after construction; thread-safe.
  */
 final class NodeTokens {
 
@@ -40,13 +42,22 @@ final class NodeTokens {
         return verifier;
     }
 
-    /** The issuer of development tokens (with a loud warning), or {@code null} outside development mode. */
+    /**
+     * The issuer of development tokens (with a loud warning), or {@code null} when the node serves none (a key is
+     * configured and {@code auth.devTokens} is off).
+     */
     DevTokenIssuer devTokens(Clock clock) {
-        if (!auth.devMode()) {
+        if (auth.devMode()) {
+            log.warn("development mode: no token key configured (auth.hmacSecret, auth.publicKeyFiles, auth.jwksUrl), "
+                    + "so any client can get a token from GET /dev/token. Configure a key for anything but local tries.");
+        } else if (auth.devTokens()) {
+            log.warn("auth.devTokens=true: any client can get a token for any user, allowed to subscribe and publish "
+                    + "everywhere, from GET /dev/token, signed with auth.hmacSecret (every node with that secret accepts "
+                    + "it). For a fleet on one machine only (deploy/bin/fleet): never on a node anyone else can reach.");
+        } else {
             return null;
         }
-        log.warn("development mode: no token key configured (auth.hmacSecret, auth.publicKeyFiles, auth.jwksUrl), "
-                + "so any client can get a token from GET /dev/token. Configure a key for anything but local tries.");
+        // The verifier's secret: the random one in development mode, else auth.hmacSecret (devTokens needs it).
         return new DevTokenIssuer(secret, clock, DEV_TOKEN_TTL);
     }
 

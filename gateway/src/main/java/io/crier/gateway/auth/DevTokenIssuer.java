@@ -9,9 +9,10 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Mints tokens for development mode only (no secret configured): any user name, allowed to subscribe and
- * publish to every topic ({@code ["*"]}). Never constructed when a real secret is configured. The tokens
- * are ordinary HS256 tokens that {@link JwtTokenVerifier} accepts with the same secret.
+ * Mints development tokens: any user name, allowed to subscribe and publish to every topic ({@code ["*"]}).
+ * Constructed only in development mode (no key configured: the node's random secret) or with
+ * {@code auth.devTokens} (the configured {@code auth.hmacSecret}, for a local fleet). The tokens are ordinary
+ * HS256 tokens that {@link JwtTokenVerifier} accepts with the same secret.
  *
  * <p>Immutable and thread-safe.
  */

@@ -34,6 +34,9 @@ import java.util.Set;
  *                            pushes {@code expiring}; 1s..1h
  * @param expiryGrace         {@code auth.expiryGrace}: a session not refreshed by {@code exp} plus this is
  *                            closed with 4004 {@code token_expired}; 0..10m
+ * @param devTokens           {@code auth.devTokens}: development only: serve {@code GET /dev/token} signed with
+ *                            {@code hmacSecret}, so that every node with that secret accepts its tokens (a local
+ *                            fleet); needs {@code hmacSecret}
  */
 public record AuthConfig(
         String hmacSecret,
@@ -47,7 +50,8 @@ public record AuthConfig(
         Duration clockLeeway,
         boolean allowAnonymous,
         Duration expiryWarning,
-        Duration expiryGrace) {
+        Duration expiryGrace,
+        boolean devTokens) {
 
     /** The shortest accepted secret, in bytes. */
     public static final int MIN_SECRET_BYTES = 32;
@@ -74,6 +78,11 @@ public record AuthConfig(
         problems.range("auth.clockLeeway", clockLeeway, Duration.ZERO, Duration.ofMinutes(1));
         problems.range("auth.expiryWarning", expiryWarning, Duration.ofSeconds(1), Duration.ofHours(1));
         problems.range("auth.expiryGrace", expiryGrace, Duration.ZERO, Duration.ofMinutes(10));
+        // Without a secret each node would sign with a random one of its own: the very failure (a token from one
+        // node refused by the next) that this setting exists to prevent, so it is refused rather than ignored.
+        problems.check(!devTokens || hmacSecret == null || !hmacSecret.isEmpty(), "auth.devTokens",
+                "needs auth.hmacSecret: the development tokens are signed with it (with no key configured at all the"
+                        + " node is in development mode and serves /dev/token with a random secret of its own)");
         problems.throwIfAny();
     }
 
@@ -84,6 +93,14 @@ public record AuthConfig(
     public boolean devMode() {
         return hmacSecret.isEmpty() && hmacSecretPrevious.isEmpty() && publicKeyFiles.isEmpty()
                 && jwksUrl.isEmpty();
+    }
+
+    /**
+     * Whether the node serves {@code GET /dev/token}: in development mode (signed with the node's random secret)
+     * or with {@code auth.devTokens} (signed with {@code auth.hmacSecret}).
+     */
+    public boolean servesDevTokens() {
+        return devMode() || devTokens;
     }
 
     /** The secret as the UTF-8 bytes that sign and verify tokens (a fresh copy; empty when none). */
@@ -147,7 +164,7 @@ public record AuthConfig(
                 + ", jwksUrl=" + jwksUrl + ", jwksRefreshInterval=" + jwksRefreshInterval
                 + ", issuer=" + issuer + ", audience=" + audience + ", clockLeeway=" + clockLeeway
                 + ", allowAnonymous=" + allowAnonymous + ", expiryWarning=" + expiryWarning
-                + ", expiryGrace=" + expiryGrace + (devMode() ? ", dev mode" : "") + "]";
+                + ", expiryGrace=" + expiryGrace + ", devTokens=" + devTokens + (devMode() ? ", dev mode" : "") + "]";
     }
 
     private static String redacted(String secret) {

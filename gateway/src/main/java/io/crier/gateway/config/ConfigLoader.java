@@ -200,7 +200,7 @@ public final class ConfigLoader {
                 v.string("auth.hmacSecretPrevious"), v.list("auth.publicKeyFiles"), v.string("auth.jwksUrl"),
                 v.duration("auth.jwksRefreshInterval"), v.string("auth.issuer"), v.string("auth.audience"),
                 v.duration("auth.clockLeeway"), v.bool("auth.allowAnonymous"), v.duration("auth.expiryWarning"),
-                v.duration("auth.expiryGrace"));
+                v.duration("auth.expiryGrace"), v.bool("auth.devTokens"));
     }
 
     private static LimitsConfig limits(ConfigValues v) {

@@ -114,7 +114,7 @@ public record CrierConfig(
                 + " allowAnonymous=" + auth.allowAnonymous()
                 + " expiryWarning=" + Durations.format(auth.expiryWarning())
                 + " expiryGrace=" + Durations.format(auth.expiryGrace())
-                + " authTimeout=" + Durations.format(auth.authTimeout());
+                + " authTimeout=" + Durations.format(auth.authTimeout()) + " devTokens=" + auth.devTokens();
     }
 
     private String describeLimits() {

@@ -18,10 +18,10 @@ import java.util.regex.Pattern;
 
 /**
  * The plain HTTP routes of a node: {@code GET /healthz}, {@code GET /readyz}, the demo page ({@code /} and
- * the static files under the classpath folder {@code web/}) and, in development mode only,
- * {@code GET /dev/token?user=NAME}, when an admin key is set the admin API ({@link AdminRoutes}), and
- * {@code GET /metrics} ({@link MetricsEndpoint}), and the status page {@code /status} (static; it asks for the
- * admin key and calls {@code GET /api/v1/nodes}).
+ * the static files under the classpath folder {@code web/}) and, in development mode or with
+ * {@code auth.devTokens} only, {@code GET /dev/token?user=NAME}, when an admin key is set the admin API
+ * ({@link AdminRoutes}), and {@code GET /metrics} ({@link MetricsEndpoint}), and the status page {@code /status}
+ * (static; it asks for the admin key and calls {@code GET /api/v1/nodes}).
  * Requests for the WebSocket path (exactly as configured, before %-decoding; any query string is ignored, and
  * never read for a token) go on to the handshake guard; anything
  * else gets 404 (405 for a method other than GET). Removed from the pipeline on upgrade.
@@ -46,8 +46,8 @@ public final class HttpRoutesHandler extends ChannelInboundHandlerAdapter {
     /**
      * @param wsPath    the WebSocket endpoint, passed on untouched
      * @param readiness answers {@code /readyz}
-     * @param devTokens the development token issuer, or {@code null} when a secret is configured: then the
-     *                  {@code /dev/token} route does not exist
+     * @param devTokens the development token issuer, or {@code null} when the node serves none (a key is
+     *                  configured, {@code auth.devTokens} off): then the {@code /dev/token} route does not exist
      */
     public HttpRoutesHandler(String wsPath, Readiness readiness, DevTokenIssuer devTokens) {
         this(wsPath, readiness, devTokens, null);

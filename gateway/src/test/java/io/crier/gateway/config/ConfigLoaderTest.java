@@ -59,7 +59,7 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofSeconds(10), config.server().handshakeTimeout());
         assertEquals(new TlsConfig(false, "", 8443, "", "", "", false, Duration.ofSeconds(10)), config.tls());
         assertEquals(new AuthConfig("", Duration.ofSeconds(5), "", List.of(), "", Duration.ofMinutes(5), "", "",
-                Duration.ofSeconds(5), false, Duration.ofSeconds(60), Duration.ofSeconds(25)), config.auth());
+                Duration.ofSeconds(5), false, Duration.ofSeconds(60), Duration.ofSeconds(25), false), config.auth());
         assertEquals(new LimitsConfig(65_536, 32_768, 10_000, 100, 1000, 50, 100, 50), config.limits());
         assertEquals(new CompressionConfig(false, 512, 6), config.compression());
         assertEquals(new DrainConfig(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(5)),
@@ -231,7 +231,7 @@ class ConfigLoaderTest {
     void everyBundledKeyCanBeSetThroughTheEnvironment() {
         List<String> keys = loader.keys();
 
-        assertEquals(76, keys.size());
+        assertEquals(77, keys.size());
         assertTrue(keys.contains("limits.maxDataBytes"));
         assertEquals(Duration.ofSeconds(3), loader.load(null,
                 Map.of(ConfigLoader.envName("redis.commandTimeout"), "3s")).redis().commandTimeout());
@@ -308,6 +308,19 @@ class ConfigLoaderTest {
         CrierConfig config = loader.load(null, Map.of("CRIER_AUTH_HMAC_SECRET", secret));
 
         assertEquals(32, config.auth().hmacSecretBytes().length);
+    }
+
+    @Test
+    void readsDevTokensFromTheEnvironmentOnlyWithASecret() {
+        CrierConfig fleet = loader.load(null, Map.of("CRIER_AUTH_HMAC_SECRET", SECRET,
+                "CRIER_AUTH_DEV_TOKENS", "true"));
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> loader.load(null, Map.of("CRIER_AUTH_DEV_TOKENS", "true")));
+
+        assertTrue(fleet.auth().devTokens());
+        assertFalse(fleet.auth().devMode());
+        assertEquals(1, e.problems().size());
+        assertTrue(e.problems().get(0).startsWith("auth.devTokens: needs auth.hmacSecret"), e.problems().get(0));
     }
 
     @Test

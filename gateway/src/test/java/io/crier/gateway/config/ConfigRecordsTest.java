@@ -145,7 +145,7 @@ class ConfigRecordsTest {
     void authConfigChecksItsDurations() {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> new AuthConfig("",
                 Duration.ofSeconds(5), "", List.of(), "", Duration.ofSeconds(5), "", "", Duration.ofMinutes(2),
-                false, Duration.ZERO, Duration.ofMinutes(11)));
+                false, Duration.ZERO, Duration.ofMinutes(11), false));
 
         assertEquals(List.of(
                 "auth.jwksRefreshInterval: must be 10s..1d, got 5s",
@@ -161,6 +161,28 @@ class ConfigRecordsTest {
 
         assertFalse(text.contains("sss") || text.contains("ppp"), text);
         assertEquals(40, auth(SECRET, previous, List.of(), "").hmacSecretPreviousBytes().length);
+    }
+
+    @Test
+    void devTokensNeedTheSecretTheySignWith() {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> auth("", "", List.of("keys/issuer.pem"), "", true));
+
+        assertEquals(List.of("auth.devTokens: needs auth.hmacSecret: the development tokens are signed with it (with"
+                + " no key configured at all the node is in development mode and serves /dev/token with a random"
+                + " secret of its own)"), e.problems());
+        assertThrows(InvalidConfigException.class, () -> auth("", "", List.of(), "", true));
+    }
+
+    @Test
+    void devTokensWithASecretServeDevTokensOutsideDevelopmentMode() {
+        AuthConfig fleet = auth(SECRET, "", List.of(), "", true);
+
+        assertFalse(fleet.devMode());
+        assertTrue(fleet.servesDevTokens());
+        assertTrue(auth("", "", List.of(), "", false).servesDevTokens(), "development mode serves them too");
+        assertFalse(auth(SECRET, "", List.of(), "", false).servesDevTokens());
+        assertTrue(fleet.toString().contains("devTokens=true"), fleet.toString());
     }
 
     @Test
@@ -239,8 +261,13 @@ class ConfigRecordsTest {
     }
 
     private static AuthConfig auth(String secret, String previous, List<String> keyFiles, String jwksUrl) {
+        return auth(secret, previous, keyFiles, jwksUrl, false);
+    }
+
+    private static AuthConfig auth(String secret, String previous, List<String> keyFiles, String jwksUrl,
+                                   boolean devTokens) {
         return new AuthConfig(secret, Duration.ofSeconds(5), previous, keyFiles, jwksUrl, Duration.ofMinutes(5),
-                "", "", Duration.ofSeconds(5), false, Duration.ofSeconds(60), Duration.ofSeconds(25));
+                "", "", Duration.ofSeconds(5), false, Duration.ofSeconds(60), Duration.ofSeconds(25), devTokens);
     }
 
     private static ServerConfig server(List<String> origins) {
