@@ -1,6 +1,7 @@
 # shellcheck shell=bash disable=SC2154
-# Sourced by deploy/bin/start and deploy/bin/fleet, not run: the gateway's shaded jar, built when it is missing or
-# older than the sources. Expects $root (the checkout; SC2154: set by the script that sources this); sets crier_jar
+# Sourced by deploy/bin/start, deploy/bin/fleet and deploy/bin/token, not run: the gateway's shaded jar, built
+# when it is missing or older than the sources. Expects $root (the checkout; SC2154: set by the script that
+# sources this); sets crier_jar
 # and defines crier_build_jar.
 crier_jar="$root/gateway/target/crier-gateway.jar"
 

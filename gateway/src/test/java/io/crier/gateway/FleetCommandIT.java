@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,6 +54,10 @@ class FleetCommandIT {
 
     @Test
     void theReadmesFleetCommandMovesAClientOffAStoppedNodeAndStopsEverythingOnCtrlC() throws Exception {
+        Path readme = HaproxyProcess.shippedConfig().getParent().getParent().getParent().resolve("README.md");
+        assertEquals(List.of("deploy/bin/fleet"), Files.readAllLines(readme, StandardCharsets.UTF_8).stream()
+                .filter(line -> line.startsWith("deploy/bin/fleet")).map(line -> line.replaceAll("\\s+#.*", ""))
+                .toList(), "the README shows the command this test runs, with no arguments");
         try (FleetCommand fleet = FleetCommand.start(freePort(), START_TIMEOUT)) {
             assertEquals(List.of("node-1", "node-2", "node-3"),
                     fleet.nodes().stream().map(FleetCommand.Node::id).toList());

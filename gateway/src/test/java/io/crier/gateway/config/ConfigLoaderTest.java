@@ -320,7 +320,8 @@ class ConfigLoaderTest {
         assertTrue(fleet.auth().devTokens());
         assertFalse(fleet.auth().devMode());
         assertEquals(1, e.problems().size());
-        assertTrue(e.problems().get(0).startsWith("auth.devTokens: needs auth.hmacSecret"), e.problems().get(0));
+        assertTrue(e.problems().get(0).startsWith("auth.devTokens (CRIER_AUTH_DEV_TOKENS): needs auth.hmacSecret"),
+                e.problems().get(0));
     }
 
     @Test

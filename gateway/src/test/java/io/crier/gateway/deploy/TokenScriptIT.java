@@ -34,9 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TokenScriptIT {
 
-    /** The README's command, word for word after the secret. */
-    static final String README_COMMAND =
-            "deploy/bin/token --sub alice --subscribe 'chat:*' --publish 'chat:*' --ttl 1h";
+    /** The README's token command, read from README.md, so that the test and the page cannot part. */
+    static final String README_COMMAND = readmeCommand("deploy/bin/token --sub alice ");
 
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(60);
     private static final String JWT = "[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+";
@@ -190,6 +189,18 @@ class TokenScriptIT {
     /** The checkout's root: the folder that holds deploy/. */
     private static Path root() {
         return DeployTree.deployDir().getParent();
+    }
+
+    /** The one line of a README code block that starts with {@code prefix}. */
+    static String readmeCommand(String prefix) {
+        try {
+            List<String> lines = Files.readAllLines(root().resolve("README.md"), StandardCharsets.UTF_8).stream()
+                    .filter(line -> line.startsWith(prefix)).toList();
+            assertEquals(1, lines.size(), "one README line starts with " + prefix + ": " + lines);
+            return lines.get(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static FileTime modified(Path file) {
