@@ -70,7 +70,25 @@ public final class RedisServerProcess implements AutoCloseable {
      * Redis); fails if the port is taken.
      */
     public static RedisServerProcess startOn(int port) {
-        RedisServerProcess server = new RedisServerProcess(port, createTempDir(), false);
+        return startOn(port, false);
+    }
+
+    private static RedisServerProcess start(boolean aof) {
+        IllegalStateException failure = new IllegalStateException("redis-server did not start");
+        for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
+            try {
+                return startOn(freePort(), aof);
+            } catch (RuntimeException e) {
+                // Another process may have taken the free port in the meantime: try another.
+                failure.addSuppressed(e);
+            }
+        }
+        throw failure;
+    }
+
+    /** A server on {@code port}, up; cleaned up again if it does not start. */
+    private static RedisServerProcess startOn(int port, boolean aof) {
+        RedisServerProcess server = new RedisServerProcess(port, createTempDir(), aof);
         Runtime.getRuntime().addShutdownHook(server.shutdownHook);
         try {
             server.launch();
@@ -79,23 +97,6 @@ public final class RedisServerProcess implements AutoCloseable {
             server.close();
             throw e;
         }
-    }
-
-    private static RedisServerProcess start(boolean aof) {
-        IllegalStateException failure = new IllegalStateException("redis-server did not start");
-        for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-            RedisServerProcess server = new RedisServerProcess(freePort(), createTempDir(), aof);
-            Runtime.getRuntime().addShutdownHook(server.shutdownHook);
-            try {
-                server.launch();
-                return server;
-            } catch (RuntimeException e) {
-                // Another process may have taken the free port in the meantime: clean up and try another.
-                server.close();
-                failure.addSuppressed(e);
-            }
-        }
-        throw failure;
     }
 
     /** The TCP port on 127.0.0.1. */
