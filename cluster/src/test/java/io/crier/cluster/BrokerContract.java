@@ -262,17 +262,17 @@ public abstract class BrokerContract {
     }
 
     /** Waits for {@code stage} and returns normally only if it succeeded. */
-    protected static void complete(CompletionStage<?> stage) throws Exception {
+    public static void complete(CompletionStage<?> stage) throws Exception {
         stage.toCompletableFuture().get(RecordingListener.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Asserts that {@code stage} fails with {@link BrokerUnavailableException}, waiting at most the timeout. */
-    protected static BrokerUnavailableException assertUnavailable(CompletionStage<?> stage) {
+    public static BrokerUnavailableException assertUnavailable(CompletionStage<?> stage) {
         ExecutionException failure = assertThrows(ExecutionException.class, () -> complete(stage));
         return assertInstanceOf(BrokerUnavailableException.class, failure.getCause());
     }
 
-    protected static byte[] bytes(String text) {
+    public static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -41,10 +41,10 @@ import org.junit.jupiter.api.Test;
 public abstract class HistoryStoreContract {
 
     /** A started store, and a started broker that receives what the store publishes. */
-    protected record Fixture(HistoryStore store, Broker broker) {
+    public record Fixture(HistoryStore store, Broker broker) {
     }
 
-    protected static final HistoryOptions KEEP_100 = new HistoryOptions(100, Duration.ofMinutes(5));
+    public static final HistoryOptions KEEP_100 = new HistoryOptions(100, Duration.ofMinutes(5));
     private static final Duration TIMEOUT = RecordingListener.TIMEOUT;
 
     protected final PublicationCodec codec = new PublicationCodec();
@@ -297,7 +297,7 @@ public abstract class HistoryStoreContract {
     }
 
     /** Publishes {@code {"n":1}} .. {@code {"n":count}} in order and returns their positions. */
-    protected static List<StreamPosition> publish(HistoryStore store, String topic, int count, HistoryOptions options)
+    public static List<StreamPosition> publish(HistoryStore store, String topic, int count, HistoryOptions options)
             throws Exception {
         List<StreamPosition> positions = new ArrayList<>();
         for (int n = 1; n <= count; n++) {
@@ -310,19 +310,19 @@ public abstract class HistoryStoreContract {
         return assertInstanceOf(ChannelMessage.Publication.class, codec.decode(payload));
     }
 
-    protected static List<Long> offsets(HistorySlice slice) {
+    public static List<Long> offsets(HistorySlice slice) {
         return slice.publications().stream().map(StoredPublication::offset).toList();
     }
 
-    protected static <T> T complete(CompletionStage<T> stage) throws Exception {
+    public static <T> T complete(CompletionStage<T> stage) throws Exception {
         return stage.toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    protected static byte[] bytes(String text) {
+    public static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    protected static String text(byte[] utf8) {
+    public static String text(byte[] utf8) {
         return new String(utf8, StandardCharsets.UTF_8);
     }
 }

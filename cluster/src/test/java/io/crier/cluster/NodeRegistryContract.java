@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class NodeRegistryContract {
 
-    protected static final Duration TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Instant STARTED = Instant.parse("2026-01-01T00:00:00Z");
 
     private final List<NodeRegistry> registries = new ArrayList<>();
@@ -164,15 +164,15 @@ public abstract class NodeRegistryContract {
         assertInstanceOf(BrokerUnavailableException.class, failure.getCause());
     }
 
-    protected static NodeInfo node(String id, long connections) {
+    public static NodeInfo node(String id, long connections) {
         return new NodeInfo(id, "127.0.0.1:" + (8000 + id.length()), connections, STARTED, "0.1.0-test");
     }
 
-    protected static void complete(CompletionStage<?> stage) throws Exception {
+    public static void complete(CompletionStage<?> stage) throws Exception {
         get(stage);
     }
 
-    protected static <T> T get(CompletionStage<T> stage) throws Exception {
+    public static <T> T get(CompletionStage<T> stage) throws Exception {
         return stage.toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 }

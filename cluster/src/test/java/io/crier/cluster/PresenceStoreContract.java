@@ -209,12 +209,12 @@ public abstract class PresenceStoreContract {
         assertInstanceOf(BrokerUnavailableException.class, failure.getCause());
     }
 
-    protected static PresenceEntry entry(String session, String user, String node, String info) {
+    public static PresenceEntry entry(String session, String user, String node, String info) {
         return new PresenceEntry(session, user, node, info == null ? null : info.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Entries as comparable text: {@code session|user|node|info}. */
-    protected static List<String> described(List<PresenceEntry> entries) {
+    public static List<String> described(List<PresenceEntry> entries) {
         return entries.stream().map(e -> e.sessionId() + "|" + e.user() + "|" + e.node() + "|"
                 + (e.info() == null ? "null" : new String(e.info(), StandardCharsets.UTF_8))).toList();
     }
@@ -223,11 +223,11 @@ public abstract class PresenceStoreContract {
         return values.stream().sorted().toList();
     }
 
-    protected static void complete(CompletionStage<?> stage) throws Exception {
+    public static void complete(CompletionStage<?> stage) throws Exception {
         get(stage);
     }
 
-    protected static <T> T get(CompletionStage<T> stage) throws Exception {
+    public static <T> T get(CompletionStage<T> stage) throws Exception {
         return stage.toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 }

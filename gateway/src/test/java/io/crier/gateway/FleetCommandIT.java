@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.HistoryOptions;
-import io.crier.cluster.Publisher;
+import io.crier.cluster.redis.Publisher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

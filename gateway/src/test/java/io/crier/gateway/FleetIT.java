@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.HistoryOptions;
-import io.crier.cluster.Publisher;
 import io.crier.cluster.RedisServerProcess;
+import io.crier.cluster.redis.Publisher;
 import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.badinput.RawWebSocket;
 import java.io.IOException;

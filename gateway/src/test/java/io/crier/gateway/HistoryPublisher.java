@@ -1,9 +1,9 @@
 package io.crier.gateway;
 
 import io.crier.cluster.HistoryOptions;
-import io.crier.cluster.RedisBrokerConfig;
-import io.crier.cluster.RedisHistoryStore;
 import io.crier.cluster.StreamPosition;
+import io.crier.cluster.redis.RedisConfig;
+import io.crier.cluster.redis.RedisHistoryStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +29,7 @@ final class HistoryPublisher implements AutoCloseable {
     private final AtomicInteger acknowledged = new AtomicInteger();
     private final AtomicReference<StreamPosition> last = new AtomicReference<>();
 
-    HistoryPublisher(RedisBrokerConfig redis, String topic, HistoryOptions options) throws Exception {
+    HistoryPublisher(RedisConfig redis, String topic, HistoryOptions options) throws Exception {
         this.store = new RedisHistoryStore(redis);
         this.topic = topic;
         this.options = options;

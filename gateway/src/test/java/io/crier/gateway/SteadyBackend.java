@@ -3,7 +3,7 @@ package io.crier.gateway;
 import static org.awaitility.Awaitility.await;
 
 import io.crier.cluster.HistoryOptions;
-import io.crier.cluster.Publisher;
+import io.crier.cluster.redis.Publisher;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.HistoryOptions;
-import io.crier.cluster.Publisher;
 import io.crier.cluster.RedisServerProcess;
 import io.crier.cluster.StreamPosition;
+import io.crier.cluster.redis.Publisher;
 import io.crier.gateway.auth.TestTokens;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

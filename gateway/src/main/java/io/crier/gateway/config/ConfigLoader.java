@@ -1,6 +1,6 @@
 package io.crier.gateway.config;
 
-import io.crier.cluster.RedisBrokerConfig;
+import io.crier.cluster.redis.RedisConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -171,7 +171,7 @@ public final class ConfigLoader {
                 v.integer("session.maxTopics"), v.integer("session.maxOutboundQueueBytes")));
         LimitsConfig limits = v.section(() -> limits(v));
         HubConfig hub = v.section(() -> new HubConfig(v.duration("hub.unsubscribeGrace")));
-        RedisBrokerConfig redis = v.section(() -> redis(v));
+        RedisConfig redis = v.section(() -> redis(v));
         TlsConfig tls = v.section(() -> tls(v));
         CompressionConfig compression = v.section(() -> new CompressionConfig(v.bool("compression.enabled"),
                 v.integer("compression.minBytes"), v.integer("compression.level")));
@@ -216,9 +216,9 @@ public final class ConfigLoader {
                 v.bool("tls.selfSigned"), v.duration("tls.reloadInterval"));
     }
 
-    // RedisBrokerConfig lives in the cluster module and throws at its first bad field, so every rule is
+    // RedisConfig lives in the cluster module and throws at its first bad field, so every rule is
     // checked here first, to report them all together.
-    private static RedisBrokerConfig redis(ConfigValues v) {
+    private static RedisConfig redis(ConfigValues v) {
         String uri = v.string("redis.uri");
         String prefix = v.string("redis.prefix");
         Duration minDelay = v.duration("redis.reconnectMinDelay");
@@ -237,7 +237,7 @@ public final class ConfigLoader {
         problems.range("redis.commandTimeout", commandTimeout, Duration.ofMillis(1), Duration.ofMinutes(5));
         problems.throwIfAny();
         try {
-            return new RedisBrokerConfig(uri, prefix, minDelay, maxDelay, queueSize, commandTimeout);
+            return new RedisConfig(uri, prefix, minDelay, maxDelay, queueSize, commandTimeout);
         } catch (IllegalArgumentException e) {
             // The record's own rules, should they ever be stricter than the ones above; its message names the key.
             throw new InvalidConfigException(List.of(e.getMessage()));

@@ -1,6 +1,6 @@
 package io.crier.gateway.config;
 
-import io.crier.cluster.RedisBrokerConfig;
+import io.crier.cluster.redis.RedisConfig;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -20,7 +20,7 @@ public record CrierConfig(
         SessionConfig session,
         LimitsConfig limits,
         HubConfig hub,
-        RedisBrokerConfig redis,
+        RedisConfig redis,
         TlsConfig tls,
         CompressionConfig compression,
         DrainConfig drain,

@@ -1,8 +1,8 @@
 package io.crier.gateway.nodes;
 
-import io.crier.cluster.InMemoryNodeRegistry;
 import io.crier.cluster.NodeRegistry;
-import io.crier.cluster.RedisNodeRegistry;
+import io.crier.cluster.memory.InMemoryNodeRegistry;
+import io.crier.cluster.redis.RedisNodeRegistry;
 import io.crier.gateway.config.ClusterConfig;
 import io.crier.gateway.config.CrierConfig;
 import io.crier.gateway.metrics.MeterCatalog;

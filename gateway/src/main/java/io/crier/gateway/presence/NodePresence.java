@@ -1,9 +1,9 @@
 package io.crier.gateway.presence;
 
 import io.crier.cluster.Broker;
-import io.crier.cluster.InMemoryPresenceStore;
 import io.crier.cluster.PresenceStore;
-import io.crier.cluster.RedisPresenceStore;
+import io.crier.cluster.memory.InMemoryPresenceStore;
+import io.crier.cluster.redis.RedisPresenceStore;
 import io.crier.gateway.config.CrierConfig;
 import io.crier.gateway.config.NamespaceOptions;
 import io.crier.gateway.config.NamespacesConfig;

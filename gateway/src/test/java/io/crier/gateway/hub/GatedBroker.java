@@ -4,7 +4,7 @@ import io.crier.cluster.Broker;
 import io.crier.cluster.BrokerListener;
 import io.crier.cluster.BrokerState;
 import io.crier.cluster.BrokerUnavailableException;
-import io.crier.cluster.InMemoryBroker;
+import io.crier.cluster.memory.InMemoryBroker;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;

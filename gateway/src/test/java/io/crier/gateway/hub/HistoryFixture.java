@@ -2,8 +2,8 @@ package io.crier.gateway.hub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.crier.cluster.InMemoryBroker;
-import io.crier.cluster.InMemoryHistoryStore;
+import io.crier.cluster.memory.InMemoryBroker;
+import io.crier.cluster.memory.InMemoryHistoryStore;
 import io.crier.gateway.config.NamespaceOptions;
 import io.crier.gateway.config.NamespacesConfig;
 import io.crier.gateway.config.RecoveryConfig;

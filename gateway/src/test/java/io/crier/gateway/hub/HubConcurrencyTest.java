@@ -3,7 +3,7 @@ package io.crier.gateway.hub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.crier.cluster.InMemoryBroker;
+import io.crier.cluster.memory.InMemoryBroker;
 import io.crier.protocol.EnvelopeCodec;
 import io.crier.protocol.PublicationCodec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.BrokerUnavailableException;
-import io.crier.cluster.InMemoryBroker;
+import io.crier.cluster.memory.InMemoryBroker;
 import io.crier.protocol.EnvelopeCodec;
 import io.crier.protocol.PublicationCodec;
 import io.crier.protocol.RawJson;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.BrokerListener;
 import io.crier.cluster.BrokerState;
-import io.crier.cluster.InMemoryBroker;
+import io.crier.cluster.memory.InMemoryBroker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.HashSet;

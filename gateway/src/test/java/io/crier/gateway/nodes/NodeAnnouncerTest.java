@@ -2,8 +2,8 @@ package io.crier.gateway.nodes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.crier.cluster.InMemoryNodeRegistry;
 import io.crier.cluster.ManualClock;
+import io.crier.cluster.memory.InMemoryNodeRegistry;
 import io.crier.protocol.NodeInfo;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;

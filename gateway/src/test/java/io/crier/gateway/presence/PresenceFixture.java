@@ -1,8 +1,8 @@
 package io.crier.gateway.presence;
 
-import io.crier.cluster.InMemoryBroker;
-import io.crier.cluster.InMemoryPresenceStore;
 import io.crier.cluster.ManualClock;
+import io.crier.cluster.memory.InMemoryBroker;
+import io.crier.cluster.memory.InMemoryPresenceStore;
 import io.crier.gateway.auth.InvalidTokenException;
 import io.crier.gateway.auth.TopicPatterns;
 import io.crier.gateway.auth.User;

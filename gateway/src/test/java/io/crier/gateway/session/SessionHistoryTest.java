@@ -3,8 +3,8 @@ package io.crier.gateway.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import io.crier.cluster.InMemoryBroker;
-import io.crier.cluster.InMemoryHistoryStore;
+import io.crier.cluster.memory.InMemoryBroker;
+import io.crier.cluster.memory.InMemoryHistoryStore;
 import io.crier.gateway.auth.TopicPatterns;
 import io.crier.gateway.auth.User;
 import io.crier.gateway.config.NamespaceOptions;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.crier.cluster.InMemoryBroker;
+import io.crier.cluster.memory.InMemoryBroker;
 import io.crier.gateway.auth.TopicPatterns;
 import io.crier.gateway.auth.User;
 import io.crier.gateway.hub.Hub;

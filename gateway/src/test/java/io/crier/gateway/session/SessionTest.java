@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.Broker;
-import io.crier.cluster.InMemoryBroker;
+import io.crier.cluster.memory.InMemoryBroker;
 import io.crier.gateway.auth.TopicPatterns;
 import io.crier.gateway.auth.User;
 import io.crier.gateway.hub.GatedBroker;
@@ -15,8 +15,8 @@ import io.crier.gateway.hub.RecordingFanout;
 import io.crier.gateway.hub.TestSubscriber;
 import io.crier.protocol.Command;
 import io.crier.protocol.CommandId;
-import io.crier.protocol.ErrorCode;
 import io.crier.protocol.EnvelopeCodec;
+import io.crier.protocol.ErrorCode;
 import io.crier.protocol.PublicationCodec;
 import io.crier.protocol.RawJson;
 import io.crier.protocol.Reply;

@@ -2,7 +2,7 @@ package io.crier.gateway.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.crier.cluster.InMemoryBroker;
+import io.crier.cluster.memory.InMemoryBroker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;

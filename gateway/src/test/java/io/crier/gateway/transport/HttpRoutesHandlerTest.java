@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.crier.cluster.InMemoryBroker;
+import io.crier.cluster.memory.InMemoryBroker;
 import io.crier.gateway.auth.DevTokenIssuer;
 import io.crier.gateway.auth.JwtTokenVerifier;
 import io.crier.gateway.auth.User;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.crier.cluster.InMemoryBroker;
 import io.crier.cluster.ManualClock;
+import io.crier.cluster.memory.InMemoryBroker;
 import io.crier.gateway.config.ConfigLoader;
 import io.crier.gateway.nodes.ClusterView;
 import io.crier.gateway.nodes.NodeVersion;

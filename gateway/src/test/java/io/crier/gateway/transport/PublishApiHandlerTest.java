@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.HistoryOptions;
-import io.crier.cluster.InMemoryBroker;
-import io.crier.cluster.InMemoryHistoryStore;
+import io.crier.cluster.memory.InMemoryBroker;
+import io.crier.cluster.memory.InMemoryHistoryStore;
 import io.crier.gateway.auth.BearerKey;
 import io.crier.gateway.publish.PublishService;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.crier.cluster.InMemoryHistoryStore;
+import io.crier.cluster.memory.InMemoryHistoryStore;
 import io.crier.gateway.auth.BearerKey;
 import io.crier.gateway.publish.PublishService;
 import io.netty.buffer.ByteBuf;

@@ -1,6 +1,6 @@
 package io.crier.gateway.transport;
 
-import io.crier.cluster.InMemoryBroker;
+import io.crier.cluster.memory.InMemoryBroker;
 import io.crier.gateway.auth.DevTokenIssuer;
 import io.crier.gateway.auth.JwtTokenVerifier;
 import io.crier.gateway.auth.TestTokens;

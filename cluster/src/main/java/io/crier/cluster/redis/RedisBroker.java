@@ -1,0 +1,340 @@
+package io.crier.cluster.redis;
+
+import static io.crier.cluster.redis.RedisLink.CODEC;
+import static io.crier.cluster.redis.RedisLink.dispatch;
+import static io.crier.cluster.redis.RedisLink.translate;
+
+import io.crier.cluster.Broker;
+import io.crier.cluster.BrokerListener;
+import io.crier.cluster.BrokerState;
+import io.crier.cluster.BrokerUnavailableException;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Broker} of a fleet: moves publications between nodes through Redis pub/sub, over one pub/sub
+ * connection (SUBSCRIBE/UNSUBSCRIBE) and one command connection (PUBLISH). Topic {@code T} is the Redis
+ * channel {@code prefix + T}; messages on channels without the prefix are ignored.
+ *
+ * <p>Both connections reconnect on their own with a bounded exponential backoff, also when Redis is down
+ * at {@link #start}. After each reconnect the broker re-issues SUBSCRIBE for every wanted topic, and only
+ * then reports {@link BrokerState#CONNECTED}. While the command connection is down, {@link #publish} fails
+ * at once: Lettuce rejects commands instead of queueing them. At most {@code requestQueueSize}
+ * publications wait for Redis at a time; more fail at once too.
+ *
+ * <p>Thread-safe. Listener callbacks run on Lettuce's I/O threads. Do not call {@link #close()} from one.
+ */
+public final class RedisBroker implements Broker {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
+
+    private final RedisConfig config;
+    private final RedisLink link;
+    private final String prefix;
+    /** Topics the caller wants: what Redis' subscriptions are brought back to after an outage. */
+    private final Set<String> wanted = ConcurrentHashMap.newKeySet();
+    /** Orders "change {@link #wanted}, then send the command", so that Redis sees changes in call order. */
+    private final Object subscriptionLock = new Object();
+    /** Orders state transitions and their notifications. Never taken while holding subscriptionLock. */
+    private final Object stateLock = new Object();
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final AtomicLong listenerFailures = new AtomicLong();
+    private final AtomicInteger publishesInFlight = new AtomicInteger();
+
+    private volatile BrokerListener listener;
+    private volatile BrokerState state = BrokerState.NEW;
+    private volatile StatefulRedisPubSubConnection<String, byte[]> pubSub;
+    private volatile StatefulRedisConnection<String, byte[]> commands;
+    /** Whether the pub/sub link is up and every wanted topic was re-subscribed on it. */
+    private volatile boolean pubSubReady;
+    /** Bumped on each pub/sub activation and loss, so that a stale resubscription cannot mark it ready. */
+    private long pubSubEpoch;
+
+    /**
+     * Creates a broker for {@code config}; nothing connects (and no thread starts) before {@link #start}.
+     *
+     * @throws IllegalArgumentException if {@code config.uri()} is no Redis URI (empty means "no Redis":
+     *                                  use {@link InMemoryBroker} then)
+     */
+    public RedisBroker(RedisConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.prefix = config.prefix();
+        this.link = new RedisLink(config);
+    }
+
+    @Override
+    public CompletionStage<Void> start(BrokerListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        synchronized (stateLock) {
+            if (state != BrokerState.NEW) {
+                throw new IllegalStateException("start() was already called (state " + state + ")");
+            }
+            this.listener = listener;
+            transition(BrokerState.DISCONNECTED);
+        }
+        link.open("pub/sub", (client, uri) -> client.connectPubSubAsync(CODEC, uri), this::adoptPubSub,
+                this::failStart);
+        link.open("command", (client, uri) -> client.connectAsync(CODEC, uri), this::adoptCommands,
+                this::failStart);
+        return started.copy();
+    }
+
+    /**
+     * {@inheritDoc} The stage completes when Redis confirmed the SUBSCRIBE. If it fails (Redis is down,
+     * for one), the topic stays wanted and is subscribed as soon as the link is back; call
+     * {@link #unsubscribe} to give it up.
+     */
+    @Override
+    public CompletionStage<Void> subscribe(String topic) {
+        Objects.requireNonNull(topic, "topic");
+        CompletionStage<Void> confirmed;
+        synchronized (subscriptionLock) {
+            if (state == BrokerState.CLOSED) {
+                return unavailable("the broker is closed");
+            }
+            wanted.add(topic);
+            StatefulRedisPubSubConnection<String, byte[]> connection = pubSub;
+            if (connection == null) {
+                return unavailable("not connected to Redis yet; subscribes once connected");
+            }
+            confirmed = dispatch(() -> connection.async().subscribe(prefix + topic));
+        }
+        return translate(confirmed, "SUBSCRIBE " + topic);
+    }
+
+    /**
+     * {@inheritDoc} Completes at once: publications on {@code topic} are dropped from this call on, while
+     * the UNSUBSCRIBE travels to Redis (or waits for the next reconnect, if Redis is down).
+     */
+    @Override
+    public CompletionStage<Void> unsubscribe(String topic) {
+        Objects.requireNonNull(topic, "topic");
+        synchronized (subscriptionLock) {
+            if (wanted.remove(topic)) {
+                sendUnsubscribe(prefix + topic);
+            }
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> publish(String topic, byte[] payload) {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(payload, "payload");
+        StatefulRedisConnection<String, byte[]> connection = commands;
+        if (state == BrokerState.CLOSED) {
+            return unavailable("the broker is closed");
+        }
+        if (connection == null) {
+            return unavailable("not connected to Redis yet");
+        }
+        // Refused here rather than by Lettuce, which would log a WARN for each command over its limit.
+        if (publishesInFlight.incrementAndGet() > config.requestQueueSize()) {
+            publishesInFlight.decrementAndGet();
+            return unavailable(config.requestQueueSize() + " publications are already waiting for Redis");
+        }
+        CompletionStage<Long> sent = dispatch(() -> connection.async().publish(prefix + topic, payload));
+        sent.whenComplete((receivers, error) -> publishesInFlight.decrementAndGet());
+        return translate(sent, "PUBLISH " + topic);
+    }
+
+    @Override
+    public BrokerState state() {
+        return state;
+    }
+
+    /** {@code host:port} of the Redis this broker uses (never the password its URI may carry), for logs. */
+    public String address() {
+        return link.address();
+    }
+
+    /** How many times the listener threw; each was caught so that the connection kept going. */
+    public long listenerFailures() {
+        return listenerFailures.get();
+    }
+
+    /** {@inheritDoc} Blocks until Lettuce's threads are stopped (at most a few seconds). */
+    @Override
+    public void close() {
+        synchronized (stateLock) {
+            if (state == BrokerState.CLOSED) {
+                return;
+            }
+            transition(BrokerState.CLOSED);
+        }
+        started.completeExceptionally(new BrokerUnavailableException("the broker was closed before it connected"));
+        link.close();
+    }
+
+    private void failStart(Throwable error) {
+        started.completeExceptionally(new BrokerUnavailableException("cannot connect to Redis", error));
+    }
+
+    private void adoptPubSub(StatefulRedisPubSubConnection<String, byte[]> connection) {
+        pubSub = connection;
+        connection.addListener(new PublicationListener());
+        connection.addListener(RedisLink.onLinkChange(this::resubscribe, this::onPubSubLost));
+        resubscribe();
+    }
+
+    private void adoptCommands(StatefulRedisConnection<String, byte[]> connection) {
+        commands = connection;
+        connection.addListener(RedisLink.onLinkChange(this::updateState, this::updateState));
+        updateState();
+    }
+
+    /**
+     * Re-issues SUBSCRIBE for every wanted topic on a fresh pub/sub link. Lettuce resubscribes to what Redis
+     * had confirmed before, but a topic whose SUBSCRIBE failed or raced with the outage is only in
+     * {@link #wanted}. SUBSCRIBE is idempotent, so sending both is harmless.
+     */
+    private void resubscribe() {
+        StatefulRedisPubSubConnection<String, byte[]> connection = pubSub;
+        long epoch;
+        CompletionStage<Void> confirmed;
+        synchronized (subscriptionLock) {
+            epoch = ++pubSubEpoch;
+            pubSubReady = false;
+            String[] channels = wanted.stream().map(topic -> prefix + topic).toArray(String[]::new);
+            confirmed = channels.length == 0
+                    ? CompletableFuture.completedFuture(null)
+                    : dispatch(() -> connection.async().subscribe(channels));
+        }
+        confirmed.whenComplete((ignored, error) -> onResubscribed(connection, epoch, error));
+    }
+
+    private void onResubscribed(StatefulRedisPubSubConnection<?, ?> connection, long epoch, Throwable error) {
+        synchronized (subscriptionLock) {
+            if (epoch != pubSubEpoch || !connection.isOpen()) {
+                return;
+            }
+            if (error != null) {
+                log.debug("Re-subscribing after a reconnect failed; trying again", error);
+                link.later(this::resubscribe, config.reconnectMinDelay());
+                return;
+            }
+            pubSubReady = true;
+        }
+        updateState();
+    }
+
+    private void onPubSubLost() {
+        synchronized (subscriptionLock) {
+            pubSubEpoch++;
+            pubSubReady = false;
+        }
+        updateState();
+    }
+
+    /** Sends UNSUBSCRIBE; a failure is harmless, because reconnects and {@link #wanted} correct Redis. */
+    private void sendUnsubscribe(String channel) {
+        StatefulRedisPubSubConnection<String, byte[]> connection = pubSub;
+        if (connection != null && connection.isOpen()) {
+            dispatch(() -> connection.async().unsubscribe(channel)).whenComplete((ignored, error) -> {
+                if (error != null) {
+                    log.debug("UNSUBSCRIBE {} failed; the next reconnect drops it", channel, error);
+                }
+            });
+        }
+    }
+
+    private void updateState() {
+        StatefulRedisPubSubConnection<String, byte[]> subscriber = pubSub;
+        StatefulRedisConnection<String, byte[]> publisher = commands;
+        synchronized (stateLock) {
+            if (state == BrokerState.CLOSED) {
+                return;
+            }
+            boolean up = pubSubReady && subscriber != null && subscriber.isOpen()
+                    && publisher != null && publisher.isOpen();
+            transition(up ? BrokerState.CONNECTED : BrokerState.DISCONNECTED);
+        }
+        if (state == BrokerState.CONNECTED) {
+            started.complete(null);
+        }
+    }
+
+    /** Moves to {@code next} and tells the listener, if that is a change. Caller holds {@link #stateLock}. */
+    private void transition(BrokerState next) {
+        BrokerState previous = state;
+        if (previous == next) {
+            return;
+        }
+        state = next;
+        if (previous == BrokerState.CONNECTED && next == BrokerState.DISCONNECTED) {
+            log.warn("Lost the link to Redis at {}; reconnecting in the background", link.address());
+        } else if (next == BrokerState.CONNECTED) {
+            log.info("Connected to Redis at {}", link.address());
+        } else if (previous != BrokerState.NEW) {
+            // Not the first DISCONNECTED at start: the node has not connected yet, which the owner reports itself.
+            log.info("Redis broker {}", next);
+        }
+        BrokerListener current = listener;
+        if (current == null) {
+            return;
+        }
+        try {
+            current.onStateChange(next);
+        } catch (RuntimeException e) {
+            listenerFailed("onStateChange", e);
+        }
+    }
+
+    private void deliver(String topic, byte[] payload) {
+        try {
+            listener.onPublication(topic, payload);
+        } catch (RuntimeException e) {
+            listenerFailed("onPublication", e);
+        }
+    }
+
+    private void listenerFailed(String callback, RuntimeException e) {
+        // The listener's bug must not break the Redis connection: count it, log the first at WARN only.
+        long failures = listenerFailures.incrementAndGet();
+        if (failures == 1) {
+            log.warn("BrokerListener.{} threw; further failures are logged at DEBUG", callback, e);
+        } else {
+            log.debug("BrokerListener.{} threw (failure {})", callback, failures, e);
+        }
+    }
+
+    private static CompletionStage<Void> unavailable(String why) {
+        return CompletableFuture.failedFuture(new BrokerUnavailableException(why));
+    }
+
+    /** Hands Redis messages to the listener, with the prefix stripped; drops other and unwanted channels. */
+    private final class PublicationListener extends RedisPubSubAdapter<String, byte[]> {
+
+        @Override
+        public void message(String channel, byte[] payload) {
+            if (channel.startsWith(prefix)) {
+                String topic = channel.substring(prefix.length());
+                if (wanted.contains(topic)) {
+                    deliver(topic, payload);
+                }
+            }
+        }
+
+        /** Lettuce resubscribes after a reconnect to what it knew; undo that for topics given up meanwhile. */
+        @Override
+        public void subscribed(String channel, long count) {
+            if (channel.startsWith(prefix)) {
+                synchronized (subscriptionLock) {
+                    if (!wanted.contains(channel.substring(prefix.length()))) {
+                        sendUnsubscribe(channel);
+                    }
+                }
+            }
+        }
+    }
+}

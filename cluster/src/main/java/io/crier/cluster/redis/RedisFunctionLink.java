@@ -1,0 +1,224 @@
+package io.crier.cluster.redis;
+
+import static io.crier.cluster.redis.RedisLink.CODEC;
+import static io.crier.cluster.redis.RedisLink.dispatch;
+
+import io.crier.cluster.BrokerUnavailableException;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Redis command connection that calls the {@code crier} function library ({@code crier.lua}): it loads
+ * the library with {@code FUNCTION LOAD REPLACE} each time the connection opens (a Redis restarted without
+ * persistence has lost it), and serves calls only once that load succeeded. A call that still meets
+ * "Function not found" (someone flushed the functions) reloads the library and is retried once.
+ *
+ * <p>Bounded like {@link RedisBroker}: commands are rejected while disconnected, and at most
+ * {@code requestQueueSize} calls wait for Redis at a time. Redis errors become
+ * {@link BrokerUnavailableException}, except the library's own input errors ({@code ERR crier: ...}), which
+ * are the caller's mistake and become {@link IllegalArgumentException}.
+ *
+ * <p>Thread-safe. Stages complete on Lettuce's threads.
+ */
+final class RedisFunctionLink {
+
+    /** The library's source, sent by every node; REPLACE makes loading it again harmless. */
+    static final String LIBRARY = readLibrary();
+
+    private static final Logger log = LoggerFactory.getLogger(RedisFunctionLink.class);
+    private static final String INPUT_ERROR = "ERR crier: ";
+
+    private final RedisConfig config;
+    private final RedisLink link;
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean starting = new AtomicBoolean();
+    /** Orders connection (re)activations, losses and load outcomes. */
+    private final Object lock = new Object();
+    private volatile StatefulRedisConnection<String, byte[]> connection;
+    /** Whether the library was loaded on the current activation of {@link #connection}. */
+    private volatile boolean ready;
+    private volatile boolean closed;
+    /** Bumped on each activation and loss, so that a stale load cannot mark the link ready. */
+    private long activation;
+    private boolean loadFailureLogged;
+
+    RedisFunctionLink(RedisConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.link = new RedisLink(config);
+    }
+
+    /**
+     * Connects in the background; the stage completes once the library is loaded, or fails on the first
+     * failure. Called once.
+     */
+    CompletionStage<Void> start(String name) {
+        if (!starting.compareAndSet(false, true)) {
+            throw new IllegalStateException("start() was already called");
+        }
+        link.open(name, (client, uri) -> client.connectAsync(CODEC, uri), this::adopt, this::failStart);
+        return started.copy();
+    }
+
+    private void failStart(Throwable error) {
+        started.completeExceptionally(new BrokerUnavailableException("cannot connect to Redis", error));
+    }
+
+    /** {@code FCALL function 1 channel args...}, or {@code FCALL_RO} when {@code readOnly}, as a list reply. */
+    CompletionStage<List<Object>> fcall(String function, boolean readOnly, String channel, byte[]... args) {
+        String[] keys = {channel};
+        Function<RedisAsyncCommands<String, byte[]>, RedisFuture<List<Object>>> command = readOnly
+                ? commands -> commands.fcallReadOnly(function, ScriptOutputType.MULTI, keys, args)
+                : commands -> commands.fcall(function, ScriptOutputType.MULTI, keys, args);
+        return translate(call(command).exceptionallyCompose(error -> {
+            if (!isFunctionMissing(error)) {
+                return CompletableFuture.failedFuture(error);
+            }
+            log.info("Redis lost the crier function library; loading it again");
+            return call(commands -> commands.functionLoad(LIBRARY, true)).thenCompose(loaded -> call(command));
+        }), function);
+    }
+
+    /** {@code PUBLISH channel payload}; the stage completes with the number of receivers. */
+    CompletionStage<Long> publish(String channel, byte[] payload) {
+        return translate(call(commands -> commands.publish(channel, payload)), "PUBLISH");
+    }
+
+    /** Closes the connection and stops Lettuce's threads. Blocks; never call it on a Lettuce thread. */
+    void close() {
+        closed = true;
+        started.completeExceptionally(new BrokerUnavailableException("closed before it connected"));
+        link.close();
+    }
+
+    private <T> CompletableFuture<T> call(Function<RedisAsyncCommands<String, byte[]>, RedisFuture<T>> command) {
+        StatefulRedisConnection<String, byte[]> current = connection;
+        if (closed) {
+            return unavailable("closed");
+        }
+        if (current == null || !ready) {
+            return unavailable("not connected to Redis, or the crier function library is not loaded yet");
+        }
+        // Refused here rather than by Lettuce, which would log a WARN for each command over its limit.
+        if (inFlight.incrementAndGet() > config.requestQueueSize()) {
+            inFlight.decrementAndGet();
+            return unavailable(config.requestQueueSize() + " commands are already waiting for Redis");
+        }
+        CompletableFuture<T> sent = dispatch(() -> command.apply(current.async())).toCompletableFuture();
+        sent.whenComplete((ignored, error) -> inFlight.decrementAndGet());
+        return sent;
+    }
+
+    private void adopt(StatefulRedisConnection<String, byte[]> opened) {
+        connection = opened;
+        opened.addListener(RedisLink.onLinkChange(this::load, this::lost));
+        load();
+    }
+
+    private void load() {
+        StatefulRedisConnection<String, byte[]> current = connection;
+        long attempt;
+        synchronized (lock) {
+            attempt = ++activation;
+            ready = false;
+        }
+        dispatch(() -> current.async().functionLoad(LIBRARY, true))
+                .whenComplete((name, error) -> loaded(current, attempt, error));
+    }
+
+    private void loaded(StatefulRedisConnection<String, byte[]> loadedOn, long attempt, Throwable error) {
+        synchronized (lock) {
+            if (closed || attempt != activation || !loadedOn.isOpen()) {
+                return;
+            }
+            if (error != null) {
+                // Redis older than 7.0, or out of memory: nothing can be served, so keep trying.
+                if (!loadFailureLogged) {
+                    loadFailureLogged = true;
+                    log.warn("Cannot load the crier function library into Redis (needs Redis 7.0+); retrying", error);
+                }
+                link.later(this::load, config.reconnectMaxDelay());
+                return;
+            }
+            ready = true;
+        }
+        started.complete(null);
+    }
+
+    private void lost() {
+        synchronized (lock) {
+            activation++;
+            ready = false;
+        }
+    }
+
+    private static boolean isFunctionMissing(Throwable error) {
+        Throwable cause = unwrap(error);
+        return cause instanceof RedisCommandExecutionException && cause.getMessage() != null
+                && cause.getMessage().contains("Function not found");
+    }
+
+    /** The outcome of {@code command}, with failures turned into the two exceptions callers expect. */
+    private static <T> CompletionStage<T> translate(CompletionStage<T> command, String what) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        command.whenComplete((value, error) -> {
+            if (error == null) {
+                result.complete(value);
+                return;
+            }
+            Throwable cause = unwrap(error);
+            String message = String.valueOf(cause.getMessage());
+            if (cause instanceof RedisCommandExecutionException && message.startsWith(INPUT_ERROR)) {
+                result.completeExceptionally(new IllegalArgumentException(inputError(message), cause));
+            } else if (cause instanceof BrokerUnavailableException) {
+                result.completeExceptionally(cause);
+            } else {
+                result.completeExceptionally(new BrokerUnavailableException(what + " failed: " + message, cause));
+            }
+        });
+        return result;
+    }
+
+    /** The library's message without Redis' "script: ..., on @user_function:N." suffix. */
+    private static String inputError(String message) {
+        String text = message.substring(INPUT_ERROR.length());
+        int suffix = text.indexOf(" script: ");
+        return suffix < 0 ? text : text.substring(0, suffix);
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    private static <T> CompletableFuture<T> unavailable(String why) {
+        return CompletableFuture.failedFuture(new BrokerUnavailableException(why));
+    }
+
+    private static String readLibrary() {
+        try (InputStream in = RedisFunctionLink.class.getResourceAsStream("crier.lua")) {
+            if (in == null) {
+                throw new IllegalStateException("crier.lua is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read crier.lua", e);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package io.crier.cluster.redis;
+
+import io.crier.cluster.BrokerUnavailableException;
+import io.lettuce.core.ClientOptions.DisconnectedBehavior;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.ConnectionFuture;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.event.DefaultEventPublisherOptions;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Lettuce client of one {@link RedisBroker}: its own {@link ClientResources} and {@link RedisClient},
+ * set up the way STYLE.md §5 asks (bounded request queue, commands rejected while disconnected, command
+ * timeout, reconnect backoff from {@link RedisConfig}), and connections that are retried with the
+ * same backoff until they open. Once open, Lettuce reconnects them by itself.
+ *
+ * <p>Thread-safe.
+ */
+final class RedisLink {
+
+    /** Keys (channels) are UTF-8 text; values (payloads) are bytes, passed through untouched. */
+    static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+    private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
+    /** Two connections need no more threads than two; Lettuce's default is one per core, for each pool. */
+    private static final int THREADS = 2;
+    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+
+    private final RedisURI uri;
+    private final RedisReconnectDelay backoff;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private volatile boolean closed;
+
+    RedisLink(RedisConfig config) {
+        this.uri = RedisURI.create(config.uri());
+        this.uri.setTimeout(config.commandTimeout());
+        this.backoff = new RedisReconnectDelay(config.reconnectMinDelay(), config.reconnectMaxDelay());
+        this.resources = DefaultClientResources.builder()
+                .ioThreadPoolSize(THREADS)
+                .computationThreadPoolSize(THREADS)
+                .reconnectDelay(backoff)
+                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
+                .commandLatencyPublisherOptions(DefaultEventPublisherOptions.disabled())
+                .build();
+        this.client = RedisClient.create(resources);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .requestQueueSize(config.requestQueueSize())
+                .disconnectedBehavior(DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
+                .build());
+    }
+
+    /**
+     * Opens one connection with {@code connector}, retrying with the backoff until it works or the link is
+     * closed, then hands it to {@code adopt}. {@code firstFailure} hears of the first failed attempt only.
+     */
+    <C extends StatefulConnection<String, byte[]>> void open(String name, BiFunction<RedisClient, RedisURI, ConnectionFuture<C>> connector,
+            Consumer<C> adopt, Consumer<Throwable> firstFailure) {
+        open(name, connector, adopt, firstFailure, 1);
+    }
+
+    private <C extends StatefulConnection<String, byte[]>> void open(String name,
+            BiFunction<RedisClient, RedisURI, ConnectionFuture<C>> connector,
+            Consumer<C> adopt, Consumer<Throwable> firstFailure, long attempt) {
+        if (closed) {
+            return;
+        }
+        dispatch(() -> connector.apply(client, uri)).whenComplete((connection, error) -> {
+            if (error == null && !closed) {
+                adopt.accept(connection);
+            } else if (error == null) {
+                // Opened just as the link closed: nobody will use it.
+                connection.closeAsync();
+            } else if (!closed) {
+                // The owner says once, in words, that Redis is not reachable (firstFailure); the details are for debug.
+                log.debug("Redis {} connection to {} failed (attempt {}); retrying", name, address(), attempt, error);
+                if (attempt == 1) {
+                    firstFailure.accept(error);
+                }
+                later(() -> open(name, connector, adopt, firstFailure, attempt + 1), backoff.createDelay(attempt));
+            }
+        });
+    }
+
+    /** {@code host:port} of the Redis this link talks to: never the password the URI may carry. */
+    String address() {
+        return uri.getHost() + ":" + uri.getPort();
+    }
+
+    /** Runs {@code task} after {@code delay} on Lettuce's executor, unless the link has been closed. */
+    void later(Runnable task, Duration delay) {
+        if (closed) {
+            return;
+        }
+        try {
+            resources.eventExecutorGroup().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // Only once close() has shut the executor down, when there is nothing left to retry for.
+            log.debug("Dropped a Redis retry: the link is closed", e);
+        }
+    }
+
+    /** Closes every connection and stops every Lettuce thread. Blocks; never call it on a Lettuce thread. */
+    void close() {
+        closed = true;
+        // Shutting the client down closes its connections and fails any connect still in flight.
+        client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
+        resources.shutdown(0, SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .awaitUninterruptibly(SHUTDOWN_TIMEOUT.toMillis());
+    }
+
+    /** Runs {@code up} each time a connection is (re)activated, {@code down} each time it is lost. */
+    static RedisConnectionStateListener onLinkChange(Runnable up, Runnable down) {
+        // Lettuce fires these after the handshake and its own activation (its ConnectionEventTrigger sits
+        // behind the CommandHandler), so isOpen() is already true in onRedisConnected.
+        return new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+                up.run();
+            }
+
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                down.run();
+            }
+        };
+    }
+
+    /** Sends a command; Lettuce reports failures in the stage, but a closed client may throw instead. */
+    static <T> CompletionStage<T> dispatch(Supplier<? extends CompletionStage<T>> command) {
+        try {
+            return command.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The outcome of a command, with any failure turned into a {@link BrokerUnavailableException}. */
+    static CompletionStage<Void> translate(CompletionStage<?> command, String what) {
+        return translateFailure(command, what).<Void>thenApply(ignored -> null);
+    }
+
+    /**
+     * Runs {@code command} on {@code open} (failing at once when it is still {@code null}), with its value
+     * kept and any failure turned into a {@link BrokerUnavailableException}.
+     */
+    static <T> CompletionStage<T> call(StatefulRedisConnection<String, byte[]> open, String what,
+                                       Function<RedisAsyncCommands<String, byte[]>, CompletionStage<T>> command) {
+        if (open == null) {
+            return CompletableFuture.failedFuture(new BrokerUnavailableException("not connected to Redis yet"));
+        }
+        return translateFailure(dispatch(() -> command.apply(open.async())), what);
+    }
+
+    /** The outcome of {@code command}, its value kept, any failure a {@link BrokerUnavailableException}. */
+    private static <T> CompletionStage<T> translateFailure(CompletionStage<T> command, String what) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        command.whenComplete((value, error) -> {
+            if (error == null) {
+                result.complete(value);
+                return;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            result.completeExceptionally(cause instanceof BrokerUnavailableException
+                    ? cause : new BrokerUnavailableException(what + " failed: " + cause.getMessage(), cause));
+        });
+        return result;
+    }
+}

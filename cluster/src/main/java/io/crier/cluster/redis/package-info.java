@@ -1,0 +1,16 @@
+/**
+ * The Redis implementations of the cluster seams, the only code that imports Lettuce: {@link
+ * io.crier.cluster.redis.RedisBroker} (pub/sub), {@link io.crier.cluster.redis.RedisHistoryStore} (streams,
+ * written by the Redis Function library {@code crier.lua} in this package's resources), {@link
+ * io.crier.cluster.redis.RedisPresenceStore} (a hash and a sorted set per topic, changed by Lua scripts), {@link
+ * io.crier.cluster.redis.RedisNodeRegistry} (the cluster view under leases), and {@link
+ * io.crier.cluster.redis.Publisher}, which JVM backends use to publish straight to Redis. {@link
+ * io.crier.cluster.redis.RedisConfig} is how a node reaches Redis.
+ *
+ * <p>Lettuce is set up as STYLE.md §5 asks: bounded request queues, commands rejected while disconnected,
+ * command timeouts, and a reconnect backoff. Depends on {@code io.crier.cluster}, Lettuce and SLF4J.
+ *
+ * <p>Threading: every public class is thread-safe; listener callbacks run on Lettuce's I/O threads and must not
+ * block.
+ */
+package io.crier.cluster.redis;

@@ -1,0 +1,168 @@
+package io.crier.cluster.redis;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.crier.cluster.Broker;
+import io.crier.cluster.BrokerContract;
+import io.crier.cluster.BrokerState;
+import io.crier.cluster.RecordingListener.Publication;
+import io.crier.cluster.RecordingListener;
+import io.crier.cluster.RedisServerProcess;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The broker contract on {@link RedisBroker} against a real redis-server, plus what only Redis does. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RedisBrokerIT extends BrokerContract {
+
+    private RedisServerProcess redis;
+
+    @BeforeAll
+    void startRedis() {
+        redis = RedisServerProcess.start();
+    }
+
+    @AfterAll
+    void stopRedis() {
+        redis.close();
+    }
+
+    @Override
+    protected Broker newBroker() {
+        return new RedisBroker(config(redis.uri(), "crier:", 10_000));
+    }
+
+    /** A config for tests: fast reconnects, so that outages in tests are short. */
+    static RedisConfig config(String uri, String prefix, int requestQueueSize) {
+        return new RedisConfig(uri, prefix, Duration.ofMillis(50), Duration.ofMillis(500),
+                requestQueueSize, Duration.ofSeconds(2));
+    }
+
+    @Test
+    void bothNodesReceiveAPublicationMadeByEither() throws Exception {
+        RecordingListener onA = new RecordingListener();
+        RecordingListener onB = new RecordingListener();
+        Broker nodeA = startedBroker(onA);
+        Broker nodeB = startedBroker(onB);
+        String room = topic("chat:room");
+        complete(nodeA.subscribe(room));
+        complete(nodeB.subscribe(room));
+
+        complete(nodeA.publish(room, bytes("from A")));
+        assertEquals("from A", onA.next().text());
+        assertEquals("from A", onB.next().text());
+
+        complete(nodeB.publish(room, bytes("from B")));
+        assertEquals("from B", onA.next().text());
+        assertEquals("from B", onB.next().text());
+    }
+
+    @Test
+    void aBackendPublishWithRedisCliReachesTheListener() throws Exception {
+        RecordingListener received = new RecordingListener();
+        Broker broker = startedBroker(received);
+        String news = topic("news");
+        complete(broker.subscribe(news));
+
+        String receivers = redis.cli("PUBLISH", "crier:" + news, "{\"data\":1}");
+
+        assertEquals("1", receivers);
+        Publication publication = received.next();
+        assertEquals(news, publication.topic());
+        assertEquals("{\"data\":1}", publication.text());
+    }
+
+    @Test
+    void usesTheConfiguredPrefixForRedisChannels() throws Exception {
+        RecordingListener received = new RecordingListener();
+        String prefix = topic("test") + ":";
+        Broker broker = new RedisBroker(config(redis.uri(), prefix, 10_000));
+        try (broker) {
+            complete(broker.start(received));
+            String news = topic("news");
+            complete(broker.subscribe(news));
+
+            assertEquals(prefix + news + "\n1", redis.cli("PUBSUB", "NUMSUB", prefix + news));
+            assertEquals("0", redis.cli("PUBLISH", "crier:" + news, "default prefix"));
+            assertEquals("0", redis.cli("PUBLISH", news, "no prefix"));
+            complete(broker.publish(news, bytes("own prefix")));
+
+            Publication publication = received.next();
+            assertEquals(news, publication.topic());
+            assertEquals("own prefix", publication.text());
+        }
+    }
+
+    @Test
+    void failsPublishAtOnceWhenTheRequestQueueIsFull() throws Exception {
+        // Redis holds every PUBLISH for 2 s, well within the 5 s command timeout, so the queue of 10 fills up.
+        Broker broker = new RedisBroker(new RedisConfig(redis.uri(), "crier:", Duration.ofMillis(50),
+                Duration.ofMillis(500), 10, Duration.ofSeconds(5)));
+        try (broker) {
+            complete(broker.start(new RecordingListener()));
+            String news = topic("news");
+            redis.cli("CLIENT", "PAUSE", "2000", "WRITE");
+
+            List<CompletableFuture<Void>> sent = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                sent.add(broker.publish(news, bytes(Integer.toString(i))).toCompletableFuture());
+            }
+            long refusedAtOnce = sent.stream().filter(CompletableFuture::isCompletedExceptionally).count();
+
+            assertEquals(90, refusedAtOnce);
+            for (CompletableFuture<Void> stage : sent.subList(0, 10)) {
+                complete(stage);
+            }
+            for (CompletableFuture<Void> stage : sent.subList(10, sent.size())) {
+                assertUnavailable(stage);
+            }
+        }
+    }
+
+    @Test
+    void closeLeavesNoLettuceThreadsBehind() throws Exception {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        Broker broker = startedBroker(new RecordingListener());
+        String news = topic("news");
+        complete(broker.subscribe(news));
+        complete(broker.publish(news, bytes("warm up")));
+        Set<Thread> lettuceThreads = Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> !before.contains(thread) && thread.getName().contains("lettuce"))
+                .collect(Collectors.toSet());
+        assertFalse(lettuceThreads.isEmpty(), "the broker started no Lettuce threads?");
+
+        broker.close();
+
+        await("Lettuce threads " + lettuceThreads + " end")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> lettuceThreads.stream().noneMatch(Thread::isAlive));
+    }
+
+    @Test
+    void failsTheStartStageFastWhenNothingListensAtTheUri() throws Exception {
+        String uri;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            uri = "redis://127.0.0.1:" + free.getLocalPort();
+        }
+        RecordingListener received = new RecordingListener();
+        Broker broker = new RedisBroker(config(uri, "crier:", 10_000));
+        try (broker) {
+            assertUnavailable(broker.start(received));
+            assertEquals(BrokerState.DISCONNECTED, broker.state());
+            received.awaitState(BrokerState.DISCONNECTED);
+        }
+        assertEquals(BrokerState.CLOSED, broker.state());
+    }
+}
