@@ -102,11 +102,11 @@ public final class GatewayServer implements AutoCloseable {
         NodeTokens tokens = new NodeTokens(config.auth(), clock, meters);
         this.verifier = tokens.verifier();
         // After the verifier: the presence store may open a Redis connection, which a bad key would leak.
-        this.presence = new NodePresence(config, broker, workers.next(), clock, meters);
+        this.presence = new NodePresence(config, backend.link(), broker, workers.next(), clock, meters);
         hub.presenceEvents(presence.pushes(envelopes, hub::push));
         backend.start(telemetry.watch(broker, hub));
         presence.start();
-        this.cluster = new ClusterView(config, clock, meters);
+        this.cluster = new ClusterView(config, backend.link(), clock, meters);
         SharedHandlers shared = new SharedHandlers(
                 new HttpRoutesHandler(config.server().wsPath(), readiness, tokens.devTokens(clock),
                         adminRoutes(config.admin(), meters), telemetry.metricsEndpoint()),

@@ -8,6 +8,7 @@ import io.crier.cluster.memory.InMemoryBroker;
 import io.crier.cluster.memory.InMemoryHistoryStore;
 import io.crier.cluster.redis.RedisBroker;
 import io.crier.cluster.redis.RedisHistoryStore;
+import io.crier.cluster.redis.RedisLink;
 import io.crier.gateway.config.CrierConfig;
 import java.net.ConnectException;
 import java.util.concurrent.CompletableFuture;
@@ -21,18 +22,22 @@ import org.slf4j.LoggerFactory;
  *
  * @param broker  carries publications between the nodes
  * @param history keeps the history of the namespaces that have it
+ * @param link    the node's one link to Redis, which every Redis store of the node shares (the presence store
+ *                and the node registry too), or {@code null} when no Redis is configured
  */
-record NodeBackend(Broker broker, HistoryStore history) {
+record NodeBackend(Broker broker, HistoryStore history, RedisLink link) {
 
     // Under the composition root's name, where operators already look for startup problems.
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
 
     /** Builds, without starting, the broker and history store {@code config} asks for. */
     static NodeBackend of(CrierConfig config) {
-        Broker broker = config.redis().enabled() ? new RedisBroker(config.redis()) : new InMemoryBroker();
-        HistoryStore history = broker instanceof InMemoryBroker local ? new InMemoryHistoryStore(local)
-                : new RedisHistoryStore(config.redis());
-        return new NodeBackend(broker, history);
+        if (!config.redis().enabled()) {
+            InMemoryBroker broker = new InMemoryBroker();
+            return new NodeBackend(broker, new InMemoryHistoryStore(broker), null);
+        }
+        RedisLink link = new RedisLink(config.redis());
+        return new NodeBackend(new RedisBroker(link), new RedisHistoryStore(link), link);
     }
 
     /** {@code redis} or {@code in-memory}, for the startup log. */
@@ -95,9 +100,12 @@ record NodeBackend(Broker broker, HistoryStore history) {
         return root instanceof ConnectException ? message.substring(message.lastIndexOf(':') + 1).strip() : message;
     }
 
-    /** Closes the broker, then the history store. */
+    /** Closes the broker, then the history store, then the link (the presence store and registry are closed). */
     void close() {
         broker.close();
         history.close();
+        if (link != null) {
+            link.close();
+        }
     }
 }

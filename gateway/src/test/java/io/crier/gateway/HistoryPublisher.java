@@ -4,6 +4,7 @@ import io.crier.cluster.HistoryOptions;
 import io.crier.cluster.StreamPosition;
 import io.crier.cluster.redis.RedisConfig;
 import io.crier.cluster.redis.RedisHistoryStore;
+import io.crier.cluster.redis.RedisLink;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,7 @@ final class HistoryPublisher implements AutoCloseable {
 
     private static final Duration RETRY_DELAY = Duration.ofMillis(20);
 
+    private final RedisLink link;
     private final RedisHistoryStore store;
     private final String topic;
     private final HistoryOptions options;
@@ -30,7 +32,8 @@ final class HistoryPublisher implements AutoCloseable {
     private final AtomicReference<StreamPosition> last = new AtomicReference<>();
 
     HistoryPublisher(RedisConfig redis, String topic, HistoryOptions options) throws Exception {
-        this.store = new RedisHistoryStore(redis);
+        this.link = new RedisLink(redis);
+        this.store = new RedisHistoryStore(link);
         this.topic = topic;
         this.options = options;
         store.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -70,6 +73,7 @@ final class HistoryPublisher implements AutoCloseable {
     @Override
     public void close() {
         store.close();
+        link.close();
     }
 
     /** One chain of publications: each starts when the one before it in this lane is acknowledged. */

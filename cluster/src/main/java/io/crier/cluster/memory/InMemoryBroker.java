@@ -4,12 +4,12 @@ import io.crier.cluster.Broker;
 import io.crier.cluster.BrokerListener;
 import io.crier.cluster.BrokerState;
 import io.crier.cluster.BrokerUnavailableException;
+import io.crier.cluster.ListenerFailures;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +28,7 @@ public final class InMemoryBroker implements Broker {
     private static final Logger log = LoggerFactory.getLogger(InMemoryBroker.class);
 
     private final Set<String> topics = ConcurrentHashMap.newKeySet();
-    private final AtomicLong listenerFailures = new AtomicLong();
+    private final ListenerFailures listenerFailures = new ListenerFailures(log);
     private volatile BrokerListener listener;
     private volatile BrokerState state = BrokerState.NEW;
 
@@ -74,7 +74,7 @@ public final class InMemoryBroker implements Broker {
             try {
                 listener.onPublication(topic, payload.clone());
             } catch (RuntimeException e) {
-                listenerFailed(e);
+                listenerFailures.record("onPublication", e);
             }
         }
         return CompletableFuture.completedFuture(null);
@@ -87,7 +87,7 @@ public final class InMemoryBroker implements Broker {
 
     /** How many times the listener threw; each was caught so that the publisher saw a success. */
     public long listenerFailures() {
-        return listenerFailures.get();
+        return listenerFailures.count();
     }
 
     @Override
@@ -110,17 +110,7 @@ public final class InMemoryBroker implements Broker {
         try {
             current.onStateChange(next);
         } catch (RuntimeException e) {
-            listenerFailed(e);
-        }
-    }
-
-    private void listenerFailed(RuntimeException e) {
-        // Delivery is at most once: the publication is dropped for this listener, and the broker goes on.
-        long failures = listenerFailures.incrementAndGet();
-        if (failures == 1) {
-            log.warn("BrokerListener threw; further failures are logged at DEBUG", e);
-        } else {
-            log.debug("BrokerListener threw (failure {})", failures, e);
+            listenerFailures.record("onStateChange", e);
         }
     }
 

@@ -38,8 +38,10 @@ public final class Publisher implements AutoCloseable {
     private final RedisHistoryStore store;
     private final PublicationCodec codec = new PublicationCodec();
     private final Duration callTimeout;
+    private final RedisLink link;
 
-    private Publisher(RedisHistoryStore store, Duration commandTimeout) {
+    private Publisher(RedisLink link, RedisHistoryStore store, Duration commandTimeout) {
+        this.link = link;
         this.store = store;
         // A history publish may take three commands: the call, a reload of the library, the call again.
         this.callTimeout = commandTimeout.multipliedBy(3);
@@ -63,13 +65,14 @@ public final class Publisher implements AutoCloseable {
      *                                    load within the command timeout
      */
     public static Publisher connect(RedisConfig config) {
-        RedisHistoryStore store = new RedisHistoryStore(config);
-        Publisher publisher = new Publisher(store, config.commandTimeout());
+        RedisLink link = new RedisLink(config);
+        RedisHistoryStore store = new RedisHistoryStore(link);
+        Publisher publisher = new Publisher(link, store, config.commandTimeout());
         try {
             publisher.await(store.start());
             return publisher;
         } catch (RuntimeException e) {
-            store.close();
+            publisher.close();
             throw e;
         }
     }
@@ -103,6 +106,7 @@ public final class Publisher implements AutoCloseable {
     @Override
     public void close() {
         store.close();
+        link.close();
     }
 
     /** The data as the gateway would read it back: a round trip through the broker payload format. */

@@ -8,6 +8,7 @@ import io.crier.cluster.Broker;
 import io.crier.cluster.BrokerListener;
 import io.crier.cluster.BrokerState;
 import io.crier.cluster.BrokerUnavailableException;
+import io.crier.cluster.ListenerFailures;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -16,8 +17,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +47,8 @@ public final class RedisBroker implements Broker {
     /** Orders state transitions and their notifications. Never taken while holding subscriptionLock. */
     private final Object stateLock = new Object();
     private final CompletableFuture<Void> started = new CompletableFuture<>();
-    private final AtomicLong listenerFailures = new AtomicLong();
-    private final AtomicInteger publishesInFlight = new AtomicInteger();
+    private final ListenerFailures listenerFailures = new ListenerFailures(log);
+    private final InFlightLimit publishes;
 
     private volatile BrokerListener listener;
     private volatile BrokerState state = BrokerState.NEW;
@@ -60,16 +59,12 @@ public final class RedisBroker implements Broker {
     /** Bumped on each pub/sub activation and loss, so that a stale resubscription cannot mark it ready. */
     private long pubSubEpoch;
 
-    /**
-     * Creates a broker for {@code config}; nothing connects (and no thread starts) before {@link #start}.
-     *
-     * @throws IllegalArgumentException if {@code config.uri()} is no Redis URI (empty means "no Redis":
-     *                                  use {@link InMemoryBroker} then)
-     */
-    public RedisBroker(RedisConfig config) {
-        this.config = Objects.requireNonNull(config, "config");
+    /** Creates a broker on the node's {@code link}; nothing connects before {@link #start}. */
+    public RedisBroker(RedisLink link) {
+        this.link = Objects.requireNonNull(link, "link");
+        this.config = link.config();
         this.prefix = config.prefix();
-        this.link = new RedisLink(config);
+        this.publishes = link.newInFlightLimit();
     }
 
     @Override
@@ -83,9 +78,9 @@ public final class RedisBroker implements Broker {
             transition(BrokerState.DISCONNECTED);
         }
         link.open("pub/sub", (client, uri) -> client.connectPubSubAsync(CODEC, uri), this::adoptPubSub,
-                this::failStart);
+                this::failStart, this::isClosed);
         link.open("command", (client, uri) -> client.connectAsync(CODEC, uri), this::adoptCommands,
-                this::failStart);
+                this::failStart, this::isClosed);
         return started.copy();
     }
 
@@ -138,13 +133,11 @@ public final class RedisBroker implements Broker {
         if (connection == null) {
             return unavailable("not connected to Redis yet");
         }
-        // Refused here rather than by Lettuce, which would log a WARN for each command over its limit.
-        if (publishesInFlight.incrementAndGet() > config.requestQueueSize()) {
-            publishesInFlight.decrementAndGet();
-            return unavailable(config.requestQueueSize() + " publications are already waiting for Redis");
+        if (!publishes.tryAcquire()) {
+            return unavailable(publishes.max() + " publications are already waiting for Redis");
         }
         CompletionStage<Long> sent = dispatch(() -> connection.async().publish(prefix + topic, payload));
-        sent.whenComplete((receivers, error) -> publishesInFlight.decrementAndGet());
+        sent.whenComplete((receivers, error) -> publishes.release());
         return translate(sent, "PUBLISH " + topic);
     }
 
@@ -160,10 +153,10 @@ public final class RedisBroker implements Broker {
 
     /** How many times the listener threw; each was caught so that the connection kept going. */
     public long listenerFailures() {
-        return listenerFailures.get();
+        return listenerFailures.count();
     }
 
-    /** {@inheritDoc} Blocks until Lettuce's threads are stopped (at most a few seconds). */
+    /** {@inheritDoc} Closes the broker's two connections (the link stays open for its other users). */
     @Override
     public void close() {
         synchronized (stateLock) {
@@ -173,7 +166,12 @@ public final class RedisBroker implements Broker {
             transition(BrokerState.CLOSED);
         }
         started.completeExceptionally(new BrokerUnavailableException("the broker was closed before it connected"));
-        link.close();
+        RedisLink.closeQuietly(pubSub);
+        RedisLink.closeQuietly(commands);
+    }
+
+    private boolean isClosed() {
+        return state == BrokerState.CLOSED;
     }
 
     private void failStart(Throwable error) {
@@ -299,13 +297,8 @@ public final class RedisBroker implements Broker {
     }
 
     private void listenerFailed(String callback, RuntimeException e) {
-        // The listener's bug must not break the Redis connection: count it, log the first at WARN only.
-        long failures = listenerFailures.incrementAndGet();
-        if (failures == 1) {
-            log.warn("BrokerListener.{} threw; further failures are logged at DEBUG", callback, e);
-        } else {
-            log.debug("BrokerListener.{} threw (failure {})", callback, failures, e);
-        }
+        // The listener's bug must not break the Redis connection: counted, the first logged at WARN.
+        listenerFailures.record(callback, e);
     }
 
     private static CompletionStage<Void> unavailable(String why) {

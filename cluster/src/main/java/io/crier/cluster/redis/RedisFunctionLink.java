@@ -48,7 +48,7 @@ final class RedisFunctionLink {
     private final RedisConfig config;
     private final RedisLink link;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final InFlightLimit commands;
     private final AtomicBoolean starting = new AtomicBoolean();
     /** Orders connection (re)activations, losses and load outcomes. */
     private final Object lock = new Object();
@@ -60,9 +60,10 @@ final class RedisFunctionLink {
     private long activation;
     private boolean loadFailureLogged;
 
-    RedisFunctionLink(RedisConfig config) {
-        this.config = Objects.requireNonNull(config, "config");
-        this.link = new RedisLink(config);
+    RedisFunctionLink(RedisLink link) {
+        this.link = Objects.requireNonNull(link, "link");
+        this.config = link.config();
+        this.commands = link.newInFlightLimit();
     }
 
     /**
@@ -73,7 +74,7 @@ final class RedisFunctionLink {
         if (!starting.compareAndSet(false, true)) {
             throw new IllegalStateException("start() was already called");
         }
-        link.open(name, (client, uri) -> client.connectAsync(CODEC, uri), this::adopt, this::failStart);
+        link.open(name, (client, uri) -> client.connectAsync(CODEC, uri), this::adopt, this::failStart, () -> closed);
         return started.copy();
     }
 
@@ -101,11 +102,11 @@ final class RedisFunctionLink {
         return translate(call(commands -> commands.publish(channel, payload)), "PUBLISH");
     }
 
-    /** Closes the connection and stops Lettuce's threads. Blocks; never call it on a Lettuce thread. */
+    /** Closes the connection (the link stays open for its other users). */
     void close() {
         closed = true;
         started.completeExceptionally(new BrokerUnavailableException("closed before it connected"));
-        link.close();
+        RedisLink.closeQuietly(connection);
     }
 
     private <T> CompletableFuture<T> call(Function<RedisAsyncCommands<String, byte[]>, RedisFuture<T>> command) {
@@ -116,13 +117,11 @@ final class RedisFunctionLink {
         if (current == null || !ready) {
             return unavailable("not connected to Redis, or the crier function library is not loaded yet");
         }
-        // Refused here rather than by Lettuce, which would log a WARN for each command over its limit.
-        if (inFlight.incrementAndGet() > config.requestQueueSize()) {
-            inFlight.decrementAndGet();
-            return unavailable(config.requestQueueSize() + " commands are already waiting for Redis");
+        if (!commands.tryAcquire()) {
+            return unavailable(commands.max() + " commands are already waiting for Redis");
         }
         CompletableFuture<T> sent = dispatch(() -> command.apply(current.async())).toCompletableFuture();
-        sent.whenComplete((ignored, error) -> inFlight.decrementAndGet());
+        sent.whenComplete((ignored, error) -> commands.release());
         return sent;
     }
 

@@ -35,10 +35,10 @@ public final class RedisHistoryStore implements HistoryStore {
     private final String prefix;
     private final RedisFunctionLink link;
 
-    /** Creates a store for {@code config}; nothing connects before {@link #start}. */
-    public RedisHistoryStore(RedisConfig config) {
-        this.prefix = Objects.requireNonNull(config, "config").prefix();
-        this.link = new RedisFunctionLink(config);
+    /** Creates a store on the node's {@code link}; nothing connects before {@link #start}. */
+    public RedisHistoryStore(RedisLink link) {
+        this.prefix = Objects.requireNonNull(link, "link").config().prefix();
+        this.link = new RedisFunctionLink(link);
     }
 
     /**

@@ -27,6 +27,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -34,30 +35,41 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Lettuce client of one {@link RedisBroker}: its own {@link ClientResources} and {@link RedisClient},
- * set up the way STYLE.md §5 asks (bounded request queue, commands rejected while disconnected, command
- * timeout, reconnect backoff from {@link RedisConfig}), and connections that are retried with the
- * same backoff until they open. Once open, Lettuce reconnects them by itself.
+ * A node's one link to Redis: one Lettuce {@link ClientResources} and one {@link RedisClient}, shared by all of
+ * its Redis work (broker, history, presence, node registry), set up the way STYLE.md §5 asks (bounded request
+ * queue, commands rejected while disconnected, command timeout, reconnect backoff from {@link RedisConfig}).
+ * Each user opens its own connections through it; they are retried with the same backoff until they open, and
+ * once open Lettuce reconnects them by itself. The composition root makes one and closes it after every user.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe. {@link #close()} blocks; never call it on a Lettuce thread.
  */
-final class RedisLink {
+public final class RedisLink implements AutoCloseable {
 
     /** Keys (channels) are UTF-8 text; values (payloads) are bytes, passed through untouched. */
     static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
-    /** Two connections need no more threads than two; Lettuce's default is one per core, for each pool. */
+    /**
+     * A node's few connections (pub/sub, commands, history, presence, node registry) need no more threads than
+     * two; Lettuce's default is one per core, for each pool.
+     */
     private static final int THREADS = 2;
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
+    private final RedisConfig config;
     private final RedisURI uri;
     private final RedisReconnectDelay backoff;
     private final ClientResources resources;
     private final RedisClient client;
     private volatile boolean closed;
 
-    RedisLink(RedisConfig config) {
+    /**
+     * Sets up the client for {@code config}; nothing connects before a user opens a connection.
+     *
+     * @throws IllegalArgumentException if {@code config.uri()} is no Redis URI
+     */
+    public RedisLink(RedisConfig config) {
+        this.config = config;
         this.uri = RedisURI.create(config.uri());
         this.uri.setTimeout(config.commandTimeout());
         this.backoff = new RedisReconnectDelay(config.reconnectMinDelay(), config.reconnectMaxDelay());
@@ -78,39 +90,53 @@ final class RedisLink {
     }
 
     /**
-     * Opens one connection with {@code connector}, retrying with the backoff until it works or the link is
-     * closed, then hands it to {@code adopt}. {@code firstFailure} hears of the first failed attempt only.
+     * Opens one connection with {@code connector}, retrying with the backoff until it works, the link is closed or
+     * {@code abandoned} says its user was closed, then hands it to {@code adopt}. {@code firstFailure} hears of
+     * the first failed attempt only.
      */
-    <C extends StatefulConnection<String, byte[]>> void open(String name, BiFunction<RedisClient, RedisURI, ConnectionFuture<C>> connector,
-            Consumer<C> adopt, Consumer<Throwable> firstFailure) {
-        open(name, connector, adopt, firstFailure, 1);
+    <C extends StatefulConnection<String, byte[]>> void open(String name,
+            BiFunction<RedisClient, RedisURI, ConnectionFuture<C>> connector, Consumer<C> adopt,
+            Consumer<Throwable> firstFailure, BooleanSupplier abandoned) {
+        open(name, connector, adopt, firstFailure, abandoned, 1);
     }
 
     private <C extends StatefulConnection<String, byte[]>> void open(String name,
-            BiFunction<RedisClient, RedisURI, ConnectionFuture<C>> connector,
-            Consumer<C> adopt, Consumer<Throwable> firstFailure, long attempt) {
-        if (closed) {
+            BiFunction<RedisClient, RedisURI, ConnectionFuture<C>> connector, Consumer<C> adopt,
+            Consumer<Throwable> firstFailure, BooleanSupplier abandoned, long attempt) {
+        if (closed || abandoned.getAsBoolean()) {
             return;
         }
         dispatch(() -> connector.apply(client, uri)).whenComplete((connection, error) -> {
-            if (error == null && !closed) {
+            boolean gone = closed || abandoned.getAsBoolean();
+            if (error == null && !gone) {
                 adopt.accept(connection);
             } else if (error == null) {
-                // Opened just as the link closed: nobody will use it.
+                // Opened just as its user or the link closed: nobody will use it.
                 connection.closeAsync();
-            } else if (!closed) {
+            } else if (!gone) {
                 // The owner says once, in words, that Redis is not reachable (firstFailure); the details are for debug.
                 log.debug("Redis {} connection to {} failed (attempt {}); retrying", name, address(), attempt, error);
                 if (attempt == 1) {
                     firstFailure.accept(error);
                 }
-                later(() -> open(name, connector, adopt, firstFailure, attempt + 1), backoff.createDelay(attempt));
+                later(() -> open(name, connector, adopt, firstFailure, abandoned, attempt + 1),
+                        backoff.createDelay(attempt));
             }
         });
     }
 
+    /** The settings this link was made with. */
+    public RedisConfig config() {
+        return config;
+    }
+
+    /** A bound on one connection's commands waiting for Redis: {@code redis.requestQueueSize}. */
+    InFlightLimit newInFlightLimit() {
+        return new InFlightLimit(config.requestQueueSize());
+    }
+
     /** {@code host:port} of the Redis this link talks to: never the password the URI may carry. */
-    String address() {
+    public String address() {
         return uri.getHost() + ":" + uri.getPort();
     }
 
@@ -127,13 +153,30 @@ final class RedisLink {
         }
     }
 
-    /** Closes every connection and stops every Lettuce thread. Blocks; never call it on a Lettuce thread. */
-    void close() {
+    /**
+     * Closes every connection of every user and stops every Lettuce thread. Blocks; never call it on a Lettuce
+     * thread. Close the users first, so that none is still retrying.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         // Shutting the client down closes its connections and fails any connect still in flight.
         client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
         resources.shutdown(0, SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .awaitUninterruptibly(SHUTDOWN_TIMEOUT.toMillis());
+    }
+
+    /**
+     * Closes one user's connection, if it has one, without waiting on a Lettuce thread: a user closes its own
+     * connections, the link closes the client.
+     */
+    static void closeQuietly(StatefulConnection<?, ?> connection) {
+        if (connection != null) {
+            connection.closeAsync();
+        }
     }
 
     /** Runs {@code up} each time a connection is (re)activated, {@code down} each time it is lost. */

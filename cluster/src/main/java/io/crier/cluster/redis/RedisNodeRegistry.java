@@ -54,11 +54,12 @@ public final class RedisNodeRegistry implements NodeRegistry {
     private volatile boolean closed;
 
     /**
-     * @param config the Redis link (its {@code prefix} names the keys)
+     * @param link   the node's link to Redis (its {@code prefix} names the keys)
      * @param lease  how long a record lives without a refresh, at least one millisecond
      */
-    public RedisNodeRegistry(RedisConfig config, Duration lease) {
-        Objects.requireNonNull(config, "config");
+    public RedisNodeRegistry(RedisLink link, Duration lease) {
+        Objects.requireNonNull(link, "link");
+        RedisConfig config = link.config();
         Objects.requireNonNull(lease, "lease");
         if (lease.toMillis() < 1) {
             throw new IllegalArgumentException("lease must be at least 1ms");
@@ -66,8 +67,9 @@ public final class RedisNodeRegistry implements NodeRegistry {
         this.index = "{" + config.prefix() + "nodes}";
         this.recordPrefix = index + ":";
         this.leaseMillis = text(Long.toString(lease.toMillis()));
-        this.link = new RedisLink(config);
-        link.open("node registry", (client, uri) -> client.connectAsync(CODEC, uri), this::adopt, error -> { });
+        this.link = link;
+        link.open("node registry", (client, uri) -> client.connectAsync(CODEC, uri), this::adopt, error -> { },
+                () -> closed);
     }
 
     /** Completes once the first connection is open (for tests; operations other than announce fail until then). */
@@ -126,7 +128,7 @@ public final class RedisNodeRegistry implements NodeRegistry {
         }
         closed = true;
         connected.completeExceptionally(new BrokerUnavailableException("the node registry was closed"));
-        link.close();
+        RedisLink.closeQuietly(connection);
     }
 
     private void adopt(StatefulRedisConnection<String, byte[]> opened) {

@@ -64,11 +64,12 @@ public final class RedisPresenceStore implements PresenceStore {
     private volatile boolean closed;
 
     /**
-     * @param config the Redis link (its {@code prefix} names the topics' channels)
+     * @param link   the node's link to Redis (its {@code prefix} names the topics' channels)
      * @param ttl    the lease: how long an entry lives without a refresh, at least one millisecond
      */
-    public RedisPresenceStore(RedisConfig config, Duration ttl) {
-        Objects.requireNonNull(config, "config");
+    public RedisPresenceStore(RedisLink link, Duration ttl) {
+        Objects.requireNonNull(link, "link");
+        RedisConfig config = link.config();
         Objects.requireNonNull(ttl, "ttl");
         if (ttl.toMillis() < 1) {
             throw new IllegalArgumentException("ttl must be at least 1ms");
@@ -76,8 +77,9 @@ public final class RedisPresenceStore implements PresenceStore {
         this.prefix = config.prefix();
         this.leaseMillis = number(ttl.toMillis());
         this.keyMillis = number(ttl.toMillis() * KEY_TTLS);
-        this.link = new RedisLink(config);
-        link.open("presence", (client, uri) -> client.connectAsync(CODEC, uri), this::adopt, error -> { });
+        this.link = link;
+        link.open("presence", (client, uri) -> client.connectAsync(CODEC, uri), this::adopt, error -> { },
+                () -> closed);
     }
 
     /** Completes once the first connection is open (for tests and readiness; operations fail until then). */
@@ -146,7 +148,7 @@ public final class RedisPresenceStore implements PresenceStore {
         }
         closed = true;
         connected.completeExceptionally(new BrokerUnavailableException("the presence store was closed"));
-        link.close();
+        RedisLink.closeQuietly(connection);
     }
 
     /** The three keys of {@code topic}, all with the hash tag of its channel. */

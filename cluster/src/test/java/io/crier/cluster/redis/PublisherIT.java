@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.TestInstance;
 /** {@link Publisher} against a real redis-server, with a {@link RedisBroker} standing in for a gateway node. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PublisherIT {
+
+    private final TestLinks links = new TestLinks();
 
     private static final HistoryOptions KEEP_100 = new HistoryOptions(100, Duration.ofMinutes(5));
 
@@ -38,6 +41,12 @@ class PublisherIT {
     @AfterAll
     void stopRedis() {
         redis.close();
+    }
+
+
+    @AfterEach
+    void closeLinks() {
+        links.close();
     }
 
     @Test
@@ -103,7 +112,7 @@ class PublisherIT {
     }
 
     private RedisBroker subscribedNode(RecordingListener received, String topic) throws Exception {
-        RedisBroker node = new RedisBroker(RedisBrokerIT.config(redis.uri(), "crier:", 10_000));
+        RedisBroker node = new RedisBroker(links.open(RedisBrokerIT.config(redis.uri(), "crier:", 10_000)));
         try {
             node.start(received).toCompletableFuture().get(10, TimeUnit.SECONDS);
             node.subscribe(topic).toCompletableFuture().get(10, TimeUnit.SECONDS);

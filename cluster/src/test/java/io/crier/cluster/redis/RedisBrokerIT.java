@@ -3,6 +3,7 @@ package io.crier.cluster.redis;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.Broker;
 import io.crier.cluster.BrokerContract;
@@ -19,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -26,6 +28,8 @@ import org.junit.jupiter.api.TestInstance;
 /** The broker contract on {@link RedisBroker} against a real redis-server, plus what only Redis does. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisBrokerIT extends BrokerContract {
+
+    private final TestLinks links = new TestLinks();
 
     private RedisServerProcess redis;
 
@@ -39,9 +43,15 @@ class RedisBrokerIT extends BrokerContract {
         redis.close();
     }
 
+
+    @AfterEach
+    void closeLinks() {
+        links.close();
+    }
+
     @Override
     protected Broker newBroker() {
-        return new RedisBroker(config(redis.uri(), "crier:", 10_000));
+        return new RedisBroker(links.open(config(redis.uri(), "crier:", 10_000)));
     }
 
     /** A config for tests: fast reconnects, so that outages in tests are short. */
@@ -88,7 +98,7 @@ class RedisBrokerIT extends BrokerContract {
     void usesTheConfiguredPrefixForRedisChannels() throws Exception {
         RecordingListener received = new RecordingListener();
         String prefix = topic("test") + ":";
-        Broker broker = new RedisBroker(config(redis.uri(), prefix, 10_000));
+        Broker broker = new RedisBroker(links.open(config(redis.uri(), prefix, 10_000)));
         try (broker) {
             complete(broker.start(received));
             String news = topic("news");
@@ -108,8 +118,8 @@ class RedisBrokerIT extends BrokerContract {
     @Test
     void failsPublishAtOnceWhenTheRequestQueueIsFull() throws Exception {
         // Redis holds every PUBLISH for 2 s, well within the 5 s command timeout, so the queue of 10 fills up.
-        Broker broker = new RedisBroker(new RedisConfig(redis.uri(), "crier:", Duration.ofMillis(50),
-                Duration.ofMillis(500), 10, Duration.ofSeconds(5)));
+        Broker broker = new RedisBroker(links.open(new RedisConfig(redis.uri(), "crier:", Duration.ofMillis(50),
+                Duration.ofMillis(500), 10, Duration.ofSeconds(5))));
         try (broker) {
             complete(broker.start(new RecordingListener()));
             String news = topic("news");
@@ -132,22 +142,41 @@ class RedisBrokerIT extends BrokerContract {
     }
 
     @Test
-    void closeLeavesNoLettuceThreadsBehind() throws Exception {
+    void theStoresOfANodeShareOneLinkWhoseCloseLeavesNoLettuceThreadsBehind() throws Exception {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
-        Broker broker = startedBroker(new RecordingListener());
+        RedisLink link = new RedisLink(config(redis.uri(), "crier:", 10_000));
+        Broker broker = new RedisBroker(link);
+        complete(broker.start(new RecordingListener()));
         String news = topic("news");
         complete(broker.subscribe(news));
         complete(broker.publish(news, bytes("warm up")));
-        Set<Thread> lettuceThreads = Thread.getAllStackTraces().keySet().stream()
+        Set<Thread> brokerThreads = lettuceThreadsSince(before);
+        assertFalse(brokerThreads.isEmpty(), "the broker started no Lettuce threads?");
+
+        RedisHistoryStore history = new RedisHistoryStore(link);
+        complete(history.start());
+        RedisPresenceStore presence = new RedisPresenceStore(link, Duration.ofSeconds(10));
+        RedisNodeRegistry registry = new RedisNodeRegistry(link, Duration.ofSeconds(10));
+        complete(presence.connected());
+        complete(registry.connected());
+        Set<Thread> allThreads = lettuceThreadsSince(before);
+        assertTrue(allThreads.size() <= 4, "one link's threads serve four stores: " + allThreads);
+
+        registry.close();
+        presence.close();
+        history.close();
+        broker.close();
+        link.close();
+
+        await("Lettuce threads " + allThreads + " end")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> allThreads.stream().noneMatch(Thread::isAlive));
+    }
+
+    private static Set<Thread> lettuceThreadsSince(Set<Thread> before) {
+        return Thread.getAllStackTraces().keySet().stream()
                 .filter(thread -> !before.contains(thread) && thread.getName().contains("lettuce"))
                 .collect(Collectors.toSet());
-        assertFalse(lettuceThreads.isEmpty(), "the broker started no Lettuce threads?");
-
-        broker.close();
-
-        await("Lettuce threads " + lettuceThreads + " end")
-                .atMost(Duration.ofSeconds(10))
-                .until(() -> lettuceThreads.stream().noneMatch(Thread::isAlive));
     }
 
     @Test
@@ -157,7 +186,7 @@ class RedisBrokerIT extends BrokerContract {
             uri = "redis://127.0.0.1:" + free.getLocalPort();
         }
         RecordingListener received = new RecordingListener();
-        Broker broker = new RedisBroker(config(uri, "crier:", 10_000));
+        Broker broker = new RedisBroker(links.open(config(uri, "crier:", 10_000)));
         try (broker) {
             assertUnavailable(broker.start(received));
             assertEquals(BrokerState.DISCONNECTED, broker.state());

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
 /** {@link RedisBroker} across Redis outages: each test has its own redis-server, which it kills or stops. */
 class RedisBrokerOutageIT {
 
+    private final TestLinks links = new TestLinks();
+
     /** Well below the 2 s command timeout of the test config: a failure this fast is no timeout. */
     private static final Duration FAST = Duration.ofSeconds(1);
 
@@ -41,6 +43,7 @@ class RedisBrokerOutageIT {
     @AfterEach
     void closeEverything() {
         brokers.forEach(Broker::close);
+        links.close();
         redis.close();
     }
 
@@ -101,7 +104,7 @@ class RedisBrokerOutageIT {
     void aBrokerStartedWhileRedisIsDownConnectsOnceRedisComesUp() throws Exception {
         redis.stop();
         RecordingListener received = new RecordingListener();
-        Broker broker = new RedisBroker(RedisBrokerIT.config(redis.uri(), "crier:", 10_000));
+        Broker broker = new RedisBroker(links.open(RedisBrokerIT.config(redis.uri(), "crier:", 10_000)));
         brokers.add(broker);
         String news = "news." + testId;
 
@@ -118,7 +121,7 @@ class RedisBrokerOutageIT {
     }
 
     private Broker startedBroker(BrokerListener listener) throws Exception {
-        Broker broker = new RedisBroker(RedisBrokerIT.config(redis.uri(), "crier:", 10_000));
+        Broker broker = new RedisBroker(links.open(RedisBrokerIT.config(redis.uri(), "crier:", 10_000)));
         brokers.add(broker);
         BrokerContract.complete(broker.start(listener));
         return broker;

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -37,6 +38,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisHistoryStoreIT extends HistoryStoreContract {
 
+    private final TestLinks links = new TestLinks();
+
     private RedisServerProcess redis;
 
     @BeforeAll
@@ -47,6 +50,12 @@ class RedisHistoryStoreIT extends HistoryStoreContract {
     @AfterAll
     void stopRedis() {
         redis.close();
+    }
+
+
+    @AfterEach
+    void closeLinks() {
+        links.close();
     }
 
     @Override
@@ -61,9 +70,9 @@ class RedisHistoryStoreIT extends HistoryStoreContract {
 
     private Fixture start(RedisServerProcess server, BrokerListener listener) throws Exception {
         RedisConfig config = RedisBrokerIT.config(server.uri(), "crier:", 10_000);
-        RedisHistoryStore store = closeAfterTest(new RedisHistoryStore(config));
+        RedisHistoryStore store = closeAfterTest(new RedisHistoryStore(links.open(config)));
         complete(store.start());
-        RedisBroker broker = closeAfterTest(new RedisBroker(config));
+        RedisBroker broker = closeAfterTest(new RedisBroker(links.open(config)));
         complete(broker.start(listener));
         return new Fixture(store, broker);
     }
@@ -181,8 +190,8 @@ class RedisHistoryStoreIT extends HistoryStoreContract {
     @Test
     void failsPublishAtOnceWhenTheRequestQueueIsFull() throws Exception {
         // Redis holds every write for 2 s, well within the 5 s command timeout, so the queue of 10 fills up.
-        RedisHistoryStore store = closeAfterTest(new RedisHistoryStore(new RedisConfig(redis.uri(), "crier:",
-                Duration.ofMillis(50), Duration.ofMillis(500), 10, Duration.ofSeconds(5))));
+        RedisHistoryStore store = closeAfterTest(new RedisHistoryStore(links.open(new RedisConfig(redis.uri(), "crier:",
+                Duration.ofMillis(50), Duration.ofMillis(500), 10, Duration.ofSeconds(5)))));
         complete(store.start());
         String news = topic("news");
         redis.cli("CLIENT", "PAUSE", "2000", "WRITE");
@@ -208,7 +217,7 @@ class RedisHistoryStoreIT extends HistoryStoreContract {
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             uri = "redis://127.0.0.1:" + free.getLocalPort();
         }
-        RedisHistoryStore store = closeAfterTest(new RedisHistoryStore(RedisBrokerIT.config(uri, "crier:", 10_000)));
+        RedisHistoryStore store = closeAfterTest(new RedisHistoryStore(links.open(RedisBrokerIT.config(uri, "crier:", 10_000))));
 
         ExecutionException failure = assertThrows(ExecutionException.class, () -> complete(store.start()));
         assertInstanceOf(BrokerUnavailableException.class, failure.getCause());

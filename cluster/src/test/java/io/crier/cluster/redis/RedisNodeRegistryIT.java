@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.TestInstance;
 /** The node registry contract on {@link RedisNodeRegistry} against a real redis-server, plus what only Redis does. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisNodeRegistryIT extends NodeRegistryContract {
+
+    private final TestLinks links = new TestLinks();
 
     private RedisServerProcess redis;
 
@@ -38,9 +41,15 @@ class RedisNodeRegistryIT extends NodeRegistryContract {
         redis.close();
     }
 
+
+    @AfterEach
+    void closeLinks() {
+        links.close();
+    }
+
     @Override
     protected NodeRegistry newRegistry(Duration lease, String namespace) {
-        return connected(new RedisNodeRegistry(RedisBrokerIT.config(redis.uri(), namespace, 10_000), lease));
+        return connected(new RedisNodeRegistry(links.open(RedisBrokerIT.config(redis.uri(), namespace, 10_000)), lease));
     }
 
     @Override
@@ -104,10 +113,10 @@ class RedisNodeRegistryIT extends NodeRegistryContract {
     @Test
     void nodesAnnounceAgainOnTheirNextRefreshAfterRedisRestartsWithoutPersistence() throws Exception {
         try (RedisServerProcess own = RedisServerProcess.start();
-             RedisNodeRegistry first = connected(new RedisNodeRegistry(
-                     RedisBrokerIT.config(own.uri(), "crier:", 10_000), Duration.ofSeconds(30)));
-             RedisNodeRegistry second = connected(new RedisNodeRegistry(
-                     RedisBrokerIT.config(own.uri(), "crier:", 10_000), Duration.ofSeconds(30)))) {
+             RedisNodeRegistry first = connected(new RedisNodeRegistry(links.open(
+                     RedisBrokerIT.config(own.uri(), "crier:", 10_000)), Duration.ofSeconds(30)));
+             RedisNodeRegistry second = connected(new RedisNodeRegistry(links.open(
+                     RedisBrokerIT.config(own.uri(), "crier:", 10_000)), Duration.ofSeconds(30)))) {
             complete(first.announce(node("n1", 1)));
             complete(second.announce(node("n2", 2)));
 
@@ -128,8 +137,8 @@ class RedisNodeRegistryIT extends NodeRegistryContract {
     void announceWaitsForTheFirstConnectionAndOtherCallsFailUntilThen() throws Exception {
         try (RedisServerProcess own = RedisServerProcess.start()) {
             own.kill();
-            try (RedisNodeRegistry registry = new RedisNodeRegistry(
-                    RedisBrokerIT.config(own.uri(), "crier:", 10_000), Duration.ofSeconds(30))) {
+            try (RedisNodeRegistry registry = new RedisNodeRegistry(links.open(
+                    RedisBrokerIT.config(own.uri(), "crier:", 10_000)), Duration.ofSeconds(30))) {
                 CompletableFuture<Void> announced = registry.announce(node("early", 1)).toCompletableFuture();
                 ExecutionException failure = assertThrows(ExecutionException.class, () -> complete(registry.list()));
                 assertInstanceOf(BrokerUnavailableException.class, failure.getCause());
@@ -145,8 +154,8 @@ class RedisNodeRegistryIT extends NodeRegistryContract {
     @Test
     void failsWithUnavailableWhileRedisIsDown() throws Exception {
         try (RedisServerProcess own = RedisServerProcess.start();
-             RedisNodeRegistry registry = connected(new RedisNodeRegistry(
-                     RedisBrokerIT.config(own.uri(), "crier:", 10_000), lease()))) {
+             RedisNodeRegistry registry = connected(new RedisNodeRegistry(links.open(
+                     RedisBrokerIT.config(own.uri(), "crier:", 10_000)), lease()))) {
             own.kill();
 
             ExecutionException failure = assertThrows(ExecutionException.class,

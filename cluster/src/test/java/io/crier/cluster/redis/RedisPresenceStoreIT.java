@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.TestInstance;
 /** The presence contract on {@link RedisPresenceStore} against a real redis-server, plus what only Redis does. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisPresenceStoreIT extends PresenceStoreContract {
+
+    private final TestLinks links = new TestLinks();
 
     private static final String PREFIX = "crier:";
     private RedisServerProcess redis;
@@ -35,9 +38,15 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
         redis.close();
     }
 
+
+    @AfterEach
+    void closeLinks() {
+        links.close();
+    }
+
     @Override
     protected PresenceStore newStore(Duration ttl) {
-        return connected(new RedisPresenceStore(RedisBrokerIT.config(redis.uri(), PREFIX, 10_000), ttl));
+        return connected(new RedisPresenceStore(links.open(RedisBrokerIT.config(redis.uri(), PREFIX, 10_000)), ttl));
     }
 
     @Override
@@ -108,8 +117,8 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
     @Test
     void failsWithUnavailableWhileRedisIsDown() throws Exception {
         try (RedisServerProcess own = RedisServerProcess.start();
-             RedisPresenceStore store = connected(new RedisPresenceStore(
-                     RedisBrokerIT.config(own.uri(), PREFIX, 10_000), ttl()))) {
+             RedisPresenceStore store = connected(new RedisPresenceStore(links.open(
+                     RedisBrokerIT.config(own.uri(), PREFIX, 10_000)), ttl()))) {
             own.kill();
 
             ExecutionException failure = assertThrows(ExecutionException.class,

@@ -2,6 +2,7 @@ package io.crier.gateway.nodes;
 
 import io.crier.cluster.NodeRegistry;
 import io.crier.cluster.memory.InMemoryNodeRegistry;
+import io.crier.cluster.redis.RedisLink;
 import io.crier.cluster.redis.RedisNodeRegistry;
 import io.crier.gateway.config.ClusterConfig;
 import io.crier.gateway.config.CrierConfig;
@@ -51,15 +52,20 @@ public final class ClusterView implements AutoCloseable {
     private volatile NodeAnnouncer announcer;
     private volatile ScheduledFuture<?> refreshes;
 
-    /** Opens the registry (a Redis one connects in the background); nothing is announced before {@link #start}. */
-    public ClusterView(CrierConfig config, Clock clock, MeterRegistry meters) {
+    /**
+     * Opens the registry (on Redis when {@code redis} is given, connecting in the background; else in memory);
+     * nothing is announced before {@link #start}.
+     *
+     * @param redis the node's link to Redis, or {@code null} when it has none
+     */
+    public ClusterView(CrierConfig config, RedisLink redis, Clock clock, MeterRegistry meters) {
         this.cluster = config.cluster();
         this.nodeId = config.node().id();
         this.clock = Objects.requireNonNull(clock, "clock");
         this.meters = Objects.requireNonNull(meters, "meters");
         this.startedAt = clock.instant();
         Duration lease = cluster.nodeLease();
-        this.registry = config.redis().enabled() ? new RedisNodeRegistry(config.redis(), lease)
+        this.registry = redis != null ? new RedisNodeRegistry(redis, lease)
                 : new InMemoryNodeRegistry(lease, clock);
     }
 

@@ -3,6 +3,7 @@ package io.crier.gateway.presence;
 import io.crier.cluster.Broker;
 import io.crier.cluster.PresenceStore;
 import io.crier.cluster.memory.InMemoryPresenceStore;
+import io.crier.cluster.redis.RedisLink;
 import io.crier.cluster.redis.RedisPresenceStore;
 import io.crier.gateway.config.CrierConfig;
 import io.crier.gateway.config.NamespaceOptions;
@@ -36,14 +37,15 @@ public final class NodePresence implements AutoCloseable {
     private final PresenceQuery query;
 
     /**
+     * @param redis     the node's link to Redis, or {@code null} when it has none
      * @param broker    carries the join/leave events
      * @param scheduler the node's scheduler: refreshes and leave timers
      */
-    public NodePresence(CrierConfig config, Broker broker, ScheduledExecutorService scheduler, Clock clock,
-                        MeterRegistry meters) {
+    public NodePresence(CrierConfig config, RedisLink redis, Broker broker, ScheduledExecutorService scheduler,
+                        Clock clock, MeterRegistry meters) {
         NamespacesConfig namespaces = config.namespaces();
-        this.store = config.redis().enabled() && anyPresence(namespaces)
-                ? new RedisPresenceStore(config.redis(), config.presence().ttl())
+        this.store = redis != null && anyPresence(namespaces)
+                ? new RedisPresenceStore(redis, config.presence().ttl())
                 : new InMemoryPresenceStore(config.presence().ttl(), clock);
         this.tracker = new PresenceTracker(store, new PresenceEvents(broker, new PublicationCodec(), meters),
                 namespaces, config.presence(), config.node().id(), scheduler);

@@ -30,7 +30,7 @@ class ClusterViewTest {
     private final AtomicLong connections = new AtomicLong();
     private final ClusterView view = new ClusterView(new ConfigLoader().load(null, Map.of(
             "CRIER_NODE_ID", "solo-1", "CRIER_CLUSTER_NODE_LEASE", "3s",
-            "CRIER_CLUSTER_NODE_REFRESH_INTERVAL", "1s")), clock, meters);
+            "CRIER_CLUSTER_NODE_REFRESH_INTERVAL", "1s")), null, clock, meters);
 
     @AfterEach
     void tearDown() {

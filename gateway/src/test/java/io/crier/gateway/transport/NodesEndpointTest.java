@@ -38,7 +38,7 @@ class NodesEndpointTest {
     private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final ClusterView view = new ClusterView(
-            new ConfigLoader().load(null, Map.of("CRIER_NODE_ID", "embedded-1")), clock, meters);
+            new ConfigLoader().load(null, Map.of("CRIER_NODE_ID", "embedded-1")), null, clock, meters);
     private final EmbeddedChannel channel = new EmbeddedChannel(new HttpRoutesHandler("/ws", readiness, null,
             new AdminRoutes(KEY.getBytes(StandardCharsets.UTF_8), () -> { }, new NodesEndpoint(view, meters),
                     meters)));
