@@ -6,7 +6,11 @@ import java.util.concurrent.CompletionStage;
  * Keeps the recent publications of topics that have history, and publishes to them. Each publication on
  * such a topic gets an {@code offset} (1, 2, 3, ... per topic, with no gap) and carries the topic's
  * {@code epoch}, a string that changes whenever the topic's history is lost (the backend restarted without
- * persistence, or the history expired). Appending and publishing are one atomic step: every node receives,
+ * persistence, or the history expired), starting again at offset 1, and whenever the store cannot rule out that
+ * it lost the last publications (Redis after a failover to a replica, or after a restart): such an epoch
+ * continues the previous one's offsets, and reads say from which position ({@link HistorySlice#continuedFrom}),
+ * so that a reader who saw nothing after it reads on, and one who saw more learns that it cannot recover.
+ * Appending and publishing are one atomic step: every node receives,
  * through its {@link Broker}, the publications of a topic in offset order, as payloads in the format of
  * {@code PublicationCodec} that carry their offset and epoch.
  *

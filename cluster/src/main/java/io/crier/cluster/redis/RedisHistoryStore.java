@@ -92,7 +92,10 @@ public final class RedisHistoryStore implements HistoryStore {
         return new StreamPosition((Long) reply.get(0), text(reply.get(1)));
     }
 
-    /** {@code crier_history} answers {@code {epoch, offset, complete, {offset, data, offset, data, ...}}}. */
+    /**
+     * {@code crier_history} answers {@code {epoch, offset, complete, {offset, data, offset, data, ...},
+     * forkedEpoch, forkedOffset}}.
+     */
     private static HistorySlice slice(List<Object> reply) {
         String epoch = text(reply.get(0));
         StreamPosition position = new StreamPosition((Long) reply.get(1), epoch.isEmpty() ? NO_EPOCH : epoch);
@@ -101,7 +104,10 @@ public final class RedisHistoryStore implements HistoryStore {
         for (int i = 0; i + 1 < items.size(); i += 2) {
             publications.add(new StoredPublication((Long) items.get(i), (byte[]) items.get(i + 1)));
         }
-        return new HistorySlice(position, publications, (Long) reply.get(2) == 1L);
+        String forkedEpoch = text(reply.get(4));
+        StreamPosition continuedFrom = forkedEpoch.isEmpty() ? null
+                : new StreamPosition((Long) reply.get(5), forkedEpoch);
+        return new HistorySlice(position, publications, (Long) reply.get(2) == 1L, continuedFrom);
     }
 
     private static String text(Object value) {

@@ -3,10 +3,22 @@
 Crier's Redis Function library (Redis 7.0+). Loaded by every node at start with FUNCTION LOAD REPLACE.
 
 Keys of the channel C (for example "crier:news"), all in C's hash slot thanks to the hash tag {C}:
-  {C}:meta     hash: epoch (string [A-Za-z0-9]), offset (last offset given out)
+  {C}:meta     hash: epoch (string [A-Za-z0-9]), offset (last offset given out), replid (the replication ID
+               of the Redis that made the last publication), and after a fork (below) forkedEpoch and
+               forkedOffset: the position of the previous epoch that this one continues
   {C}:history  stream: one entry per publication, ID "<offset>-0", fields d (the data JSON) and
                t (publish time, ms since the epoch, from Redis' clock)
 Both keys expire ttl seconds after the topic's last publication.
+
+Epochs. A topic's first publication, and the first after its keys were lost (expired, or a Redis restarted
+without persistence), starts a new epoch at offset 1. A publication made by a Redis whose replication ID
+(INFO replication, master_replid) differs from the one that made the topic's last publication forks the topic:
+it starts a new epoch that continues the previous one's offsets (forkedEpoch, forkedOffset = what this Redis
+has). Redis changes that ID when a replica is promoted (a Sentinel failover) and when it restarts, the two
+events after which publications it acknowledged may be missing: replication is asynchronous, and so is an AOF
+that is not fsynced on every write. Whoever saw a position of the old epoch at or below forkedOffset has lost
+nothing and reads on; whoever saw one above it saw publications this Redis no longer has, whose offsets the
+new epoch gives to other publications, and cannot recover exactly.
 
 crier_publish  KEYS: C   ARGV: data [maxlen=100] [ttl=300]
   Appends and PUBLISHes {"offset":N,"epoch":"E","data":<data>} on C in one atomic step.
@@ -14,8 +26,9 @@ crier_publish  KEYS: C   ARGV: data [maxlen=100] [ttl=300]
   does): on a topic whose namespace keeps none, the nodes deliver the publication like a plain PUBLISH,
   without offset or epoch, and the keys written here just expire after ttl.
 crier_history  KEYS: C   ARGV: afterOffset limit ttl    (read-only: FCALL_RO works)
-  Returns {epoch, offset, complete (1|0), {offset1, data1, offset2, data2, ...}}: the stored entries
-  with an offset above afterOffset, at most limit, oldest first, skipping those older than ttl seconds.
+  Returns {epoch, offset, complete (1|0), {offset1, data1, offset2, data2, ...}, forkedEpoch, forkedOffset}:
+  the stored entries with an offset above afterOffset, at most limit, oldest first, skipping those older than
+  ttl seconds, and the position the current epoch continues ("" and 0 when it started at offset 1).
   A channel with no history returns epoch "" and offset 0: reads never create an epoch.
 ]]
 
@@ -217,6 +230,16 @@ local function now_ms(time)
     return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 end
 
+-- The replication ID of this Redis (INFO replication, master_replid; a replica reports its master's). It
+-- changes when a replica is promoted and when Redis restarts.
+local function replication_id()
+    local id = string.match(redis.call('INFO', 'replication'), 'master_replid:(%x+)')
+    if not id then
+        fail('INFO replication has no master_replid')
+    end
+    return id
+end
+
 -- Base 62 of the microsecond clock, then random characters: differs after any restart of Redis.
 local function new_epoch(time)
     local n = tonumber(time[1]) * 1000000 + tonumber(time[2])
@@ -247,12 +270,20 @@ local function crier_publish(keys, args)
     end
     check_json(data)
     local time = redis.call('TIME')
-    local epoch = redis.call('HGET', meta, 'epoch')
+    local replid = replication_id()
+    local state = redis.call('HMGET', meta, 'epoch', 'offset', 'replid')
+    local epoch = state[1]
     if not epoch then
         -- History was lost (or never was): a new epoch, and no entry of an older one may stay.
         epoch = new_epoch(time)
         redis.call('DEL', stream)
-        redis.call('HSET', meta, 'epoch', epoch, 'offset', 0)
+        redis.call('HSET', meta, 'epoch', epoch, 'offset', 0, 'replid', replid)
+    elseif state[3] ~= replid then
+        -- Another Redis made the last publication, or this one restarted since: fork (see the top).
+        local continued = epoch
+        epoch = new_epoch(time)
+        redis.call('HSET', meta, 'epoch', epoch, 'replid', replid, 'forkedEpoch', continued,
+                'forkedOffset', state[2])
     end
     local offset = redis.call('HINCRBY', meta, 'offset', 1)
     local digits = string.format('%d', offset)
@@ -306,17 +337,18 @@ local function crier_history(keys, args)
     local after = integer(args[1], 0, 'afterOffset', 0, 999999999999999)
     local limit = integer(args[2], 0, 'limit', 0, MAX_COUNT)
     local ttl = integer(args[3], 0, 'ttl', 1, MAX_TTL)
-    local position = redis.call('HMGET', meta, 'epoch', 'offset')
+    local position = redis.call('HMGET', meta, 'epoch', 'offset', 'forkedEpoch', 'forkedOffset')
     if not position[1] then
-        return {'', 0, after == 0 and 1 or 0, {}}
+        return {'', 0, after == 0 and 1 or 0, {}, '', 0}
     end
     local epoch, top = position[1], tonumber(position[2])
+    local forked_epoch, forked_offset = position[3] or '', tonumber(position[4] or 0)
     if after >= top then
         -- Above the top means the caller saw offsets this history no longer has: never complete.
-        return {epoch, top, after == top and 1 or 0, {}}
+        return {epoch, top, after == top and 1 or 0, {}, forked_epoch, forked_offset}
     end
     local items, first = read_entries(stream, after, limit, now_ms(redis.call('TIME')) - ttl * 1000)
-    return {epoch, top, first == after + 1 and 1 or 0, items}
+    return {epoch, top, first == after + 1 and 1 or 0, items, forked_epoch, forked_offset}
 end
 
 redis.register_function('crier_publish', crier_publish)

@@ -22,11 +22,15 @@ import java.util.concurrent.TimeUnit;
  * When the broker link comes back, every such topic is repaired the same way, since Redis pub/sub drops what
  * is published while a node is away. Nobody is disconnected by a repair that succeeds.
  *
- * <p>When a gap cannot be filled (the epoch changed after an outage, the history no longer has the missing
- * publications, more than {@code recovery.maxPublications} are missing or held, or reads keep failing while
- * the broker is connected), the topic's sessions are evicted with 4006 {@code insufficient_state}: their
- * clients resubscribe with their last position. A new epoch starting at offset 1 while the link stayed up is
- * accepted without a repair (the history expired on a quiet topic: nothing was missed).
+ * <p>A publication of another epoch is a gap too, unless it starts at offset 1 while the link stayed up (the
+ * history expired on a quiet topic: nothing was missed): the read says whether the new epoch continues the
+ * cursor's position (the store forked the topic after a Redis failover or restart, and the cursor saw nothing
+ * that was lost), and the repair then goes on in the new epoch.
+ *
+ * <p>When a gap cannot be filled (the epoch changed and does not continue the cursor's position, the history no
+ * longer has the missing publications, more than {@code recovery.maxPublications} are missing or held, or reads
+ * keep failing while the broker is connected), the topic's sessions are evicted with 4006
+ * {@code insufficient_state}: their clients resubscribe with their last position.
  *
  * <p>Thread-safe: state changes happen under the topic entry's lock; deliveries of topics with history happen
  * under it too, so that a repair on a store thread and the broker thread never interleave their writes.
@@ -129,11 +133,15 @@ final class GapRepair<S extends Subscriber> {
     private void epochChanged(TopicEntry<S> entry, Positioned publication, Effects effects) {
         TopicCursor cursor = entry.cursor;
         boolean linkStayedUp = cursor.outages == membership.outages();
-        if (!(publication.offset() == 1 && linkStayedUp) && !entry.members.isEmpty()) {
-            // History was lost (or a gap spans the change): what the sessions missed cannot be read back.
-            fail(entry, effects);
+        if (publication.offset() == 1 && linkStayedUp || entry.members.isEmpty()) {
+            dispatch(entry, publication, effects);
+            return;
         }
-        dispatch(entry, publication, effects);
+        // History was lost, or the store forked the topic (a Redis failover or restart): the read tells whether
+        // the new epoch continues the cursor's position, or what the sessions missed cannot be read back.
+        cursor.repairing = true;
+        cursor.held.addLast(publication);
+        startRead(entry, effects);
     }
 
     /** Moves the cursor and delivers: held for recovering members, written to live ones. Lock held. */
@@ -203,7 +211,7 @@ final class GapRepair<S extends Subscriber> {
         StreamPosition now = slice.position();
         List<StoredPublication> read = slice.publications();
         long missing = now.offset() - after;
-        if (!now.epoch().equals(cursor.epoch) || !slice.complete() || missing < 0
+        if (!slice.continues(cursor.epoch, after) || !slice.complete() || missing < 0
                 || missing > history.maxPublications() || read.size() != missing) {
             return false;
         }

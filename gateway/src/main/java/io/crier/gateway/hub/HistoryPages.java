@@ -15,8 +15,10 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Answers the {@code history} command: up to {@code limit} stored publications after a position, oldest
- * first. A {@code since} from another epoch than the current one reads from the oldest stored publication and
- * says {@code complete:false}: everything of the current epoch comes after it, but what lay between is lost.
+ * first. A {@code since} from another epoch than the current one (and not from the part of the previous epoch
+ * that the current one continues, see {@link io.crier.cluster.HistorySlice#continues}) reads from the oldest
+ * stored publication and says {@code complete:false}: everything of the current epoch comes after it, but what
+ * lay between is lost.
  * Stored data that is not one JSON value is skipped (counted as malformed), and the page is then not complete.
  * Stateless apart from its collaborators; thread-safe.
  */
@@ -52,7 +54,7 @@ final class HistoryPages {
         HistoryStore store = history.store();
         long after = since == null ? 0 : since.offset();
         return store.read(topic, after, limit, options).thenCompose(slice -> {
-            if (since == null || since.epoch().equals(slice.position().epoch())) {
+            if (since == null || slice.continues(since.epoch(), after)) {
                 return CompletableFuture.completedFuture(page(id, slice, slice.complete()));
             }
             return after == 0 ? CompletableFuture.completedFuture(page(id, slice, false))

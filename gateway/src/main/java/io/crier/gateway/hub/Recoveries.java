@@ -177,7 +177,7 @@ final class Recoveries<S extends Subscriber> {
     /** Whether every publication after {@code since} up to {@code now} is in {@code slice}. */
     private boolean recoverable(Position since, Position now, HistorySlice slice) {
         long missed = now.offset() - since.offset();
-        if (!since.epoch().equals(now.epoch()) || !slice.complete() || missed < 0
+        if (!slice.continues(since.epoch(), since.offset()) || !slice.complete() || missed < 0
                 || missed > history.maxPublications() || slice.publications().size() != missed) {
             return false;
         }

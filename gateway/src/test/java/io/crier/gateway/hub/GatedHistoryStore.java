@@ -7,15 +7,17 @@ import io.crier.cluster.HistoryStore;
 import io.crier.cluster.StreamPosition;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A real {@link HistoryStore} whose reads can be held, for tests that need a read to stay pending the way a
  * Redis round trip does. While {@link #hold() held}, each read either runs at once and only its answer waits
  * ({@code late answer}: what the store had at call time arrives late), or runs only at {@link #releaseAll()}
  * ({@code late read}: it sees what was published meanwhile). Reads can also be made to fail, as they do while
- * Redis is unreachable. Thread-safe.
+ * Redis is unreachable, or be answered by a given slice, as a Redis that failed over answers them. Thread-safe.
  */
 public final class GatedHistoryStore implements HistoryStore {
 
@@ -24,6 +26,7 @@ public final class GatedHistoryStore implements HistoryStore {
 
     private final HistoryStore delegate;
     private final List<Held> held = new ArrayList<>();
+    private final Map<String, HistorySlice> answers = new ConcurrentHashMap<>();
     private boolean holding;
     private boolean lateRead;
     private volatile boolean failing;
@@ -60,6 +63,14 @@ public final class GatedHistoryStore implements HistoryStore {
         failing = fail;
     }
 
+    /**
+     * Answers every read of {@code topic} from now on with {@code slice}, whatever it asks for: what a Redis that
+     * forked the topic after a failover answers (the test publishes what goes with it through the broker).
+     */
+    public void answerReads(String topic, HistorySlice slice) {
+        answers.put(topic, slice);
+    }
+
     /** How many reads are held now. */
     public synchronized int heldReads() {
         return held.size();
@@ -94,7 +105,11 @@ public final class GatedHistoryStore implements HistoryStore {
     }
 
     private CompletionStage<HistorySlice> readNow(String topic, long afterOffset, int limit, HistoryOptions options) {
-        return failing ? CompletableFuture.failedFuture(new BrokerUnavailableException("test: reads fail"))
+        if (failing) {
+            return CompletableFuture.failedFuture(new BrokerUnavailableException("test: reads fail"));
+        }
+        HistorySlice answer = answers.get(topic);
+        return answer != null ? CompletableFuture.completedFuture(answer)
                 : delegate.read(topic, afterOffset, limit, options);
     }
 
