@@ -87,7 +87,7 @@ public final class GatewayServer implements AutoCloseable {
         EnvelopeCodec envelopes = new EnvelopeCodec(config.limits().maxDataBytes());
         this.backend = NodeBackend.of(config);
         Broker broker = backend.broker();
-        this.readiness = new Readiness(broker);
+        this.readiness = new Readiness(backend::ready);
         this.disconnector = new Disconnector(envelopes, meters, Disconnector.CLOSE_TIMEOUT);
         this.channels = new DefaultChannelGroup("crier-connections", workers.next());
         this.telemetry = new NodeTelemetry(meters, channels);

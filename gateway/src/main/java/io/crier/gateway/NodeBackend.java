@@ -2,7 +2,7 @@ package io.crier.gateway;
 
 import io.crier.cluster.Broker;
 import io.crier.cluster.BrokerListener;
-import io.crier.cluster.BrokerUnavailableException;
+import io.crier.cluster.BrokerState;
 import io.crier.cluster.HistoryStore;
 import io.crier.cluster.memory.InMemoryBroker;
 import io.crier.cluster.memory.InMemoryHistoryStore;
@@ -10,7 +10,6 @@ import io.crier.cluster.redis.RedisBroker;
 import io.crier.cluster.redis.RedisHistoryStore;
 import io.crier.cluster.redis.RedisLink;
 import io.crier.gateway.config.CrierConfig;
-import java.net.ConnectException;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,14 +45,26 @@ record NodeBackend(Broker broker, HistoryStore history, RedisLink link) {
     }
 
     /**
+     * Whether the node's backend can serve: the broker is connected (every wanted topic subscribed) and, with
+     * Redis, the history store is connected to a server that has the function library, so that publications with
+     * history would not fail. In Sentinel mode both follow the master the sentinels name.
+     */
+    boolean ready() {
+        return broker.state() == BrokerState.CONNECTED
+                && (!(history instanceof RedisHistoryStore redis) || redis.ready());
+    }
+
+    /**
      * Starts the history store and the broker, which delivers to {@code listener}. Neither failing to connect
      * stops the node: it still serves {@code /healthz} and reports not-ready, and both go on retrying. When Redis
-     * cannot be reached at start, one line says where it was looked for, why it failed, and that the node retries.
+     * cannot be reached at start, one line says where it was looked for, why it failed, and that the node retries;
+     * a Redis that answers but cannot serve (a wrong mode, too old) is named by the history store itself.
      */
     void start(BrokerListener listener) {
-        CompletableFuture<Void> historyStarted = history instanceof RedisHistoryStore redisHistory
-                // Loads the Redis function library; until it is loaded, history topics answer unavailable.
-                ? redisHistory.start().toCompletableFuture() : CompletableFuture.completedFuture(null);
+        if (history instanceof RedisHistoryStore redisHistory) {
+            // Loads the function library; until then, history topics answer unavailable and the node is not ready.
+            redisHistory.start();
+        }
         CompletableFuture<Void> brokerStarted;
         try {
             brokerStarted = broker.start(listener).toCompletableFuture();
@@ -63,41 +74,11 @@ record NodeBackend(Broker broker, HistoryStore history, RedisLink link) {
             return;
         }
         brokerStarted.whenComplete((connected, error) -> {
-            if (error != null && broker instanceof RedisBroker redis) {
-                log.warn("Redis at {} is not reachable ({}): the node runs anyway, retries in the background, and"
-                        + " answers /readyz with 503 until it connects", redis.address(), rootMessage(error));
+            if (error != null && link != null) {
+                log.warn("{}: the node runs anyway, retries in the background, and answers /readyz with 503 until"
+                        + " it connects", link.explain(error));
             }
         });
-        historyStarted.whenComplete((loaded, error) -> {
-            // Unreachable Redis is the broker's line; anything else that stops the history store is its own.
-            if (error != null && !(brokerStarted.isCompletedExceptionally() || isConnectFailure(error))) {
-                log.warn("history store not ready yet ({}); it goes on retrying", rootMessage(error));
-            }
-        });
-    }
-
-    private static boolean isConnectFailure(Throwable error) {
-        for (Throwable at = error; at != null; at = at.getCause()) {
-            if (at instanceof BrokerUnavailableException && "cannot connect to Redis".equals(at.getMessage())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The innermost cause's message (what Redis or the OS said), without the wrappers' class names. */
-    private static String rootMessage(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        if (message == null || message.isBlank()) {
-            return root.getClass().getSimpleName();
-        }
-        // Netty's native transport says "finishConnect(..) failed with error(-111): Connection refused": the OS's
-        // words are the part after the last colon.
-        return root instanceof ConnectException ? message.substring(message.lastIndexOf(':') + 1).strip() : message;
     }
 
     /** Closes the broker, then the history store, then the link (the presence store and registry are closed). */

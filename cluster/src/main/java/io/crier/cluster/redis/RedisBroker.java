@@ -12,6 +12,7 @@ import io.crier.cluster.ListenerFailures;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.net.SocketAddress;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -54,6 +55,8 @@ public final class RedisBroker implements Broker {
     private volatile BrokerState state = BrokerState.NEW;
     private volatile StatefulRedisPubSubConnection<String, byte[]> pubSub;
     private volatile StatefulRedisConnection<String, byte[]> commands;
+    /** Where the pub/sub connection last (re)connected (the master the sentinels named, in Sentinel mode). */
+    private volatile SocketAddress pubSubAddress;
     /** Whether the pub/sub link is up and every wanted topic was re-subscribed on it. */
     private volatile boolean pubSubReady;
     /** Bumped on each pub/sub activation and loss, so that a stale resubscription cannot mark it ready. */
@@ -146,11 +149,6 @@ public final class RedisBroker implements Broker {
         return state;
     }
 
-    /** {@code host:port} of the Redis this broker uses (never the password its URI may carry), for logs. */
-    public String address() {
-        return link.address();
-    }
-
     /** How many times the listener threw; each was caught so that the connection kept going. */
     public long listenerFailures() {
         return listenerFailures.count();
@@ -181,7 +179,10 @@ public final class RedisBroker implements Broker {
     private void adoptPubSub(StatefulRedisPubSubConnection<String, byte[]> connection) {
         pubSub = connection;
         connection.addListener(new PublicationListener());
-        connection.addListener(RedisLink.onLinkChange(this::resubscribe, this::onPubSubLost));
+        connection.addListener(RedisLink.onLinkChange(address -> {
+            pubSubAddress = address;
+            resubscribe();
+        }, this::onPubSubLost));
         resubscribe();
     }
 
@@ -270,9 +271,9 @@ public final class RedisBroker implements Broker {
         }
         state = next;
         if (previous == BrokerState.CONNECTED && next == BrokerState.DISCONNECTED) {
-            log.warn("Lost the link to Redis at {}; reconnecting in the background", link.address());
+            log.warn("Lost the link to Redis at {}; reconnecting in the background", where());
         } else if (next == BrokerState.CONNECTED) {
-            log.info("Connected to Redis at {}", link.address());
+            log.info("Connected to Redis at {}", where());
         } else if (previous != BrokerState.NEW) {
             // Not the first DISCONNECTED at start: the node has not connected yet, which the owner reports itself.
             log.info("Redis broker {}", next);
@@ -286,6 +287,12 @@ public final class RedisBroker implements Broker {
         } catch (RuntimeException e) {
             listenerFailed("onStateChange", e);
         }
+    }
+
+    /** Where the broker is (or was last) connected, for logs. */
+    private String where() {
+        SocketAddress address = pubSubAddress;
+        return address == null ? link.describe() : link.describe(address);
     }
 
     private void deliver(String topic, byte[] payload) {

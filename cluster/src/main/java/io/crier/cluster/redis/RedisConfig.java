@@ -2,15 +2,19 @@ package io.crier.cluster.redis;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * The Redis link of a {@link Broker}: where Redis is and how {@link RedisBroker} treats the link. The
- * constructor rejects values no broker could run with.
+ * The settings of a node's Redis link ({@link RedisLink}): where Redis is, in which mode (the URI's scheme
+ * chooses it, see {@link #uriProblem}), and how the link treats it. The constructor rejects values no link
+ * could run with.
  *
  * <p>Immutable and thread-safe.
  *
- * @param uri               {@code redis.uri}: e.g. {@code redis://127.0.0.1:6379}; empty means no Redis,
- *                          so the node runs alone on the in-memory broker
+ * @param uri               {@code redis.uri}: {@code redis://host:6379} or {@code rediss://host:6379} (TLS) for one
+ *                          standalone Redis, {@code redis-sentinel://host1:26379,host2:26379#master} or
+ *                          {@code rediss-sentinel://...} (TLS) for the master a set of sentinels watches; empty
+ *                          means no Redis, so the node runs alone on the in-memory broker
  * @param prefix            {@code redis.prefix}: the Redis channel of topic {@code T} is {@code prefix + T}
  * @param reconnectMinDelay {@code redis.reconnectMinDelay}: the first reconnect delay, above zero
  * @param reconnectMaxDelay {@code redis.reconnectMaxDelay}: the cap of the exponential reconnect backoff,
@@ -18,6 +22,8 @@ import java.util.Objects;
  * @param requestQueueSize  {@code redis.requestQueueSize}: commands Lettuce may hold per connection; more
  *                          are refused, so a slow Redis cannot grow the heap
  * @param commandTimeout    {@code redis.commandTimeout}: how long one Redis command may take, above zero
+ * @param tlsCaFile         {@code redis.tlsCaFile}: PEM certificates to trust for TLS to Redis (and its
+ *                          sentinels); empty means the JVM's default trust store. Only with a TLS URI
  */
 public record RedisConfig(
         String uri,
@@ -25,12 +31,20 @@ public record RedisConfig(
         Duration reconnectMinDelay,
         Duration reconnectMaxDelay,
         int requestQueueSize,
-        Duration commandTimeout) {
+        Duration commandTimeout,
+        String tlsCaFile) {
+
+    /** Why {@code redis.tlsCaFile} cannot be set with a URI without TLS (completing "redis.tlsCaFile ..."). */
+    public static final String TLS_CA_WITHOUT_TLS = "applies only to rediss:// and rediss-sentinel:// URIs";
 
     /** Validates every field; the message names the first bad one by its config path. */
     public RedisConfig {
         Objects.requireNonNull(uri, "redis.uri");
         Objects.requireNonNull(prefix, "redis.prefix");
+        Objects.requireNonNull(tlsCaFile, "redis.tlsCaFile");
+        uriProblem(uri).ifPresent(problem -> {
+            throw new IllegalArgumentException("redis.uri " + problem);
+        });
         requirePositive(reconnectMinDelay, "redis.reconnectMinDelay");
         requirePositive(reconnectMaxDelay, "redis.reconnectMaxDelay");
         requirePositive(commandTimeout, "redis.commandTimeout");
@@ -40,11 +54,47 @@ public record RedisConfig(
         if (requestQueueSize < 1) {
             throw new IllegalArgumentException("redis.requestQueueSize must be at least 1");
         }
+        if (!tlsCaFile.isEmpty() && !usesTls(uri)) {
+            throw new IllegalArgumentException("redis.tlsCaFile " + TLS_CA_WITHOUT_TLS);
+        }
+    }
+
+    /** Settings without a CA file of their own (TLS, if the URI asks for it, trusts the JVM's trust store). */
+    public RedisConfig(String uri, String prefix, Duration reconnectMinDelay, Duration reconnectMaxDelay,
+                       int requestQueueSize, Duration commandTimeout) {
+        this(uri, prefix, reconnectMinDelay, reconnectMaxDelay, requestQueueSize, commandTimeout, "");
+    }
+
+    /**
+     * What is wrong with {@code uri} as {@code redis.uri}, completing a sentence that starts with the key
+     * ({@code "must be empty or start with redis://, ..."}), or empty when nothing is. Never repeats the URI,
+     * which may hold a password.
+     */
+    public static Optional<String> uriProblem(String uri) {
+        if (uri.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            RedisEndpoint.parse(uri);
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    /** Whether {@code uri} is a valid Redis URI that asks for TLS. */
+    public static boolean usesTls(String uri) {
+        return !uri.isEmpty() && uriProblem(uri).isEmpty() && RedisEndpoint.parse(uri).tls();
     }
 
     /** Whether a Redis URI is configured. */
     public boolean enabled() {
         return !uri.isEmpty();
+    }
+
+    /** The URI for logs: its user-info part (which may hold a password) replaced by {@code <redacted>}. */
+    public String redactedUri() {
+        return RedisEndpoint.redact(uri);
     }
 
     private static void requirePositive(Duration value, String path) {

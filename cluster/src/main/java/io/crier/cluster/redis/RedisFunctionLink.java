@@ -25,10 +25,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Redis command connection that calls the {@code crier} function library ({@code crier.lua}): it loads
- * the library with {@code FUNCTION LOAD REPLACE} each time the connection opens (a Redis restarted without
- * persistence has lost it), and serves calls only once that load succeeded. A call that still meets
- * "Function not found" (someone flushed the functions) reloads the library and is retried once.
+ * One Redis command connection that calls the {@code crier} function library ({@code crier.lua}): each time the
+ * connection opens (at start, after a reconnect, on the new master after a Sentinel failover) it checks that the
+ * server can serve ({@code INFO server}: a data node, not a Sentinel or a Cluster node, Redis 7.0 or newer) and
+ * loads the library with {@code FUNCTION LOAD REPLACE} (a Redis restarted without persistence has lost it), and
+ * it serves calls only once that load succeeded. A server that cannot serve is named in one WARN line per
+ * distinct problem, fails the start stage with that sentence, and is checked again every
+ * {@code reconnectMaxDelay}. A call that still meets "Function not found" (someone flushed the functions)
+ * reloads the library and is retried once.
  *
  * <p>Bounded like {@link RedisBroker}: commands are rejected while disconnected, and at most
  * {@code requestQueueSize} calls wait for Redis at a time. Redis errors become
@@ -58,7 +62,8 @@ final class RedisFunctionLink {
     private volatile boolean closed;
     /** Bumped on each activation and loss, so that a stale load cannot mark the link ready. */
     private long activation;
-    private boolean loadFailureLogged;
+    /** The last problem logged, so that each distinct one is logged once. */
+    private String problemLogged;
 
     RedisFunctionLink(RedisLink link) {
         this.link = Objects.requireNonNull(link, "link");
@@ -80,6 +85,12 @@ final class RedisFunctionLink {
 
     private void failStart(Throwable error) {
         started.completeExceptionally(new BrokerUnavailableException("cannot connect to Redis", error));
+    }
+
+    /** Whether calls are served now: connected, and the library loaded on this connection. */
+    boolean ready() {
+        StatefulRedisConnection<String, byte[]> current = connection;
+        return ready && !closed && current != null && current.isOpen();
     }
 
     /** {@code FCALL function 1 channel args...}, or {@code FCALL_RO} when {@code readOnly}, as a list reply. */
@@ -138,7 +149,10 @@ final class RedisFunctionLink {
             attempt = ++activation;
             ready = false;
         }
-        dispatch(() -> current.async().functionLoad(LIBRARY, true))
+        dispatch(() -> current.async().info("server"))
+                .thenCompose(info -> RedisProblems.unfitServer(info)
+                        .<CompletionStage<String>>map(problem -> CompletableFuture.failedFuture(new UnfitServer(problem)))
+                        .orElseGet(() -> dispatch(() -> current.async().functionLoad(LIBRARY, true))))
                 .whenComplete((name, error) -> loaded(current, attempt, error));
     }
 
@@ -148,17 +162,29 @@ final class RedisFunctionLink {
                 return;
             }
             if (error != null) {
-                // Redis older than 7.0, or out of memory: nothing can be served, so keep trying.
-                if (!loadFailureLogged) {
-                    loadFailureLogged = true;
-                    log.warn("Cannot load the crier function library into Redis (needs Redis 7.0+); retrying", error);
-                }
+                // A wrong mode, Redis older than 7.0, a user without the right, out of memory: nothing can be
+                // served, and an operator may fix it while the node waits, so keep checking.
+                unfit(error);
                 link.later(this::load, config.reconnectMaxDelay());
                 return;
             }
             ready = true;
+            problemLogged = null;
         }
         started.complete(null);
+    }
+
+    /** Says once per distinct problem why this server cannot serve, and fails the start stage with it. Lock held. */
+    private void unfit(Throwable error) {
+        Throwable cause = unwrap(error);
+        String problem = "Redis at " + link.describe() + " cannot serve: " + (cause instanceof UnfitServer
+                ? cause.getMessage() : RedisProblems.loadFailed(cause));
+        if (!problem.equals(problemLogged)) {
+            problemLogged = problem;
+            log.warn("{}; checking again every {}ms", problem, config.reconnectMaxDelay().toMillis());
+            log.debug("What Redis answered", cause);
+        }
+        started.completeExceptionally(new BrokerUnavailableException(problem, cause));
     }
 
     private void lost() {
@@ -204,6 +230,15 @@ final class RedisFunctionLink {
 
     private static Throwable unwrap(Throwable error) {
         return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    /** The server answered, but is not one the library can run on (the sentence says why). */
+    private static final class UnfitServer extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnfitServer(String problem) {
+            super(problem, null, false, false);
+        }
     }
 
     private static <T> CompletableFuture<T> unavailable(String why) {

@@ -52,6 +52,14 @@ public final class RedisHistoryStore implements HistoryStore {
         return link.start("history");
     }
 
+    /**
+     * Whether the store serves now: connected, and the function library loaded on the server it is connected to
+     * (in Sentinel mode, the current master). False while Redis is away or cannot serve.
+     */
+    public boolean ready() {
+        return link.ready();
+    }
+
     @Override
     public CompletionStage<StreamPosition> publish(String topic, byte[] data, HistoryOptions options) {
         Objects.requireNonNull(topic, "topic");

@@ -8,6 +8,7 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -19,7 +20,14 @@ import io.lettuce.core.event.DefaultEventPublisherOptions;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -41,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * Each user opens its own connections through it; they are retried with the same backoff until they open, and
  * once open Lettuce reconnects them by itself. The composition root makes one and closes it after every user.
  *
+ * <p>The URI's scheme chooses the mode ({@link RedisEndpoint}). In Sentinel mode every connection, and every
+ * reconnect, first asks a sentinel for the master's address, so that after a failover each connection lands on
+ * the new master by itself: the broker resubscribes and the function link reloads the library there.
+ *
  * <p>Thread-safe. {@link #close()} blocks; never call it on a Lettuce thread.
  */
 public final class RedisLink implements AutoCloseable {
@@ -57,6 +69,7 @@ public final class RedisLink implements AutoCloseable {
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
     private final RedisConfig config;
+    private final RedisEndpoint endpoint;
     private final RedisURI uri;
     private final RedisReconnectDelay backoff;
     private final ClientResources resources;
@@ -66,12 +79,19 @@ public final class RedisLink implements AutoCloseable {
     /**
      * Sets up the client for {@code config}; nothing connects before a user opens a connection.
      *
-     * @throws IllegalArgumentException if {@code config.uri()} is no Redis URI
+     * @throws IllegalArgumentException if {@code config.uri()} is empty, or {@code config.tlsCaFile()} holds no
+     *                                  readable certificate
      */
     public RedisLink(RedisConfig config) {
+        if (!config.enabled()) {
+            throw new IllegalArgumentException("redis.uri is empty: no Redis to link to");
+        }
         this.config = config;
-        this.uri = RedisURI.create(config.uri());
+        this.endpoint = RedisEndpoint.parse(config.uri());
+        this.uri = endpoint.lettuceUri();
+        // The sentinels are asked with the same bound as every command: a dead one must not hold a reconnect.
         this.uri.setTimeout(config.commandTimeout());
+        this.uri.getSentinels().forEach(sentinel -> sentinel.setTimeout(config.commandTimeout()));
         this.backoff = new RedisReconnectDelay(config.reconnectMinDelay(), config.reconnectMaxDelay());
         this.resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(THREADS)
@@ -81,12 +101,28 @@ public final class RedisLink implements AutoCloseable {
                 .commandLatencyPublisherOptions(DefaultEventPublisherOptions.disabled())
                 .build();
         this.client = RedisClient.create(resources);
-        client.setOptions(ClientOptions.builder()
+        ClientOptions.Builder options = ClientOptions.builder()
                 .autoReconnect(true)
                 .requestQueueSize(config.requestQueueSize())
                 .disconnectedBehavior(DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
-                .build());
+                .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()));
+        if (!config.tlsCaFile().isEmpty()) {
+            options.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(caFile(config.tlsCaFile())).build());
+        }
+        client.setOptions(options.build());
+    }
+
+    /** The CA file, once checked to hold at least one certificate: a typo stops the node at start, not each connect. */
+    private static File caFile(String path) {
+        try (InputStream in = Files.newInputStream(Path.of(path))) {
+            if (CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
+                throw new IllegalArgumentException("redis.tlsCaFile: no certificate in " + path);
+            }
+            return new File(path);
+        } catch (IOException | CertificateException e) {
+            throw new IllegalArgumentException("redis.tlsCaFile: cannot read certificates from " + path + " ("
+                    + e.getMessage() + ")", e);
+        }
     }
 
     /**
@@ -115,7 +151,7 @@ public final class RedisLink implements AutoCloseable {
                 connection.closeAsync();
             } else if (!gone) {
                 // The owner says once, in words, that Redis is not reachable (firstFailure); the details are for debug.
-                log.debug("Redis {} connection to {} failed (attempt {}); retrying", name, address(), attempt, error);
+                log.debug("Redis {} connection to {} failed (attempt {}); retrying", name, describe(), attempt, error);
                 if (attempt == 1) {
                     firstFailure.accept(error);
                 }
@@ -135,9 +171,25 @@ public final class RedisLink implements AutoCloseable {
         return new InFlightLimit(config.requestQueueSize());
     }
 
-    /** {@code host:port} of the Redis this link talks to: never the password the URI may carry. */
-    public String address() {
-        return uri.getHost() + ":" + uri.getPort();
+    /**
+     * Where this link's Redis is, for logs: {@code host:port} of a standalone Redis, or the master's name and its
+     * sentinels; never the password the URI may carry.
+     */
+    public String describe() {
+        return endpoint.describe();
+    }
+
+    /** For logs, where a connection landed: {@code host:port}, and in Sentinel mode which master it is. */
+    String describe(SocketAddress connectedTo) {
+        return endpoint.describe(connectedTo);
+    }
+
+    /**
+     * One sentence on why this link could not connect (a failure from a user's start stage), for the operator:
+     * a wrong mode, a name the sentinels do not know, refused credentials, TLS, or nothing listening.
+     */
+    public String explain(Throwable connectFailure) {
+        return RedisProblems.connectFailed(endpoint, connectFailure);
     }
 
     /** Runs {@code task} after {@code delay} on Lettuce's executor, unless the link has been closed. */
@@ -181,12 +233,20 @@ public final class RedisLink implements AutoCloseable {
 
     /** Runs {@code up} each time a connection is (re)activated, {@code down} each time it is lost. */
     static RedisConnectionStateListener onLinkChange(Runnable up, Runnable down) {
+        return onLinkChange(address -> up.run(), down);
+    }
+
+    /**
+     * Runs {@code up} with the server's address each time a connection is (re)activated, {@code down} each time it
+     * is lost.
+     */
+    static RedisConnectionStateListener onLinkChange(Consumer<SocketAddress> up, Runnable down) {
         // Lettuce fires these after the handshake and its own activation (its ConnectionEventTrigger sits
         // behind the CommandHandler), so isOpen() is already true in onRedisConnected.
         return new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-                up.run();
+                up.accept(address);
             }
 
             @Override

@@ -5,7 +5,9 @@
  * io.crier.cluster.redis.RedisPresenceStore} (a hash and a sorted set per topic, changed by Lua scripts), {@link
  * io.crier.cluster.redis.RedisNodeRegistry} (the cluster view under leases), and {@link
  * io.crier.cluster.redis.Publisher}, which JVM backends use to publish straight to Redis. {@link
- * io.crier.cluster.redis.RedisConfig} is how a node reaches Redis.
+ * io.crier.cluster.redis.RedisConfig} is how a node reaches Redis, and {@link io.crier.cluster.redis.RedisLink} its
+ * one client; {@code RedisEndpoint} is the one place that reads the URI and the mode its scheme chooses (standalone
+ * or Sentinel), and {@code RedisProblems} puts what Redis answers to a wrong setup into one sentence.
  *
  * <p>Lettuce is set up as STYLE.md §5 asks: bounded request queues, commands rejected while disconnected,
  * command timeouts, and a reconnect backoff. Depends on {@code io.crier.cluster}, Lettuce and SLF4J.

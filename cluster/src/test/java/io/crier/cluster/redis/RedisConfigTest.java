@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RedisConfigTest {
@@ -19,6 +20,35 @@ class RedisConfigTest {
         Duration second = Duration.ofSeconds(1);
         assertTrue(config("redis://127.0.0.1:6379", second, second, 1, second).enabled());
         assertFalse(config("", second, second, 1, second).enabled());
+    }
+
+    @Test
+    void eachSchemeChoosesItsModeAndASentinelUriNeedsItsMasterAndSentinels() {
+        assertEquals(RedisEndpoint.Mode.STANDALONE, RedisEndpoint.parse("redis://127.0.0.1:6379").mode());
+        assertEquals(RedisEndpoint.Mode.STANDALONE, RedisEndpoint.parse("rediss://u:p@127.0.0.1:6379").mode());
+        RedisEndpoint sentinel = RedisEndpoint.parse("redis-sentinel://:pw@10.0.0.1:26379,10.0.0.2#crier");
+        assertEquals(RedisEndpoint.Mode.SENTINEL, sentinel.mode());
+        assertEquals("master 'crier' of the sentinels at 10.0.0.1:26379,10.0.0.2:26379", sentinel.describe());
+        assertFalse(sentinel.tls());
+        assertTrue(RedisEndpoint.parse("rediss-sentinel://10.0.0.1:26379#crier").tls());
+
+        assertEquals(Optional.of("must be empty or start with redis://, rediss://, redis-sentinel:// or"
+                + " rediss-sentinel://"), RedisConfig.uriProblem("redis-cluster://10.0.0.1:6379"));
+        assertEquals(Optional.of("must name the master after #, as in"
+                + " redis-sentinel://sentinel1:26379,sentinel2:26379#mymaster"),
+                RedisConfig.uriProblem("redis-sentinel://10.0.0.1:26379#"));
+        assertEquals(Optional.empty(), RedisConfig.uriProblem(""));
+    }
+
+    @Test
+    void neverRepeatsAPasswordInAProblemOrALogLine() {
+        String problem = RedisConfig.uriProblem("redis://user:hunter 2@10.0.0.1:6379").orElseThrow();
+        assertTrue(problem.startsWith("is not a valid Redis URI ("), problem);
+        assertFalse(problem.contains("hunter"), problem);
+
+        RedisConfig sentinel = config("rediss-sentinel://crier:hunter2@10.0.0.1:26379#m", Duration.ofSeconds(1),
+                Duration.ofSeconds(1), 1, Duration.ofSeconds(1));
+        assertEquals("rediss-sentinel://<redacted>@10.0.0.1:26379#m", sentinel.redactedUri());
     }
 
     @Test

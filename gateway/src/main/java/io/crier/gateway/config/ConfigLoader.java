@@ -225,10 +225,13 @@ public final class ConfigLoader {
         Duration maxDelay = v.duration("redis.reconnectMaxDelay");
         int queueSize = v.integer("redis.requestQueueSize");
         Duration commandTimeout = v.duration("redis.commandTimeout");
+        String tlsCaFile = v.string("redis.tlsCaFile");
         ConfigProblems problems = new ConfigProblems();
-        // Never echo the URI: it may carry a password.
-        problems.check(uri.isEmpty() || uri.startsWith("redis://") || uri.startsWith("rediss://"),
-                "redis.uri", "must be empty or start with redis:// or rediss://");
+        // The URI's forms are the cluster module's (one place); its messages never echo the URI, which may carry a
+        // password.
+        RedisConfig.uriProblem(uri).ifPresent(problem -> problems.add("redis.uri", problem));
+        problems.check(tlsCaFile.isEmpty() || RedisConfig.usesTls(uri) || RedisConfig.uriProblem(uri).isPresent(),
+                "redis.tlsCaFile", RedisConfig.TLS_CA_WITHOUT_TLS);
         problems.check(prefix.length() <= 64 && prefix.chars().noneMatch(c -> c <= ' '),
                 "redis.prefix", "must be at most 64 characters, without spaces or control characters");
         problems.range("redis.reconnectMinDelay", minDelay, Duration.ofMillis(1), Duration.ofMinutes(1));
@@ -237,7 +240,7 @@ public final class ConfigLoader {
         problems.range("redis.commandTimeout", commandTimeout, Duration.ofMillis(1), Duration.ofMinutes(5));
         problems.throwIfAny();
         try {
-            return new RedisConfig(uri, prefix, minDelay, maxDelay, queueSize, commandTimeout);
+            return new RedisConfig(uri, prefix, minDelay, maxDelay, queueSize, commandTimeout, tlsCaFile);
         } catch (IllegalArgumentException e) {
             // The record's own rules, should they ever be stricter than the ones above; its message names the key.
             throw new InvalidConfigException(List.of(e.getMessage()));

@@ -2,7 +2,6 @@ package io.crier.gateway.config;
 
 import io.crier.cluster.redis.RedisConfig;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * The whole configuration of one node: one immutable tree, read once at startup by {@link ConfigLoader}
@@ -31,9 +30,6 @@ public record CrierConfig(
         RecoveryConfig recovery,
         ClusterConfig cluster,
         LogConfig log) {
-
-    // The user-info part of redis://user:password@host, which may hold a password.
-    private static final Pattern REDIS_USER_INFO = Pattern.compile("^(rediss?://)[^@/]*@");
 
     /** @throws InvalidConfigException when a rule spanning sections is broken */
     public CrierConfig {
@@ -127,20 +123,17 @@ public record CrierConfig(
     }
 
     private String describeRedis() {
-        return "uri=" + (redis.enabled() ? redactedRedisUri() : "<none: in-memory broker>")
+        return "uri=" + (redis.enabled() ? redis.redactedUri() : "<none: in-memory broker>")
                 + " prefix=" + redis.prefix()
                 + " reconnectMinDelay=" + Durations.format(redis.reconnectMinDelay())
                 + " reconnectMaxDelay=" + Durations.format(redis.reconnectMaxDelay())
                 + " requestQueueSize=" + redis.requestQueueSize()
-                + " commandTimeout=" + Durations.format(redis.commandTimeout());
+                + " commandTimeout=" + Durations.format(redis.commandTimeout())
+                + " tlsCaFile=" + (redis.tlsCaFile().isEmpty() ? "<JVM trust store>" : redis.tlsCaFile());
     }
 
     private static String redacted(String secret) {
         return secret.isEmpty() ? "<none>" : "<redacted>";
-    }
-
-    private String redactedRedisUri() {
-        return REDIS_USER_INFO.matcher(redis.uri()).replaceFirst("$1<redacted>@");
     }
 
     @Override

@@ -1,12 +1,12 @@
 package io.crier.gateway.transport;
 
-import io.crier.cluster.Broker;
-import io.crier.cluster.BrokerState;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /**
- * Whether this node can serve: its broker is connected and it is not draining. {@code /readyz} and the
+ * Whether this node can serve: its backend can (the broker is connected and, with Redis, the history store too)
+ * and it is not draining. {@code /readyz} and the
  * handshake guard read it; the node's drain moves it forward, never back: serving, then out of rotation
  * ({@code /readyz} 503 while upgrades are still accepted, so that a load balancer that has not yet seen the
  * 503 loses nothing), then draining (upgrades refused). Thread-safe.
@@ -16,16 +16,17 @@ public final class Readiness {
     /** The drain's phases, in the only order they can happen. */
     private enum Phase { SERVING, LEAVING_ROTATION, DRAINING }
 
-    private final Broker broker;
+    private final BooleanSupplier backendReady;
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.SERVING);
 
-    public Readiness(Broker broker) {
-        this.broker = Objects.requireNonNull(broker, "broker");
+    /** @param backendReady whether the node's backend (broker, history store) can serve now; called per check */
+    public Readiness(BooleanSupplier backendReady) {
+        this.backendReady = Objects.requireNonNull(backendReady, "backendReady");
     }
 
-    /** Whether the node takes new sessions: broker {@link BrokerState#CONNECTED} and no drain started. */
+    /** Whether the node takes new sessions: its backend can serve and no drain started. */
     public boolean ready() {
-        return phase.get() == Phase.SERVING && broker.state() == BrokerState.CONNECTED;
+        return phase.get() == Phase.SERVING && backendReady.getAsBoolean();
     }
 
     /** Whether a drain has started (the node is out of rotation for good, whether or not it refuses upgrades yet). */

@@ -231,7 +231,7 @@ class ConfigLoaderTest {
     void everyBundledKeyCanBeSetThroughTheEnvironment() {
         List<String> keys = loader.keys();
 
-        assertEquals(77, keys.size());
+        assertEquals(78, keys.size());
         assertTrue(keys.contains("limits.maxDataBytes"));
         assertEquals(Duration.ofSeconds(3), loader.load(null,
                 Map.of(ConfigLoader.envName("redis.commandTimeout"), "3s")).redis().commandTimeout());
@@ -257,7 +257,8 @@ class ConfigLoaderTest {
                 "limits.maxMessageBytes: must be 1024..16777216, got 100",
                 "limits.maxDataBytes: must be 1..99 (below limits.maxMessageBytes), got 32768",
                 "hub.unsubscribeGrace (CRIER_HUB_UNSUBSCRIBE_GRACE): must be 0..1m, got 2m",
-                "redis.uri (CRIER_REDIS_URI): must be empty or start with redis:// or rediss://"), e.problems());
+                "redis.uri (CRIER_REDIS_URI): must be empty or start with redis://, rediss://, redis-sentinel:// or"
+                        + " rediss-sentinel://"), e.problems());
         assertTrue(e.getMessage().contains("\n  server.port: must be 0..65535, got 70000"));
         assertFalse(e.getMessage().contains("secret-host"));
     }
@@ -352,6 +353,42 @@ class ConfigLoaderTest {
                 "CRIER_REDIS_RECONNECT_MIN_DELAY", "3s", "CRIER_REDIS_RECONNECT_MAX_DELAY", "1s")));
 
         assertEquals(List.of("redis.reconnectMaxDelay (CRIER_REDIS_RECONNECT_MAX_DELAY): must be 3s..5m, got 1s"), e.problems());
+    }
+
+    @Test
+    void acceptsEachRedisUriFormTheConfigurationReferenceShows() {
+        for (String uri : List.of("redis://127.0.0.1:6379", "rediss://crier:pw@redis.example:6380/0",
+                "redis-sentinel://10.0.0.1:26379,10.0.0.2:26379,10.0.0.3:26379#mymaster",
+                "rediss-sentinel://crier:pw@sentinel.example:26379/0#mymaster")) {
+            assertEquals(uri, loader.load(null, Map.of("CRIER_REDIS_URI", uri)).redis().uri());
+        }
+    }
+
+    @Test
+    void aSentinelUriWithoutItsMasterNameOrSentinelsAndACaFileWithoutTlsAreRefused() {
+        InvalidConfigException noMaster = assertThrows(InvalidConfigException.class, () -> loader.load(null,
+                Map.of("CRIER_REDIS_URI", "redis-sentinel://:hunter2@10.0.0.1:26379,10.0.0.2:26379")));
+        InvalidConfigException caWithoutTls = assertThrows(InvalidConfigException.class, () -> loader.load(null,
+                Map.of("CRIER_REDIS_URI", "redis://:hunter2@10.0.0.1:6379", "CRIER_REDIS_TLS_CA_FILE", "/etc/ca.pem")));
+
+        assertEquals(List.of("redis.uri (CRIER_REDIS_URI): must name the master after #, as in"
+                + " redis-sentinel://sentinel1:26379,sentinel2:26379#mymaster"), noMaster.problems());
+        assertEquals(List.of("redis.tlsCaFile (CRIER_REDIS_TLS_CA_FILE): applies only to rediss:// and"
+                + " rediss-sentinel:// URIs"), caWithoutTls.problems());
+        assertFalse(noMaster.getMessage().contains("hunter2"));
+        assertFalse(caWithoutTls.getMessage().contains("hunter2"));
+    }
+
+    @Test
+    void describeNeverShowsTheRedisPasswordOfASentinelUri() {
+        CrierConfig config = loader.load(null, Map.of("CRIER_REDIS_URI",
+                "rediss-sentinel://crier:hunter2@s1.example:26379,s2.example:26379#mymaster"));
+
+        String text = config.describe();
+
+        assertTrue(text.contains("redis: uri=rediss-sentinel://<redacted>@s1.example:26379,s2.example:26379#mymaster"),
+                text);
+        assertFalse(text.contains("hunter2"), text);
     }
 
     @Test

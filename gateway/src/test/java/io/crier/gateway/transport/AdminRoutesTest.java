@@ -2,6 +2,7 @@ package io.crier.gateway.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.crier.cluster.BrokerState;
 import io.crier.cluster.memory.InMemoryBroker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -24,7 +25,7 @@ class AdminRoutesTest {
     private static final String KEY = "admin-routes-test-key-0123456789abcdef";
 
     private final InMemoryBroker broker = new InMemoryBroker();
-    private final Readiness readiness = new Readiness(broker);
+    private final Readiness readiness = new Readiness(() -> broker.state() == BrokerState.CONNECTED);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final AtomicInteger drains = new AtomicInteger();
     private final EmbeddedChannel channel = new EmbeddedChannel(new HttpRoutesHandler("/ws", readiness, null,

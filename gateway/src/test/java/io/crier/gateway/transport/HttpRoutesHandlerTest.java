@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crier.cluster.BrokerState;
 import io.crier.cluster.memory.InMemoryBroker;
 import io.crier.gateway.auth.DevTokenIssuer;
 import io.crier.gateway.auth.JwtTokenVerifier;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class HttpRoutesHandlerTest {
 
     private final InMemoryBroker broker = new InMemoryBroker();
-    private final Readiness readiness = new Readiness(broker);
+    private final Readiness readiness = new Readiness(() -> broker.state() == BrokerState.CONNECTED);
     private EmbeddedChannel channel = new EmbeddedChannel(new HttpRoutesHandler("/ws", readiness, null));
 
     @AfterEach

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crier.cluster.BrokerState;
 import io.crier.cluster.ManualClock;
 import io.crier.cluster.memory.InMemoryBroker;
 import io.crier.gateway.config.ConfigLoader;
@@ -33,7 +34,7 @@ class NodesEndpointTest {
     private static final String KEY = "nodes-endpoint-test-key-0123456789abcdef";
 
     private final InMemoryBroker broker = new InMemoryBroker();
-    private final Readiness readiness = new Readiness(broker);
+    private final Readiness readiness = new Readiness(() -> broker.state() == BrokerState.CONNECTED);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();

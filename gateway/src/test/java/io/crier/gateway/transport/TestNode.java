@@ -1,5 +1,6 @@
 package io.crier.gateway.transport;
 
+import io.crier.cluster.BrokerState;
 import io.crier.cluster.memory.InMemoryBroker;
 import io.crier.gateway.auth.DevTokenIssuer;
 import io.crier.gateway.auth.JwtTokenVerifier;
@@ -59,7 +60,7 @@ final class TestNode implements AutoCloseable {
         config = new ConfigLoader().load(null, all);
         envelopes = new EnvelopeCodec(config.limits().maxDataBytes());
         disconnector = new Disconnector(envelopes, meters, Duration.ofSeconds(3));
-        readiness = new Readiness(broker);
+        readiness = new Readiness(() -> broker.state() == BrokerState.CONNECTED);
         verifier = new JwtTokenVerifier(SECRET, Clock.systemUTC());
         hub = new Hub<>(broker, envelopes, new PublicationCodec(),
                 new NettyFanout(ByteBufAllocator.DEFAULT, disconnector), scheduler,
