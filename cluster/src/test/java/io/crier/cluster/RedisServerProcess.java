@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real {@code redis-server} child process on a free port of 127.0.0.1, for tests: no persistence (or AOF,
- * see {@link #startWithAof()}), its own temp dir (with {@code redis.log}), and ways to kill, stop and
- * restart it on the same port, and to act as a backend through {@code redis-cli}.
+ * see {@link #startWithAof()}; TLS, Sentinel mode and more configuration with {@link #start(RedisServerSetup)}),
+ * its own temp dir (with its config file and {@code redis.log}), and ways to kill, stop and restart it on the same
+ * port, and to act as a backend through {@code redis-cli}.
  *
  * <p>Use it with try-with-resources or close it in an {@code @AfterEach}/{@code @AfterAll}; a JVM shutdown
  * hook kills a server that a failed test left behind. Thread-safe.
@@ -40,21 +41,20 @@ public final class RedisServerProcess implements AutoCloseable {
 
     private final int port;
     private final Path dir;
-    /** Whether the server keeps an append-only file (fsync on every write) in {@link #dir} across restarts. */
-    private final boolean aof;
+    private final RedisServerSetup setup;
     private final Thread shutdownHook;
     private Process process;
 
-    private RedisServerProcess(int port, Path dir, boolean aof) {
+    private RedisServerProcess(int port, Path dir, RedisServerSetup setup) {
         this.port = port;
         this.dir = dir;
-        this.aof = aof;
+        this.setup = setup;
         this.shutdownHook = new Thread(this::destroyForcibly, "redis-server-" + port + "-killer");
     }
 
     /** Starts a server on a free port and returns once it answers PING; tries another port if one is taken. */
     public static RedisServerProcess start() {
-        return start(false);
+        return start(RedisServerSetup.plain());
     }
 
     /**
@@ -62,7 +62,7 @@ public final class RedisServerProcess implements AutoCloseable {
      * every acknowledged write survives {@link #kill()} and comes back with {@link #restart()}.
      */
     public static RedisServerProcess startWithAof() {
-        return start(true);
+        return start(RedisServerSetup.plain().withAof());
     }
 
     /**
@@ -70,14 +70,15 @@ public final class RedisServerProcess implements AutoCloseable {
      * Redis); fails if the port is taken.
      */
     public static RedisServerProcess startOn(int port) {
-        return startOn(port, false);
+        return startOn(port, RedisServerSetup.plain());
     }
 
-    private static RedisServerProcess start(boolean aof) {
+    /** Like {@link #start()}, set up as {@code setup} says. */
+    public static RedisServerProcess start(RedisServerSetup setup) {
         IllegalStateException failure = new IllegalStateException("redis-server did not start");
         for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
             try {
-                return startOn(freePort(), aof);
+                return startOn(freePort(), setup);
             } catch (RuntimeException e) {
                 // Another process may have taken the free port in the meantime: try another.
                 failure.addSuppressed(e);
@@ -87,8 +88,8 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     /** A server on {@code port}, up; cleaned up again if it does not start. */
-    private static RedisServerProcess startOn(int port, boolean aof) {
-        RedisServerProcess server = new RedisServerProcess(port, createTempDir(), aof);
+    private static RedisServerProcess startOn(int port, RedisServerSetup setup) {
+        RedisServerProcess server = new RedisServerProcess(port, createTempDir(), setup);
         Runtime.getRuntime().addShutdownHook(server.shutdownHook);
         try {
             server.launch();
@@ -104,9 +105,17 @@ public final class RedisServerProcess implements AutoCloseable {
         return port;
     }
 
-    /** The URI a client connects to, {@code redis://127.0.0.1:PORT}. */
+    /** The URI a client connects to, {@code redis://127.0.0.1:PORT} ({@code rediss://} with TLS). */
     public String uri() {
-        return "redis://127.0.0.1:" + port;
+        return (setup.tls() == null ? "redis://" : "rediss://") + "127.0.0.1:" + port;
+    }
+
+    /** The process id, while the server runs. */
+    public synchronized long pid() {
+        if (process == null) {
+            throw new IllegalStateException(this + " is not running");
+        }
+        return process.pid();
     }
 
     /** Whether the server process is running. */
@@ -144,6 +153,7 @@ public final class RedisServerProcess implements AutoCloseable {
      */
     public String cli(String... args) {
         List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(port)));
+        command.addAll(setup.cliArguments());
         command.addAll(List.of(args));
         try {
             // Output goes to a file, not a pipe, so that a hanging redis-cli cannot outlive the timeout.
@@ -187,10 +197,14 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     private synchronized void launch() {
-        List<String> command = List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", aof ? "yes" : "no", "--appendfsync", aof ? "always" : "everysec",
-                "--dir", dir.toString(), "--daemonize", "no", "--logfile", dir.resolve("redis.log").toString());
+        // A config file rather than arguments: a sentinel needs one (it rewrites it), and a restart reads it again.
+        Path config = dir.resolve(setup.sentinel() ? "sentinel.conf" : "redis.conf");
+        List<String> command = setup.sentinel() ? List.of("redis-server", config.toString(), "--sentinel")
+                : List.of("redis-server", config.toString());
         try {
+            if (!setup.sentinel() || !Files.exists(config)) {
+                Files.write(config, setup.file(port, dir.toString()), StandardCharsets.UTF_8);
+            }
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("stdout.log").toFile())
@@ -207,7 +221,7 @@ public final class RedisServerProcess implements AutoCloseable {
                         throw new IllegalStateException("redis-server exited with " + started.exitValue()
                                 + "; log: " + readLog());
                     }
-                    return answersPing();
+                    return setup.tls() == null ? answersPing() : answersPingOverTls();
                 });
     }
 
@@ -218,10 +232,20 @@ public final class RedisServerProcess implements AutoCloseable {
             OutputStream out = socket.getOutputStream();
             out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            byte[] reply = socket.getInputStream().readNBytes(7);
-            return "+PONG\r\n".equals(new String(reply, StandardCharsets.US_ASCII));
+            String reply = new String(socket.getInputStream().readNBytes(7), StandardCharsets.US_ASCII);
+            // A server whose default user needs a password is up too: it answers -NOAUTH.
+            return "+PONG\r\n".equals(reply) || reply.startsWith("-NOAUTH");
         } catch (IOException e) {
             // Not listening yet (or loading): the caller polls again.
+            return false;
+        }
+    }
+
+    private boolean answersPingOverTls() {
+        try {
+            return cli("PING").equals("PONG");
+        } catch (IllegalStateException e) {
+            // Not listening yet: the caller polls again.
             return false;
         }
     }

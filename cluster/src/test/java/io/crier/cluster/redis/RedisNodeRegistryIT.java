@@ -164,7 +164,7 @@ class RedisNodeRegistryIT extends NodeRegistryContract {
         }
     }
 
-    private static RedisNodeRegistry connected(RedisNodeRegistry registry) {
+    static RedisNodeRegistry connected(RedisNodeRegistry registry) {
         try {
             get(registry.connected());
             return registry;

@@ -127,7 +127,7 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
         }
     }
 
-    private static RedisPresenceStore connected(RedisPresenceStore store) {
+    static RedisPresenceStore connected(RedisPresenceStore store) {
         try {
             get(store.connected());
             return store;
