@@ -1,13 +1,16 @@
 package io.crier.gateway;
 
 import io.crier.cluster.HistoryOptions;
+import io.crier.cluster.HistorySlice;
 import io.crier.cluster.StreamPosition;
 import io.crier.cluster.redis.RedisConfig;
 import io.crier.cluster.redis.RedisHistoryStore;
 import io.crier.cluster.redis.RedisLink;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +33,7 @@ final class HistoryPublisher implements AutoCloseable {
     private final HistoryOptions options;
     private final AtomicInteger acknowledged = new AtomicInteger();
     private final AtomicReference<StreamPosition> last = new AtomicReference<>();
+    private final List<StreamPosition> positions = new CopyOnWriteArrayList<>();
 
     HistoryPublisher(RedisConfig redis, String topic, HistoryOptions options) throws Exception {
         this.link = new RedisLink(redis);
@@ -65,9 +69,19 @@ final class HistoryPublisher implements AutoCloseable {
         return position == null ? null : position.epoch();
     }
 
+    /** The positions Redis acknowledged, in the order the acknowledgements arrived. */
+    List<StreamPosition> acknowledgedPositions() {
+        return List.copyOf(positions);
+    }
+
     /** The topic's position in Redis now. */
     StreamPosition position() throws Exception {
-        return store.read(topic, 0, 0, options).toCompletableFuture().get(10, TimeUnit.SECONDS).position();
+        return head().position();
+    }
+
+    /** A read of no publication: the topic's position now, and the position its epoch continues, if any. */
+    HistorySlice head() throws Exception {
+        return store.read(topic, 0, 0, options).toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     @Override
@@ -97,6 +111,7 @@ final class HistoryPublisher implements AutoCloseable {
                 return;
             }
             last.accumulateAndGet(position, (a, b) -> a == null || b.offset() > a.offset() ? b : a);
+            positions.add(position);
             acknowledged.incrementAndGet();
             if (batch.acknowledged().incrementAndGet() >= batch.count()) {
                 batch.done().complete(null);

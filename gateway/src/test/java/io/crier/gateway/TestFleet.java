@@ -3,6 +3,7 @@ package io.crier.gateway;
 import static org.awaitility.Awaitility.await;
 
 import io.crier.cluster.HistoryOptions;
+import io.crier.cluster.RedisSentinelSet;
 import io.crier.cluster.RedisServerProcess;
 import io.crier.gateway.config.ConfigLoader;
 import io.crier.gateway.config.CrierConfig;
@@ -18,21 +19,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An in-process fleet for integration tests: one {@code redis-server} child process and N {@link GatewayServer}
- * nodes on free ports, configured by one {@link ConfigLoader} env map (and an optional config file), started
- * and awaited ready. It owns the Redis it is given: {@link #close()} stops the nodes, then Redis. For nodes as
- * separate processes see {@link GatewayProcess}. Thread-safe once started.
+ * An in-process fleet for integration tests: one {@code redis-server} child process (or a {@link RedisSentinelSet})
+ * and N {@link GatewayServer} nodes on free ports, configured by one {@link ConfigLoader} env map (and an optional
+ * config file), started and awaited ready. It owns the Redis it is given: {@link #close()} stops the nodes, then
+ * Redis. For nodes as separate processes see {@link GatewayProcess}. Thread-safe once started.
  */
 final class TestFleet implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private final RedisServerProcess redis;
+    /** What the nodes share: a redis-server, or a Sentinel set; stopped after the nodes. */
+    private final AutoCloseable redis;
     private final CrierConfig config;
     private final List<GatewayServer> nodes;
 
-    private TestFleet(RedisServerProcess redis, CrierConfig config, List<GatewayServer> nodes) {
+    private TestFleet(AutoCloseable redis, CrierConfig config, List<GatewayServer> nodes) {
         this.redis = redis;
         this.config = config;
         this.nodes = List.copyOf(nodes);
@@ -43,9 +45,14 @@ final class TestFleet implements AutoCloseable {
      * delays (50ms to 500ms), in a map the caller may add to or override.
      */
     static Map<String, String> env(String secret, RedisServerProcess redis) {
+        return env(secret, redis.uri());
+    }
+
+    /** As {@link #env(String, RedisServerProcess)}, for any {@code redis.uri} (a Sentinel set's, for one). */
+    static Map<String, String> env(String secret, String redisUri) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("CRIER_AUTH_HMAC_SECRET", secret);
-        env.put("CRIER_REDIS_URI", redis.uri());
+        env.put("CRIER_REDIS_URI", redisUri);
         env.put("CRIER_REDIS_RECONNECT_MIN_DELAY", "50ms");
         env.put("CRIER_REDIS_RECONNECT_MAX_DELAY", "500ms");
         return env;
@@ -56,7 +63,12 @@ final class TestFleet implements AutoCloseable {
      * ({@code drain.window} 0s).
      */
     static Map<String, String> historyEnv(String secret, RedisServerProcess redis, HistoryOptions history) {
-        Map<String, String> env = env(secret, redis);
+        return historyEnv(secret, redis.uri(), history);
+    }
+
+    /** As {@link #historyEnv(String, RedisServerProcess, HistoryOptions)}, for any {@code redis.uri}. */
+    static Map<String, String> historyEnv(String secret, String redisUri, HistoryOptions history) {
+        Map<String, String> env = env(secret, redisUri);
         env.put("CRIER_NAMESPACES_DEFAULT_HISTORY_SIZE", Integer.toString(history.size()));
         env.put("CRIER_NAMESPACES_DEFAULT_HISTORY_TTL", history.ttl().toSeconds() + "s");
         env.put("CRIER_DRAIN_WINDOW", "0s");
@@ -68,8 +80,17 @@ final class TestFleet implements AutoCloseable {
         return start(redis, count, null, env);
     }
 
+    /** Starts {@code count} nodes on the master of {@code sentinels} (whose URI {@code env} names). */
+    static TestFleet start(RedisSentinelSet sentinels, int count, Map<String, String> env) {
+        return start((AutoCloseable) sentinels, count, null, env);
+    }
+
     /** As {@link #start(RedisServerProcess, int, Map)}, with {@code configFile} (null for none) under the env. */
     static TestFleet start(RedisServerProcess redis, int count, Path configFile, Map<String, String> env) {
+        return start((AutoCloseable) redis, count, configFile, env);
+    }
+
+    private static TestFleet start(AutoCloseable redis, int count, Path configFile, Map<String, String> env) {
         Map<String, String> withPort = new LinkedHashMap<>(env);
         withPort.put("CRIER_SERVER_PORT", "0");
         List<GatewayServer> nodes = new ArrayList<>();
@@ -93,9 +114,12 @@ final class TestFleet implements AutoCloseable {
         }
     }
 
-    /** The Redis all nodes use (a test may kill and restart it). */
+    /** The redis-server all nodes use (a test may kill and restart it); not for a fleet on a Sentinel set. */
     RedisServerProcess redis() {
-        return redis;
+        if (redis instanceof RedisServerProcess server) {
+            return server;
+        }
+        throw new IllegalStateException("this fleet runs on " + redis);
     }
 
     /** The configuration of the first node (the others differ only in their node id). */
