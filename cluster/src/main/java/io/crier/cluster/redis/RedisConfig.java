@@ -24,6 +24,9 @@ import java.util.Optional;
  * @param commandTimeout    {@code redis.commandTimeout}: how long one Redis command may take, above zero
  * @param tlsCaFile         {@code redis.tlsCaFile}: PEM certificates to trust for TLS to Redis (and its
  *                          sentinels); empty means the JVM's default trust store. Only with a TLS URI
+ * @param replicaWait       {@code redis.waitReplicas} and {@code redis.waitTimeout}: whether publications with
+ *                          history wait for replicas ({@code WAIT}) before they are acknowledged; when they do,
+ *                          the timeout is less than {@code commandTimeout}
  */
 public record RedisConfig(
         String uri,
@@ -32,7 +35,8 @@ public record RedisConfig(
         Duration reconnectMaxDelay,
         int requestQueueSize,
         Duration commandTimeout,
-        String tlsCaFile) {
+        String tlsCaFile,
+        ReplicaWait replicaWait) {
 
     /** Why {@code redis.tlsCaFile} cannot be set with a URI without TLS (completing "redis.tlsCaFile ..."). */
     public static final String TLS_CA_WITHOUT_TLS = "applies only to rediss:// and rediss-sentinel:// URIs";
@@ -42,6 +46,7 @@ public record RedisConfig(
         Objects.requireNonNull(uri, "redis.uri");
         Objects.requireNonNull(prefix, "redis.prefix");
         Objects.requireNonNull(tlsCaFile, "redis.tlsCaFile");
+        Objects.requireNonNull(replicaWait, "redis.waitReplicas");
         uriProblem(uri).ifPresent(problem -> {
             throw new IllegalArgumentException("redis.uri " + problem);
         });
@@ -57,12 +62,23 @@ public record RedisConfig(
         if (!tlsCaFile.isEmpty() && !usesTls(uri)) {
             throw new IllegalArgumentException("redis.tlsCaFile " + TLS_CA_WITHOUT_TLS);
         }
+        if (replicaWait.enabled() && replicaWait.timeout().compareTo(commandTimeout) >= 0) {
+            throw new IllegalArgumentException("redis.waitTimeout " + WAIT_NOT_BELOW_COMMAND_TIMEOUT);
+        }
     }
 
-    /** Settings without a CA file of their own (TLS, if the URI asks for it, trusts the JVM's trust store). */
+    /** Why {@code redis.waitTimeout} must stay under the command timeout (completing "redis.waitTimeout ..."). */
+    public static final String WAIT_NOT_BELOW_COMMAND_TIMEOUT =
+            "must be less than redis.commandTimeout (WAIT is one command)";
+
+    /**
+     * Settings without a CA file of their own (TLS, if the URI asks for it, trusts the JVM's trust store) and
+     * without waiting for replicas.
+     */
     public RedisConfig(String uri, String prefix, Duration reconnectMinDelay, Duration reconnectMaxDelay,
                        int requestQueueSize, Duration commandTimeout) {
-        this(uri, prefix, reconnectMinDelay, reconnectMaxDelay, requestQueueSize, commandTimeout, "");
+        this(uri, prefix, reconnectMinDelay, reconnectMaxDelay, requestQueueSize, commandTimeout, "",
+                ReplicaWait.OFF);
     }
 
     /**

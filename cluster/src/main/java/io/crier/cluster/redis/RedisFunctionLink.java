@@ -108,6 +108,15 @@ final class RedisFunctionLink {
         }), function);
     }
 
+    /**
+     * {@code WAIT replicas timeout} on this connection: completes with how many replicas confirmed every write this
+     * connection made so far. Redis holds the connection's later commands until it answers.
+     */
+    CompletionStage<Long> waitForReplicas(ReplicaWait wait) {
+        return translate(call(commands -> commands.waitForReplication(wait.replicas(), wait.timeout().toMillis())),
+                "WAIT");
+    }
+
     /** {@code PUBLISH channel payload}; the stage completes with the number of receivers. */
     CompletionStage<Long> publish(String channel, byte[] payload) {
         return translate(call(commands -> commands.publish(channel, payload)), "PUBLISH");

@@ -1,5 +1,6 @@
 package io.crier.cluster.redis;
 
+import io.crier.cluster.BrokerUnavailableException;
 import io.crier.cluster.HistoryOptions;
 import io.crier.cluster.HistorySlice;
 import io.crier.cluster.HistoryStore;
@@ -24,8 +25,12 @@ import java.util.concurrent.CompletionStage;
  * history in Redis (never published, or expired) reads as offset 0 in epoch {@link HistoryStore#NO_EPOCH}:
  * reads never create an epoch; the next publication does, starting again at offset 1.
  *
+ * <p>With {@code redis.waitReplicas} ({@link ReplicaWait}), a publication is acknowledged only once that many
+ * replicas confirmed it ({@code WAIT} on the same connection, which holds the connection's later calls, reads
+ * included, until it answers).
+ *
  * <p>Failures: {@link BrokerUnavailableException} when Redis is unreachable, the library is not loaded yet,
- * or {@code requestQueueSize} calls are already waiting; {@link IllegalArgumentException} when the library
+ * {@code requestQueueSize} calls are already waiting, or fewer replicas than asked confirmed a publication; {@link IllegalArgumentException} when the library
  * rejects the data (not strict JSON, or too large). A timed-out publish may still have been applied.
  *
  * <p>Thread-safe. Stages complete on Lettuce's threads. Do not call {@link #close()} from one.
@@ -33,11 +38,13 @@ import java.util.concurrent.CompletionStage;
 public final class RedisHistoryStore implements HistoryStore {
 
     private final String prefix;
+    private final ReplicaWait replicaWait;
     private final RedisFunctionLink link;
 
     /** Creates a store on the node's {@code link}; nothing connects before {@link #start}. */
     public RedisHistoryStore(RedisLink link) {
         this.prefix = Objects.requireNonNull(link, "link").config().prefix();
+        this.replicaWait = link.config().replicaWait();
         this.link = new RedisFunctionLink(link);
     }
 
@@ -65,8 +72,19 @@ public final class RedisHistoryStore implements HistoryStore {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(options, "options");
-        return link.fcall("crier_publish", false, prefix + topic, data, number(options.size()), ttlSeconds(options))
-                .thenApply(RedisHistoryStore::position);
+        CompletionStage<StreamPosition> published = link.fcall("crier_publish", false, prefix + topic, data,
+                number(options.size()), ttlSeconds(options)).thenApply(RedisHistoryStore::position);
+        return replicaWait.enabled() ? published.thenCompose(this::replicated) : published;
+    }
+
+    /** {@code position}, once {@link ReplicaWait#replicas()} replicas have it; else a failure that says so. */
+    private CompletionStage<StreamPosition> replicated(StreamPosition position) {
+        return link.waitForReplicas(replicaWait).thenCompose(confirmed -> confirmed >= replicaWait.replicas()
+                ? CompletableFuture.completedFuture(position)
+                : CompletableFuture.failedFuture(new BrokerUnavailableException("published at offset "
+                        + position.offset() + ", but only " + confirmed + " of " + replicaWait.replicas()
+                        + " replicas confirmed it within " + replicaWait.timeout().toMillis()
+                        + "ms: a failover may lose it")));
     }
 
     @Override

@@ -90,7 +90,7 @@ class RedisAclAndTlsIT {
 
     private static RedisConfig config(String uri, String caFile) {
         return new RedisConfig(uri, "crier:", Duration.ofMillis(50), Duration.ofMillis(500), 10_000,
-                Duration.ofSeconds(2), caFile);
+                Duration.ofSeconds(2), caFile, ReplicaWait.OFF);
     }
 
     /** Everything a node does with Redis, once, on one link; then {@code check} while it is all still open. */

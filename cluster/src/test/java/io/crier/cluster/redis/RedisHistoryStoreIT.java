@@ -153,6 +153,38 @@ class RedisHistoryStoreIT extends HistoryStoreContract {
     }
 
     @Test
+    void withWaitReplicasAPublicationIsAcknowledgedOnlyOnceTheReplicaHasIt() throws Exception {
+        try (RedisServerProcess master = RedisServerProcess.start();
+             RedisServerProcess replica = RedisServerProcess.start()) {
+            replica.cli("REPLICAOF", "127.0.0.1", Integer.toString(master.port()));
+            await("the replica is in sync").atMost(RecordingListener.TIMEOUT)
+                    .until(() -> master.cli("INFO", "replication").contains("state=online"));
+            RedisHistoryStore store = closeAfterTest(new RedisHistoryStore(links.open(new RedisConfig(master.uri(),
+                    "crier:", Duration.ofMillis(50), Duration.ofMillis(500), 10_000, Duration.ofSeconds(2), "",
+                    new ReplicaWait(1, Duration.ofMillis(300))))));
+            complete(store.start());
+            String news = topic("news");
+
+            StreamPosition first = complete(store.publish(news, bytes("{\"n\":1}"), KEEP_100));
+            assertEquals("1", replica.cli("HGET", "{crier:" + news + "}:meta", "offset"), "acknowledged: replicated");
+
+            // A replica that stops applying the stream (paused, as a lagging one would be) confirms nothing.
+            replica.cli("CLIENT", "PAUSE", "1500", "WRITE");
+            long before = System.nanoTime();
+            ExecutionException unconfirmed = assertThrows(ExecutionException.class,
+                    () -> complete(store.publish(news, bytes("{\"n\":2}"), KEEP_100)));
+            long waited = System.nanoTime() - before;
+
+            assertEquals(1, first.offset());
+            BrokerUnavailableException failure = assertInstanceOf(BrokerUnavailableException.class,
+                    unconfirmed.getCause());
+            assertEquals("published at offset 2, but only 0 of 1 replicas confirmed it within 300ms: a failover may"
+                    + " lose it", failure.getMessage());
+            assertTrue(waited >= Duration.ofMillis(300).toNanos(), "it waited for the replica: " + waited + " ns");
+        }
+    }
+
+    @Test
     void aBackendFcallWithRedisCliReachesSubscribersWithItsOffset() throws Exception {
         RecordingListener received = new RecordingListener();
         Fixture fixture = start(received);

@@ -1,6 +1,7 @@
 package io.crier.gateway.config;
 
 import io.crier.cluster.redis.RedisConfig;
+import io.crier.cluster.redis.ReplicaWait;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -226,6 +227,8 @@ public final class ConfigLoader {
         int queueSize = v.integer("redis.requestQueueSize");
         Duration commandTimeout = v.duration("redis.commandTimeout");
         String tlsCaFile = v.string("redis.tlsCaFile");
+        int waitReplicas = v.integer("redis.waitReplicas");
+        Duration waitTimeout = v.duration("redis.waitTimeout");
         ConfigProblems problems = new ConfigProblems();
         // The URI's forms are the cluster module's (one place); its messages never echo the URI, which may carry a
         // password.
@@ -238,9 +241,15 @@ public final class ConfigLoader {
         problems.range("redis.reconnectMaxDelay", maxDelay, minDelay, Duration.ofMinutes(5));
         problems.range("redis.requestQueueSize", queueSize, 1, 1_000_000);
         problems.range("redis.commandTimeout", commandTimeout, Duration.ofMillis(1), Duration.ofMinutes(5));
+        problems.range("redis.waitReplicas", waitReplicas, 0, 100);
+        problems.range("redis.waitTimeout", waitTimeout, Duration.ofMillis(1), Duration.ofMinutes(1));
+        problems.check(waitReplicas == 0 || waitTimeout == null || commandTimeout == null
+                || waitTimeout.compareTo(commandTimeout) < 0,
+                "redis.waitTimeout", RedisConfig.WAIT_NOT_BELOW_COMMAND_TIMEOUT);
         problems.throwIfAny();
         try {
-            return new RedisConfig(uri, prefix, minDelay, maxDelay, queueSize, commandTimeout, tlsCaFile);
+            return new RedisConfig(uri, prefix, minDelay, maxDelay, queueSize, commandTimeout, tlsCaFile,
+                    new ReplicaWait(waitReplicas, waitTimeout));
         } catch (IllegalArgumentException e) {
             // The record's own rules, should they ever be stricter than the ones above; its message names the key.
             throw new InvalidConfigException(List.of(e.getMessage()));

@@ -129,7 +129,9 @@ public record CrierConfig(
                 + " reconnectMaxDelay=" + Durations.format(redis.reconnectMaxDelay())
                 + " requestQueueSize=" + redis.requestQueueSize()
                 + " commandTimeout=" + Durations.format(redis.commandTimeout())
-                + " tlsCaFile=" + (redis.tlsCaFile().isEmpty() ? "<JVM trust store>" : redis.tlsCaFile());
+                + " tlsCaFile=" + (redis.tlsCaFile().isEmpty() ? "<JVM trust store>" : redis.tlsCaFile())
+                + " waitReplicas=" + redis.replicaWait().replicas()
+                + " waitTimeout=" + Durations.format(redis.replicaWait().timeout());
     }
 
     private static String redacted(String secret) {

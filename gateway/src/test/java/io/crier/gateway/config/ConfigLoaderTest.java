@@ -231,7 +231,7 @@ class ConfigLoaderTest {
     void everyBundledKeyCanBeSetThroughTheEnvironment() {
         List<String> keys = loader.keys();
 
-        assertEquals(78, keys.size());
+        assertEquals(80, keys.size());
         assertTrue(keys.contains("limits.maxDataBytes"));
         assertEquals(Duration.ofSeconds(3), loader.load(null,
                 Map.of(ConfigLoader.envName("redis.commandTimeout"), "3s")).redis().commandTimeout());
@@ -377,6 +377,17 @@ class ConfigLoaderTest {
                 + " rediss-sentinel:// URIs"), caWithoutTls.problems());
         assertFalse(noMaster.getMessage().contains("hunter2"));
         assertFalse(caWithoutTls.getMessage().contains("hunter2"));
+    }
+
+    @Test
+    void aReplicaWaitMustEndBeforeTheCommandTimeout() {
+        assertEquals(0, loader.load(null, Map.of()).redis().replicaWait().replicas());
+        InvalidConfigException tooLong = assertThrows(InvalidConfigException.class, () -> loader.load(null, Map.of(
+                "CRIER_REDIS_WAIT_REPLICAS", "1", "CRIER_REDIS_WAIT_TIMEOUT", "5s", "CRIER_REDIS_COMMAND_TIMEOUT", "5s")));
+
+        assertEquals(List.of("redis.waitTimeout (CRIER_REDIS_WAIT_TIMEOUT): must be less than redis.commandTimeout"
+                + " (WAIT is one command)"), tooLong.problems());
+        assertEquals(1, loader.load(null, Map.of("CRIER_REDIS_WAIT_REPLICAS", "1")).redis().replicaWait().replicas());
     }
 
     @Test
