@@ -26,8 +26,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Each wrong setup of the Redis link gives its own sentence at once, well within the command timeout, and the
  * link does not claim it can serve: a sentinel that does not know the master's name, a Sentinel URI that names a
- * data node, a standalone URI that names a sentinel, a Redis without functions, refused or missing credentials,
- * and TLS whose certificate is not trusted.
+ * data node, a standalone URI that names a sentinel or a Cluster node, a Redis without functions, refused or
+ * missing credentials, and TLS whose certificate is not trusted.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisMisconfigurationIT {
@@ -93,6 +93,20 @@ class RedisMisconfigurationIT {
                     + " node: name the sentinels with redis-sentinel://host:26379,host2:26379#master (or"
                     + " rediss-sentinel:// for TLS)", failure.getMessage());
             assertFalse(history.ready());
+        }
+    }
+
+    @Test
+    void aRedisClusterNodeCannotServeYet() throws Exception {
+        try (RedisServerProcess clusterNode = RedisServerProcess.start(RedisServerSetup.plain()
+                .with("cluster-enabled yes", "cluster-config-file nodes.conf"))) {
+            RedisLink link = links.open(RedisBrokerIT.config(clusterNode.uri(), "crier:", 10_000));
+            try (RedisHistoryStore history = new RedisHistoryStore(link)) {
+                Throwable failure = failsFast(history.start());
+
+                assertEquals("Redis at 127.0.0.1:" + clusterNode.port() + " cannot serve: it is a Redis Cluster node,"
+                        + " and Crier does not support Redis Cluster yet", failure.getMessage());
+            }
         }
     }
 
