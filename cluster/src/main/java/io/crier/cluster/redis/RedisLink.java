@@ -8,6 +8,7 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
@@ -105,7 +106,10 @@ public final class RedisLink implements AutoCloseable {
                 .autoReconnect(true)
                 .requestQueueSize(config.requestQueueSize())
                 .disconnectedBehavior(DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()));
+                .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
+                // Lettuce's default is 10 s: a sentinel (or master) whose address does not answer at all would hold
+                // every lookup that long before the next sentinel is asked.
+                .socketOptions(SocketOptions.builder().connectTimeout(config.commandTimeout()).build());
         if (!config.tlsCaFile().isEmpty()) {
             options.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(caFile(config.tlsCaFile())).build());
         }
