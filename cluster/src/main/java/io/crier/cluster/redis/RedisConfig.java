@@ -40,6 +40,9 @@ public record RedisConfig(
 
     /** Why {@code redis.tlsCaFile} cannot be set with a URI without TLS (completing "redis.tlsCaFile ..."). */
     public static final String TLS_CA_WITHOUT_TLS = "applies only to rediss:// and rediss-sentinel:// URIs";
+    /** Why {@code redis.waitTimeout} must stay under the command timeout (completing "redis.waitTimeout ..."). */
+    public static final String WAIT_NOT_BELOW_COMMAND_TIMEOUT =
+            "must be less than redis.commandTimeout (WAIT is one command)";
 
     /** Validates every field; the message names the first bad one by its config path. */
     public RedisConfig {
@@ -66,10 +69,6 @@ public record RedisConfig(
             throw new IllegalArgumentException("redis.waitTimeout " + WAIT_NOT_BELOW_COMMAND_TIMEOUT);
         }
     }
-
-    /** Why {@code redis.waitTimeout} must stay under the command timeout (completing "redis.waitTimeout ..."). */
-    public static final String WAIT_NOT_BELOW_COMMAND_TIMEOUT =
-            "must be less than redis.commandTimeout (WAIT is one command)";
 
     /**
      * Settings without a CA file of their own (TLS, if the URI asks for it, trusts the JVM's trust store) and
@@ -100,7 +99,12 @@ public record RedisConfig(
 
     /** Whether {@code uri} is a valid Redis URI that asks for TLS. */
     public static boolean usesTls(String uri) {
-        return !uri.isEmpty() && uriProblem(uri).isEmpty() && RedisEndpoint.parse(uri).tls();
+        try {
+            return !uri.isEmpty() && RedisEndpoint.parse(uri).tls();
+        } catch (IllegalArgumentException e) {
+            // Not a valid URI: its own problem is reported (uriProblem), not this one.
+            return false;
+        }
     }
 
     /** Whether a Redis URI is configured. */

@@ -30,8 +30,9 @@ import java.util.concurrent.CompletionStage;
  * included, until it answers).
  *
  * <p>Failures: {@link BrokerUnavailableException} when Redis is unreachable, the library is not loaded yet,
- * {@code requestQueueSize} calls are already waiting, or fewer replicas than asked confirmed a publication; {@link IllegalArgumentException} when the library
- * rejects the data (not strict JSON, or too large). A timed-out publish may still have been applied.
+ * {@code requestQueueSize} calls are already waiting, or fewer replicas than asked confirmed a publication;
+ * {@link IllegalArgumentException} when the library rejects the data (not strict JSON, or too large). A publish
+ * that timed out or was not confirmed by enough replicas may still have been applied.
  *
  * <p>Thread-safe. Stages complete on Lettuce's threads. Do not call {@link #close()} from one.
  */
