@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
  * A test client that follows one topic with history the way a real client library should: it remembers the
  * offset and epoch of the last message it got, and when its connection drops (a node killed, a 4006 close) it
  * reconnects to the next node of its list, authenticates and subscribes again with {@code since} that
- * position. It records every message's position, every subscribe reply and every connection, so that a test
- * can check that nothing was lost or duplicated. Frames are matched with patterns on the exact wire format
+ * position. A subscribe answered {@code unavailable} (the node's broker is not back yet) is sent again after a
+ * short pause, as PROTOCOL.md §7 says a client should. It records every message's position, every subscribe
+ * reply and every connection, so that a test can check that nothing was lost or duplicated. Frames are matched with patterns on the exact wire format
  * of PROTOCOL.md (the gateway's tests do not parse JSON with a library).
  *
  * <p>Thread-safe: the JDK WebSocket calls the listener on its own threads, one at a time per connection;
@@ -55,6 +56,7 @@ public final class ResumingClient implements AutoCloseable {
     private final List<Subscribed> subscribes = new CopyOnWriteArrayList<>();
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger unavailableSubscribes = new AtomicInteger();
     private final CompletableFuture<Void> firstSubscribe = new CompletableFuture<>();
     private volatile Received last;
     private volatile WebSocket socket;
@@ -116,6 +118,11 @@ public final class ResumingClient implements AutoCloseable {
     /** Connections opened so far (1 means it never had to reconnect). */
     public int connections() {
         return connections.get();
+    }
+
+    /** Subscribes answered {@code unavailable} and sent again. */
+    public int unavailableSubscribes() {
+        return unavailableSubscribes.get();
     }
 
     /** Unexpected frames, failed subscribes and failed reconnects; empty when all went well. */
@@ -197,6 +204,10 @@ public final class ResumingClient implements AutoCloseable {
             firstSubscribe.complete(null);
         } else if (frame.startsWith("{\"type\":\"ok\",\"id\":1}")) {
             listener.sends().send(subscribeCommand());
+        } else if (frame.startsWith("{\"type\":\"error\",\"id\":2,\"code\":\"unavailable\"")) {
+            unavailableSubscribes.incrementAndGet();
+            Executor later = CompletableFuture.delayedExecutor(RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+            later.execute(() -> listener.sends().send(subscribeCommand()));
         } else if (!frame.startsWith("{\"type\":\"welcome\"") && !frame.startsWith("{\"type\":\"heartbeat\"}")
                 && !frame.startsWith("{\"type\":\"disconnect\"") && !frame.startsWith("{\"type\":\"join\"")
                 && !frame.startsWith("{\"type\":\"leave\"")) {

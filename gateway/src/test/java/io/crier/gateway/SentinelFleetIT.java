@@ -142,9 +142,11 @@ class SentinelFleetIT {
             log.info("kill -9 of the master at offset {}: both nodes answered /readyz 503 within {} ms, the sentinels"
                     + " named {} after {} ms, both nodes answered 200 again after {} ms; the promoted replica had the"
                     + " topic up to {} ({} acknowledged publications lost); clients told recovered:false: {};"
-                    + " connections per client: {}", acknowledgedBeforeKill, unready / 1_000_000, promoted,
+                    + " connections per client: {}; subscribes answered unavailable (a node not back yet) and sent"
+                    + " again: {}", acknowledgedBeforeKill, unready / 1_000_000, promoted,
                     promotedAfter / 1_000_000, readyAgain / 1_000_000, fork.offset(), outcome.lost(), toldRecoveredFalse,
-                    clients.stream().map(ResumingClient::connections).toList());
+                    clients.stream().map(ResumingClient::connections).toList(),
+                    clients.stream().map(ResumingClient::unavailableSubscribes).toList());
             assertTrue(readyAgain < FOLLOW_BOUND.toNanos());
             return outcome;
         } finally {
