@@ -230,7 +230,8 @@ public final class RedisLink implements AutoCloseable {
      * connections, the link closes the client.
      */
     static void closeQuietly(StatefulConnection<?, ?> connection) {
-        if (connection != null) {
+        // Lettuce logs a WARN for closing a connection twice (the link may have closed it already).
+        if (connection != null && connection.isOpen()) {
             connection.closeAsync();
         }
     }

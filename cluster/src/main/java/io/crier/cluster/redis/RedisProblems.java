@@ -43,11 +43,12 @@ final class RedisProblems {
             if (message.startsWith("Cannot connect to a Redis Sentinel")) {
                 return "no sentinel answered at " + sentinels + " (" + rootMessage(at) + ")";
             }
-            if (message.startsWith("WRONGPASS")) {
-                return "Redis at " + endpoint.describe() + " refused the user and password of redis.uri (" + message
-                        + ")";
+            // Lettuce may report the handshake's AUTH error as the cause, or beside a "connection closed" it saw first.
+            String auth = authError(at);
+            if (auth.startsWith("WRONGPASS")) {
+                return "Redis at " + endpoint.describe() + " refused the user and password of redis.uri (" + auth + ")";
             }
-            if (message.startsWith("NOAUTH")) {
+            if (auth.startsWith("NOAUTH")) {
                 return "Redis at " + endpoint.describe() + " needs a password: give [user:]password@ in redis.uri";
             }
             if (at instanceof SSLException) {
@@ -61,6 +62,21 @@ final class RedisProblems {
                     + "' is not reachable (" + rootMessage(error) + ")";
         }
         return "Redis at " + endpoint.describe() + " is not reachable (" + rootMessage(error) + ")";
+    }
+
+    /** The WRONGPASS or NOAUTH error {@code at} is, or carries as a suppressed exception; else empty. */
+    private static String authError(Throwable at) {
+        String message = String.valueOf(at.getMessage());
+        if (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH")) {
+            return message;
+        }
+        for (Throwable suppressed : at.getSuppressed()) {
+            String text = String.valueOf(suppressed.getMessage());
+            if (text.startsWith("WRONGPASS") || text.startsWith("NOAUTH")) {
+                return text;
+            }
+        }
+        return "";
     }
 
     /**

@@ -17,11 +17,9 @@ import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Each wrong setup of the Redis link gives its own sentence at once, well within the command timeout, and the
@@ -35,28 +33,13 @@ class RedisMisconfigurationIT {
     /** Half the 2 s command timeout of the test config: an answer this fast did not wait for a timeout. */
     private static final Duration FAST = Duration.ofSeconds(1);
 
-    private final TestLinks links = new TestLinks();
-    private RedisSentinelSet sentinels;
-
-    @BeforeAll
-    void startSentinels() {
-        sentinels = RedisSentinelSet.start();
-    }
-
-    @AfterAll
-    void stopSentinels() {
-        sentinels.close();
-    }
-
-    @AfterEach
-    void closeLinks() {
-        links.close();
-    }
+    @RegisterExtension
+    static final SentinelSetup SENTINELS = new SentinelSetup();
 
     @Test
     void aSentinelThatDoesNotKnowTheMasterNameIsToldSo() throws Exception {
-        String uri = sentinels.uri().replace("#" + RedisSentinelSet.MASTER, "#no-such-master");
-        RedisLink link = links.open(RedisBrokerIT.config(uri, "crier:", 10_000));
+        String uri = SENTINELS.set().uri().replace("#" + RedisSentinelSet.MASTER, "#no-such-master");
+        RedisLink link = SENTINELS.link(RedisBrokerIT.config(uri, "crier:", 10_000));
 
         try (RedisBroker broker = new RedisBroker(link)) {
             Throwable failure = failsFast(broker.start(new RecordingListener()));
@@ -69,8 +52,8 @@ class RedisMisconfigurationIT {
 
     @Test
     void aSentinelUriThatNamesADataNodeIsToldItIsNoSentinel() throws Exception {
-        int data = sentinels.master().port();
-        RedisLink link = links.open(RedisBrokerIT.config("redis-sentinel://127.0.0.1:" + data + "#"
+        int data = SENTINELS.set().master().port();
+        RedisLink link = SENTINELS.link(RedisBrokerIT.config("redis-sentinel://127.0.0.1:" + data + "#"
                 + RedisSentinelSet.MASTER, "crier:", 10_000));
 
         try (RedisBroker broker = new RedisBroker(link)) {
@@ -83,8 +66,8 @@ class RedisMisconfigurationIT {
 
     @Test
     void aStandaloneUriThatNamesASentinelCannotServe() throws Exception {
-        RedisServerProcess sentinel = sentinels.sentinels().get(0);
-        RedisLink link = links.open(RedisBrokerIT.config(sentinel.uri(), "crier:", 10_000));
+        RedisServerProcess sentinel = SENTINELS.set().sentinels().get(0);
+        RedisLink link = SENTINELS.link(RedisBrokerIT.config(sentinel.uri(), "crier:", 10_000));
 
         try (RedisHistoryStore history = new RedisHistoryStore(link)) {
             Throwable failure = failsFast(history.start());
@@ -100,7 +83,7 @@ class RedisMisconfigurationIT {
     void aRedisClusterNodeCannotServeYet() throws Exception {
         try (RedisServerProcess clusterNode = RedisServerProcess.start(RedisServerSetup.plain()
                 .with("cluster-enabled yes", "cluster-config-file nodes.conf"))) {
-            RedisLink link = links.open(RedisBrokerIT.config(clusterNode.uri(), "crier:", 10_000));
+            RedisLink link = SENTINELS.link(RedisBrokerIT.config(clusterNode.uri(), "crier:", 10_000));
             try (RedisHistoryStore history = new RedisHistoryStore(link)) {
                 Throwable failure = failsFast(history.start());
 
@@ -114,7 +97,7 @@ class RedisMisconfigurationIT {
     void aRedisWithoutFunctionsCannotServeAndAPublisherSaysWhyAtOnce() throws Exception {
         try (RedisServerProcess redis = RedisServerProcess.start(RedisServerSetup.plain()
                 .with("rename-command FUNCTION \"\""))) {
-            RedisLink link = links.open(RedisBrokerIT.config(redis.uri(), "crier:", 10_000));
+            RedisLink link = SENTINELS.link(RedisBrokerIT.config(redis.uri(), "crier:", 10_000));
             try (RedisHistoryStore history = new RedisHistoryStore(link)) {
                 Throwable failure = failsFast(history.start());
 
@@ -134,9 +117,9 @@ class RedisMisconfigurationIT {
     void refusedAndMissingCredentialsAreToldApart() throws Exception {
         try (RedisServerProcess redis = RedisServerProcess.start(RedisServerSetup.plain()
                 .with("user default on >default-password ~* &* +@all", "user crier on >right ~* &* +@all"))) {
-            RedisLink wrong = links.open(RedisBrokerIT.config("redis://crier:wrong@127.0.0.1:" + redis.port(),
+            RedisLink wrong = SENTINELS.link(RedisBrokerIT.config("redis://crier:wrong@127.0.0.1:" + redis.port(),
                     "crier:", 10_000));
-            RedisLink none = links.open(RedisBrokerIT.config("redis://127.0.0.1:" + redis.port(), "crier:", 10_000));
+            RedisLink none = SENTINELS.link(RedisBrokerIT.config("redis://127.0.0.1:" + redis.port(), "crier:", 10_000));
             try (RedisBroker refused = new RedisBroker(wrong); RedisBroker missing = new RedisBroker(none)) {
                 String refusal = wrong.explain(failsFast(refused.start(new RecordingListener())));
                 String absence = none.explain(failsFast(missing.start(new RecordingListener())));
@@ -155,7 +138,7 @@ class RedisMisconfigurationIT {
         try (RedisTls certificates = RedisTls.create();
              RedisServerProcess redis = RedisServerProcess.start(RedisServerSetup.plain().withTls(certificates))) {
             // No redis.tlsCaFile: the JVM's trust store does not know the test CA.
-            RedisLink link = links.open(RedisBrokerIT.config(redis.uri(), "crier:", 10_000));
+            RedisLink link = SENTINELS.link(RedisBrokerIT.config(redis.uri(), "crier:", 10_000));
             try (RedisBroker broker = new RedisBroker(link)) {
                 String problem = link.explain(failsFast(broker.start(new RecordingListener())));
 
@@ -167,7 +150,7 @@ class RedisMisconfigurationIT {
     }
 
     private String sentinelAddresses() {
-        return String.join(",", sentinels.sentinels().stream().map(s -> "127.0.0.1:" + s.port()).toList());
+        return String.join(",", SENTINELS.set().sentinels().stream().map(s -> "127.0.0.1:" + s.port()).toList());
     }
 
     /** The failure of {@code stage}, which must come within {@link #FAST}. */
