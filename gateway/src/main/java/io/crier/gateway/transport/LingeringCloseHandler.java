@@ -63,20 +63,20 @@ final class LingeringCloseHandler extends ChannelDuplexHandler {
             return;
         }
         lingering = true;
+        // The caller's promise completes with the real close, however it comes (the client's FIN, the deadline, a
+        // failed shutdown); the closes below carry promises of their own, so that it is never completed twice.
+        channel.closeFuture().addListener(closed -> promise.trySuccess());
         ctx.flush();
         // Shutting the output down fails whatever is still queued (a peer that does not read cannot get it anyway).
         duplex.shutdownOutput().addListener(shut -> {
             if (!shut.isSuccess()) {
-                ctx.close(promise);
+                ctx.close();
             }
         });
         var deadline = ctx.executor().schedule(() -> {
-            ctx.close(promise);
+            ctx.close();
         }, lingerNanos, TimeUnit.NANOSECONDS);
-        channel.closeFuture().addListener(closed -> {
-            deadline.cancel(false);
-            promise.trySuccess();
-        });
+        channel.closeFuture().addListener(closed -> deadline.cancel(false));
         if (!channel.config().isAutoRead()) {
             channel.config().setAutoRead(true);
         }

@@ -68,7 +68,7 @@ class ProxyProtocolBadInputIT {
             authenticate(first, "alice");
             authenticate(otherClient, "bob");
         }
-        List<String> lines = connectionLog.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        List<String> lines = loggedLines();
         assertTrue(lines.stream().anyMatch(line -> line.contains("client=203.0.113.7")), lines.toString());
         assertTrue(lines.stream().anyMatch(line -> line.contains("client=203.0.113.8")), lines.toString());
         assertEquals(1.0, refused("ip_limit"));
@@ -79,7 +79,7 @@ class ProxyProtocolBadInputIT {
         try (RawWebSocket client = upgrade(v1Ipv6("2001:db8::7", 40005))) {
             authenticate(client, "carol");
         }
-        List<String> lines = connectionLog.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        List<String> lines = loggedLines();
         assertTrue(lines.stream().anyMatch(line -> line.contains("client=2001:db8:0:0:0:0:0:7")), lines.toString());
     }
 
@@ -128,7 +128,7 @@ class ProxyProtocolBadInputIT {
                 assertEquals(101, client.request(RawWebSocket.upgradeRequest("/ws", "")).status());
                 authenticate(client, "probe");
             }
-            List<String> lines = connectionLog.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+            List<String> lines = loggedLines();
             assertTrue(lines.stream().anyMatch(line -> line.contains("client=" + peer.getHostAddress())),
                     lines.toString());
         }
@@ -167,6 +167,13 @@ class ProxyProtocolBadInputIT {
             client.write(v1("203.0.113.10", 40008));
             client.write(v1("198.51.100.1", 40009));
             assertEquals(400, client.request(RawWebSocket.upgradeRequest("/ws", "")).status());
+        }
+    }
+
+    /** The connection log so far; the appender adds lines on the event loops, under its own lock. */
+    private static List<String> loggedLines() {
+        synchronized (connectionLog) {
+            return connectionLog.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
         }
     }
 

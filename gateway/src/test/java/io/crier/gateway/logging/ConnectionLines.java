@@ -31,7 +31,10 @@ public final class ConnectionLines implements AutoCloseable {
 
     /** Every message written since {@link #capture()}, in order. */
     public List<String> messages() {
-        return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        // The event loops append under the appender's own lock (AppenderBase.doAppend): copy under it too.
+        synchronized (appender) {
+            return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
     }
 
     @Override
