@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.crier.cluster.BrokerUnavailableException;
 import io.crier.cluster.HistoryOptions;
 import io.crier.cluster.RecordingListener;
-import io.crier.cluster.RedisServerProcess;
 import io.crier.cluster.StreamPosition;
 import io.crier.protocol.ChannelMessage;
 import io.crier.protocol.Position;
@@ -16,45 +15,27 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link Publisher} against a real redis-server, with a {@link RedisBroker} standing in for a gateway node. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PublisherIT {
 
-    private final TestLinks links = new TestLinks();
+    @RegisterExtension
+    static final RedisSetup REDIS = RedisSetup.standalone();
 
     private static final HistoryOptions KEEP_100 = new HistoryOptions(100, Duration.ofMinutes(5));
 
     private final PublicationCodec codec = new PublicationCodec();
-    private RedisServerProcess redis;
-
-    @BeforeAll
-    void startRedis() {
-        redis = RedisServerProcess.start();
-    }
-
-    @AfterAll
-    void stopRedis() {
-        redis.close();
-    }
-
-
-    @AfterEach
-    void closeLinks() {
-        links.close();
-    }
 
     @Test
     void publishesToATopicWithoutHistoryAsAPlainPublication() throws Exception {
         RecordingListener received = new RecordingListener();
         String news = "news." + UUID.randomUUID();
         try (RedisBroker node = subscribedNode(received, news);
-                Publisher publisher = Publisher.connect(redis.uri(), "crier:")) {
+                Publisher publisher = Publisher.connect(REDIS.server().uri(), "crier:")) {
             long nodes = publisher.publish(news, "{\"headline\":\"hi\"}");
 
             assertEquals(1, nodes);
@@ -67,7 +48,7 @@ class PublisherIT {
         RecordingListener received = new RecordingListener();
         String chat = "chat:lobby." + UUID.randomUUID();
         try (RedisBroker node = subscribedNode(received, chat);
-                Publisher publisher = Publisher.connect(redis.uri(), "crier:")) {
+                Publisher publisher = Publisher.connect(REDIS.server().uri(), "crier:")) {
             StreamPosition first = publisher.publish(chat, "{\"text\":\"one\"}", KEEP_100);
             StreamPosition second = publisher.publish(chat, "\"two\"", KEEP_100);
 
@@ -82,7 +63,7 @@ class PublisherIT {
 
     @Test
     void rejectsAnInvalidTopicOrInvalidJsonBeforeSendingAnything() throws Exception {
-        try (Publisher publisher = Publisher.connect(redis.uri(), "crier:")) {
+        try (Publisher publisher = Publisher.connect(REDIS.server().uri(), "crier:")) {
             assertThrows(IllegalArgumentException.class, () -> publisher.publish("no spaces", "1"));
             assertThrows(IllegalArgumentException.class, () -> publisher.publish("", "1", KEEP_100));
             assertThrows(IllegalArgumentException.class, () -> publisher.publish("news", "{\"a\":1,\"a\":2}"));
@@ -103,7 +84,7 @@ class PublisherIT {
 
     @Test
     void failsPublishWithBrokerUnavailableAfterClose() {
-        Publisher publisher = Publisher.connect(redis.uri(), "crier:");
+        Publisher publisher = Publisher.connect(REDIS.server().uri(), "crier:");
         publisher.close();
         publisher.close();
 
@@ -112,7 +93,7 @@ class PublisherIT {
     }
 
     private RedisBroker subscribedNode(RecordingListener received, String topic) throws Exception {
-        RedisBroker node = new RedisBroker(links.open(RedisBrokerIT.config(redis.uri(), "crier:", 10_000)));
+        RedisBroker node = new RedisBroker(REDIS.link(RedisBrokerIT.config(REDIS.server().uri(), "crier:", 10_000)));
         try {
             node.start(received).toCompletableFuture().get(10, TimeUnit.SECONDS);
             node.subscribe(topic).toCompletableFuture().get(10, TimeUnit.SECONDS);

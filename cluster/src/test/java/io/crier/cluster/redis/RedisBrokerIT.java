@@ -10,7 +10,6 @@ import io.crier.cluster.BrokerContract;
 import io.crier.cluster.BrokerState;
 import io.crier.cluster.RecordingListener.Publication;
 import io.crier.cluster.RecordingListener;
-import io.crier.cluster.RedisServerProcess;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -19,39 +18,20 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The broker contract on {@link RedisBroker} against a real redis-server, plus what only Redis does. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisBrokerIT extends BrokerContract {
 
-    private final TestLinks links = new TestLinks();
-
-    private RedisServerProcess redis;
-
-    @BeforeAll
-    void startRedis() {
-        redis = RedisServerProcess.start();
-    }
-
-    @AfterAll
-    void stopRedis() {
-        redis.close();
-    }
-
-
-    @AfterEach
-    void closeLinks() {
-        links.close();
-    }
+    @RegisterExtension
+    static final RedisSetup REDIS = RedisSetup.standalone();
 
     @Override
     protected Broker newBroker() {
-        return new RedisBroker(links.open(config(redis.uri(), "crier:", 10_000)));
+        return new RedisBroker(REDIS.link(config(REDIS.server().uri(), "crier:", 10_000)));
     }
 
     /** A config for tests: fast reconnects, so that outages in tests are short. */
@@ -86,7 +66,7 @@ class RedisBrokerIT extends BrokerContract {
         String news = topic("news");
         complete(broker.subscribe(news));
 
-        String receivers = redis.cli("PUBLISH", "crier:" + news, "{\"data\":1}");
+        String receivers = REDIS.server().cli("PUBLISH", "crier:" + news, "{\"data\":1}");
 
         assertEquals("1", receivers);
         Publication publication = received.next();
@@ -98,15 +78,15 @@ class RedisBrokerIT extends BrokerContract {
     void usesTheConfiguredPrefixForRedisChannels() throws Exception {
         RecordingListener received = new RecordingListener();
         String prefix = topic("test") + ":";
-        Broker broker = new RedisBroker(links.open(config(redis.uri(), prefix, 10_000)));
+        Broker broker = new RedisBroker(REDIS.link(config(REDIS.server().uri(), prefix, 10_000)));
         try (broker) {
             complete(broker.start(received));
             String news = topic("news");
             complete(broker.subscribe(news));
 
-            assertEquals(prefix + news + "\n1", redis.cli("PUBSUB", "NUMSUB", prefix + news));
-            assertEquals("0", redis.cli("PUBLISH", "crier:" + news, "default prefix"));
-            assertEquals("0", redis.cli("PUBLISH", news, "no prefix"));
+            assertEquals(prefix + news + "\n1", REDIS.server().cli("PUBSUB", "NUMSUB", prefix + news));
+            assertEquals("0", REDIS.server().cli("PUBLISH", "crier:" + news, "default prefix"));
+            assertEquals("0", REDIS.server().cli("PUBLISH", news, "no prefix"));
             complete(broker.publish(news, bytes("own prefix")));
 
             Publication publication = received.next();
@@ -118,12 +98,12 @@ class RedisBrokerIT extends BrokerContract {
     @Test
     void failsPublishAtOnceWhenTheRequestQueueIsFull() throws Exception {
         // Redis holds every PUBLISH for 2 s, well within the 5 s command timeout, so the queue of 10 fills up.
-        Broker broker = new RedisBroker(links.open(new RedisConfig(redis.uri(), "crier:", Duration.ofMillis(50),
+        Broker broker = new RedisBroker(REDIS.link(new RedisConfig(REDIS.server().uri(), "crier:", Duration.ofMillis(50),
                 Duration.ofMillis(500), 10, Duration.ofSeconds(5))));
         try (broker) {
             complete(broker.start(new RecordingListener()));
             String news = topic("news");
-            redis.cli("CLIENT", "PAUSE", "2000", "WRITE");
+            REDIS.server().cli("CLIENT", "PAUSE", "2000", "WRITE");
 
             List<CompletableFuture<Void>> sent = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
@@ -144,7 +124,7 @@ class RedisBrokerIT extends BrokerContract {
     @Test
     void theStoresOfANodeShareOneLinkWhoseCloseLeavesNoLettuceThreadsBehind() throws Exception {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
-        RedisLink link = new RedisLink(config(redis.uri(), "crier:", 10_000));
+        RedisLink link = new RedisLink(config(REDIS.server().uri(), "crier:", 10_000));
         Broker broker = new RedisBroker(link);
         complete(broker.start(new RecordingListener()));
         String news = topic("news");
@@ -186,7 +166,7 @@ class RedisBrokerIT extends BrokerContract {
             uri = "redis://127.0.0.1:" + free.getLocalPort();
         }
         RecordingListener received = new RecordingListener();
-        Broker broker = new RedisBroker(links.open(config(uri, "crier:", 10_000)));
+        Broker broker = new RedisBroker(REDIS.link(config(uri, "crier:", 10_000)));
         try (broker) {
             assertUnavailable(broker.start(received));
             assertEquals(BrokerState.DISCONNECTED, broker.state());

@@ -24,11 +24,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The history contract on {@link RedisHistoryStore} against a real redis-server (real time: ttls of one
@@ -40,29 +38,12 @@ class RedisHistoryStoreIT extends HistoryStoreContract {
 
     private static final Duration WAIT_TIMEOUT = Duration.ofSeconds(2);
 
-    private final TestLinks links = new TestLinks();
-
-    private RedisServerProcess redis;
-
-    @BeforeAll
-    void startRedis() {
-        redis = RedisServerProcess.start();
-    }
-
-    @AfterAll
-    void stopRedis() {
-        redis.close();
-    }
-
-
-    @AfterEach
-    void closeLinks() {
-        links.close();
-    }
+    @RegisterExtension
+    static final RedisSetup REDIS = RedisSetup.standalone();
 
     @Override
     protected Fixture start(BrokerListener listener) throws Exception {
-        return start(redis, listener);
+        return start(REDIS.server(), listener);
     }
 
     @Override
@@ -72,9 +53,9 @@ class RedisHistoryStoreIT extends HistoryStoreContract {
 
     private Fixture start(RedisServerProcess server, BrokerListener listener) throws Exception {
         RedisConfig config = RedisBrokerIT.config(server.uri(), "crier:", 10_000);
-        RedisHistoryStore store = closeAfterTest(new RedisHistoryStore(links.open(config)));
+        RedisHistoryStore store = closeAfterTest(new RedisHistoryStore(REDIS.link(config)));
         complete(store.start());
-        RedisBroker broker = closeAfterTest(new RedisBroker(links.open(config)));
+        RedisBroker broker = closeAfterTest(new RedisBroker(REDIS.link(config)));
         complete(broker.start(listener));
         return new Fixture(store, broker);
     }
@@ -162,7 +143,7 @@ class RedisHistoryStoreIT extends HistoryStoreContract {
             replica.cli("REPLICAOF", "127.0.0.1", Integer.toString(master.port()));
             await("the replica is in sync").atMost(RecordingListener.TIMEOUT)
                     .until(() -> master.cli("INFO", "replication").contains("state=online"));
-            RedisHistoryStore store = closeAfterTest(new RedisHistoryStore(links.open(new RedisConfig(master.uri(),
+            RedisHistoryStore store = closeAfterTest(new RedisHistoryStore(REDIS.link(new RedisConfig(master.uri(),
                     "crier:", Duration.ofMillis(50), Duration.ofMillis(500), 10_000, WAIT_TIMEOUT.multipliedBy(2), "",
                     new ReplicaWait(1, WAIT_TIMEOUT)))));
             complete(store.start());
@@ -194,8 +175,8 @@ class RedisHistoryStoreIT extends HistoryStoreContract {
         String news = topic("news");
         complete(fixture.broker().subscribe(news));
 
-        String reply = redis.cli("FCALL", "crier_publish", "1", "crier:" + news, "{\"x\":1}");
-        String again = redis.cli("FCALL", "crier_publish", "1", "crier:" + news, "{\"x\":2}", "10", "60");
+        String reply = REDIS.server().cli("FCALL", "crier_publish", "1", "crier:" + news, "{\"x\":1}");
+        String again = REDIS.server().cli("FCALL", "crier_publish", "1", "crier:" + news, "{\"x\":2}", "10", "60");
 
         String epoch = reply.split("\n")[1];
         assertEquals("1\n" + epoch, reply);
@@ -215,12 +196,12 @@ class RedisHistoryStoreIT extends HistoryStoreContract {
 
         // redis-cli prints an error reply and still exits with 0.
         for (String bad : List.of("NaN", "{\"a\":1,\"a\":2}", "[1,]", "{\"a\":1} x", "01", "")) {
-            String reply = redis.cli("FCALL", "crier_publish", "1", channel, bad);
+            String reply = REDIS.server().cli("FCALL", "crier_publish", "1", channel, bad);
             assertTrue(reply.startsWith("ERR crier: data "), bad + " -> " + reply);
         }
-        assertTrue(redis.cli("FCALL", "crier_publish", "1", channel, "1", "0").startsWith("ERR crier: maxlen "));
-        assertTrue(redis.cli("FCALL", "crier_publish", "1", channel, "1", "5", "x").startsWith("ERR crier: ttl "));
-        assertTrue(redis.cli("FCALL", "crier_publish", "2", channel, "{x}", "1")
+        assertTrue(REDIS.server().cli("FCALL", "crier_publish", "1", channel, "1", "0").startsWith("ERR crier: maxlen "));
+        assertTrue(REDIS.server().cli("FCALL", "crier_publish", "1", channel, "1", "5", "x").startsWith("ERR crier: ttl "));
+        assertTrue(REDIS.server().cli("FCALL", "crier_publish", "2", channel, "{x}", "1")
                 .startsWith("ERR crier: expected 1 key"));
         ExecutionException fromJava = assertThrows(ExecutionException.class,
                 () -> complete(fixture.store().publish(news, bytes("{\"a\":NaN}"), KEEP_100)));
@@ -237,14 +218,14 @@ class RedisHistoryStoreIT extends HistoryStoreContract {
         StreamPosition position = complete(fixture.store().publish(news, bytes("{\"n\":1}"), KEEP_100));
         String channel = "crier:" + news;
 
-        String replid = redis.cli("INFO", "replication").lines().filter(line -> line.startsWith("master_replid:"))
+        String replid = REDIS.server().cli("INFO", "replication").lines().filter(line -> line.startsWith("master_replid:"))
                 .findFirst().orElseThrow().substring("master_replid:".length()).strip();
         assertEquals("epoch\n" + position.epoch() + "\noffset\n1\nreplid\n" + replid,
-                redis.cli("HGETALL", "{" + channel + "}:meta"));
-        assertEquals("1", redis.cli("XLEN", "{" + channel + "}:history"));
-        assertEquals("1-0\nd\n{\"n\":1}", redis.cli("XRANGE", "{" + channel + "}:history", "-", "+").lines()
+                REDIS.server().cli("HGETALL", "{" + channel + "}:meta"));
+        assertEquals("1", REDIS.server().cli("XLEN", "{" + channel + "}:history"));
+        assertEquals("1-0\nd\n{\"n\":1}", REDIS.server().cli("XRANGE", "{" + channel + "}:history", "-", "+").lines()
                 .limit(3).reduce((a, b) -> a + "\n" + b).orElseThrow());
-        long ttl = Long.parseLong(redis.cli("TTL", "{" + channel + "}:history"));
+        long ttl = Long.parseLong(REDIS.server().cli("TTL", "{" + channel + "}:history"));
         assertTrue(ttl > 250 && ttl <= 300, "ttl " + ttl);
     }
 
@@ -254,20 +235,20 @@ class RedisHistoryStoreIT extends HistoryStoreContract {
         String news = topic("news");
         complete(fixture.store().publish(news, bytes("1"), KEEP_100));
 
-        assertEquals("OK", redis.cli("FUNCTION", "FLUSH"));
+        assertEquals("OK", REDIS.server().cli("FUNCTION", "FLUSH"));
 
         assertEquals(2, complete(fixture.store().publish(news, bytes("2"), KEEP_100)).offset());
-        assertTrue(redis.cli("FUNCTION", "LIST", "LIBRARYNAME", "crier").contains("crier_publish"));
+        assertTrue(REDIS.server().cli("FUNCTION", "LIST", "LIBRARYNAME", "crier").contains("crier_publish"));
     }
 
     @Test
     void failsPublishAtOnceWhenTheRequestQueueIsFull() throws Exception {
         // Redis holds every write for 2 s, well within the 5 s command timeout, so the queue of 10 fills up.
-        RedisHistoryStore store = closeAfterTest(new RedisHistoryStore(links.open(new RedisConfig(redis.uri(), "crier:",
+        RedisHistoryStore store = closeAfterTest(new RedisHistoryStore(REDIS.link(new RedisConfig(REDIS.server().uri(), "crier:",
                 Duration.ofMillis(50), Duration.ofMillis(500), 10, Duration.ofSeconds(5)))));
         complete(store.start());
         String news = topic("news");
-        redis.cli("CLIENT", "PAUSE", "2000", "WRITE");
+        REDIS.server().cli("CLIENT", "PAUSE", "2000", "WRITE");
 
         List<CompletableFuture<StreamPosition>> sent = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
@@ -290,7 +271,7 @@ class RedisHistoryStoreIT extends HistoryStoreContract {
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             uri = "redis://127.0.0.1:" + free.getLocalPort();
         }
-        RedisHistoryStore store = closeAfterTest(new RedisHistoryStore(links.open(RedisBrokerIT.config(uri, "crier:", 10_000))));
+        RedisHistoryStore store = closeAfterTest(new RedisHistoryStore(REDIS.link(RedisBrokerIT.config(uri, "crier:", 10_000))));
 
         ExecutionException failure = assertThrows(ExecutionException.class, () -> complete(store.start()));
         assertInstanceOf(BrokerUnavailableException.class, failure.getCause());

@@ -34,7 +34,7 @@ class RedisMisconfigurationIT {
     private static final Duration FAST = Duration.ofSeconds(1);
 
     @RegisterExtension
-    static final SentinelSetup SENTINELS = new SentinelSetup();
+    static final RedisSetup SENTINELS = RedisSetup.sentinel();
 
     @Test
     void aSentinelThatDoesNotKnowTheMasterNameIsToldSo() throws Exception {

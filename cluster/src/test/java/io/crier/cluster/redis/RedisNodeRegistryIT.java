@@ -17,39 +17,20 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The node registry contract on {@link RedisNodeRegistry} against a real redis-server, plus what only Redis does. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisNodeRegistryIT extends NodeRegistryContract {
 
-    private final TestLinks links = new TestLinks();
-
-    private RedisServerProcess redis;
-
-    @BeforeAll
-    void startRedis() {
-        redis = RedisServerProcess.start();
-    }
-
-    @AfterAll
-    void stopRedis() {
-        redis.close();
-    }
-
-
-    @AfterEach
-    void closeLinks() {
-        links.close();
-    }
+    @RegisterExtension
+    static final RedisSetup REDIS = RedisSetup.standalone();
 
     @Override
     protected NodeRegistry newRegistry(Duration lease, String namespace) {
-        return connected(new RedisNodeRegistry(links.open(RedisBrokerIT.config(redis.uri(), namespace, 10_000)), lease));
+        return connected(new RedisNodeRegistry(REDIS.link(RedisBrokerIT.config(REDIS.server().uri(), namespace, 10_000)), lease));
     }
 
     @Override
@@ -71,10 +52,10 @@ class RedisNodeRegistryIT extends NodeRegistryContract {
         String key = registry.recordKey("n1");
         assertTrue(key.startsWith(registry.indexKey() + ":"), key);
         assertTrue(registry.indexKey().startsWith("{") && registry.indexKey().endsWith("nodes}"), registry.indexKey());
-        assertEquals(new String(new NodesCodec().encode(node), StandardCharsets.UTF_8), redis.cli("GET", key));
-        long pttl = Long.parseLong(redis.cli("PTTL", key));
+        assertEquals(new String(new NodesCodec().encode(node), StandardCharsets.UTF_8), REDIS.server().cli("GET", key));
+        long pttl = Long.parseLong(REDIS.server().cli("PTTL", key));
         assertTrue(pttl > 0 && pttl <= lease().toMillis(), "record PTTL " + pttl);
-        long indexTtl = Long.parseLong(redis.cli("PTTL", registry.indexKey()));
+        long indexTtl = Long.parseLong(REDIS.server().cli("PTTL", registry.indexKey()));
         assertTrue(indexTtl > lease().toMillis() && indexTtl <= lease().toMillis() * 3, "index PTTL " + indexTtl);
     }
 
@@ -85,15 +66,15 @@ class RedisNodeRegistryIT extends NodeRegistryContract {
 
         complete(registry.withdraw("n1"));
 
-        assertEquals("0", redis.cli("EXISTS", registry.recordKey("n1"), registry.indexKey()));
+        assertEquals("0", REDIS.server().cli("EXISTS", registry.recordKey("n1"), registry.indexKey()));
     }
 
     @Test
     void aRecordWrittenByHandIsSkippedAndCounted() throws Exception {
         RedisNodeRegistry registry = (RedisNodeRegistry) registry();
         complete(registry.announce(node("n1", 1)));
-        redis.cli("SET", registry.recordKey("bad"), "not json", "PX", "60000");
-        redis.cli("ZADD", registry.indexKey(), "99999999999999", "bad");
+        REDIS.server().cli("SET", registry.recordKey("bad"), "not json", "PX", "60000");
+        REDIS.server().cli("ZADD", registry.indexKey(), "99999999999999", "bad");
 
         assertEquals(List.of(node("n1", 1)), get(registry.list()));
         assertEquals(1, registry.malformedRecords());
@@ -104,7 +85,7 @@ class RedisNodeRegistryIT extends NodeRegistryContract {
         NodeRegistry registry = registry();
         complete(registry.announce(node("n1", 1)));
 
-        redis.cli("SCRIPT", "FLUSH");
+        REDIS.server().cli("SCRIPT", "FLUSH");
 
         complete(registry.refresh(node("n1", 2)));
         assertEquals(List.of(node("n1", 2)), get(registry.list()));
@@ -113,9 +94,9 @@ class RedisNodeRegistryIT extends NodeRegistryContract {
     @Test
     void nodesAnnounceAgainOnTheirNextRefreshAfterRedisRestartsWithoutPersistence() throws Exception {
         try (RedisServerProcess own = RedisServerProcess.start();
-             RedisNodeRegistry first = connected(new RedisNodeRegistry(links.open(
+             RedisNodeRegistry first = connected(new RedisNodeRegistry(REDIS.link(
                      RedisBrokerIT.config(own.uri(), "crier:", 10_000)), Duration.ofSeconds(30)));
-             RedisNodeRegistry second = connected(new RedisNodeRegistry(links.open(
+             RedisNodeRegistry second = connected(new RedisNodeRegistry(REDIS.link(
                      RedisBrokerIT.config(own.uri(), "crier:", 10_000)), Duration.ofSeconds(30)))) {
             complete(first.announce(node("n1", 1)));
             complete(second.announce(node("n2", 2)));
@@ -137,7 +118,7 @@ class RedisNodeRegistryIT extends NodeRegistryContract {
     void announceWaitsForTheFirstConnectionAndOtherCallsFailUntilThen() throws Exception {
         try (RedisServerProcess own = RedisServerProcess.start()) {
             own.kill();
-            try (RedisNodeRegistry registry = new RedisNodeRegistry(links.open(
+            try (RedisNodeRegistry registry = new RedisNodeRegistry(REDIS.link(
                     RedisBrokerIT.config(own.uri(), "crier:", 10_000)), Duration.ofSeconds(30))) {
                 CompletableFuture<Void> announced = registry.announce(node("early", 1)).toCompletableFuture();
                 ExecutionException failure = assertThrows(ExecutionException.class, () -> complete(registry.list()));
@@ -154,7 +135,7 @@ class RedisNodeRegistryIT extends NodeRegistryContract {
     @Test
     void failsWithUnavailableWhileRedisIsDown() throws Exception {
         try (RedisServerProcess own = RedisServerProcess.start();
-             RedisNodeRegistry registry = connected(new RedisNodeRegistry(links.open(
+             RedisNodeRegistry registry = connected(new RedisNodeRegistry(REDIS.link(
                      RedisBrokerIT.config(own.uri(), "crier:", 10_000)), lease()))) {
             own.kill();
 

@@ -13,40 +13,22 @@ import io.crier.cluster.RedisServerProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The presence contract on {@link RedisPresenceStore} against a real redis-server, plus what only Redis does. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisPresenceStoreIT extends PresenceStoreContract {
 
-    private final TestLinks links = new TestLinks();
+    @RegisterExtension
+    static final RedisSetup REDIS = RedisSetup.standalone();
 
     private static final String PREFIX = "crier:";
-    private RedisServerProcess redis;
-
-    @BeforeAll
-    void startRedis() {
-        redis = RedisServerProcess.start();
-    }
-
-    @AfterAll
-    void stopRedis() {
-        redis.close();
-    }
-
-
-    @AfterEach
-    void closeLinks() {
-        links.close();
-    }
 
     @Override
     protected PresenceStore newStore(Duration ttl) {
-        return connected(new RedisPresenceStore(links.open(RedisBrokerIT.config(redis.uri(), PREFIX, 10_000)), ttl));
+        return connected(new RedisPresenceStore(REDIS.link(RedisBrokerIT.config(REDIS.server().uri(), PREFIX, 10_000)), ttl));
     }
 
     @Override
@@ -67,10 +49,10 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
 
         String tag = "{" + PREFIX + room + "}";
         assertEquals("{\"user\":\"alice\",\"node\":\"n1\",\"info\":{\"name\":\"Alice\"}}",
-                redis.cli("HGET", tag + ":presence", "s1"));
-        assertEquals("1", redis.cli("HGET", tag + ":presence:users", "alice"));
+                REDIS.server().cli("HGET", tag + ":presence", "s1"));
+        assertEquals("1", REDIS.server().cli("HGET", tag + ":presence:users", "alice"));
         for (String key : List.of(tag + ":presence", tag + ":presence:exp", tag + ":presence:users")) {
-            long pttl = Long.parseLong(redis.cli("PTTL", key));
+            long pttl = Long.parseLong(REDIS.server().cli("PTTL", key));
             assertTrue(pttl > ttl().toMillis() && pttl <= ttl().toMillis() * 3, key + " PTTL " + pttl);
         }
     }
@@ -84,7 +66,7 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
         complete(store.remove(room, "s1"));
 
         String tag = "{" + PREFIX + room + "}";
-        assertEquals("0", redis.cli("EXISTS", tag + ":presence", tag + ":presence:exp", tag + ":presence:users"));
+        assertEquals("0", REDIS.server().cli("EXISTS", tag + ":presence", tag + ":presence:exp", tag + ":presence:users"));
     }
 
     @Test
@@ -93,8 +75,8 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
         String room = topic("chat:room");
         complete(store.add(room, entry("s1", "alice", "n1", null)));
         String tag = "{" + PREFIX + room + "}";
-        redis.cli("HSET", tag + ":presence", "bad", "not json");
-        redis.cli("ZADD", tag + ":presence:exp", "99999999999999", "bad");
+        REDIS.server().cli("HSET", tag + ":presence", "bad", "not json");
+        REDIS.server().cli("ZADD", tag + ":presence:exp", "99999999999999", "bad");
 
         assertEquals(List.of("s1|alice|n1|null"), described(get(store.list(room, 10))));
         assertEquals(1, store.malformedEntries());
@@ -108,7 +90,7 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
         String room = topic("chat:room");
         complete(store.add(room, entry("s1", "alice", "n1", null)));
 
-        redis.cli("SCRIPT", "FLUSH");
+        REDIS.server().cli("SCRIPT", "FLUSH");
 
         complete(store.add(room, entry("s2", "bob", "n1", null)));
         assertEquals(new PresenceCount(2, 2), get(store.count(room)));
@@ -117,7 +99,7 @@ class RedisPresenceStoreIT extends PresenceStoreContract {
     @Test
     void failsWithUnavailableWhileRedisIsDown() throws Exception {
         try (RedisServerProcess own = RedisServerProcess.start();
-             RedisPresenceStore store = connected(new RedisPresenceStore(links.open(
+             RedisPresenceStore store = connected(new RedisPresenceStore(REDIS.link(
                      RedisBrokerIT.config(own.uri(), PREFIX, 10_000)), ttl()))) {
             own.kill();
 

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SentinelBrokerIT extends BrokerContract {
 
     @RegisterExtension
-    static final SentinelSetup SENTINELS = new SentinelSetup();
+    static final RedisSetup SENTINELS = RedisSetup.sentinel();
 
     @Override
     protected Broker newBroker() {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SentinelHistoryStoreIT extends HistoryStoreContract {
 
     @RegisterExtension
-    static final SentinelSetup SENTINELS = new SentinelSetup();
+    static final RedisSetup SENTINELS = RedisSetup.sentinel();
 
     @Override
     protected Fixture start(BrokerListener listener) throws Exception {

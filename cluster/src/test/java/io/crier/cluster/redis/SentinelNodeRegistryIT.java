@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SentinelNodeRegistryIT extends NodeRegistryContract {
 
     @RegisterExtension
-    static final SentinelSetup SENTINELS = new SentinelSetup();
+    static final RedisSetup SENTINELS = RedisSetup.sentinel();
 
     @Override
     protected NodeRegistry newRegistry(Duration lease, String namespace) {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SentinelPresenceStoreIT extends PresenceStoreContract {
 
     @RegisterExtension
-    static final SentinelSetup SENTINELS = new SentinelSetup();
+    static final RedisSetup SENTINELS = RedisSetup.sentinel();
 
     @Override
     protected PresenceStore newStore(Duration ttl) {
