@@ -149,19 +149,40 @@ public final class RedisServerProcess implements AutoCloseable {
     /**
      * Runs {@code redis-cli -p PORT args...} and returns its standard output without the trailing newline,
      * for example {@code cli("PUBLISH", "crier:news", "{\"data\":1}")} returns the receiver count, "1".
-     * Fails if redis-cli exits with an error or takes longer than 10 s.
+     * Fails if redis-cli exits with an error or takes longer than 10 s; an error reply is output, not a failure.
      */
     public String cli(String... args) {
+        return runCli(List.of(args), new File("/dev/null"));
+    }
+
+    /**
+     * Runs {@code commands} on one connection, in order, as lines typed at the redis-cli prompt, and returns the
+     * replies, one a line: {@code cliSession("SET k v", "WAIT 1 1000")} returns "OK\n1" once a replica confirmed
+     * the write ({@code WAIT} counts the acknowledgements of its own connection's writes, so it needs the same one).
+     */
+    public String cliSession(String... commands) {
+        try {
+            Path input = Files.createTempFile(dir, "cli-", ".in");
+            Files.write(input, List.of(commands), StandardCharsets.UTF_8);
+            String replies = runCli(List.of(), input.toFile());
+            Files.delete(input);
+            return replies;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String runCli(List<String> args, File input) {
         List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(port)));
         command.addAll(setup.cliArguments());
-        command.addAll(List.of(args));
+        command.addAll(args);
         try {
             // Output goes to a file, not a pipe, so that a hanging redis-cli cannot outlive the timeout.
             Path output = Files.createTempFile(dir, "cli-", ".out");
             Process cli = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectInput(ProcessBuilder.Redirect.from(input))
                     .start();
             if (!waitFor(cli, CLI_TIMEOUT)) {
                 cli.destroyForcibly();
@@ -293,7 +314,8 @@ public final class RedisServerProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    /** A port of 127.0.0.1 that no one listens on now. */
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

@@ -1,5 +1,6 @@
 package io.crier.cluster.redis;
 
+import io.crier.cluster.RedisClusterSet;
 import io.crier.cluster.RedisSentinelSet;
 import io.crier.cluster.RedisServerProcess;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -9,38 +10,46 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The Redis of one test class, as a JUnit extension registered on a {@code static} field: one standalone
- * {@code redis-server} ({@link #standalone()}) or a Sentinel set of one master, one replica and three sentinels
- * ({@link #sentinel()}), started before the class and stopped after it; the {@link RedisLink}s its tests open are
- * closed after each test (after the test's own stores, which close their connections in their {@code @AfterEach}).
- * Used from the test thread only.
+ * {@code redis-server} ({@link #standalone()}), a Sentinel set of one master, one replica and three sentinels
+ * ({@link #sentinel()}) or a Redis Cluster of three primaries with a replica each ({@link #cluster()}), started
+ * before the class and stopped after it; the {@link RedisLink}s its tests open are closed after each test (after the
+ * test's own stores, which close their connections in their {@code @AfterEach}). Used from the test thread only.
  */
 final class RedisSetup implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
-    private final boolean sentinel;
+    private enum Kind { STANDALONE, SENTINEL, CLUSTER }
+
+    private final Kind kind;
     private final TestLinks links = new TestLinks();
     private RedisServerProcess server;
     private RedisSentinelSet set;
+    private RedisClusterSet clusterSet;
 
-    private RedisSetup(boolean sentinel) {
-        this.sentinel = sentinel;
+    private RedisSetup(Kind kind) {
+        this.kind = kind;
     }
 
     /** One standalone {@code redis-server}. */
     static RedisSetup standalone() {
-        return new RedisSetup(false);
+        return new RedisSetup(Kind.STANDALONE);
     }
 
     /** A Sentinel set (one master, one replica, three sentinels). */
     static RedisSetup sentinel() {
-        return new RedisSetup(true);
+        return new RedisSetup(Kind.SENTINEL);
+    }
+
+    /** A Redis Cluster (three primaries with one replica each). */
+    static RedisSetup cluster() {
+        return new RedisSetup(Kind.CLUSTER);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        if (sentinel) {
-            set = RedisSentinelSet.start();
-        } else {
-            server = RedisServerProcess.start();
+        switch (kind) {
+            case STANDALONE -> server = RedisServerProcess.start();
+            case SENTINEL -> set = RedisSentinelSet.start();
+            case CLUSTER -> clusterSet = RedisClusterSet.start();
         }
     }
 
@@ -51,17 +60,17 @@ final class RedisSetup implements BeforeAllCallback, AfterEachCallback, AfterAll
 
     @Override
     public void afterAll(ExtensionContext context) {
-        if (sentinel) {
-            set.close();
-        } else {
-            server.close();
+        switch (kind) {
+            case STANDALONE -> server.close();
+            case SENTINEL -> set.close();
+            case CLUSTER -> clusterSet.close();
         }
     }
 
     /** The standalone server (for {@code redis-cli}); only with {@link #standalone()}. */
     RedisServerProcess server() {
         if (server == null) {
-            throw new IllegalStateException("a Sentinel setup has no one server: use set()");
+            throw new IllegalStateException("a " + kind + " setup has no one server");
         }
         return server;
     }
@@ -69,14 +78,26 @@ final class RedisSetup implements BeforeAllCallback, AfterEachCallback, AfterAll
     /** The running Sentinel set; only with {@link #sentinel()}. */
     RedisSentinelSet set() {
         if (set == null) {
-            throw new IllegalStateException("a standalone setup has no Sentinel set: use server()");
+            throw new IllegalStateException("a " + kind + " setup has no Sentinel set");
         }
         return set;
     }
 
-    /** The URI a node would be given: the server's, or the sentinels' with the master's name. */
+    /** The running Redis Cluster; only with {@link #cluster()}. */
+    RedisClusterSet clusterSet() {
+        if (clusterSet == null) {
+            throw new IllegalStateException("a " + kind + " setup has no Redis Cluster");
+        }
+        return clusterSet;
+    }
+
+    /** The URI a node would be given: the server's, the sentinels' with the master's name, or the cluster's seeds. */
     String uri() {
-        return sentinel ? set.uri() : server.uri();
+        return switch (kind) {
+            case STANDALONE -> server.uri();
+            case SENTINEL -> set.uri();
+            case CLUSTER -> clusterSet.seedUri();
+        };
     }
 
     /** A link to this Redis, with the tests' fast reconnects and {@code prefix}, closed after the test. */
