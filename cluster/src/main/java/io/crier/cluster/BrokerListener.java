@@ -1,5 +1,7 @@
 package io.crier.cluster;
 
+import java.util.Collection;
+
 /**
  * Receives what a {@link Broker} delivers: publications on subscribed topics, and link state changes.
  *
@@ -15,5 +17,14 @@ public interface BrokerListener {
 
     /** The broker's link state changed to {@code state}; calls are made in the order of the changes. */
     default void onStateChange(BrokerState state) {
+    }
+
+    /**
+     * The broker's subscriptions to {@code topics} were broken while its link stayed up, and are back: what was
+     * published on them in between was not delivered. A sharded broker says so when it moved a subscription to
+     * the new owner of the topic's slot (a slot migrated, a replica promoted); a whole outage is told by
+     * {@link #onStateChange} instead.
+     */
+    default void onSubscriptionsRestored(Collection<String> topics) {
     }
 }

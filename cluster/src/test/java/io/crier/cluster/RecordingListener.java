@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,7 @@ public final class RecordingListener implements BrokerListener {
 
     private final BlockingQueue<Publication> publications = new LinkedBlockingQueue<>(CAPACITY);
     private final BlockingQueue<BrokerState> states = new LinkedBlockingQueue<>(CAPACITY);
+    private final BlockingQueue<String> restored = new LinkedBlockingQueue<>(CAPACITY);
 
     @Override
     public void onPublication(String topic, byte[] payload) {
@@ -50,11 +52,32 @@ public final class RecordingListener implements BrokerListener {
         }
     }
 
+    @Override
+    public void onSubscriptionsRestored(Collection<String> topics) {
+        for (String topic : topics) {
+            if (!restored.offer(topic)) {
+                throw new IllegalStateException("more than " + CAPACITY + " unread restored subscriptions");
+            }
+        }
+    }
+
+    /** The next topic whose subscription the broker reported restored, waiting up to {@code timeout}; or fails. */
+    public String nextRestored(Duration timeout) throws InterruptedException {
+        String next = restored.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        assertNotNull(next, "no subscription was reported restored within " + timeout);
+        return next;
+    }
+
     /** The next publication, waiting up to {@link #TIMEOUT}; fails the test if none arrives. */
     public Publication next() throws InterruptedException {
         Publication next = publications.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         assertNotNull(next, "no publication arrived within " + TIMEOUT);
         return next;
+    }
+
+    /** The next publication if one arrives within {@code timeout}, else {@code null}. */
+    public Publication poll(Duration timeout) throws InterruptedException {
+        return publications.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Waits up to {@link #TIMEOUT} until the listener is told {@code wanted}, skipping other states. */

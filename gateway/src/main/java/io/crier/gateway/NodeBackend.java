@@ -9,6 +9,7 @@ import io.crier.cluster.memory.InMemoryHistoryStore;
 import io.crier.cluster.redis.RedisBroker;
 import io.crier.cluster.redis.RedisHistoryStore;
 import io.crier.cluster.redis.RedisLink;
+import io.crier.cluster.redis.RedisShardedBroker;
 import io.crier.gateway.config.CrierConfig;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The broker and history store of a node, for the configured backend: {@link RedisBroker} and
- * {@link RedisHistoryStore} when Redis is configured, else {@link InMemoryBroker} and an
+ * {@link RedisHistoryStore} when Redis is configured ({@link RedisShardedBroker} on a Redis Cluster), else {@link InMemoryBroker} and an
  * {@link InMemoryHistoryStore} on it (a node alone). Immutable; thread-safe as its parts are.
  *
  * @param broker  carries publications between the nodes
@@ -36,7 +37,8 @@ record NodeBackend(Broker broker, HistoryStore history, RedisLink link) {
             return new NodeBackend(broker, new InMemoryHistoryStore(broker), null);
         }
         RedisLink link = new RedisLink(config.redis());
-        return new NodeBackend(new RedisBroker(link), new RedisHistoryStore(link), link);
+        Broker broker = link.sharded() ? new RedisShardedBroker(link) : new RedisBroker(link);
+        return new NodeBackend(broker, new RedisHistoryStore(link), link);
     }
 
     /** {@code redis} or {@code in-memory}, for the startup log. */

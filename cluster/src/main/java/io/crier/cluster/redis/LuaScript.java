@@ -2,7 +2,7 @@ package io.crier.cluster.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,7 +28,7 @@ final class LuaScript {
     }
 
     /** Runs the script on {@code keys} with {@code args}. */
-    <T> CompletionStage<T> run(RedisAsyncCommands<String, byte[]> redis, ScriptOutputType type, String[] keys,
+    <T> CompletionStage<T> run(RedisClusterAsyncCommands<String, byte[]> redis, ScriptOutputType type, String[] keys,
                                byte[]... args) {
         CompletionStage<T> cached = RedisLink.dispatch(() -> redis.<T>evalsha(sha, type, keys, args));
         return cached.handle((value, error) -> {

@@ -1,7 +1,7 @@
 package io.crier.cluster.redis;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -59,7 +59,7 @@ enum NodeScript {
     }
 
     /** Runs the script on {@code keys} with {@code args}. */
-    <T> CompletionStage<T> run(RedisAsyncCommands<String, byte[]> redis, ScriptOutputType type, String[] keys,
+    <T> CompletionStage<T> run(RedisClusterAsyncCommands<String, byte[]> redis, ScriptOutputType type, String[] keys,
                                byte[]... args) {
         return script.run(redis, type, keys, args);
     }

@@ -1,6 +1,5 @@
 package io.crier.cluster.redis;
 
-import static io.crier.cluster.redis.RedisLink.CODEC;
 import static io.crier.cluster.redis.RedisLink.dispatch;
 import static io.crier.cluster.redis.RedisLink.translate;
 
@@ -9,7 +8,6 @@ import io.crier.cluster.BrokerListener;
 import io.crier.cluster.BrokerState;
 import io.crier.cluster.BrokerUnavailableException;
 import io.crier.cluster.ListenerFailures;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.SocketAddress;
@@ -54,7 +52,7 @@ public final class RedisBroker implements Broker {
     private volatile BrokerListener listener;
     private volatile BrokerState state = BrokerState.NEW;
     private volatile StatefulRedisPubSubConnection<String, byte[]> pubSub;
-    private volatile StatefulRedisConnection<String, byte[]> commands;
+    private volatile CommandConnection commands;
     /** Where the pub/sub connection last (re)connected (the master the sentinels named, in Sentinel mode). */
     private volatile SocketAddress pubSubAddress;
     /** Whether the pub/sub link is up and every wanted topic was re-subscribed on it. */
@@ -80,10 +78,8 @@ public final class RedisBroker implements Broker {
             this.listener = listener;
             transition(BrokerState.DISCONNECTED);
         }
-        link.open("pub/sub", (client, uri) -> client.connectPubSubAsync(CODEC, uri), this::adoptPubSub,
-                this::failStart, this::isClosed);
-        link.open("command", (client, uri) -> client.connectAsync(CODEC, uri), this::adoptCommands,
-                this::failStart, this::isClosed);
+        link.openPubSub("pub/sub", this::adoptPubSub, this::failStart, this::isClosed);
+        link.openCommands("command", this::adoptCommands, this::failStart, this::isClosed);
         return started.copy();
     }
 
@@ -129,7 +125,7 @@ public final class RedisBroker implements Broker {
     public CompletionStage<Void> publish(String topic, byte[] payload) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(payload, "payload");
-        StatefulRedisConnection<String, byte[]> connection = commands;
+        CommandConnection connection = commands;
         if (state == BrokerState.CLOSED) {
             return unavailable("the broker is closed");
         }
@@ -165,7 +161,10 @@ public final class RedisBroker implements Broker {
         }
         started.completeExceptionally(new BrokerUnavailableException("the broker was closed before it connected"));
         RedisLink.closeQuietly(pubSub);
-        RedisLink.closeQuietly(commands);
+        CommandConnection publisher = commands;
+        if (publisher != null) {
+            publisher.close();
+        }
     }
 
     private boolean isClosed() {
@@ -186,7 +185,7 @@ public final class RedisBroker implements Broker {
         resubscribe();
     }
 
-    private void adoptCommands(StatefulRedisConnection<String, byte[]> connection) {
+    private void adoptCommands(CommandConnection connection) {
         commands = connection;
         connection.addListener(RedisLink.onLinkChange(this::updateState, this::updateState));
         updateState();
@@ -249,7 +248,7 @@ public final class RedisBroker implements Broker {
 
     private void updateState() {
         StatefulRedisPubSubConnection<String, byte[]> subscriber = pubSub;
-        StatefulRedisConnection<String, byte[]> publisher = commands;
+        CommandConnection publisher = commands;
         synchronized (stateLock) {
             if (state == BrokerState.CLOSED) {
                 return;

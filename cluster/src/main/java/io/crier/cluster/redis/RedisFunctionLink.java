@@ -1,20 +1,27 @@
 package io.crier.cluster.redis;
 
-import static io.crier.cluster.redis.RedisLink.CODEC;
 import static io.crier.cluster.redis.RedisLink.dispatch;
 
 import io.crier.cluster.BrokerUnavailableException;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.AsyncNodeSelection;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -48,6 +55,8 @@ final class RedisFunctionLink {
 
     private static final Logger log = LoggerFactory.getLogger(RedisFunctionLink.class);
     private static final String INPUT_ERROR = "ERR crier: ";
+    /** Where the library must be. */
+    private static final Predicate<RedisClusterNode> SERVING_PRIMARY = RedisLink.SERVING_PRIMARY;
 
     private final RedisConfig config;
     private final RedisLink link;
@@ -56,7 +65,7 @@ final class RedisFunctionLink {
     private final AtomicBoolean starting = new AtomicBoolean();
     /** Orders connection (re)activations, losses and load outcomes. */
     private final Object lock = new Object();
-    private volatile StatefulRedisConnection<String, byte[]> connection;
+    private volatile CommandConnection connection;
     /** Whether the library was loaded on the current activation of {@link #connection}. */
     private volatile boolean ready;
     private volatile boolean closed;
@@ -64,6 +73,10 @@ final class RedisFunctionLink {
     private long activation;
     /** The last problem logged, so that each distinct one is logged once. */
     private String problemLogged;
+    /** Cluster mode: the IDs of the primaries the library was last loaded on. */
+    private volatile Set<String> loadedOn = Set.of();
+    /** Cluster mode: the subscription to slot map changes, closed with the link. */
+    private volatile AutoCloseable topologyEvents;
 
     RedisFunctionLink(RedisLink link) {
         this.link = Objects.requireNonNull(link, "link");
@@ -79,7 +92,7 @@ final class RedisFunctionLink {
         if (!starting.compareAndSet(false, true)) {
             throw new IllegalStateException("start() was already called");
         }
-        link.open(name, (client, uri) -> client.connectAsync(CODEC, uri), this::adopt, this::failStart, () -> closed);
+        link.openCommands(name, this::adopt, this::failStart, () -> closed);
         return started.copy();
     }
 
@@ -89,14 +102,14 @@ final class RedisFunctionLink {
 
     /** Whether calls are served now: connected, and the library loaded on this connection. */
     boolean ready() {
-        StatefulRedisConnection<String, byte[]> current = connection;
+        CommandConnection current = connection;
         return ready && !closed && current != null && current.isOpen();
     }
 
     /** {@code FCALL function 1 channel args...}, or {@code FCALL_RO} when {@code readOnly}, as a list reply. */
     CompletionStage<List<Object>> fcall(String function, boolean readOnly, String channel, byte[]... args) {
         String[] keys = {channel};
-        Function<RedisAsyncCommands<String, byte[]>, RedisFuture<List<Object>>> command = readOnly
+        Function<RedisClusterAsyncCommands<String, byte[]>, RedisFuture<List<Object>>> command = readOnly
                 ? commands -> commands.fcallReadOnly(function, ScriptOutputType.MULTI, keys, args)
                 : commands -> commands.fcall(function, ScriptOutputType.MULTI, keys, args);
         return translate(call(command).exceptionallyCompose(error -> {
@@ -104,7 +117,7 @@ final class RedisFunctionLink {
                 return CompletableFuture.failedFuture(error);
             }
             log.info("Redis lost the crier function library; loading it again");
-            return call(commands -> commands.functionLoad(LIBRARY, true)).thenCompose(loaded -> call(command));
+            return install(connection).thenCompose(loaded -> call(command));
         }), function);
     }
 
@@ -117,20 +130,35 @@ final class RedisFunctionLink {
                 "WAIT");
     }
 
-    /** {@code PUBLISH channel payload}; the stage completes with the number of receivers. */
+    /**
+     * {@code PUBLISH channel payload}, or {@code SPUBLISH} in a Redis Cluster; the stage completes with the number
+     * of receivers (in a cluster, those connected to the primary that owns the channel's slot).
+     */
     CompletionStage<Long> publish(String channel, byte[] payload) {
-        return translate(call(commands -> commands.publish(channel, payload)), "PUBLISH");
+        return link.sharded() ? translate(call(commands -> commands.spublish(channel, payload)), "SPUBLISH")
+                : translate(call(commands -> commands.publish(channel, payload)), "PUBLISH");
     }
 
     /** Closes the connection (the link stays open for its other users). */
     void close() {
         closed = true;
+        AutoCloseable events = topologyEvents;
+        if (events != null) {
+            try {
+                events.close();
+            } catch (Exception e) {
+                log.debug("Closing the topology events failed", e);
+            }
+        }
         started.completeExceptionally(new BrokerUnavailableException("closed before it connected"));
-        RedisLink.closeQuietly(connection);
+        CommandConnection current = connection;
+        if (current != null) {
+            current.close();
+        }
     }
 
-    private <T> CompletableFuture<T> call(Function<RedisAsyncCommands<String, byte[]>, RedisFuture<T>> command) {
-        StatefulRedisConnection<String, byte[]> current = connection;
+    private <T> CompletableFuture<T> call(Function<RedisClusterAsyncCommands<String, byte[]>, RedisFuture<T>> command) {
+        CommandConnection current = connection;
         if (closed) {
             return unavailable("closed");
         }
@@ -145,27 +173,82 @@ final class RedisFunctionLink {
         return sent;
     }
 
-    private void adopt(StatefulRedisConnection<String, byte[]> opened) {
+    private void adopt(CommandConnection opened) {
         connection = opened;
         opened.addListener(RedisLink.onLinkChange(this::load, this::lost));
+        if (link.sharded()) {
+            topologyEvents = link.onTopologyChange(this::topologyChanged);
+        }
         load();
     }
 
     private void load() {
-        StatefulRedisConnection<String, byte[]> current = connection;
+        CommandConnection current = connection;
         long attempt;
         synchronized (lock) {
             attempt = ++activation;
             ready = false;
         }
-        dispatch(() -> current.async().info("server"))
-                .thenCompose(info -> RedisProblems.unfitServer(info)
-                        .<CompletionStage<String>>map(problem -> CompletableFuture.failedFuture(new UnfitServer(problem)))
-                        .orElseGet(() -> dispatch(() -> current.async().functionLoad(LIBRARY, true))))
-                .whenComplete((name, error) -> loaded(current, attempt, error));
+        install(current).whenComplete((name, error) -> loaded(current, attempt, error));
     }
 
-    private void loaded(StatefulRedisConnection<String, byte[]> loadedOn, long attempt, Throwable error) {
+    /** Checks the server (every primary, in a cluster) and loads the library there. */
+    private CompletionStage<Void> install(CommandConnection current) {
+        Optional<StatefulRedisClusterConnection<String, byte[]>> cluster = current.cluster();
+        if (cluster.isPresent()) {
+            return installOnPrimaries(cluster.get().async());
+        }
+        return dispatch(() -> current.async().info("server"))
+                .thenCompose(info -> fitOrFail(RedisProblems.unfitServer(info, false)))
+                .thenCompose(fit -> dispatch(() -> current.async().functionLoad(LIBRARY, true)))
+                .thenApply(name -> null);
+    }
+
+    private CompletionStage<Void> installOnPrimaries(RedisAdvancedClusterAsyncCommands<String, byte[]> commands) {
+        return dispatch(commands::clusterInfo)
+                .thenCompose(info -> fitOrFail(RedisProblems.unfitCluster(info)))
+                .thenCompose(fit -> {
+                    AsyncNodeSelection<String, byte[]> primaries = commands.nodes(SERVING_PRIMARY);
+                    // The selection's nodes, read from the same slot map (asMap() would block to connect).
+                    Set<String> ids = servingPrimaries(commands.getStatefulConnection().getPartitions());
+                    return primaries.commands().info("server")
+                            .thenCompose(infos -> fitOrFail(infos.stream()
+                                    .map(info -> RedisProblems.unfitServer(info, true))
+                                    .flatMap(Optional::stream).findFirst()))
+                            .thenCompose(fit2 -> primaries.commands().functionLoad(LIBRARY, true))
+                            .thenAccept(names -> loadedOn = ids);
+                });
+    }
+
+    /** Cluster mode: loads the library where a primary that serves slots has not had it from this link. */
+    private void topologyChanged() {
+        Set<String> serving = servingPrimaries(link.partitions());
+        CommandConnection current = connection;
+        if (closed || !ready || current == null || loadedOn.containsAll(serving)) {
+            return;
+        }
+        install(current).whenComplete((ignored, error) -> {
+            if (error == null) {
+                log.info("Loaded the crier function library on the Redis Cluster's new primaries");
+            } else {
+                log.debug("Loading the crier function library on new primaries failed; trying again", error);
+                link.later(this::topologyChanged, config.reconnectMaxDelay());
+            }
+        });
+    }
+
+    private static Set<String> servingPrimaries(Iterable<RedisClusterNode> partitions) {
+        return StreamSupport.stream(partitions.spliterator(), false).filter(SERVING_PRIMARY)
+                .map(RedisClusterNode::getNodeId).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** A failed stage with {@code problem}, or a completed one when there is none. */
+    private static CompletionStage<Void> fitOrFail(Optional<String> problem) {
+        return problem.<CompletionStage<Void>>map(text -> CompletableFuture.failedFuture(new RedisProblems.UnfitServer(text, null)))
+                .orElseGet(() -> CompletableFuture.completedFuture(null));
+    }
+
+    private void loaded(CommandConnection loadedOn, long attempt, Throwable error) {
         synchronized (lock) {
             if (closed || attempt != activation || !loadedOn.isOpen()) {
                 return;
@@ -186,7 +269,7 @@ final class RedisFunctionLink {
     /** Says once per distinct problem why this server cannot serve, and fails the start stage with it. Lock held. */
     private void unfit(Throwable error) {
         Throwable cause = unwrap(error);
-        String problem = "Redis at " + link.describe() + " cannot serve: " + (cause instanceof UnfitServer
+        String problem = "Redis at " + link.describe() + " cannot serve: " + (cause instanceof RedisProblems.UnfitServer
                 ? cause.getMessage() : RedisProblems.loadFailed(cause));
         if (!problem.equals(problemLogged)) {
             problemLogged = problem;
@@ -239,15 +322,6 @@ final class RedisFunctionLink {
 
     private static Throwable unwrap(Throwable error) {
         return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    }
-
-    /** The server answered, but is not one the library can run on (the sentence says why). */
-    private static final class UnfitServer extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        UnfitServer(String problem) {
-            super(problem, null, false, false);
-        }
     }
 
     private static <T> CompletableFuture<T> unavailable(String why) {

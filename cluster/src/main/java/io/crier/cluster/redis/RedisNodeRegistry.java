@@ -1,14 +1,11 @@
 package io.crier.cluster.redis;
 
-import static io.crier.cluster.redis.RedisLink.CODEC;
-
 import io.crier.cluster.BrokerUnavailableException;
 import io.crier.cluster.NodeRegistry;
 import io.crier.protocol.NodeInfo;
 import io.crier.protocol.NodesCodec;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,7 +47,7 @@ public final class RedisNodeRegistry implements NodeRegistry {
     private final RedisLink link;
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
     private final AtomicLong malformed = new AtomicLong();
-    private volatile StatefulRedisConnection<String, byte[]> connection;
+    private volatile CommandConnection connection;
     private volatile boolean closed;
 
     /**
@@ -68,7 +65,7 @@ public final class RedisNodeRegistry implements NodeRegistry {
         this.recordPrefix = index + ":";
         this.leaseMillis = text(Long.toString(lease.toMillis()));
         this.link = link;
-        link.open("node registry", (client, uri) -> client.connectAsync(CODEC, uri), this::adopt, error -> { },
+        link.openCommands("node registry", this::adopt, error -> { },
                 () -> closed);
     }
 
@@ -128,10 +125,12 @@ public final class RedisNodeRegistry implements NodeRegistry {
         }
         closed = true;
         connected.completeExceptionally(new BrokerUnavailableException("the node registry was closed"));
-        RedisLink.closeQuietly(connection);
+        if (connection != null) {
+            connection.close();
+        }
     }
 
-    private void adopt(StatefulRedisConnection<String, byte[]> opened) {
+    private void adopt(CommandConnection opened) {
         connection = opened;
         connected.complete(null);
     }
@@ -154,8 +153,8 @@ public final class RedisNodeRegistry implements NodeRegistry {
 
     /** Runs one script on the connection, with every failure turned into {@link BrokerUnavailableException}. */
     private <T> CompletionStage<T> call(String what,
-                                        Function<RedisAsyncCommands<String, byte[]>, CompletionStage<T>> command) {
-        StatefulRedisConnection<String, byte[]> open = connection;
+                                        Function<RedisClusterAsyncCommands<String, byte[]>, CompletionStage<T>> command) {
+        CommandConnection open = connection;
         if (closed) {
             return CompletableFuture.failedFuture(new BrokerUnavailableException("the node registry is closed"));
         }

@@ -1,14 +1,11 @@
 package io.crier.cluster.redis;
 
-import static io.crier.cluster.redis.RedisLink.CODEC;
-
 import io.crier.cluster.BrokerUnavailableException;
 import io.crier.cluster.PresenceCount;
 import io.crier.cluster.PresenceEntry;
 import io.crier.cluster.PresenceStore;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,7 +57,7 @@ public final class RedisPresenceStore implements PresenceStore {
     private final RedisLink link;
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
     private final AtomicLong malformed = new AtomicLong();
-    private volatile StatefulRedisConnection<String, byte[]> connection;
+    private volatile CommandConnection connection;
     private volatile boolean closed;
 
     /**
@@ -78,7 +75,7 @@ public final class RedisPresenceStore implements PresenceStore {
         this.leaseMillis = number(ttl.toMillis());
         this.keyMillis = number(ttl.toMillis() * KEY_TTLS);
         this.link = link;
-        link.open("presence", (client, uri) -> client.connectAsync(CODEC, uri), this::adopt, error -> { },
+        link.openCommands("presence", this::adopt, error -> { },
                 () -> closed);
     }
 
@@ -148,7 +145,9 @@ public final class RedisPresenceStore implements PresenceStore {
         }
         closed = true;
         connected.completeExceptionally(new BrokerUnavailableException("the presence store was closed"));
-        RedisLink.closeQuietly(connection);
+        if (connection != null) {
+            connection.close();
+        }
     }
 
     /** The three keys of {@code topic}, all with the hash tag of its channel. */
@@ -157,12 +156,12 @@ public final class RedisPresenceStore implements PresenceStore {
         return new String[] {tag, tag + ":exp", tag + ":users"};
     }
 
-    private void adopt(StatefulRedisConnection<String, byte[]> opened) {
+    private void adopt(CommandConnection opened) {
         connection = opened;
         connected.complete(null);
     }
 
-    private CompletionStage<Long> upsert(RedisAsyncCommands<String, byte[]> redis, String topic,
+    private CompletionStage<Long> upsert(RedisClusterAsyncCommands<String, byte[]> redis, String topic,
                                         List<PresenceEntry> entries) {
         byte[][] args = new byte[2 + 3 * entries.size()][];
         args[0] = leaseMillis;
@@ -217,9 +216,9 @@ public final class RedisPresenceStore implements PresenceStore {
 
     /** Runs one command on the connection, with every failure turned into {@link BrokerUnavailableException}. */
     private <T> CompletionStage<T> call(String topic, String what,
-                                        Function<RedisAsyncCommands<String, byte[]>, CompletionStage<T>> command) {
+                                        Function<RedisClusterAsyncCommands<String, byte[]>, CompletionStage<T>> command) {
         Objects.requireNonNull(topic, "topic");
-        StatefulRedisConnection<String, byte[]> open = connection;
+        CommandConnection open = connection;
         if (closed) {
             return CompletableFuture.failedFuture(new BrokerUnavailableException("the presence store is closed"));
         }

@@ -21,6 +21,9 @@ final class RedisProblems {
 
     private static final Pattern VERSION = Pattern.compile("(?m)^redis_version:(\\d+)\\.(\\d+)\\S*");
     private static final Pattern MODE = Pattern.compile("(?m)^redis_mode:(\\w+)");
+    private static final Pattern CLUSTER_STATE = Pattern.compile("(?m)^cluster_state:(\\w+)");
+    private static final Pattern SLOTS_ASSIGNED = Pattern.compile("(?m)^cluster_slots_assigned:(\\d+)");
+    private static final int SLOTS = 16384;
 
     private RedisProblems() {
     }
@@ -39,6 +42,9 @@ final class RedisProblems {
                     return "the server at " + sentinels + " is not a Sentinel (it does not know the SENTINEL command):"
                             + " for a standalone Redis use redis:// or rediss://";
                 }
+            }
+            if (at instanceof UnfitServer) {
+                return "Redis at " + endpoint.describe() + " cannot serve: " + message;
             }
             if (message.startsWith("Cannot connect to a Redis Sentinel")) {
                 return "no sentinel answered at " + sentinels + " (" + rootMessage(at) + ")";
@@ -81,17 +87,23 @@ final class RedisProblems {
 
     /**
      * What makes the server that answered {@code INFO server} with {@code info} unfit for a node, or empty: a
-     * Sentinel or Cluster node where a standalone data node is needed, or a Redis without functions.
+     * Sentinel node, a Cluster node where a standalone data node is needed ({@code cluster} false) or the other way
+     * round, or a Redis without functions.
      */
-    static Optional<String> unfitServer(String info) {
+    static Optional<String> unfitServer(String info, boolean cluster) {
         Matcher modeLine = MODE.matcher(info);
         String mode = modeLine.find() ? modeLine.group(1) : "";
         if (mode.equals("sentinel")) {
             return Optional.of("it is a Sentinel, not a Redis data node: name the sentinels with redis-sentinel://"
                     + "host:26379,host2:26379#master (or rediss-sentinel:// for TLS)");
         }
-        if (mode.equals("cluster")) {
-            return Optional.of("it is a Redis Cluster node, and Crier does not support Redis Cluster yet");
+        if (mode.equals("cluster") && !cluster) {
+            return Optional.of("it is a Redis Cluster node: set redis.mode=cluster and list seed nodes in redis.uri"
+                    + " (redis://host1:6379,host2:6379)");
+        }
+        if (!mode.equals("cluster") && cluster) {
+            return Optional.of("it is a standalone Redis, not a Redis Cluster node: with one Redis, leave redis.mode"
+                    + " at auto");
         }
         Matcher version = VERSION.matcher(info);
         if (version.find() && Integer.parseInt(version.group(1)) < MIN_MAJOR_VERSION) {
@@ -99,6 +111,25 @@ final class RedisProblems {
                     + MIN_MAJOR_VERSION + ".0 or newer (the crier function library)");
         }
         return Optional.empty();
+    }
+
+    /**
+     * What makes a Redis Cluster whose {@code CLUSTER INFO} is {@code info} unfit, or empty: slots that no primary
+     * serves, or a cluster that says it is down.
+     */
+    static Optional<String> unfitCluster(String info) {
+        Matcher state = CLUSTER_STATE.matcher(info);
+        if (state.find() && state.group(1).equals("ok")) {
+            return Optional.empty();
+        }
+        Matcher assigned = SLOTS_ASSIGNED.matcher(info);
+        int slots = assigned.find() ? Integer.parseInt(assigned.group(1)) : 0;
+        if (slots < SLOTS) {
+            return Optional.of("the Redis Cluster serves only " + slots + " of " + SLOTS + " slots (cluster_state:fail):"
+                    + " assign the others, for example with redis-cli --cluster fix <host:port>");
+        }
+        return Optional.of("the Redis Cluster says it is down (cluster_state:fail): a primary failed and no replica"
+                + " took over yet, or the nodes cannot reach each other");
     }
 
     /** Why {@code FUNCTION LOAD} of the {@code crier} library failed on a server that looked fit. */
@@ -141,5 +172,14 @@ final class RedisProblems {
             at = at.getCause();
         }
         return at;
+    }
+
+    /** The server answered, but is not one a node can run on: the message is the sentence that says why. */
+    static final class UnfitServer extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnfitServer(String problem, Throwable seen) {
+            super(problem, seen, false, false);
+        }
     }
 }

@@ -21,7 +21,9 @@ nothing and reads on; whoever saw one above it saw publications this Redis no lo
 new epoch gives to other publications, and cannot recover exactly.
 
 crier_publish  KEYS: C   ARGV: data [maxlen=100] [ttl=300]
-  Appends and PUBLISHes {"offset":N,"epoch":"E","data":<data>} on C in one atomic step.
+  Appends and publishes {"offset":N,"epoch":"E","data":<data>} on C in one atomic step: PUBLISH in one Redis,
+  SPUBLISH (sharded pub/sub, within the shard that owns C's slot) in a Redis Cluster, where the nodes subscribe
+  with SSUBSCRIBE. In a cluster, load the library on every primary (the nodes do).
   Returns {offset, epoch}. Redis does not know which namespaces keep history (the nodes' configuration
   does): on a topic whose namespace keeps none, the nodes deliver the publication like a plain PUBLISH,
   without offset or epoch, and the keys written here just expire after ttl.
@@ -230,14 +232,16 @@ local function now_ms(time)
     return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 end
 
--- The replication ID of this Redis (INFO replication, master_replid; a replica reports its master's). It
--- changes when a replica is promoted and when Redis restarts.
-local function replication_id()
-    local id = string.match(redis.call('INFO', 'replication'), 'master_replid:(%x+)')
+-- The replication ID of this Redis (INFO replication, master_replid; a replica reports its master's), which
+-- changes when a replica is promoted and when Redis restarts; and the command that publishes here: SPUBLISH in a
+-- Redis Cluster (INFO cluster, cluster_enabled:1), else PUBLISH.
+local function server_state()
+    local info = redis.call('INFO', 'replication', 'cluster')
+    local id = string.match(info, 'master_replid:(%x+)')
     if not id then
         fail('INFO replication has no master_replid')
     end
-    return id
+    return id, string.find(info, 'cluster_enabled:1', 1, true) and 'SPUBLISH' or 'PUBLISH'
 end
 
 -- Base 62 of the microsecond clock, then random characters: differs after any restart of Redis.
@@ -270,7 +274,7 @@ local function crier_publish(keys, args)
     end
     check_json(data)
     local time = redis.call('TIME')
-    local replid = replication_id()
+    local replid, publish = server_state()
     local state = redis.call('HMGET', meta, 'epoch', 'offset', 'replid')
     local epoch = state[1]
     if not epoch then
@@ -291,7 +295,7 @@ local function crier_publish(keys, args)
             'd', data, 't', string.format('%d', now_ms(time)))
     redis.call('EXPIRE', meta, ttl)
     redis.call('EXPIRE', stream, ttl)
-    redis.call('PUBLISH', channel, '{"offset":' .. digits .. ',"epoch":"' .. epoch .. '","data":' .. data .. '}')
+    redis.call(publish, channel, '{"offset":' .. digits .. ',"epoch":"' .. epoch .. '","data":' .. data .. '}')
     return {offset, epoch}
 end
 

@@ -36,8 +36,13 @@ class RedisBrokerIT extends BrokerContract {
 
     /** A config for tests: fast reconnects, so that outages in tests are short. */
     static RedisConfig config(String uri, String prefix, int requestQueueSize) {
-        return new RedisConfig(uri, prefix, Duration.ofMillis(50), Duration.ofMillis(500),
-                requestQueueSize, Duration.ofSeconds(2));
+        return config(uri, "auto", prefix, requestQueueSize);
+    }
+
+    /** The same in {@code redis.mode} {@code mode}. */
+    static RedisConfig config(String uri, String mode, String prefix, int requestQueueSize) {
+        return new RedisConfig(uri, mode, prefix, Duration.ofMillis(50), Duration.ofMillis(500), requestQueueSize,
+                Duration.ofSeconds(2), "", ReplicaWait.OFF, RedisConfig.DEFAULT_TOPOLOGY_REFRESH);
     }
 
     @Test

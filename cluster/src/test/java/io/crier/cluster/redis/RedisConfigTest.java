@@ -33,16 +33,50 @@ class RedisConfigTest {
         assertTrue(RedisEndpoint.parse("rediss-sentinel://10.0.0.1:26379#crier").tls());
 
         assertEquals(Optional.of("must be empty or start with redis://, rediss://, redis-sentinel:// or"
-                + " rediss-sentinel://"), RedisConfig.uriProblem("redis-cluster://10.0.0.1:6379"));
+                + " rediss-sentinel://"), RedisConfig.uriProblem("redis-cluster://10.0.0.1:6379", "auto"));
         assertEquals(Optional.of("must name the master after #, as in"
                 + " redis-sentinel://sentinel1:26379,sentinel2:26379#mymaster"),
-                RedisConfig.uriProblem("redis-sentinel://10.0.0.1:26379#"));
-        assertEquals(Optional.empty(), RedisConfig.uriProblem(""));
+                RedisConfig.uriProblem("redis-sentinel://10.0.0.1:26379#", "auto"));
+        assertEquals(Optional.empty(), RedisConfig.uriProblem("", "auto"));
+    }
+
+    @Test
+    void clusterModeReadsSeedNodesAndEachExplicitModeMustMatchTheScheme() {
+        RedisEndpoint cluster = RedisEndpoint.parse("rediss://crier:pw@10.0.0.1:7000,10.0.0.2:7001", "cluster");
+        assertEquals(RedisEndpoint.Mode.CLUSTER, cluster.mode());
+        assertTrue(cluster.tls());
+        assertEquals("the Redis Cluster seeded by 10.0.0.1:7000,10.0.0.2:7001", cluster.describe());
+        assertEquals(2, cluster.seeds().size());
+        assertEquals("crier", cluster.node("10.0.0.9", 7009).getCredentialsProvider().resolveCredentials().block()
+                .getUsername());
+        assertTrue(cluster.node("10.0.0.9", 7009).isSsl());
+        assertEquals(RedisEndpoint.Mode.STANDALONE, RedisEndpoint.parse("redis://h:6379", "standalone").mode());
+        assertEquals(RedisEndpoint.Mode.SENTINEL, RedisEndpoint.parse("redis-sentinel://h:26379#m", "sentinel").mode());
+
+        assertEquals(Optional.of("must be one of auto, standalone, sentinel, cluster"), RedisConfig.modeProblem("Cluster"));
+        assertEquals(Optional.of("must start with redis:// or rediss:// and list seed nodes (redis://host1:6379,"
+                + "host2:6379) with redis.mode=cluster"), RedisConfig.uriProblem("redis-sentinel://h:26379#m", "cluster"));
+        assertEquals(Optional.of("must start with redis-sentinel:// or rediss-sentinel:// with redis.mode=sentinel"),
+                RedisConfig.uriProblem("redis://h:6379", "sentinel"));
+        assertEquals(Optional.of("must not choose a database: a Redis Cluster has only database 0"),
+                RedisConfig.uriProblem("redis://h1:7000,h2:7001/2", "cluster"));
+        assertEquals(Optional.of("names several hosts: that is a Redis Cluster's seed list, which needs"
+                + " redis.mode=cluster"), RedisConfig.uriProblem("redis://u:a,b@h1:7000,h2:7001", "auto"));
+        assertEquals(Optional.empty(), RedisConfig.uriProblem("redis://u:a,b@h1:7000", "auto"));
+    }
+
+    @Test
+    void waitingForReplicasIsRefusedInClusterMode() {
+        Duration second = Duration.ofSeconds(1);
+        IllegalArgumentException wait = assertThrows(IllegalArgumentException.class, () -> new RedisConfig(
+                "redis://h1:7000", "cluster", "crier:", second, second, 1, Duration.ofSeconds(5), "",
+                new ReplicaWait(1, second), second));
+        assertEquals("redis.waitReplicas " + RedisConfig.WAIT_IN_CLUSTER, wait.getMessage());
     }
 
     @Test
     void neverRepeatsAPasswordInAProblemOrALogLine() {
-        String problem = RedisConfig.uriProblem("redis://user:hunter 2@10.0.0.1:6379").orElseThrow();
+        String problem = RedisConfig.uriProblem("redis://user:hunter 2@10.0.0.1:6379", "auto").orElseThrow();
         assertTrue(problem.startsWith("is not a valid Redis URI ("), problem);
         assertFalse(problem.contains("hunter"), problem);
 

@@ -80,16 +80,38 @@ class RedisMisconfigurationIT {
     }
 
     @Test
-    void aRedisClusterNodeCannotServeYet() throws Exception {
+    void aRedisClusterNodeNeedsClusterModeAndAClusterThatServesNoSlotsIsToldSo() throws Exception {
         try (RedisServerProcess clusterNode = RedisServerProcess.start(RedisServerSetup.plain()
                 .with("cluster-enabled yes", "cluster-config-file nodes.conf"))) {
             RedisLink link = SENTINELS.link(RedisBrokerIT.config(clusterNode.uri(), "crier:", 10_000));
             try (RedisHistoryStore history = new RedisHistoryStore(link)) {
                 Throwable failure = failsFast(history.start());
 
-                assertEquals("Redis at 127.0.0.1:" + clusterNode.port() + " cannot serve: it is a Redis Cluster node,"
-                        + " and Crier does not support Redis Cluster yet", failure.getMessage());
+                assertEquals("Redis at 127.0.0.1:" + clusterNode.port() + " cannot serve: it is a Redis Cluster node:"
+                        + " set redis.mode=cluster and list seed nodes in redis.uri (redis://host1:6379,host2:6379)",
+                        failure.getMessage());
             }
+            RedisLink clusterLink = SENTINELS.link(RedisBrokerIT.config(clusterNode.uri(), "cluster", "crier:", 10_000));
+            try (RedisHistoryStore history = new RedisHistoryStore(clusterLink)) {
+                Throwable failure = failsFast(history.start());
+
+                assertEquals("Redis at the Redis Cluster seeded by 127.0.0.1:" + clusterNode.port() + " cannot serve:"
+                        + " the Redis Cluster serves only 0 of 16384 slots (cluster_state:fail): assign the others,"
+                        + " for example with redis-cli --cluster fix <host:port>", clusterLink.explain(failure));
+                assertFalse(history.ready());
+            }
+        }
+    }
+
+    @Test
+    void clusterModeAgainstAStandaloneRedisSaysItIsNotAClusterNode() throws Exception {
+        RedisLink link = SENTINELS.link(RedisBrokerIT.config(SENTINELS.set().master().uri(), "cluster", "crier:", 10_000));
+        try (RedisHistoryStore history = new RedisHistoryStore(link)) {
+            Throwable failure = failsFast(history.start());
+
+            assertEquals("Redis at the Redis Cluster seeded by 127.0.0.1:" + SENTINELS.set().master().port()
+                    + " cannot serve: it is a standalone Redis, not a Redis Cluster node: with one Redis, leave"
+                    + " redis.mode at auto", link.explain(failure));
         }
     }
 

@@ -102,7 +102,7 @@ final class RedisSetup implements BeforeAllCallback, AfterEachCallback, AfterAll
 
     /** A link to this Redis, with the tests' fast reconnects and {@code prefix}, closed after the test. */
     RedisLink link(String prefix) {
-        return links.open(RedisBrokerIT.config(uri(), prefix, 10_000));
+        return links.open(RedisBrokerIT.config(uri(), kind == Kind.CLUSTER ? "cluster" : "auto", prefix, 10_000));
     }
 
     /** A link for {@code config}, closed after the test. */

@@ -221,6 +221,8 @@ public final class ConfigLoader {
     // checked here first, to report them all together.
     private static RedisConfig redis(ConfigValues v) {
         String uri = v.string("redis.uri");
+        String mode = v.string("redis.mode");
+        Duration topologyRefresh = v.duration("redis.topologyRefresh");
         String prefix = v.string("redis.prefix");
         Duration minDelay = v.duration("redis.reconnectMinDelay");
         Duration maxDelay = v.duration("redis.reconnectMaxDelay");
@@ -232,9 +234,13 @@ public final class ConfigLoader {
         ConfigProblems problems = new ConfigProblems();
         // The URI's forms are the cluster module's (one place); its messages never echo the URI, which may carry a
         // password.
-        RedisConfig.uriProblem(uri).ifPresent(problem -> problems.add("redis.uri", problem));
-        problems.check(tlsCaFile.isEmpty() || RedisConfig.usesTls(uri) || RedisConfig.uriProblem(uri).isPresent(),
+        RedisConfig.modeProblem(mode).ifPresent(problem -> problems.add("redis.mode", problem));
+        RedisConfig.uriProblem(uri, mode).ifPresent(problem -> problems.add("redis.uri", problem));
+        problems.check(tlsCaFile.isEmpty() || RedisConfig.usesTls(uri, mode)
+                        || RedisConfig.uriProblem(uri, mode).isPresent(),
                 "redis.tlsCaFile", RedisConfig.TLS_CA_WITHOUT_TLS);
+        problems.check(waitReplicas == 0 || !mode.equals("cluster"), "redis.waitReplicas", RedisConfig.WAIT_IN_CLUSTER);
+        problems.range("redis.topologyRefresh", topologyRefresh, Duration.ofMillis(100), Duration.ofMinutes(5));
         problems.check(prefix.length() <= 64 && prefix.chars().noneMatch(c -> c <= ' '),
                 "redis.prefix", "must be at most 64 characters, without spaces or control characters");
         problems.range("redis.reconnectMinDelay", minDelay, Duration.ofMillis(1), Duration.ofMinutes(1));
@@ -248,8 +254,8 @@ public final class ConfigLoader {
                 "redis.waitTimeout", RedisConfig.WAIT_NOT_BELOW_COMMAND_TIMEOUT);
         problems.throwIfAny();
         try {
-            return new RedisConfig(uri, prefix, minDelay, maxDelay, queueSize, commandTimeout, tlsCaFile,
-                    new ReplicaWait(waitReplicas, waitTimeout));
+            return new RedisConfig(uri, mode, prefix, minDelay, maxDelay, queueSize, commandTimeout, tlsCaFile,
+                    new ReplicaWait(waitReplicas, waitTimeout), topologyRefresh);
         } catch (IllegalArgumentException e) {
             // The record's own rules, should they ever be stricter than the ones above; its message names the key.
             throw new InvalidConfigException(List.of(e.getMessage()));

@@ -14,6 +14,8 @@ import io.crier.protocol.RawJson;
 import io.crier.protocol.Reply;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -277,7 +279,26 @@ public final class Hub<S extends Subscriber> implements BrokerListener {
         }
     }
 
-    /** The hub's bookkeeping as the history logic sees it. */
+    /**
+     * Repairs the topics with history whose broker subscription was broken and is back (a sharded broker moved it
+     * to the slot's new owner), as after an outage of the whole link: what was published meanwhile was not
+     * delivered. Counted as an outage, so that no topic takes a new epoch's first publication for a fresh start
+     * without reading history. Called on a broker thread; never blocks.
+     */
+    @Override
+    public void onSubscriptionsRestored(Collection<String> restored) {
+        outages.incrementAndGet();
+        List<TopicEntry<S>> entries = new ArrayList<>(restored.size());
+        for (String topic : restored) {
+            TopicEntry<S> entry = topics.get(topic);
+            if (entry != null) {
+                entries.add(entry);
+            }
+        }
+        repairs.onLinkRestored(entries);
+    }
+
+        /** The hub's bookkeeping as the history logic sees it. */
     private final class HubMembership implements Membership<S> {
 
         @Override

@@ -5,13 +5,14 @@ import io.crier.cluster.BrokerListener;
 import io.crier.cluster.BrokerState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The broker's meters: {@code crier.broker.state} (one gauge per state, 1 for the current one) and
- * {@code crier.redis.reconnects}. It sits between the broker and the node's real listener (the hub): it
+ * {@code crier.redis.reconnects}, and {@code crier.broker.subscriptions.moved}. It sits between the broker and the node's real listener (the hub): it
  * passes every call on unchanged and counts each return to {@link BrokerState#CONNECTED} after the first.
  *
  * <p>Thread-safe, like the listener it wraps; adds no blocking to the broker's threads.
@@ -20,6 +21,7 @@ public final class BrokerMeters implements BrokerListener {
 
     private final BrokerListener next;
     private final Counter reconnects;
+    private final Counter moved;
     private final AtomicBoolean connectedOnce = new AtomicBoolean();
 
     /**
@@ -30,6 +32,7 @@ public final class BrokerMeters implements BrokerListener {
         Objects.requireNonNull(broker, "broker");
         this.next = Objects.requireNonNull(next, "next");
         this.reconnects = MeterCatalog.REDIS_RECONNECTS.counter(meters);
+        this.moved = MeterCatalog.BROKER_SUBSCRIPTIONS_MOVED.counter(meters);
         for (BrokerState state : BrokerState.values()) {
             MeterCatalog.BROKER_STATE.gauge(meters, broker, b -> b.state() == state ? 1 : 0,
                     "state", state.name().toLowerCase(Locale.ROOT));
@@ -47,6 +50,12 @@ public final class BrokerMeters implements BrokerListener {
             reconnects.increment();
         }
         next.onStateChange(state);
+    }
+
+    @Override
+    public void onSubscriptionsRestored(Collection<String> topics) {
+        moved.increment(topics.size());
+        next.onSubscriptionsRestored(topics);
     }
 
     /** Times the link came back after being lost. */

@@ -92,6 +92,8 @@ public final class MeterCatalog {
             tag("state", "new", "connected", "disconnected", "closed"));
     public static final MeterDefinition REDIS_RECONNECTS = counter("crier.redis.reconnects",
             "Times the broker's Redis link came back after being lost", null);
+    public static final MeterDefinition BROKER_SUBSCRIPTIONS_MOVED = counter("crier.broker.subscriptions.moved",
+            "Topic subscriptions a sharded broker moved to their slot's new owner (a slot migrated, a failover)", null);
     public static final MeterDefinition BROKER_PAYLOADS_MALFORMED = counter("crier.broker.payloads.malformed",
             "Broker payloads that were not valid publications, dropped", null);
     public static final MeterDefinition HUB_PUBLICATIONS = counter("crier.hub.publications",
@@ -166,6 +168,7 @@ public final class MeterCatalog {
             LIMITS_CONNECTIONS, LIMITS_IPS, LIMITS_USERS, TLS_HANDSHAKES_FAILED, TLS_RELOADS, TLS_CERTIFICATE_EXPIRY,
             COMMANDS_IN, COMMAND_ERRORS, COMMANDS_RATE_LIMITED, FRAMES_MALFORMED, PUSHES_OUT, BYTES_IN, BYTES_OUT,
             DELIVERY_LATENCY, OUTBOUND_QUEUED_MAX, OUTBOUND_QUEUED, BROKER_STATE, REDIS_RECONNECTS,
+            BROKER_SUBSCRIPTIONS_MOVED,
             BROKER_PAYLOADS_MALFORMED, HUB_PUBLICATIONS, HUB_DELIVERIES, HUB_PUBLICATIONS_STALE,
             HUB_REPAIR_PUBLICATIONS, HUB_EVICTIONS, HUB_TOPICS, HUB_RECOVERIES, HUB_REPAIRS, HUB_BROKER_FAILURES,
             PRESENCE_EVENTS_PUBLISHED, PRESENCE_EVENTS_FAILED, PRESENCE_SESSIONS, PRESENCE_STORE_FAILURES,

@@ -1,0 +1,621 @@
+package io.crier.cluster.redis;
+
+import static io.crier.cluster.redis.RedisLink.dispatch;
+import static io.crier.cluster.redis.RedisLink.translate;
+
+import io.crier.cluster.Broker;
+import io.crier.cluster.BrokerListener;
+import io.crier.cluster.BrokerState;
+import io.crier.cluster.BrokerUnavailableException;
+import io.crier.cluster.ListenerFailures;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Broker} of a fleet on a Redis Cluster ({@code redis.mode=cluster}): sharded pub/sub, so that a
+ * publication travels only within the shard that owns its slot. Topic {@code T} is the shard channel
+ * {@code prefix + T}, in the same slot as its history and presence keys (which carry the hash tag
+ * {@code {prefix + T}}). {@link #publish} is {@code SPUBLISH} through the link's cluster connection, which Lettuce
+ * routes to the slot's primary; {@link #subscribe} is {@code SSUBSCRIBE} on a pub/sub connection to that primary:
+ * one connection per primary that serves a wanted topic, opened when needed and closed when idle.
+ *
+ * <p><b>Following the slots.</b> Lettuce does not move a shard subscription to a slot's new owner, so this broker
+ * does. It knows, for every wanted topic, the node whose subscription delivers it (its placement), and brings the
+ * placements back to the slot map:
+ * <ul>
+ *   <li>when Redis drops a subscription it was not asked to drop (its {@code sunsubscribe} push after a slot
+ *       migrated away), at once;</li>
+ *   <li>when a node's pub/sub connection is lost (a primary died), at once and then with the reconnect backoff
+ *       until a replica took over its slots;</li>
+ *   <li>when Lettuce sees the slot map change, and every {@code redis.topologyRefresh} in any case.</li>
+ * </ul>
+ * Each time it reads the slot map, subscribes every topic that has no placement on its slot's primary (one
+ * {@code SSUBSCRIBE} per slot), and drops the subscription a topic still has on a node that no longer owns it. A
+ * topic whose subscription was broken and is back is reported to {@link BrokerListener#onSubscriptionsRestored},
+ * since what was published in between was not delivered. Only the node a topic is placed on delivers its
+ * publications, so a stale subscription elsewhere can never deliver one twice.
+ *
+ * <p>The broker is {@link BrokerState#CONNECTED} while its cluster connection is open; a primary that is down
+ * costs only its own slots' topics, until a replica takes over.
+ *
+ * <p>Thread-safe. Listener callbacks run on Lettuce's I/O threads. Do not call {@link #close()} from one.
+ */
+public final class RedisShardedBroker implements Broker {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisShardedBroker.class);
+
+    private final RedisConfig config;
+    private final RedisLink link;
+    private final String prefix;
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final ListenerFailures listenerFailures = new ListenerFailures(log);
+    private final InFlightLimit publishes;
+    /** Orders every change of the subscription state below, and the commands that follow from it. */
+    private final Object lock = new Object();
+    /** Orders state transitions and their notifications. Never taken while holding {@link #lock}. */
+    private final Object stateLock = new Object();
+
+    /** Topics the caller wants. */
+    private final Set<String> wanted = ConcurrentHashMap.newKeySet();
+    /** The node whose confirmed subscription delivers each topic. Read without the lock on delivery. */
+    private final Map<String, NodeSubscriber> placement = new ConcurrentHashMap<>();
+    /** Topics whose SSUBSCRIBE was sent to a node and not yet confirmed. Lock held. */
+    private final Map<String, NodeSubscriber> pending = new HashMap<>();
+    /** Topics whose placement was lost while wanted: reported as restored once placed again. Lock held. */
+    private final Set<String> broken = new HashSet<>();
+    /** The pub/sub connection to each node, by {@code host:port}. Lock held. */
+    private final Map<String, NodeSubscriber> nodes = new HashMap<>();
+
+    private volatile BrokerListener listener;
+    private volatile BrokerState state = BrokerState.NEW;
+    private volatile CommandConnection commands;
+    private volatile AutoCloseable topologyEvents;
+    /** Whether a reconciliation is scheduled (at most one at a time). Lock held. */
+    private boolean reconcileScheduled;
+    /** Consecutive reconciliations that left a topic unplaced: the retry backoff's attempt. Lock held. */
+    private int unplacedRounds;
+    private boolean problemLogged;
+
+    /** Creates a broker on the node's cluster {@code link}; nothing connects before {@link #start}. */
+    public RedisShardedBroker(RedisLink link) {
+        this.link = Objects.requireNonNull(link, "link");
+        if (!link.sharded()) {
+            throw new IllegalArgumentException("a sharded broker needs redis.mode=cluster");
+        }
+        this.config = link.config();
+        this.prefix = config.prefix();
+        this.publishes = link.newInFlightLimit();
+    }
+
+    @Override
+    public CompletionStage<Void> start(BrokerListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        synchronized (stateLock) {
+            if (state != BrokerState.NEW) {
+                throw new IllegalStateException("start() was already called (state " + state + ")");
+            }
+            this.listener = listener;
+            transition(BrokerState.DISCONNECTED);
+        }
+        link.openCommands("command", this::adoptCommands, this::failStart, this::isClosed);
+        return started.copy();
+    }
+
+    /**
+     * {@inheritDoc} The stage completes when the slot's primary confirmed the SSUBSCRIBE. If it fails (the
+     * primary is down, for one), the topic stays wanted and is subscribed as soon as a primary serves its slot
+     * again; call {@link #unsubscribe} to give it up.
+     */
+    @Override
+    public CompletionStage<Void> subscribe(String topic) {
+        Objects.requireNonNull(topic, "topic");
+        synchronized (lock) {
+            if (state == BrokerState.CLOSED) {
+                return unavailable("the broker is closed");
+            }
+            wanted.add(topic);
+        }
+        // A slot map older than a migration sends SSUBSCRIBE to the old owner, which answers MOVED: read the map
+        // again and try once more.
+        CompletionStage<Void> confirmed = place(List.of(topic)).exceptionallyCompose(error ->
+                link.refreshTopology().thenCompose(refreshed -> place(List.of(topic))));
+        confirmed.whenComplete((ignored, error) -> {
+            if (error != null) {
+                scheduleReconcile();
+            }
+        });
+        return translate(confirmed, "SSUBSCRIBE " + topic);
+    }
+
+    /**
+     * {@inheritDoc} Completes at once: publications on {@code topic} are dropped from this call on, while the
+     * SUNSUBSCRIBE travels to the primary.
+     */
+    @Override
+    public CompletionStage<Void> unsubscribe(String topic) {
+        Objects.requireNonNull(topic, "topic");
+        synchronized (lock) {
+            if (wanted.remove(topic)) {
+                broken.remove(topic);
+                pending.remove(topic);
+                NodeSubscriber node = placement.remove(topic);
+                if (node != null) {
+                    node.unsubscribe(prefix + topic);
+                }
+            }
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> publish(String topic, byte[] payload) {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(payload, "payload");
+        CommandConnection connection = commands;
+        if (state == BrokerState.CLOSED) {
+            return unavailable("the broker is closed");
+        }
+        if (connection == null) {
+            return unavailable("not connected to the Redis Cluster yet");
+        }
+        if (!publishes.tryAcquire()) {
+            return unavailable(publishes.max() + " publications are already waiting for Redis");
+        }
+        CompletionStage<Long> sent = dispatch(() -> connection.async().spublish(prefix + topic, payload));
+        sent.whenComplete((receivers, error) -> publishes.release());
+        return translate(sent, "SPUBLISH " + topic);
+    }
+
+    @Override
+    public BrokerState state() {
+        return state;
+    }
+
+    /** How many times the listener threw; each was caught so that the connections kept going. */
+    public long listenerFailures() {
+        return listenerFailures.count();
+    }
+
+    /** The {@code host:port} of the node whose subscription delivers {@code topic} now, or {@code null}. */
+    public String placementOf(String topic) {
+        NodeSubscriber node = placement.get(topic);
+        return node == null ? null : node.address;
+    }
+
+    /** {@inheritDoc} Closes the broker's connections (the link stays open for its other users). */
+    @Override
+    public void close() {
+        synchronized (stateLock) {
+            if (state == BrokerState.CLOSED) {
+                return;
+            }
+            transition(BrokerState.CLOSED);
+        }
+        started.completeExceptionally(new BrokerUnavailableException("the broker was closed before it connected"));
+        closeQuietly(topologyEvents);
+        List<NodeSubscriber> open;
+        synchronized (lock) {
+            open = new ArrayList<>(nodes.values());
+            nodes.clear();
+            placement.clear();
+            pending.clear();
+        }
+        open.forEach(NodeSubscriber::close);
+        CommandConnection publisher = commands;
+        if (publisher != null) {
+            publisher.close();
+        }
+    }
+
+    private boolean isClosed() {
+        return state == BrokerState.CLOSED;
+    }
+
+    private void failStart(Throwable error) {
+        started.completeExceptionally(new BrokerUnavailableException("cannot connect to Redis", error));
+    }
+
+    private void adoptCommands(CommandConnection connection) {
+        commands = connection;
+        topologyEvents = link.onTopologyChange(this::scheduleReconcile);
+        link.later(this::periodicReconcile, config.topologyRefresh());
+        updateState();
+        // Topics wanted before the cluster connection opened.
+        scheduleReconcile();
+    }
+
+    /**
+     * Subscribes each of {@code topics} that is still wanted on its slot's primary (grouped by slot), unless it is
+     * placed there already. The stage completes when every SSUBSCRIBE was confirmed, or fails with the first
+     * failure (a slot no primary serves now, a node that cannot be reached, MOVED).
+     */
+    private CompletionStage<Void> place(List<String> topics) {
+        Map<String, List<String>> bySlotOwner = new HashMap<>();
+        Map<String, RedisClusterNode> owners = new HashMap<>();
+        String unserved = null;
+        for (String topic : topics) {
+            RedisClusterNode owner = link.partitions().getPartitionBySlot(SlotHash.getSlot(prefix + topic));
+            if (owner == null || owner.is(RedisClusterNode.NodeFlag.FAIL)
+                    || owner.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)) {
+                unserved = topic; // the others are placed all the same
+                continue;
+            }
+            String address = address(owner);
+            NodeSubscriber placed = placement.get(topic);
+            if (placed != null && placed.address.equals(address)) {
+                continue;
+            }
+            owners.put(address, owner);
+            bySlotOwner.computeIfAbsent(address + "/" + SlotHash.getSlot(prefix + topic), key -> new ArrayList<>())
+                    .add(topic);
+        }
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        for (Map.Entry<String, List<String>> group : bySlotOwner.entrySet()) {
+            String address = group.getKey().substring(0, group.getKey().lastIndexOf('/'));
+            RedisClusterNode owner = owners.get(address);
+            sent.add(node(owner).thenCompose(node -> node.subscribe(group.getValue())).toCompletableFuture());
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+        if (unserved == null) {
+            return all;
+        }
+        String example = unserved;
+        return all.handle((ignored, error) -> null).thenCompose(ignored ->
+                unavailable("no primary serves the slot of topic " + example + " now"));
+    }
+
+    /** The subscriber of {@code owner}, connecting it first when there is none. */
+    private CompletionStage<NodeSubscriber> node(RedisClusterNode owner) {
+        NodeSubscriber node;
+        boolean created = false;
+        synchronized (lock) {
+            if (state == BrokerState.CLOSED) {
+                return unavailable("the broker is closed");
+            }
+            node = nodes.get(address(owner));
+            if (node == null) {
+                node = new NodeSubscriber(address(owner));
+                nodes.put(node.address, node);
+                created = true;
+            }
+        }
+        if (created) {
+            node.connect(owner);
+        }
+        return node.opened;
+    }
+
+    private void periodicReconcile() {
+        if (isClosed()) {
+            return;
+        }
+        reconcile();
+        link.later(this::periodicReconcile, config.topologyRefresh());
+    }
+
+    /** Reconciles soon (after a moment, so that a burst of events makes one pass), unless one is scheduled. */
+    private void scheduleReconcile() {
+        synchronized (lock) {
+            if (reconcileScheduled || state == BrokerState.CLOSED) {
+                return;
+            }
+            reconcileScheduled = true;
+        }
+        link.later(() -> {
+            synchronized (lock) {
+                reconcileScheduled = false;
+            }
+            link.refreshTopology().whenComplete((ignored, error) -> reconcile());
+        }, config.reconnectMinDelay());
+    }
+
+    /** Brings every wanted topic's placement to its slot's primary in the current slot map. */
+    private void reconcile() {
+        if (isClosed() || commands == null) {
+            return;
+        }
+        List<String> unplaced = new ArrayList<>();
+        synchronized (lock) {
+            for (String topic : wanted) {
+                if (pending.containsKey(topic)) {
+                    continue;
+                }
+                NodeSubscriber placed = placement.get(topic);
+                RedisClusterNode owner = link.partitions().getPartitionBySlot(SlotHash.getSlot(prefix + topic));
+                if (placed == null || owner == null || !placed.address.equals(address(owner))) {
+                    unplaced.add(topic);
+                }
+            }
+            closeIdleNodes();
+        }
+        if (unplaced.isEmpty()) {
+            synchronized (lock) {
+                unplacedRounds = 0;
+            }
+            return;
+        }
+        log.debug("Placing {} topics on their slots' primaries", unplaced.size());
+        place(unplaced).whenComplete((ignored, error) -> {
+            if (error == null) {
+                synchronized (lock) {
+                    unplacedRounds = 0;
+                    problemLogged = false;
+                }
+                return;
+            }
+            retryLater(unplaced.size(), error);
+        });
+    }
+
+    /** Some topics could not be placed: the next pass comes with the reconnect backoff. */
+    private void retryLater(int topics, Throwable error) {
+        int round;
+        boolean first;
+        synchronized (lock) {
+            round = ++unplacedRounds;
+            first = !problemLogged;
+            problemLogged = true;
+        }
+        if (first) {
+            log.warn("Cannot subscribe {} topics on their slots' primaries yet ({}); retrying", topics,
+                    RedisProblems.rootMessage(error));
+        }
+        log.debug("Placing topics failed (round {})", round, error);
+        link.later(() -> link.refreshTopology().whenComplete((ignored, failure) -> reconcile()),
+                link.retryDelay(round));
+    }
+
+    /** Closes the connections of nodes that deliver no topic and wait for none. Lock held. */
+    private void closeIdleNodes() {
+        Set<NodeSubscriber> used = new HashSet<>(placement.values());
+        used.addAll(pending.values());
+        nodes.values().removeIf(node -> {
+            if (used.contains(node) || !node.opened.isDone()) {
+                return false;
+            }
+            node.close();
+            return true;
+        });
+    }
+
+    private void updateState() {
+        CommandConnection connection = commands;
+        synchronized (stateLock) {
+            if (state == BrokerState.CLOSED) {
+                return;
+            }
+            transition(connection != null && connection.isOpen() ? BrokerState.CONNECTED : BrokerState.DISCONNECTED);
+        }
+        if (state == BrokerState.CONNECTED) {
+            started.complete(null);
+        }
+    }
+
+    /** Moves to {@code next} and tells the listener, if that is a change. Caller holds {@link #stateLock}. */
+    private void transition(BrokerState next) {
+        BrokerState previous = state;
+        if (previous == next) {
+            return;
+        }
+        state = next;
+        if (previous == BrokerState.CONNECTED && next == BrokerState.DISCONNECTED) {
+            log.warn("Lost the link to {}; reconnecting in the background", link.describe());
+        } else if (next == BrokerState.CONNECTED) {
+            log.info("Connected to {} (sharded pub/sub)", link.describe());
+        }
+        BrokerListener current = listener;
+        if (current != null) {
+            try {
+                current.onStateChange(next);
+            } catch (RuntimeException e) {
+                listenerFailures.record("onStateChange", e);
+            }
+        }
+    }
+
+    private void restored(List<String> topics) {
+        try {
+            listener.onSubscriptionsRestored(List.copyOf(topics));
+        } catch (RuntimeException e) {
+            listenerFailures.record("onSubscriptionsRestored", e);
+        }
+    }
+
+    private static String address(RedisClusterNode node) {
+        return node.getUri().getHost() + ":" + node.getUri().getPort();
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable != null) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                log.debug("Closing failed", e);
+            }
+        }
+    }
+
+    private static <T> CompletableFuture<T> unavailable(String why) {
+        return CompletableFuture.failedFuture(new BrokerUnavailableException(why));
+    }
+
+    /**
+     * The pub/sub connection to one node, and what it hears. It never reconnects: when it is lost, its topics
+     * lose their placement and are placed again on their slots' primaries, wherever those are by then.
+     */
+    private final class NodeSubscriber extends RedisPubSubAdapter<String, byte[]> {
+
+        final String address;
+        final CompletableFuture<NodeSubscriber> opened = new CompletableFuture<>();
+        private volatile StatefulRedisPubSubConnection<String, byte[]> connection;
+
+        NodeSubscriber(String address) {
+            this.address = address;
+        }
+
+        /** Connects to {@code owner}; {@link #opened} completes when the connection is open, or fails. */
+        void connect(RedisClusterNode owner) {
+            link.connectNode(owner.getUri().getHost(), owner.getUri().getPort()).whenComplete((opened, error) -> {
+                if (error != null) {
+                    synchronized (lock) {
+                        nodes.remove(address, this);
+                    }
+                    this.opened.completeExceptionally(error);
+                    return;
+                }
+                connection = opened;
+                opened.addListener(this);
+                opened.addListener(RedisLink.onLinkChange(() -> { }, this::lost));
+                if (!opened.isOpen()) {
+                    lost();
+                }
+                this.opened.complete(this);
+            });
+        }
+
+        /** SSUBSCRIBE {@code topics}, which share one slot; completes once Redis confirmed. */
+        CompletionStage<Void> subscribe(List<String> topics) {
+            StatefulRedisPubSubConnection<String, byte[]> open = connection;
+            String[] channels;
+            synchronized (lock) {
+                List<String> still = new ArrayList<>();
+                for (String topic : topics) {
+                    if (wanted.contains(topic)) {
+                        pending.put(topic, this);
+                        still.add(prefix + topic);
+                    }
+                }
+                channels = still.toArray(String[]::new);
+            }
+            if (channels.length == 0) {
+                return CompletableFuture.completedFuture(null);
+            }
+            CompletionStage<Void> sent = dispatch(() -> open.async().ssubscribe(channels));
+            return sent.whenComplete((ignored, error) -> {
+                if (error != null) {
+                    synchronized (lock) {
+                        for (String channel : channels) {
+                            pending.remove(channel.substring(prefix.length()), this);
+                        }
+                    }
+                }
+            });
+        }
+
+        /** SUNSUBSCRIBE {@code channel}; a failure is harmless, since only placed nodes deliver. */
+        void unsubscribe(String channel) {
+            StatefulRedisPubSubConnection<String, byte[]> open = connection;
+            if (open != null && open.isOpen()) {
+                dispatch(() -> open.async().sunsubscribe(channel)).whenComplete((ignored, error) -> {
+                    if (error != null) {
+                        log.debug("SUNSUBSCRIBE {} on {} failed", channel, address, error);
+                    }
+                });
+            }
+        }
+
+        void close() {
+            RedisLink.closeQuietly(connection);
+        }
+
+        /** The subscription is confirmed: the topic is placed here, and dropped from where it was. */
+        @Override
+        public void ssubscribed(String channel, long count) {
+            if (!channel.startsWith(prefix)) {
+                return;
+            }
+            String topic = channel.substring(prefix.length());
+            boolean restored;
+            synchronized (lock) {
+                if (!wanted.contains(topic) || pending.get(topic) != this) {
+                    // Given up, or placed elsewhere, meanwhile.
+                    if (placement.get(topic) != this) {
+                        unsubscribe(channel);
+                    }
+                    return;
+                }
+                pending.remove(topic);
+                NodeSubscriber previous = placement.put(topic, this);
+                if (previous != null && previous != this) {
+                    previous.unsubscribe(channel);
+                }
+                restored = broken.remove(topic) || previous != null && previous != this;
+            }
+            if (restored) {
+                restored(List.of(topic));
+            }
+        }
+
+        /**
+         * Redis dropped a subscription. One this broker asked to drop has no placement here any more; any other
+         * means that the slot moved away: the topic is placed again on the slot's new owner.
+         */
+        @Override
+        public void sunsubscribed(String channel, long count) {
+            if (!channel.startsWith(prefix)) {
+                return;
+            }
+            String topic = channel.substring(prefix.length());
+            synchronized (lock) {
+                if (!placement.remove(topic, this)) {
+                    return;
+                }
+                if (wanted.contains(topic)) {
+                    broken.add(topic);
+                }
+            }
+            log.debug("{} dropped the subscription to {}: its slot moved", address, topic);
+            scheduleReconcile();
+        }
+
+        @Override
+        public void smessage(String channel, byte[] payload) {
+            if (channel.startsWith(prefix)) {
+                String topic = channel.substring(prefix.length());
+                if (placement.get(topic) == this) {
+                    try {
+                        listener.onPublication(topic, payload);
+                    } catch (RuntimeException e) {
+                        listenerFailures.record("onPublication", e);
+                    }
+                }
+            }
+        }
+
+        /** The connection is gone for good: its topics lose their placement and are placed again. */
+        private void lost() {
+            int lostTopics = 0;
+            synchronized (lock) {
+                nodes.remove(address, this);
+                for (Map.Entry<String, NodeSubscriber> entry : placement.entrySet()) {
+                    if (entry.getValue() == this) {
+                        placement.remove(entry.getKey(), this);
+                        broken.add(entry.getKey());
+                        lostTopics++;
+                    }
+                }
+                pending.values().removeIf(node -> node == this);
+            }
+            if (lostTopics > 0) {
+                log.info("Lost the pub/sub connection to {}; moving its {} topics to their slots' primaries", address,
+                        lostTopics);
+            }
+            RedisLink.closeQuietly(connection);
+            scheduleReconcile();
+        }
+    }
+}
