@@ -6,8 +6,6 @@ import static io.crier.cluster.redis.RedisLink.translate;
 import io.crier.cluster.Broker;
 import io.crier.cluster.BrokerListener;
 import io.crier.cluster.BrokerState;
-import io.crier.cluster.BrokerUnavailableException;
-import io.crier.cluster.ListenerFailures;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.SocketAddress;
@@ -43,14 +41,9 @@ public final class RedisBroker implements Broker {
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
     /** Orders "change {@link #wanted}, then send the command", so that Redis sees changes in call order. */
     private final Object subscriptionLock = new Object();
-    /** Orders state transitions and their notifications. Never taken while holding subscriptionLock. */
-    private final Object stateLock = new Object();
-    private final CompletableFuture<Void> started = new CompletableFuture<>();
-    private final ListenerFailures listenerFailures = new ListenerFailures(log);
-    private final InFlightLimit publishes;
+    /** The state, the listener and the bounded publish. Its lock is never taken while holding subscriptionLock. */
+    private final BrokerLifecycle lifecycle;
 
-    private volatile BrokerListener listener;
-    private volatile BrokerState state = BrokerState.NEW;
     private volatile StatefulRedisPubSubConnection<String, byte[]> pubSub;
     private volatile CommandConnection commands;
     /** Where the pub/sub connection last (re)connected (the master the sentinels named, in Sentinel mode). */
@@ -65,22 +58,16 @@ public final class RedisBroker implements Broker {
         this.link = Objects.requireNonNull(link, "link");
         this.config = link.config();
         this.prefix = config.prefix();
-        this.publishes = link.newInFlightLimit();
+        this.lifecycle = new BrokerLifecycle(log, this::where, link.newInFlightLimit());
     }
 
     @Override
     public CompletionStage<Void> start(BrokerListener listener) {
         Objects.requireNonNull(listener, "listener");
-        synchronized (stateLock) {
-            if (state != BrokerState.NEW) {
-                throw new IllegalStateException("start() was already called (state " + state + ")");
-            }
-            this.listener = listener;
-            transition(BrokerState.DISCONNECTED);
-        }
-        link.openPubSub("pub/sub", this::adoptPubSub, this::failStart, this::isClosed);
-        link.openCommands("command", this::adoptCommands, this::failStart, this::isClosed);
-        return started.copy();
+        CompletionStage<Void> started = lifecycle.start(listener);
+        link.openPubSub("pub/sub", this::adoptPubSub, lifecycle::failStart, lifecycle::closed);
+        link.openCommands("command", this::adoptCommands, lifecycle::failStart, lifecycle::closed);
+        return started;
     }
 
     /**
@@ -93,13 +80,13 @@ public final class RedisBroker implements Broker {
         Objects.requireNonNull(topic, "topic");
         CompletionStage<Void> confirmed;
         synchronized (subscriptionLock) {
-            if (state == BrokerState.CLOSED) {
-                return unavailable("the broker is closed");
+            if (lifecycle.closed()) {
+                return BrokerLifecycle.unavailable("the broker is closed");
             }
             wanted.add(topic);
             StatefulRedisPubSubConnection<String, byte[]> connection = pubSub;
             if (connection == null) {
-                return unavailable("not connected to Redis yet; subscribes once connected");
+                return BrokerLifecycle.unavailable("not connected to Redis yet; subscribes once connected");
             }
             confirmed = dispatch(() -> connection.async().subscribe(prefix + topic));
         }
@@ -125,54 +112,30 @@ public final class RedisBroker implements Broker {
     public CompletionStage<Void> publish(String topic, byte[] payload) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(payload, "payload");
-        CommandConnection connection = commands;
-        if (state == BrokerState.CLOSED) {
-            return unavailable("the broker is closed");
-        }
-        if (connection == null) {
-            return unavailable("not connected to Redis yet");
-        }
-        if (!publishes.tryAcquire()) {
-            return unavailable(publishes.max() + " publications are already waiting for Redis");
-        }
-        CompletionStage<Long> sent = dispatch(() -> connection.async().publish(prefix + topic, payload));
-        sent.whenComplete((receivers, error) -> publishes.release());
-        return translate(sent, "PUBLISH " + topic);
+        return lifecycle.publish(commands, "PUBLISH " + topic, redis -> redis.publish(prefix + topic, payload));
     }
 
     @Override
     public BrokerState state() {
-        return state;
+        return lifecycle.state();
     }
 
     /** How many times the listener threw; each was caught so that the connection kept going. */
     public long listenerFailures() {
-        return listenerFailures.count();
+        return lifecycle.listenerFailures();
     }
 
     /** {@inheritDoc} Closes the broker's two connections (the link stays open for its other users). */
     @Override
     public void close() {
-        synchronized (stateLock) {
-            if (state == BrokerState.CLOSED) {
-                return;
-            }
-            transition(BrokerState.CLOSED);
+        if (!lifecycle.close()) {
+            return;
         }
-        started.completeExceptionally(new BrokerUnavailableException("the broker was closed before it connected"));
         RedisLink.closeQuietly(pubSub);
         CommandConnection publisher = commands;
         if (publisher != null) {
             publisher.close();
         }
-    }
-
-    private boolean isClosed() {
-        return state == BrokerState.CLOSED;
-    }
-
-    private void failStart(Throwable error) {
-        started.completeExceptionally(new BrokerUnavailableException("cannot connect to Redis", error));
     }
 
     private void adoptPubSub(StatefulRedisPubSubConnection<String, byte[]> connection) {
@@ -249,66 +212,14 @@ public final class RedisBroker implements Broker {
     private void updateState() {
         StatefulRedisPubSubConnection<String, byte[]> subscriber = pubSub;
         CommandConnection publisher = commands;
-        synchronized (stateLock) {
-            if (state == BrokerState.CLOSED) {
-                return;
-            }
-            boolean up = pubSubReady && subscriber != null && subscriber.isOpen()
-                    && publisher != null && publisher.isOpen();
-            transition(up ? BrokerState.CONNECTED : BrokerState.DISCONNECTED);
-        }
-        if (state == BrokerState.CONNECTED) {
-            started.complete(null);
-        }
-    }
-
-    /** Moves to {@code next} and tells the listener, if that is a change. Caller holds {@link #stateLock}. */
-    private void transition(BrokerState next) {
-        BrokerState previous = state;
-        if (previous == next) {
-            return;
-        }
-        state = next;
-        if (previous == BrokerState.CONNECTED && next == BrokerState.DISCONNECTED) {
-            log.warn("Lost the link to Redis at {}; reconnecting in the background", where());
-        } else if (next == BrokerState.CONNECTED) {
-            log.info("Connected to Redis at {}", where());
-        } else if (previous != BrokerState.NEW) {
-            // Not the first DISCONNECTED at start: the node has not connected yet, which the owner reports itself.
-            log.info("Redis broker {}", next);
-        }
-        BrokerListener current = listener;
-        if (current == null) {
-            return;
-        }
-        try {
-            current.onStateChange(next);
-        } catch (RuntimeException e) {
-            listenerFailed("onStateChange", e);
-        }
+        lifecycle.update(pubSubReady && subscriber != null && subscriber.isOpen()
+                && publisher != null && publisher.isOpen());
     }
 
     /** Where the broker is (or was last) connected, for logs. */
     private String where() {
         SocketAddress address = pubSubAddress;
         return address == null ? link.describe() : link.describe(address);
-    }
-
-    private void deliver(String topic, byte[] payload) {
-        try {
-            listener.onPublication(topic, payload);
-        } catch (RuntimeException e) {
-            listenerFailed("onPublication", e);
-        }
-    }
-
-    private void listenerFailed(String callback, RuntimeException e) {
-        // The listener's bug must not break the Redis connection: counted, the first logged at WARN.
-        listenerFailures.record(callback, e);
-    }
-
-    private static CompletionStage<Void> unavailable(String why) {
-        return CompletableFuture.failedFuture(new BrokerUnavailableException(why));
     }
 
     /** Hands Redis messages to the listener, with the prefix stripped; drops other and unwanted channels. */
@@ -319,7 +230,7 @@ public final class RedisBroker implements Broker {
             if (channel.startsWith(prefix)) {
                 String topic = channel.substring(prefix.length());
                 if (wanted.contains(topic)) {
-                    deliver(topic, payload);
+                    lifecycle.deliver(topic, payload);
                 }
             }
         }

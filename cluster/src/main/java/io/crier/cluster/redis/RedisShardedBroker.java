@@ -6,8 +6,6 @@ import static io.crier.cluster.redis.RedisLink.translate;
 import io.crier.cluster.Broker;
 import io.crier.cluster.BrokerListener;
 import io.crier.cluster.BrokerState;
-import io.crier.cluster.BrokerUnavailableException;
-import io.crier.cluster.ListenerFailures;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -61,13 +59,10 @@ public final class RedisShardedBroker implements Broker {
     private final RedisConfig config;
     private final RedisLink link;
     private final String prefix;
-    private final CompletableFuture<Void> started = new CompletableFuture<>();
-    private final ListenerFailures listenerFailures = new ListenerFailures(log);
-    private final InFlightLimit publishes;
+    /** The state, the listener and the bounded publish. Its lock is never taken while holding {@link #lock}. */
+    private final BrokerLifecycle lifecycle;
     /** Orders every change of the subscription state below, and the commands that follow from it. */
     private final Object lock = new Object();
-    /** Orders state transitions and their notifications. Never taken while holding {@link #lock}. */
-    private final Object stateLock = new Object();
 
     /** Topics the caller wants. */
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
@@ -80,8 +75,6 @@ public final class RedisShardedBroker implements Broker {
     /** The pub/sub connection to each node, by {@code host:port}. Lock held. */
     private final Map<String, NodeSubscriber> nodes = new HashMap<>();
 
-    private volatile BrokerListener listener;
-    private volatile BrokerState state = BrokerState.NEW;
     private volatile CommandConnection commands;
     private volatile AutoCloseable topologyEvents;
     /** Whether a reconciliation is scheduled (at most one at a time). Lock held. */
@@ -98,21 +91,16 @@ public final class RedisShardedBroker implements Broker {
         }
         this.config = link.config();
         this.prefix = config.prefix();
-        this.publishes = link.newInFlightLimit();
+        this.lifecycle = new BrokerLifecycle(log, () -> link.describe() + " (sharded pub/sub)",
+                link.newInFlightLimit());
     }
 
     @Override
     public CompletionStage<Void> start(BrokerListener listener) {
         Objects.requireNonNull(listener, "listener");
-        synchronized (stateLock) {
-            if (state != BrokerState.NEW) {
-                throw new IllegalStateException("start() was already called (state " + state + ")");
-            }
-            this.listener = listener;
-            transition(BrokerState.DISCONNECTED);
-        }
-        link.openCommands("command", this::adoptCommands, this::failStart, this::isClosed);
-        return started.copy();
+        CompletionStage<Void> started = lifecycle.start(listener);
+        link.openCommands("command", this::adoptCommands, lifecycle::failStart, lifecycle::closed);
+        return started;
     }
 
     /**
@@ -124,7 +112,7 @@ public final class RedisShardedBroker implements Broker {
     public CompletionStage<Void> subscribe(String topic) {
         Objects.requireNonNull(topic, "topic");
         synchronized (lock) {
-            if (state == BrokerState.CLOSED) {
+            if (lifecycle.closed()) {
                 return unavailable("the broker is closed");
             }
             wanted.add(topic);
@@ -165,29 +153,17 @@ public final class RedisShardedBroker implements Broker {
     public CompletionStage<Void> publish(String topic, byte[] payload) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(payload, "payload");
-        CommandConnection connection = commands;
-        if (state == BrokerState.CLOSED) {
-            return unavailable("the broker is closed");
-        }
-        if (connection == null) {
-            return unavailable("not connected to the Redis Cluster yet");
-        }
-        if (!publishes.tryAcquire()) {
-            return unavailable(publishes.max() + " publications are already waiting for Redis");
-        }
-        CompletionStage<Long> sent = dispatch(() -> connection.async().spublish(prefix + topic, payload));
-        sent.whenComplete((receivers, error) -> publishes.release());
-        return translate(sent, "SPUBLISH " + topic);
+        return lifecycle.publish(commands, "SPUBLISH " + topic, redis -> redis.spublish(prefix + topic, payload));
     }
 
     @Override
     public BrokerState state() {
-        return state;
+        return lifecycle.state();
     }
 
     /** How many times the listener threw; each was caught so that the connections kept going. */
     public long listenerFailures() {
-        return listenerFailures.count();
+        return lifecycle.listenerFailures();
     }
 
     /** The {@code host:port} of the node whose subscription delivers {@code topic} now, or {@code null}. */
@@ -199,13 +175,9 @@ public final class RedisShardedBroker implements Broker {
     /** {@inheritDoc} Closes the broker's connections (the link stays open for its other users). */
     @Override
     public void close() {
-        synchronized (stateLock) {
-            if (state == BrokerState.CLOSED) {
-                return;
-            }
-            transition(BrokerState.CLOSED);
+        if (!lifecycle.close()) {
+            return;
         }
-        started.completeExceptionally(new BrokerUnavailableException("the broker was closed before it connected"));
         closeQuietly(topologyEvents);
         List<NodeSubscriber> open;
         synchronized (lock) {
@@ -219,14 +191,6 @@ public final class RedisShardedBroker implements Broker {
         if (publisher != null) {
             publisher.close();
         }
-    }
-
-    private boolean isClosed() {
-        return state == BrokerState.CLOSED;
-    }
-
-    private void failStart(Throwable error) {
-        started.completeExceptionally(new BrokerUnavailableException("cannot connect to Redis", error));
     }
 
     private void adoptCommands(CommandConnection connection) {
@@ -283,7 +247,7 @@ public final class RedisShardedBroker implements Broker {
         NodeSubscriber node;
         boolean created = false;
         synchronized (lock) {
-            if (state == BrokerState.CLOSED) {
+            if (lifecycle.closed()) {
                 return unavailable("the broker is closed");
             }
             node = nodes.get(address(owner));
@@ -300,7 +264,7 @@ public final class RedisShardedBroker implements Broker {
     }
 
     private void periodicReconcile() {
-        if (isClosed()) {
+        if (lifecycle.closed()) {
             return;
         }
         reconcile();
@@ -310,7 +274,7 @@ public final class RedisShardedBroker implements Broker {
     /** Reconciles soon (after a moment, so that a burst of events makes one pass), unless one is scheduled. */
     private void scheduleReconcile() {
         synchronized (lock) {
-            if (reconcileScheduled || state == BrokerState.CLOSED) {
+            if (reconcileScheduled || lifecycle.closed()) {
                 return;
             }
             reconcileScheduled = true;
@@ -325,7 +289,7 @@ public final class RedisShardedBroker implements Broker {
 
     /** Brings every wanted topic's placement to its slot's primary in the current slot map. */
     private void reconcile() {
-        if (isClosed() || commands == null) {
+        if (lifecycle.closed() || commands == null) {
             return;
         }
         List<String> unplaced = new ArrayList<>();
@@ -394,45 +358,7 @@ public final class RedisShardedBroker implements Broker {
 
     private void updateState() {
         CommandConnection connection = commands;
-        synchronized (stateLock) {
-            if (state == BrokerState.CLOSED) {
-                return;
-            }
-            transition(connection != null && connection.isOpen() ? BrokerState.CONNECTED : BrokerState.DISCONNECTED);
-        }
-        if (state == BrokerState.CONNECTED) {
-            started.complete(null);
-        }
-    }
-
-    /** Moves to {@code next} and tells the listener, if that is a change. Caller holds {@link #stateLock}. */
-    private void transition(BrokerState next) {
-        BrokerState previous = state;
-        if (previous == next) {
-            return;
-        }
-        state = next;
-        if (previous == BrokerState.CONNECTED && next == BrokerState.DISCONNECTED) {
-            log.warn("Lost the link to {}; reconnecting in the background", link.describe());
-        } else if (next == BrokerState.CONNECTED) {
-            log.info("Connected to {} (sharded pub/sub)", link.describe());
-        }
-        BrokerListener current = listener;
-        if (current != null) {
-            try {
-                current.onStateChange(next);
-            } catch (RuntimeException e) {
-                listenerFailures.record("onStateChange", e);
-            }
-        }
-    }
-
-    private void restored(List<String> topics) {
-        try {
-            listener.onSubscriptionsRestored(List.copyOf(topics));
-        } catch (RuntimeException e) {
-            listenerFailures.record("onSubscriptionsRestored", e);
-        }
+        lifecycle.update(connection != null && connection.isOpen());
     }
 
     private static String address(RedisClusterNode node) {
@@ -450,7 +376,7 @@ public final class RedisShardedBroker implements Broker {
     }
 
     private static <T> CompletableFuture<T> unavailable(String why) {
-        return CompletableFuture.failedFuture(new BrokerUnavailableException(why));
+        return BrokerLifecycle.unavailable(why);
     }
 
     /**
@@ -556,7 +482,7 @@ public final class RedisShardedBroker implements Broker {
                 restored = broken.remove(topic) || previous != null && previous != this;
             }
             if (restored) {
-                restored(List.of(topic));
+                lifecycle.restored(List.of(topic));
             }
         }
 
@@ -587,11 +513,7 @@ public final class RedisShardedBroker implements Broker {
             if (channel.startsWith(prefix)) {
                 String topic = channel.substring(prefix.length());
                 if (placement.get(topic) == this) {
-                    try {
-                        listener.onPublication(topic, payload);
-                    } catch (RuntimeException e) {
-                        listenerFailures.record("onPublication", e);
-                    }
+                    lifecycle.deliver(topic, payload);
                 }
             }
         }

@@ -7,9 +7,11 @@ import static io.crier.cluster.HistoryStoreContract.offsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crier.cluster.Broker;
 import io.crier.cluster.NodeRegistryContract;
 import io.crier.cluster.PresenceStoreContract;
 import io.crier.cluster.RecordingListener;
+import io.crier.cluster.RedisClusterSet;
 import io.crier.cluster.RedisSentinelSet;
 import io.crier.cluster.RedisServerProcess;
 import io.crier.cluster.RedisServerSetup;
@@ -25,7 +27,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * A node's whole Redis link (broker, history, presence, cluster view) with a Redis ACL user and with TLS, on a
- * standalone Redis and through Sentinel: each works, and the connections really are the ACL user's or TLS ones.
+ * standalone Redis, through Sentinel and on a Redis Cluster: each works, and the connections really are the ACL
+ * user's or TLS ones.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisAclAndTlsIT {
@@ -88,9 +91,32 @@ class RedisAclAndTlsIT {
         }
     }
 
+    @Test
+    void aRedisClusterServesTheNodeAsAnAclUser() throws Exception {
+        try (RedisClusterSet cluster = RedisClusterSet.withAclUser()) {
+            assertTrue(cluster.seedUri().startsWith("redis://" + USER + ":" + PASSWORD + "@"));
+
+            serveANode(config(cluster.seedUri(), "cluster", ""),
+                    () -> cluster.primaries().forEach(RedisAclAndTlsIT::assertEveryNodeConnectionIsTheAclUsers));
+        }
+    }
+
+    @Test
+    void aRedisClusterServesTheNodeOverTls() throws Exception {
+        try (RedisClusterSet cluster = RedisClusterSet.withTls(tls)) {
+            assertTrue(cluster.seedUri().startsWith("rediss://"));
+
+            serveANode(config(cluster.seedUri(), "cluster", tls.caFile().toString()), () -> { });
+        }
+    }
+
     private static RedisConfig config(String uri, String caFile) {
-        return new RedisConfig(uri, "crier:", Duration.ofMillis(50), Duration.ofMillis(500), 10_000,
-                Duration.ofSeconds(2), caFile, ReplicaWait.OFF);
+        return config(uri, "auto", caFile);
+    }
+
+    private static RedisConfig config(String uri, String mode, String caFile) {
+        return new RedisConfig(uri, mode, "crier:", Duration.ofMillis(50), Duration.ofMillis(500), 10_000,
+                Duration.ofSeconds(2), caFile, ReplicaWait.OFF, RedisConfig.DEFAULT_TOPOLOGY_REFRESH);
     }
 
     /** Everything a node does with Redis, once, on one link; then {@code check} while it is all still open. */
@@ -98,7 +124,7 @@ class RedisAclAndTlsIT {
         RedisLink link = links.open(config);
         String topic = "news." + UUID.randomUUID().toString().substring(0, 8);
         RecordingListener received = new RecordingListener();
-        try (RedisBroker broker = new RedisBroker(link);
+        try (Broker broker = link.sharded() ? new RedisShardedBroker(link) : new RedisBroker(link);
              RedisHistoryStore history = new RedisHistoryStore(link);
              RedisPresenceStore presence = RedisPresenceStoreIT.connected(new RedisPresenceStore(link,
                      Duration.ofSeconds(10)));
@@ -127,6 +153,21 @@ class RedisAclAndTlsIT {
     private static void assertTheNodesConnectionsAreTheAclUsers(RedisServerProcess redis) {
         List<String> clients = redis.cli("CLIENT", "LIST").lines().toList();
         assertEquals(5, clients.stream().filter(client -> client.contains(" user=" + USER + " ")).count(),
+                String.join("\n", clients));
+    }
+
+    /**
+     * On a cluster's primary: the node's command connections (history, presence, registry, broker: each has one to
+     * every primary), and its pub/sub connection where it has one, are the ACL user's; only replicas and this
+     * {@code redis-cli} are the default user.
+     */
+    private static void assertEveryNodeConnectionIsTheAclUsers(RedisServerProcess primary) {
+        List<String> clients = primary.cli("CLIENT", "LIST").lines().toList();
+        List<String> others = clients.stream().filter(client -> !client.contains(" user=" + USER + " "))
+                .filter(client -> !client.contains(" flags=S ") && !client.contains(" cmd=client|list "))
+                .toList();
+        assertEquals(List.of(), others, String.join("\n", clients));
+        assertTrue(clients.stream().filter(client -> client.contains(" user=" + USER + " ")).count() >= 4,
                 String.join("\n", clients));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crier.cluster.redis.RedisConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -231,7 +232,7 @@ class ConfigLoaderTest {
     void everyBundledKeyCanBeSetThroughTheEnvironment() {
         List<String> keys = loader.keys();
 
-        assertEquals(80, keys.size());
+        assertEquals(82, keys.size());
         assertTrue(keys.contains("limits.maxDataBytes"));
         assertEquals(Duration.ofSeconds(3), loader.load(null,
                 Map.of(ConfigLoader.envName("redis.commandTimeout"), "3s")).redis().commandTimeout());
@@ -377,6 +378,29 @@ class ConfigLoaderTest {
                 + " rediss-sentinel:// URIs"), caWithoutTls.problems());
         assertFalse(noMaster.getMessage().contains("hunter2"));
         assertFalse(caWithoutTls.getMessage().contains("hunter2"));
+    }
+
+    @Test
+    void clusterModeTakesSeedNodesAndEveryRedisModeProblemIsListedTogether() {
+        CrierConfig cluster = loader.load(null, Map.of("CRIER_REDIS_MODE", "cluster",
+                "CRIER_REDIS_URI", "redis://10.0.0.1:7000,10.0.0.2:7000", "CRIER_REDIS_TOPOLOGY_REFRESH", "500ms"));
+        assertEquals("cluster", cluster.redis().mode());
+        assertEquals(Duration.ofMillis(500), cluster.redis().topologyRefresh());
+        assertEquals("auto", loader.load(null, Map.of()).redis().mode());
+
+        InvalidConfigException wrong = assertThrows(InvalidConfigException.class, () -> loader.load(null, Map.of(
+                "CRIER_REDIS_MODE", "Cluster", "CRIER_REDIS_TOPOLOGY_REFRESH", "1ms")));
+        assertEquals(List.of("redis.mode (CRIER_REDIS_MODE): must be one of auto, standalone, sentinel, cluster",
+                "redis.topologyRefresh (CRIER_REDIS_TOPOLOGY_REFRESH): must be 100ms..5m, got 1ms"), wrong.problems());
+        InvalidConfigException seedsWithoutMode = assertThrows(InvalidConfigException.class, () -> loader.load(null,
+                Map.of("CRIER_REDIS_URI", "redis://10.0.0.1:7000,10.0.0.2:7000")));
+        assertEquals(List.of("redis.uri (CRIER_REDIS_URI): names several hosts: that is a Redis Cluster's seed list,"
+                + " which needs redis.mode=cluster"), seedsWithoutMode.problems());
+        InvalidConfigException waitInCluster = assertThrows(InvalidConfigException.class, () -> loader.load(null,
+                Map.of("CRIER_REDIS_MODE", "cluster", "CRIER_REDIS_URI", "redis://10.0.0.1:7000",
+                        "CRIER_REDIS_WAIT_REPLICAS", "1")));
+        assertEquals(List.of("redis.waitReplicas (CRIER_REDIS_WAIT_REPLICAS): " + RedisConfig.WAIT_IN_CLUSTER),
+                waitInCluster.problems());
     }
 
     @Test
