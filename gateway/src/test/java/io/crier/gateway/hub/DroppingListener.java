@@ -3,6 +3,7 @@ package io.crier.gateway.hub;
 import io.crier.cluster.BrokerListener;
 import io.crier.cluster.BrokerState;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -10,7 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * Sits between a broker and the hub in tests and loses chosen publications (by offset) on the way, as Redis
- * pub/sub does while a node's link is down; can also deliver every publication twice. Forwards state changes.
+ * pub/sub does while a node's link is down; can also deliver every publication twice. Forwards state changes and
+ * restored subscriptions.
  * Thread-safe.
  */
 public final class DroppingListener implements BrokerListener {
@@ -52,5 +54,10 @@ public final class DroppingListener implements BrokerListener {
     @Override
     public void onStateChange(BrokerState state) {
         next.onStateChange(state);
+    }
+
+    @Override
+    public void onSubscriptionsRestored(Collection<String> topics) {
+        next.onSubscriptionsRestored(topics);
     }
 }

@@ -70,6 +70,23 @@ class HubGapRepairTest {
     }
 
     @Test
+    void aSubscriptionTheBrokerMovedRepairsWhatWasPublishedWhileItMovedAtOnce() throws Exception {
+        node.subscribeLive("gap-moved", alice, null);
+        node.subscribeLive("gap-still", bob, null);
+        node.publishRange("gap-moved", 1, 2);
+        node.listener.drop(3, 4);
+        node.publishRange("gap-moved", 3, 4); // published while the subscription moved to the slot's new owner
+        node.assertOffsets(range(1, 2), alice);
+
+        node.listener.onSubscriptionsRestored(List.of("gap-moved", "gap-never-subscribed"));
+
+        node.assertOffsets(range(1, 4), alice);
+        node.assertOffsets(List.of(), bob);
+        assertEquals(1.0, node.count("crier.hub.repairs", "filled"));
+        assertEquals(List.of(), node.evictor.evicted());
+    }
+
+    @Test
     void aGapTheHistoryNoLongerCoversEvictsTheTopicsSessions() throws Exception {
         node.subscribeLive("short:gap", alice, null);
         node.subscribeLive("short:gap", bob, null);
