@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * since what was published in between was not delivered. Only the node a topic is placed on delivers its
  * publications, so a stale subscription elsewhere can never deliver one twice.
  *
- * <p>The broker is {@link BrokerState#CONNECTED} while its cluster connection is open; a primary that is down
- * costs only its own slots' topics, until a replica takes over.
+ * <p>The broker is {@link BrokerState#CONNECTED} while its cluster connection is open and the slot map can be
+ * read (some node answers); a primary that is down costs only its own slots' topics, until a replica takes
+ * over, and leaves the broker connected.
  *
  * <p>Thread-safe. Listener callbacks run on Lettuce's I/O threads. Do not call {@link #close()} from one.
  */
@@ -76,6 +77,8 @@ public final class RedisShardedBroker implements Broker {
     private final Map<String, NodeSubscriber> nodes = new HashMap<>();
 
     private volatile CommandConnection commands;
+    /** Whether the last reading of the slot map succeeded: some node of the cluster answers. */
+    private volatile boolean reachable = true;
     private volatile AutoCloseable topologyEvents;
     /** Whether a reconciliation is scheduled (at most one at a time). Lock held. */
     private boolean reconcileScheduled;
@@ -120,7 +123,7 @@ public final class RedisShardedBroker implements Broker {
         // A slot map older than a migration sends SSUBSCRIBE to the old owner, which answers MOVED: read the map
         // again and try once more.
         CompletionStage<Void> confirmed = place(List.of(topic)).exceptionallyCompose(error ->
-                link.refreshTopology().thenCompose(refreshed -> place(List.of(topic))));
+                refreshTopology().thenCompose(refreshed -> place(List.of(topic))));
         confirmed.whenComplete((ignored, error) -> {
             if (error != null) {
                 scheduleReconcile();
@@ -263,12 +266,30 @@ public final class RedisShardedBroker implements Broker {
         return node.opened;
     }
 
+    /**
+     * Every {@code redis.topologyRefresh}: reads the slot map (which also tells whether any node of the cluster
+     * answers) and reconciles.
+     */
     private void periodicReconcile() {
         if (lifecycle.closed()) {
             return;
         }
-        reconcile();
-        link.later(this::periodicReconcile, config.topologyRefresh());
+        refreshTopology().whenComplete((ignored, error) -> {
+            reconcile();
+            link.later(this::periodicReconcile, config.topologyRefresh());
+        });
+    }
+
+    /**
+     * Reads the slot map again. Its outcome is the broker's state: {@code DISCONNECTED} while no node of the
+     * cluster answers (a cluster connection stays open however many of its nodes are down), {@code CONNECTED}
+     * again once one does, when the hub repairs every topic with history, as after any outage.
+     */
+    private CompletionStage<Void> refreshTopology() {
+        return link.refreshTopology().whenComplete((ignored, error) -> {
+            reachable = error == null;
+            updateState();
+        });
     }
 
     /** Reconciles soon (after a moment, so that a burst of events makes one pass), unless one is scheduled. */
@@ -283,7 +304,7 @@ public final class RedisShardedBroker implements Broker {
             synchronized (lock) {
                 reconcileScheduled = false;
             }
-            link.refreshTopology().whenComplete((ignored, error) -> reconcile());
+            refreshTopology().whenComplete((ignored, error) -> reconcile());
         }, config.reconnectMinDelay());
     }
 
@@ -339,7 +360,7 @@ public final class RedisShardedBroker implements Broker {
                     RedisProblems.rootMessage(error));
         }
         log.debug("Placing topics failed (round {})", round, error);
-        link.later(() -> link.refreshTopology().whenComplete((ignored, failure) -> reconcile()),
+        link.later(() -> refreshTopology().whenComplete((ignored, failure) -> reconcile()),
                 link.retryDelay(round));
     }
 
@@ -358,7 +379,7 @@ public final class RedisShardedBroker implements Broker {
 
     private void updateState() {
         CommandConnection connection = commands;
-        lifecycle.update(connection != null && connection.isOpen());
+        lifecycle.update(reachable && connection != null && connection.isOpen());
     }
 
     private static String address(RedisClusterNode node) {
@@ -533,7 +554,7 @@ public final class RedisShardedBroker implements Broker {
                 pending.values().removeIf(node -> node == this);
             }
             if (lostTopics > 0) {
-                log.info("Lost the pub/sub connection to {}; moving its {} topics to their slots' primaries", address,
+                log.warn("Lost the pub/sub connection to {}; moving its {} topics to their slots' primaries", address,
                         lostTopics);
             }
             RedisLink.closeQuietly(connection);

@@ -3,10 +3,12 @@ package io.crier.cluster.redis;
 import static io.crier.cluster.HistoryStoreContract.KEEP_100;
 import static io.crier.cluster.HistoryStoreContract.bytes;
 import static io.crier.cluster.HistoryStoreContract.complete;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crier.cluster.BrokerState;
 import io.crier.cluster.HistorySlice;
 import io.crier.cluster.RecordingListener;
 import io.crier.cluster.RedisClusterSet;
@@ -15,6 +17,7 @@ import io.crier.cluster.StreamPosition;
 import io.crier.protocol.ChannelMessage;
 import io.crier.protocol.PublicationCodec;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -118,6 +121,22 @@ class ClusterTopologyIT {
         assertEquals(5, offsetOf(received.next()));
         assertEquals(null, received.poll(Duration.ofMillis(500)), "the old primary, back as a replica, delivers"
                 + " nothing twice");
+    }
+
+    @Test
+    void theBrokerIsDisconnectedWhileNoNodeOfTheClusterAnswersAndConnectedOnceItIsBack() throws Exception {
+        received.clearStates();
+        List<RedisServerProcess> nodes = cluster.nodes();
+        nodes.forEach(RedisServerProcess::kill);
+        received.awaitState(BrokerState.DISCONNECTED);
+
+        nodes.forEach(RedisServerProcess::restart);
+        received.awaitState(BrokerState.CONNECTED);
+        await("the subscription is placed again").atMost(FOLLOW).until(() -> broker.placementOf(news) != null);
+        // Without persistence the cluster came back empty: the library is loaded again, the topic starts anew.
+        await("the cluster takes publications again").atMost(FOLLOW).ignoreExceptions()
+                .until(() -> complete(history.publish(news, bytes("{\"n\":1}"), KEEP_100)).offset() == 1);
+        assertEquals(1, offsetOf(received.next()));
     }
 
     @Test
