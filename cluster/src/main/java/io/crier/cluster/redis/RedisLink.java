@@ -64,8 +64,9 @@ import org.slf4j.LoggerFactory;
  * connection, and every reconnect, first asks a sentinel for the master's address, so that after a failover each
  * connection lands on the new master by itself: the broker resubscribes and the function link reloads the library
  * there. In cluster mode a {@link RedisClusterClient} on the same resources serves the command connections: it
- * learns the slot map from the seeds, reads it again every {@code redis.topologyRefresh} and on Lettuce's adaptive
- * triggers (MOVED, ASK, lost connections), and routes each command to its slot's primary. Sharded pub/sub
+ * learns the slot map from the seeds, reads it again on Lettuce's adaptive triggers (MOVED, ASK, lost connections)
+ * and whenever {@link #refreshTopology()} asks (the sharded broker does, every {@code redis.topologyRefresh}), and
+ * routes each command to its slot's primary. Sharded pub/sub
  * connections go to one node each ({@link #connectNode}); the plain client behind them never reconnects by itself,
  * since the sharded broker moves their subscriptions to the slots' new owners.
  *
@@ -136,8 +137,11 @@ public final class RedisLink implements AutoCloseable {
             List<RedisURI> seeds = endpoint.seeds();
             seeds.forEach(seed -> seed.setTimeout(config.commandTimeout()));
             this.clusterClient = RedisClusterClient.create(resources, seeds);
+            // No periodic refresh of Lettuce's own: the sharded broker reads the slot map every topologyRefresh (one
+            // reading per node, which every connection of the client then routes by), and Lettuce reads it again
+            // on its adaptive triggers (MOVED, ASK, a connection that cannot reconnect).
             ClusterTopologyRefreshOptions refresh = ClusterTopologyRefreshOptions.builder()
-                    .enablePeriodicRefresh(config.topologyRefresh())
+                    .enablePeriodicRefresh(false)
                     .enableAllAdaptiveRefreshTriggers()
                     .adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_QUIET)
                     .refreshTriggersReconnectAttempts(1)
