@@ -29,7 +29,7 @@ import java.util.Optional;
  *                          sentinels); empty means the JVM's default trust store. Only with a TLS URI
  * @param replicaWait       {@code redis.waitReplicas} and {@code redis.waitTimeout}: whether publications with
  *                          history wait for replicas ({@code WAIT}) before they are acknowledged; when they do,
- *                          the timeout is less than {@code commandTimeout}. Not in cluster mode
+ *                          the timeout is less than {@code commandTimeout}
  * @param topologyRefresh   {@code redis.topologyRefresh}: in cluster mode, how often the node reads the cluster's
  *                          slot map again (besides at once when Redis drops a subscription or a primary's
  *                          connection is lost), above zero
@@ -54,9 +54,6 @@ public record RedisConfig(
     /** Why {@code redis.waitTimeout} must stay under the command timeout (completing "redis.waitTimeout ..."). */
     public static final String WAIT_NOT_BELOW_COMMAND_TIMEOUT =
             "must be less than redis.commandTimeout (WAIT is one command)";
-    /** Why {@code redis.waitReplicas} cannot be set in cluster mode (completing "redis.waitReplicas ..."). */
-    public static final String WAIT_IN_CLUSTER = "is not supported with redis.mode=cluster: set "
-            + "min-replicas-to-write on the primaries instead (docs/redis.md)";
 
     /** Validates every field; the message names the first bad one by its config path. */
     public RedisConfig {
@@ -86,9 +83,6 @@ public record RedisConfig(
         }
         if (replicaWait.enabled() && replicaWait.timeout().compareTo(commandTimeout) >= 0) {
             throw new IllegalArgumentException("redis.waitTimeout " + WAIT_NOT_BELOW_COMMAND_TIMEOUT);
-        }
-        if (replicaWait.enabled() && mode.equals("cluster")) {
-            throw new IllegalArgumentException("redis.waitReplicas " + WAIT_IN_CLUSTER);
         }
     }
 

@@ -4,8 +4,9 @@ import static io.crier.cluster.redis.RedisLink.dispatch;
 
 import io.crier.cluster.BrokerUnavailableException;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.AsyncNodeSelection;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
@@ -20,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import java.util.concurrent.CompletableFuture;
@@ -109,25 +111,45 @@ final class RedisFunctionLink {
     /** {@code FCALL function 1 channel args...}, or {@code FCALL_RO} when {@code readOnly}, as a list reply. */
     CompletionStage<List<Object>> fcall(String function, boolean readOnly, String channel, byte[]... args) {
         String[] keys = {channel};
-        Function<RedisClusterAsyncCommands<String, byte[]>, RedisFuture<List<Object>>> command = readOnly
+        Function<RedisClusterAsyncCommands<String, byte[]>, CompletionStage<List<Object>>> command = readOnly
                 ? commands -> commands.fcallReadOnly(function, ScriptOutputType.MULTI, keys, args)
                 : commands -> commands.fcall(function, ScriptOutputType.MULTI, keys, args);
-        return translate(call(command).exceptionallyCompose(error -> {
+        return translate(reloadingIfMissing(() -> call(command)), function);
+    }
+
+    /**
+     * {@code FCALL function 1 channel args...} and right behind it, on the same connection, {@code WAIT replicas
+     * timeout}: the reply, and how many replicas confirmed every write of that connection so far (this call's
+     * included). In a Redis Cluster both go on the connection to the primary that owns the channel's slot, since a
+     * WAIT counts the replicas of the node it is sent to; a slot that moved meanwhile fails the call (MOVED), which
+     * is retried once on a fresh slot map.
+     */
+    CompletionStage<Replicated> fcallAndWait(String function, String channel, ReplicaWait wait, byte[]... args) {
+        String[] keys = {channel};
+        Function<RedisClusterAsyncCommands<String, byte[]>, CompletionStage<Replicated>> command = commands -> {
+            CompletionStage<List<Object>> reply = commands.fcall(function, ScriptOutputType.MULTI, keys, args);
+            CompletionStage<Long> confirmed = commands.waitForReplication(wait.replicas(), wait.timeout().toMillis());
+            return reply.thenCombine(confirmed, Replicated::new);
+        };
+        Supplier<CompletionStage<Replicated>> onOwner = () -> callOnOwner(channel, command);
+        return translate(reloadingIfMissing(() -> onOwner.get().exceptionallyCompose(error -> isMoved(error)
+                ? link.refreshTopology().thenCompose(refreshed -> onOwner.get())
+                : CompletableFuture.failedFuture(error))), function);
+    }
+
+    /** A publication's reply, and the replicas that confirmed it ({@code WAIT}). */
+    record Replicated(List<Object> reply, long replicas) {
+    }
+
+    /** Runs {@code call}; when Redis lost the library, loads it (everywhere, in a cluster) and runs it again once. */
+    private <T> CompletionStage<T> reloadingIfMissing(Supplier<CompletionStage<T>> call) {
+        return call.get().exceptionallyCompose(error -> {
             if (!isFunctionMissing(error)) {
                 return CompletableFuture.failedFuture(error);
             }
             log.info("Redis lost the crier function library; loading it again");
-            return install(connection).thenCompose(loaded -> call(command));
-        }), function);
-    }
-
-    /**
-     * {@code WAIT replicas timeout} on this connection: completes with how many replicas confirmed every write this
-     * connection made so far. Redis holds the connection's later commands until it answers.
-     */
-    CompletionStage<Long> waitForReplicas(ReplicaWait wait) {
-        return translate(call(commands -> commands.waitForReplication(wait.replicas(), wait.timeout().toMillis())),
-                "WAIT");
+            return install(connection).thenCompose(loaded -> call.get());
+        });
     }
 
     /**
@@ -157,7 +179,32 @@ final class RedisFunctionLink {
         }
     }
 
-    private <T> CompletableFuture<T> call(Function<RedisClusterAsyncCommands<String, byte[]>, RedisFuture<T>> command) {
+    private <T> CompletableFuture<T> call(
+            Function<RedisClusterAsyncCommands<String, byte[]>, ? extends CompletionStage<T>> command) {
+        return bounded(current -> CompletableFuture.completedFuture(current.async()), command);
+    }
+
+    /**
+     * Runs {@code command} on the connection to the primary that owns {@code channel}'s slot (in a cluster), or on
+     * the one connection.
+     */
+    private <T> CompletableFuture<T> callOnOwner(String channel,
+            Function<RedisClusterAsyncCommands<String, byte[]>, ? extends CompletionStage<T>> command) {
+        return bounded(current -> current.cluster().<CompletionStage<RedisClusterAsyncCommands<String, byte[]>>>map(
+                cluster -> {
+                    RedisClusterNode owner = cluster.getPartitions().getPartitionBySlot(SlotHash.getSlot(channel));
+                    if (owner == null) {
+                        return unavailable("no primary serves the slot of " + channel + " now");
+                    }
+                    return cluster.getConnectionAsync(owner.getUri().getHost(), owner.getUri().getPort())
+                            .thenApply(StatefulRedisConnection::async);
+                }).orElseGet(() -> CompletableFuture.completedFuture(current.async())), command);
+    }
+
+    /** Runs {@code command} on the commands {@code target} picks, within the in-flight bound, once ready. */
+    private <T> CompletableFuture<T> bounded(
+            Function<CommandConnection, CompletionStage<RedisClusterAsyncCommands<String, byte[]>>> target,
+            Function<RedisClusterAsyncCommands<String, byte[]>, ? extends CompletionStage<T>> command) {
         CommandConnection current = connection;
         if (closed) {
             return unavailable("closed");
@@ -168,7 +215,8 @@ final class RedisFunctionLink {
         if (!commands.tryAcquire()) {
             return unavailable(commands.max() + " commands are already waiting for Redis");
         }
-        CompletableFuture<T> sent = dispatch(() -> command.apply(current.async())).toCompletableFuture();
+        CompletableFuture<T> sent = dispatch(() -> target.apply(current))
+                .thenCompose(redis -> dispatch(() -> command.apply(redis))).toCompletableFuture();
         sent.whenComplete((ignored, error) -> commands.release());
         return sent;
     }
@@ -284,6 +332,12 @@ final class RedisFunctionLink {
             activation++;
             ready = false;
         }
+    }
+
+    private static boolean isMoved(Throwable error) {
+        Throwable cause = unwrap(error);
+        return cause instanceof RedisCommandExecutionException && cause.getMessage() != null
+                && (cause.getMessage().startsWith("MOVED") || cause.getMessage().startsWith("ASK"));
     }
 
     private static boolean isFunctionMissing(Throwable error) {

@@ -26,8 +26,8 @@ import java.util.concurrent.CompletionStage;
  * reads never create an epoch; the next publication does, starting again at offset 1.
  *
  * <p>With {@code redis.waitReplicas} ({@link ReplicaWait}), a publication is acknowledged only once that many
- * replicas confirmed it ({@code WAIT} on the same connection, which holds the connection's later calls, reads
- * included, until it answers).
+ * replicas confirmed it ({@code WAIT} right behind it on the same connection, which holds the connection's later
+ * calls, reads included, until it answers; in a cluster, on the connection to the slot's primary).
  *
  * <p>Failures: {@link BrokerUnavailableException} when Redis is unreachable, the library is not loaded yet,
  * {@code requestQueueSize} calls are already waiting, or fewer replicas than asked confirmed a publication;
@@ -73,19 +73,23 @@ public final class RedisHistoryStore implements HistoryStore {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(options, "options");
-        CompletionStage<StreamPosition> published = link.fcall("crier_publish", false, prefix + topic, data,
-                number(options.size()), ttlSeconds(options)).thenApply(RedisHistoryStore::position);
-        return replicaWait.enabled() ? published.thenCompose(this::replicated) : published;
+        if (!replicaWait.enabled()) {
+            return link.fcall("crier_publish", false, prefix + topic, data, number(options.size()),
+                    ttlSeconds(options)).thenApply(RedisHistoryStore::position);
+        }
+        return link.fcallAndWait("crier_publish", prefix + topic, replicaWait, data, number(options.size()),
+                ttlSeconds(options)).thenCompose(this::replicated);
     }
 
-    /** {@code position}, once {@link ReplicaWait#replicas()} replicas have it; else a failure that says so. */
-    private CompletionStage<StreamPosition> replicated(StreamPosition position) {
-        return link.waitForReplicas(replicaWait).thenCompose(confirmed -> confirmed >= replicaWait.replicas()
+    /** The position, once {@link ReplicaWait#replicas()} replicas have it; else a failure that says so. */
+    private CompletionStage<StreamPosition> replicated(RedisFunctionLink.Replicated published) {
+        StreamPosition position = position(published.reply());
+        return published.replicas() >= replicaWait.replicas()
                 ? CompletableFuture.completedFuture(position)
                 : CompletableFuture.failedFuture(new BrokerUnavailableException("published at offset "
-                        + position.offset() + ", but only " + confirmed + " of " + replicaWait.replicas()
+                        + position.offset() + ", but only " + published.replicas() + " of " + replicaWait.replicas()
                         + " replicas confirmed it within " + replicaWait.timeout().toMillis()
-                        + "ms: a failover may lose it")));
+                        + "ms: a failover may lose it"));
     }
 
     @Override

@@ -66,15 +66,6 @@ class RedisConfigTest {
     }
 
     @Test
-    void waitingForReplicasIsRefusedInClusterMode() {
-        Duration second = Duration.ofSeconds(1);
-        IllegalArgumentException wait = assertThrows(IllegalArgumentException.class, () -> new RedisConfig(
-                "redis://h1:7000", "cluster", "crier:", second, second, 1, Duration.ofSeconds(5), "",
-                new ReplicaWait(1, second), second));
-        assertEquals("redis.waitReplicas " + RedisConfig.WAIT_IN_CLUSTER, wait.getMessage());
-    }
-
-    @Test
     void neverRepeatsAPasswordInAProblemOrALogLine() {
         String problem = RedisConfig.uriProblem("redis://user:hunter 2@10.0.0.1:6379", "auto").orElseThrow();
         assertTrue(problem.startsWith("is not a valid Redis URI ("), problem);

@@ -239,7 +239,6 @@ public final class ConfigLoader {
         problems.check(tlsCaFile.isEmpty() || RedisConfig.usesTls(uri, mode)
                         || RedisConfig.uriProblem(uri, mode).isPresent(),
                 "redis.tlsCaFile", RedisConfig.TLS_CA_WITHOUT_TLS);
-        problems.check(waitReplicas == 0 || !mode.equals("cluster"), "redis.waitReplicas", RedisConfig.WAIT_IN_CLUSTER);
         problems.range("redis.topologyRefresh", topologyRefresh, Duration.ofMillis(100), Duration.ofMinutes(5));
         problems.check(prefix.length() <= 64 && prefix.chars().noneMatch(c -> c <= ' '),
                 "redis.prefix", "must be at most 64 characters, without spaces or control characters");

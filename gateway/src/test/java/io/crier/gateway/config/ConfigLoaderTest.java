@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.crier.cluster.redis.RedisConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -396,11 +395,8 @@ class ConfigLoaderTest {
                 Map.of("CRIER_REDIS_URI", "redis://10.0.0.1:7000,10.0.0.2:7000")));
         assertEquals(List.of("redis.uri (CRIER_REDIS_URI): names several hosts: that is a Redis Cluster's seed list,"
                 + " which needs redis.mode=cluster"), seedsWithoutMode.problems());
-        InvalidConfigException waitInCluster = assertThrows(InvalidConfigException.class, () -> loader.load(null,
-                Map.of("CRIER_REDIS_MODE", "cluster", "CRIER_REDIS_URI", "redis://10.0.0.1:7000",
-                        "CRIER_REDIS_WAIT_REPLICAS", "1")));
-        assertEquals(List.of("redis.waitReplicas (CRIER_REDIS_WAIT_REPLICAS): " + RedisConfig.WAIT_IN_CLUSTER),
-                waitInCluster.problems());
+        assertEquals(1, loader.load(null, Map.of("CRIER_REDIS_MODE", "cluster", "CRIER_REDIS_URI",
+                "redis://10.0.0.1:7000", "CRIER_REDIS_WAIT_REPLICAS", "1")).redis().replicaWait().replicas());
     }
 
     @Test
