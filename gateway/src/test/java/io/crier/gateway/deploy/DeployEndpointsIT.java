@@ -65,7 +65,7 @@ class DeployEndpointsIT {
         for (String file : HaproxyConfigTest.CONFIGS) {
             int maxconn = Integer.parseInt(HaproxyConfigTest.cfg(file).value("global", "maxconn").orElseThrow());
             assertTrue(limit.equals("unlimited") || 2 * maxconn + 1000 <= Integer.parseInt(limit),
-                    "rule: " + file + " 2 x maxconn + 1000 <= ulimit -n " + limit + " (TOOLCHAIN.md pitfall 14)");
+                    "rule: " + file + " 2 x maxconn + 1000 <= ulimit -n " + limit + " (else HAProxy 2.6 refuses to start: strict-limits)");
         }
     }
 

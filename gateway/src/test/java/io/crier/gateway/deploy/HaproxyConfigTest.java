@@ -24,7 +24,7 @@ class HaproxyConfigTest {
 
     static final List<String> CONFIGS = List.of("haproxy.cfg", "haproxy-tls-termination.cfg",
             "haproxy-tls-passthrough.cfg");
-    // TOOLCHAIN.md pitfall 14: `ulimit -n` on the machines the fleet test runs on.
+    // `ulimit -n` on the machines the fleet test runs on (DeployEndpointsIT compares with this machine's own).
     private static final int TEST_MACHINE_FD_LIMIT = 20_000;
 
     @ParameterizedTest

@@ -12,9 +12,11 @@ import io.crier.gateway.transport.Disconnector;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,15 +24,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Kubernetes manifests (deploy/k8s: the base and each overlay, built the way kustomize applies the
- * patches) against the cross-layer table of deploy/README.md and the node's real configuration rules. Each
- * assertion names its rule.
+ * patches) against the cross-layer tables of deploy/README.md and the node's real configuration rules; the
+ * overlays redis-sentinel and redis-cluster against the Redis they expect. Each assertion names its rule.
  */
 class K8sManifestsTest {
 
     private static final Set<String> SECRET_KEYS = Set.of("auth.hmacSecret", "admin.key", "api.key");
 
     @ParameterizedTest
-    @ValueSource(strings = {"base", "overlays/dev", "overlays/production"})
+    @ValueSource(strings = {"base", "overlays/dev", "overlays/production", "overlays/redis-sentinel", "overlays/redis-cluster"})
     void everyManifestAndPatchParsesAndEachPatchHitsAResource(String variant) {
         List<Map<String, Object>> manifests = K8s.build(variant);
         Set<String> kinds = new TreeSet<>();
@@ -43,7 +45,7 @@ class K8sManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"base", "overlays/dev", "overlays/production"})
+    @ValueSource(strings = {"base", "overlays/dev", "overlays/production", "overlays/redis-sentinel", "overlays/redis-cluster"})
     void theGracePeriodOutlastsPreStopPlusTheDrainWindowPlusTheCloseHandshakes(String variant) {
         List<Map<String, Object>> manifests = K8s.build(variant);
         CrierConfig config = effective(manifests);
@@ -55,7 +57,7 @@ class K8sManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"base", "overlays/dev", "overlays/production"})
+    @ValueSource(strings = {"base", "overlays/dev", "overlays/production", "overlays/redis-sentinel", "overlays/redis-cluster"})
     void probesPointAtTheHealthEndpointsOnTheNodesPort(String variant) {
         List<Map<String, Object>> manifests = K8s.build(variant);
         Map<String, Object> container = K8s.container(manifests);
@@ -72,7 +74,7 @@ class K8sManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"base", "overlays/dev", "overlays/production"})
+    @ValueSource(strings = {"base", "overlays/dev", "overlays/production", "overlays/redis-sentinel", "overlays/redis-cluster"})
     void aDrainingPodLeavesTheEndpointsBeforeItRefusesUpgrades(String variant) {
         List<Map<String, Object>> manifests = K8s.build(variant);
         Map<String, Object> container = K8s.container(manifests);
@@ -84,7 +86,7 @@ class K8sManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"base", "overlays/dev", "overlays/production"})
+    @ValueSource(strings = {"base", "overlays/dev", "overlays/production", "overlays/redis-sentinel", "overlays/redis-cluster"})
     void thePrometheusAnnotationsPointAtMetricsOnTheContainerPort(String variant) {
         List<Map<String, Object>> manifests = K8s.build(variant);
         Map<String, Object> annotations = Yamls.mapAt(K8s.deployment(manifests), "spec", "template", "metadata",
@@ -96,7 +98,7 @@ class K8sManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"base", "overlays/dev", "overlays/production"})
+    @ValueSource(strings = {"base", "overlays/dev", "overlays/production", "overlays/redis-sentinel", "overlays/redis-cluster"})
     void thePodRunsAsNonRootWithAReadOnlyRootAndNoPrivileges(String variant) {
         List<Map<String, Object>> manifests = K8s.build(variant);
         Map<String, Object> pod = K8s.podSpec(manifests);
@@ -115,7 +117,7 @@ class K8sManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"base", "overlays/dev", "overlays/production"})
+    @ValueSource(strings = {"base", "overlays/dev", "overlays/production", "overlays/redis-sentinel", "overlays/redis-cluster"})
     void resourcesAreSetAndTheHeapFollowsTheContainerLimit(String variant) {
         Map<String, Object> container = K8s.container(K8s.build(variant));
         for (String path : List.of("requests.cpu", "requests.memory", "limits.memory")) {
@@ -127,10 +129,10 @@ class K8sManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"base", "overlays/dev", "overlays/production"})
+    @ValueSource(strings = {"base", "overlays/dev", "overlays/production", "overlays/redis-sentinel", "overlays/redis-cluster"})
     void everyCrierVariableIsARealConfigurationKey(String variant) {
         List<Map<String, Object>> manifests = K8s.build(variant);
-        List<String> known = DeployedConfig.knownEnvNames();
+        List<String> known = DeployedConfig.acceptedEnvNames();
         for (String name : DeployedConfig.environment(manifests).keySet()) {
             if (name.startsWith("CRIER_")) {
                 assertTrue(known.contains(name), "rule: " + name + " (" + variant + ") names a configuration key");
@@ -141,7 +143,7 @@ class K8sManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"base", "overlays/dev", "overlays/production"})
+    @ValueSource(strings = {"base", "overlays/dev", "overlays/production", "overlays/redis-sentinel", "overlays/redis-cluster"})
     void keysComeFromTheSecretAndRedisIsNamedOnce(String variant) {
         List<Map<String, Object>> manifests = K8s.build(variant);
         Map<String, String> configMap = DeployedConfig.configMap(manifests);
@@ -154,8 +156,80 @@ class K8sManifestsTest {
         String redis = ConfigLoader.envName("redis.uri");
         List<String> redisSettings = new ArrayList<>();
         DeployedConfig.environment(manifests).keySet().stream().filter(n -> n.startsWith("CRIER_REDIS_")).forEach(redisSettings::add);
-        assertEquals(List.of(redis), redisSettings, "rule: Redis, the one external dependency, is named by one setting");
-        assertTrue(secret.containsKey(redis) != configMap.containsKey(redis), "rule: " + redis + " is set in one place");
+        assertTrue(redisSettings.contains(redis), "rule: Redis, the one external dependency, is named by " + redis);
+        assertTrue(secret.containsKey(redis) && !configMap.containsKey(redis),
+                "rule: " + redis + " is set in one place, the Secret (it may carry a password)");
+        for (String other : redisSettings) {
+            if (!other.equals(redis)) {
+                assertTrue(configMap.containsKey(other) && !secret.containsKey(other) && !configMap.get(other).contains("://"),
+                        "rule: " + other + " (" + variant + ") is a setting of how to use Redis, in the ConfigMap, not another address");
+            }
+        }
+        if (!variant.startsWith("overlays/redis-")) {
+            assertEquals(List.of(redis), redisSettings, "rule: " + variant + " sets no Redis setting but " + redis);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"overlays/redis-sentinel", "overlays/redis-cluster"})
+    void theRedisOverlaysAreProductionWithAnotherRedis(String variant) {
+        assertEquals(withoutRedisSettings(K8s.build("overlays/production")), withoutRedisSettings(K8s.build(variant)),
+                "rule: " + variant + " is overlays/production but for its CRIER_REDIS_* settings");
+        assertEquals(List.of("../production"), Yamls.listAt(DeployTree.yaml(K8s.dir(variant).resolve("kustomization.yaml")),
+                "resources"), "rule: " + variant + " builds on overlays/production");
+    }
+
+    @Test
+    void theSentinelOverlayNamesTheSentinelServiceAndTheMaster() {
+        List<Map<String, Object>> manifests = K8s.build("overlays/redis-sentinel");
+        Map<String, String> env = DeployedConfig.environment(manifests);
+        String uri = env.get(ConfigLoader.envName("redis.uri"));
+        assertTrue(uri.matches("redis-sentinel://[a-z0-9.-]+\\.svc:26379#mymaster"),
+                "rule: redis.uri names the sentinels' Service (port 26379) and, after #, the master they monitor, got " + uri);
+        String mode = env.getOrDefault(ConfigLoader.envName("redis.mode"), "auto");
+        assertTrue(mode.equals("auto") || mode.equals("sentinel"), "rule: redis.mode is auto (the scheme chooses) or sentinel");
+        CrierConfig config = effective(manifests);
+        assertTrue(config.redis().reconnectMaxDelay().multipliedBy(2).compareTo(Duration.ofMillis(5000)) <= 0
+                        && config.redis().commandTimeout().compareTo(Duration.ofMillis(5000)) <= 0,
+                "rule: redis.reconnectMaxDelay well under, and redis.commandTimeout at most, the down-after-milliseconds"
+                        + " (5000) the kustomization asks of the Sentinel set");
+        assertTrue(DeployTree.read("k8s/overlays/redis-sentinel/kustomization.yaml").contains("sentinel.downAfterMilliseconds=5000"),
+                "rule: the kustomization says which down-after-milliseconds the Sentinel set needs");
+    }
+
+    @Test
+    void theClusterOverlayUsesClusterModeWithASeedService() {
+        List<Map<String, Object>> manifests = K8s.build("overlays/redis-cluster");
+        Map<String, String> configMap = DeployedConfig.configMap(manifests);
+        assertEquals("cluster", configMap.get(ConfigLoader.envName("redis.mode")), "rule: the ConfigMap sets redis.mode=cluster");
+        String uri = DeployedConfig.secret(manifests).get(ConfigLoader.envName("redis.uri"));
+        assertTrue(uri.matches("rediss?://[a-z0-9.-]+\\.svc:6379(,[a-z0-9.-]+:6379)*"),
+                "rule: redis.uri lists seed nodes (a Service that reaches any node), got " + uri);
+        CrierConfig config = effective(manifests);
+        assertFalse(config.redis().replicaWait().enabled(), "rule: redis.waitReplicas stays 0 (WAIT is standalone/Sentinel only)");
+        assertTrue(config.redis().reconnectMaxDelay().multipliedBy(2).compareTo(Duration.ofMillis(5000)) <= 0
+                        && config.redis().commandTimeout().compareTo(Duration.ofMillis(5000)) <= 0,
+                "rule: redis.reconnectMaxDelay well under, and redis.commandTimeout at most, the cluster-node-timeout"
+                        + " (5000) the kustomization asks of the cluster");
+        assertTrue(DeployTree.read("k8s/overlays/redis-cluster/kustomization.yaml").contains("cluster-node-timeout 5000"),
+                "rule: the kustomization says which cluster-node-timeout the cluster needs");
+    }
+
+    /** The manifests with every CRIER_REDIS_* value taken out of the ConfigMap and the Secret. */
+    private static List<Map<String, Object>> withoutRedisSettings(List<Map<String, Object>> manifests) {
+        List<Map<String, Object>> stripped = new ArrayList<>();
+        for (Map<String, Object> manifest : manifests) {
+            Map<String, Object> copy = new LinkedHashMap<>(manifest);
+            for (String values : List.of("data", "stringData")) {
+                if (copy.get(values) instanceof Map<?, ?> map && ("ConfigMap".equals(copy.get("kind")) || "Secret".equals(copy.get("kind")))) {
+                    Map<String, Object> kept = new TreeMap<>(Yamls.map(map, values));
+                    kept.keySet().removeIf(key -> key.startsWith("CRIER_REDIS_"));
+                    copy.put(values, kept);
+                }
+            }
+            stripped.add(copy);
+        }
+        return stripped;
     }
 
     @Test
@@ -170,7 +244,7 @@ class K8sManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"base", "overlays/dev", "overlays/production"})
+    @ValueSource(strings = {"base", "overlays/dev", "overlays/production", "overlays/redis-sentinel", "overlays/redis-cluster"})
     void behindTheServiceThePerIpCapDoesNotBiteBeforeTheNodeCap(String variant) {
         CrierConfig config = effective(K8s.build(variant));
         assertTrue(config.limits().maxConnectionsPerIp() >= config.limits().maxConnections(),
@@ -180,7 +254,7 @@ class K8sManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"base", "overlays/dev", "overlays/production"})
+    @ValueSource(strings = {"base", "overlays/dev", "overlays/production", "overlays/redis-sentinel", "overlays/redis-cluster"})
     void theServicePdbAndHpaSelectTheDeploymentsPods(String variant) {
         List<Map<String, Object>> manifests = K8s.build(variant);
         Map<String, Object> podLabels = Yamls.mapAt(K8s.deployment(manifests), "spec", "template", "metadata", "labels");
@@ -201,6 +275,7 @@ class K8sManifestsTest {
     }
 
     private static CrierConfig effective(List<Map<String, Object>> manifests) {
-        return DeployedConfig.load(DeployedConfig.withPlaceholdersReplaced(DeployedConfig.environment(manifests)));
+        return DeployedConfig.load(DeployedConfig.loadable(
+                DeployedConfig.withPlaceholdersReplaced(DeployedConfig.environment(manifests))));
     }
 }
