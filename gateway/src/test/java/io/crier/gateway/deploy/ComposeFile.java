@@ -125,6 +125,6 @@ final class ComposeFile {
 
     /** What a node's environment makes of the bundled defaults, as far as the loader knows its settings. */
     static CrierConfig nodeConfig(String file, String node) {
-        return DeployedConfig.load(DeployedConfig.loadable(environment(file, node)));
+        return DeployedConfig.load(environment(file, node));
     }
 }

@@ -2,7 +2,6 @@ package io.crier.gateway.deploy;
 
 import io.crier.gateway.config.ConfigLoader;
 import io.crier.gateway.config.CrierConfig;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +23,6 @@ final class DeployedConfig {
     static final String TEST_KEY = "deploy-test-key-0123456789-0123456789-0123";
     /** Stands in for what the kubelet puts in an env entry taken from the pod (status.podIP). */
     static final String POD_IP = "10.1.2.3";
-    /**
-     * The settings of Redis Cluster mode that the deploy files use ({@code redis.mode}, {@code redis.topologyRefresh},
-     * names final), which the loader may not know yet: see {@link #loadable}.
-     */
-    static final List<String> CLUSTER_MODE_KEYS = List.of("redis.mode", "redis.topologyRefresh");
-
     private DeployedConfig() {
     }
 
@@ -95,48 +88,6 @@ final class DeployedConfig {
     /** Every {@code CRIER_*} name the loader accepts. */
     static List<String> knownEnvNames() {
         return new ConfigLoader().keys().stream().map(ConfigLoader::envName).toList();
-    }
-
-    /**
-     * Every {@code CRIER_*} name a deploy file may set: the loader's, and those of {@link #CLUSTER_MODE_KEYS}
-     * while the loader does not know them yet.
-     */
-    static List<String> acceptedEnvNames() {
-        List<String> names = new ArrayList<>(knownEnvNames());
-        CLUSTER_MODE_KEYS.stream().map(ConfigLoader::envName).filter(n -> !names.contains(n)).forEach(names::add);
-        return names;
-    }
-
-    /** Whether the loader knows Redis Cluster mode ({@code redis.mode}). */
-    static boolean loaderKnowsClusterMode() {
-        return new ConfigLoader().keys().contains("redis.mode");
-    }
-
-    /**
-     * What the loader can check of a deployment that may use Redis Cluster mode: the environment itself once the
-     * loader knows {@code redis.mode}; until then the environment without the {@link #CLUSTER_MODE_KEYS}, and,
-     * when it asked for cluster mode, with {@code redis.uri} cut to its first seed (a standalone URI), so that
-     * every other setting is still checked by the real loader. The Redis Cluster rules themselves are checked
-     * on the files' text ({@code DockerFilesTest}, {@code K8sManifestsTest}).
-     */
-    static Map<String, String> loadable(Map<String, String> env) {
-        if (loaderKnowsClusterMode()) {
-            return env;
-        }
-        Map<String, String> loadable = new TreeMap<>(env);
-        CLUSTER_MODE_KEYS.forEach(key -> loadable.remove(ConfigLoader.envName(key)));
-        String uriName = ConfigLoader.envName("redis.uri");
-        if ("cluster".equals(env.get(ConfigLoader.envName("redis.mode"))) && loadable.containsKey(uriName)) {
-            loadable.put(uriName, firstSeed(loadable.get(uriName)));
-        }
-        return loadable;
-    }
-
-    /** {@code redis://a:6379,b:6379} -> {@code redis://a:6379}: the scheme, any user info and the first host. */
-    static String firstSeed(String uri) {
-        int hosts = uri.indexOf("://") + 3;
-        int comma = uri.indexOf(',', hosts);
-        return comma < 0 ? uri : uri.substring(0, comma);
     }
 
     private static Map<String, String> strings(Map<String, Object> values) {

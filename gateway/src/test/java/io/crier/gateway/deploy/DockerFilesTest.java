@@ -150,7 +150,7 @@ class DockerFilesTest {
             assertEquals(List.of(ComposeFile.subnet(file)), config.server().trustedProxies(),
                     "rule: " + file + " " + node + " trusts PROXY headers from its own network only (where HAProxy is)");
             variantEnv = ComposeFile.environment(file, node);
-            List<String> accepted = DeployedConfig.acceptedEnvNames();
+            List<String> accepted = DeployedConfig.knownEnvNames();
             variantEnv.keySet().stream().filter(n -> n.startsWith("CRIER_"))
                     .forEach(n -> assertTrue(accepted.contains(n), "rule: " + n + " (" + file + " " + node + ") names a configuration key"));
         }

@@ -132,7 +132,7 @@ class K8sManifestsTest {
     @ValueSource(strings = {"base", "overlays/dev", "overlays/production", "overlays/redis-sentinel", "overlays/redis-cluster"})
     void everyCrierVariableIsARealConfigurationKey(String variant) {
         List<Map<String, Object>> manifests = K8s.build(variant);
-        List<String> known = DeployedConfig.acceptedEnvNames();
+        List<String> known = DeployedConfig.knownEnvNames();
         for (String name : DeployedConfig.environment(manifests).keySet()) {
             if (name.startsWith("CRIER_")) {
                 assertTrue(known.contains(name), "rule: " + name + " (" + variant + ") names a configuration key");
@@ -275,7 +275,6 @@ class K8sManifestsTest {
     }
 
     private static CrierConfig effective(List<Map<String, Object>> manifests) {
-        return DeployedConfig.load(DeployedConfig.loadable(
-                DeployedConfig.withPlaceholdersReplaced(DeployedConfig.environment(manifests))));
+        return DeployedConfig.load(DeployedConfig.withPlaceholdersReplaced(DeployedConfig.environment(manifests)));
     }
 }
