@@ -106,9 +106,14 @@ final class RedisFunctionLink {
         return ready && !closed && current != null && current.isOpen();
     }
 
-    /** {@code FCALL function 1 channel args...}, or {@code FCALL_RO} when {@code readOnly}, as a list reply. */
+    /**
+     * {@code FCALL function 1 channel args...}, or {@code FCALL_RO} when {@code readOnly}, as a list reply. In a
+     * Redis Cluster the call names the two keys the functions use instead of the channel, so that Redis runs it
+     * where they are while their slot migrates (see {@code crier.lua}).
+     */
     CompletionStage<List<Object>> fcall(String function, boolean readOnly, String channel, byte[]... args) {
-        String[] keys = {channel};
+        String[] keys = link.sharded() ? new String[] {"{" + channel + "}:meta", "{" + channel + "}:history"}
+                : new String[] {channel};
         Function<RedisClusterAsyncCommands<String, byte[]>, RedisFuture<List<Object>>> command = readOnly
                 ? commands -> commands.fcallReadOnly(function, ScriptOutputType.MULTI, keys, args)
                 : commands -> commands.fcall(function, ScriptOutputType.MULTI, keys, args);

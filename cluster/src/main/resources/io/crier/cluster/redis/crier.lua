@@ -32,6 +32,14 @@ crier_history  KEYS: C   ARGV: afterOffset limit ttl    (read-only: FCALL_RO wor
   the stored entries with an offset above afterOffset, at most limit, oldest first, skipping those older than
   ttl seconds, and the position the current epoch continues ("" and 0 when it started at offset 1).
   A channel with no history returns epoch "" and offset 0: reads never create an epoch.
+
+KEYS of both functions: the channel C; or the two keys they use, {C}:meta and {C}:history, which a Redis
+Cluster needs while it migrates C's slot: the source node serves a call itself only if it still holds every key
+the call names, and sends it to the target (ASK) otherwise. C itself is never a key, so a call naming only C is
+always sent to the target, which does not have the history yet: there a publication would start a new epoch at
+offset 1 (and the MIGRATE of the real keys then fail with BUSYKEY), a read would find nothing. With the two keys,
+the call runs where the history is (Redis answers TRYAGAIN, to be retried, while one has moved and the other not).
+  FCALL crier_publish 2 {crier:news}:meta {crier:news}:history '{"headline":"hi"}'
 ]]
 
 local MAX_NESTING = 63            -- the node's parser allows 64 levels, and the envelope is one of them
@@ -60,8 +68,14 @@ local function integer(value, default, name, min, max)
 end
 
 local function channel_keys(keys)
+    if #keys == 2 then
+        local channel = string.match(keys[1], '^{(.+)}:meta$')
+        if channel and not string.find(channel, '[{}]') and keys[2] == '{' .. channel .. '}:history' then
+            return channel, keys[1], keys[2]
+        end
+    end
     if #keys ~= 1 then
-        fail('expected 1 key (the channel), got ' .. #keys)
+        fail('expected 1 key (the channel C) or 2 ({C}:meta and {C}:history), got ' .. #keys)
     end
     local channel = keys[1]
     if channel == '' or string.find(channel, '[{}]') then
