@@ -22,9 +22,9 @@ import java.util.regex.Pattern;
  * the way a client library should. It remembers the position of the last message; when its connection drops
  * it waits (the {@code reconnectDelayMs} hint of a {@code disconnect} push, else a full-jitter exponential
  * backoff from {@link #BACKOFF_BASE} to {@link #BACKOFF_MAX}), reconnects to the same address, authenticates
- * and subscribes again with {@code since} that position. It records every offset, every subscribe reply, the
- * node of every {@code welcome}, and each reconnect's duration: from the drop to the {@code ok} of the
- * resubscribe. Frames are matched on the exact wire format of PROTOCOL.md.
+ * and subscribes again with {@code since} that position. It records every message (its position and arrival
+ * time), every subscribe reply, the node of every {@code welcome}, and each reconnect's duration: from the drop
+ * to the {@code ok} of the resubscribe. Frames are matched on the exact wire format of PROTOCOL.md.
  *
  * <p>Thread-safe: the JDK WebSocket calls the listener one frame at a time per connection, on the shared
  * client's executor; reconnects run on the shared timer; the state is guarded by this object's lock.
@@ -43,8 +43,15 @@ final class FleetClient {
     private static final Pattern NODE = Pattern.compile("\"node\":\"([^\"]+)\"");
     private static final Pattern HINT = Pattern.compile("\"reconnectDelayMs\":(\\d+)");
 
-    /** One {@code ok} reply to a subscribe: whether it recovered, and the topic's position then. */
-    record Subscribed(boolean recovered, long offset, String epoch) {
+    /**
+     * One {@code ok} reply to a subscribe: whether it recovered, the topic's position then, and how many messages
+     * the client had received before it (the index in {@link #received()} of the first message after it).
+     */
+    record Subscribed(boolean recovered, long offset, String epoch, int after) {
+    }
+
+    /** One {@code message} push: its position, and when it arrived ({@link System#nanoTime()}). */
+    record Received(long offset, String epoch, long atNanos) {
     }
 
     /** One reconnect: how long from the drop to the resubscribe's {@code ok}; told: a disconnect push came first. */
@@ -57,7 +64,7 @@ final class FleetClient {
     private final HttpClient http;
     private final ScheduledExecutorService timer;
     private final CompletableFuture<Void> firstSubscribe = new CompletableFuture<>();
-    private final List<Long> offsets = new ArrayList<>();
+    private final List<Received> received = new ArrayList<>();
     private final Set<String> epochs = new LinkedHashSet<>();
     private final List<Subscribed> subscribes = new ArrayList<>();
     private final List<String> nodes = new ArrayList<>();
@@ -99,7 +106,12 @@ final class FleetClient {
     }
 
     synchronized List<Long> offsets() {
-        return List.copyOf(offsets);
+        return received.stream().map(Received::offset).toList();
+    }
+
+    /** Every message's position and arrival time, in arrival order, across all connections. */
+    synchronized List<Received> received() {
+        return List.copyOf(received);
     }
 
     synchronized Set<String> epochs() {
@@ -243,11 +255,14 @@ final class FleetClient {
         int epochAt = frame.indexOf("\"epoch\":\"", offsetEnd) + "\"epoch\":\"".length();
         long offset = Long.parseLong(frame, offsetAt, offsetEnd, 10);
         String epoch = frame.substring(epochAt, frame.indexOf('"', epochAt));
+        long now = System.nanoTime();
         synchronized (this) {
-            offsets.add(offset);
-            epochs.add(epoch);
+            // One String per epoch, not per message: hundreds of clients keep thousands of positions each.
+            String shared = epoch.equals(lastEpoch) ? lastEpoch : epoch;
+            received.add(new Received(offset, shared, now));
+            epochs.add(shared);
             lastOffset = offset;
-            lastEpoch = epoch;
+            lastEpoch = shared;
         }
     }
 
@@ -259,7 +274,7 @@ final class FleetClient {
                 return;
             }
             Subscribed reply = new Subscribed(Boolean.parseBoolean(matcher.group(1)),
-                    Long.parseLong(matcher.group(2)), matcher.group(3));
+                    Long.parseLong(matcher.group(2)), matcher.group(3), received.size());
             subscribes.add(reply);
             if (droppedAt >= 0 && subscribes.size() > 1) {
                 reconnects.add(new Reconnect(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - droppedAt),

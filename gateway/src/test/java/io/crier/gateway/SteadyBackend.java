@@ -3,8 +3,10 @@ package io.crier.gateway;
 import static org.awaitility.Awaitility.await;
 
 import io.crier.cluster.HistoryOptions;
+import io.crier.cluster.StreamPosition;
 import io.crier.cluster.redis.Publisher;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * publication per topic per tick, on a timer thread, for at most {@code maxTicks} ticks or until
  * {@link #stop()}. A failed publication (Redis away) is counted, not retried: it never got an offset, or, if it
  * timed out after Redis applied it, it did, and the clients must get it; either way the clients are checked
- * against the offsets Redis gave, up to {@link #finalOffsets()}. Thread-safe.
+ * against the offsets Redis gave, up to {@link #finalOffsets()}. What Redis acknowledged is kept per topic and
+ * epoch ({@link #acknowledged}). Thread-safe.
  */
 final class SteadyBackend implements AutoCloseable {
 
@@ -34,6 +37,15 @@ final class SteadyBackend implements AutoCloseable {
     private final AtomicInteger ticks = new AtomicInteger();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    /** By topic, then epoch in the order they appeared. Guarded by this object's lock. */
+    private final Map<String, Map<String, EpochAcks>> acknowledged = new HashMap<>();
+
+    /**
+     * What Redis acknowledged in one epoch of a topic: when the first acknowledgement came
+     * ({@link System#nanoTime()}), and the highest offset acknowledged.
+     */
+    record EpochAcks(long firstNanos, long highestOffset) {
+    }
 
     SteadyBackend(Publisher publisher, List<String> topics, HistoryOptions history, Duration tick, int maxTicks) {
         this.publisher = publisher;
@@ -57,6 +69,11 @@ final class SteadyBackend implements AutoCloseable {
         return failed.get();
     }
 
+    /** The acknowledged publications of {@code topic}, by epoch, in the order the epochs appeared. */
+    synchronized Map<String, EpochAcks> acknowledged(String topic) {
+        return new LinkedHashMap<>(acknowledged.getOrDefault(topic, Map.of()));
+    }
+
     /** Stops publishing and waits until the tick in progress, if any, has ended. */
     void stop() throws InterruptedException {
         timer.shutdown();
@@ -74,7 +91,8 @@ final class SteadyBackend implements AutoCloseable {
         for (String topic : topics) {
             long offset = await("the final publication on " + topic).atMost(FINAL_TIMEOUT)
                     .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                    .until(() -> publisher.publish(topic, "{\"final\":true}", history).offset(), o -> o > 0);
+                    .until(() -> acknowledge(topic, publisher.publish(topic, "{\"final\":true}", history)),
+                            o -> o > 0);
             last.put(topic, offset);
         }
         return last;
@@ -92,12 +110,20 @@ final class SteadyBackend implements AutoCloseable {
         }
         for (String topic : topics) {
             try {
-                publisher.publish(topic, "{\"n\":" + n + "}", history);
+                acknowledge(topic, publisher.publish(topic, "{\"n\":" + n + "}", history));
                 published.incrementAndGet();
             } catch (RuntimeException e) {
                 // Redis is away (the test restarts it): counted; the next tick goes on with the next number.
                 failed.incrementAndGet();
             }
         }
+    }
+
+    private synchronized long acknowledge(String topic, StreamPosition position) {
+        long now = System.nanoTime();
+        acknowledged.computeIfAbsent(topic, t -> new LinkedHashMap<>()).merge(position.epoch(),
+                new EpochAcks(now, position.offset()),
+                (was, next) -> new EpochAcks(was.firstNanos(), Math.max(was.highestOffset(), next.highestOffset())));
+        return position.offset();
     }
 }

@@ -108,9 +108,13 @@ final class RedisFunctionLink {
         return ready && !closed && current != null && current.isOpen();
     }
 
-    /** {@code FCALL function 1 channel args...}, or {@code FCALL_RO} when {@code readOnly}, as a list reply. */
+    /**
+     * {@code FCALL function 1 channel args...}, or {@code FCALL_RO} when {@code readOnly}, as a list reply. In a
+     * Redis Cluster the call names the two keys the functions use instead of the channel, so that Redis runs it
+     * where they are while their slot migrates (see {@code crier.lua}).
+     */
     CompletionStage<List<Object>> fcall(String function, boolean readOnly, String channel, byte[]... args) {
-        String[] keys = {channel};
+        String[] keys = keys(channel);
         Function<RedisClusterAsyncCommands<String, byte[]>, CompletionStage<List<Object>>> command = readOnly
                 ? commands -> commands.fcallReadOnly(function, ScriptOutputType.MULTI, keys, args)
                 : commands -> commands.fcall(function, ScriptOutputType.MULTI, keys, args);
@@ -125,7 +129,7 @@ final class RedisFunctionLink {
      * is retried once on a fresh slot map.
      */
     CompletionStage<Replicated> fcallAndWait(String function, String channel, ReplicaWait wait, byte[]... args) {
-        String[] keys = {channel};
+        String[] keys = keys(channel);
         Function<RedisClusterAsyncCommands<String, byte[]>, CompletionStage<Replicated>> command = commands -> {
             CompletionStage<List<Object>> reply = commands.fcall(function, ScriptOutputType.MULTI, keys, args);
             CompletionStage<Long> confirmed = commands.waitForReplication(wait.replicas(), wait.timeout().toMillis());
@@ -135,6 +139,16 @@ final class RedisFunctionLink {
         return translate(reloadingIfMissing(() -> onOwner.get().exceptionallyCompose(error -> isMoved(error)
                 ? link.refreshTopology().thenCompose(refreshed -> onOwner.get())
                 : CompletableFuture.failedFuture(error))), function);
+    }
+
+    /**
+     * The keys a call names: the channel, or in a Redis Cluster the two keys the functions use, so that while
+     * their slot migrates Redis runs the call where they are (a node serves a migrating slot's call only when it
+     * has every key the call names, and the channel is never a key).
+     */
+    private String[] keys(String channel) {
+        return link.sharded() ? new String[] {"{" + channel + "}:meta", "{" + channel + "}:history"}
+                : new String[] {channel};
     }
 
     /** A publication's reply, and the replicas that confirmed it ({@code WAIT}). */

@@ -32,6 +32,14 @@ crier_history  KEYS: C   ARGV: afterOffset limit ttl    (read-only: FCALL_RO wor
   the stored entries with an offset above afterOffset, at most limit, oldest first, skipping those older than
   ttl seconds, and the position the current epoch continues ("" and 0 when it started at offset 1).
   A channel with no history returns epoch "" and offset 0: reads never create an epoch.
+
+KEYS of both functions: the channel C; or the two keys they use, {C}:meta and {C}:history, which a Redis
+Cluster needs (and the functions ask for there, refusing the channel alone) since it may migrate C's slot: the source node serves a call itself only if it still holds every key
+the call names, and sends it to the target (ASK) otherwise. C itself is never a key, so a call naming only C is
+always sent to the target, which does not have the history yet: there a publication would start a new epoch at
+offset 1 (and the MIGRATE of the real keys then fail with BUSYKEY), a read would find nothing. With the two keys,
+the call runs where the history is (Redis answers TRYAGAIN, to be retried, while one has moved and the other not).
+  FCALL crier_publish 2 {crier:news}:meta {crier:news}:history '{"headline":"hi"}'
 ]]
 
 local MAX_NESTING = 63            -- the node's parser allows 64 levels, and the envelope is one of them
@@ -59,9 +67,22 @@ local function integer(value, default, name, min, max)
     return n
 end
 
+local ONE_KEY_IN_CLUSTER = 'on a Redis Cluster, name the two keys {C}:meta and {C}:history instead of the channel'
+    .. ' C: a call naming only C runs on the wrong node while C\'s slot migrates'
+
+local function in_cluster()
+    return string.find(redis.call('INFO', 'cluster'), 'cluster_enabled:1', 1, true) ~= nil
+end
+
 local function channel_keys(keys)
+    if #keys == 2 then
+        local channel = string.match(keys[1], '^{(.+)}:meta$')
+        if channel and not string.find(channel, '[{}]') and keys[2] == '{' .. channel .. '}:history' then
+            return channel, keys[1], keys[2]
+        end
+    end
     if #keys ~= 1 then
-        fail('expected 1 key (the channel), got ' .. #keys)
+        fail('expected 1 key (the channel C) or 2 ({C}:meta and {C}:history), got ' .. #keys)
     end
     local channel = keys[1]
     if channel == '' or string.find(channel, '[{}]') then
@@ -275,6 +296,9 @@ local function crier_publish(keys, args)
     check_json(data)
     local time = redis.call('TIME')
     local replid, publish = server_state()
+    if publish == 'SPUBLISH' and #keys == 1 then
+        fail(ONE_KEY_IN_CLUSTER)
+    end
     local state = redis.call('HMGET', meta, 'epoch', 'offset', 'replid')
     local epoch = state[1]
     if not epoch then
@@ -335,6 +359,9 @@ end
 
 local function crier_history(keys, args)
     local _, meta, stream = channel_keys(keys)
+    if #keys == 1 and in_cluster() then
+        fail(ONE_KEY_IN_CLUSTER)
+    end
     if #args ~= 3 then
         fail('expected afterOffset limit ttl, got ' .. #args .. ' arguments')
     end

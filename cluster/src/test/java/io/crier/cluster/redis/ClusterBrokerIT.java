@@ -47,10 +47,16 @@ class ClusterBrokerIT extends BrokerContract {
         RecordingListener.Publication plain = received.next();
         assertEquals(news, plain.topic());
         assertEquals("{\"data\":\"from redis-cli\"}", plain.text());
-        assertEquals("2", asked.cli("-c", "FCALL", "crier_publish", "1", "crier:" + feed, "{\"n\":2}").lines()
-                .findFirst().orElseThrow().strip());
+        assertEquals("2", asked.cli("-c", "FCALL", "crier_publish", "2", "{crier:" + feed + "}:meta",
+                "{crier:" + feed + "}:history", "{\"n\":2}").lines().findFirst().orElseThrow().strip());
         RecordingListener.Publication stored = received.next();
         assertEquals(feed, stored.topic());
         assertEquals(true, stored.text().startsWith("{\"offset\":2,"), stored.text());
+        // Naming the channel alone would run on the wrong node while the slot migrates: refused on a cluster.
+        String refused = asked.cli("-c", "FCALL", "crier_publish", "1", "crier:" + feed, "{\"n\":3}");
+        assertEquals(true, refused.contains("ERR crier: on a Redis Cluster, name the two keys {C}:meta and"
+                + " {C}:history instead of the channel C"), refused);
+        assertEquals(true, asked.cli("-c", "FCALL_RO", "crier_history", "1", "crier:" + feed, "0", "10", "60")
+                .contains("name the two keys"));
     }
 }

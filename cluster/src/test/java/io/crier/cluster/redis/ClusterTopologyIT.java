@@ -93,6 +93,29 @@ class ClusterTopologyIT {
     }
 
     @Test
+    void whileItsSlotMigratesATopicIsPublishedAndReadWhereItsHistoryIs() throws Exception {
+        int slot = cluster.slotOf("crier:" + news);
+        RedisServerProcess from = cluster.ownerOf(slot);
+        RedisServerProcess to = cluster.primaries().stream().filter(node -> node.port() != from.port()).findFirst()
+                .orElseThrow();
+        // A migration's first steps: the slot is open on both sides, and its keys are still on the source.
+        assertEquals("OK", to.cli("CLUSTER", "SETSLOT", Integer.toString(slot), "IMPORTING", cluster.nodeId(from)));
+        assertEquals("OK", from.cli("CLUSTER", "SETSLOT", Integer.toString(slot), "MIGRATING", cluster.nodeId(to)));
+
+        StreamPosition fourth = complete(history.publish(news, bytes("{\"n\":4}"), KEEP_100));
+        assertEquals(4, fourth.offset(), "the source, which holds the history, ran the publication");
+        assertEquals(4, offsetOf(received.next()));
+        assertEquals(4, complete(history.read(news, 0, 10, KEEP_100)).publications().size());
+
+        cluster.moveSlot(slot, to); // the keys (MIGRATE finds none in the way on the target), then the slot
+        StreamPosition fifth = complete(history.publish(news, bytes("{\"n\":5}"), KEEP_100));
+        assertEquals(5, fifth.offset());
+        HistorySlice slice = complete(history.read(news, 0, 10, KEEP_100));
+        assertEquals(5, slice.publications().size());
+        assertEquals(fourth, slice.continuedFrom(), "the new owner forked the topic where the history it got ends");
+    }
+
+    @Test
     void aSubscriptionFollowsItsSlotToThePromotedReplica() throws Exception {
         int slot = cluster.slotOf("crier:" + news);
         RedisServerProcess owner = cluster.ownerOf(slot);
