@@ -2,6 +2,7 @@ package io.crier.loadtest.bench;
 
 import io.crier.gateway.auth.TestTokens;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,11 +77,14 @@ public final class Bench {
     int run() throws Exception {
         BenchOptions o = options;
         say("bench %s [%s]: %s, %d connections, %d topics, %d-byte payloads, %d client threads (%s), sources "
-                        + "127.0.0.1..%d, run %s, load average %s", o.mode(), o.label(), o.url(), o.connections(),
+                        + "127.0.0.1..%d, run %s, load average %s", o.mode(), o.label(), o.urls(), o.connections(),
                 o.topics(), o.payloadBytes(), o.threads(), ClientFleet.transport(), o.sources(), run,
                 NodeProbe.loadAverage());
         if ("idle".equals(o.mode()) || "hold".equals(o.mode())) {
             return new IdleRun(o, this).run();
+        }
+        if ("redis".equals(o.mode())) {
+            return new RedisRun(o, topics()).run();
         }
         if ("abuse".equals(o.mode())) {
             lastAbuse = new AbuseRun(o, this);
@@ -124,9 +128,9 @@ public final class Bench {
 
     private int publish(ClientFleet fleet, int ready) throws IOException, InterruptedException {
         BenchOptions o = options;
-        try (RedisPublisher publisher = new RedisPublisher(o.redisHost(), o.redisPort(), o.prefix(), topics(),
+        try (RedisPublisher publisher = new RedisPublisher(o.shards(), o.publishVerb(), o.prefix(), topics(),
                 o.payloadBytes())) {
-            RateSteps steps = new RateSteps(fleet, publisher, ready, o.topics(), o.pid());
+            RateSteps steps = new RateSteps(fleet, publisher, ready, o.topics(), o.pid(), o.watch());
             long bound = o.p99Bound().toNanos() / 1000;
             StepResult result;
             if (!o.warmup().isZero()) {
@@ -174,23 +178,23 @@ public final class Bench {
 
     /**
      * One plan per client, with its own token (sub {@code bench-<run>-<i>}, allowed its topic only), minted
-     * before any connection so that minting is not timed as part of the handshakes.
+     * before any connection so that minting is not timed as part of the handshakes. With several URLs, client
+     * {@code i} connects to URL {@code (i / topics) % urls}: each URL gets subscribers of every topic.
      */
     List<ClientPlan> plans(int count) {
         BenchOptions o = options;
         String[] topics = topics();
         byte[] secret = o.secret().getBytes(StandardCharsets.UTF_8);
         CommandFrames frames = new CommandFrames();
-        String host = o.url().getHost();
-        int port = o.url().getPort();
-        String path = o.url().getRawPath();
         long start = System.nanoTime();
         List<ClientPlan> plans = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             int topic = i % topics.length;
+            URI url = o.urls().get((i / topics.length) % o.urls().size());
             String token = TestTokens.hs256(secret, "bench-" + run + "-" + i, List.of(topics[topic]), null,
                     Duration.ofHours(1));
-            plans.add(new ClientPlan(i, host, port, path, "127.0.0." + (1 + i % o.sources()), topic,
+            plans.add(new ClientPlan(i, url.getHost(), url.getPort(), url.getRawPath(),
+                    "127.0.0." + (1 + i % o.sources()), topic,
                     frames.auth(ClientPlan.AUTH_ID, token), frames.subscribe(ClientPlan.SUBSCRIBE_ID, topics[topic]),
                     o.payloadBytes()));
         }

@@ -1,19 +1,24 @@
 package io.crier.loadtest.bench;
 
 import io.crier.gateway.auth.TestTokens;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The benchmark's parameters, parsed from {@code MODE --key=value ...} (or {@code --key value}); every key has a
  * default, printed by {@code --help}. Immutable and thread-safe.
  */
-record BenchOptions(String mode, URI url, String redisHost, int redisPort, String prefix, int connections,
-                    int topics, double rate, Duration duration, int payloadBytes, int sources, int threads,
-                    int concurrency, String secret, long pid, Duration p99Bound, double startRate, double factor,
+record BenchOptions(String mode, List<URI> urls, List<InetSocketAddress> redisNodes, String redisMode,
+                    String publishCommand, String prefix, int connections, int topics, double rate, Duration duration,
+                    int payloadBytes, int sources, int threads, int concurrency, String secret, long pid,
+                    CpuWatch watch, int subscribers, Duration p99Bound, double startRate, double factor,
                     Duration step, int maxSteps, Duration budget, int processes, Duration hold, String label,
                     Duration connectTimeout, Duration warmup, AbuseSizes abuse) {
 
@@ -43,6 +48,9 @@ record BenchOptions(String mode, URI url, String redisHost, int redisPort, Strin
                      connect open --connections (auth + subscribe each, own JWT each) with --concurrency in
                              flight; report handshakes/s and connect latency
                      hold    (internal, used by idle) connect, print HELD, hold until stdin closes or --hold ends
+                     redis   no WebSocket server: --subscribers plain Redis connections subscribe to every
+                             topic as gateway nodes do (SUBSCRIBE, or SSUBSCRIBE on each slot's primary), then
+                             publish at --rate for --duration and report each --watch process's CPU per publication
                      abuse   one warm-up round and --rounds rounds of abuse (slow readers fed by Redis at --rate
                              with --payload-byte publications, command floods, oversized fragmented messages,
                              deflate bombs, oversized handshakes); after each, the server's heap after a full
@@ -54,6 +62,8 @@ record BenchOptions(String mode, URI url, String redisHost, int redisPort, Strin
         Map<String, String> d = new LinkedHashMap<>();
         d.put("url", "ws://127.0.0.1:8080/ws");
         d.put("redis", "127.0.0.1:6379");
+        d.put("redis-mode", "standalone");
+        d.put("publish-command", "auto");
         d.put("prefix", "crier:");
         d.put("connections", "1000");
         d.put("topics", "1");
@@ -65,6 +75,8 @@ record BenchOptions(String mode, URI url, String redisHost, int redisPort, Strin
         d.put("concurrency", "200");
         d.put("secret", new String(TestTokens.secret(), StandardCharsets.UTF_8));
         d.put("pid", "0");
+        d.put("watch", "");
+        d.put("subscribers", "2");
         d.put("p99-bound", "50ms");
         d.put("start-rate", "10");
         d.put("factor", "1.5");
@@ -91,6 +103,12 @@ record BenchOptions(String mode, URI url, String redisHost, int redisPort, Strin
         DEFAULTS.forEach((key, value) -> text.append("  --").append(key).append('=')
                 .append("secret".equals(key) ? "<TestTokens.secret()>" : value).append('\n'));
         text.append("Topics are bench.<run>.<i>; client i subscribes to topic i % topics (1 = fan-out).\n");
+        text.append("--url and --redis take comma-separated lists: client i connects to url (i / topics) % urls, so\n"
+                + "each url gets subscribers of every topic once connections >= urls x topics; --redis lists a\n"
+                + "standalone server or, with --redis-mode=cluster, seed nodes of a Redis Cluster, and each\n"
+                + "publication goes to the primary that owns its channel's slot. --publish-command=auto is PUBLISH\n"
+                + "on a standalone Redis and SPUBLISH on a cluster (as the gateway). --watch=label:pid,... reports\n"
+                + "each process's CPU (percent of a core, microseconds per publication) over every step.\n");
         text.append("Client i connects from 127.0.0.<1 + i % sources>. Everything stops by itself.\n");
         return text.toString();
     }
@@ -101,7 +119,7 @@ record BenchOptions(String mode, URI url, String redisHost, int redisPort, Strin
             throw new IllegalArgumentException("no mode given");
         }
         String mode = args[0];
-        if (!mode.matches("fixed|search|idle|connect|hold|abuse")) {
+        if (!mode.matches("fixed|search|idle|connect|hold|abuse|redis")) {
             throw new IllegalArgumentException("unknown mode " + mode);
         }
         Map<String, String> v = new LinkedHashMap<>(DEFAULTS);
@@ -122,12 +140,14 @@ record BenchOptions(String mode, URI url, String redisHost, int redisPort, Strin
     }
 
     private static BenchOptions fromMap(String mode, Map<String, String> v) {
-        String[] redis = v.get("redis").split(":");
-        BenchOptions o = new BenchOptions(mode, URI.create(v.get("url")), redis[0], Integer.parseInt(redis[1]),
+        List<URI> urls = Arrays.stream(v.get("url").split(",")).map(URI::create).toList();
+        List<InetSocketAddress> redis = Arrays.stream(v.get("redis").split(",")).map(BenchOptions::address).toList();
+        BenchOptions o = new BenchOptions(mode, urls, redis, v.get("redis-mode"), v.get("publish-command"),
                 v.get("prefix"), positive(v, "connections"), positive(v, "topics"), Double.parseDouble(v.get("rate")),
                 duration(v.get("duration")), positive(v, "payload"), positive(v, "sources"), positive(v, "threads"),
                 positive(v, "concurrency"), v.get("secret"), Long.parseLong(v.get("pid")),
-                duration(v.get("p99-bound")), Double.parseDouble(v.get("start-rate")),
+                CpuWatch.parse(v.get("watch")), positive(v, "subscribers"), duration(v.get("p99-bound")),
+                Double.parseDouble(v.get("start-rate")),
                 Double.parseDouble(v.get("factor")), duration(v.get("step")), positive(v, "max-steps"),
                 duration(v.get("budget")), positive(v, "processes"), duration(v.get("hold")), v.get("label"),
                 duration(v.get("connect-timeout")), duration(v.get("warmup")), new AbuseSizes(positive(v, "rounds"),
@@ -137,7 +157,56 @@ record BenchOptions(String mode, URI url, String redisHost, int redisPort, Strin
         return o;
     }
 
+    /** The first (or only) WebSocket URL. */
+    URI url() {
+        return urls.get(0);
+    }
+
+    /** The host of the first (or only) Redis address. */
+    String redisHost() {
+        return redisNodes.get(0).getHostString();
+    }
+
+    /** The port of the first (or only) Redis address. */
+    int redisPort() {
+        return redisNodes.get(0).getPort();
+    }
+
+    /** The Redis command publications go out with: PUBLISH or SPUBLISH. */
+    String publishVerb() {
+        return switch (publishCommand) {
+            case "publish" -> "PUBLISH";
+            case "spublish" -> "SPUBLISH";
+            default -> "cluster".equals(redisMode) ? "SPUBLISH" : "PUBLISH";
+        };
+    }
+
+    /** Where publications go: the standalone Redis, or the primaries of the cluster (asked now). */
+    RedisShards shards() throws IOException {
+        return "cluster".equals(redisMode) ? RedisShards.cluster(redisNodes)
+                : RedisShards.standalone(redisNodes.get(0));
+    }
+
+    private static InetSocketAddress address(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("--redis takes host:port[,host:port...], got " + hostPort);
+        }
+        return new InetSocketAddress(hostPort.substring(0, colon),
+                Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+
     private void validate() {
+        if (!redisMode.matches("standalone|cluster") || !publishCommand.matches("auto|publish|spublish")) {
+            throw new IllegalArgumentException("--redis-mode is standalone or cluster, --publish-command auto, "
+                    + "publish or spublish");
+        }
+        if ("standalone".equals(redisMode) && redisNodes.size() > 1) {
+            throw new IllegalArgumentException("a standalone --redis is one host:port (several seed a cluster)");
+        }
+        if ("spublish".equals(publishCommand) && !"cluster".equals(redisMode)) {
+            throw new IllegalArgumentException("--publish-command=spublish needs --redis-mode=cluster");
+        }
         if (payloadBytes < BenchPayload.MIN_BYTES) {
             throw new IllegalArgumentException("--payload must be at least " + BenchPayload.MIN_BYTES + " bytes");
         }

@@ -123,6 +123,29 @@ final class NodeProbe {
     }
 
     /**
+     * The CPU time of {@code pid}'s live threads so far in nanoseconds, the sum of their {@code
+     * /proc/PID/task/TID/schedstat} run times (nanosecond resolution, where {@link #cpuMillis} counts 10 ms
+     * ticks); time of threads that have ended is not in it. -1 when it cannot be read.
+     */
+    static long cpuNanos(long pid) {
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        try (var threads = Files.list(tasks)) {
+            long total = 0;
+            for (Path thread : threads.toList()) {
+                try {
+                    total += Long.parseLong(Files.readString(thread.resolve("schedstat")).split(" ")[0]);
+                } catch (IOException e) {
+                    // The thread ended between the listing and the read: its time is gone with it.
+                    continue;
+                }
+            }
+            return total;
+        } catch (IOException | UncheckedIOException e) {
+            return -1;
+        }
+    }
+
+    /**
      * Asks the JVM to give glibc's free native memory back to the system ({@code jcmd PID
      * System.trim_native_heap}, JDK 17.0.9 and later) and returns its report ({@code RSS+Swap: a->b (-c)}), or
      * null when the JVM cannot: what it gives back is memory that C code had freed but malloc still held.

@@ -23,10 +23,13 @@ final class RateSteps {
     private final RedisPublisher publisher;
     private final double subscribersPerTopic;
     private final long serverPid;
+    private final CpuWatch watch;
     private DeliveryLedger.Totals previous = new DeliveryLedger.Totals();
 
-    RateSteps(ClientFleet fleet, RedisPublisher publisher, int readyClients, int topics, long serverPid) {
+    RateSteps(ClientFleet fleet, RedisPublisher publisher, int readyClients, int topics, long serverPid,
+              CpuWatch watch) {
         this.fleet = fleet;
+        this.watch = watch;
         this.publisher = publisher;
         this.subscribersPerTopic = (double) readyClients / topics;
         this.serverPid = serverPid;
@@ -39,6 +42,7 @@ final class RateSteps {
         long cpuBefore = NodeProbe.cpuMillis(serverPid);
         long selfBefore = NodeProbe.cpuMillis(SELF);
         long noReceiverBefore = publisher.noReceiver();
+        CpuWatch.Snapshot watchedBefore = watch.snapshot();
         long start = System.nanoTime();
         long sent = publisher.publish(rate, duration);
         long publishedFor = System.nanoTime() - start;
@@ -48,6 +52,7 @@ final class RateSteps {
         boolean drained = System.nanoTime() - lastDelivery >= QUIET.toNanos();
         long cpuAfter = NodeProbe.cpuMillis(serverPid);
         long selfAfter = NodeProbe.cpuMillis(SELF);
+        CpuWatch.Usage watched = watch.since(watchedBefore, sent);
         long received = fleet.received() - receivedBefore;
         DeliveryLedger.Totals cumulative = fleet.totals(publisher.publishedPerTopic());
         DeliveryLedger.Totals step = minus(cumulative, previous);
@@ -58,7 +63,7 @@ final class RateSteps {
         double selfPct = (selfAfter - selfBefore) / 10.0 / elapsed;
         return new StepResult(rate, sent, received, sent * subscribersPerTopic / (publishedFor / 1e9),
                 received / window, fleet.takeLatency(), step, publisher.noReceiver() - noReceiverBefore,
-                fleet.closesAfterReady(), new StepResult.Cpu(cpuPct, selfPct),
+                fleet.closesAfterReady(), new StepResult.Cpu(cpuPct, selfPct), watched,
                 drained ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drainStart) : -1);
     }
 

@@ -12,51 +12,81 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Publishes benchmark payloads as a backend does, {@code PUBLISH <prefix><topic> {"data":...}} (the broker payload
- * built by the protocol's {@link PublicationCodec}), pipelined over one plain RESP socket at a fixed rate, round
- * robin over the topics, each with the topic's next sequence number and the {@code System.nanoTime()} it was sent
- * at. A reader thread counts the replies, and those that reached no subscriber (receiver count 0).
+ * built by the protocol's {@link PublicationCodec}), pipelined at a fixed rate, round robin over the topics, each
+ * with the topic's next sequence number and the {@code System.nanoTime()} it was sent at. On a Redis Cluster each
+ * publication goes to the primary that owns its channel's slot, one plain RESP socket per primary, as
+ * {@code SPUBLISH} (what a node in {@code redis.mode=cluster} hears) or {@code PUBLISH} (which a cluster repeats on
+ * every node). A reader thread per socket counts the replies, and those that reached no subscriber (count 0).
  *
- * <p>Not thread-safe: one controller thread calls {@link #publish}; the reply reader is internal.
+ * <p>Not thread-safe: one controller thread calls {@link #publish}; the reply readers are internal.
  */
 final class RedisPublisher implements AutoCloseable {
 
     private static final long TICK_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
     private static final Duration REPLY_WAIT = Duration.ofSeconds(10);
+    private static final int BATCH_BYTES = 1 << 20;
 
-    private final Socket socket;
-    private final OutputStream out;
+    private final List<Socket> sockets = new ArrayList<>();
+    private final List<OutputStream> outs = new ArrayList<>();
+    private final List<ByteArrayOutputStream> batches = new ArrayList<>();
     private final byte[][] commandHeads;
+    private final int[] shardOfTopic;
     private final long[] published;
     private final byte[] template;
     private final PublicationCodec codec = new PublicationCodec();
     private final AtomicLong replies = new AtomicLong();
     private final AtomicLong noReceiver = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
-    private final Thread reader;
+    private final List<Thread> readers = new ArrayList<>();
     private long sent;
 
+    /** A publisher of {@code PUBLISH} to one standalone Redis. */
     RedisPublisher(String host, int port, String prefix, String[] topics, int payloadBytes) throws IOException {
-        this.socket = new Socket();
-        socket.connect(new InetSocketAddress(host, port), 5000);
-        socket.setTcpNoDelay(true);
-        this.out = socket.getOutputStream();
+        this(RedisShards.standalone(new InetSocketAddress(host, port)), "PUBLISH", prefix, topics, payloadBytes);
+    }
+
+    /** A publisher of {@code command} ({@code PUBLISH} or {@code SPUBLISH}) to each topic's owner in {@code shards}. */
+    RedisPublisher(RedisShards shards, String command, String prefix, String[] topics, int payloadBytes)
+            throws IOException {
         this.commandHeads = new byte[topics.length][];
+        this.shardOfTopic = new int[topics.length];
         for (int i = 0; i < topics.length; i++) {
-            byte[] channel = (prefix + topics[i]).getBytes(StandardCharsets.UTF_8);
-            commandHeads[i] = RespPublish.head(channel);
+            String channel = prefix + topics[i];
+            commandHeads[i] = RespPublish.head(command, channel.getBytes(StandardCharsets.UTF_8));
+            shardOfTopic[i] = shards.ownerOf(channel);
         }
         this.published = new long[topics.length];
         this.template = BenchPayload.template(payloadBytes);
+        try {
+            for (InetSocketAddress primary : shards.primaries()) {
+                open(primary);
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void open(InetSocketAddress address) throws IOException {
+        Socket socket = new Socket();
+        sockets.add(socket);
+        socket.connect(address, 5000);
+        socket.setTcpNoDelay(true);
+        outs.add(socket.getOutputStream());
+        batches.add(new ByteArrayOutputStream(1 << 16));
         InputStream in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
-        this.reader = new Thread(() -> readReplies(in), "bench-redis-replies");
+        Thread reader = new Thread(() -> readReplies(socket, in), "bench-redis-replies-" + address.getPort());
         reader.setDaemon(true);
         reader.start();
+        readers.add(reader);
     }
 
     /**
@@ -67,17 +97,20 @@ final class RedisPublisher implements AutoCloseable {
         long start = System.nanoTime();
         long end = start + duration.toNanos();
         long before = sent;
-        ByteArrayOutputStream batch = new ByteArrayOutputStream(1 << 16);
         long now = start;
         while (now < end) {
             long due = before + (long) ((now - start) / 1e9 * ratePerSecond);
-            while (sent < due && batch.size() < (1 << 20)) {
-                appendOne(batch);
+            int batched = 0;
+            while (sent < due && batched < BATCH_BYTES) {
+                batched += appendOne();
             }
-            if (batch.size() > 0) {
-                batch.writeTo(out);
-                out.flush();
-                batch.reset();
+            for (int i = 0; i < batches.size(); i++) {
+                ByteArrayOutputStream batch = batches.get(i);
+                if (batch.size() > 0) {
+                    batch.writeTo(outs.get(i));
+                    outs.get(i).flush();
+                    batch.reset();
+                }
             }
             LockSupport.parkNanos(TICK_NANOS);
             now = System.nanoTime();
@@ -85,14 +118,18 @@ final class RedisPublisher implements AutoCloseable {
         return sent - before;
     }
 
-    private void appendOne(ByteArrayOutputStream batch) throws IOException {
+    /** Appends the next publication to its shard's batch and returns its size in bytes. */
+    private int appendOne() throws IOException {
         int topic = (int) (sent % commandHeads.length);
         byte[] data = template.clone();
         BenchPayload.stamp(data, topic, published[topic], System.nanoTime());
         byte[] payload = codec.encode(RawJson.trusted(data));
+        ByteArrayOutputStream batch = batches.get(shardOfTopic[topic]);
+        int before = batch.size();
         RespPublish.write(batch, commandHeads[topic], payload);
         published[topic]++;
         sent++;
+        return batch.size() - before;
     }
 
     /** Waits (bounded) until Redis has answered every PUBLISH sent; returns whether it has. */
@@ -122,7 +159,7 @@ final class RedisPublisher implements AutoCloseable {
         return errors.get();
     }
 
-    private void readReplies(InputStream in) {
+    private void readReplies(Socket socket, InputStream in) {
         try {
             int c;
             while ((c = in.read()) >= 0) {
@@ -150,8 +187,12 @@ final class RedisPublisher implements AutoCloseable {
     @Override
     public void close() {
         try {
-            socket.close();
-            reader.join(TimeUnit.SECONDS.toMillis(5));
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+            for (Thread reader : readers) {
+                reader.join(TimeUnit.SECONDS.toMillis(5));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -5,9 +5,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A Redis {@code PUBLISH channel payload} command in RESP, for the load tools' plain-socket publishers (the bench's
- * {@link RedisPublisher} and the Gatling simulations'), which keep Lettuce out of the measurement and out of this
- * module. Stateless.
+ * A Redis {@code PUBLISH channel payload} (or {@code SPUBLISH}) command in RESP, for the load tools' plain-socket
+ * publishers (the bench's {@link RedisPublisher} and the Gatling simulations'), which keep Lettuce out of the
+ * measurement and out of this module. Stateless.
  */
 public final class RespPublish {
 
@@ -18,7 +18,13 @@ public final class RespPublish {
 
     /** The command's start, the same for every publication on {@code channel}: it can be made once and reused. */
     public static byte[] head(byte[] channel) {
-        byte[] start = ("*3\r\n$7\r\nPUBLISH\r\n$" + channel.length + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        return head("PUBLISH", channel);
+    }
+
+    /** Like {@link #head(byte[])} for another command of the same shape, such as {@code SPUBLISH}. */
+    public static byte[] head(String command, byte[] channel) {
+        byte[] start = ("*3\r\n$" + command.length() + "\r\n" + command + "\r\n$" + channel.length + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
         byte[] head = new byte[start.length + channel.length + CRLF.length];
         System.arraycopy(start, 0, head, 0, start.length);
         System.arraycopy(channel, 0, head, start.length, channel.length);

@@ -15,12 +15,13 @@ import org.HdrHistogram.Histogram;
  * @param deliveredPerSec deliveries per second received, over the step and the drain after it
  * @param noReceiver      PUBLISH replies of 0 (the server had no subscription)
  * @param cpu             the server's and this load generator's CPU use over the step and its drain
+ * @param watched         the CPU use of the processes given with {@code --watch}, over the same window
  * @param drainMillis     how long the deliveries went on after the publishing, or -1 when they did not stop within
  *                        the drain's bound (then {@code totals} counts publications still in flight as lost)
  */
 record StepResult(double rate, long sent, long received, double offeredPerSec, double deliveredPerSec,
                   Histogram latency, DeliveryLedger.Totals totals, long noReceiver, Map<Integer, Integer> closes,
-                  Cpu cpu, long drainMillis) {
+                  Cpu cpu, CpuWatch.Usage watched, long drainMillis) {
 
     /** CPU use in percent of one core; -1 when unknown. */
     record Cpu(double serverPct, double benchPct) {
@@ -61,20 +62,22 @@ record StepResult(double rate, long sent, long received, double offeredPerSec, d
     String describe() {
         return String.format(Locale.ROOT, "rate=%.0f pub/s sent=%d offered=%.0f/s delivered=%.0f/s "
                         + "latency ms p50=%.2f p99=%.2f p99.9=%.2f max=%.2f (n=%d) %s noReceiver=%d closes=%s "
-                        + "cpu%% server=%.0f bench=%.0f drain=%s",
+                        + "cpu%% server=%.0f bench=%.0f drain=%s%s",
                 rate, sent, offeredPerSec, deliveredPerSec, ms(50), ms(99), ms(99.9), maxMs(),
                 latency.getTotalCount(), totals, noReceiver, closes, cpu.serverPct(), cpu.benchPct(),
-                drainMillis < 0 ? "unfinished" : drainMillis + "ms");
+                drainMillis < 0 ? "unfinished" : drainMillis + "ms",
+                watched.processes().isEmpty() ? "" : "; " + watched.describe());
     }
 
     /** The machine-readable fields of the RESULT line. */
     String resultFields() {
         return String.format(Locale.ROOT, "rate=%.0f deliveries_per_s=%.0f offered_per_s=%.0f p50_ms=%.2f "
                         + "p99_ms=%.2f p999_ms=%.2f max_ms=%.2f lost=%d dup=%d ooo=%d no_receiver=%d closed=%d "
-                        + "server_cpu_pct=%.0f bench_cpu_pct=%.0f",
+                        + "server_cpu_pct=%.0f bench_cpu_pct=%.0f %s",
                 rate, deliveredPerSec, offeredPerSec, ms(50), ms(99), ms(99.9), maxMs(), totals.lost,
                 totals.duplicates, totals.outOfOrder, noReceiver,
-                closes.values().stream().mapToInt(Integer::intValue).sum(), cpu.serverPct(), cpu.benchPct());
+                closes.values().stream().mapToInt(Integer::intValue).sum(), cpu.serverPct(), cpu.benchPct(),
+                watched.resultFields()).trim();
     }
 
     private double ms(double percentile) {

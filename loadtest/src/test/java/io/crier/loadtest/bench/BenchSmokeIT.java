@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crier.cluster.RedisClusterSet;
 import io.crier.cluster.RedisServerProcess;
 import io.crier.gateway.GatewayProcess;
 import io.crier.gateway.auth.TestTokens;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Keeps the benchmark from rotting: a short fixed-rate run of 50 connections against the yardstick and against a
  * gateway node (each started here, with a real redis-server), checking that every client got every publication
- * exactly once and in order. It asserts delivery, never speed.
+ * exactly once and in order, and a short redis-mode run on a Redis Cluster of 3 primaries (SPUBLISH to each slot's
+ * primary, SSUBSCRIBE there). It asserts delivery, never speed.
  */
 @Timeout(60)
 class BenchSmokeIT {
@@ -51,6 +53,16 @@ class BenchSmokeIT {
                 .env("CRIER_AUTH_HMAC_SECRET", new String(TestTokens.secret(), StandardCharsets.UTF_8))
                 .start()) {
             assertEverythingDelivered(runFixed(node.port()));
+        }
+    }
+
+    @Test
+    void redisModeDeliversEveryShardedPublicationToEverySubscriberOfAClusterOnce() throws Exception {
+        try (RedisClusterSet cluster = RedisClusterSet.start(3, 0)) {
+            String seeds = cluster.seedUri().substring("redis://".length());
+            Bench bench = Bench.of("redis", "--redis=" + seeds, "--redis-mode=cluster", "--topics=30",
+                    "--subscribers=2", "--rate=300", "--duration=1s", "--warmup=0s");
+            assertEquals(0, bench.run(), "every SPUBLISH reached both subscribers, no error");
         }
     }
 
