@@ -1,6 +1,5 @@
 package io.crier.cluster.redis;
 
-import static io.crier.cluster.redis.RedisLink.dispatch;
 import static io.crier.cluster.redis.RedisLink.translate;
 
 import io.crier.cluster.Broker;
@@ -8,18 +7,13 @@ import io.crier.cluster.BrokerListener;
 import io.crier.cluster.BrokerState;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * read (some node answers); a primary that is down costs only its own slots' topics, until a replica takes
  * over, and leaves the broker connected.
  *
+ * <p>The placements are {@link ShardPlacements}' to keep; the connections to the nodes ({@link NodeSubscriber}, one
+ * per primary that serves a wanted topic, closed when idle) are this broker's, and tell it what they hear.
+ *
  * <p>Thread-safe. Listener callbacks run on Lettuce's I/O threads. Do not call {@link #close()} from one.
  */
 public final class RedisShardedBroker implements Broker {
@@ -60,20 +57,13 @@ public final class RedisShardedBroker implements Broker {
     private final RedisConfig config;
     private final RedisLink link;
     private final String prefix;
-    /** The state, the listener and the bounded publish. Its lock is never taken while holding {@link #lock}. */
+    /** The state, the listener and the bounded publish. */
     private final BrokerLifecycle lifecycle;
-    /** Orders every change of the subscription state below, and the commands that follow from it. */
+    private final ShardPlacements placements = new ShardPlacements();
+    private final NodeEvents nodeEvents = new NodeEvents();
+    /** Guards {@link #nodes} and the scheduling fields below; taken before the placements' own lock. */
     private final Object lock = new Object();
-
-    /** Topics the caller wants. */
-    private final Set<String> wanted = ConcurrentHashMap.newKeySet();
-    /** The node whose confirmed subscription delivers each topic. Read without the lock on delivery. */
-    private final Map<String, NodeSubscriber> placement = new ConcurrentHashMap<>();
-    /** Topics whose SSUBSCRIBE was sent to a node and not yet confirmed. Lock held. */
-    private final Map<String, NodeSubscriber> pending = new HashMap<>();
-    /** Topics whose placement was lost while wanted: reported as restored once placed again. Lock held. */
-    private final Set<String> broken = new HashSet<>();
-    /** The pub/sub connection to each node, by {@code host:port}. Lock held. */
+    /** The subscriber of each node, by {@code host:port}. Lock held. */
     private final Map<String, NodeSubscriber> nodes = new HashMap<>();
 
     private volatile CommandConnection commands;
@@ -84,6 +74,7 @@ public final class RedisShardedBroker implements Broker {
     private boolean reconcileScheduled;
     /** Consecutive reconciliations that left a topic unplaced: the retry backoff's attempt. Lock held. */
     private int unplacedRounds;
+    /** Whether the current run of failed placements was logged. Lock held. */
     private boolean problemLogged;
 
     /** Creates a broker on the node's cluster {@code link}; nothing connects before {@link #start}. */
@@ -114,12 +105,10 @@ public final class RedisShardedBroker implements Broker {
     @Override
     public CompletionStage<Void> subscribe(String topic) {
         Objects.requireNonNull(topic, "topic");
-        synchronized (lock) {
-            if (lifecycle.closed()) {
-                return unavailable("the broker is closed");
-            }
-            wanted.add(topic);
+        if (lifecycle.closed()) {
+            return unavailable("the broker is closed");
         }
+        placements.want(topic);
         // A slot map older than a migration sends SSUBSCRIBE to the old owner, which answers MOVED: read the map
         // again and try once more.
         CompletionStage<Void> confirmed = place(List.of(topic)).exceptionallyCompose(error ->
@@ -139,15 +128,9 @@ public final class RedisShardedBroker implements Broker {
     @Override
     public CompletionStage<Void> unsubscribe(String topic) {
         Objects.requireNonNull(topic, "topic");
-        synchronized (lock) {
-            if (wanted.remove(topic)) {
-                broken.remove(topic);
-                pending.remove(topic);
-                NodeSubscriber node = placement.remove(topic);
-                if (node != null) {
-                    node.unsubscribe(prefix + topic);
-                }
-            }
+        NodeSubscriber placed = placements.giveUp(topic);
+        if (placed != null) {
+            placed.unsubscribe(prefix + topic);
         }
         return CompletableFuture.completedFuture(null);
     }
@@ -171,8 +154,8 @@ public final class RedisShardedBroker implements Broker {
 
     /** The {@code host:port} of the node whose subscription delivers {@code topic} now, or {@code null}. */
     public String placementOf(String topic) {
-        NodeSubscriber node = placement.get(topic);
-        return node == null ? null : node.address;
+        NodeSubscriber node = placements.placementOf(topic);
+        return node == null ? null : node.address();
     }
 
     /** {@inheritDoc} Closes the broker's connections (the link stays open for its other users). */
@@ -186,9 +169,8 @@ public final class RedisShardedBroker implements Broker {
         synchronized (lock) {
             open = new ArrayList<>(nodes.values());
             nodes.clear();
-            placement.clear();
-            pending.clear();
         }
+        placements.clear();
         open.forEach(NodeSubscriber::close);
         CommandConnection publisher = commands;
         if (publisher != null) {
@@ -206,35 +188,32 @@ public final class RedisShardedBroker implements Broker {
     }
 
     /**
-     * Subscribes each of {@code topics} that is still wanted on its slot's primary (grouped by slot), unless it is
-     * placed there already. The stage completes when every SSUBSCRIBE was confirmed, or fails with the first
-     * failure (a slot no primary serves now, a node that cannot be reached, MOVED).
+     * Subscribes each of {@code topics} that is still wanted on its slot's primary (one SSUBSCRIBE per slot),
+     * unless it is placed there already. The stage completes when every SSUBSCRIBE was confirmed, or fails with
+     * the first failure (a slot no primary serves now, a node that cannot be reached, MOVED).
      */
     private CompletionStage<Void> place(List<String> topics) {
         Map<String, List<String>> bySlotOwner = new HashMap<>();
         Map<String, RedisClusterNode> owners = new HashMap<>();
         String unserved = null;
         for (String topic : topics) {
-            RedisClusterNode owner = link.partitions().getPartitionBySlot(SlotHash.getSlot(prefix + topic));
-            if (owner == null || owner.is(RedisClusterNode.NodeFlag.FAIL)
-                    || owner.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)) {
+            RedisClusterNode owner = ownerOf(topic);
+            if (owner == null) {
                 unserved = topic; // the others are placed all the same
                 continue;
             }
-            String address = address(owner);
-            NodeSubscriber placed = placement.get(topic);
-            if (placed != null && placed.address.equals(address)) {
+            NodeSubscriber placed = placements.placementOf(topic);
+            if (placed != null && placed.address().equals(address(owner))) {
                 continue;
             }
-            owners.put(address, owner);
-            bySlotOwner.computeIfAbsent(address + "/" + SlotHash.getSlot(prefix + topic), key -> new ArrayList<>())
-                    .add(topic);
+            owners.put(address(owner), owner);
+            bySlotOwner.computeIfAbsent(address(owner) + "/" + SlotHash.getSlot(prefix + topic),
+                    key -> new ArrayList<>()).add(topic);
         }
         List<CompletableFuture<Void>> sent = new ArrayList<>();
         for (Map.Entry<String, List<String>> group : bySlotOwner.entrySet()) {
-            String address = group.getKey().substring(0, group.getKey().lastIndexOf('/'));
-            RedisClusterNode owner = owners.get(address);
-            sent.add(node(owner).thenCompose(node -> node.subscribe(group.getValue())).toCompletableFuture());
+            RedisClusterNode owner = owners.get(group.getKey().substring(0, group.getKey().lastIndexOf('/')));
+            sent.add(node(owner).thenCompose(node -> subscribe(node, group.getValue())).toCompletableFuture());
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
         if (unserved == null) {
@@ -243,6 +222,24 @@ public final class RedisShardedBroker implements Broker {
         String example = unserved;
         return all.handle((ignored, error) -> null).thenCompose(ignored ->
                 unavailable("no primary serves the slot of topic " + example + " now"));
+    }
+
+    /** SSUBSCRIBE at {@code node} those of {@code topics} (one slot's) that are still wanted. */
+    private CompletionStage<Void> subscribe(NodeSubscriber node, List<String> topics) {
+        List<String> still = placements.pend(node, topics);
+        return node.subscribe(still.stream().map(topic -> prefix + topic).toList())
+                .whenComplete((ignored, error) -> {
+                    if (error != null) {
+                        placements.unpend(node, still);
+                    }
+                });
+    }
+
+    /** The primary that serves {@code topic}'s slot in the current slot map, or {@code null} when none does. */
+    private RedisClusterNode ownerOf(String topic) {
+        RedisClusterNode owner = link.partitions().getPartitionBySlot(SlotHash.getSlot(prefix + topic));
+        return owner == null || owner.is(RedisClusterNode.NodeFlag.FAIL)
+                || owner.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL) ? null : owner;
     }
 
     /** The subscriber of {@code owner}, connecting it first when there is none. */
@@ -255,15 +252,15 @@ public final class RedisShardedBroker implements Broker {
             }
             node = nodes.get(address(owner));
             if (node == null) {
-                node = new NodeSubscriber(address(owner));
-                nodes.put(node.address, node);
+                node = new NodeSubscriber(address(owner), nodeEvents);
+                nodes.put(node.address(), node);
                 created = true;
             }
         }
         if (created) {
-            node.connect(owner);
+            node.connect(link, owner.getUri().getHost(), owner.getUri().getPort());
         }
-        return node.opened;
+        return node.opened();
     }
 
     /**
@@ -313,37 +310,30 @@ public final class RedisShardedBroker implements Broker {
         if (lifecycle.closed() || commands == null) {
             return;
         }
-        List<String> unplaced = new ArrayList<>();
-        synchronized (lock) {
-            for (String topic : wanted) {
-                if (pending.containsKey(topic)) {
-                    continue;
-                }
-                NodeSubscriber placed = placement.get(topic);
-                RedisClusterNode owner = link.partitions().getPartitionBySlot(SlotHash.getSlot(prefix + topic));
-                if (placed == null || owner == null || !placed.address.equals(address(owner))) {
-                    unplaced.add(topic);
-                }
-            }
-            closeIdleNodes();
-        }
-        if (unplaced.isEmpty()) {
-            synchronized (lock) {
-                unplacedRounds = 0;
-            }
+        List<String> misplaced = placements.misplaced(topic -> {
+            RedisClusterNode owner = ownerOf(topic);
+            return owner == null ? null : address(owner);
+        });
+        closeIdleNodes();
+        if (misplaced.isEmpty()) {
+            settled();
             return;
         }
-        log.debug("Placing {} topics on their slots' primaries", unplaced.size());
-        place(unplaced).whenComplete((ignored, error) -> {
+        log.debug("Placing {} topics on their slots' primaries", misplaced.size());
+        place(misplaced).whenComplete((ignored, error) -> {
             if (error == null) {
-                synchronized (lock) {
-                    unplacedRounds = 0;
-                    problemLogged = false;
-                }
-                return;
+                settled();
+            } else {
+                retryLater(misplaced.size(), error);
             }
-            retryLater(unplaced.size(), error);
         });
+    }
+
+    private void settled() {
+        synchronized (lock) {
+            unplacedRounds = 0;
+            problemLogged = false;
+        }
     }
 
     /** Some topics could not be placed: the next pass comes with the reconnect backoff. */
@@ -364,17 +354,19 @@ public final class RedisShardedBroker implements Broker {
                 link.retryDelay(round));
     }
 
-    /** Closes the connections of nodes that deliver no topic and wait for none. Lock held. */
+    /** Closes the connections of nodes that deliver no topic and wait for none. */
     private void closeIdleNodes() {
-        Set<NodeSubscriber> used = new HashSet<>(placement.values());
-        used.addAll(pending.values());
-        nodes.values().removeIf(node -> {
-            if (used.contains(node) || !node.opened.isDone()) {
-                return false;
-            }
-            node.close();
-            return true;
-        });
+        List<NodeSubscriber> idle = new ArrayList<>();
+        synchronized (lock) {
+            nodes.values().removeIf(node -> {
+                boolean unused = node.settled() && !placements.uses(node);
+                if (unused) {
+                    idle.add(node);
+                }
+                return unused;
+            });
+        }
+        idle.forEach(NodeSubscriber::close);
     }
 
     private void updateState() {
@@ -400,164 +392,62 @@ public final class RedisShardedBroker implements Broker {
         return BrokerLifecycle.unavailable(why);
     }
 
-    /**
-     * The pub/sub connection to one node, and what it hears. It never reconnects: when it is lost, its topics
-     * lose their placement and are placed again on their slots' primaries, wherever those are by then.
-     */
-    private final class NodeSubscriber extends RedisPubSubAdapter<String, byte[]> {
+    /** What the node subscribers hear, applied to the placements. */
+    private final class NodeEvents implements NodeSubscriber.Events {
 
-        final String address;
-        final CompletableFuture<NodeSubscriber> opened = new CompletableFuture<>();
-        private volatile StatefulRedisPubSubConnection<String, byte[]> connection;
-
-        NodeSubscriber(String address) {
-            this.address = address;
-        }
-
-        /** Connects to {@code owner}; {@link #opened} completes when the connection is open, or fails. */
-        void connect(RedisClusterNode owner) {
-            link.connectNode(owner.getUri().getHost(), owner.getUri().getPort()).whenComplete((opened, error) -> {
-                if (error != null) {
-                    synchronized (lock) {
-                        nodes.remove(address, this);
-                    }
-                    this.opened.completeExceptionally(error);
-                    return;
-                }
-                connection = opened;
-                opened.addListener(this);
-                opened.addListener(RedisLink.onLinkChange(() -> { }, this::lost));
-                if (!opened.isOpen()) {
-                    lost();
-                }
-                this.opened.complete(this);
-            });
-        }
-
-        /** SSUBSCRIBE {@code topics}, which share one slot; completes once Redis confirmed. */
-        CompletionStage<Void> subscribe(List<String> topics) {
-            StatefulRedisPubSubConnection<String, byte[]> open = connection;
-            String[] channels;
-            synchronized (lock) {
-                List<String> still = new ArrayList<>();
-                for (String topic : topics) {
-                    if (wanted.contains(topic)) {
-                        pending.put(topic, this);
-                        still.add(prefix + topic);
-                    }
-                }
-                channels = still.toArray(String[]::new);
-            }
-            if (channels.length == 0) {
-                return CompletableFuture.completedFuture(null);
-            }
-            CompletionStage<Void> sent = dispatch(() -> open.async().ssubscribe(channels));
-            return sent.whenComplete((ignored, error) -> {
-                if (error != null) {
-                    synchronized (lock) {
-                        for (String channel : channels) {
-                            pending.remove(channel.substring(prefix.length()), this);
-                        }
-                    }
-                }
-            });
-        }
-
-        /** SUNSUBSCRIBE {@code channel}; a failure is harmless, since only placed nodes deliver. */
-        void unsubscribe(String channel) {
-            StatefulRedisPubSubConnection<String, byte[]> open = connection;
-            if (open != null && open.isOpen()) {
-                dispatch(() -> open.async().sunsubscribe(channel)).whenComplete((ignored, error) -> {
-                    if (error != null) {
-                        log.debug("SUNSUBSCRIBE {} on {} failed", channel, address, error);
-                    }
-                });
-            }
-        }
-
-        void close() {
-            RedisLink.closeQuietly(connection);
-        }
-
-        /** The subscription is confirmed: the topic is placed here, and dropped from where it was. */
+        /** The subscription is confirmed: the topic is placed there, and dropped from where it was. */
         @Override
-        public void ssubscribed(String channel, long count) {
+        public void confirmed(NodeSubscriber node, String channel) {
             if (!channel.startsWith(prefix)) {
                 return;
             }
             String topic = channel.substring(prefix.length());
-            boolean restored;
-            synchronized (lock) {
-                if (!wanted.contains(topic) || pending.get(topic) != this) {
-                    // Given up, or placed elsewhere, meanwhile.
-                    if (placement.get(topic) != this) {
-                        unsubscribe(channel);
-                    }
-                    return;
-                }
-                pending.remove(topic);
-                NodeSubscriber previous = placement.put(topic, this);
-                if (previous != null && previous != this) {
-                    previous.unsubscribe(channel);
-                }
-                restored = broken.remove(topic) || previous != null && previous != this;
+            ShardPlacements.Confirmation confirmation = placements.confirm(node, topic);
+            if (confirmation.unwanted()) {
+                node.unsubscribe(channel); // given up, or placed elsewhere, meanwhile
             }
-            if (restored) {
+            if (confirmation.previous() != null) {
+                confirmation.previous().unsubscribe(channel);
+            }
+            if (confirmation.restored()) {
                 lifecycle.restored(List.of(topic));
             }
         }
 
         /**
-         * Redis dropped a subscription. One this broker asked to drop has no placement here any more; any other
+         * Redis dropped a subscription. One this broker asked to drop has no placement there any more; any other
          * means that the slot moved away: the topic is placed again on the slot's new owner.
          */
         @Override
-        public void sunsubscribed(String channel, long count) {
-            if (!channel.startsWith(prefix)) {
-                return;
+        public void dropped(NodeSubscriber node, String channel) {
+            if (channel.startsWith(prefix) && placements.drop(node, channel.substring(prefix.length()))) {
+                log.debug("{} dropped the subscription to {}: its slot moved", node.address(), channel);
+                scheduleReconcile();
             }
-            String topic = channel.substring(prefix.length());
-            synchronized (lock) {
-                if (!placement.remove(topic, this)) {
-                    return;
-                }
-                if (wanted.contains(topic)) {
-                    broken.add(topic);
-                }
-            }
-            log.debug("{} dropped the subscription to {}: its slot moved", address, topic);
-            scheduleReconcile();
         }
 
         @Override
-        public void smessage(String channel, byte[] payload) {
+        public void message(NodeSubscriber node, String channel, byte[] payload) {
             if (channel.startsWith(prefix)) {
                 String topic = channel.substring(prefix.length());
-                if (placement.get(topic) == this) {
+                if (placements.delivers(node, topic)) {
                     lifecycle.deliver(topic, payload);
                 }
             }
         }
 
         /** The connection is gone for good: its topics lose their placement and are placed again. */
-        private void lost() {
-            int lostTopics = 0;
+        @Override
+        public void lost(NodeSubscriber node) {
             synchronized (lock) {
-                nodes.remove(address, this);
-                for (Map.Entry<String, NodeSubscriber> entry : placement.entrySet()) {
-                    if (entry.getValue() == this) {
-                        placement.remove(entry.getKey(), this);
-                        broken.add(entry.getKey());
-                        lostTopics++;
-                    }
-                }
-                pending.values().removeIf(node -> node == this);
+                nodes.remove(node.address(), node);
             }
+            int lostTopics = placements.lose(node);
             if (lostTopics > 0) {
-                log.warn("Lost the pub/sub connection to {}; moving its {} topics to their slots' primaries", address,
-                        lostTopics);
+                log.warn("Lost the pub/sub connection to {}; moving its {} topics to their slots' primaries",
+                        node.address(), lostTopics);
             }
-            RedisLink.closeQuietly(connection);
+            node.close();
             scheduleReconcile();
         }
     }
