@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * not yet seen the 503 never sends an upgrade to a node that refuses it; then new upgrades are refused (through
  * {@link Readiness}) and the {@link DrainPacer} disconnects the sessions with 4000 {@code shutdown} and a
  * reconnect delay hint, spread over {@code drain.window}. {@link #startAtOnce} skips the readiness delay, for a
- * plain {@code close()} that no load balancer waits on. Counts {@code crier.drains} by trigger, and logs once,
+ * plain {@code close()} that no load balancer waits on. Counts {@link MeterCatalog#DRAINS} by trigger, and logs once,
  * when the node has drained, how many upgrades it refused while draining (0 behind a load balancer that
  * follows {@code /readyz}, when the delay fits its checks).
  *

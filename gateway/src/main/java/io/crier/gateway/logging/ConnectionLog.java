@@ -15,12 +15,12 @@ import org.slf4j.MDC;
  * the close reason, why the token was refused when it was, and how long the connection lived), {@code refused}
  * (an upgrade refused for its {@code Authorization: Bearer} token) and {@code refresh refused} (a session's
  * {@code refresh} token refused; the session goes on). A refused token is named by its reason only
- * ({@code expired}, {@code bad_signature}...: the tags of {@code crier.auth.failures}, and {@code other_user}
+ * ({@code expired}, {@code bad_signature}...: the tags of {@link MeterCatalog#AUTH_FAILURES}, and {@code other_user}
  * for a refresh to another user's token), never by any of its content. The session id goes in the MDC key
  * {@value #SESSION} around each line, since event loops carry no MDC of their own.
  *
  * <p>Bounded: a token bucket lets through {@code linesPerSecond} lines a second with bursts of
- * {@code burst}; lines over it are only counted ({@code crier.log.lifecycle.suppressed}), and the next line
+ * {@code burst}; lines over it are only counted ({@link MeterCatalog#LOG_LIFECYCLE_SUPPRESSED}), and the next line
  * let through is preceded by one saying how many were left out. A flood of connections, of bad tokens or of
  * refused refreshes therefore costs a bounded number of log lines. Other refusals before the upgrade (origin,
  * limits, draining) are not logged here: they are counted.

@@ -11,9 +11,10 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The broker's meters: {@code crier.broker.state} (one gauge per state, 1 for the current one) and
- * {@code crier.redis.reconnects}, and {@code crier.broker.subscriptions.moved}. It sits between the broker and the node's real listener (the hub): it
- * passes every call on unchanged and counts each return to {@link BrokerState#CONNECTED} after the first.
+ * The broker's meters: {@link MeterCatalog#BROKER_STATE} (one gauge per state, 1 for the current one) and
+ * {@link MeterCatalog#REDIS_RECONNECTS}, and {@link MeterCatalog#BROKER_SUBSCRIPTIONS_MOVED}. It sits between the
+ * broker and the node's real listener (the hub): it passes every call on unchanged and counts each return to {@link
+ * BrokerState#CONNECTED} after the first.
  *
  * <p>Thread-safe, like the listener it wraps; adds no blocking to the broker's threads.
  */

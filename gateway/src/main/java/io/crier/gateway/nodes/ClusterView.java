@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * {@link NodeAnnouncer} that keeps this node's record alive under {@code cluster.nodeLease}, renewed every
  * {@code cluster.nodeRefreshInterval}, and the list that {@code GET /api/v1/nodes} answers with, where this node's
  * own entry is always its live record (a remote node's connection count is as old as its last refresh).
- * Refreshes are counted in {@code crier.nodes.refreshes}, by result.
+ * Refreshes are counted in {@link MeterCatalog#NODE_REFRESHES}, by result.
  *
  * <p>Thread-safe. {@link #close()} blocks for at most {@value #WITHDRAW_TIMEOUT_MS} ms plus the registry's own
  * shutdown; never call it from an event loop.

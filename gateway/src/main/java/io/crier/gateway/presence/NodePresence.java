@@ -24,9 +24,9 @@ import java.util.function.BiConsumer;
  * The presence feature of one node, wired from the config: the store ({@link RedisPresenceStore} when Redis
  * is configured and some namespace has presence, else {@link InMemoryPresenceStore}), the tracker, the
  * {@code presence} command and the join/leave pushes. The composition root hands {@link #tracker()} and
- * {@link #query()} to the sessions and {@link #pushes} to the hub. Meters: {@code crier.presence.sessions}
- * (tracked local sessions), {@code crier.presence.store.failures}, {@code crier.presence.events.published}
- * and {@code .failed}.
+ * {@link #query()} to the sessions and {@link #pushes} to the hub. Meters: {@link MeterCatalog#PRESENCE_SESSIONS}
+ * (tracked local sessions), {@link MeterCatalog#PRESENCE_STORE_FAILURES}, {@link
+ * MeterCatalog#PRESENCE_EVENTS_PUBLISHED} and {@code .failed}.
  *
  * <p>Thread-safe. {@link #close()} blocks briefly; never call it from an event loop.
  */

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * Publishes join and leave events on a topic's broker channel ({@link PublicationCodec#encodeJoin}), so that
  * every node, this one included, pushes them to its local subscribers of the topic. Straight through the
  * {@link Broker}, never through history: events carry no offset. At most once, like every broker publish; a
- * failed publish is counted ({@code crier.presence.events.failed}), not retried.
+ * failed publish is counted ({@link MeterCatalog#PRESENCE_EVENTS_FAILED}), not retried.
  *
  * <p>Thread-safe.
  */
