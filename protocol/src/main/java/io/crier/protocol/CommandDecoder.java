@@ -121,7 +121,8 @@ final class CommandDecoder {
         }
         if (value == JsonToken.VALUE_STRING) {
             String text = parser.getText();
-            if (text.isEmpty() || text.length() > MAX_ID_LENGTH || hasUnpairedSurrogate(text)) {
+            // An id with an unpaired surrogate could not be echoed: a reply must be valid UTF-8.
+            if (text.isEmpty() || text.length() > MAX_ID_LENGTH || Utf8.hasUnpairedSurrogate(text)) {
                 return null;
             }
             // Re-escaped rather than copied, so that the echoed token is always a plain JSON string.
@@ -129,23 +130,5 @@ final class CommandDecoder {
         }
         parser.skipChildren();
         return null;
-    }
-
-    /**
-     * Whether {@code text} holds a surrogate that is not half of a pair (JSON lets a string escape one on its
-     * own): such an id could not be echoed, since a reply must be valid UTF-8.
-     */
-    private static boolean hasUnpairedSurrogate(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length()
-                    && Character.isLowSurrogate(text.charAt(i + 1));
-            if (pair) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

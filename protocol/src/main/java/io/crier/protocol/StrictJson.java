@@ -78,12 +78,17 @@ public final class StrictJson {
      * 4-byte UTF-8 rather than as escaped surrogate pairs.
      */
     static JsonFactory newFactory() {
+        return newFactory(MAX_NESTING_DEPTH);
+    }
+
+    /** {@link #newFactory()} with a tighter nesting bound, for documents whose shape needs fewer levels. */
+    static JsonFactory newFactory(int maxNestingDepth) {
         return JsonFactory.builder()
                 .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
                 .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxNestingDepth(MAX_NESTING_DEPTH)
+                        .maxNestingDepth(maxNestingDepth)
                         .build())
                 .build();
     }
@@ -97,7 +102,8 @@ public final class StrictJson {
         return message != null && message.startsWith("Duplicate field");
     }
 
-    private static boolean startsWithByteOrderMark(byte[] utf8) {
+    /** Whether {@code utf8} starts with the UTF-8 byte-order mark, which Jackson would skip without a word. */
+    static boolean startsWithByteOrderMark(byte[] utf8) {
         return utf8.length >= 3 && (utf8[0] & 0xFF) == 0xEF && (utf8[1] & 0xFF) == 0xBB && (utf8[2] & 0xFF) == 0xBF;
     }
 }

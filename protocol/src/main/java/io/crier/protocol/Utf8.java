@@ -35,6 +35,24 @@ final class Utf8 {
         return true;
     }
 
+    /**
+     * Whether {@code text} holds a surrogate that is not half of a pair. JSON lets a string escape one on its own
+     * (a backslash, then {@code ud83d}); such a string has no UTF-8 form.
+     */
+    static boolean hasUnpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1));
+            if (pair) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The length of the multi-byte sequence starting at {@code i}, or 0 when it is malformed. */
     private static int sequenceLength(byte[] bytes, int i, int end) {
         int lead = bytes[i] & 0xFF;

@@ -4,9 +4,10 @@
  * rules, the stable error and close codes, and the JSON of the HTTP APIs (publish, the cluster view's
  * {@link io.crier.protocol.NodeInfo} records). It also holds the JSON of the HTTP publish API
  * ({@code PublishApiCodec}, which reads {@code PublishApiRequest}s of {@code PublishApiItem}s and writes
- * {@code PublishApiResult}s and {@code PublishApiError}s). {@link io.crier.protocol.StrictJson} holds the
- * strict JSON reading every codec uses, and offers it to the gateway for JSON it reads by other means (a
- * token's header and payload).
+ * {@code PublishApiResult}s and {@code PublishApiError}s), and reads the JWKS documents of identity providers
+ * ({@code JwksCodec}, into a {@code JwkSet} of {@code Jwk}s) for the gateway's token keys.
+ * {@link io.crier.protocol.StrictJson} holds the strict JSON reading every codec uses, and offers it to the
+ * gateway for JSON it reads by other means (a token's header and payload).
  * PROTOCOL.md in this module is the specification; golden files in the tests pin every envelope.
  *
  * <p>Depends on Jackson's streaming API only (no databind on the hot paths) and on nothing else in

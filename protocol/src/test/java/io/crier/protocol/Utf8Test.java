@@ -13,7 +13,10 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The strict UTF-8 check agrees with the JDK's decoder, except that it also refuses NUL. */
+/**
+ * The strict UTF-8 check agrees with the JDK's decoder, except that it also refuses NUL; a string with an unpaired
+ * surrogate is found.
+ */
 class Utf8Test {
 
     @Test
@@ -53,6 +56,16 @@ class Utf8Test {
         assertFalse(Utf8.isValidJsonText(bytes, 1, 2));
         assertFalse(Utf8.isValidJsonText(bytes, 1, 4));
         assertTrue(Utf8.isValidJsonText(bytes, 1, 0));
+    }
+
+    @Test
+    void findsASurrogateThatIsNotHalfOfAPair() {
+        for (String text : new String[] {"\uD83D", "\uDE00", "a\uDE00\uD83D", "\uD83D\uD83D\uDE00", "x\uD83Dy"}) {
+            assertTrue(Utf8.hasUnpairedSurrogate(text), text);
+        }
+        for (String text : new String[] {"", "abc", "\uD83D\uDE00", "Zo\u00eb\uD83D\uDE00\uD83D\uDE00"}) {
+            assertFalse(Utf8.hasUnpairedSurrogate(text), text);
+        }
     }
 
     private static boolean jdkAccepts(byte[] bytes) {

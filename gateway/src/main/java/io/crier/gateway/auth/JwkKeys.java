@@ -1,5 +1,8 @@
 package io.crier.gateway.auth;
 
+import io.crier.protocol.Jwk;
+import io.crier.protocol.JwkSet;
+import io.crier.protocol.JwksCodec;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -12,15 +15,14 @@ import java.security.spec.RSAPublicKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads a JWKS document (RFC 7517) into verification keys, with the JDK's own crypto: RSA keys from
- * {@code n}/{@code e}, EC keys from {@code crv}/{@code x}/{@code y} (P-256 and P-384, the point checked to
- * lie on the curve). A key for encryption ({@code "use":"enc"}), of another type ({@code oct}, {@code OKP}),
- * with an algorithm Crier does not accept, or malformed, is skipped and counted, so that one odd key never
- * hides the others. Stateless.
+ * Turns a JWKS document (RFC 7517), its JSON read by the protocol module's {@link JwksCodec}, into verification
+ * keys with the JDK's own crypto: RSA keys from {@code n}/{@code e}, EC keys from {@code crv}/{@code x}/{@code y}
+ * (P-256 and P-384, the point checked to lie on the curve). A key for encryption ({@code "use":"enc"}), of
+ * another type ({@code oct}, {@code OKP}), with an algorithm Crier does not accept, or malformed, is skipped and
+ * counted, so that one odd key never hides the others. Stateless.
  */
 final class JwkKeys {
 
@@ -28,6 +30,7 @@ final class JwkKeys {
     static final int MAX_KEYS = 64;
 
     private static final Set<String> ALGORITHMS = Set.of("RS256", "RS384", "RS512", "ES256", "ES384");
+    private static final JwksCodec CODEC = new JwksCodec();
 
     /** The usable keys of a document, and how many of its keys were skipped. */
     record Parsed(KeySet keys, int skipped) {
@@ -37,23 +40,21 @@ final class JwkKeys {
     }
 
     /**
-     * Parses a JWKS document.
+     * Parses a JWKS document, UTF-8 as fetched.
      *
      * @throws IllegalArgumentException when it is not a JSON object with a {@code keys} array of at most
-     *                                  {@value #MAX_KEYS} objects
+     *                                  {@value #MAX_KEYS} entries, read by {@link JwksCodec}'s strict rules
      */
-    static Parsed parse(String json, String origin) {
-        if (!(JwksJson.parse(json) instanceof Map<?, ?> document)
-                || !(document.get("keys") instanceof List<?> entries)) {
-            throw new IllegalArgumentException("not a JWKS: no \"keys\" array");
-        }
-        if (entries.size() > MAX_KEYS) {
+    static Parsed parse(byte[] json, String origin) {
+        JwkSet document = CODEC.decode(json);
+        if (document.entries() > MAX_KEYS) {
             throw new IllegalArgumentException("more than " + MAX_KEYS + " keys");
         }
         List<VerificationKey> keys = new ArrayList<>();
-        int skipped = 0;
-        for (Object entry : entries) {
-            VerificationKey key = entry instanceof Map<?, ?> jwk ? keyOrNull(jwk, origin) : null;
+        // An entry that is not a key object, or has a member of the wrong type, is skipped like an unusable key.
+        int skipped = document.unreadable();
+        for (Jwk jwk : document.keys()) {
+            VerificationKey key = keyOrNull(jwk, origin);
             if (key == null) {
                 skipped++;
             } else {
@@ -63,15 +64,15 @@ final class JwkKeys {
         return new Parsed(new KeySet(keys), skipped);
     }
 
-    private static VerificationKey keyOrNull(Map<?, ?> jwk, String origin) {
+    private static VerificationKey keyOrNull(Jwk jwk, String origin) {
         try {
-            String use = optionalString(jwk, "use");
-            String alg = optionalString(jwk, "alg");
+            String use = jwk.member("use");
+            String alg = jwk.member("alg");
             if ((use != null && !"sig".equals(use)) || (alg != null && !ALGORITHMS.contains(alg))) {
                 return null;
             }
-            String kid = optionalString(jwk, "kid");
-            return switch (String.valueOf(jwk.get("kty"))) {
+            String kid = jwk.member("kid");
+            return switch (String.valueOf(jwk.member("kty"))) {
                 case "RSA" -> VerificationKey.rsa(kid, origin, rsa(jwk), alg);
                 case "EC" -> VerificationKey.ec(kid, origin, ec(jwk), alg);
                 default -> null;
@@ -82,7 +83,7 @@ final class JwkKeys {
         }
     }
 
-    private static RSAPublicKey rsa(Map<?, ?> jwk) throws GeneralSecurityException {
+    private static RSAPublicKey rsa(Jwk jwk) throws GeneralSecurityException {
         BigInteger modulus = unsigned(jwk, "n");
         BigInteger exponent = unsigned(jwk, "e");
         if (!exponent.testBit(0) || exponent.compareTo(BigInteger.ONE) <= 0) {
@@ -91,8 +92,8 @@ final class JwkKeys {
         return (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(modulus, exponent));
     }
 
-    private static ECPublicKey ec(Map<?, ?> jwk) throws GeneralSecurityException {
-        ECParameterSpec params = EcCurves.spec(optionalString(jwk, "crv"));
+    private static ECPublicKey ec(Jwk jwk) throws GeneralSecurityException {
+        ECParameterSpec params = EcCurves.spec(jwk.member("crv"));
         int size = EcCurves.coordinateBytes(params);
         byte[] x = base64Url(jwk, "x");
         byte[] y = base64Url(jwk, "y");
@@ -104,7 +105,7 @@ final class JwkKeys {
         return (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, params));
     }
 
-    private static BigInteger unsigned(Map<?, ?> jwk, String member) {
+    private static BigInteger unsigned(Jwk jwk, String member) {
         byte[] bytes = base64Url(jwk, member);
         if (bytes.length == 0) {
             throw new IllegalArgumentException(member + " is empty");
@@ -112,22 +113,11 @@ final class JwkKeys {
         return new BigInteger(1, bytes);
     }
 
-    private static byte[] base64Url(Map<?, ?> jwk, String member) {
-        String value = optionalString(jwk, member);
+    private static byte[] base64Url(Jwk jwk, String member) {
+        String value = jwk.member(member);
         if (value == null) {
             throw new IllegalArgumentException(member + " is missing");
         }
         return Base64.getUrlDecoder().decode(value);
-    }
-
-    private static String optionalString(Map<?, ?> jwk, String member) {
-        Object value = jwk.get(member);
-        if (value == null) {
-            return null;
-        }
-        if (!(value instanceof String text)) {
-            throw new IllegalArgumentException(member + " is not a string");
-        }
-        return text;
     }
 }

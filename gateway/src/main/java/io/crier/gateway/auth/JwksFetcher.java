@@ -1,5 +1,6 @@
 package io.crier.gateway.auth;
 
+import io.crier.protocol.JwksCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -7,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -25,8 +25,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class JwksFetcher {
 
-    /** A JWKS with {@value JwkKeys#MAX_KEYS} large RSA keys is about 50 KiB. */
-    static final int MAX_BYTES = 256 * 1024;
+    /** The most the codec reads: no use downloading more. */
+    static final int MAX_BYTES = JwksCodec.MAX_BYTES;
 
     private final URI uri;
     private final Duration deadline;
@@ -42,12 +42,12 @@ final class JwksFetcher {
     }
 
     /**
-     * The document's text.
+     * The document's bytes, as sent: the codec, not this fetcher, decides whether they are UTF-8.
      *
      * @throws IOException when the server is unreachable, answers another status than 200, sends more
      *                     than {@value #MAX_BYTES} bytes, or does not finish within the deadline
      */
-    String fetch() throws IOException, InterruptedException {
+    byte[] fetch() throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(deadline)
                 .header("Accept", "application/jwk-set+json, application/json")
@@ -66,7 +66,7 @@ final class JwksFetcher {
         if (response.statusCode() != 200) {
             throw new IOException("HTTP status " + response.statusCode());
         }
-        return new String(response.body(), StandardCharsets.UTF_8);
+        return response.body();
     }
 
     /** {@link #uri} without user info or query, which may carry credentials, for logs. */

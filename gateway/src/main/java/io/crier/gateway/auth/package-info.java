@@ -6,9 +6,9 @@
  * {@code TokenClaims}, {@code PrivateKeys}), which applies the same rules so that it signs only what a node accepts.
  *
  * <p>Depends on java-jwt (its public API only), the JDK's crypto and HTTP client, Micrometer, and the
- * protocol module's topic rules and its strict JSON check ({@code StrictJson.isObject}, which every token's
- * header and payload pass before java-jwt reads them); no Netty and no Jackson (JWKS documents are read by a
- * small strict parser of its own). Everything here is immutable or thread-safe, so one verifier serves every event loop, and
- * nothing here blocks an event loop: JWKS fetches run on their own daemon thread.
+ * protocol module's topic rules, its strict JSON check ({@code StrictJson.isObject}, which every token's
+ * header and payload pass before java-jwt reads them) and its {@code JwksCodec}, which reads JWKS documents by
+ * the same strict rules; no Netty and no Jackson. Everything here is immutable or thread-safe, so one verifier
+ * serves every event loop, and nothing here blocks an event loop: JWKS fetches run on their own daemon thread.
  */
 package io.crier.gateway.auth;

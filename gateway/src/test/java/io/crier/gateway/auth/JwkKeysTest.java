@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
@@ -28,7 +30,7 @@ class JwkKeysTest {
 
     @Test
     void buildsRsaAndEcKeysThatVerifyTokensSignedByTheirPrivateKeys() throws InvalidTokenException {
-        JwkKeys.Parsed parsed = JwkKeys.parse(TestTokens.jwks(TestTokens.jwk("r", RSA.getPublic(), null),
+        JwkKeys.Parsed parsed = parse(TestTokens.jwks(TestTokens.jwk("r", RSA.getPublic(), null),
                 TestTokens.jwk("e2", P256.getPublic(), "ES256"), TestTokens.jwk("e3", P384.getPublic(), null)), "test");
         JwtTokenVerifier verifier = verifier(parsed.keys());
 
@@ -41,7 +43,7 @@ class JwkKeysTest {
 
     @Test
     void anAlgMemberLimitsTheKeyToThatAlgorithm() {
-        JwkKeys.Parsed parsed = JwkKeys.parse(TestTokens.jwks(TestTokens.jwk("r", RSA.getPublic(), "RS384")), "t");
+        JwkKeys.Parsed parsed = parse(TestTokens.jwks(TestTokens.jwk("r", RSA.getPublic(), "RS384")), "t");
 
         assertEquals(Set.of("RS384"), parsed.keys().keys().get(0).algorithms());
     }
@@ -57,11 +59,24 @@ class JwkKeysTest {
         String badBase64 = "{\"kty\":\"RSA\",\"kid\":\"b\",\"n\":\"***\",\"e\":\"AQAB\"}";
         String noKty = "{\"kid\":\"n\",\"n\":\"AQAB\",\"e\":\"AQAB\"}";
 
-        JwkKeys.Parsed parsed = JwkKeys.parse(TestTokens.jwks(encryption, pss, wrongAlgForCurve, symmetric, okp,
+        JwkKeys.Parsed parsed = parse(TestTokens.jwks(encryption, pss, wrongAlgForCurve, symmetric, okp,
                 badBase64, noKty, "42", good), "t");
 
         assertEquals(List.of("good"), parsed.keys().keys().stream().map(VerificationKey::kid).toList());
         assertEquals(8, parsed.skipped());
+    }
+
+    @Test
+    void skipsAKeyWithAMemberThatIsNotAStringAndKeepsTheOthers() {
+        String good = TestTokens.jwk("good", RSA.getPublic(), null);
+        String numericKid = good.replace("\"kid\":\"good\"", "\"kid\":7");
+        String nullUse = good.replace("\"use\":\"sig\"", "\"use\":null").replace("good", "u");
+        String arrayKty = good.replace("\"kty\":\"RSA\"", "\"kty\":[\"RSA\"]").replace("good", "k");
+
+        JwkKeys.Parsed parsed = parse(TestTokens.jwks(numericKid, nullUse, arrayKty, good), "t");
+
+        assertEquals(List.of("good"), parsed.keys().keys().stream().map(VerificationKey::kid).toList());
+        assertEquals(3, parsed.skipped());
     }
 
     @Test
@@ -72,7 +87,7 @@ class JwkKeysTest {
                 fixed(key.getW().getAffineY().add(BigInteger.ONE).toByteArray(), 32));
         String offCurve = jwk.replaceAll("\"y\":\"[^\"]+\"", "\"y\":\"" + y + "\"");
 
-        JwkKeys.Parsed parsed = JwkKeys.parse(TestTokens.jwks(offCurve), "t");
+        JwkKeys.Parsed parsed = parse(TestTokens.jwks(offCurve), "t");
 
         assertEquals(0, parsed.keys().size());
         assertEquals(1, parsed.skipped());
@@ -82,20 +97,34 @@ class JwkKeysTest {
     void skipsAnEcKeyWithCoordinatesOfTheWrongLength() {
         String jwk = TestTokens.jwk("p", P256.getPublic(), null).replaceAll("\"x\":\"[^\"]+\"", "\"x\":\"AAAA\"");
 
-        assertEquals(1, JwkKeys.parse(TestTokens.jwks(jwk), "t").skipped());
+        assertEquals(1, parse(TestTokens.jwks(jwk), "t").skipped());
     }
 
     @Test
     void refusesADocumentWithoutAKeysArrayOrWithTooManyKeys() {
         String jwk = TestTokens.jwk("p", P256.getPublic(), null);
 
-        assertThrows(IllegalArgumentException.class, () -> JwkKeys.parse("{\"keys\":{}}", "t"));
-        assertThrows(IllegalArgumentException.class, () -> JwkKeys.parse("[]", "t"));
-        assertThrows(IllegalArgumentException.class, () -> JwkKeys.parse("{\"keys\":[", "t"));
-        assertThrows(IllegalArgumentException.class, () -> JwkKeys.parse(
+        assertThrows(IllegalArgumentException.class, () -> parse("{\"keys\":{}}", "t"));
+        assertThrows(IllegalArgumentException.class, () -> parse("[]", "t"));
+        assertThrows(IllegalArgumentException.class, () -> parse("{\"keys\":[", "t"));
+        assertThrows(IllegalArgumentException.class, () -> parse(
                 TestTokens.jwks(Collections.nCopies(JwkKeys.MAX_KEYS + 1, jwk).toArray(String[]::new)), "t"));
-        assertEquals(JwkKeys.MAX_KEYS, JwkKeys.parse(
+        assertEquals(JwkKeys.MAX_KEYS, parse(
                 TestTokens.jwks(Collections.nCopies(JwkKeys.MAX_KEYS, jwk).toArray(String[]::new)), "t").keys().size());
+    }
+
+    @Test
+    void entriesThatAreNotKeysCountTowardsTheLimit() {
+        String jwk = TestTokens.jwk("p", P256.getPublic(), null);
+        List<String> entries = new ArrayList<>(Collections.nCopies(JwkKeys.MAX_KEYS, jwk));
+        entries.add("42");
+
+        assertThrows(IllegalArgumentException.class,
+                () -> parse(TestTokens.jwks(entries.toArray(String[]::new)), "t"));
+    }
+
+    private static JwkKeys.Parsed parse(String json, String origin) {
+        return JwkKeys.parse(json.getBytes(StandardCharsets.UTF_8), origin);
     }
 
     private static byte[] fixed(byte[] bigEndian, int size) {

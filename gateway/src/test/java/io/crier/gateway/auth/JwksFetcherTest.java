@@ -32,7 +32,7 @@ class JwksFetcherTest {
         server = JwksServer.start(document(JwksFetcher.MAX_BYTES));
         JwksFetcher fetcher = new JwksFetcher(server.uri(), Duration.ofSeconds(10));
 
-        assertEquals(JwksFetcher.MAX_BYTES, fetcher.fetch().length());
+        assertEquals(JwksFetcher.MAX_BYTES, fetcher.fetch().length);
 
         server.serve(document(JwksFetcher.MAX_BYTES + 1));
         IOException announced = assertThrows(IOException.class, fetcher::fetch);
@@ -45,7 +45,7 @@ class JwksFetcherTest {
         JwksFetcher fetcher = new JwksFetcher(server.uri(), Duration.ofSeconds(10));
 
         server.serveChunked(document(JwksFetcher.MAX_BYTES));
-        assertEquals(JwksFetcher.MAX_BYTES, fetcher.fetch().length());
+        assertEquals(JwksFetcher.MAX_BYTES, fetcher.fetch().length);
 
         server.serveChunked(document(4 * JwksFetcher.MAX_BYTES));
         IOException chunked = assertThrows(IOException.class, fetcher::fetch);
