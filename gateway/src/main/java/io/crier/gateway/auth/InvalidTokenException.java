@@ -1,5 +1,6 @@
 package io.crier.gateway.auth;
 
+import io.crier.gateway.metrics.MeterCatalog;
 import java.util.Objects;
 
 /**
@@ -50,7 +51,7 @@ public final class InvalidTokenException extends Exception {
         }
 
         /**
-         * The value of the {@code reason} tag of {@code crier.auth.failures} (its allowed values are exactly
+         * The value of the {@code reason} tag of {@link MeterCatalog#AUTH_FAILURES} (its allowed values are exactly
          * these tags) and of {@code tokenError} in the connection log.
          */
         public String tag() {

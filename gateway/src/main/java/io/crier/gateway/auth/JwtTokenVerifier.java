@@ -27,7 +27,7 @@ import java.util.Set;
  * the keys in force (picked by {@code kid}; see {@link KeySet}), where each key only verifies the algorithms
  * of its own type, so {@code alg: none}, unknown algorithms and algorithm confusion (an RSA public key used
  * as an HMAC secret) are refused; then the claims (see {@link ClaimChecks}). Every refusal is counted in
- * {@code crier.auth.failures}, tagged with its fixed {@link Reason}. Build one from the configuration with
+ * {@link MeterCatalog#AUTH_FAILURES}, tagged with its fixed {@link Reason}. Build one from the configuration with
  * {@link TokenVerifierFactory}.
  *
  * <p>Thread-safe: one verifier serves every event loop, and never blocks (a JWKS refresh asked for by an
