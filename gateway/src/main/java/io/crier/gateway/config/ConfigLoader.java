@@ -13,11 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -27,7 +29,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * dynamic {@code namespace.<name>.<option>} keys, which only the file may set (see {@link NamespacesConfig}):
  * an unknown key in the file or an unknown {@code CRIER_*} variable is an error. Every problem is collected, and one
  * {@link InvalidConfigException} lists them all, each with the variable that set its key when one did. The only class that reads configuration sources.
- * Stateless; thread-safe.
+ * The keys it read, with the values the node runs with, go into the config too ({@link LoadedKeys}: the startup
+ * description). Stateless; thread-safe.
  */
 public final class ConfigLoader {
 
@@ -53,7 +56,7 @@ public final class ConfigLoader {
             overrideFromFile(file, values, problems);
         }
         Map<String, String> setByEnv = overrideFromEnv(env, values, problems);
-        CrierConfig config = build(new ConfigValues(values, problems), env);
+        CrierConfig config = build(values, problems, env);
         if (!problems.list().isEmpty()) {
             throw new InvalidConfigException(problems.list().stream().map(p -> namingTheVariable(p, setByEnv))
                     .toList());
@@ -78,7 +81,7 @@ public final class ConfigLoader {
 
     /** Every configuration key, sorted. */
     public List<String> keys() {
-        return List.copyOf(bundledDefaults().keySet());
+        return List.copyOf(new TreeSet<>(bundledDefaults().keySet()));
     }
 
     /**
@@ -101,6 +104,7 @@ public final class ConfigLoader {
         return name.toString();
     }
 
+    /** The bundled defaults in their file's order, which is the order of the startup description. */
     private static Map<String, String> bundledDefaults() {
         try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(DEFAULTS_RESOURCE)) {
             if (in == null) {
@@ -115,7 +119,7 @@ public final class ConfigLoader {
     private static void overrideFromFile(Path file, Map<String, String> values, ConfigProblems problems) {
         Map<String, String> fromFile;
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            fromFile = readProperties(reader);
+            fromFile = new TreeMap<>(readProperties(reader));
         } catch (IOException e) {
             // A config file that was asked for but cannot be read is a startup error, reported with the rest.
             problems.add("config file " + file, "cannot read it (" + e.getClass().getSimpleName() + ")");
@@ -151,15 +155,23 @@ public final class ConfigLoader {
         return setBy;
     }
 
+    /** The entries of a properties file, stripped, in the file's order. */
     private static Map<String, String> readProperties(Reader reader) throws IOException {
-        Properties properties = new Properties();
-        properties.load(reader);
-        Map<String, String> values = new TreeMap<>();
-        properties.forEach((key, value) -> values.put(key.toString().strip(), value.toString().strip()));
+        Map<String, String> values = new LinkedHashMap<>();
+        // Properties.load puts each entry as it reads it: this copy keeps the order, which a Properties (a hash
+        // table) does not.
+        new Properties() {
+            @Override
+            public synchronized Object put(Object key, Object value) {
+                values.put(key.toString().strip(), value.toString().strip());
+                return super.put(key, value);
+            }
+        }.load(reader);
         return values;
     }
 
-    private static CrierConfig build(ConfigValues v, Map<String, String> env) {
+    private static CrierConfig build(Map<String, String> values, ConfigProblems problems, Map<String, String> env) {
+        ConfigValues v = new ConfigValues(values, problems);
         NodeConfig node = v.section(() -> new NodeConfig(nodeId(v.string("node.id"), env),
                 v.string("node.advertiseAddress")));
         ServerConfig server = v.section(() -> new ServerConfig(v.string("server.host"),
@@ -192,8 +204,10 @@ public final class ConfigLoader {
                 namespaces, presence, api, recovery, cluster, log).contains(null)) {
             return null;
         }
+        LoadedKeys keys = LoadedKeys.of(values, Map.of("node.id", node.id(), "tls.host", tls.hostOr(server.host()),
+                "redis.uri", redis.enabled() ? redis.redactedUri() : ""));
         return v.section(() -> new CrierConfig(node, server, auth, session, limits, hub, redis, tls,
-                compression, drain, admin, namespaces, presence, api, recovery, cluster, log));
+                compression, drain, admin, namespaces, presence, api, recovery, cluster, log, keys));
     }
 
     private static AuthConfig auth(ConfigValues v) {

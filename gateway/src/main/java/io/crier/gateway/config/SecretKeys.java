@@ -1,13 +1,22 @@
 package io.crier.gateway.config;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 /**
- * The rules for an optional secret key of the config ({@code api.key}, {@code admin.key}): empty turns its API
- * off, else it must have at least {@value #MIN_BYTES} bytes in UTF-8. A problem names only the key's length and
- * {@link #describe} only whether it is set, so the key is never printed. Stateless and thread-safe.
+ * Which configuration keys hold secrets ({@link #NAMES}, never printed), and the rules for an optional secret key
+ * of the config ({@code api.key}, {@code admin.key}): empty turns its API off, else it must have at least
+ * {@value #MIN_BYTES} bytes in UTF-8. A problem names only the key's length and {@link #describe} only whether it
+ * is set, so the key is never printed. Stateless and thread-safe.
  */
 final class SecretKeys {
+
+    /**
+     * The configuration keys whose values are secrets: the startup description ({@link LoadedKeys}) shows only
+     * whether each is set. A password in {@code redis.uri} is left out there by {@code RedisConfig.redactedUri}.
+     */
+    static final Set<String> NAMES = Set.of("auth.hmacSecret", "auth.hmacSecretPrevious", "tls.keyPassword",
+            "admin.key", "api.key");
 
     /** The shortest accepted key, in bytes. */
     static final int MIN_BYTES = 32;
