@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * (static; it asks for the admin key and calls {@code GET /api/v1/nodes}).
  * Requests for the WebSocket path (exactly as configured, before %-decoding; any query string is ignored, and
  * never read for a token) go on to the handshake guard; anything
- * else gets 404 (405 for a method other than GET). Removed from the pipeline on upgrade.
+ * else gets 404 (405 for a method other than GET). Removes itself on {@link ConnectionEvent.UpgradeCompleted}.
  *
  * <p>Stateless: one instance per node, {@link Sharable}.
  */
@@ -100,6 +100,11 @@ public final class HttpRoutesHandler extends ChannelInboundHandlerAdapter {
         } finally {
             ReferenceCountUtil.release(request);
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        ConnectionEvent.leaveOnUpgrade(ctx, evt);
     }
 
     private void route(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {

@@ -59,7 +59,8 @@ public final class SessionFactory {
         String id = nodeId + "-" + Long.toString(counter.incrementAndGet(), 36);
         Session<ChannelSubscriber> session = new Session<>(id, user, new ChannelSubscriber(id, channel), hub, policy);
         session.trackPresence(presenceTracker, presenceQuery);
-        session.reportRefreshRefusals(reason -> TelemetryHandler.refreshRefused(channel, id, reason));
+        session.reportRefreshRefusals(reason ->
+                ConnectionEvent.fire(channel, new ConnectionEvent.RefreshRefused(id, reason)));
         open.incrementAndGet();
         return new Opened(session, new Push.Welcome(id, nodeId, user.id(), heartbeatSeconds));
     }

@@ -72,7 +72,7 @@ class NettyFanoutTest {
     @Test
     void aCompressedSessionGetsAFrameOverTheSamePayloadForItsPipelineToCompress() {
         EmbeddedChannel channel = new EmbeddedChannel(new PassThroughExtensionEncoder());
-        ChannelAttributes.markUpgraded(channel);
+        Connection.of(channel).completeUpgrade(false);
         channels.add(channel);
         ChannelSubscriber compressed = new ChannelSubscriber("z", channel);
         ChannelSubscriber plain = subscriber("p");
@@ -126,7 +126,7 @@ class NettyFanoutTest {
     void aSessionTheServerStartedClosingGetsNoMorePublications() {
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.pipeline().addLast(PipelineNames.TELEMETRY, new ChannelDuplexHandler());
-        ChannelAttributes.markUpgraded(channel);
+        Connection.of(channel).completeUpgrade(false);
         channels.add(channel);
         ChannelSubscriber open = new ChannelSubscriber("open", channel);
 
@@ -178,7 +178,7 @@ class NettyFanoutTest {
 
     private ChannelSubscriber subscriber(String id) {
         EmbeddedChannel channel = new EmbeddedChannel();
-        ChannelAttributes.markUpgraded(channel);
+        Connection.of(channel).completeUpgrade(false);
         channels.add(channel);
         return new ChannelSubscriber(id, channel);
     }
