@@ -85,7 +85,7 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
         ctx.write(msg, promise);
     }
 
-    /** On the event loop: something was written, through this handler or past it (the fan-out's shared frames). */
+    /** On the event loop: something was written, through this handler or past it ({@link ChannelSubscriber#write}). */
     void written() {
         lastWrite = now();
     }

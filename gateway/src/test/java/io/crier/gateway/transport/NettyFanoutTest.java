@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crier.gateway.metrics.MeterCatalog;
+import io.crier.protocol.Push;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -17,8 +18,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,8 +71,8 @@ class NettyFanoutTest {
 
     @Test
     void aCompressedSessionGetsAFrameOverTheSamePayloadForItsPipelineToCompress() {
-        EmbeddedChannel channel = new EmbeddedChannel(new PassThroughExtensionEncoder());
-        Connection.of(channel).completeUpgrade(false);
+        EmbeddedChannel channel = new EmbeddedChannel();
+        Connection.of(channel).completeUpgrade(true);
         channels.add(channel);
         ChannelSubscriber compressed = new ChannelSubscriber("z", channel);
         ChannelSubscriber plain = subscriber("p");
@@ -139,6 +139,34 @@ class NettyFanoutTest {
         assertEquals(List.of(), OutboundFrames.texts(channel), "nothing after the close began");
     }
 
+    @Test
+    void aFrameWrittenPastThePipelineTellsTheHeartbeatAndIsCountedOnce() {
+        NettyFanout counted = new NettyFanout(ByteBufAllocator.DEFAULT, node.disconnector, node.meters);
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.freezeTime();
+        channel.pipeline().addLast(PipelineNames.TELEMETRY, new TelemetryHandler(node.meters, null));
+        channel.pipeline().addLast(PipelineNames.HEARTBEAT, new HeartbeatHandler(Duration.ofSeconds(10),
+                node.disconnector));
+        Connection.of(channel).completeUpgrade(false);
+        channels.add(channel);
+        ChannelSubscriber target = new ChannelSubscriber("counted", channel);
+
+        channel.advanceTimeBy(9, TimeUnit.SECONDS);
+        counted.deliver(ENCODED, List.of(target));
+        channel.advanceTimeBy(2, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+
+        List<Object> written = new ArrayList<>();
+        for (Object out; (out = channel.readOutbound()) != null; ) {
+            written.add(out);
+        }
+        assertFalse(written.stream().anyMatch(Push.Heartbeat.class::isInstance),
+                "the publication was server output: no heartbeat push is due yet");
+        assertEquals(2.0 + ENCODED.length, MeterCatalog.BYTES_OUT.counter(node.meters).count(),
+                "counted by the fan-out, not again by the telemetry handler it entered past");
+        written.forEach(ReferenceCountUtil::release);
+    }
+
     /** Runs each channel's queued tasks: the loop's flush comes after the fan-out's writes. */
     private void flushed() {
         channels.forEach(EmbeddedChannel::runPendingTasks);
@@ -181,14 +209,5 @@ class NettyFanoutTest {
         Connection.of(channel).completeUpgrade(false);
         channels.add(channel);
         return new ChannelSubscriber(id, channel);
-    }
-
-
-    /** Stands for permessage-deflate's encoder: its presence marks a session as compressed. */
-    private static final class PassThroughExtensionEncoder extends WebSocketExtensionEncoder {
-        @Override
-        protected void encode(ChannelHandlerContext ctx, WebSocketFrame msg, List<Object> out) {
-            out.add(msg.retain());
-        }
     }
 }
