@@ -48,20 +48,10 @@ public final class HttpRoutesHandler extends ChannelInboundHandlerAdapter {
      * @param readiness answers {@code /readyz}
      * @param devTokens the development token issuer, or {@code null} when the node serves none (a key is
      *                  configured, {@code auth.devTokens} off): then the {@code /dev/token} route does not exist
+     * @param admin     the admin API ({@code POST /admin/drain}), or {@code null} when {@code admin.key} is empty:
+     *                  then its routes do not exist (404)
+     * @param metrics   the Prometheus scrape ({@code GET /metrics}), or {@code null}: then that route does not exist
      */
-    public HttpRoutesHandler(String wsPath, Readiness readiness, DevTokenIssuer devTokens) {
-        this(wsPath, readiness, devTokens, null);
-    }
-
-    /**
-     * @param admin the admin API ({@code POST /admin/drain}), or {@code null} when {@code admin.key} is empty:
-     *              then its routes do not exist (404)
-     */
-    public HttpRoutesHandler(String wsPath, Readiness readiness, DevTokenIssuer devTokens, AdminRoutes admin) {
-        this(wsPath, readiness, devTokens, admin, null);
-    }
-
-    /** @param metrics the Prometheus scrape ({@code GET /metrics}), or {@code null}: then that route does not exist */
     public HttpRoutesHandler(String wsPath, Readiness readiness, DevTokenIssuer devTokens, AdminRoutes admin,
                              MetricsEndpoint metrics) {
         this.wsPath = Objects.requireNonNull(wsPath, "wsPath");

@@ -6,7 +6,6 @@ import io.crier.protocol.CloseCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -63,11 +62,6 @@ public final class NettyFanout implements Fanout<ChannelSubscriber> {
     /** The bytes the shared frames took past the telemetry handler (it counts everything else), once per batch. */
     private final Counter bytesOut;
     private final Timer latency;
-
-    /** A fan-out whose meters go to a registry of its own (for tests that do not read them). */
-    public NettyFanout(ByteBufAllocator allocator, Disconnector disconnector) {
-        this(allocator, disconnector, new SimpleMeterRegistry());
-    }
 
     /**
      * A fan-out with the node's meters: {@code crier.outbound.queued.max.bytes}, {@code crier.pushes.out{type=fanout}}

@@ -42,11 +42,6 @@ public final class TelemetryHandler extends ChannelDuplexHandler {
         this.log = log;
     }
 
-    /** A handler counting into a registry of its own and logging nothing: for nodes wired without telemetry. */
-    static TelemetryHandler detached() {
-        return new TelemetryHandler(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), null);
-    }
-
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf bytes) {

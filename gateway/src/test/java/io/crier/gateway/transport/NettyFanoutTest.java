@@ -36,7 +36,7 @@ class NettyFanoutTest {
     private static final byte[] ENCODED = PUSH.getBytes(StandardCharsets.UTF_8);
 
     private final TestNode node = TestNode.create();
-    private final NettyFanout fanout = new NettyFanout(ByteBufAllocator.DEFAULT, node.disconnector);
+    private final NettyFanout fanout = TestHandlers.fanout(node.disconnector);
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 
     @AfterEach

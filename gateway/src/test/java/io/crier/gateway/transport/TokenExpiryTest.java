@@ -198,7 +198,7 @@ class TokenExpiryTest {
                 node.verifier, allowAnonymous,
                 new TokenLifetime.Settings(new LoopClock(channel), WARNING, GRACE));
         SessionFactory sessions =
-                new SessionFactory(node.hub, config.node().id(), policy, config.session().heartbeat());
+                TestHandlers.sessions(node.hub, config.node().id(), policy, config.session().heartbeat());
         channel.pipeline().addLast(PipelineNames.ENVELOPE_CODEC, node.shared.envelopes());
         channel.pipeline().addLast(PipelineNames.AUTH,
                 new AuthHandler(node.verifier, sessions, node.disconnector, Duration.ofHours(1)));
