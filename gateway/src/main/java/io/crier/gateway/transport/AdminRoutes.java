@@ -36,14 +36,8 @@ public final class AdminRoutes {
     /**
      * @param key        the admin key (UTF-8 bytes), not empty
      * @param startDrain starts the drain without waiting for it; idempotent
+     * @param nodes      the cluster view's route ({@code GET /api/v1/nodes}), or {@code null} for none (404)
      * @param meters     where the calls are counted
-     */
-    public AdminRoutes(byte[] key, Runnable startDrain, MeterRegistry meters) {
-        this(key, startDrain, null, meters);
-    }
-
-    /**
-     * @param nodes the cluster view's route ({@code GET /api/v1/nodes}), or {@code null} for none (404)
      */
     public AdminRoutes(byte[] key, Runnable startDrain, NodesEndpoint nodes, MeterRegistry meters) {
         if (key.length == 0) {

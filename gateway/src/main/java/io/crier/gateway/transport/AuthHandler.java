@@ -12,23 +12,22 @@ import io.crier.protocol.Malformed;
 import io.crier.protocol.Reply;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The authentication phase of a connection. After the upgrade it either welcomes the user the handshake
- * guard already authenticated by header, or waits for an {@code auth} command until the deadline
- * ({@link CloseCode#AUTH_TIMEOUT} when it passes). A valid token opens the session: {@code welcome} push,
- * {@code ok} reply, the token's expiry timers start ({@link ChannelTokenExpiry}), and this handler
- * replaces itself with a {@link SessionHandler}. An {@code auth} without a token opens an anonymous
- * session when the policy allows it. An expired token (that breaks no other rule) disconnects with
- * {@link CloseCode#TOKEN_EXPIRED}, which lets the client come back with a fresh one; any other invalid (or, when
- * anonymous sessions are not allowed, missing) token with {@link CloseCode#INVALID_TOKEN}, which is final. Either
- * way the reason goes on the connection's {@code disconnected} line ({@link TelemetryHandler#tokenRefused}),
- * never the token. Any other command gets a
+ * The authentication phase of a connection. After the upgrade ({@link ConnectionEvent.UpgradeCompleted}) it
+ * either welcomes the user the handshake guard already authenticated by header, or waits for an {@code auth}
+ * command until the deadline ({@link CloseCode#AUTH_TIMEOUT} when it passes). A valid token opens the session:
+ * {@code welcome} push, {@code ok} reply, the token's expiry timers start ({@link ChannelTokenExpiry}), this
+ * handler replaces itself with a {@link SessionHandler}, and {@link ConnectionEvent.SessionOpened} tells the
+ * pipeline. An {@code auth} without a token opens an anonymous session when the policy allows it. An expired
+ * token (that breaks no other rule) disconnects with {@link CloseCode#TOKEN_EXPIRED}, which lets the client come
+ * back with a fresh one; any other invalid (or, when anonymous sessions are not allowed, missing) token with
+ * {@link CloseCode#INVALID_TOKEN}, which is final. Either way the reason goes on the connection's
+ * {@code disconnected} line ({@link Connection#tokenRefused}), never the token. Any other command gets a
  * {@code not_authenticated} error reply and the socket stays open. A user who already holds
  * {@code limits.maxConnectionsPerUser} connections is disconnected with {@link CloseCode#CONNECTION_LIMIT}.
  *
@@ -53,11 +52,9 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         ctx.fireUserEventTriggered(evt);
-        if (evt instanceof HandshakeComplete) {
-            TelemetryHandler.upgraded(ctx.channel());
-            User byHeader = ctx.channel().attr(ChannelAttributes.HEADER_USER).getAndSet(null);
-            if (byHeader != null) {
-                open(ctx, byHeader, null);
+        if (evt instanceof ConnectionEvent.UpgradeCompleted upgrade) {
+            if (upgrade.bearerUser() != null) {
+                open(ctx, upgrade.bearerUser(), null);
             } else {
                 deadline = ctx.executor().schedule(() -> expire(ctx), authTimeout.toNanos(), TimeUnit.NANOSECONDS);
             }
@@ -114,21 +111,21 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
      */
     private void refuse(ChannelHandlerContext ctx, Reason reason) {
         cancelDeadline();
-        TelemetryHandler.tokenRefused(ctx.channel(), reason.tag());
+        Connection.of(ctx.channel()).tokenRefused(reason.tag());
         disconnector.disconnect(ctx.channel(),
                 reason == Reason.EXPIRED ? CloseCode.TOKEN_EXPIRED : CloseCode.INVALID_TOKEN);
     }
 
     private void open(ChannelHandlerContext ctx, User user, CommandId authId) {
         cancelDeadline();
-        if (!UpgradeAdmissionHandler.admitUser(ctx.channel(), user)) {
+        Connection connection = Connection.of(ctx.channel());
+        if (!connection.bindUser(user)) {
             // The user holds limits.maxConnectionsPerUser connections already: counted by the Disconnector.
             disconnector.disconnect(ctx.channel(), CloseCode.CONNECTION_LIMIT);
             return;
         }
         SessionFactory.Opened opened = sessions.open(user, ctx.channel());
-        TelemetryHandler.authenticated(ctx.channel(), opened.session().id(),
-                user.id().isEmpty() ? "anonymous" : user.id());
+        ConnectionEvent.fire(ctx.channel(), connection.openSession(opened.session().id(), user));
         ctx.write(opened.welcome());
         if (authId != null) {
             ctx.write(new Reply.Ok(authId));

@@ -1,7 +1,5 @@
 package io.crier.gateway.transport;
 
-import io.crier.gateway.auth.User;
-import io.crier.gateway.limits.ConnectionLimiter;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
@@ -9,18 +7,13 @@ import java.net.SocketAddress;
 
 /**
  * The per-connection facts that more than one handler needs, kept as channel attributes so that handlers
- * stay independent of each other's instances. Constants only; attributes themselves are thread-safe.
+ * stay independent of each other's instances; each attribute has one writer. Constants only; attributes
+ * themselves are thread-safe.
  */
 final class ChannelAttributes {
 
-    /** Set once the WebSocket handshake response went out: from then on the channel speaks frames. */
-    static final AttributeKey<Boolean> UPGRADED = AttributeKey.valueOf(ChannelAttributes.class, "upgraded");
-
-    /** The user authenticated by an {@code Authorization: Bearer} header on the upgrade request. */
-    static final AttributeKey<User> HEADER_USER = AttributeKey.valueOf(ChannelAttributes.class, "headerUser");
-
-    /** The connection's slots in the node's connection limits; released when the channel closes. */
-    static final AttributeKey<ConnectionLimiter.Lease> LEASE = AttributeKey.valueOf(ChannelAttributes.class, "lease");
+    /** The connection's phase and the facts of its upgrade and authentication ({@link Connection#of}). */
+    static final AttributeKey<Connection> CONNECTION = AttributeKey.valueOf(ChannelAttributes.class, "connection");
 
     /**
      * The client's address as a trusted load balancer's PROXY protocol header gave it; absent when the header
@@ -33,14 +26,6 @@ final class ChannelAttributes {
     static final AttributeKey<String> CLOSING = AttributeKey.valueOf(ChannelAttributes.class, "closing");
 
     private ChannelAttributes() {
-    }
-
-    static boolean isUpgraded(Channel channel) {
-        return Boolean.TRUE.equals(channel.attr(UPGRADED).get());
-    }
-
-    static void markUpgraded(Channel channel) {
-        channel.attr(UPGRADED).set(Boolean.TRUE);
     }
 
     /** Whether {@code reason} is the first close reason recorded for {@code channel} (atomic). */

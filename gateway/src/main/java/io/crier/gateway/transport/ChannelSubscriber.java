@@ -4,13 +4,14 @@ import io.crier.gateway.hub.Subscriber;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.Objects;
 
 /**
  * A session as the {@code Hub} sees it: its id and the channel that {@link NettyFanout} writes publications
- * to. Equality is identity, one instance per session. Thread-safe: immutable but for the fan-out's flush mark,
- * which only the channel's event loop touches.
+ * to ({@link #write}). Equality is identity, one instance per session. Thread-safe: immutable but for the
+ * fan-out's flush mark, which only the channel's event loop touches.
  */
 public final class ChannelSubscriber implements Subscriber {
 
@@ -19,43 +20,66 @@ public final class ChannelSubscriber implements Subscriber {
     private final boolean compressed;
     /**
      * Where the fan-out's pre-encoded frames enter the pipeline: the telemetry handler's context, so that they go
-     * straight to the socket (or the TLS handler), like the yardstick's. The handlers they skip are made up for
-     * here and in the fan-out: the heartbeat handler is told of the write, a session the server is closing gets
-     * nothing more (as the WebSocket protocol handler would ensure once its close frame is out), and the fan-out
-     * counts the bytes. Null on a channel without it (tests).
+     * straight to the socket (or the TLS handler), like the yardstick's. Null on a channel without it (tests,
+     * benchmarks).
      */
     private final ChannelHandlerContext frames;
     private final HeartbeatHandler heartbeat;
     /** Written to by the fan-out and not flushed yet; read and written on the channel's event loop only. */
     private boolean flushPending;
 
-    /** A session on an upgraded channel: whether it negotiated permessage-deflate is read from its pipeline now. */
+    /**
+     * A session on an upgraded channel: whether it negotiated permessage-deflate is read from its {@link Connection}
+     * now.
+     */
     public ChannelSubscriber(String sessionId, Channel channel) {
         this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
         this.channel = Objects.requireNonNull(channel, "channel");
-        this.compressed = channel.pipeline().get(WebSocketExtensionEncoder.class) != null;
+        this.compressed = Connection.of(channel).compressed();
         this.frames = channel.pipeline().context(PipelineNames.TELEMETRY);
         this.heartbeat = channel.pipeline().get(HeartbeatHandler.class);
     }
 
     /**
-     * Writes a pre-encoded frame without flushing, on the channel's event loop; false (and the frame released)
-     * when the server has started closing the session.
+     * Writes one publication's shared frame (made by {@link WebSocketFrames#text}, released by the caller) to this
+     * session without flushing, on the channel's event loop.
+     *
+     * <p>A session that negotiated permessage-deflate gets a {@link TextWebSocketFrame} over the same payload,
+     * written from the tail for its pipeline to compress: every handler does its part. Every other session gets a
+     * duplicate of the frame written where {@code telemetry} sits, past the handlers after it, which is what keeps
+     * the fan-out near the yardstick (do not route these frames through the pipeline). This method is the one
+     * place that does, for such a frame, what the handlers it skips would have done:
+     * <ul>
+     *   <li>{@code ws-protocol} ({@link WebSocketServerProtocolHandler}) writes nothing after a close frame: a
+     *       session the server is closing ({@link Disconnector}) gets nothing more;</li>
+     *   <li>{@code heartbeat} ({@link HeartbeatHandler#written}) hears of the write, so that no {@code heartbeat}
+     *       push follows it;</li>
+     *   <li>{@code telemetry} ({@link TelemetryHandler}) would count its bytes in {@code crier.sent}: they are
+     *       returned, for {@link NettyFanout} to count once per batch rather than once per frame.</li>
+     * </ul>
+     * On a channel without a telemetry handler (tests, benchmarks) the duplicate is written from the tail, and its
+     * bytes are returned as well.
+     *
+     * @return the bytes that {@code crier.sent} has yet to count for this write (0: the pipeline counted them), or
+     *         -1 when nothing was written
      */
-    boolean write(ByteBuf frame) {
+    long write(ByteBuf frame) {
+        if (compressed) {
+            channel.write(new TextWebSocketFrame(WebSocketFrames.retainedPayload(frame)), channel.voidPromise());
+            return 0;
+        }
         if (frames == null || frames.isRemoved()) {
-            channel.write(frame, channel.voidPromise());
-            return true;
+            channel.write(frame.retainedDuplicate(), channel.voidPromise());
+            return frame.readableBytes();
         }
         if (ChannelAttributes.closingReason(channel) != null) {
-            frame.release();
-            return false;
+            return -1;
         }
-        frames.write(frame, frames.voidPromise());
+        frames.write(frame.retainedDuplicate(), frames.voidPromise());
         if (heartbeat != null) {
             heartbeat.written();
         }
-        return true;
+        return frame.readableBytes();
     }
 
     @Override

@@ -121,7 +121,7 @@ public final class Disconnector {
     }
 
     private void closeNow(Channel channel, CloseCode code, byte[] push) {
-        if (!channel.isActive() || !ChannelAttributes.isUpgraded(channel)) {
+        if (!channel.isActive() || !Connection.of(channel).isUpgraded()) {
             channel.close();
             return;
         }

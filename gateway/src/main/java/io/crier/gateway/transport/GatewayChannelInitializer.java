@@ -21,13 +21,13 @@ import java.util.Objects;
  * close-linger → [proxy-protocol → proxy-client: server.proxyProtocol] → [tls: TLS listener only]
  *   → telemetry → http-codec → [http-api: api.key set] → handshake-limits → http-aggregator → http-routes
  *   → handshake-guard → admission → [ws-compression → ws-reserved-bits] → control-limits → ws-protocol
- *   → ws-aggregator → heartbeat → envelope-codec → command-limits → auth (→ session once authenticated)
- *   → exceptions
+ *   → upgrade-complete → ws-aggregator → heartbeat → envelope-codec → command-limits
+ *   → auth (→ session once authenticated) → exceptions
  * </pre>
- * On upgrade Netty swaps {@code http-codec} for its WebSocket frame codecs and drops the aggregator; the
- * handshake guard then removes itself and {@code http-routes}, and {@code handshake-limits},
- * {@code admission} and {@code ws-compression} remove themselves (the last one leaving its frame deflater
- * and inflater when permessage-deflate was negotiated).
+ * On upgrade Netty swaps {@code http-codec} for its WebSocket frame codecs, drops the aggregator, and
+ * {@code ws-compression} leaves its frame deflater and inflater when permessage-deflate was negotiated; then
+ * {@code upgrade-complete} fires {@link ConnectionEvent.UpgradeCompleted}, on which {@code http-api},
+ * {@code handshake-limits}, {@code http-routes}, {@code handshake-guard}, {@code admission} and itself leave.
  *
  * <p>Thread-safe: one instance per node; {@link #initChannel} runs on each new channel's event loop.
  */
@@ -101,6 +101,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         CommandBudget commands = limits.newCommandBudget();
         p.addLast(PipelineNames.CONTROL_LIMITS, new ControlFrameLimitsHandler(commands));
         p.addLast(PipelineNames.WS_PROTOCOL, new WebSocketServerProtocolHandler(wsConfig));
+        p.addLast(PipelineNames.UPGRADE_COMPLETE, UpgradeCompleteHandler.INSTANCE);
         p.addLast(PipelineNames.WS_AGGREGATOR, new WebSocketFrameAggregator(maxMessage));
         p.addLast(PipelineNames.HEARTBEAT, new HeartbeatHandler(config.session().heartbeat(), disconnector));
         p.addLast(PipelineNames.ENVELOPE_CODEC, shared.envelopes());

@@ -7,15 +7,12 @@ import io.crier.gateway.auth.User;
 import io.crier.gateway.metrics.MeterCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
-import io.netty.channel.ChannelPromise;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
@@ -27,21 +24,17 @@ import java.util.Objects;
  * with 400 when it repeats a header that must come once ({@code Host}, {@code Origin}, {@code Authorization},
  * {@code Sec-WebSocket-Key}, {@code Sec-WebSocket-Version}: which one counts would otherwise depend on who reads
  * it, so a second {@code Origin} after an allowed one, or a second token, could slip past a check), and verifies
- * an {@code Authorization: Bearer <token>} header when there is one, remembering the {@link User} on the channel
- * so that the session is welcomed right after the upgrade. A refused token gets 401 with an RFC 6750 challenge
- * ({@code WWW-Authenticate: Bearer error="invalid_token"}, and {@code error_description="token expired"} when it
- * only expired, so that a client knows a fresh token will do) and a rate-bounded {@code refused} line with the
- * reason ({@link TelemetryHandler#upgradeRefused}). Tokens in the query string are never read. When the
- * handshake response ({@code 101}) has gone out, it marks the channel upgraded and removes {@code http-routes}
- * and itself.
- *
- * <p>Netty's handshake handler sits after this one, so its {@code HandshakeComplete} event never reaches
- * it; the {@code 101} response it writes does pass through here, and is the same signal.
+ * an {@code Authorization: Bearer <token>} header when there is one, recording the {@link User} on the
+ * {@link Connection} so that the session is welcomed right after the upgrade. A refused token gets 401 with an
+ * RFC 6750 challenge ({@code WWW-Authenticate: Bearer error="invalid_token"}, and
+ * {@code error_description="token expired"} when it only expired, so that a client knows a fresh token will do)
+ * and a rate-bounded {@code refused} line with the reason ({@link ConnectionEvent.UpgradeRefused}). Tokens in the
+ * query string are never read. Removes itself on {@link ConnectionEvent.UpgradeCompleted}.
  *
  * <p>Stateless: one instance per node, {@link Sharable}.
  */
 @ChannelHandler.Sharable
-public final class HandshakeGuardHandler extends ChannelDuplexHandler {
+public final class HandshakeGuardHandler extends ChannelInboundHandlerAdapter {
 
     private static final String BEARER = "bearer ";
     /** Headers an upgrade may carry at most once. */
@@ -86,7 +79,8 @@ public final class HandshakeGuardHandler extends ChannelDuplexHandler {
         if (refused != null) {
             ReferenceCountUtil.release(request);
             refusedToken.increment();
-            TelemetryHandler.upgradeRefused(ctx.channel(), HttpResponseStatus.UNAUTHORIZED.code(), refused.tag());
+            ConnectionEvent.fire(ctx.channel(),
+                    new ConnectionEvent.UpgradeRefused(HttpResponseStatus.UNAUTHORIZED.code(), refused.tag()));
             unauthorized(ctx, refused);
             return;
         }
@@ -94,19 +88,8 @@ public final class HandshakeGuardHandler extends ChannelDuplexHandler {
     }
 
     @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof HttpResponse response
-                && HttpResponseStatus.SWITCHING_PROTOCOLS.equals(response.status())) {
-            ChannelPromise written = promise.unvoid();
-            written.addListener(future -> {
-                if (future.isSuccess()) {
-                    upgraded(ctx);
-                }
-            });
-            ctx.write(msg, written);
-            return;
-        }
-        ctx.write(msg, promise);
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        ConnectionEvent.leaveOnUpgrade(ctx, evt);
     }
 
     /** Verifies the Bearer token and remembers its user; returns why it was refused, or null when it was not. */
@@ -117,7 +100,7 @@ public final class HandshakeGuardHandler extends ChannelDuplexHandler {
         }
         try {
             User user = verifier.verify(authorization.substring(BEARER.length()).trim());
-            ctx.channel().attr(ChannelAttributes.HEADER_USER).set(user);
+            Connection.of(ctx.channel()).bearerVerified(user);
             return null;
         } catch (InvalidTokenException e) {
             // Counted and logged (rate-bounded) by the caller, by reason only.
@@ -147,17 +130,6 @@ public final class HandshakeGuardHandler extends ChannelDuplexHandler {
             }
         }
         return null;
-    }
-
-    private static void upgraded(ChannelHandlerContext ctx) {
-        ChannelAttributes.markUpgraded(ctx.channel());
-        ChannelPipeline pipeline = ctx.pipeline();
-        if (pipeline.get(PipelineNames.HTTP_ROUTES) != null) {
-            pipeline.remove(PipelineNames.HTTP_ROUTES);
-        }
-        if (pipeline.context(ctx.handler()) != null) {
-            pipeline.remove(ctx.handler());
-        }
     }
 
     private static Counter refusedCounter(MeterRegistry meters, String reason) {

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -28,8 +27,8 @@ import org.slf4j.LoggerFactory;
  *       body 413 from the aggregator);
  *       this handler counts both as {@code crier.handshakes.refused{reason=too_large}}.</li>
  * </ul>
- * It also counts upgrades that negotiated permessage-deflate, and removes itself once the upgrade response
- * has gone out.
+ * It also counts upgrades that negotiated permessage-deflate, and removes itself on
+ * {@link ConnectionEvent.UpgradeCompleted}.
  *
  * <p>Per connection; confined to the channel's event loop.
  */
@@ -69,18 +68,19 @@ public final class HandshakeLimitsHandler extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof HttpResponse response) {
-            if (HttpResponseStatus.SWITCHING_PROTOCOLS.equals(response.status())) {
-                ChannelPromise written = promise.unvoid();
-                upgrading(ctx, response, written);
-                ctx.write(msg, written);
-                return;
-            }
-            if (HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.equals(response.status())) {
-                meters.handshakeTooLarge().increment();
-            }
+        if (msg instanceof HttpResponse response
+                && HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.equals(response.status())) {
+            meters.handshakeTooLarge().increment();
         }
         ctx.write(msg, promise);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ConnectionEvent.UpgradeCompleted upgrade && upgrade.compressed()) {
+            meters.compressed().increment();
+        }
+        ConnectionEvent.leaveOnUpgrade(ctx, evt);
     }
 
     @Override
@@ -94,18 +94,6 @@ public final class HandshakeLimitsHandler extends ChannelDuplexHandler {
         cancel();
     }
 
-    private void upgrading(ChannelHandlerContext ctx, HttpResponse response, ChannelPromise written) {
-        String extensions = response.headers().get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS);
-        if (extensions != null && extensions.contains("permessage-deflate")) {
-            meters.compressed().increment();
-        }
-        written.addListener(future -> {
-            if (future.isSuccess() && ctx.pipeline().context(this) != null) {
-                ctx.pipeline().remove(this);
-            }
-        });
-    }
-
     private void arm(ChannelHandlerContext ctx) {
         if (deadline == null) {
             deadline = ctx.executor().schedule(() -> expire(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
@@ -113,7 +101,7 @@ public final class HandshakeLimitsHandler extends ChannelDuplexHandler {
     }
 
     private void expire(ChannelHandlerContext ctx) {
-        if (ChannelAttributes.isUpgraded(ctx.channel()) || !ctx.channel().isOpen()) {
+        if (Connection.of(ctx.channel()).isUpgraded() || !ctx.channel().isOpen()) {
             return;
         }
         meters.handshakeTimeout().increment();

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.Objects;
@@ -33,7 +32,7 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
     private long lastRead;
     private long lastWrite;
     private boolean pinged;
-    private boolean upgraded;
+    private Connection connection;
     private ScheduledFuture<?> readerTimer;
     private ScheduledFuture<?> writerTimer;
 
@@ -70,14 +69,6 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof HandshakeComplete) {
-            upgraded = true;
-        }
-        ctx.fireUserEventTriggered(evt);
-    }
-
-    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         lastRead = now();
         pinged = false;
@@ -94,7 +85,7 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
         ctx.write(msg, promise);
     }
 
-    /** On the event loop: something was written, through this handler or past it (the fan-out's shared frames). */
+    /** On the event loop: something was written, through this handler or past it ({@link ChannelSubscriber#write}). */
     void written() {
         lastWrite = now();
     }
@@ -104,6 +95,7 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
             return;
         }
         this.ctx = ctx;
+        this.connection = Connection.of(ctx.channel());
         lastRead = now();
         lastWrite = lastRead;
         readerTimer = schedule(this::checkReader, intervalNanos);
@@ -124,7 +116,7 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
             return;
         }
         readerTimer = schedule(this::checkReader, intervalNanos);
-        if (!upgraded) {
+        if (!connection.isUpgraded()) {
             // An HTTP connection kept alive with nothing to say: not a session, no close frame to send.
             ctx.close();
         } else if (!pinged) {
@@ -142,7 +134,7 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
             return;
         }
         writerTimer = schedule(this::checkWriter, intervalNanos);
-        if (upgraded) {
+        if (connection.isUpgraded()) {
             // Written from the tail so that it is encoded like every push, and passes through write() above.
             ctx.channel().writeAndFlush(HEARTBEAT);
         }

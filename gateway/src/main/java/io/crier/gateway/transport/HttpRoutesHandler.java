@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * (static; it asks for the admin key and calls {@code GET /api/v1/nodes}).
  * Requests for the WebSocket path (exactly as configured, before %-decoding; any query string is ignored, and
  * never read for a token) go on to the handshake guard; anything
- * else gets 404 (405 for a method other than GET). Removed from the pipeline on upgrade.
+ * else gets 404 (405 for a method other than GET). Removes itself on {@link ConnectionEvent.UpgradeCompleted}.
  *
  * <p>Stateless: one instance per node, {@link Sharable}.
  */
@@ -48,20 +48,10 @@ public final class HttpRoutesHandler extends ChannelInboundHandlerAdapter {
      * @param readiness answers {@code /readyz}
      * @param devTokens the development token issuer, or {@code null} when the node serves none (a key is
      *                  configured, {@code auth.devTokens} off): then the {@code /dev/token} route does not exist
+     * @param admin     the admin API ({@code POST /admin/drain}), or {@code null} when {@code admin.key} is empty:
+     *                  then its routes do not exist (404)
+     * @param metrics   the Prometheus scrape ({@code GET /metrics}), or {@code null}: then that route does not exist
      */
-    public HttpRoutesHandler(String wsPath, Readiness readiness, DevTokenIssuer devTokens) {
-        this(wsPath, readiness, devTokens, null);
-    }
-
-    /**
-     * @param admin the admin API ({@code POST /admin/drain}), or {@code null} when {@code admin.key} is empty:
-     *              then its routes do not exist (404)
-     */
-    public HttpRoutesHandler(String wsPath, Readiness readiness, DevTokenIssuer devTokens, AdminRoutes admin) {
-        this(wsPath, readiness, devTokens, admin, null);
-    }
-
-    /** @param metrics the Prometheus scrape ({@code GET /metrics}), or {@code null}: then that route does not exist */
     public HttpRoutesHandler(String wsPath, Readiness readiness, DevTokenIssuer devTokens, AdminRoutes admin,
                              MetricsEndpoint metrics) {
         this.wsPath = Objects.requireNonNull(wsPath, "wsPath");
@@ -100,6 +90,11 @@ public final class HttpRoutesHandler extends ChannelInboundHandlerAdapter {
         } finally {
             ReferenceCountUtil.release(request);
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        ConnectionEvent.leaveOnUpgrade(ctx, evt);
     }
 
     private void route(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {

@@ -6,13 +6,11 @@ import io.crier.protocol.CloseCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -27,12 +25,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * Writes one encoded publication to many sessions: the push is copied once into one direct buffer, already
  * framed as one WebSocket text frame ({@link WebSocketFrames}), and every target gets a
  * {@code retainedDuplicate()} of it, so a publication costs one copy and one frame encoding per node, not one
- * per subscriber. (A session that negotiated permessage-deflate gets a {@link TextWebSocketFrame} over the
- * same payload bytes instead, for its pipeline to compress.) The targets are grouped by event loop
- * ({@link LoopBatches}) and each loop gets <em>one</em> task per publication, which writes to all of its
- * channels and flushes each, or, when more publications are queued on the loop, leaves the flush to the loop's
- * {@link LoopFlusher}, so that publications arriving together share one. Handing thousands of single writes across threads, each a task
- * of its own with a flush and a wake-up, is what otherwise bounds a node's fan-out.
+ * per subscriber. Each session's write is {@link ChannelSubscriber#write}: it enters the pipeline where the
+ * telemetry handler sits, past the handlers that would encode it again, and does their part for it (a session
+ * that negotiated permessage-deflate gets a frame over the same payload bytes instead, for its pipeline to
+ * compress). The targets are grouped by event loop ({@link LoopBatches}) and each loop gets <em>one</em> task per
+ * publication, which writes to all of its channels and flushes each, or, when more publications are queued on
+ * the loop, leaves the flush to the loop's {@link LoopFlusher}, so that publications arriving together share one.
+ * Handing thousands of single writes across threads, each a task of its own with a flush and a wake-up, is what
+ * otherwise bounds a node's fan-out.
  *
  * <p>A target whose channel is not writable (its outbound bytes passed the high water mark,
  * {@code session.maxOutboundQueueBytes}) is disconnected as a {@link CloseCode#SLOW_CONSUMER} instead.
@@ -59,14 +59,9 @@ public final class NettyFanout implements Fanout<ChannelSubscriber> {
     /** One flusher per event loop, made on first use; a node has a fixed set of loops. */
     private final Map<EventLoop, LoopFlusher> flushers = new ConcurrentHashMap<>();
     private final Counter pushes;
-    /** The bytes the shared frames took past the telemetry handler (it counts everything else). */
+    /** The bytes the shared frames took past the telemetry handler (it counts everything else), once per batch. */
     private final Counter bytesOut;
     private final Timer latency;
-
-    /** A fan-out whose meters go to a registry of its own (for tests that do not read them). */
-    public NettyFanout(ByteBufAllocator allocator, Disconnector disconnector) {
-        this(allocator, disconnector, new SimpleMeterRegistry());
-    }
 
     /**
      * A fan-out with the node's meters: {@code crier.outbound.queued.max.bytes}, {@code crier.pushes.out{type=fanout}}
@@ -147,9 +142,11 @@ public final class NettyFanout implements Fanout<ChannelSubscriber> {
     private void write(List<ChannelSubscriber> targets, ByteBuf shared, LoopFlusher flusher, boolean defer,
             Runnable done) {
         int written = 0;
+        long sentBytes = 0;
         try {
             for (ChannelSubscriber target : targets) {
-                if (write(shared, target)) {
+                long sent = write(shared, target);
+                if (sent >= 0) {
                     if (defer || target.flushPending()) {
                         // Behind other publications, or a flush is already due: the flusher does it, once.
                         flusher.written(target);
@@ -157,35 +154,37 @@ public final class NettyFanout implements Fanout<ChannelSubscriber> {
                         target.flush();
                     }
                     written++;
+                    sentBytes += sent;
                 }
             }
         } finally {
             pushes.increment(written);
-            bytesOut.increment((double) written * shared.readableBytes());
+            bytesOut.increment(sentBytes);
             shared.release();
             done.run();
         }
     }
 
-    /** Writes to one session's channel; returns whether anything was written. */
-    private boolean write(ByteBuf shared, ChannelSubscriber target) {
+    /**
+     * Writes to one session's channel ({@link ChannelSubscriber#write}); returns the bytes {@code crier.sent} has
+     * yet to count, or -1 when nothing was written.
+     */
+    private long write(ByteBuf shared, ChannelSubscriber target) {
         Channel channel = target.channel();
         if (!channel.isActive()) {
-            return false;
+            return -1;
         }
         if (!channel.isWritable()) {
             disconnector.disconnect(channel, CloseCode.SLOW_CONSUMER);
-            return false;
+            return -1;
         }
         // A failed write (the channel closed meanwhile) releases the duplicate and reaches the pipeline's
         // exception handler as a ClosedChannelException, which closes quietly: nothing else to undo.
-        if (target.compressed()) {
-            channel.write(new TextWebSocketFrame(WebSocketFrames.retainedPayload(shared)), channel.voidPromise());
-        } else if (!target.write(shared.retainedDuplicate())) {
-            return false;
+        long sent = target.write(shared);
+        if (sent >= 0) {
+            observeQueue(channel);
         }
-        observeQueue(channel);
-        return true;
+        return sent;
     }
 
     private void observeQueue(Channel channel) {

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * The names of the handlers in a connection's pipeline, in pipeline order. The pipeline is the map of the
  * server: {@link GatewayChannelInitializer} builds it from these names and {@code PipelineOrderTest} pins
- * the order. Constants only; thread-safe.
+ * the order. The handlers of the handshake phase remove themselves when {@link #UPGRADE_COMPLETE} fires
+ * {@link ConnectionEvent.UpgradeCompleted}. Constants only; thread-safe.
  */
 public final class PipelineNames {
 
@@ -40,25 +41,25 @@ public final class PipelineNames {
     public static final String HTTP_CODEC = "http-codec";
     /**
      * The HTTP publish API ({@code POST /api/v1/publish}): reads those requests' bodies up to the API's own bound
-     * and answers them; passes every other request on; removed on upgrade. Only when {@code api.key} is set, so
-     * not in {@link #INITIAL_ORDER} (the default pipeline); when present it comes right after
+     * and answers them; passes every other request on; removes itself on upgrade. Only when {@code api.key} is
+     * set, so not in {@link #INITIAL_ORDER} (the default pipeline); when present it comes right after
      * {@link #HTTP_CODEC}.
      */
     public static final String HTTP_API = "http-api";
     /**
      * Closes a connection whose upgrade is not done within {@code server.handshakeTimeout}; counts oversized
-     * request heads; removed on upgrade.
+     * request heads and the upgrades that negotiated permessage-deflate; removes itself on upgrade.
      */
     public static final String HANDSHAKE_LIMITS = "handshake-limits";
-    /** Aggregates one HTTP request, bounded by {@code server.maxHandshakeBytes}; removed on upgrade. */
+    /** Aggregates one HTTP request, bounded by {@code server.maxHandshakeBytes}; Netty removes it on upgrade. */
     public static final String HTTP_AGGREGATOR = "http-aggregator";
-    /** Health, readiness, the demo page and the development token; removed on upgrade. */
+    /** Health, readiness, the demo page and the development token; removes itself on upgrade. */
     public static final String HTTP_ROUTES = "http-routes";
-    /** Refuses upgrades while draining and verifies a Bearer token; removed on upgrade. */
+    /** Refuses upgrades while draining and verifies a Bearer token; removes itself on upgrade. */
     public static final String HANDSHAKE_GUARD = "handshake-guard";
     /**
      * Refuses a disallowed Origin (403), a full node (503), an IP or user at its connection limit (429);
-     * removed on upgrade.
+     * removes itself on upgrade.
      */
     public static final String ADMISSION = "admission";
     /**
@@ -75,6 +76,12 @@ public final class PipelineNames {
     public static final String CONTROL_LIMITS = "control-limits";
     /** Netty's WebSocket handshake, control frames and close handshake. */
     public static final String WS_PROTOCOL = "ws-protocol";
+    /**
+     * Hears Netty's handshake completion right after {@link #WS_PROTOCOL} and fires
+     * {@link ConnectionEvent.UpgradeCompleted} from the head, for every handler ({@link UpgradeCompleteHandler});
+     * then removes itself.
+     */
+    public static final String UPGRADE_COMPLETE = "upgrade-complete";
     /** Reassembles fragmented messages, bounded by {@code limits.maxMessageBytes}. */
     public static final String WS_AGGREGATOR = "ws-aggregator";
     /** Pings a silent client, closes a dead one, sends {@code heartbeat} pushes when the server is quiet. */
@@ -93,8 +100,8 @@ public final class PipelineNames {
     /** The names {@link GatewayChannelInitializer} adds, in order (before the upgrade), with compression enabled. */
     public static final List<String> INITIAL_ORDER = List.of(
             CLOSE_LINGER, TELEMETRY, HTTP_CODEC, HANDSHAKE_LIMITS, HTTP_AGGREGATOR, HTTP_ROUTES, HANDSHAKE_GUARD, ADMISSION,
-            WS_COMPRESSION, WS_RESERVED_BITS, CONTROL_LIMITS, WS_PROTOCOL, WS_AGGREGATOR, HEARTBEAT, ENVELOPE_CODEC,
-            COMMAND_LIMITS, AUTH, EXCEPTIONS);
+            WS_COMPRESSION, WS_RESERVED_BITS, CONTROL_LIMITS, WS_PROTOCOL, UPGRADE_COMPLETE, WS_AGGREGATOR, HEARTBEAT,
+            ENVELOPE_CODEC, COMMAND_LIMITS, AUTH, EXCEPTIONS);
 
     private PipelineNames() {
     }

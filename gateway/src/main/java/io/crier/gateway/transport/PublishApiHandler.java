@@ -4,15 +4,13 @@ import io.crier.protocol.PublishApiError;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -28,11 +26,11 @@ import java.util.concurrent.CompletionStage;
  * every other request goes on untouched. A refused head is answered at once and its body is discarded (the
  * connection closes once the client has sent it, or at once after an {@code Expect: 100-continue}); an
  * accepted one gets {@code 100 Continue} when asked, then its body is handed to the
- * {@link PublishApiEndpoint}. Removes itself on the WebSocket upgrade.
+ * {@link PublishApiEndpoint}. Removes itself on the WebSocket upgrade ({@link ConnectionEvent.UpgradeCompleted}).
  *
  * <p>Per connection; confined to the channel's event loop.
  */
-public final class PublishApiHandler extends ChannelDuplexHandler {
+public final class PublishApiHandler extends ChannelInboundHandlerAdapter {
 
     private enum Mode { IDLE, PASS, READ, DISCARD, SERVING }
 
@@ -62,18 +60,8 @@ public final class PublishApiHandler extends ChannelDuplexHandler {
     }
 
     @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof HttpResponse response && HttpResponseStatus.SWITCHING_PROTOCOLS.equals(response.status())) {
-            ChannelPromise written = promise.unvoid();
-            written.addListener(future -> {
-                if (future.isSuccess() && ctx.pipeline().context(this) != null) {
-                    ctx.pipeline().remove(this);
-                }
-            });
-            ctx.write(msg, written);
-            return;
-        }
-        ctx.write(msg, promise);
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        ConnectionEvent.leaveOnUpgrade(ctx, evt);
     }
 
     @Override

@@ -49,6 +49,6 @@ public final class SessionDrain implements DrainPacer.Target<Channel> {
     }
 
     private static boolean isSession(Channel channel) {
-        return channel.isActive() && ChannelAttributes.isUpgraded(channel);
+        return channel.isActive() && Connection.of(channel).isUpgraded();
     }
 }

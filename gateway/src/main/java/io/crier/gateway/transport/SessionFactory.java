@@ -34,13 +34,7 @@ public final class SessionFactory {
     private final AtomicInteger open = new AtomicInteger();
 
     /**
-     * @param policy what the sessions may do (permissions, topic limit, refresh, anonymous, expiry)
-     */
-    public SessionFactory(Hub<ChannelSubscriber> hub, String nodeId, SessionPolicy policy, Duration heartbeat) {
-        this(hub, nodeId, policy, heartbeat, TopicListener.NONE, PresenceResponder.NONE);
-    }
-
-    /**
+     * @param policy          what the sessions may do (permissions, topic limit, refresh, anonymous, expiry)
      * @param presenceTracker hears each session's subscribes and unsubscribes (presence, join/leave)
      * @param presenceQuery   answers each session's {@code presence} commands
      */
@@ -59,7 +53,8 @@ public final class SessionFactory {
         String id = nodeId + "-" + Long.toString(counter.incrementAndGet(), 36);
         Session<ChannelSubscriber> session = new Session<>(id, user, new ChannelSubscriber(id, channel), hub, policy);
         session.trackPresence(presenceTracker, presenceQuery);
-        session.reportRefreshRefusals(reason -> TelemetryHandler.refreshRefused(channel, id, reason));
+        session.reportRefreshRefusals(reason ->
+                ConnectionEvent.fire(channel, new ConnectionEvent.RefreshRefused(id, reason)));
         open.incrementAndGet();
         return new Opened(session, new Push.Welcome(id, nodeId, user.id(), heartbeatSeconds));
     }

@@ -29,16 +29,4 @@ public record SharedHandlers(
         Objects.requireNonNull(exceptions, "exceptions");
         Objects.requireNonNull(telemetry, "telemetry");
     }
-
-    /** The handlers of a node whose telemetry counts into a registry of its own and logs nothing. */
-    public SharedHandlers(HttpRoutesHandler routes, HandshakeGuardHandler guard, EnvelopeCodecHandler envelopes,
-                          ExceptionHandler exceptions, PublishApiEndpoint api) {
-        this(routes, guard, envelopes, exceptions, api, TelemetryHandler.detached());
-    }
-
-    /** The handlers of a node without the HTTP publish API. */
-    public SharedHandlers(HttpRoutesHandler routes, HandshakeGuardHandler guard, EnvelopeCodecHandler envelopes,
-                          ExceptionHandler exceptions) {
-        this(routes, guard, envelopes, exceptions, null);
-    }
 }

@@ -7,14 +7,12 @@ import io.crier.gateway.limits.OriginPolicy;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Objects;
@@ -24,21 +22,21 @@ import java.util.Objects;
  * order: an {@code Origin} not allowed ({@code 403}), a full node ({@code 503}, so that a load balancer
  * retries another node), a client IP address at its limit ({@code 429}), and, when the handshake guard
  * already authenticated a {@code Bearer} header, a user at its limit ({@code 429}). An admitted connection
- * holds a {@link Lease} (a channel attribute) that is released exactly once when the channel closes; a
- * first-frame {@code auth} later binds its user with {@link #admitUser}. Each refusal is counted in
+ * holds a {@link Lease} (kept by its {@link Connection}) that is released exactly once when the channel closes;
+ * a first-frame {@code auth} later binds its user ({@link Connection#bindUser}). Each refusal is counted in
  * {@code crier.handshakes.refused} ({@code origin}, {@code node_full}, {@code ip_limit}, {@code user_limit}).
- * Removes itself once the upgrade response has gone out.
+ * Removes itself on {@link ConnectionEvent.UpgradeCompleted}.
  *
  * <p>The IP address is the client's as a trusted load balancer's PROXY protocol header gave it
  * ({@code server.proxyProtocol}), else the TCP peer's: behind a load balancer without the PROXY protocol every
  * connection has the balancer's address, so set {@code limits.maxConnectionsPerIp} to at least
  * {@code limits.maxConnections} there.
  *
- * <p>Stateless (state lives in the shared limiter and in channel attributes): one instance per node,
+ * <p>Stateless (state lives in the shared limiter and in the {@link Connection}): one instance per node,
  * {@link Sharable}.
  */
 @ChannelHandler.Sharable
-public final class UpgradeAdmissionHandler extends ChannelDuplexHandler {
+public final class UpgradeAdmissionHandler extends ChannelInboundHandlerAdapter {
 
     private record Refusal(HttpResponseStatus status, String body, Counter counter) {
     }
@@ -80,47 +78,26 @@ public final class UpgradeAdmissionHandler extends ChannelDuplexHandler {
     }
 
     @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof HttpResponse response
-                && HttpResponseStatus.SWITCHING_PROTOCOLS.equals(response.status())) {
-            ChannelPromise written = promise.unvoid();
-            written.addListener(future -> {
-                if (future.isSuccess() && ctx.pipeline().context(this) != null) {
-                    ctx.pipeline().remove(this);
-                }
-            });
-            ctx.write(msg, written);
-            return;
-        }
-        ctx.write(msg, promise);
-    }
-
-    /**
-     * Counts the connection against {@code user}, once it is known from a first-frame {@code auth}. A
-     * connection without a lease (not admitted by this handler) and an anonymous user are not limited.
-     *
-     * @return whether the connection may stay open ({@code false}: close it with 4005)
-     */
-    static boolean admitUser(Channel channel, User user) {
-        Lease lease = channel.attr(ChannelAttributes.LEASE).get();
-        return lease == null || user.isAnonymous() || lease.bindUser(user.id());
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        ConnectionEvent.leaveOnUpgrade(ctx, evt);
     }
 
     private Refusal admit(Channel channel, HttpHeaders headers) {
         if (!origins.allows(headers.get(HttpHeaderNames.ORIGIN), headers.get(HttpHeaderNames.HOST))) {
             return badOrigin;
         }
+        Connection connection = Connection.of(channel);
         // A second upgrade request on one connection (after a refused handshake) keeps the first lease.
-        if (channel.attr(ChannelAttributes.LEASE).get() == null) {
+        if (!connection.isAdmitted()) {
             ConnectionLimiter.Admission admission = limiter.admit(ChannelAttributes.clientIp(channel));
             if (!admission.admitted()) {
                 return admission.refusal() == ConnectionLimiter.Refusal.NODE_FULL ? nodeFull : ipLimit;
             }
             Lease lease = admission.lease();
-            channel.attr(ChannelAttributes.LEASE).set(lease);
+            connection.admitted(lease);
             channel.closeFuture().addListener(closed -> lease.release());
         }
-        User byHeader = channel.attr(ChannelAttributes.HEADER_USER).get();
-        return byHeader == null || admitUser(channel, byHeader) ? null : userLimit;
+        User byHeader = connection.bearerUser();
+        return byHeader == null || connection.bindUser(byHeader) ? null : userLimit;
     }
 }

@@ -28,8 +28,8 @@ class AdminRoutesTest {
     private final Readiness readiness = new Readiness(() -> broker.state() == BrokerState.CONNECTED);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final AtomicInteger drains = new AtomicInteger();
-    private final EmbeddedChannel channel = new EmbeddedChannel(new HttpRoutesHandler("/ws", readiness, null,
-            new AdminRoutes(KEY.getBytes(StandardCharsets.UTF_8), drains::incrementAndGet, meters)));
+    private final EmbeddedChannel channel = new EmbeddedChannel(TestHandlers.routes("/ws", readiness, null,
+            TestHandlers.admin(KEY.getBytes(StandardCharsets.UTF_8), drains::incrementAndGet, meters)));
 
     @AfterEach
     void tearDown() {
@@ -75,7 +75,7 @@ class AdminRoutesTest {
 
     @Test
     void withoutAdminRoutesThePathDoesNotExist() {
-        EmbeddedChannel plain = new EmbeddedChannel(new HttpRoutesHandler("/ws", readiness, null));
+        EmbeddedChannel plain = new EmbeddedChannel(TestHandlers.routes("/ws", readiness, null));
         plain.writeInbound(request(HttpMethod.POST, "Bearer " + KEY));
         FullHttpResponse response = plain.readOutbound();
         assertEquals(HttpResponseStatus.NOT_FOUND, response.status());

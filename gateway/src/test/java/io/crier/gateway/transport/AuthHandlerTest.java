@@ -11,11 +11,9 @@ import io.crier.gateway.auth.User;
 import io.crier.gateway.logging.ConnectionLines;
 import io.crier.gateway.logging.ConnectionLog;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +39,6 @@ class AuthHandlerTest {
         channel.pipeline().addLast(PipelineNames.AUTH,
                 new AuthHandler(node.verifier, node.sessions, node.disconnector, AUTH_TIMEOUT));
         channel.pipeline().addLast(PipelineNames.EXCEPTIONS, node.shared.exceptions());
-        ChannelAttributes.markUpgraded(channel);
     }
 
     @AfterEach
@@ -200,7 +197,7 @@ class AuthHandlerTest {
     @Test
     void aUserAuthenticatedByHeaderIsWelcomedRightAfterTheUpgrade() throws Exception {
         User bob = node.verifier.verify(TestNode.token("bob"));
-        channel.attr(ChannelAttributes.HEADER_USER).set(bob);
+        Connection.of(channel).bearerVerified(bob);
         upgraded();
         List<String> frames = written();
         assertEquals(1, frames.size());
@@ -216,7 +213,7 @@ class AuthHandlerTest {
     }
 
     private void upgraded() {
-        channel.pipeline().fireUserEventTriggered(new HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
+        UpgradeCompleteHandler.complete(channel, false);
     }
 
     private void send(String text) {

@@ -25,7 +25,7 @@ class DisconnectorReconnectDelayTest {
 
     @Test
     void aHintIsAddedToThePushAndTheCloseFrameIsUnchanged() {
-        ChannelAttributes.markUpgraded(channel);
+        Connection.of(channel).completeUpgrade(false);
 
         assertTrue(node.disconnector.disconnect(channel, CloseCode.SHUTDOWN, 2500));
 
@@ -42,7 +42,7 @@ class DisconnectorReconnectDelayTest {
 
     @Test
     void aZeroHintSendsThePlainPush() {
-        ChannelAttributes.markUpgraded(channel);
+        Connection.of(channel).completeUpgrade(false);
 
         assertTrue(node.disconnector.disconnect(channel, CloseCode.SHUTDOWN, 0));
 

@@ -32,7 +32,7 @@ class DisconnectorTest {
 
     @Test
     void sendsTheDisconnectPushThenTheCloseFrameThenCloses() {
-        ChannelAttributes.markUpgraded(channel);
+        Connection.of(channel).completeUpgrade(false);
         assertTrue(node.disconnector.disconnect(channel, CloseCode.SHUTDOWN));
         TextWebSocketFrame push = channel.readOutbound();
         assertEquals("{\"type\":\"disconnect\",\"code\":4000,\"reason\":\"shutdown\",\"reconnect\":true}", push.text());
@@ -47,7 +47,7 @@ class DisconnectorTest {
 
     @Test
     void disconnectsOnlyOncePerChannel() {
-        ChannelAttributes.markUpgraded(channel);
+        Connection.of(channel).completeUpgrade(false);
         assertTrue(node.disconnector.disconnect(channel, CloseCode.SLOW_CONSUMER));
         assertFalse(node.disconnector.disconnect(channel, CloseCode.SHUTDOWN));
         assertEquals(2, channel.outboundMessages().size());
@@ -57,7 +57,7 @@ class DisconnectorTest {
 
     @Test
     void standardCodesGetACloseFrameWithoutAPush() {
-        ChannelAttributes.markUpgraded(channel);
+        Connection.of(channel).completeUpgrade(false);
         node.disconnector.disconnect(channel, CloseCode.MESSAGE_TOO_BIG);
         CloseWebSocketFrame close = channel.readOutbound();
         assertEquals(1009, close.statusCode());
@@ -76,7 +76,7 @@ class DisconnectorTest {
     void closesAPeerThatNeverReadsAfterTheCloseTimeout() {
         channel.freezeTime();
         channel.pipeline().addFirst("stuck-socket", new NeverFlushes());
-        ChannelAttributes.markUpgraded(channel);
+        Connection.of(channel).completeUpgrade(false);
         node.disconnector.disconnect(channel, CloseCode.SLOW_CONSUMER);
         assertTrue(channel.isActive(), "waiting for the close frame to flush");
         channel.advanceTimeBy(Disconnector.CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

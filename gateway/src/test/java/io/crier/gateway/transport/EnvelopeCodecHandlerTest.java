@@ -65,7 +65,7 @@ class EnvelopeCodecHandlerTest {
 
     @Test
     void disconnectsABinaryFrameWithCode1003AndNoDisconnectPush() {
-        ChannelAttributes.markUpgraded(channel);
+        Connection.of(channel).completeUpgrade(false);
         BinaryWebSocketFrame binary = new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {1, 2}));
         channel.writeInbound(binary);
         assertEquals(0, binary.refCnt());

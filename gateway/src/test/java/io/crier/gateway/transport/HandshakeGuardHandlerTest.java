@@ -13,6 +13,7 @@ import io.crier.gateway.logging.ConnectionLog;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -20,6 +21,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -50,7 +52,7 @@ class HandshakeGuardHandlerTest {
         FullHttpRequest passed = channel.readInbound();
         assertSame(request, passed);
         passed.release();
-        assertNull(channel.attr(ChannelAttributes.HEADER_USER).get());
+        assertNull(Connection.of(channel).bearerUser());
     }
 
     @Test
@@ -58,7 +60,7 @@ class HandshakeGuardHandlerTest {
         channel.writeInbound(upgrade("Bearer " + TestNode.token("alice")));
         FullHttpRequest passed = channel.readInbound();
         passed.release();
-        User user = channel.attr(ChannelAttributes.HEADER_USER).get();
+        User user = Connection.of(channel).bearerUser();
         assertEquals("alice", user.id());
     }
 
@@ -134,12 +136,11 @@ class HandshakeGuardHandlerTest {
     }
 
     @Test
-    void removesRoutesAndItselfOnceTheSwitchingProtocolsResponseIsWritten() {
+    void removesRoutesAndItselfOnceTheUpgradeCompletes() {
+        channel.pipeline().addLast(PipelineNames.UPGRADE_COMPLETE, UpgradeCompleteHandler.INSTANCE);
         channel.pipeline().addLast("after", new ChannelInboundHandlerAdapter());
-        channel.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS));
-        FullHttpResponse written = channel.readOutbound();
-        written.release();
-        assertTrue(ChannelAttributes.isUpgraded(channel));
+        channel.pipeline().fireUserEventTriggered(new HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
+        assertTrue(Connection.of(channel).isUpgraded());
         assertNull(channel.pipeline().get(PipelineNames.HTTP_ROUTES));
         assertNull(channel.pipeline().get(PipelineNames.HANDSHAKE_GUARD));
     }
@@ -149,7 +150,7 @@ class HandshakeGuardHandlerTest {
         channel.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST));
         FullHttpResponse written = channel.readOutbound();
         written.release();
-        assertFalse(ChannelAttributes.isUpgraded(channel));
+        assertFalse(Connection.of(channel).isUpgraded());
         assertSame(node.shared.guard(), channel.pipeline().get(PipelineNames.HANDSHAKE_GUARD));
     }
 

@@ -9,13 +9,11 @@ import io.crier.protocol.Command;
 import io.crier.protocol.CommandId;
 import io.crier.protocol.Reply;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,8 +111,7 @@ class HeartbeatHandlerTest {
     }
 
     private void upgrade() {
-        ChannelAttributes.markUpgraded(channel);
-        channel.pipeline().fireUserEventTriggered(new HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
+        UpgradeCompleteHandler.complete(channel, false);
     }
 
     private void advance(Duration duration) {

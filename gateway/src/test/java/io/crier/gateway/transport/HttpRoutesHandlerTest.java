@@ -31,7 +31,7 @@ class HttpRoutesHandlerTest {
 
     private final InMemoryBroker broker = new InMemoryBroker();
     private final Readiness readiness = new Readiness(() -> broker.state() == BrokerState.CONNECTED);
-    private EmbeddedChannel channel = new EmbeddedChannel(new HttpRoutesHandler("/ws", readiness, null));
+    private EmbeddedChannel channel = new EmbeddedChannel(TestHandlers.routes("/ws", readiness, null));
 
     @AfterEach
     void tearDown() {
@@ -99,7 +99,7 @@ class HttpRoutesHandlerTest {
         byte[] secret = "a-development-secret-of-32-bytes-at-least".getBytes(StandardCharsets.UTF_8);
         DevTokenIssuer issuer = new DevTokenIssuer(secret, Clock.systemUTC(), Duration.ofMinutes(5));
         channel.finishAndReleaseAll();
-        channel = new EmbeddedChannel(new HttpRoutesHandler("/ws", readiness, issuer));
+        channel = new EmbeddedChannel(TestHandlers.routes("/ws", readiness, issuer));
 
         Response response = get("/dev/token?user=alice");
         assertEquals(HttpResponseStatus.OK, response.status);

@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crier.gateway.metrics.MeterCatalog;
+import io.crier.protocol.Push;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -17,8 +18,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +36,7 @@ class NettyFanoutTest {
     private static final byte[] ENCODED = PUSH.getBytes(StandardCharsets.UTF_8);
 
     private final TestNode node = TestNode.create();
-    private final NettyFanout fanout = new NettyFanout(ByteBufAllocator.DEFAULT, node.disconnector);
+    private final NettyFanout fanout = TestHandlers.fanout(node.disconnector);
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 
     @AfterEach
@@ -71,8 +71,8 @@ class NettyFanoutTest {
 
     @Test
     void aCompressedSessionGetsAFrameOverTheSamePayloadForItsPipelineToCompress() {
-        EmbeddedChannel channel = new EmbeddedChannel(new PassThroughExtensionEncoder());
-        ChannelAttributes.markUpgraded(channel);
+        EmbeddedChannel channel = new EmbeddedChannel();
+        Connection.of(channel).completeUpgrade(true);
         channels.add(channel);
         ChannelSubscriber compressed = new ChannelSubscriber("z", channel);
         ChannelSubscriber plain = subscriber("p");
@@ -126,7 +126,7 @@ class NettyFanoutTest {
     void aSessionTheServerStartedClosingGetsNoMorePublications() {
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.pipeline().addLast(PipelineNames.TELEMETRY, new ChannelDuplexHandler());
-        ChannelAttributes.markUpgraded(channel);
+        Connection.of(channel).completeUpgrade(false);
         channels.add(channel);
         ChannelSubscriber open = new ChannelSubscriber("open", channel);
 
@@ -137,6 +137,34 @@ class NettyFanoutTest {
         fanout.deliver(ENCODED, List.of(open));
         flushed();
         assertEquals(List.of(), OutboundFrames.texts(channel), "nothing after the close began");
+    }
+
+    @Test
+    void aFrameWrittenPastThePipelineTellsTheHeartbeatAndIsCountedOnce() {
+        NettyFanout counted = new NettyFanout(ByteBufAllocator.DEFAULT, node.disconnector, node.meters);
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.freezeTime();
+        channel.pipeline().addLast(PipelineNames.TELEMETRY, new TelemetryHandler(node.meters, null));
+        channel.pipeline().addLast(PipelineNames.HEARTBEAT, new HeartbeatHandler(Duration.ofSeconds(10),
+                node.disconnector));
+        Connection.of(channel).completeUpgrade(false);
+        channels.add(channel);
+        ChannelSubscriber target = new ChannelSubscriber("counted", channel);
+
+        channel.advanceTimeBy(9, TimeUnit.SECONDS);
+        counted.deliver(ENCODED, List.of(target));
+        channel.advanceTimeBy(2, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+
+        List<Object> written = new ArrayList<>();
+        for (Object out; (out = channel.readOutbound()) != null; ) {
+            written.add(out);
+        }
+        assertFalse(written.stream().anyMatch(Push.Heartbeat.class::isInstance),
+                "the publication was server output: no heartbeat push is due yet");
+        assertEquals(2.0 + ENCODED.length, MeterCatalog.BYTES_OUT.counter(node.meters).count(),
+                "counted by the fan-out, not again by the telemetry handler it entered past");
+        written.forEach(ReferenceCountUtil::release);
     }
 
     /** Runs each channel's queued tasks: the loop's flush comes after the fan-out's writes. */
@@ -178,17 +206,8 @@ class NettyFanoutTest {
 
     private ChannelSubscriber subscriber(String id) {
         EmbeddedChannel channel = new EmbeddedChannel();
-        ChannelAttributes.markUpgraded(channel);
+        Connection.of(channel).completeUpgrade(false);
         channels.add(channel);
         return new ChannelSubscriber(id, channel);
-    }
-
-
-    /** Stands for permessage-deflate's encoder: its presence marks a session as compressed. */
-    private static final class PassThroughExtensionEncoder extends WebSocketExtensionEncoder {
-        @Override
-        protected void encode(ChannelHandlerContext ctx, WebSocketFrame msg, List<Object> out) {
-            out.add(msg.retain());
-        }
     }
 }

@@ -40,7 +40,7 @@ class NodesEndpointTest {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final ClusterView view = new ClusterView(
             new ConfigLoader().load(null, Map.of("CRIER_NODE_ID", "embedded-1")), null, clock, meters);
-    private final EmbeddedChannel channel = new EmbeddedChannel(new HttpRoutesHandler("/ws", readiness, null,
+    private final EmbeddedChannel channel = new EmbeddedChannel(TestHandlers.routes("/ws", readiness, null,
             new AdminRoutes(KEY.getBytes(StandardCharsets.UTF_8), () -> { }, new NodesEndpoint(view, meters),
                     meters)));
 
@@ -100,7 +100,7 @@ class NodesEndpointTest {
 
     @Test
     void withoutAnAdminKeyTheRouteDoesNotExistButTheStatusPageDoes() {
-        EmbeddedChannel plain = new EmbeddedChannel(new HttpRoutesHandler("/ws", readiness, null));
+        EmbeddedChannel plain = new EmbeddedChannel(TestHandlers.routes("/ws", readiness, null));
         assertEquals(HttpResponseStatus.NOT_FOUND,
                 call(plain, HttpMethod.GET, "/api/v1/nodes", "Bearer " + KEY).status);
 

@@ -31,9 +31,9 @@ class PipelineOrderTest {
                     PipelineNames.WS_COMPRESSION, PipelineNames.WS_RESERVED_BITS, PipelineNames.CONTROL_LIMITS,
                     "io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandshakeHandler",
                     "io.netty.handler.codec.http.websocketx.Utf8FrameValidator",
-                    PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR, PipelineNames.HEARTBEAT,
-                    PipelineNames.ENVELOPE_CODEC, PipelineNames.COMMAND_LIMITS, PipelineNames.AUTH,
-                    PipelineNames.EXCEPTIONS),
+                    PipelineNames.WS_PROTOCOL, PipelineNames.UPGRADE_COMPLETE, PipelineNames.WS_AGGREGATOR,
+                    PipelineNames.HEARTBEAT, PipelineNames.ENVELOPE_CODEC, PipelineNames.COMMAND_LIMITS,
+                    PipelineNames.AUTH, PipelineNames.EXCEPTIONS),
                     all(channel));
             channel.finishAndReleaseAll();
         }
@@ -129,7 +129,7 @@ class PipelineOrderTest {
             PipelineNames.HEARTBEAT, PipelineNames.ENVELOPE_CODEC, PipelineNames.AUTH, PipelineNames.SESSION,
             PipelineNames.EXCEPTIONS, PipelineNames.HANDSHAKE_LIMITS, PipelineNames.ADMISSION,
             PipelineNames.WS_COMPRESSION, PipelineNames.WS_RESERVED_BITS, PipelineNames.CONTROL_LIMITS,
-            PipelineNames.COMMAND_LIMITS);
+            PipelineNames.COMMAND_LIMITS, PipelineNames.UPGRADE_COMPLETE);
 
     private static List<String> ours(EmbeddedChannel channel) {
         return all(channel).stream().filter(OURS::contains).toList();

@@ -80,7 +80,7 @@ class PublishApiPipelineTest {
         PublishApiEndpoint api = new PublishApiEndpoint(new BearerKey(KEY.getBytes(StandardCharsets.UTF_8)),
                 node.config.limits().maxDataBytes(), node.config.api().maxBatch(),
                 new PublishService(node.broker, history, topic -> null), node.meters);
-        SharedHandlers shared = new SharedHandlers(node.shared.routes(), node.shared.guard(), node.shared.envelopes(),
+        SharedHandlers shared = TestHandlers.shared(node.shared.routes(), node.shared.guard(), node.shared.envelopes(),
                 node.shared.exceptions(), api);
         return new GatewayChannelInitializer(node.config, shared, node.verifier, node.sessions, node.disconnector,
                 node.channels, node.limits);

@@ -29,7 +29,7 @@ class SessionDrainTest {
 
     @Test
     void onlyUpgradedConnectionsAreSessions() {
-        ChannelAttributes.markUpgraded(session);
+        Connection.of(session).completeUpgrade(false);
         node.channels.add(session);
         node.channels.add(httpOnly);
 
@@ -38,7 +38,7 @@ class SessionDrainTest {
 
     @Test
     void aSessionIsToldToReconnectAfterItsHint() {
-        ChannelAttributes.markUpgraded(session);
+        Connection.of(session).completeUpgrade(false);
         node.channels.add(session);
 
         drain.disconnect(session, 1234);
@@ -56,7 +56,7 @@ class SessionDrainTest {
 
     @Test
     void closeAllCutsOffSessionsStillInTheirCloseHandshake() {
-        ChannelAttributes.markUpgraded(session);
+        Connection.of(session).completeUpgrade(false);
         node.channels.add(session);
         ChannelAttributes.claimClose(session, "shutdown");
 

@@ -13,7 +13,6 @@ import io.crier.gateway.session.SessionPolicy;
 import io.crier.protocol.EnvelopeCodec;
 import io.crier.protocol.PublicationCodec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.ChannelGroup;
@@ -63,16 +62,16 @@ final class TestNode implements AutoCloseable {
         readiness = new Readiness(() -> broker.state() == BrokerState.CONNECTED);
         verifier = new JwtTokenVerifier(SECRET, Clock.systemUTC());
         hub = new Hub<>(broker, envelopes, new PublicationCodec(),
-                new NettyFanout(ByteBufAllocator.DEFAULT, disconnector), scheduler,
+                TestHandlers.fanout(disconnector), scheduler,
                 config.hub().unsubscribeGrace(), meters);
-        sessions = new SessionFactory(hub, config.node().id(), SessionPolicy.of(config, verifier, Clock.systemUTC()),
+        sessions = TestHandlers.sessions(hub, config.node().id(), SessionPolicy.of(config, verifier, Clock.systemUTC()),
                 config.session().heartbeat());
         DevTokenIssuer devTokens = devMode ? new DevTokenIssuer(SECRET, Clock.systemUTC(), Duration.ofHours(1)) : null;
-        shared = new SharedHandlers(
-                new HttpRoutesHandler(config.server().wsPath(), readiness, devTokens),
+        shared = TestHandlers.shared(
+                TestHandlers.routes(config.server().wsPath(), readiness, devTokens),
                 new HandshakeGuardHandler(readiness, verifier, meters),
                 new EnvelopeCodecHandler(envelopes, disconnector, meters),
-                new ExceptionHandler(disconnector));
+                new ExceptionHandler(disconnector), null);
         limits = new NodeLimits(config, disconnector, meters);
         broker.start(hub);
     }

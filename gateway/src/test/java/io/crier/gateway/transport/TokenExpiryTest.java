@@ -10,11 +10,9 @@ import io.crier.gateway.permission.TopicPolicy;
 import io.crier.gateway.session.SessionPolicy;
 import io.crier.gateway.session.TokenLifetime;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -200,13 +198,12 @@ class TokenExpiryTest {
                 node.verifier, allowAnonymous,
                 new TokenLifetime.Settings(new LoopClock(channel), WARNING, GRACE));
         SessionFactory sessions =
-                new SessionFactory(node.hub, config.node().id(), policy, config.session().heartbeat());
+                TestHandlers.sessions(node.hub, config.node().id(), policy, config.session().heartbeat());
         channel.pipeline().addLast(PipelineNames.ENVELOPE_CODEC, node.shared.envelopes());
         channel.pipeline().addLast(PipelineNames.AUTH,
                 new AuthHandler(node.verifier, sessions, node.disconnector, Duration.ofHours(1)));
         channel.pipeline().addLast(PipelineNames.EXCEPTIONS, node.shared.exceptions());
-        ChannelAttributes.markUpgraded(channel);
-        channel.pipeline().fireUserEventTriggered(new HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
+        UpgradeCompleteHandler.complete(channel, false);
     }
 
     private void send(String text) {

@@ -158,7 +158,7 @@ public class FanoutBenchmark {
     private static NettyFanout fanout() {
         EnvelopeCodec envelopes = new EnvelopeCodec(MAX_DATA_BYTES);
         Disconnector disconnector = new Disconnector(envelopes, new SimpleMeterRegistry(), Disconnector.CLOSE_TIMEOUT);
-        return new NettyFanout(ByteBufAllocator.DEFAULT, disconnector);
+        return new NettyFanout(ByteBufAllocator.DEFAULT, disconnector, new SimpleMeterRegistry());
     }
 
     private static void requireDelivered(long delivered, int subscribers) {
