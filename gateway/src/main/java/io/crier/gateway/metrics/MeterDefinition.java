@@ -24,7 +24,8 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Immutable and thread-safe; registering twice returns the registry's existing meter.
  *
- * @param name        the Micrometer name ({@code crier.disconnects}; Prometheus shows {@code crier_disconnects_total})
+ * @param name        the Micrometer name ({@link MeterCatalog#DISCONNECTS}; Prometheus shows {@code
+ *                    crier_disconnects_total})
  * @param type        counter, gauge or timer
  * @param description what it counts, shown as the Prometheus {@code HELP}
  * @param baseUnit    {@code bytes}, {@code seconds}, or {@code null} for plain counts

@@ -8,10 +8,10 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * The meters of the HTTP publish API: {@code crier.api.requests{result}} counts every request by its outcome
- * ({@code ok} or the error code of the whole response), {@code crier.api.publications{result}} every
- * publication of a served request ({@code ok} or its own error code). Tags come from a fixed set; none names a
- * topic. Thread-safe.
+ * The meters of the HTTP publish API: {@link MeterCatalog#API_REQUESTS} ({@code result}) counts every request by its
+ * outcome ({@code ok} or the error code of the whole response), {@link MeterCatalog#API_PUBLICATIONS} ({@code
+ * result}) every publication of a served request ({@code ok} or its own error code). Tags come from a fixed set; none
+ * names a topic. Thread-safe.
  */
 public final class PublishApiMeters {
 

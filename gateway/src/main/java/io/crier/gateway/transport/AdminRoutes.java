@@ -17,7 +17,7 @@ import java.util.Objects;
  * with {@code Authorization: Bearer <admin.key>} starts a graceful drain and answers 202 (again 202 when a
  * drain is already running); with a cluster view, {@code GET /api/v1/nodes} lists the live nodes
  * ({@link NodesEndpoint}). A missing or wrong key gets 401, another method 405. Every call is counted in
- * {@code crier.admin.requests}, by action and outcome; the key is compared in constant time and never logged.
+ * {@link MeterCatalog#ADMIN_REQUESTS}, by action and outcome; the key is compared in constant time and never logged.
  *
  * <p>Immutable; thread-safe. {@code startDrain} must not block: it runs on an event loop.
  */

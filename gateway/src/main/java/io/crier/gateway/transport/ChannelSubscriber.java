@@ -1,6 +1,7 @@
 package io.crier.gateway.transport;
 
 import io.crier.gateway.hub.Subscriber;
+import io.crier.gateway.metrics.MeterCatalog;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -54,14 +55,14 @@ public final class ChannelSubscriber implements Subscriber {
      *       session the server is closing ({@link Disconnector}) gets nothing more;</li>
      *   <li>{@code heartbeat} ({@link HeartbeatHandler#written}) hears of the write, so that no {@code heartbeat}
      *       push follows it;</li>
-     *   <li>{@code telemetry} ({@link TelemetryHandler}) would count its bytes in {@code crier.sent}: they are
-     *       returned, for {@link NettyFanout} to count once per batch rather than once per frame.</li>
+     *   <li>{@code telemetry} ({@link TelemetryHandler}) would count its bytes in {@link MeterCatalog#BYTES_OUT}:
+     *       they are returned, for {@link NettyFanout} to count once per batch rather than once per frame.</li>
      * </ul>
      * On a channel without a telemetry handler (tests, benchmarks) the duplicate is written from the tail, and its
      * bytes are returned as well.
      *
-     * @return the bytes that {@code crier.sent} has yet to count for this write (0: the pipeline counted them), or
-     *         -1 when nothing was written
+     * @return the bytes that {@link MeterCatalog#BYTES_OUT} has yet to count for this write (0: the pipeline counted
+     *         them), or -1 when nothing was written
      */
     long write(ByteBuf frame) {
         if (compressed) {

@@ -2,6 +2,7 @@ package io.crier.gateway.transport;
 
 import io.crier.gateway.limits.CommandRateLimiter;
 import io.crier.gateway.limits.CommandRateLimiter.Decision;
+import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.protocol.CloseCode;
 import io.netty.channel.Channel;
 import java.util.Objects;
@@ -9,7 +10,7 @@ import java.util.Objects;
 /**
  * One connection's command bucket as the transport spends it: every command, ping and pong takes a token
  * ({@code command-limits} and {@code control-limits} share this one object); a refusal is counted in
- * {@code crier.commands.rate_limited}, and a run of them ({@link Decision#FLOOD}) closes the connection with
+ * {@link MeterCatalog#COMMANDS_RATE_LIMITED}, and a run of them ({@link Decision#FLOOD}) closes the connection with
  * {@link CloseCode#COMMAND_FLOOD} (4502). What a refused command or ping gets instead is the caller's business.
  *
  * <p>Per connection; confined to the channel's event loop.

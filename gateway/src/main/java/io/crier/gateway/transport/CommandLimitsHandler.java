@@ -1,6 +1,7 @@
 package io.crier.gateway.transport;
 
 import io.crier.gateway.limits.CommandRateLimiter;
+import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.protocol.CloseCode;
 import io.crier.protocol.Command;
 import io.crier.protocol.CommandId;
@@ -20,9 +21,9 @@ import java.util.Objects;
  * One that finds no token is not executed and gets an error reply {@code rate_limited}
  * ({@link ErrorCode#RATE_LIMITED}, with its id when it had one); {@code limits.floodDisconnectAfter} of
  * those in a row close the connection with {@link CloseCode#COMMAND_FLOOD} (4502). Both are counted
- * ({@code crier.commands.rate_limited}; the close in {@code crier.disconnects}).
+ * ({@link MeterCatalog#COMMANDS_RATE_LIMITED}; the close in {@link MeterCatalog#DISCONNECTS}).
  *
- * <p>Outbound, it counts every error reply by code ({@code crier.commands.errors}), which is how limit
+ * <p>Outbound, it counts every error reply by code ({@link MeterCatalog#COMMAND_ERRORS}), which is how limit
  * replies such as {@code too_many_topics} and {@code too_large} are counted.
  *
  * <p>Per connection; confined to the channel's event loop.

@@ -2,6 +2,7 @@ package io.crier.gateway.transport;
 
 import io.crier.gateway.auth.User;
 import io.crier.gateway.limits.ConnectionLimiter.Lease;
+import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.gateway.transport.ConnectionEvent.SessionOpened;
 import io.crier.gateway.transport.ConnectionEvent.UpgradeCompleted;
 import io.netty.channel.Channel;
@@ -115,7 +116,7 @@ final class Connection {
     }
 
     /**
-     * The {@code auth} token was refused, for {@code reason} (a {@code crier.auth.failures} reason, never token
+     * The {@code auth} token was refused, for {@code reason} (a {@link MeterCatalog#AUTH_FAILURES} reason, never token
      * content).
      */
     void tokenRefused(String reason) {

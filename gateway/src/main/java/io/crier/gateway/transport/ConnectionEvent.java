@@ -1,6 +1,7 @@
 package io.crier.gateway.transport;
 
 import io.crier.gateway.auth.User;
+import io.crier.gateway.metrics.MeterCatalog;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 
@@ -31,7 +32,7 @@ sealed interface ConnectionEvent {
 
     /**
      * The upgrade request was refused with HTTP {@code status} for its Bearer token, for {@code tokenError} (a
-     * {@code crier.auth.failures} reason, never token content).
+     * {@link MeterCatalog#AUTH_FAILURES} reason, never token content).
      */
     record UpgradeRefused(int status, String tokenError) implements ConnectionEvent {
     }

@@ -1,6 +1,7 @@
 package io.crier.gateway.transport;
 
 import io.crier.gateway.limits.CommandRateLimiter;
+import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.protocol.CloseCode;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -14,7 +15,7 @@ import java.util.Objects;
  * {@code command-limits}'), before Netty's WebSocket handler answers pings with
  * pongs: a ping that finds no token is dropped unanswered (a pong is dropped), and
  * {@code limits.floodDisconnectAfter} of them in a row close the connection with
- * {@link CloseCode#COMMAND_FLOOD} (4502), as for commands. Counted in {@code crier.commands.rate_limited}.
+ * {@link CloseCode#COMMAND_FLOOD} (4502), as for commands. Counted in {@link MeterCatalog#COMMANDS_RATE_LIMITED}.
  *
  * <p>Per connection; confined to the channel's event loop.
  */

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The only way the server closes a connection. Once per channel (guarded by a channel attribute) it logs
- * at debug, counts {@code crier.disconnects} tagged by reason, sends the {@code disconnect} push (codes
+ * at debug, counts {@link MeterCatalog#DISCONNECTS} tagged by reason, sends the {@code disconnect} push (codes
  * 4000-4999), then a close frame with the same code, and closes the channel once that is flushed, or after
  * a bounded timeout when the peer does not read. Before the WebSocket upgrade it just closes the channel. Either
  * close then lingers in {@link LingeringCloseHandler}, so that a client still sending reads all of it.
@@ -47,7 +47,7 @@ public final class Disconnector {
 
     /**
      * @param envelopes    encodes the {@code disconnect} pushes, once per code
-     * @param meters       where {@code crier.disconnects} is counted
+     * @param meters       where {@link MeterCatalog#DISCONNECTS} is counted
      * @param closeTimeout how long a close frame may take to flush before the channel is closed anyway
      */
     public Disconnector(EnvelopeCodec envelopes, MeterRegistry meters, Duration closeTimeout) {

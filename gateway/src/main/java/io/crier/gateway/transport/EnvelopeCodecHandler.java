@@ -29,7 +29,7 @@ import java.util.Objects;
 /**
  * Translates between WebSocket frames and envelopes. Inbound: a text frame becomes the {@link Inbound}
  * that {@link EnvelopeCodec#decode} makes of it (a command, or a {@link Malformed} counted as
- * {@code crier.frames.malformed}); a binary frame disconnects with {@link CloseCode#BINARY_NOT_SUPPORTED}.
+ * {@link MeterCatalog#FRAMES_MALFORMED}); a binary frame disconnects with {@link CloseCode#BINARY_NOT_SUPPORTED}.
  * Outbound: a {@link Reply} or {@link Push} becomes a text frame; frames pass through untouched.
  *
  * <p>Stateless: one instance per node, {@link Sharable}.

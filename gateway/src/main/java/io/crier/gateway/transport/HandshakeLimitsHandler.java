@@ -1,5 +1,6 @@
 package io.crier.gateway.transport;
 
+import io.crier.gateway.metrics.MeterCatalog;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Size: the HTTP codec and aggregator before and after it enforce {@code server.maxHandshakeBytes}
  *       (an oversized request line gets 414 and oversized headers 431 from {@code http-routes}, an oversized
  *       body 413 from the aggregator);
- *       this handler counts both as {@code crier.handshakes.refused{reason=too_large}}.</li>
+ *       this handler counts both as {@link MeterCatalog#HANDSHAKES_REFUSED} ({@code reason=too_large}).</li>
  * </ul>
  * It also counts upgrades that negotiated permessage-deflate, and removes itself on
  * {@link ConnectionEvent.UpgradeCompleted}.

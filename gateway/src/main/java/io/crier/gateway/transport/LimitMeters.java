@@ -11,13 +11,13 @@ import java.util.Map;
  * The counters of the limit handlers. No tag carries a topic, a user or an IP address: those are unbounded.
  * Immutable; thread-safe (Micrometer counters are).
  *
- * @param handshakeTimeout  {@code crier.handshakes.refused{reason=timeout}}: connections closed because
+ * @param handshakeTimeout  {@link MeterCatalog#HANDSHAKES_REFUSED} ({@code reason=timeout}): connections closed because
  *                          the upgrade did not complete within {@code server.handshakeTimeout}
- * @param handshakeTooLarge {@code crier.handshakes.refused{reason=too_large}}: request heads or bodies over
- *                          {@code server.maxHandshakeBytes}
- * @param compressed        {@code crier.connections.compressed}: upgrades that negotiated permessage-deflate
- * @param rateLimited       {@code crier.commands.rate_limited}: commands refused by the session's bucket
- * @param commandErrors     {@code crier.commands.errors{code}}: error replies, by error code
+ * @param handshakeTooLarge {@link MeterCatalog#HANDSHAKES_REFUSED} ({@code reason=too_large}): request heads or
+ *                          bodies over {@code server.maxHandshakeBytes}
+ * @param compressed        {@link MeterCatalog#CONNECTIONS_COMPRESSED}: upgrades that negotiated permessage-deflate
+ * @param rateLimited       {@link MeterCatalog#COMMANDS_RATE_LIMITED}: commands refused by the session's bucket
+ * @param commandErrors     {@link MeterCatalog#COMMAND_ERRORS} ({@code code}): error replies, by error code
  */
 record LimitMeters(Counter handshakeTimeout, Counter handshakeTooLarge, Counter compressed, Counter rateLimited,
                    Map<ErrorCode, Counter> commandErrors) {
@@ -33,7 +33,7 @@ record LimitMeters(Counter handshakeTimeout, Counter handshakeTooLarge, Counter 
                 Map.copyOf(errors));
     }
 
-    /** {@code crier.handshakes.refused} with {@code reason}, the counter the handshake guard also uses. */
+    /** {@link MeterCatalog#HANDSHAKES_REFUSED} with {@code reason}, the counter the handshake guard also uses. */
     static Counter refused(MeterRegistry meters, String reason) {
         return MeterCatalog.HANDSHAKES_REFUSED.counter(meters, "reason", reason);
     }

@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A target whose channel is not writable (its outbound bytes passed the high water mark,
  * {@code session.maxOutboundQueueBytes}) is disconnected as a {@link CloseCode#SLOW_CONSUMER} instead.
  * Since a write is only queued while the channel is writable, a session's queue can pass the limit by at
- * most one publication; the gauge {@code crier.outbound.queued.max.bytes} records the largest queue seen
+ * most one publication; the gauge {@link MeterCatalog#OUTBOUND_QUEUED_MAX} records the largest queue seen
  * right after a publication was queued, which shows that bound holds. {@code crier.delivery.latency} times
  * each publication from the start of its fan-out here (on the broker thread, right after the broker callback
  * decoded it and encoded its push) until every event loop has written it to its sessions (their flush follows
@@ -64,8 +64,8 @@ public final class NettyFanout implements Fanout<ChannelSubscriber> {
     private final Timer latency;
 
     /**
-     * A fan-out with the node's meters: {@code crier.outbound.queued.max.bytes}, {@code crier.pushes.out{type=fanout}}
-     * and {@code crier.delivery.latency}.
+     * A fan-out with the node's meters: {@link MeterCatalog#OUTBOUND_QUEUED_MAX}, {@link MeterCatalog#PUSHES_OUT}
+     * ({@code type=fanout}) and {@code crier.delivery.latency}.
      */
     public NettyFanout(ByteBufAllocator allocator, Disconnector disconnector, MeterRegistry meters) {
         this.allocator = Objects.requireNonNull(allocator, "allocator");
@@ -166,8 +166,8 @@ public final class NettyFanout implements Fanout<ChannelSubscriber> {
     }
 
     /**
-     * Writes to one session's channel ({@link ChannelSubscriber#write}); returns the bytes {@code crier.sent} has
-     * yet to count, or -1 when nothing was written.
+     * Writes to one session's channel ({@link ChannelSubscriber#write}); returns the bytes {@link
+     * MeterCatalog#BYTES_OUT} has yet to count, or -1 when nothing was written.
      */
     private long write(ByteBuf shared, ChannelSubscriber target) {
         Channel channel = target.channel();

@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
  * plain-Java {@code io.crier.gateway.limits} package.
  *
  * <p>Meters: those of {@link LimitMeters} and {@link UpgradeAdmissionHandler}, and the gauges
- * {@code crier.limits.connections}, {@code crier.limits.ips} and {@code crier.limits.users}.
+ * {@link MeterCatalog#LIMITS_CONNECTIONS}, {@link MeterCatalog#LIMITS_IPS} and {@link MeterCatalog#LIMITS_USERS}.
  *
  * <p>Thread-safe; one instance per node.
  */

@@ -14,7 +14,7 @@ import java.util.Objects;
  * checks the admin key first): answers 200 with {@link NodesCodec}'s list of the live nodes, or 503 with an
  * {@code unavailable} error when the registry cannot be read (Redis is down). The answer closes the connection:
  * it may come after the registry's round trip, and nothing may overtake it. Counted in
- * {@code crier.admin.requests} with {@code action=nodes}, by outcome.
+ * {@link MeterCatalog#ADMIN_REQUESTS} with {@code action=nodes}, by outcome.
  *
  * <p>Immutable; thread-safe. Never blocks: the answer is written when the registry's stage completes.
  */

@@ -1,6 +1,7 @@
 package io.crier.gateway.transport;
 
 import io.crier.gateway.config.AddressRange;
+import io.crier.gateway.metrics.MeterCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,10 +20,10 @@ import org.slf4j.LoggerFactory;
  * Looks at the first bytes of a connection for a PROXY protocol header (v1 or v2). From a peer in
  * {@code server.trustedProxies} a header is read by Netty's {@code HAProxyMessageDecoder}, which takes this
  * handler's place; from any other peer a header is an attempt to claim another client's address: the connection
- * is closed at once and counted ({@code crier.handshakes.refused{reason=untrusted_proxy}}). A connection that
- * does not start with a header (a probe, a client on the private network) is served as it is, its TCP peer being
- * the client: this handler and {@code proxy-client} leave, and the bytes go on. Only the first bytes are looked
- * at (at most 12 are needed to decide); a second header later is just bad HTTP.
+ * is closed at once and counted ({@link MeterCatalog#HANDSHAKES_REFUSED} ({@code reason=untrusted_proxy})). A
+ * connection that does not start with a header (a probe, a client on the private network) is served as it is, its TCP
+ * peer being the client: this handler and {@code proxy-client} leave, and the bytes go on. Only the first bytes are
+ * looked at (at most 12 are needed to decide); a second header later is just bad HTTP.
  *
  * <p>Per connection; confined to the channel's event loop.
  */

@@ -1,5 +1,6 @@
 package io.crier.gateway.transport;
 
+import io.crier.gateway.metrics.MeterCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * {@code HAProxyMessageDecoder} (which {@link ProxyProtocolDetector} put in place): the source of a {@code PROXY}
  * header over TCP becomes {@link ChannelAttributes#PROXIED_CLIENT}; a {@code LOCAL} header (the balancer's own
  * health check), an {@code UNKNOWN} or a UNIX-socket one leaves the TCP peer as the client. A header the decoder
- * cannot read closes the connection, counted once in {@code crier.handshakes.refused{reason=proxy_protocol}}, not
- * logged one by one. Removes itself once the header is read (the decoder removes itself too).
+ * cannot read closes the connection, counted once in {@link MeterCatalog#HANDSHAKES_REFUSED} ({@code
+ * reason=proxy_protocol}), not logged one by one. Removes itself once the header is read (the decoder removes itself
+ * too).
  *
  * <p>Stateless: one instance per node, {@link Sharable}.
  */

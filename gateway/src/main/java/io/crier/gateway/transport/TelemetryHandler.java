@@ -14,10 +14,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The first handler of every connection (after {@code tls}): counts the bytes read and written
- * ({@code crier.received}, {@code crier.sent}, in bytes: decrypted bytes on the TLS listener), counts completed
- * handshakes, and writes the connection's lifecycle lines through the node's {@link ConnectionLog} as it hears
- * the {@link ConnectionEvent}s: {@code connected} ({@link ConnectionEvent.UpgradeCompleted}), {@code authenticated}
- * ({@link ConnectionEvent.SessionOpened}), {@code refused} (an upgrade refused for its Bearer token,
+ * ({@link MeterCatalog#BYTES_IN}, {@link MeterCatalog#BYTES_OUT}, in bytes: decrypted bytes on the TLS listener),
+ * counts completed handshakes, and writes the connection's lifecycle lines through the node's {@link ConnectionLog}
+ * as it hears the {@link ConnectionEvent}s: {@code connected} ({@link ConnectionEvent.UpgradeCompleted}), {@code
+ * authenticated} ({@link ConnectionEvent.SessionOpened}), {@code refused} (an upgrade refused for its Bearer token,
  * {@link ConnectionEvent.UpgradeRefused}) and {@code refresh refused} ({@link ConnectionEvent.RefreshRefused});
  * and {@code disconnected} when an upgraded connection closes, with the close reason, the session and why the
  * {@code auth} token was refused if it was (from its {@link Connection}) and the time since the upgrade. The

@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * logged once at WARN, and the previous certificate keeps serving. With {@code tls.selfSigned} a generated
  * development certificate is served and nothing is reloaded.
  *
- * <p>Meters: {@code crier.tls.reloads} by outcome ({@code reloaded}, {@code failed}),
- * {@code crier.tls.handshakes.failed}, {@code crier.tls.certificate.expiry} (epoch seconds of the served
+ * <p>Meters: {@link MeterCatalog#TLS_RELOADS} by outcome ({@code reloaded}, {@code failed}),
+ * {@link MeterCatalog#TLS_HANDSHAKES_FAILED}, {@link MeterCatalog#TLS_CERTIFICATE_EXPIRY} (epoch seconds of the served
  * leaf's notAfter).
  *
  * <p>Thread-safe: {@link #newHandler} runs on any event loop; reloads run on one background thread.

@@ -11,9 +11,9 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.util.internal.PlatformDependent;
 
 /**
- * The gauges only the transport can read: Netty's direct memory ({@code crier.netty.direct.used.bytes},
- * {@code crier.netty.allocator.direct.bytes}) and the bytes waiting in every connection's outbound queue
- * ({@code crier.outbound.queued.bytes}, summed at scrape time, so it costs nothing between scrapes).
+ * The gauges only the transport can read: Netty's direct memory ({@link MeterCatalog#NETTY_DIRECT},
+ * {@link MeterCatalog#NETTY_ALLOCATOR_DIRECT}) and the bytes waiting in every connection's outbound queue
+ * ({@link MeterCatalog#OUTBOUND_QUEUED}, summed at scrape time, so it costs nothing between scrapes).
  *
  * <p>Registration only; the gauges are read on the scraping thread and are thread-safe.
  */

@@ -4,6 +4,7 @@ import io.crier.gateway.auth.User;
 import io.crier.gateway.limits.ConnectionLimiter;
 import io.crier.gateway.limits.ConnectionLimiter.Lease;
 import io.crier.gateway.limits.OriginPolicy;
+import io.crier.gateway.metrics.MeterCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
@@ -24,7 +25,7 @@ import java.util.Objects;
  * already authenticated a {@code Bearer} header, a user at its limit ({@code 429}). An admitted connection
  * holds a {@link Lease} (kept by its {@link Connection}) that is released exactly once when the channel closes;
  * a first-frame {@code auth} later binds its user ({@link Connection#bindUser}). Each refusal is counted in
- * {@code crier.handshakes.refused} ({@code origin}, {@code node_full}, {@code ip_limit}, {@code user_limit}).
+ * {@link MeterCatalog#HANDSHAKES_REFUSED} ({@code origin}, {@code node_full}, {@code ip_limit}, {@code user_limit}).
  * Removes itself on {@link ConnectionEvent.UpgradeCompleted}.
  *
  * <p>The IP address is the client's as a trusted load balancer's PROXY protocol header gave it
