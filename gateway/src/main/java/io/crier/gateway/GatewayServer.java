@@ -15,7 +15,6 @@ import io.crier.gateway.publish.PublishService;
 import io.crier.gateway.session.SessionPolicy;
 import io.crier.gateway.transport.AdminRoutes;
 import io.crier.gateway.transport.ChannelEvictor;
-import io.crier.gateway.transport.ChannelSubscriber;
 import io.crier.gateway.transport.Disconnector;
 import io.crier.gateway.transport.EnvelopeCodecHandler;
 import io.crier.gateway.transport.ExceptionHandler;
@@ -93,9 +92,9 @@ public final class GatewayServer implements AutoCloseable {
         this.telemetry = new NodeTelemetry(meters, channels);
         this.drains = new NodeDrain(config.node().id(), config.drain(), readiness,
                 new SessionDrain(channels, disconnector), workers.next(), meters);
-        Hub<ChannelSubscriber> hub = new Hub<>(new HubWiring<>(broker, envelopes, new PublicationCodec(),
+        Hub hub = new Hub(new HubWiring(broker, envelopes, new PublicationCodec(),
                 new NettyFanout(ByteBufAllocator.DEFAULT, disconnector, meters), workers.next(), meters),
-                new HubHistory<>(backend.history(), config.namespaces(), config.recovery(),
+                new HubHistory(backend.history(), config.namespaces(), config.recovery(),
                         new ChannelEvictor(disconnector)),
                 config.hub().unsubscribeGrace());
         // Built before the broker starts: a bad key file stops startup with nothing to clean up.

@@ -34,26 +34,24 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Thread-safe: state changes happen under the topic entry's lock; deliveries of topics with history happen
  * under it too, so that a repair on a store thread and the broker thread never interleave their writes.
- *
- * @param <S> the transport's subscriber type
  */
-final class GapRepair<S extends Subscriber> {
+final class GapRepair {
 
     /** How long after a failed repair read (with the broker connected) the next one starts. */
     static final Duration RETRY_DELAY = Duration.ofMillis(200);
     /** Failed repair reads in a row, with the broker connected, after which the topic's sessions are evicted. */
     static final int MAX_FAILED_READS = 10;
 
-    private final HubHistory<S> history;
-    private final Fanout<S> fanout;
+    private final HubHistory history;
+    private final Fanout fanout;
     private final PushEncoder pushes;
-    private final Recoveries<S> recoveries;
-    private final Membership<S> membership;
+    private final Recoveries recoveries;
+    private final Membership membership;
     private final ScheduledExecutorService scheduler;
     private final HubMeters meters;
 
-    GapRepair(HubHistory<S> history, Fanout<S> fanout, PushEncoder pushes, Recoveries<S> recoveries,
-              Membership<S> membership, ScheduledExecutorService scheduler, HubMeters meters) {
+    GapRepair(HubHistory history, Fanout fanout, PushEncoder pushes, Recoveries recoveries,
+              Membership membership, ScheduledExecutorService scheduler, HubMeters meters) {
         this.history = history;
         this.fanout = fanout;
         this.pushes = pushes;
@@ -67,7 +65,7 @@ final class GapRepair<S extends Subscriber> {
      * One publication with a position from the broker, for a topic with history: encoded before the lock is
      * taken, then sequenced under it. No lock held.
      */
-    void onPublication(TopicEntry<S> entry, ChannelMessage.Publication live) {
+    void onPublication(TopicEntry entry, ChannelMessage.Publication live) {
         Positioned publication = pushes.live(entry.topic, live);
         Effects effects = new Effects();
         synchronized (entry) {
@@ -79,9 +77,9 @@ final class GapRepair<S extends Subscriber> {
     }
 
     /** The broker link is back: repair every topic with history and local sessions. No lock held. */
-    void onLinkRestored(Collection<TopicEntry<S>> entries) {
+    void onLinkRestored(Collection<TopicEntry> entries) {
         Effects effects = new Effects();
-        for (TopicEntry<S> entry : entries) {
+        for (TopicEntry entry : entries) {
             if (entry.history == null) {
                 continue;
             }
@@ -92,7 +90,7 @@ final class GapRepair<S extends Subscriber> {
         effects.run();
     }
 
-    private void restore(TopicEntry<S> entry, Effects effects) {
+    private void restore(TopicEntry entry, Effects effects) {
         TopicCursor cursor = entry.cursor;
         if (entry.retired || !cursor.known()) {
             return;
@@ -111,7 +109,7 @@ final class GapRepair<S extends Subscriber> {
     }
 
     /** Caller holds the entry's lock. */
-    private void accept(TopicEntry<S> entry, Positioned publication, Effects effects) {
+    private void accept(TopicEntry entry, Positioned publication, Effects effects) {
         TopicCursor cursor = entry.cursor;
         if (cursor.repairing) {
             holdForRepair(entry, publication, effects);
@@ -130,7 +128,7 @@ final class GapRepair<S extends Subscriber> {
         }
     }
 
-    private void epochChanged(TopicEntry<S> entry, Positioned publication, Effects effects) {
+    private void epochChanged(TopicEntry entry, Positioned publication, Effects effects) {
         TopicCursor cursor = entry.cursor;
         boolean linkStayedUp = cursor.outages == membership.outages();
         if (publication.offset() == 1 && linkStayedUp || entry.members.isEmpty()) {
@@ -145,10 +143,10 @@ final class GapRepair<S extends Subscriber> {
     }
 
     /** Moves the cursor and delivers: held for recovering members, written to live ones. Lock held. */
-    private void dispatch(TopicEntry<S> entry, Positioned publication, Effects effects) {
+    private void dispatch(TopicEntry entry, Positioned publication, Effects effects) {
         entry.cursor.moveTo(publication, membership.outages());
         recoveries.hold(entry, publication, effects);
-        List<S> targets = entry.snapshot();
+        List<Subscriber> targets = entry.snapshot();
         if (publication.push() != null && !targets.isEmpty()) {
             fanout.deliver(publication.push(), targets);
             meters.publications.increment();
@@ -157,7 +155,7 @@ final class GapRepair<S extends Subscriber> {
         recoveries.activatePending(entry, effects);
     }
 
-    private void holdForRepair(TopicEntry<S> entry, Positioned publication, Effects effects) {
+    private void holdForRepair(TopicEntry entry, Positioned publication, Effects effects) {
         if (entry.cursor.held.size() >= history.maxPublications()) {
             fail(entry, effects);
             finish(entry, effects);
@@ -168,14 +166,14 @@ final class GapRepair<S extends Subscriber> {
     }
 
     /** Schedules the read of what follows the cursor, to run once the lock is released. Lock held. */
-    private void startRead(TopicEntry<S> entry, Effects effects) {
+    private void startRead(TopicEntry entry, Effects effects) {
         TopicCursor cursor = entry.cursor;
         long id = cursor.newRead();
         long after = cursor.offset;
         effects.add(() -> read(entry, id, after));
     }
 
-    private void read(TopicEntry<S> entry, long id, long after) {
+    private void read(TopicEntry entry, long id, long after) {
         CompletionStage<HistorySlice> read;
         try {
             read = history.store().read(entry.topic, after, history.maxPublications(), entry.history);
@@ -185,7 +183,7 @@ final class GapRepair<S extends Subscriber> {
         read.whenComplete((slice, error) -> answered(entry, id, after, slice, error));
     }
 
-    private void answered(TopicEntry<S> entry, long id, long after, HistorySlice slice, Throwable error) {
+    private void answered(TopicEntry entry, long id, long after, HistorySlice slice, Throwable error) {
         Effects effects = new Effects();
         synchronized (entry) {
             TopicCursor cursor = entry.cursor;
@@ -206,7 +204,7 @@ final class GapRepair<S extends Subscriber> {
     }
 
     /** Dispatches the missing publications if the slice has exactly all of them. Lock held. */
-    private boolean fill(TopicEntry<S> entry, long after, HistorySlice slice, Effects effects) {
+    private boolean fill(TopicEntry entry, long after, HistorySlice slice, Effects effects) {
         TopicCursor cursor = entry.cursor;
         StreamPosition now = slice.position();
         List<StoredPublication> read = slice.publications();
@@ -229,7 +227,7 @@ final class GapRepair<S extends Subscriber> {
     }
 
     /** Leaves the repairing state and replays the held publications through the sequencer. Lock held. */
-    private void finish(TopicEntry<S> entry, Effects effects) {
+    private void finish(TopicEntry entry, Effects effects) {
         TopicCursor cursor = entry.cursor;
         cursor.repairing = false;
         cursor.failedReads = 0;
@@ -247,7 +245,7 @@ final class GapRepair<S extends Subscriber> {
         recoveries.activatePending(entry, effects);
     }
 
-    private void readFailed(TopicEntry<S> entry, Effects effects) {
+    private void readFailed(TopicEntry entry, Effects effects) {
         TopicCursor cursor = entry.cursor;
         if (!membership.linkUp()) {
             return; // stays repairing: the link's return starts a new read
@@ -266,7 +264,7 @@ final class GapRepair<S extends Subscriber> {
         }
     }
 
-    private void retry(TopicEntry<S> entry) {
+    private void retry(TopicEntry entry) {
         Effects effects = new Effects();
         synchronized (entry) {
             TopicCursor cursor = entry.cursor;
@@ -281,9 +279,9 @@ final class GapRepair<S extends Subscriber> {
      * Evicts every session of the topic (live and recovering) and forgets the cursor; what is held for the
      * repair stays, to be replayed by {@link #finish} for the cursor's next start. Lock held.
      */
-    private void fail(TopicEntry<S> entry, Effects effects) {
-        List<S> evicted = List.copyOf(entry.members.keySet());
-        for (S subscriber : evicted) {
+    private void fail(TopicEntry entry, Effects effects) {
+        List<Subscriber> evicted = List.copyOf(entry.members.keySet());
+        for (Subscriber subscriber : evicted) {
             membership.remove(entry, subscriber);
         }
         List<Positioned> held = new ArrayList<>(entry.cursor.held);

@@ -20,10 +20,9 @@ import java.util.concurrent.CompletionStage;
  * @param recovery   {@code maxPublications}: the most publications replayed to one session or fetched by one
  *                   repair, and the most held for one recovering session or repairing topic
  * @param evictor    closes sessions with {@code insufficient_state}
- * @param <S>        the transport's subscriber type
  */
-public record HubHistory<S extends Subscriber>(HistoryStore store, NamespacesConfig namespaces,
-                                               RecoveryConfig recovery, SessionEvictor<S> evictor) {
+public record HubHistory(HistoryStore store, NamespacesConfig namespaces, RecoveryConfig recovery,
+                         SessionEvictor evictor) {
 
     public HubHistory {
         Objects.requireNonNull(namespaces, "namespaces");
@@ -32,9 +31,9 @@ public record HubHistory<S extends Subscriber>(HistoryStore store, NamespacesCon
     }
 
     /** No history anywhere: every topic behaves as one without history. */
-    public static <S extends Subscriber> HubHistory<S> none() {
-        return new HubHistory<>(null, new NamespacesConfig(new NamespaceOptions(false, true, false)),
-                new RecoveryConfig(1), SessionEvictor.none());
+    public static HubHistory none() {
+        return new HubHistory(null, new NamespacesConfig(new NamespaceOptions(false, true, false)),
+                new RecoveryConfig(1), SessionEvictor.NONE);
     }
 
     /** The history bounds of {@code topic}, or {@code null} when it keeps none (or no store is wired). */

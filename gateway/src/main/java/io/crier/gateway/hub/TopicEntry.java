@@ -15,10 +15,8 @@ import java.util.concurrent.ScheduledFuture;
  * the hub's map for good, and the next subscriber of the topic makes a new one. For a topic with history
  * it also holds the {@link TopicCursor} and the members still {@link #recovering}, who are members (they count
  * for the broker subscription) but not in the {@link #snapshot} until they go live.
- *
- * @param <S> the transport's subscriber type
  */
-final class TopicEntry<S> {
+final class TopicEntry {
 
     final String topic;
 
@@ -28,20 +26,20 @@ final class TopicEntry<S> {
     final TopicCursor cursor = new TopicCursor();
 
     /** Members that have not gone live yet: publications are held for them, not written. */
-    final Map<S, Recovery<S>> recovering = new HashMap<>();
+    final Map<Subscriber, Recovery> recovering = new HashMap<>();
 
     /**
      * Each local subscriber, mapped to the broker subscribe attempt it waits for, so that a failed
      * attempt removes the subscribers that joined it and no one else.
      */
-    final Map<S, CompletableFuture<Void>> members = new HashMap<>();
+    final Map<Subscriber, CompletableFuture<Void>> members = new HashMap<>();
 
     /**
      * An immutable copy of the live members, read without the lock by the broker thread for each publication of
      * a topic without history (one with history delivers under the lock); rebuilt by {@link #snapshot()} when
      * {@link #stale}.
      */
-    private volatile List<S> snapshot = List.of();
+    private volatile List<Subscriber> snapshot = List.of();
 
     /**
      * The members changed since {@link #snapshot} was built. Marking it, rather than copying the members on every
@@ -72,7 +70,7 @@ final class TopicEntry<S> {
     }
 
     /** The live members: the last copy, or a new one when they changed since; safe without the lock. */
-    List<S> snapshot() {
+    List<Subscriber> snapshot() {
         if (!stale) {
             return snapshot;
         }
@@ -85,12 +83,12 @@ final class TopicEntry<S> {
         }
     }
 
-    private List<S> copyOfLiveMembers() {
+    private List<Subscriber> copyOfLiveMembers() {
         if (recovering.isEmpty()) {
             return List.copyOf(members.keySet());
         }
-        List<S> live = new ArrayList<>(members.size());
-        for (S member : members.keySet()) {
+        List<Subscriber> live = new ArrayList<>(members.size());
+        for (Subscriber member : members.keySet()) {
             if (!recovering.containsKey(member)) {
                 live.add(member);
             }

@@ -35,11 +35,11 @@ final class HistoryFixture implements AutoCloseable {
     final TestClock clock = new TestClock();
     final InMemoryBroker broker = new InMemoryBroker();
     final GatedHistoryStore store = new GatedHistoryStore(new InMemoryHistoryStore(broker, clock));
-    final RecordingFanout<TestSubscriber> fanout = new RecordingFanout<>();
-    final RecordingEvictor<TestSubscriber> evictor = new RecordingEvictor<>();
+    final RecordingFanout fanout = new RecordingFanout();
+    final RecordingEvictor evictor = new RecordingEvictor();
     final ManualScheduler scheduler = new ManualScheduler();
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    final Hub<TestSubscriber> hub;
+    final Hub hub;
     final DroppingListener listener;
 
     HistoryFixture(int maxPublications) {
@@ -47,7 +47,7 @@ final class HistoryFixture implements AutoCloseable {
                 "plain", new NamespaceOptions(false, true, false),
                 "short", history(3, true),
                 "sealed", history(5_000, false)));
-        hub = new Hub<>(broker, new HubHistory<>(store, namespaces, new RecoveryConfig(maxPublications), evictor),
+        hub = new Hub(broker, new HubHistory(store, namespaces, new RecoveryConfig(maxPublications), evictor),
                 new EnvelopeCodec(4096), new PublicationCodec(), fanout, scheduler, Duration.ofSeconds(2), meters);
         listener = new DroppingListener(hub);
         broker.start(listener);
@@ -87,7 +87,7 @@ final class HistoryFixture implements AutoCloseable {
     /** The offsets of the messages written to {@code subscriber}, in write order. */
     List<Long> offsets(TestSubscriber subscriber) {
         List<Long> offsets = new ArrayList<>();
-        for (RecordingFanout.Delivery<TestSubscriber> delivery : fanout.deliveries()) {
+        for (RecordingFanout.Delivery delivery : fanout.deliveries()) {
             if (delivery.targets().contains(subscriber)) {
                 Matcher offset = OFFSET.matcher(delivery.text());
                 offsets.add(offset.find() ? Long.parseLong(offset.group(1)) : -1);

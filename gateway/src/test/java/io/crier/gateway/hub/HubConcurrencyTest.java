@@ -34,14 +34,14 @@ class HubConcurrencyTest {
     private static final List<String> TOPICS = List.of("hubc-0", "hubc-1", "hubc-2", "hubc-3");
 
     private final InMemoryBroker broker = new InMemoryBroker();
-    private final RecordingFanout<TestSubscriber> fanout = new RecordingFanout<>();
+    private final RecordingFanout fanout = new RecordingFanout();
     private final ManualScheduler scheduler = new ManualScheduler();
 
     @ParameterizedTest(name = "grace {0} ms")
     @ValueSource(longs = {0, 1000})
     void concurrentSubscribesAndUnsubscribesEndInAConsistentState(long graceMillis) throws Exception {
         Duration grace = Duration.ofMillis(graceMillis);
-        Hub<TestSubscriber> hub = new Hub<>(broker, new EnvelopeCodec(1024), new PublicationCodec(), fanout,
+        Hub hub = new Hub(broker, new EnvelopeCodec(1024), new PublicationCodec(), fanout,
                 scheduler, grace, new SimpleMeterRegistry());
         RecordingListener listener = new RecordingListener(hub);
         broker.start(listener);
@@ -61,7 +61,7 @@ class HubConcurrencyTest {
     }
 
     /** Runs the threads, with a publisher going on beside them; returns who ends up on which topic. */
-    private Map<String, Set<TestSubscriber>> churn(Hub<TestSubscriber> hub) throws Exception {
+    private Map<String, Set<TestSubscriber>> churn(Hub hub) throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(THREADS + 1);
         try {
             CountDownLatch start = new CountDownLatch(1);
@@ -86,7 +86,7 @@ class HubConcurrencyTest {
         }
     }
 
-    private Map<String, Set<TestSubscriber>> churnOneThread(Hub<TestSubscriber> hub, int thread,
+    private Map<String, Set<TestSubscriber>> churnOneThread(Hub hub, int thread,
                                                             CountDownLatch start) throws Exception {
         SplittableRandom random = new SplittableRandom(thread);
         Map<String, Set<TestSubscriber>> mine = new HashMap<>();
@@ -126,7 +126,7 @@ class HubConcurrencyTest {
         List<String> subscribedTopics = TOPICS.stream().filter(topic -> !expected.get(topic).isEmpty()).toList();
         assertEquals(subscribedTopics, listener.topics(), "the broker is subscribed exactly where members are");
         assertEquals(subscribedTopics.size(), fanout.deliveries().size());
-        for (RecordingFanout.Delivery<TestSubscriber> delivery : fanout.deliveries()) {
+        for (RecordingFanout.Delivery delivery : fanout.deliveries()) {
             String topic = TOPICS.stream().filter(t -> delivery.text().contains("\"" + t + "\"")).findFirst()
                     .orElseThrow();
             assertEquals(expected.get(topic), Set.copyOf(delivery.targets()), topic);

@@ -28,10 +28,10 @@ class HubTest {
     private static final Duration GRACE = Duration.ofSeconds(2);
 
     private final InMemoryBroker broker = new InMemoryBroker();
-    private final RecordingFanout<TestSubscriber> fanout = new RecordingFanout<>();
+    private final RecordingFanout fanout = new RecordingFanout();
     private final ManualScheduler scheduler = new ManualScheduler();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final Hub<TestSubscriber> hub = hub(broker, GRACE);
+    private final Hub hub = hub(broker, GRACE);
     private final RecordingListener listener = new RecordingListener(hub);
     private final TestSubscriber alice = new TestSubscriber("s-alice");
     private final TestSubscriber bob = new TestSubscriber("s-bob");
@@ -54,7 +54,7 @@ class HubTest {
 
         await(broker.publish("hub-fan", utf8("{\"data\":{\"n\":1}}")));
 
-        List<RecordingFanout.Delivery<TestSubscriber>> deliveries = fanout.deliveries();
+        List<RecordingFanout.Delivery> deliveries = fanout.deliveries();
         assertEquals(1, deliveries.size());
         assertEquals(Set.of(alice, bob, carol), Set.copyOf(deliveries.get(0).targets()));
         assertEquals("{\"type\":\"message\",\"topic\":\"hub-fan\",\"data\":{\"n\":1}}", deliveries.get(0).text());
@@ -152,7 +152,7 @@ class HubTest {
     @Test
     void zeroGraceUnsubscribesAtOnce() throws Exception {
         InMemoryBroker own = new InMemoryBroker();
-        Hub<TestSubscriber> eager = hub(own, Duration.ZERO);
+        Hub eager = hub(own, Duration.ZERO);
         RecordingListener ownListener = new RecordingListener(eager);
         own.start(ownListener);
 
@@ -195,7 +195,7 @@ class HubTest {
     @Test
     void subscribeCompletesAtOnceForATopicAlreadyActive() throws Exception {
         GatedBroker gated = new GatedBroker();
-        Hub<TestSubscriber> gatedHub = hub(gated, GRACE);
+        Hub gatedHub = hub(gated, GRACE);
         gated.start(gatedHub);
         await(gatedHub.subscribe("hub-active", alice));
 
@@ -210,7 +210,7 @@ class HubTest {
     @Test
     void subscribeWhileTheBrokerCallIsPendingCompletesWhenItDoes() throws Exception {
         GatedBroker gated = new GatedBroker();
-        Hub<TestSubscriber> gatedHub = hub(gated, GRACE);
+        Hub gatedHub = hub(gated, GRACE);
         gated.start(gatedHub);
         gated.hold();
 
@@ -230,8 +230,8 @@ class HubTest {
     @Test
     void brokerFailureFailsTheSubscribeAndLeavesNoSubscriberBehind() throws Exception {
         GatedBroker gated = new GatedBroker();
-        RecordingFanout<TestSubscriber> gatedFanout = new RecordingFanout<>();
-        Hub<TestSubscriber> gatedHub = new Hub<>(gated, new EnvelopeCodec(1024), new PublicationCodec(),
+        RecordingFanout gatedFanout = new RecordingFanout();
+        Hub gatedHub = new Hub(gated, new EnvelopeCodec(1024), new PublicationCodec(),
                 gatedFanout, scheduler, GRACE, meters);
         gated.start(gatedHub);
         gated.hold();
@@ -266,7 +266,7 @@ class HubTest {
     @Test
     void unsubscribeBeforeTheBrokerSubscribeCompletesLeavesNothingBehind() throws Exception {
         GatedBroker gated = new GatedBroker();
-        Hub<TestSubscriber> gatedHub = hub(gated, Duration.ZERO);
+        Hub gatedHub = hub(gated, Duration.ZERO);
         gated.start(gatedHub);
         gated.hold();
         CompletableFuture<Void> stage = gatedHub.subscribe("hub-early", alice).toCompletableFuture();
@@ -313,8 +313,8 @@ class HubTest {
         assertEquals(List.of(), listener.topics());
     }
 
-    private Hub<TestSubscriber> hub(io.crier.cluster.Broker on, Duration grace) {
-        return new Hub<>(on, new EnvelopeCodec(1024), new PublicationCodec(), fanout, scheduler, grace,
+    private Hub hub(io.crier.cluster.Broker on, Duration grace) {
+        return new Hub(on, new EnvelopeCodec(1024), new PublicationCodec(), fanout, scheduler, grace,
                 meters);
     }
 

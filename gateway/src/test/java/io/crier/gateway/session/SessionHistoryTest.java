@@ -44,11 +44,11 @@ class SessionHistoryTest {
 
     private final InMemoryBroker broker = new InMemoryBroker();
     private final InMemoryHistoryStore store = new InMemoryHistoryStore(broker);
-    private final RecordingFanout<TestSubscriber> fanout = new RecordingFanout<>();
+    private final RecordingFanout fanout = new RecordingFanout();
     private final NamespacesConfig namespaces = new NamespacesConfig(history(true), Map.of(
             "plain", new NamespaceOptions(false, true, false), "sealed", history(false)));
-    private final Hub<TestSubscriber> hub = new Hub<>(broker,
-            new HubHistory<>(store, namespaces, new RecoveryConfig(100), new RecordingEvictor<>()),
+    private final Hub hub = new Hub(broker,
+            new HubHistory(store, namespaces, new RecoveryConfig(100), new RecordingEvictor()),
             new EnvelopeCodec(1024), new PublicationCodec(), fanout, new ManualScheduler(), Duration.ZERO,
             new SimpleMeterRegistry());
     private final SessionPolicy policy = new SessionPolicy(8, new TopicPolicy(namespaces),
@@ -72,7 +72,7 @@ class SessionHistoryTest {
 
     @Test
     void subscribeWithSinceRepliesWithThePositionAndReplaysOnlyOnceTheReplyIsWritten() throws Exception {
-        Session<TestSubscriber> session = new Session<>("s-1", ALICE, subscriber, hub, policy);
+        Session session = new Session("s-1", ALICE, subscriber, hub, policy);
         Position third = publish("news", 3);
 
         Reply reply = answer(session, new Command.Subscribe(CommandId.of(2), "news", new Position(1, third.epoch())));
@@ -85,7 +85,7 @@ class SessionHistoryTest {
 
     @Test
     void subscribeWithSinceToATopicWithoutHistoryGetsAPlainOk() throws Exception {
-        Session<TestSubscriber> session = new Session<>("s-1", ALICE, subscriber, hub, policy);
+        Session session = new Session("s-1", ALICE, subscriber, hub, policy);
 
         Reply reply = answer(session, new Command.Subscribe(CommandId.of(2), "plain:news", new Position(4, "abc")));
 
@@ -94,7 +94,7 @@ class SessionHistoryTest {
 
     @Test
     void theHistoryCommandAnswersAPage() throws Exception {
-        Session<TestSubscriber> session = new Session<>("s-1", ALICE, subscriber, hub, policy);
+        Session session = new Session("s-1", ALICE, subscriber, hub, policy);
         Position third = publish("feed", 3);
 
         Reply reply = answer(session, new Command.History(CommandId.of(3), "feed", null, 2));
@@ -107,8 +107,8 @@ class SessionHistoryTest {
     @Test
     void historyIsNotAvailableWithoutHistoryAndForbiddenWhereTheCommandIsOffOrTheTopicIsNotAllowed()
             throws Exception {
-        Session<TestSubscriber> alice = new Session<>("s-1", ALICE, subscriber, hub, policy);
-        Session<TestSubscriber> bob = new Session<>("s-2", BOB, new TestSubscriber("s-2"), hub, policy);
+        Session alice = new Session("s-1", ALICE, subscriber, hub, policy);
+        Session bob = new Session("s-2", BOB, new TestSubscriber("s-2"), hub, policy);
 
         assertError(ErrorCode.NOT_AVAILABLE, answer(alice, new Command.History(CommandId.of(1), "plain:x", null, 5)));
         assertError(ErrorCode.FORBIDDEN, answer(alice, new Command.History(CommandId.of(2), "sealed:x", null, 5)));
@@ -124,7 +124,7 @@ class SessionHistoryTest {
         return last;
     }
 
-    private static Reply answer(Session<TestSubscriber> session, Command command) throws Exception {
+    private static Reply answer(Session session, Command command) throws Exception {
         return session.handle(command).toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 

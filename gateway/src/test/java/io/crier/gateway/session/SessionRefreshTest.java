@@ -45,8 +45,8 @@ class SessionRefreshTest {
     private final SessionPolicy policy = TestPolicies.withTokens(
             Map.of("alice-renewed", ALICE_RENEWED, "bob", BOB), time, WARNING, GRACE);
     private final InMemoryBroker broker = new InMemoryBroker();
-    private final Hub<TestSubscriber> hub = new Hub<>(broker, new EnvelopeCodec(1024), new PublicationCodec(),
-            new RecordingFanout<>(), new ManualScheduler(), Duration.ZERO, new SimpleMeterRegistry());
+    private final Hub hub = new Hub(broker, new EnvelopeCodec(1024), new PublicationCodec(),
+            new RecordingFanout(), new ManualScheduler(), Duration.ZERO, new SimpleMeterRegistry());
     private final TestSubscriber subscriber = new TestSubscriber("refresh-1");
 
     SessionRefreshTest() {
@@ -60,7 +60,7 @@ class SessionRefreshTest {
 
     @Test
     void aValidTokenForTheSameUserIsAcceptedAndItsClaimsApplyToLaterCommands() throws Exception {
-        Session<TestSubscriber> session = watched(ALICE);
+        Session session = watched(ALICE);
         assertError(ErrorCode.FORBIDDEN, session.handle(subscribe("refresh-new:a")));
 
         assertEquals(new Reply.Ok(CommandId.of(7)), reply(session.handle(refresh("alice-renewed"))));
@@ -72,7 +72,7 @@ class SessionRefreshTest {
 
     @Test
     void anAcceptedRefreshRestartsTheExpiryTimersForTheNewToken() throws Exception {
-        Session<TestSubscriber> session = watched(ALICE);
+        Session session = watched(ALICE);
         time.advance(Duration.ofSeconds(240));
         assertEquals(List.of("expiring 60"), expiry.drain());
 
@@ -87,7 +87,7 @@ class SessionRefreshTest {
 
     @Test
     void anInvalidTokenIsInvalidTokenAndTheOldTokenAndItsExpiryStay() throws Exception {
-        Session<TestSubscriber> session = watched(ALICE);
+        Session session = watched(ALICE);
 
         Reply reply = reply(session.handle(refresh("forged")));
 
@@ -100,7 +100,7 @@ class SessionRefreshTest {
 
     @Test
     void aTokenOfAnotherUserIsInvalidTokenAndTheOldUserStays() throws Exception {
-        Session<TestSubscriber> session = watched(ALICE);
+        Session session = watched(ALICE);
 
         assertError(ErrorCode.INVALID_TOKEN, session.handle(refresh("bob")));
 
@@ -111,7 +111,7 @@ class SessionRefreshTest {
 
     @Test
     void eachRefusedRefreshIsReportedByItsReasonAndAnAcceptedOneIsNot() throws Exception {
-        Session<TestSubscriber> session = watched(ALICE);
+        Session session = watched(ALICE);
         List<String> refusals = new ArrayList<>();
         session.reportRefreshRefusals(refusals::add);
 
@@ -124,7 +124,7 @@ class SessionRefreshTest {
 
     @Test
     void anAnonymousSessionCannotRefreshAndHasNoTimers() throws Exception {
-        Session<TestSubscriber> session = watched(User.ANONYMOUS);
+        Session session = watched(User.ANONYMOUS);
 
         assertError(ErrorCode.FORBIDDEN, session.handle(refresh("alice-renewed")));
 
@@ -134,7 +134,7 @@ class SessionRefreshTest {
 
     @Test
     void existingSubscriptionsStayWhenTheNewClaimsNoLongerAllowThem() throws Exception {
-        Session<TestSubscriber> session = watched(ALICE);
+        Session session = watched(ALICE);
         assertEquals(new Reply.Ok(CommandId.of(1)), reply(session.handle(subscribe("refresh-old:kept"))));
 
         reply(session.handle(refresh("alice-renewed")));
@@ -147,7 +147,7 @@ class SessionRefreshTest {
 
     @Test
     void closingTheSessionCancelsTheExpiryTimers() {
-        Session<TestSubscriber> session = watched(ALICE);
+        Session session = watched(ALICE);
         assertEquals(2, time.pending());
 
         session.close();
@@ -159,7 +159,7 @@ class SessionRefreshTest {
 
     @Test
     void aLifetimeGivenToAClosedSessionStartsNoTimers() {
-        Session<TestSubscriber> session = new Session<>("refresh-2", ALICE, subscriber, hub, policy);
+        Session session = new Session("refresh-2", ALICE, subscriber, hub, policy);
         session.close();
 
         session.watchExpiry(new TokenLifetime(policy.expiry(), time, expiry));
@@ -169,7 +169,7 @@ class SessionRefreshTest {
 
     @Test
     void aSecondLifetimeReplacesTheFirst() {
-        Session<TestSubscriber> session = watched(ALICE);
+        Session session = watched(ALICE);
         RecordingExpiry second = new RecordingExpiry();
 
         session.watchExpiry(new TokenLifetime(policy.expiry(), time, second));
@@ -179,8 +179,8 @@ class SessionRefreshTest {
         assertEquals(List.of("expiring 60", "expired"), second.drain());
     }
 
-    private Session<TestSubscriber> watched(User user) {
-        Session<TestSubscriber> session = new Session<>("refresh-1", user, subscriber, hub, policy);
+    private Session watched(User user) {
+        Session session = new Session("refresh-1", user, subscriber, hub, policy);
         session.watchExpiry(new TokenLifetime(policy.expiry(), time, expiry));
         return session;
     }

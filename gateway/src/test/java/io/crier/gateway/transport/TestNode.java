@@ -43,7 +43,7 @@ final class TestNode implements AutoCloseable {
     final Disconnector disconnector;
     final Readiness readiness;
     final TokenVerifier verifier;
-    final Hub<ChannelSubscriber> hub;
+    final Hub hub;
     final SessionFactory sessions;
     final SharedHandlers shared;
     final NodeLimits limits;
@@ -62,7 +62,7 @@ final class TestNode implements AutoCloseable {
         disconnector = new Disconnector(envelopes, meters, Duration.ofSeconds(3));
         readiness = new Readiness(() -> broker.state() == BrokerState.CONNECTED);
         verifier = new JwtTokenVerifier(SECRET, Clock.systemUTC());
-        hub = new Hub<>(broker, envelopes, new PublicationCodec(),
+        hub = new Hub(broker, envelopes, new PublicationCodec(),
                 new NettyFanout(ByteBufAllocator.DEFAULT, disconnector), scheduler,
                 config.hub().unsubscribeGrace(), meters);
         sessions = new SessionFactory(hub, config.node().id(), SessionPolicy.of(config, verifier, Clock.systemUTC()),
