@@ -12,7 +12,6 @@ import io.crier.protocol.Position;
 import io.crier.protocol.PublicationCodec;
 import io.crier.protocol.RawJson;
 import io.crier.protocol.Reply;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,22 +64,8 @@ public final class Hub implements BrokerListener {
     private volatile boolean linkUp;
     private volatile PresenceEventSink presenceEvents = PresenceEventSink.NONE;
 
-    /** A hub without history: {@link #Hub(HubWiring, HubHistory, Duration)} with {@link HubHistory#none()}. */
-    public Hub(Broker broker, EnvelopeCodec envelopes, PublicationCodec publications, Fanout fanout,
-               ScheduledExecutorService scheduler, Duration unsubscribeGrace, MeterRegistry meters) {
-        this(new HubWiring(broker, envelopes, publications, fanout, scheduler, meters), HubHistory.none(),
-                unsubscribeGrace);
-    }
-
-    /** {@link #Hub(HubWiring, HubHistory, Duration)} with its parts unbundled, for callers that predate it. */
-    public Hub(Broker broker, HubHistory history, EnvelopeCodec envelopes, PublicationCodec publications,
-               Fanout fanout, ScheduledExecutorService scheduler, Duration unsubscribeGrace, MeterRegistry meters) {
-        this(new HubWiring(broker, envelopes, publications, fanout, scheduler, meters), history, unsubscribeGrace);
-    }
-
     /**
-     * A hub that serves the topics {@code history} says keep history with offsets, recovery and gap repair
-     * ({@link HubHistory#none()}: none).
+     * A hub that serves the topics {@code history} says keep history with offsets, recovery and gap repair.
      *
      * @param unsubscribeGrace how long the node stays subscribed after a topic's last local subscriber
      *                         left; {@link Duration#ZERO} unsubscribes at once
@@ -105,20 +89,6 @@ public final class Hub implements BrokerListener {
     /** Hands the presence events that arrive on topics' broker channels to {@code sink}; set once, at wiring. */
     public void presenceEvents(PresenceEventSink sink) {
         this.presenceEvents = Objects.requireNonNull(sink, "sink");
-    }
-
-    /**
-     * Adds {@code subscriber} to {@code topic} and makes it live. The stage completes once the node's broker
-     * subscription is active (and, for a topic with history, the subscriber is live from the topic's current
-     * position), or exceptionally (with {@code BrokerUnavailableException}) when it cannot be made; the
-     * subscriber has then been removed again. A caller that writes a reply uses
-     * {@link #subscribe(String, Subscriber, Position)} instead, so that nothing reaches the session before it.
-     */
-    public CompletionStage<Void> subscribe(String topic, Subscriber subscriber) {
-        return subscribe(topic, subscriber, null).thenApply(subscription -> {
-            activate(subscription);
-            return null;
-        });
     }
 
     /**

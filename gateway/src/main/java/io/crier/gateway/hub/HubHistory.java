@@ -2,7 +2,6 @@ package io.crier.gateway.hub;
 
 import io.crier.cluster.HistoryOptions;
 import io.crier.cluster.HistoryStore;
-import io.crier.gateway.config.NamespaceOptions;
 import io.crier.gateway.config.NamespacesConfig;
 import io.crier.gateway.config.RecoveryConfig;
 import io.crier.protocol.Position;
@@ -15,7 +14,7 @@ import java.util.concurrent.CompletionStage;
  * the {@code history} command), the recovery bound, and the {@link SessionEvictor} that closes sessions whose
  * gap cannot be repaired. Immutable and thread-safe.
  *
- * @param store      reads and appends history
+ * @param store      reads and appends history; null when no topic keeps history
  * @param namespaces per-namespace history options
  * @param recovery   {@code maxPublications}: the most publications replayed to one session or fetched by one
  *                   repair, and the most held for one recovering session or repairing topic
@@ -28,12 +27,6 @@ public record HubHistory(HistoryStore store, NamespacesConfig namespaces, Recove
         Objects.requireNonNull(namespaces, "namespaces");
         Objects.requireNonNull(recovery, "recovery");
         Objects.requireNonNull(evictor, "evictor");
-    }
-
-    /** No history anywhere: every topic behaves as one without history. */
-    public static HubHistory none() {
-        return new HubHistory(null, new NamespacesConfig(new NamespaceOptions(false, true, false)),
-                new RecoveryConfig(1), SessionEvictor.NONE);
     }
 
     /** The history bounds of {@code topic}, or {@code null} when it keeps none (or no store is wired). */

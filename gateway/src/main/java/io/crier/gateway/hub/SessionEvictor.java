@@ -10,9 +10,6 @@ import java.util.Collection;
  */
 public interface SessionEvictor {
 
-    /** An evictor that closes nobody, for hubs without history. */
-    SessionEvictor NONE = sessions -> { };
-
     /** Closes each of {@code sessions} with {@code insufficient_state}. */
     void evict(Collection<? extends Subscriber> sessions);
 }

@@ -34,13 +34,7 @@ public final class SessionFactory {
     private final AtomicInteger open = new AtomicInteger();
 
     /**
-     * @param policy what the sessions may do (permissions, topic limit, refresh, anonymous, expiry)
-     */
-    public SessionFactory(Hub hub, String nodeId, SessionPolicy policy, Duration heartbeat) {
-        this(hub, nodeId, policy, heartbeat, TopicListener.NONE, PresenceResponder.NONE);
-    }
-
-    /**
+     * @param policy          what the sessions may do (permissions, topic limit, refresh, anonymous, expiry)
      * @param presenceTracker hears each session's subscribes and unsubscribes (presence, join/leave)
      * @param presenceQuery   answers each session's {@code presence} commands
      */

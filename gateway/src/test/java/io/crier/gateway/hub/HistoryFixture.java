@@ -6,10 +6,8 @@ import io.crier.cluster.memory.InMemoryBroker;
 import io.crier.cluster.memory.InMemoryHistoryStore;
 import io.crier.gateway.config.NamespaceOptions;
 import io.crier.gateway.config.NamespacesConfig;
-import io.crier.gateway.config.RecoveryConfig;
 import io.crier.protocol.EnvelopeCodec;
 import io.crier.protocol.Position;
-import io.crier.protocol.PublicationCodec;
 import io.crier.protocol.RawJson;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -47,8 +45,8 @@ final class HistoryFixture implements AutoCloseable {
                 "plain", new NamespaceOptions(false, true, false),
                 "short", history(3, true),
                 "sealed", history(5_000, false)));
-        hub = new Hub(broker, new HubHistory(store, namespaces, new RecoveryConfig(maxPublications), evictor),
-                new EnvelopeCodec(4096), new PublicationCodec(), fanout, scheduler, Duration.ofSeconds(2), meters);
+        hub = HubBuilder.on(broker).history(store, namespaces, maxPublications, evictor).envelopes(new EnvelopeCodec(4096))
+                .fanout(fanout).scheduler(scheduler).unsubscribeGrace(Duration.ofSeconds(2)).meters(meters).build();
         listener = new DroppingListener(hub);
         broker.start(listener);
     }

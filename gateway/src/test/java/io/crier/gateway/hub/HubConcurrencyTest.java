@@ -1,12 +1,10 @@
 package io.crier.gateway.hub;
 
+import static io.crier.gateway.hub.HubBuilder.subscribeLive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.memory.InMemoryBroker;
-import io.crier.protocol.EnvelopeCodec;
-import io.crier.protocol.PublicationCodec;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,8 +39,7 @@ class HubConcurrencyTest {
     @ValueSource(longs = {0, 1000})
     void concurrentSubscribesAndUnsubscribesEndInAConsistentState(long graceMillis) throws Exception {
         Duration grace = Duration.ofMillis(graceMillis);
-        Hub hub = new Hub(broker, new EnvelopeCodec(1024), new PublicationCodec(), fanout,
-                scheduler, grace, new SimpleMeterRegistry());
+        Hub hub = HubBuilder.on(broker).fanout(fanout).scheduler(scheduler).unsubscribeGrace(grace).build();
         RecordingListener listener = new RecordingListener(hub);
         broker.start(listener);
 
@@ -98,7 +95,7 @@ class HubConcurrencyTest {
             if (mine.get(topic).remove(subscriber)) {
                 hub.unsubscribe(topic, subscriber);
             } else {
-                CompletableFuture<Void> stage = hub.subscribe(topic, subscriber).toCompletableFuture();
+                CompletableFuture<Void> stage = subscribeLive(hub, topic, subscriber).toCompletableFuture();
                 stage.get(10, TimeUnit.SECONDS);
                 mine.get(topic).add(subscriber);
             }

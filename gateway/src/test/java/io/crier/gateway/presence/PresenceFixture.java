@@ -10,6 +10,7 @@ import io.crier.gateway.config.NamespaceOptions;
 import io.crier.gateway.config.NamespacesConfig;
 import io.crier.gateway.config.PresenceConfig;
 import io.crier.gateway.hub.Hub;
+import io.crier.gateway.hub.HubBuilder;
 import io.crier.gateway.hub.ManualScheduler;
 import io.crier.gateway.hub.RecordingFanout;
 import io.crier.gateway.hub.Subscriber;
@@ -56,8 +57,7 @@ final class PresenceFixture implements AutoCloseable {
         throw new InvalidTokenException("no refresh in this test");
     }, true, new TokenLifetime.Settings(clock, Duration.ofSeconds(60), Duration.ofSeconds(25)));
     final EnvelopeCodec envelopes = new EnvelopeCodec(1024);
-    final Hub hub = new Hub(broker, envelopes, new PublicationCodec(), fanout, scheduler,
-            Duration.ZERO, new SimpleMeterRegistry());
+    final Hub hub = HubBuilder.on(broker).envelopes(envelopes).fanout(fanout).scheduler(scheduler).build();
     final PresenceTracker tracker;
     final PresenceQuery query;
     private int commandIds;

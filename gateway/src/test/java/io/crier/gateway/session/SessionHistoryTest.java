@@ -9,23 +9,18 @@ import io.crier.gateway.auth.TopicPatterns;
 import io.crier.gateway.auth.User;
 import io.crier.gateway.config.NamespaceOptions;
 import io.crier.gateway.config.NamespacesConfig;
-import io.crier.gateway.config.RecoveryConfig;
 import io.crier.gateway.hub.Hub;
-import io.crier.gateway.hub.HubHistory;
-import io.crier.gateway.hub.ManualScheduler;
+import io.crier.gateway.hub.HubBuilder;
 import io.crier.gateway.hub.RecordingEvictor;
 import io.crier.gateway.hub.RecordingFanout;
 import io.crier.gateway.hub.TestSubscriber;
 import io.crier.gateway.permission.TopicPolicy;
 import io.crier.protocol.Command;
 import io.crier.protocol.CommandId;
-import io.crier.protocol.EnvelopeCodec;
 import io.crier.protocol.ErrorCode;
 import io.crier.protocol.Position;
-import io.crier.protocol.PublicationCodec;
 import io.crier.protocol.RawJson;
 import io.crier.protocol.Reply;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,10 +42,8 @@ class SessionHistoryTest {
     private final RecordingFanout fanout = new RecordingFanout();
     private final NamespacesConfig namespaces = new NamespacesConfig(history(true), Map.of(
             "plain", new NamespaceOptions(false, true, false), "sealed", history(false)));
-    private final Hub hub = new Hub(broker,
-            new HubHistory(store, namespaces, new RecoveryConfig(100), new RecordingEvictor()),
-            new EnvelopeCodec(1024), new PublicationCodec(), fanout, new ManualScheduler(), Duration.ZERO,
-            new SimpleMeterRegistry());
+    private final Hub hub = HubBuilder.on(broker).history(store, namespaces, 100, new RecordingEvictor())
+            .fanout(fanout).build();
     private final SessionPolicy policy = new SessionPolicy(8, new TopicPolicy(namespaces),
             token -> ALICE, false, new TokenLifetime.Settings(Clock.systemUTC(), Duration.ofSeconds(60),
             Duration.ofSeconds(25)));

@@ -8,17 +8,13 @@ import io.crier.cluster.memory.InMemoryBroker;
 import io.crier.gateway.auth.TopicPatterns;
 import io.crier.gateway.auth.User;
 import io.crier.gateway.hub.Hub;
-import io.crier.gateway.hub.ManualScheduler;
-import io.crier.gateway.hub.RecordingFanout;
+import io.crier.gateway.hub.HubBuilder;
 import io.crier.gateway.hub.TestSubscriber;
 import io.crier.protocol.Command;
 import io.crier.protocol.CommandId;
-import io.crier.protocol.EnvelopeCodec;
 import io.crier.protocol.ErrorCode;
-import io.crier.protocol.PublicationCodec;
 import io.crier.protocol.RawJson;
 import io.crier.protocol.Reply;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,8 +41,7 @@ class SessionRefreshTest {
     private final SessionPolicy policy = TestPolicies.withTokens(
             Map.of("alice-renewed", ALICE_RENEWED, "bob", BOB), time, WARNING, GRACE);
     private final InMemoryBroker broker = new InMemoryBroker();
-    private final Hub hub = new Hub(broker, new EnvelopeCodec(1024), new PublicationCodec(),
-            new RecordingFanout(), new ManualScheduler(), Duration.ZERO, new SimpleMeterRegistry());
+    private final Hub hub = HubBuilder.on(broker).build();
     private final TestSubscriber subscriber = new TestSubscriber("refresh-1");
 
     SessionRefreshTest() {

@@ -10,19 +10,15 @@ import io.crier.gateway.auth.TopicPatterns;
 import io.crier.gateway.auth.User;
 import io.crier.gateway.hub.GatedBroker;
 import io.crier.gateway.hub.Hub;
-import io.crier.gateway.hub.ManualScheduler;
+import io.crier.gateway.hub.HubBuilder;
 import io.crier.gateway.hub.RecordingFanout;
 import io.crier.gateway.hub.TestSubscriber;
 import io.crier.protocol.Command;
 import io.crier.protocol.CommandId;
-import io.crier.protocol.EnvelopeCodec;
 import io.crier.protocol.ErrorCode;
-import io.crier.protocol.PublicationCodec;
 import io.crier.protocol.RawJson;
 import io.crier.protocol.Reply;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -250,8 +246,7 @@ class SessionTest {
     }
 
     private Hub hub(Broker on) {
-        return new Hub(on, new EnvelopeCodec(1024), new PublicationCodec(), fanout, new ManualScheduler(),
-                Duration.ZERO, new SimpleMeterRegistry());
+        return HubBuilder.on(on).fanout(fanout).build();
     }
 
     private static Command.Subscribe subscribe(String topic) {

@@ -9,9 +9,11 @@ import io.crier.gateway.auth.TokenVerifier;
 import io.crier.gateway.config.ConfigLoader;
 import io.crier.gateway.config.CrierConfig;
 import io.crier.gateway.hub.Hub;
+import io.crier.gateway.hub.HubBuilder;
+import io.crier.gateway.session.PresenceResponder;
 import io.crier.gateway.session.SessionPolicy;
+import io.crier.gateway.session.TopicListener;
 import io.crier.protocol.EnvelopeCodec;
-import io.crier.protocol.PublicationCodec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.DefaultEventLoop;
@@ -62,11 +64,9 @@ final class TestNode implements AutoCloseable {
         disconnector = new Disconnector(envelopes, meters, Duration.ofSeconds(3));
         readiness = new Readiness(() -> broker.state() == BrokerState.CONNECTED);
         verifier = new JwtTokenVerifier(SECRET, Clock.systemUTC());
-        hub = new Hub(broker, envelopes, new PublicationCodec(),
-                new NettyFanout(ByteBufAllocator.DEFAULT, disconnector), scheduler,
-                config.hub().unsubscribeGrace(), meters);
-        sessions = new SessionFactory(hub, config.node().id(), SessionPolicy.of(config, verifier, Clock.systemUTC()),
-                config.session().heartbeat());
+        hub = HubBuilder.on(broker).envelopes(envelopes).fanout(new NettyFanout(ByteBufAllocator.DEFAULT, disconnector))
+                .scheduler(scheduler).unsubscribeGrace(config.hub().unsubscribeGrace()).meters(meters).build();
+        sessions = sessionFactory(SessionPolicy.of(config, verifier, Clock.systemUTC()));
         DevTokenIssuer devTokens = devMode ? new DevTokenIssuer(SECRET, Clock.systemUTC(), Duration.ofHours(1)) : null;
         shared = new SharedHandlers(
                 new HttpRoutesHandler(config.server().wsPath(), readiness, devTokens),
@@ -75,6 +75,12 @@ final class TestNode implements AutoCloseable {
                 new ExceptionHandler(disconnector));
         limits = new NodeLimits(config, disconnector, meters);
         broker.start(hub);
+    }
+
+    /** A session factory on this node's hub whose sessions do what {@code policy} says, with no presence. */
+    SessionFactory sessionFactory(SessionPolicy policy) {
+        return new SessionFactory(hub, config.node().id(), policy, config.session().heartbeat(), TopicListener.NONE,
+                PresenceResponder.NONE);
     }
 
     /** A node with the test secret and the given {@code CRIER_*} overrides. */
