@@ -3,7 +3,6 @@ package io.crier.gateway.hub;
 import io.crier.cluster.Broker;
 import io.crier.cluster.BrokerListener;
 import io.crier.cluster.BrokerState;
-import io.crier.cluster.HistoryOptions;
 import io.crier.protocol.ChannelMessage;
 import io.crier.protocol.CommandId;
 import io.crier.protocol.EnvelopeCodec;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -34,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * sequenced by offset and gaps are repaired from history ({@link GapRepair}); a subscribe may recover what the
  * session missed ({@link Recoveries}): the session is held back (publications held for it, not written) until
  * its reply is written and {@link #activate} replays what it missed, then it goes live. Client publications to
- * such topics go through the {@code HistoryStore}, which assigns the offset.
+ * such topics go through the {@code HistoryStore}, which assigns the offset ({@link PublishRoute}).
  *
  * <p>Thread-safe: sessions call it from their event loops, the broker from its own threads. Each topic's
  * decisions and the broker calls they make happen under that topic's lock, so the broker sees them in
@@ -50,7 +48,6 @@ public final class Hub implements BrokerListener {
 
     private static final Logger log = LoggerFactory.getLogger(Hub.class);
 
-    private final Broker broker;
     private final EnvelopeCodec envelopes;
     private final PublicationCodec publications;
     private final Fanout fanout;
@@ -60,6 +57,7 @@ public final class Hub implements BrokerListener {
     private final Recoveries recoveries;
     private final GapRepair repairs;
     private final HistoryPages pages;
+    private final PublishRoute route;
     private final AtomicLong outages = new AtomicLong();
     private volatile boolean linkUp;
     private volatile PresenceEventSink presenceEvents = PresenceEventSink.NONE;
@@ -72,7 +70,7 @@ public final class Hub implements BrokerListener {
      */
     public Hub(HubWiring wiring, HubHistory history, Duration unsubscribeGrace) {
         Objects.requireNonNull(wiring, "wiring");
-        this.broker = wiring.broker();
+        Broker broker = wiring.broker();
         this.history = Objects.requireNonNull(history, "history");
         this.envelopes = wiring.envelopes();
         this.publications = wiring.publications();
@@ -84,6 +82,7 @@ public final class Hub implements BrokerListener {
         this.recoveries = new Recoveries(history, fanout, pushes, membership, meters);
         this.repairs = new GapRepair(history, fanout, pushes, recoveries, membership, wiring.scheduler(), meters);
         this.pages = new HistoryPages(history, pushes);
+        this.route = new PublishRoute(broker, publications, history.store(), history::optionsFor);
     }
 
     /** Hands the presence events that arrive on topics' broker channels to {@code sink}; set once, at wiring. */
@@ -131,27 +130,17 @@ public final class Hub implements BrokerListener {
         topics.leave(topic, subscriber);
     }
 
-    /** Publishes {@code data} to {@code topic} on every node, through the broker (or the history store). */
-    public CompletionStage<Void> publish(String topic, RawJson data) {
-        return publishAt(topic, data).thenApply(position -> null);
+    /**
+     * Publishes {@code data} to {@code topic} on every node, as the {@link PublishRoute} decides: the stage
+     * completes with the publication's position, or {@code null} for a topic without history.
+     */
+    public CompletionStage<Position> publish(String topic, RawJson data) {
+        return route.publish(topic, data);
     }
 
-    /**
-     * Publishes {@code data} to {@code topic} on every node: through the {@code HistoryStore} for a topic with
-     * history (which assigns its offset, atomically with the broker publish), else through the broker. The
-     * stage completes with the publication's position, or {@code null} for a topic without history.
-     */
-    public CompletionStage<Position> publishAt(String topic, RawJson data) {
-        try {
-            HistoryOptions options = history.optionsFor(topic);
-            if (options == null) {
-                return broker.publish(topic, publications.encode(data)).thenApply(ignored -> null);
-            }
-            return history.publish(topic, data, options);
-        } catch (RuntimeException e) {
-            // A broker must fail the stage rather than throw; the caller still gets one path for failures.
-            return CompletableFuture.failedFuture(e);
-        }
+    /** Where this node's publications go: shared with the HTTP publish API, so that both decide alike. */
+    public PublishRoute publishRoute() {
+        return route;
     }
 
     /** Whether {@code topic}'s namespace keeps history (its publications carry positions). */

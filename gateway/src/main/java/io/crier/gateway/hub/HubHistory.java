@@ -4,10 +4,7 @@ import io.crier.cluster.HistoryOptions;
 import io.crier.cluster.HistoryStore;
 import io.crier.gateway.config.NamespacesConfig;
 import io.crier.gateway.config.RecoveryConfig;
-import io.crier.protocol.Position;
-import io.crier.protocol.RawJson;
 import java.util.Objects;
-import java.util.concurrent.CompletionStage;
 
 /**
  * What the {@link Hub} needs to serve topics with history: the store, which namespaces keep history (and allow
@@ -37,15 +34,6 @@ public record HubHistory(HistoryStore store, NamespacesConfig namespaces, Recove
     /** Whether clients may read {@code topic}'s history with the {@code history} command. */
     boolean commandAllowed(String topic) {
         return namespaces.optionsFor(topic).historyCommand();
-    }
-
-    /**
-     * Publishes {@code data} to {@code topic} (which keeps history with {@code options}) through the store,
-     * which assigns its offset atomically with the broker publish; completes with the publication's position.
-     */
-    CompletionStage<Position> publish(String topic, RawJson data, HistoryOptions options) {
-        return store.publish(topic, data.toBytes(), options)
-                .thenApply(position -> new Position(position.offset(), position.epoch()));
     }
 
     int maxPublications() {

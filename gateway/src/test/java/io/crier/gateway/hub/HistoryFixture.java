@@ -45,8 +45,9 @@ final class HistoryFixture implements AutoCloseable {
                 "plain", new NamespaceOptions(false, true, false),
                 "short", history(3, true),
                 "sealed", history(5_000, false)));
-        hub = HubBuilder.on(broker).history(store, namespaces, maxPublications, evictor).envelopes(new EnvelopeCodec(4096))
-                .fanout(fanout).scheduler(scheduler).unsubscribeGrace(Duration.ofSeconds(2)).meters(meters).build();
+        hub = HubBuilder.on(broker).history(store, namespaces, maxPublications, evictor)
+                .envelopes(new EnvelopeCodec(4096)).fanout(fanout).scheduler(scheduler)
+                .unsubscribeGrace(Duration.ofSeconds(2)).meters(meters).build();
         listener = new DroppingListener(hub);
         broker.start(listener);
     }
@@ -57,7 +58,7 @@ final class HistoryFixture implements AutoCloseable {
 
     /** Publishes {@code {"n":i}} through the hub and returns its position (null without history). */
     Position publish(String topic, int i) throws Exception {
-        return hub.publishAt(topic, RawJson.trusted("{\"n\":" + i + "}")).toCompletableFuture()
+        return hub.publish(topic, RawJson.trusted("{\"n\":" + i + "}")).toCompletableFuture()
                 .get(5, TimeUnit.SECONDS);
     }
 

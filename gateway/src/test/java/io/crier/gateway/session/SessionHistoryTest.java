@@ -111,7 +111,7 @@ class SessionHistoryTest {
     private Position publish(String topic, int count) throws Exception {
         Position last = null;
         for (int i = 1; i <= count; i++) {
-            last = hub.publishAt(topic, RawJson.trusted(Integer.toString(i))).toCompletableFuture()
+            last = hub.publish(topic, RawJson.trusted(Integer.toString(i))).toCompletableFuture()
                     .get(5, TimeUnit.SECONDS);
         }
         return last;
