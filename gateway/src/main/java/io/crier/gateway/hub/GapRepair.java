@@ -66,10 +66,10 @@ final class GapRepair {
      * taken, then sequenced under it. No lock held.
      */
     void onPublication(TopicEntry entry, ChannelMessage.Publication live) {
-        Positioned publication = pushes.live(entry.topic, live);
+        Positioned publication = pushes.live(entry.topic(), live);
         Effects effects = new Effects();
         synchronized (entry) {
-            if (!entry.retired) {
+            if (!entry.retired()) {
                 accept(entry, publication, effects);
             }
         }
@@ -80,7 +80,7 @@ final class GapRepair {
     void onLinkRestored(Collection<TopicEntry> entries) {
         Effects effects = new Effects();
         for (TopicEntry entry : entries) {
-            if (entry.history == null) {
+            if (entry.history() == null) {
                 continue;
             }
             synchronized (entry) {
@@ -91,11 +91,11 @@ final class GapRepair {
     }
 
     private void restore(TopicEntry entry, Effects effects) {
-        TopicCursor cursor = entry.cursor;
-        if (entry.retired || !cursor.known()) {
+        TopicCursor cursor = entry.cursor();
+        if (entry.retired() || !cursor.known()) {
             return;
         }
-        if (entry.members.isEmpty()) {
+        if (!entry.hasMembers()) {
             cursor.forget(); // nobody to repair for; the next subscriber's read sets it again
             return;
         }
@@ -110,7 +110,7 @@ final class GapRepair {
 
     /** Caller holds the entry's lock. */
     private void accept(TopicEntry entry, Positioned publication, Effects effects) {
-        TopicCursor cursor = entry.cursor;
+        TopicCursor cursor = entry.cursor();
         if (cursor.repairing) {
             holdForRepair(entry, publication, effects);
         } else if (!cursor.known()) {
@@ -119,7 +119,7 @@ final class GapRepair {
             epochChanged(entry, publication, effects);
         } else if (publication.offset() <= cursor.offset) {
             meters.stalePublications.increment();
-        } else if (publication.offset() == cursor.offset + 1 || entry.members.isEmpty()) {
+        } else if (publication.offset() == cursor.offset + 1 || !entry.hasMembers()) {
             dispatch(entry, publication, effects);
         } else {
             cursor.repairing = true;
@@ -129,9 +129,9 @@ final class GapRepair {
     }
 
     private void epochChanged(TopicEntry entry, Positioned publication, Effects effects) {
-        TopicCursor cursor = entry.cursor;
+        TopicCursor cursor = entry.cursor();
         boolean linkStayedUp = cursor.outages == membership.outages();
-        if (publication.offset() == 1 && linkStayedUp || entry.members.isEmpty()) {
+        if (publication.offset() == 1 && linkStayedUp || !entry.hasMembers()) {
             dispatch(entry, publication, effects);
             return;
         }
@@ -144,7 +144,7 @@ final class GapRepair {
 
     /** Moves the cursor and delivers: held for recovering members, written to live ones. Lock held. */
     private void dispatch(TopicEntry entry, Positioned publication, Effects effects) {
-        entry.cursor.moveTo(publication, membership.outages());
+        entry.cursor().moveTo(publication, membership.outages());
         recoveries.hold(entry, publication, effects);
         List<Subscriber> targets = entry.snapshot();
         if (publication.push() != null && !targets.isEmpty()) {
@@ -156,18 +156,18 @@ final class GapRepair {
     }
 
     private void holdForRepair(TopicEntry entry, Positioned publication, Effects effects) {
-        if (entry.cursor.held.size() >= history.maxPublications()) {
+        if (entry.cursor().held.size() >= history.maxPublications()) {
             fail(entry, effects);
             finish(entry, effects);
             accept(entry, publication, effects);
             return;
         }
-        entry.cursor.held.addLast(publication);
+        entry.cursor().held.addLast(publication);
     }
 
     /** Schedules the read of what follows the cursor, to run once the lock is released. Lock held. */
     private void startRead(TopicEntry entry, Effects effects) {
-        TopicCursor cursor = entry.cursor;
+        TopicCursor cursor = entry.cursor();
         long id = cursor.newRead();
         long after = cursor.offset;
         effects.add(() -> read(entry, id, after));
@@ -176,7 +176,7 @@ final class GapRepair {
     private void read(TopicEntry entry, long id, long after) {
         CompletionStage<HistorySlice> read;
         try {
-            read = history.store().read(entry.topic, after, history.maxPublications(), entry.history);
+            read = history.store().read(entry.topic(), after, history.maxPublications(), entry.history());
         } catch (RuntimeException e) {
             read = CompletableFuture.failedFuture(e);
         }
@@ -186,8 +186,8 @@ final class GapRepair {
     private void answered(TopicEntry entry, long id, long after, HistorySlice slice, Throwable error) {
         Effects effects = new Effects();
         synchronized (entry) {
-            TopicCursor cursor = entry.cursor;
-            if (entry.retired || cursor.awaitedRead != id) {
+            TopicCursor cursor = entry.cursor();
+            if (entry.retired() || cursor.awaitedRead != id) {
                 return; // superseded: the topic was reset, or a newer read is awaited
             }
             cursor.awaitedRead = 0;
@@ -205,7 +205,7 @@ final class GapRepair {
 
     /** Dispatches the missing publications if the slice has exactly all of them. Lock held. */
     private boolean fill(TopicEntry entry, long after, HistorySlice slice, Effects effects) {
-        TopicCursor cursor = entry.cursor;
+        TopicCursor cursor = entry.cursor();
         StreamPosition now = slice.position();
         List<StoredPublication> read = slice.publications();
         long missing = now.offset() - after;
@@ -219,7 +219,7 @@ final class GapRepair {
             }
         }
         for (StoredPublication stored : read) {
-            dispatch(entry, pushes.stored(entry.topic, stored, now.epoch()), effects);
+            dispatch(entry, pushes.stored(entry.topic(), stored, now.epoch()), effects);
         }
         meters.repairedPublications.increment(missing);
         meters.repair(true);
@@ -228,7 +228,7 @@ final class GapRepair {
 
     /** Leaves the repairing state and replays the held publications through the sequencer. Lock held. */
     private void finish(TopicEntry entry, Effects effects) {
-        TopicCursor cursor = entry.cursor;
+        TopicCursor cursor = entry.cursor();
         cursor.repairing = false;
         cursor.failedReads = 0;
         boolean again = cursor.repairAgain;
@@ -238,7 +238,7 @@ final class GapRepair {
         for (Positioned publication : held) {
             accept(entry, publication, effects); // a new gap starts a new repair, which holds the rest
         }
-        if (again && !cursor.repairing && cursor.known() && !entry.members.isEmpty()) {
+        if (again && !cursor.repairing && cursor.known() && entry.hasMembers()) {
             cursor.repairing = true;
             startRead(entry, effects);
         }
@@ -246,7 +246,7 @@ final class GapRepair {
     }
 
     private void readFailed(TopicEntry entry, Effects effects) {
-        TopicCursor cursor = entry.cursor;
+        TopicCursor cursor = entry.cursor();
         if (!membership.linkUp()) {
             return; // stays repairing: the link's return starts a new read
         }
@@ -267,8 +267,8 @@ final class GapRepair {
     private void retry(TopicEntry entry) {
         Effects effects = new Effects();
         synchronized (entry) {
-            TopicCursor cursor = entry.cursor;
-            if (!entry.retired && cursor.repairing && cursor.awaitedRead == 0) {
+            TopicCursor cursor = entry.cursor();
+            if (!entry.retired() && cursor.repairing && cursor.awaitedRead == 0) {
                 startRead(entry, effects);
             }
         }
@@ -280,13 +280,13 @@ final class GapRepair {
      * repair stays, to be replayed by {@link #finish} for the cursor's next start. Lock held.
      */
     private void fail(TopicEntry entry, Effects effects) {
-        List<Subscriber> evicted = List.copyOf(entry.members.keySet());
+        List<Subscriber> evicted = entry.members();
         for (Subscriber subscriber : evicted) {
             membership.remove(entry, subscriber);
         }
-        List<Positioned> held = new ArrayList<>(entry.cursor.held);
-        entry.cursor.forget();
-        entry.cursor.held.addAll(held);
+        List<Positioned> held = new ArrayList<>(entry.cursor().held);
+        entry.cursor().forget();
+        entry.cursor().held.addAll(held);
         meters.repair(false);
         meters.evictions.increment(evicted.size());
         if (!evicted.isEmpty()) {

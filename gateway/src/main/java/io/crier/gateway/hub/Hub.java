@@ -193,7 +193,7 @@ public final class Hub implements BrokerListener {
             }
             ChannelMessage.Publication publication = (ChannelMessage.Publication) message;
             TopicEntry entry = topics.get(topic);
-            if (entry != null && entry.history != null && publication.position() != null) {
+            if (entry != null && entry.history() != null && publication.position() != null) {
                 repairs.onPublication(entry, publication);
                 return;
             }

@@ -83,25 +83,17 @@ final class LocalTopics {
             TopicEntry entry = topics.computeIfAbsent(topic,
                     name -> new TopicEntry(name, history.optionsFor(name)));
             CompletableFuture<Void> attempt;
-            Recovery recovery = null;
+            Recovery recovery;
             synchronized (entry) {
-                if (entry.retired) {
+                if (entry.retired()) {
                     continue; // lost a race with the topic's unsubscribe: its successor entry decides
                 }
-                cancelPendingUnsubscribe(entry);
-                if (entry.attempt == null || entry.attempt.isCompletedExceptionally()) {
-                    entry.attempt = brokerSubscribe(topic);
-                }
-                attempt = entry.attempt;
-                if (entry.members.isEmpty()) {
+                entry.cancelUnsubscribe();
+                attempt = entry.brokerAttempt(() -> brokerSubscribe(topic));
+                if (!entry.hasMembers()) {
                     meters.activeTopics.incrementAndGet();
                 }
-                entry.members.put(subscriber, attempt);
-                if (entry.history != null) {
-                    recovery = new Recovery(entry, subscriber, since);
-                    entry.recovering.put(subscriber, recovery);
-                }
-                entry.refreshSnapshot();
+                recovery = entry.join(subscriber, attempt, since);
             }
             return new Joined(whenActive(entry, subscriber, attempt), recovery);
         }
@@ -115,7 +107,7 @@ final class LocalTopics {
                 return;
             }
             synchronized (entry) {
-                if (!entry.retired) {
+                if (!entry.retired()) {
                     leave(entry, subscriber, null);
                     return;
                 }
@@ -125,14 +117,7 @@ final class LocalTopics {
 
     /** Removes a member (only if it joined {@code attempt}, when given). Caller holds the entry's lock. */
     void leave(TopicEntry entry, Subscriber subscriber, CompletableFuture<Void> attempt) {
-        CompletableFuture<Void> joined = entry.members.get(subscriber);
-        if (joined == null || (attempt != null && joined != attempt)) {
-            return;
-        }
-        entry.members.remove(subscriber);
-        entry.recovering.remove(subscriber);
-        entry.refreshSnapshot();
-        if (entry.members.isEmpty()) {
+        if (entry.remove(subscriber, attempt) && !entry.hasMembers()) {
             meters.activeTopics.decrementAndGet();
             scheduleUnsubscribe(entry);
         }
@@ -146,7 +131,7 @@ final class LocalTopics {
                 return;
             }
             synchronized (entry) {
-                if (!entry.retired) {
+                if (!entry.retired()) {
                     leave(entry, subscriber, attempt);
                 }
             }
@@ -161,30 +146,21 @@ final class LocalTopics {
             retire(entry);
             return;
         }
-        long epoch = ++entry.unsubscribeEpoch;
+        long ticket = entry.newUnsubscribeTicket();
         try {
-            entry.pendingUnsubscribe = scheduler.schedule(() -> expire(entry, epoch),
-                    unsubscribeGrace.toNanos(), TimeUnit.NANOSECONDS);
+            entry.unsubscribeScheduled(scheduler.schedule(() -> expire(entry, ticket),
+                    unsubscribeGrace.toNanos(), TimeUnit.NANOSECONDS));
         } catch (RejectedExecutionException e) {
             // The scheduler stops with the node; unsubscribing at once is the safe side.
             retire(entry);
         }
     }
 
-    private void expire(TopicEntry entry, long epoch) {
+    private void expire(TopicEntry entry, long ticket) {
         synchronized (entry) {
-            if (!entry.retired && entry.members.isEmpty() && entry.unsubscribeEpoch == epoch) {
+            if (entry.unsubscribeDue(ticket)) {
                 retire(entry);
             }
-        }
-    }
-
-    /** Caller holds the entry's lock. */
-    private void cancelPendingUnsubscribe(TopicEntry entry) {
-        entry.unsubscribeEpoch++;
-        if (entry.pendingUnsubscribe != null) {
-            entry.pendingUnsubscribe.cancel(false);
-            entry.pendingUnsubscribe = null;
         }
     }
 
@@ -194,10 +170,9 @@ final class LocalTopics {
      * subscribe (made on a new entry) is always issued after it.
      */
     private void retire(TopicEntry entry) {
-        entry.retired = true;
-        entry.pendingUnsubscribe = null;
+        entry.retire();
         try {
-            broker.unsubscribe(entry.topic).whenComplete((ignored, error) -> {
+            broker.unsubscribe(entry.topic()).whenComplete((ignored, error) -> {
                 if (error != null) {
                     meters.unsubscribeFailed(error);
                 }
@@ -205,7 +180,7 @@ final class LocalTopics {
         } catch (RuntimeException e) {
             meters.unsubscribeFailed(e);
         }
-        topics.remove(entry.topic, entry);
+        topics.remove(entry.topic(), entry);
     }
 
     /** Starts one broker subscribe; its stage fails only with {@link BrokerUnavailableException}. */

@@ -60,7 +60,7 @@ final class Recoveries {
         int limit = since == null ? 0 : history.maxPublications();
         CompletionStage<HistorySlice> read;
         try {
-            read = history.store().read(recovery.entry.topic, after, limit, recovery.entry.history);
+            read = history.store().read(recovery.entry.topic(), after, limit, recovery.entry.history());
         } catch (RuntimeException e) {
             read = CompletableFuture.failedFuture(e);
         }
@@ -72,7 +72,7 @@ final class Recoveries {
         TopicEntry entry = recovery.entry;
         Effects effects = new Effects();
         synchronized (entry) {
-            if (entry.retired || entry.recovering.get(recovery.subscriber) != recovery || !recovery.answered()) {
+            if (entry.retired() || entry.recovery(recovery.subscriber) != recovery || !recovery.answered()) {
                 return; // unsubscribed or evicted meanwhile, or called before the reply: nothing to do
             }
             recovery.activationRequested = true;
@@ -83,10 +83,7 @@ final class Recoveries {
 
     /** Holds {@code publication} for every recovering member. Caller holds the entry's lock. */
     void hold(TopicEntry entry, Positioned publication, Effects effects) {
-        if (entry.recovering.isEmpty()) {
-            return;
-        }
-        for (Recovery recovery : List.copyOf(entry.recovering.values())) {
+        for (Recovery recovery : entry.recoveries()) {
             if (recovery.held.size() >= history.maxPublications()) {
                 evict(entry, recovery, effects); // the reply cannot be taken back: reconnecting recovers
                 continue;
@@ -104,10 +101,7 @@ final class Recoveries {
 
     /** Makes live every member whose reply is written and whose read the cursor has reached. Lock held. */
     void activatePending(TopicEntry entry, Effects effects) {
-        if (entry.recovering.isEmpty()) {
-            return;
-        }
-        for (Recovery recovery : List.copyOf(entry.recovering.values())) {
+        for (Recovery recovery : entry.recoveries()) {
             if (recovery.activationRequested) {
                 goLiveIfReady(entry, recovery, effects);
             }
@@ -128,7 +122,7 @@ final class Recoveries {
                 // A store answer the protocol cannot carry (an invalid epoch): this subscribe fails.
                 failure = e;
             }
-            if (failure != null && entry.recovering.get(recovery.subscriber) == recovery) {
+            if (failure != null && entry.recovery(recovery.subscriber) == recovery) {
                 membership.remove(entry, recovery.subscriber);
             }
         }
@@ -149,14 +143,14 @@ final class Recoveries {
         if (recovered) {
             List<Positioned> replay = new ArrayList<>(slice.publications().size());
             for (StoredPublication stored : slice.publications()) {
-                replay.add(pushes.stored(recovery.entry.topic, stored, now.epoch()));
+                replay.add(pushes.stored(recovery.entry.topic(), stored, now.epoch()));
             }
             recovery.replay = replay;
         }
         if (since != null) {
             meters.recovery(recovered);
         }
-        return new Subscription(recovery.entry.topic, recovered, now, recovery);
+        return new Subscription(recovery.entry.topic(), recovered, now, recovery);
     }
 
     /**
@@ -164,7 +158,7 @@ final class Recoveries {
      * read's position. Caller holds the entry's lock.
      */
     private void startCursor(TopicEntry entry, Recovery recovery) {
-        TopicCursor cursor = entry.cursor;
+        TopicCursor cursor = entry.cursor();
         Position start = recovery.start;
         if (!cursor.known()) {
             cursor.moveTo(new Positioned(start.offset(), start.epoch(), null), membership.outages());
@@ -189,7 +183,7 @@ final class Recoveries {
     }
 
     private void goLiveIfReady(TopicEntry entry, Recovery recovery, Effects effects) {
-        if (!entry.cursor.repairing && recovery.reached) {
+        if (!entry.cursor().repairing && recovery.reached) {
             goLive(entry, recovery, effects);
         }
     }
@@ -219,8 +213,7 @@ final class Recoveries {
             epoch = publication.epoch();
             written = publication.offset();
         }
-        entry.recovering.remove(recovery.subscriber);
-        entry.refreshSnapshot();
+        entry.goLive(recovery.subscriber);
     }
 
     private void write(Positioned publication, Subscriber subscriber) {
