@@ -154,16 +154,16 @@ final class Recoveries {
     }
 
     /**
-     * Sets a topic's unknown cursor to what the read saw, and tells whether the cursor has already reached the
+     * Starts a topic's unknown cursor at what the read saw, and tells whether the cursor has already reached the
      * read's position. Caller holds the entry's lock.
      */
     private void startCursor(TopicEntry entry, Recovery recovery) {
         TopicCursor cursor = entry.cursor();
         Position start = recovery.start;
-        if (!cursor.known()) {
-            cursor.moveTo(new Positioned(start.offset(), start.epoch(), null), membership.outages());
+        if (cursor.state() == TopicCursor.State.UNKNOWN) {
+            cursor.startAt(start.offset(), start.epoch(), membership.outages());
         }
-        recovery.reached = cursor.epoch.equals(start.epoch()) && cursor.offset >= start.offset();
+        recovery.reached = cursor.hasReached(start.epoch(), start.offset());
     }
 
     /** Whether every publication after {@code since} up to {@code now} is in {@code slice}. */
@@ -183,7 +183,7 @@ final class Recoveries {
     }
 
     private void goLiveIfReady(TopicEntry entry, Recovery recovery, Effects effects) {
-        if (!entry.cursor().repairing && recovery.reached) {
+        if (entry.cursor().state() != TopicCursor.State.REPAIRING && recovery.reached) {
             goLive(entry, recovery, effects);
         }
     }
