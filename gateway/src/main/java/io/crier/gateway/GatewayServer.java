@@ -7,6 +7,7 @@ import io.crier.gateway.config.CrierConfig;
 import io.crier.gateway.hub.Hub;
 import io.crier.gateway.hub.HubHistory;
 import io.crier.gateway.hub.HubWiring;
+import io.crier.gateway.hub.PublishRoute;
 import io.crier.gateway.nodes.ClusterView;
 import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.gateway.presence.NodePresence;
@@ -15,7 +16,6 @@ import io.crier.gateway.publish.PublishService;
 import io.crier.gateway.session.SessionPolicy;
 import io.crier.gateway.transport.AdminRoutes;
 import io.crier.gateway.transport.ChannelEvictor;
-import io.crier.gateway.transport.ChannelSubscriber;
 import io.crier.gateway.transport.Disconnector;
 import io.crier.gateway.transport.EnvelopeCodecHandler;
 import io.crier.gateway.transport.ExceptionHandler;
@@ -93,9 +93,9 @@ public final class GatewayServer implements AutoCloseable {
         this.telemetry = new NodeTelemetry(meters, channels);
         this.drains = new NodeDrain(config.node().id(), config.drain(), readiness,
                 new SessionDrain(channels, disconnector), workers.next(), meters);
-        Hub<ChannelSubscriber> hub = new Hub<>(new HubWiring<>(broker, envelopes, new PublicationCodec(),
+        Hub hub = new Hub(new HubWiring(broker, envelopes, new PublicationCodec(),
                 new NettyFanout(ByteBufAllocator.DEFAULT, disconnector, meters), workers.next(), meters),
-                new HubHistory<>(backend.history(), config.namespaces(), config.recovery(),
+                new HubHistory(backend.history(), config.namespaces(), config.recovery(),
                         new ChannelEvictor(disconnector)),
                 config.hub().unsubscribeGrace());
         // Built before the broker starts: a bad key file stops startup with nothing to clean up.
@@ -113,7 +113,7 @@ public final class GatewayServer implements AutoCloseable {
                 new HandshakeGuardHandler(readiness, verifier, meters),
                 new EnvelopeCodecHandler(envelopes, disconnector, meters),
                 new ExceptionHandler(disconnector),
-                publishApi(config, meters),
+                publishApi(config, hub.publishRoute(), meters),
                 telemetry.handler());
         SessionFactory sessions = new SessionFactory(hub, nodeId(), SessionPolicy.of(config, verifier, clock),
                 config.session().heartbeat(), presence.tracker(), presence.query());
@@ -314,12 +314,11 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /** The HTTP publish API, or {@code null} when {@code api.key} is empty: then its route does not exist. */
-    private PublishApiEndpoint publishApi(CrierConfig config, MeterRegistry meters) {
+    private PublishApiEndpoint publishApi(CrierConfig config, PublishRoute route, MeterRegistry meters) {
         if (!config.api().enabled()) {
             return null;
         }
-        PublishService service = new PublishService(backend.broker(), backend.history(),
-                topic -> config.namespaces().optionsFor(topic).historyOptions().orElse(null));
+        PublishService service = new PublishService(route);
         return new PublishApiEndpoint(new BearerKey(config.api().keyBytes()), config.limits().maxDataBytes(),
                 config.api().maxBatch(), service, meters);
     }

@@ -29,6 +29,12 @@ import java.util.concurrent.TimeoutException;
  * }
  * }</pre>
  *
+ * <p>The gateway decides each publication's route itself, from the topic's namespace (its {@code PublishRoute}).
+ * This library has no namespace config, so the caller decides, by the method it calls, and a wrong choice is not
+ * refused: a plain publish on a topic with history reaches only the sessions live at that moment, without a
+ * position, and is not kept for recovery; on a topic without history, the gateway delivers a publication without
+ * its position.
+ *
  * <p>Each call blocks until Redis answered, at most about twice {@code commandTimeout}. Bounded: at most
  * {@code requestQueueSize} calls wait for Redis at a time, and calls fail at once while Redis is
  * unreachable (the publisher reconnects in the background). Thread-safe; share one instance.

@@ -24,10 +24,10 @@ import java.util.concurrent.CompletionStage;
  */
 final class HistoryPages {
 
-    private final HubHistory<?> history;
+    private final HubHistory history;
     private final PushEncoder pushes;
 
-    HistoryPages(HubHistory<?> history, PushEncoder pushes) {
+    HistoryPages(HubHistory history, PushEncoder pushes) {
         this.history = history;
         this.pushes = pushes;
     }

@@ -3,7 +3,6 @@ package io.crier.gateway.hub;
 import io.crier.cluster.Broker;
 import io.crier.cluster.BrokerListener;
 import io.crier.cluster.BrokerState;
-import io.crier.cluster.HistoryOptions;
 import io.crier.protocol.ChannelMessage;
 import io.crier.protocol.CommandId;
 import io.crier.protocol.EnvelopeCodec;
@@ -12,15 +11,12 @@ import io.crier.protocol.Position;
 import io.crier.protocol.PublicationCodec;
 import io.crier.protocol.RawJson;
 import io.crier.protocol.Reply;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * sequenced by offset and gaps are repaired from history ({@link GapRepair}); a subscribe may recover what the
  * session missed ({@link Recoveries}): the session is held back (publications held for it, not written) until
  * its reply is written and {@link #activate} replays what it missed, then it goes live. Client publications to
- * such topics go through the {@code HistoryStore}, which assigns the offset.
+ * such topics go through the {@code HistoryStore}, which assigns the offset ({@link PublishRoute}).
  *
  * <p>Thread-safe: sessions call it from their event loops, the broker from its own threads. Each topic's
  * decisions and the broker calls they make happen under that topic's lock, so the broker sees them in
@@ -47,80 +43,51 @@ import org.slf4j.LoggerFactory;
  * the fanout), {@code crier.hub.deliveries} (subscribers they were handed for), {@code crier.hub.topics}
  * (topics with local subscribers) and {@code crier.hub.broker.failures} (tag {@code op}); no tag names a
  * topic or a user.
- *
- * @param <S> the transport's subscriber type
  */
-public final class Hub<S extends Subscriber> implements BrokerListener {
+public final class Hub implements BrokerListener {
 
     private static final Logger log = LoggerFactory.getLogger(Hub.class);
 
-    private final Broker broker;
     private final EnvelopeCodec envelopes;
     private final PublicationCodec publications;
-    private final Fanout<S> fanout;
+    private final Fanout fanout;
     private final HubMeters meters;
-    private final HubHistory<S> history;
-    private final LocalTopics<S> topics;
-    private final Recoveries<S> recoveries;
-    private final GapRepair<S> repairs;
+    private final HubHistory history;
+    private final LocalTopics topics;
+    private final Recoveries recoveries;
+    private final GapRepair repairs;
     private final HistoryPages pages;
+    private final PublishRoute route;
     private final AtomicLong outages = new AtomicLong();
     private volatile boolean linkUp;
     private volatile PresenceEventSink presenceEvents = PresenceEventSink.NONE;
 
-    /** A hub without history: {@link #Hub(HubWiring, HubHistory, Duration)} with {@link HubHistory#none()}. */
-    public Hub(Broker broker, EnvelopeCodec envelopes, PublicationCodec publications, Fanout<S> fanout,
-               ScheduledExecutorService scheduler, Duration unsubscribeGrace, MeterRegistry meters) {
-        this(new HubWiring<>(broker, envelopes, publications, fanout, scheduler, meters), HubHistory.none(),
-                unsubscribeGrace);
-    }
-
-    /** {@link #Hub(HubWiring, HubHistory, Duration)} with its parts unbundled, for callers that predate it. */
-    public Hub(Broker broker, HubHistory<S> history, EnvelopeCodec envelopes, PublicationCodec publications,
-               Fanout<S> fanout, ScheduledExecutorService scheduler, Duration unsubscribeGrace, MeterRegistry meters) {
-        this(new HubWiring<>(broker, envelopes, publications, fanout, scheduler, meters), history, unsubscribeGrace);
-    }
-
     /**
-     * A hub that serves the topics {@code history} says keep history with offsets, recovery and gap repair
-     * ({@link HubHistory#none()}: none).
+     * A hub that serves the topics {@code history} says keep history with offsets, recovery and gap repair.
      *
      * @param unsubscribeGrace how long the node stays subscribed after a topic's last local subscriber
      *                         left; {@link Duration#ZERO} unsubscribes at once
      */
-    public Hub(HubWiring<S> wiring, HubHistory<S> history, Duration unsubscribeGrace) {
+    public Hub(HubWiring wiring, HubHistory history, Duration unsubscribeGrace) {
         Objects.requireNonNull(wiring, "wiring");
-        this.broker = wiring.broker();
+        Broker broker = wiring.broker();
         this.history = Objects.requireNonNull(history, "history");
         this.envelopes = wiring.envelopes();
         this.publications = wiring.publications();
         this.fanout = wiring.fanout();
         this.meters = new HubMeters(wiring.meters());
-        this.topics = new LocalTopics<>(broker, history, wiring.scheduler(), unsubscribeGrace, meters);
-        Membership<S> membership = new HubMembership();
+        this.topics = new LocalTopics(broker, history, wiring.scheduler(), unsubscribeGrace, meters);
+        Membership membership = new HubMembership();
         PushEncoder pushes = new PushEncoder(envelopes, publications, meters);
-        this.recoveries = new Recoveries<>(history, fanout, pushes, membership, meters);
-        this.repairs = new GapRepair<>(history, fanout, pushes, recoveries, membership, wiring.scheduler(), meters);
+        this.recoveries = new Recoveries(history, fanout, pushes, membership, meters);
+        this.repairs = new GapRepair(history, fanout, pushes, recoveries, membership, wiring.scheduler(), meters);
         this.pages = new HistoryPages(history, pushes);
+        this.route = new PublishRoute(broker, publications, history.store(), history::optionsFor);
     }
 
     /** Hands the presence events that arrive on topics' broker channels to {@code sink}; set once, at wiring. */
     public void presenceEvents(PresenceEventSink sink) {
         this.presenceEvents = Objects.requireNonNull(sink, "sink");
-    }
-
-    /**
-     * Adds {@code subscriber} to {@code topic} and makes it live. The stage completes once the node's broker
-     * subscription is active (and, for a topic with history, the subscriber is live from the topic's current
-     * position), or exceptionally (with {@code BrokerUnavailableException}) when it cannot be made; the
-     * subscriber has then been removed again. A caller that writes a reply uses
-     * {@link #subscribe(String, Subscriber, Position)} instead, so that nothing reaches the session before it.
-     */
-    public CompletionStage<Void> subscribe(String topic, S subscriber) {
-        return subscribe(topic, subscriber, null).thenApply(subscription -> {
-            activate(subscription);
-            return null;
-        });
     }
 
     /**
@@ -134,10 +101,10 @@ public final class Hub<S extends Subscriber> implements BrokerListener {
      *
      * @param since the client's last position, or {@code null} for a plain subscribe (from the current position)
      */
-    public CompletionStage<Subscription> subscribe(String topic, S subscriber, Position since) {
+    public CompletionStage<Subscription> subscribe(String topic, Subscriber subscriber, Position since) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(subscriber, "subscriber");
-        LocalTopics.Joined<S> joined = topics.join(topic, subscriber, since);
+        LocalTopics.Joined joined = topics.join(topic, subscriber, since);
         if (joined.recovery() == null) {
             return joined.active().thenApply(ignored -> Subscription.plain(topic));
         }
@@ -151,41 +118,29 @@ public final class Hub<S extends Subscriber> implements BrokerListener {
      * the subscriber left meanwhile.
      */
     public void activate(Subscription subscription) {
-        Recovery<?> recovery = subscription.recovery();
+        Recovery recovery = subscription.recovery();
         if (recovery != null) {
-            @SuppressWarnings("unchecked")
-            Recovery<S> own = (Recovery<S>) recovery;
-            recoveries.activate(own);
+            recoveries.activate(recovery);
         }
     }
 
     /** Removes {@code subscriber} from {@code topic}; a no-op when it was not subscribed. */
-    public void unsubscribe(String topic, S subscriber) {
+    public void unsubscribe(String topic, Subscriber subscriber) {
         Objects.requireNonNull(subscriber, "subscriber");
         topics.leave(topic, subscriber);
     }
 
-    /** Publishes {@code data} to {@code topic} on every node, through the broker (or the history store). */
-    public CompletionStage<Void> publish(String topic, RawJson data) {
-        return publishAt(topic, data).thenApply(position -> null);
+    /**
+     * Publishes {@code data} to {@code topic} on every node, as the {@link PublishRoute} decides: the stage
+     * completes with the publication's position, or {@code null} for a topic without history.
+     */
+    public CompletionStage<Position> publish(String topic, RawJson data) {
+        return route.publish(topic, data);
     }
 
-    /**
-     * Publishes {@code data} to {@code topic} on every node: through the {@code HistoryStore} for a topic with
-     * history (which assigns its offset, atomically with the broker publish), else through the broker. The
-     * stage completes with the publication's position, or {@code null} for a topic without history.
-     */
-    public CompletionStage<Position> publishAt(String topic, RawJson data) {
-        try {
-            HistoryOptions options = history.optionsFor(topic);
-            if (options == null) {
-                return broker.publish(topic, publications.encode(data)).thenApply(ignored -> null);
-            }
-            return history.publish(topic, data, options);
-        } catch (RuntimeException e) {
-            // A broker must fail the stage rather than throw; the caller still gets one path for failures.
-            return CompletableFuture.failedFuture(e);
-        }
+    /** Where this node's publications go: shared with the HTTP publish API, so that both decide alike. */
+    public PublishRoute publishRoute() {
+        return route;
     }
 
     /** Whether {@code topic}'s namespace keeps history (its publications carry positions). */
@@ -217,8 +172,8 @@ public final class Hub<S extends Subscriber> implements BrokerListener {
      * subscribers of {@code topic}, outside the topic's publication order. Never blocks.
      */
     public void push(String topic, byte[] encodedPush) {
-        TopicEntry<S> entry = topics.get(topic);
-        List<S> targets = entry == null ? List.of() : entry.snapshot();
+        TopicEntry entry = topics.get(topic);
+        List<Subscriber> targets = entry == null ? List.of() : entry.snapshot();
         if (!targets.isEmpty()) {
             fanout.deliver(encodedPush, targets);
         }
@@ -237,15 +192,15 @@ public final class Hub<S extends Subscriber> implements BrokerListener {
                 return;
             }
             ChannelMessage.Publication publication = (ChannelMessage.Publication) message;
-            TopicEntry<S> entry = topics.get(topic);
-            if (entry != null && entry.history != null && publication.position() != null) {
+            TopicEntry entry = topics.get(topic);
+            if (entry != null && entry.history() != null && publication.position() != null) {
                 repairs.onPublication(entry, publication);
                 return;
             }
             // Without history (or a plain PUBLISH on a history topic): at most once, to the live sessions, and with no
             // position even when FCALL crier_publish gave one: where the namespace keeps no history there is nothing
             // to recover from, so a position would promise what a subscribe with `since` cannot keep.
-            List<S> targets = entry == null ? List.of() : entry.snapshot();
+            List<Subscriber> targets = entry == null ? List.of() : entry.snapshot();
             if (targets.isEmpty()) {
                 return; // in flight while the topic's last subscriber left; nobody here wants it
             }
@@ -288,9 +243,9 @@ public final class Hub<S extends Subscriber> implements BrokerListener {
     @Override
     public void onSubscriptionsRestored(Collection<String> restored) {
         outages.incrementAndGet();
-        List<TopicEntry<S>> entries = new ArrayList<>(restored.size());
+        List<TopicEntry> entries = new ArrayList<>(restored.size());
         for (String topic : restored) {
-            TopicEntry<S> entry = topics.get(topic);
+            TopicEntry entry = topics.get(topic);
             if (entry != null) {
                 entries.add(entry);
             }
@@ -299,10 +254,10 @@ public final class Hub<S extends Subscriber> implements BrokerListener {
     }
 
         /** The hub's bookkeeping as the history logic sees it. */
-    private final class HubMembership implements Membership<S> {
+    private final class HubMembership implements Membership {
 
         @Override
-        public void remove(TopicEntry<S> entry, S subscriber) {
+        public void remove(TopicEntry entry, Subscriber subscriber) {
             topics.leave(entry, subscriber, null);
         }
 

@@ -2,39 +2,28 @@ package io.crier.gateway.hub;
 
 import io.crier.cluster.HistoryOptions;
 import io.crier.cluster.HistoryStore;
-import io.crier.gateway.config.NamespaceOptions;
 import io.crier.gateway.config.NamespacesConfig;
 import io.crier.gateway.config.RecoveryConfig;
-import io.crier.protocol.Position;
-import io.crier.protocol.RawJson;
 import java.util.Objects;
-import java.util.concurrent.CompletionStage;
 
 /**
  * What the {@link Hub} needs to serve topics with history: the store, which namespaces keep history (and allow
  * the {@code history} command), the recovery bound, and the {@link SessionEvictor} that closes sessions whose
  * gap cannot be repaired. Immutable and thread-safe.
  *
- * @param store      reads and appends history
+ * @param store      reads and appends history; null when no topic keeps history
  * @param namespaces per-namespace history options
  * @param recovery   {@code maxPublications}: the most publications replayed to one session or fetched by one
  *                   repair, and the most held for one recovering session or repairing topic
  * @param evictor    closes sessions with {@code insufficient_state}
- * @param <S>        the transport's subscriber type
  */
-public record HubHistory<S extends Subscriber>(HistoryStore store, NamespacesConfig namespaces,
-                                               RecoveryConfig recovery, SessionEvictor<S> evictor) {
+public record HubHistory(HistoryStore store, NamespacesConfig namespaces, RecoveryConfig recovery,
+                         SessionEvictor evictor) {
 
     public HubHistory {
         Objects.requireNonNull(namespaces, "namespaces");
         Objects.requireNonNull(recovery, "recovery");
         Objects.requireNonNull(evictor, "evictor");
-    }
-
-    /** No history anywhere: every topic behaves as one without history. */
-    public static <S extends Subscriber> HubHistory<S> none() {
-        return new HubHistory<>(null, new NamespacesConfig(new NamespaceOptions(false, true, false)),
-                new RecoveryConfig(1), SessionEvictor.none());
     }
 
     /** The history bounds of {@code topic}, or {@code null} when it keeps none (or no store is wired). */
@@ -45,15 +34,6 @@ public record HubHistory<S extends Subscriber>(HistoryStore store, NamespacesCon
     /** Whether clients may read {@code topic}'s history with the {@code history} command. */
     boolean commandAllowed(String topic) {
         return namespaces.optionsFor(topic).historyCommand();
-    }
-
-    /**
-     * Publishes {@code data} to {@code topic} (which keeps history with {@code options}) through the store,
-     * which assigns its offset atomically with the broker publish; completes with the publication's position.
-     */
-    CompletionStage<Position> publish(String topic, RawJson data, HistoryOptions options) {
-        return store.publish(topic, data.toBytes(), options)
-                .thenApply(position -> new Position(position.offset(), position.epoch()));
     }
 
     int maxPublications() {

@@ -17,11 +17,9 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param fanout       hands an encoded push to local subscribers
  * @param scheduler    runs the delayed unsubscribes and the gap repair retries
  * @param meters       where the hub's meters are registered
- * @param <S>          the transport's subscriber type
  */
-public record HubWiring<S extends Subscriber>(Broker broker, EnvelopeCodec envelopes, PublicationCodec publications,
-                                              Fanout<S> fanout, ScheduledExecutorService scheduler,
-                                              MeterRegistry meters) {
+public record HubWiring(Broker broker, EnvelopeCodec envelopes, PublicationCodec publications, Fanout fanout,
+                        ScheduledExecutorService scheduler, MeterRegistry meters) {
 
     public HubWiring {
         Objects.requireNonNull(broker, "broker");

@@ -24,31 +24,29 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe: each topic's decisions, and the broker calls they make, happen under its entry's lock, so the
  * broker sees them in the order they were made. A retired entry is out of the map for good and the next
  * subscriber makes a new one, whose broker subscribe is issued after the retired entry's unsubscribe.
- *
- * @param <S> the transport's subscriber type
  */
-final class LocalTopics<S extends Subscriber> {
+final class LocalTopics {
 
     /**
      * What {@link #join} gives back: the stage that completes once the member's broker subscription is active
      * (or fails, the member then removed again), and its recovery when the topic keeps history, else null.
      */
-    record Joined<S>(CompletionStage<Void> active, Recovery<S> recovery) {
+    record Joined(CompletionStage<Void> active, Recovery recovery) {
     }
 
     private final Broker broker;
-    private final HubHistory<S> history;
+    private final HubHistory history;
     private final ScheduledExecutorService scheduler;
     private final Duration unsubscribeGrace;
     private final HubMeters meters;
-    private final ConcurrentMap<String, TopicEntry<S>> topics = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, TopicEntry> topics = new ConcurrentHashMap<>();
 
     /**
      * @param scheduler        runs the unsubscribes delayed by {@code unsubscribeGrace}
      * @param unsubscribeGrace how long the node stays subscribed after a topic's last local subscriber left;
      *                         {@link Duration#ZERO} unsubscribes at once
      */
-    LocalTopics(Broker broker, HubHistory<S> history, ScheduledExecutorService scheduler, Duration unsubscribeGrace,
+    LocalTopics(Broker broker, HubHistory history, ScheduledExecutorService scheduler, Duration unsubscribeGrace,
                 HubMeters meters) {
         this.broker = broker;
         this.history = history;
@@ -61,12 +59,12 @@ final class LocalTopics<S extends Subscriber> {
     }
 
     /** The topic's entry, or {@code null} when it has no local subscribers and no pending unsubscribe. */
-    TopicEntry<S> get(String topic) {
+    TopicEntry get(String topic) {
         return topics.get(topic);
     }
 
     /** A copy of every entry. */
-    List<TopicEntry<S>> entries() {
+    List<TopicEntry> entries() {
         return List.copyOf(topics.values());
     }
 
@@ -80,44 +78,36 @@ final class LocalTopics<S extends Subscriber> {
      * being). For a topic with history the subscriber joins held back, with a {@link Recovery} from
      * {@code since}. No lock held by the caller.
      */
-    Joined<S> join(String topic, S subscriber, Position since) {
+    Joined join(String topic, Subscriber subscriber, Position since) {
         while (true) {
-            TopicEntry<S> entry = topics.computeIfAbsent(topic,
-                    name -> new TopicEntry<>(name, history.optionsFor(name)));
+            TopicEntry entry = topics.computeIfAbsent(topic,
+                    name -> new TopicEntry(name, history.optionsFor(name)));
             CompletableFuture<Void> attempt;
-            Recovery<S> recovery = null;
+            Recovery recovery;
             synchronized (entry) {
-                if (entry.retired) {
+                if (entry.retired()) {
                     continue; // lost a race with the topic's unsubscribe: its successor entry decides
                 }
-                cancelPendingUnsubscribe(entry);
-                if (entry.attempt == null || entry.attempt.isCompletedExceptionally()) {
-                    entry.attempt = brokerSubscribe(topic);
-                }
-                attempt = entry.attempt;
-                if (entry.members.isEmpty()) {
+                entry.cancelUnsubscribe();
+                attempt = entry.brokerAttempt(() -> brokerSubscribe(topic));
+                if (!entry.hasMembers()) {
                     meters.activeTopics.incrementAndGet();
                 }
-                entry.members.put(subscriber, attempt);
-                if (entry.history != null) {
-                    recovery = new Recovery<>(entry, subscriber, since);
-                    entry.recovering.put(subscriber, recovery);
-                }
-                entry.refreshSnapshot();
+                recovery = entry.join(subscriber, attempt, since);
             }
-            return new Joined<>(whenActive(entry, subscriber, attempt), recovery);
+            return new Joined(whenActive(entry, subscriber, attempt), recovery);
         }
     }
 
     /** Removes {@code subscriber} from {@code topic}; a no-op when it was not subscribed. No lock held. */
-    void leave(String topic, S subscriber) {
+    void leave(String topic, Subscriber subscriber) {
         while (true) {
-            TopicEntry<S> entry = topics.get(topic);
+            TopicEntry entry = topics.get(topic);
             if (entry == null) {
                 return;
             }
             synchronized (entry) {
-                if (!entry.retired) {
+                if (!entry.retired()) {
                     leave(entry, subscriber, null);
                     return;
                 }
@@ -126,21 +116,14 @@ final class LocalTopics<S extends Subscriber> {
     }
 
     /** Removes a member (only if it joined {@code attempt}, when given). Caller holds the entry's lock. */
-    void leave(TopicEntry<S> entry, S subscriber, CompletableFuture<Void> attempt) {
-        CompletableFuture<Void> joined = entry.members.get(subscriber);
-        if (joined == null || (attempt != null && joined != attempt)) {
-            return;
-        }
-        entry.members.remove(subscriber);
-        entry.recovering.remove(subscriber);
-        entry.refreshSnapshot();
-        if (entry.members.isEmpty()) {
+    void leave(TopicEntry entry, Subscriber subscriber, CompletableFuture<Void> attempt) {
+        if (entry.remove(subscriber, attempt) && !entry.hasMembers()) {
             meters.activeTopics.decrementAndGet();
             scheduleUnsubscribe(entry);
         }
     }
 
-    private CompletionStage<Void> whenActive(TopicEntry<S> entry, S subscriber, CompletableFuture<Void> attempt) {
+    private CompletionStage<Void> whenActive(TopicEntry entry, Subscriber subscriber, CompletableFuture<Void> attempt) {
         CompletableFuture<Void> result = new CompletableFuture<>();
         attempt.whenComplete((ignored, error) -> {
             if (error == null) {
@@ -148,7 +131,7 @@ final class LocalTopics<S extends Subscriber> {
                 return;
             }
             synchronized (entry) {
-                if (!entry.retired) {
+                if (!entry.retired()) {
                     leave(entry, subscriber, attempt);
                 }
             }
@@ -158,35 +141,26 @@ final class LocalTopics<S extends Subscriber> {
     }
 
     /** Caller holds the entry's lock. */
-    private void scheduleUnsubscribe(TopicEntry<S> entry) {
+    private void scheduleUnsubscribe(TopicEntry entry) {
         if (unsubscribeGrace.isZero()) {
             retire(entry);
             return;
         }
-        long epoch = ++entry.unsubscribeEpoch;
+        long ticket = entry.newUnsubscribeTicket();
         try {
-            entry.pendingUnsubscribe = scheduler.schedule(() -> expire(entry, epoch),
-                    unsubscribeGrace.toNanos(), TimeUnit.NANOSECONDS);
+            entry.unsubscribeScheduled(scheduler.schedule(() -> expire(entry, ticket),
+                    unsubscribeGrace.toNanos(), TimeUnit.NANOSECONDS));
         } catch (RejectedExecutionException e) {
             // The scheduler stops with the node; unsubscribing at once is the safe side.
             retire(entry);
         }
     }
 
-    private void expire(TopicEntry<S> entry, long epoch) {
+    private void expire(TopicEntry entry, long ticket) {
         synchronized (entry) {
-            if (!entry.retired && entry.members.isEmpty() && entry.unsubscribeEpoch == epoch) {
+            if (entry.unsubscribeDue(ticket)) {
                 retire(entry);
             }
-        }
-    }
-
-    /** Caller holds the entry's lock. */
-    private void cancelPendingUnsubscribe(TopicEntry<S> entry) {
-        entry.unsubscribeEpoch++;
-        if (entry.pendingUnsubscribe != null) {
-            entry.pendingUnsubscribe.cancel(false);
-            entry.pendingUnsubscribe = null;
         }
     }
 
@@ -195,11 +169,10 @@ final class LocalTopics<S extends Subscriber> {
      * The broker call is issued before the entry leaves the map, so that a later subscriber's broker
      * subscribe (made on a new entry) is always issued after it.
      */
-    private void retire(TopicEntry<S> entry) {
-        entry.retired = true;
-        entry.pendingUnsubscribe = null;
+    private void retire(TopicEntry entry) {
+        entry.retire();
         try {
-            broker.unsubscribe(entry.topic).whenComplete((ignored, error) -> {
+            broker.unsubscribe(entry.topic()).whenComplete((ignored, error) -> {
                 if (error != null) {
                     meters.unsubscribeFailed(error);
                 }
@@ -207,7 +180,7 @@ final class LocalTopics<S extends Subscriber> {
         } catch (RuntimeException e) {
             meters.unsubscribeFailed(e);
         }
-        topics.remove(entry.topic, entry);
+        topics.remove(entry.topic(), entry);
     }
 
     /** Starts one broker subscribe; its stage fails only with {@link BrokerUnavailableException}. */

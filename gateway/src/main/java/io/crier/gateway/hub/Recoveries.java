@@ -20,18 +20,16 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Thread-safe: every state change happens under the topic entry's lock; store reads, evictions and stage
  * completions run after it is released ({@link Effects}).
- *
- * @param <S> the transport's subscriber type
  */
-final class Recoveries<S extends Subscriber> {
+final class Recoveries {
 
-    private final HubHistory<S> history;
-    private final Fanout<S> fanout;
+    private final HubHistory history;
+    private final Fanout fanout;
     private final PushEncoder pushes;
-    private final Membership<S> membership;
+    private final Membership membership;
     private final HubMeters meters;
 
-    Recoveries(HubHistory<S> history, Fanout<S> fanout, PushEncoder pushes, Membership<S> membership,
+    Recoveries(HubHistory history, Fanout fanout, PushEncoder pushes, Membership membership,
                HubMeters meters) {
         this.history = history;
         this.fanout = fanout;
@@ -45,7 +43,7 @@ final class Recoveries<S extends Subscriber> {
      * so that every publication after what the read sees reaches the hub; the read decides the returned stage.
      * A plain subscribe reads only the position. A failed broker subscription fails the stage. No lock held.
      */
-    CompletionStage<Subscription> recover(Recovery<S> recovery, CompletionStage<Void> active) {
+    CompletionStage<Subscription> recover(Recovery recovery, CompletionStage<Void> active) {
         active.whenComplete((ignored, error) -> {
             if (error == null) {
                 read(recovery);
@@ -56,13 +54,13 @@ final class Recoveries<S extends Subscriber> {
         return recovery.result;
     }
 
-    private void read(Recovery<S> recovery) {
+    private void read(Recovery recovery) {
         Position since = recovery.since;
         long after = since == null ? 0 : since.offset();
         int limit = since == null ? 0 : history.maxPublications();
         CompletionStage<HistorySlice> read;
         try {
-            read = history.store().read(recovery.entry.topic, after, limit, recovery.entry.history);
+            read = history.store().read(recovery.entry.topic(), after, limit, recovery.entry.history());
         } catch (RuntimeException e) {
             read = CompletableFuture.failedFuture(e);
         }
@@ -70,11 +68,11 @@ final class Recoveries<S extends Subscriber> {
     }
 
     /** The reply was written: the session goes live as soon as the cursor allows. No lock held. */
-    void activate(Recovery<S> recovery) {
-        TopicEntry<S> entry = recovery.entry;
+    void activate(Recovery recovery) {
+        TopicEntry entry = recovery.entry;
         Effects effects = new Effects();
         synchronized (entry) {
-            if (entry.retired || entry.recovering.get(recovery.subscriber) != recovery || !recovery.answered()) {
+            if (entry.retired() || entry.recovery(recovery.subscriber) != recovery || !recovery.answered()) {
                 return; // unsubscribed or evicted meanwhile, or called before the reply: nothing to do
             }
             recovery.activationRequested = true;
@@ -84,11 +82,8 @@ final class Recoveries<S extends Subscriber> {
     }
 
     /** Holds {@code publication} for every recovering member. Caller holds the entry's lock. */
-    void hold(TopicEntry<S> entry, Positioned publication, Effects effects) {
-        if (entry.recovering.isEmpty()) {
-            return;
-        }
-        for (Recovery<S> recovery : List.copyOf(entry.recovering.values())) {
+    void hold(TopicEntry entry, Positioned publication, Effects effects) {
+        for (Recovery recovery : entry.recoveries()) {
             if (recovery.held.size() >= history.maxPublications()) {
                 evict(entry, recovery, effects); // the reply cannot be taken back: reconnecting recovers
                 continue;
@@ -105,19 +100,16 @@ final class Recoveries<S extends Subscriber> {
     }
 
     /** Makes live every member whose reply is written and whose read the cursor has reached. Lock held. */
-    void activatePending(TopicEntry<S> entry, Effects effects) {
-        if (entry.recovering.isEmpty()) {
-            return;
-        }
-        for (Recovery<S> recovery : List.copyOf(entry.recovering.values())) {
+    void activatePending(TopicEntry entry, Effects effects) {
+        for (Recovery recovery : entry.recoveries()) {
             if (recovery.activationRequested) {
                 goLiveIfReady(entry, recovery, effects);
             }
         }
     }
 
-    private void answered(Recovery<S> recovery, HistorySlice slice, Throwable error) {
-        TopicEntry<S> entry = recovery.entry;
+    private void answered(Recovery recovery, HistorySlice slice, Throwable error) {
+        TopicEntry entry = recovery.entry;
         Subscription subscription = null;
         Throwable failure = error;
         synchronized (entry) {
@@ -130,7 +122,7 @@ final class Recoveries<S extends Subscriber> {
                 // A store answer the protocol cannot carry (an invalid epoch): this subscribe fails.
                 failure = e;
             }
-            if (failure != null && entry.recovering.get(recovery.subscriber) == recovery) {
+            if (failure != null && entry.recovery(recovery.subscriber) == recovery) {
                 membership.remove(entry, recovery.subscriber);
             }
         }
@@ -142,7 +134,7 @@ final class Recoveries<S extends Subscriber> {
     }
 
     /** Fills in the reply and the replay from the read. Caller holds the entry's lock. */
-    private Subscription decide(Recovery<S> recovery, HistorySlice slice) {
+    private Subscription decide(Recovery recovery, HistorySlice slice) {
         Position now = new Position(slice.position().offset(), slice.position().epoch());
         Position since = recovery.since;
         boolean recovered = since != null && recoverable(since, now, slice);
@@ -151,27 +143,27 @@ final class Recoveries<S extends Subscriber> {
         if (recovered) {
             List<Positioned> replay = new ArrayList<>(slice.publications().size());
             for (StoredPublication stored : slice.publications()) {
-                replay.add(pushes.stored(recovery.entry.topic, stored, now.epoch()));
+                replay.add(pushes.stored(recovery.entry.topic(), stored, now.epoch()));
             }
             recovery.replay = replay;
         }
         if (since != null) {
             meters.recovery(recovered);
         }
-        return new Subscription(recovery.entry.topic, recovered, now, recovery);
+        return new Subscription(recovery.entry.topic(), recovered, now, recovery);
     }
 
     /**
-     * Sets a topic's unknown cursor to what the read saw, and tells whether the cursor has already reached the
+     * Starts a topic's unknown cursor at what the read saw, and tells whether the cursor has already reached the
      * read's position. Caller holds the entry's lock.
      */
-    private void startCursor(TopicEntry<S> entry, Recovery<S> recovery) {
-        TopicCursor cursor = entry.cursor;
+    private void startCursor(TopicEntry entry, Recovery recovery) {
+        TopicCursor cursor = entry.cursor();
         Position start = recovery.start;
-        if (!cursor.known()) {
-            cursor.moveTo(new Positioned(start.offset(), start.epoch(), null), membership.outages());
+        if (cursor.state() == TopicCursor.State.UNKNOWN) {
+            cursor.startAt(start.offset(), start.epoch(), membership.outages());
         }
-        recovery.reached = cursor.epoch.equals(start.epoch()) && cursor.offset >= start.offset();
+        recovery.reached = cursor.hasReached(start.epoch(), start.offset());
     }
 
     /** Whether every publication after {@code since} up to {@code now} is in {@code slice}. */
@@ -190,8 +182,8 @@ final class Recoveries<S extends Subscriber> {
         return true;
     }
 
-    private void goLiveIfReady(TopicEntry<S> entry, Recovery<S> recovery, Effects effects) {
-        if (!entry.cursor.repairing && recovery.reached) {
+    private void goLiveIfReady(TopicEntry entry, Recovery recovery, Effects effects) {
+        if (entry.cursor().state() != TopicCursor.State.REPAIRING && recovery.reached) {
             goLive(entry, recovery, effects);
         }
     }
@@ -201,7 +193,7 @@ final class Recoveries<S extends Subscriber> {
      * without a hole: one more in the same epoch, or offset 1 of an epoch the cursor accepted), then makes
      * the session live. Caller holds the entry's lock, so no live delivery to the session can come between.
      */
-    private void goLive(TopicEntry<S> entry, Recovery<S> recovery, Effects effects) {
+    private void goLive(TopicEntry entry, Recovery recovery, Effects effects) {
         String epoch = recovery.start.epoch();
         long written = recovery.written;
         for (Positioned publication : recovery.replay) {
@@ -221,21 +213,20 @@ final class Recoveries<S extends Subscriber> {
             epoch = publication.epoch();
             written = publication.offset();
         }
-        entry.recovering.remove(recovery.subscriber);
-        entry.refreshSnapshot();
+        entry.goLive(recovery.subscriber);
     }
 
-    private void write(Positioned publication, S subscriber) {
+    private void write(Positioned publication, Subscriber subscriber) {
         if (publication.push() != null) {
             fanout.deliver(publication.push(), List.of(subscriber));
             meters.deliveries.increment();
         }
     }
 
-    private void evict(TopicEntry<S> entry, Recovery<S> recovery, Effects effects) {
+    private void evict(TopicEntry entry, Recovery recovery, Effects effects) {
         membership.remove(entry, recovery.subscriber);
         meters.evictions.increment();
-        List<S> evicted = List.of(recovery.subscriber);
+        List<Subscriber> evicted = List.of(recovery.subscriber);
         effects.add(() -> history.evictor().evict(evicted));
     }
 

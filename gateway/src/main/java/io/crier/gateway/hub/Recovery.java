@@ -11,13 +11,11 @@ import java.util.concurrent.CompletableFuture;
  * dispatched on the topic meanwhile are {@link #held} for it (never written), its history read decides the
  * reply and the {@link #replay}, and {@link Hub#activate} writes both after the reply. Mutable fields are
  * guarded by the {@link TopicEntry}'s monitor; {@link #result} is thread-safe.
- *
- * @param <S> the transport's subscriber type
  */
-final class Recovery<S> {
+final class Recovery {
 
-    final TopicEntry<S> entry;
-    final S subscriber;
+    final TopicEntry entry;
+    final Subscriber subscriber;
     /** The client's last position, or null for a plain subscribe. */
     final Position since;
     final CompletableFuture<Subscription> result = new CompletableFuture<>();
@@ -36,7 +34,7 @@ final class Recovery<S> {
     /** Whether the reply was written and the session may go live as soon as the topic's cursor allows. */
     boolean activationRequested;
 
-    Recovery(TopicEntry<S> entry, S subscriber, Position since) {
+    Recovery(TopicEntry entry, Subscriber subscriber, Position since) {
         this.entry = entry;
         this.subscriber = subscriber;
         this.since = since;

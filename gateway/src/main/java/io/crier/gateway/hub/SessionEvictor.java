@@ -7,20 +7,9 @@ import java.util.Collection;
  * and resubscribe with its last position (close code 4006 {@code insufficient_state}). The transport implements
  * it; the hub has already removed the sessions from the topic when it calls. Called on any thread, possibly
  * with a topic's lock held by no one; must not block. Implementations are thread-safe.
- *
- * @param <S> the transport's subscriber type
  */
-public interface SessionEvictor<S extends Subscriber> {
-
-    /** An evictor that closes nobody, for hubs without history. */
-    SessionEvictor<Subscriber> NONE = sessions -> { };
+public interface SessionEvictor {
 
     /** Closes each of {@code sessions} with {@code insufficient_state}. */
-    void evict(Collection<S> sessions);
-
-    /** {@link #NONE}, typed for {@code S}. */
-    @SuppressWarnings("unchecked")
-    static <S extends Subscriber> SessionEvictor<S> none() {
-        return (SessionEvictor<S>) NONE;
-    }
+    void evict(Collection<? extends Subscriber> sessions);
 }

@@ -15,9 +15,9 @@ public final class Subscription {
     private final String topic;
     private final boolean recovered;
     private final Position position;
-    private final Recovery<?> recovery;
+    private final Recovery recovery;
 
-    Subscription(String topic, boolean recovered, Position position, Recovery<?> recovery) {
+    Subscription(String topic, boolean recovered, Position position, Recovery recovery) {
         this.topic = Objects.requireNonNull(topic, "topic");
         this.recovered = recovered;
         this.position = position;
@@ -49,7 +49,7 @@ public final class Subscription {
         return position != null;
     }
 
-    Recovery<?> recovery() {
+    Recovery recovery() {
         return recovery;
     }
 

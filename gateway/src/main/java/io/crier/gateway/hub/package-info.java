@@ -1,8 +1,8 @@
 /**
  * The hub: this node's index of topic to local subscribers, the ref-counted broker subscription per
  * topic ({@code LocalTopics}), and the fan-out of each broker publication to the local subscribers, encoded
- * once. For topics with history also the sequencing by offset, recovery on subscribe ({@code Recoveries}) and
- * gap repair ({@code GapRepair}).
+ * once. For topics with history also the sequencing by offset (the state machine of {@code TopicCursor}, which
+ * decides what is delivered), recovery on subscribe ({@code Recoveries}) and gap repair ({@code GapRepair}).
  *
  * <p>Depends on the cluster module's {@code Broker} and {@code HistoryStore}, the protocol module's codecs,
  * the config records of namespaces and recovery, and Micrometer; no Netty (the transport implements

@@ -91,7 +91,7 @@ public final class PresenceTracker implements TopicListener, AutoCloseable {
     }
 
     @Override
-    public CompletionStage<Void> subscribed(Session<?> session, String topic, Object subscription) {
+    public CompletionStage<Void> subscribed(Session session, String topic, Object subscription) {
         NamespaceOptions options = namespaces.optionsFor(topic);
         if (!options.presenceEnabled() && !options.joinLeave()) {
             return CompletableFuture.completedFuture(null);
@@ -121,7 +121,7 @@ public final class PresenceTracker implements TopicListener, AutoCloseable {
     }
 
     @Override
-    public void unsubscribed(Session<?> session, String topic, Object subscription) {
+    public void unsubscribed(Session session, String topic, Object subscription) {
         Key key = new Key(topic, session.id());
         synchronized (lock) {
             PresenceMember member = members.get(key);

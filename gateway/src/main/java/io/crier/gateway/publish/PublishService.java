@@ -1,12 +1,7 @@
 package io.crier.gateway.publish;
 
-import io.crier.cluster.Broker;
 import io.crier.cluster.BrokerUnavailableException;
-import io.crier.cluster.HistoryOptions;
-import io.crier.cluster.HistoryStore;
-import io.crier.cluster.StreamPosition;
-import io.crier.protocol.Position;
-import io.crier.protocol.PublicationCodec;
+import io.crier.gateway.hub.PublishRoute;
 import io.crier.protocol.PublishApiError;
 import io.crier.protocol.PublishApiItem;
 import io.crier.protocol.PublishApiResult;
@@ -18,16 +13,15 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes publications on behalf of backends (the HTTP publish API): on a topic whose namespace keeps history,
- * through {@link HistoryStore#publish} (one atomic append-and-publish that gives the publication its offset);
- * on any other topic, through {@link Broker#publish}, exactly as a client's {@code publish} or a backend's
- * Redis {@code PUBLISH}. Failures become results, never failed stages: {@link PublishApiError#UNAVAILABLE}
- * when Redis cannot be reached (nothing was published), {@link PublishApiError#INTERNAL} otherwise.
+ * Makes publications on behalf of backends (the HTTP publish API), through the {@link PublishRoute} a client's
+ * {@code publish} takes too: through the history store on a topic whose namespace keeps history (the result then
+ * has the publication's position), else through the broker. Failures become results, never failed stages:
+ * {@link PublishApiError#UNAVAILABLE} when Redis cannot be reached (nothing was published),
+ * {@link PublishApiError#INTERNAL} otherwise.
  *
  * <p>A batch keeps the order of its publications to one topic: each waits for the one before it on the same
  * topic, and once one fails the later ones on that topic are not attempted (so that a retry of the failed ones
@@ -42,36 +36,18 @@ public final class PublishService {
     private static final String SKIPPED_MESSAGE =
             "not published: an earlier publication to this topic in the batch failed; retry both in order";
 
-    private final Broker broker;
-    private final HistoryStore history;
-    private final Function<String, HistoryOptions> historyOf;
-    private final PublicationCodec publications = new PublicationCodec();
+    private final PublishRoute route;
 
-    /**
-     * @param history   where topics with history are published
-     * @param historyOf a topic's history options (from its namespace), or {@code null} when it keeps none
-     */
-    public PublishService(Broker broker, HistoryStore history, Function<String, HistoryOptions> historyOf) {
-        this.broker = Objects.requireNonNull(broker, "broker");
-        this.history = Objects.requireNonNull(history, "history");
-        this.historyOf = Objects.requireNonNull(historyOf, "historyOf");
+    /** @param route where each publication goes (the hub's: {@code Hub.publishRoute()}) */
+    public PublishService(PublishRoute route) {
+        this.route = Objects.requireNonNull(route, "route");
     }
 
     /** Publishes one publication; the stage never fails. */
     public CompletionStage<PublishApiResult> publish(PublishApiItem.Publication publication) {
-        CompletionStage<PublishApiResult> sent;
-        try {
-            HistoryOptions options = historyOf.apply(publication.topic());
-            sent = options == null
-                    ? broker.publish(publication.topic(), publications.encode(publication.data()))
-                            .thenApply(ignored -> new PublishApiResult.Published(null))
-                    : history.publish(publication.topic(), publication.data().toBytes(), options)
-                            .thenApply(PublishService::published);
-        } catch (RuntimeException e) {
-            // The seams fail their stages rather than throw; a throw still gets the one path for failures.
-            sent = CompletableFuture.failedFuture(e);
-        }
-        return sent.exceptionally(PublishService::failed);
+        return route.publish(publication.topic(), publication.data())
+                .<PublishApiResult>thenApply(PublishApiResult.Published::new)
+                .exceptionally(PublishService::failed);
     }
 
     /**
@@ -100,10 +76,6 @@ public final class PublishService {
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
                 .thenApply(ignored -> results.stream().map(CompletableFuture::join).toList());
-    }
-
-    private static PublishApiResult published(StreamPosition position) {
-        return new PublishApiResult.Published(new Position(position.offset(), position.epoch()));
     }
 
     private static PublishApiResult failed(Throwable failure) {

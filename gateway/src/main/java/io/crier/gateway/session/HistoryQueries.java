@@ -3,7 +3,6 @@ package io.crier.gateway.session;
 import io.crier.cluster.BrokerUnavailableException;
 import io.crier.gateway.auth.User;
 import io.crier.gateway.hub.Hub;
-import io.crier.gateway.hub.Subscriber;
 import io.crier.gateway.permission.TopicPolicy;
 import io.crier.gateway.permission.Verdict;
 import io.crier.protocol.Command;
@@ -21,17 +20,15 @@ import org.slf4j.LoggerFactory;
  * {@code not_available}; one that keeps history but does not allow the command ({@code historyCommand} false)
  * answers {@code forbidden}. Then the page of {@link Hub#history}, or {@code unavailable} when the store cannot
  * be reached. Stateless; thread-safe.
- *
- * @param <S> the transport's subscriber type
  */
-final class HistoryQueries<S extends Subscriber> {
+final class HistoryQueries {
 
     private static final Logger log = LoggerFactory.getLogger(HistoryQueries.class);
 
-    private final Hub<S> hub;
+    private final Hub hub;
     private final TopicPolicy topics;
 
-    HistoryQueries(Hub<S> hub, TopicPolicy topics) {
+    HistoryQueries(Hub hub, TopicPolicy topics) {
         this.hub = hub;
         this.topics = topics;
     }

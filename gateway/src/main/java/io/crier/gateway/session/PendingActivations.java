@@ -1,7 +1,6 @@
 package io.crier.gateway.session;
 
 import io.crier.gateway.hub.Hub;
-import io.crier.gateway.hub.Subscriber;
 import io.crier.gateway.hub.Subscription;
 import io.crier.protocol.CommandId;
 import io.crier.protocol.Reply;
@@ -15,15 +14,13 @@ import java.util.Map;
  * the reply instance (two subscribes may have equal replies), and bounded by the subscribes in flight.
  *
  * <p>Thread-safe: replies are made on any thread, {@link #written} is called on the session's event loop.
- *
- * @param <S> the transport's subscriber type
  */
-final class PendingActivations<S extends Subscriber> {
+final class PendingActivations {
 
-    private final Hub<S> hub;
+    private final Hub hub;
     private final Map<Reply, Subscription> pending = Collections.synchronizedMap(new IdentityHashMap<>());
 
-    PendingActivations(Hub<S> hub) {
+    PendingActivations(Hub hub) {
         this.hub = hub;
     }
 

@@ -41,10 +41,8 @@ import org.slf4j.LoggerFactory;
  * <p>Confined to the session's event loop for {@link #handle} and {@link #close}; the returned stages may
  * complete on broker threads, and then only take back a failed topic (the topic set is concurrent for
  * that reason). {@link #topics()} and {@link #user()} may be read from any thread.
- *
- * @param <S> the transport's subscriber type
  */
-public final class Session<S extends Subscriber> {
+public final class Session {
 
     /** The reason of a refused {@code refresh} whose token is valid but names another {@code sub}. */
     public static final String OTHER_USER = "other_user";
@@ -52,8 +50,8 @@ public final class Session<S extends Subscriber> {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
 
     private final String id;
-    private final S subscriber;
-    private final Hub<S> hub;
+    private final Subscriber subscriber;
+    private final Hub hub;
     private final SessionPolicy policy;
     private volatile User user;
     private TokenLifetime lifetime;
@@ -66,17 +64,17 @@ public final class Session<S extends Subscriber> {
     private volatile TopicListener topicListener = TopicListener.NONE;
     private volatile PresenceResponder presence = PresenceResponder.NONE;
     private Consumer<String> refreshRefusals = reason -> { };
-    private final PendingActivations<S> activations;
-    private final HistoryQueries<S> history;
+    private final PendingActivations activations;
+    private final HistoryQueries history;
 
-    public Session(String id, User user, S subscriber, Hub<S> hub, SessionPolicy policy) {
+    public Session(String id, User user, Subscriber subscriber, Hub hub, SessionPolicy policy) {
         this.id = Objects.requireNonNull(id, "id");
         this.user = Objects.requireNonNull(user, "user");
         this.subscriber = Objects.requireNonNull(subscriber, "subscriber");
         this.hub = Objects.requireNonNull(hub, "hub");
         this.policy = Objects.requireNonNull(policy, "policy");
-        this.activations = new PendingActivations<>(hub);
-        this.history = new HistoryQueries<>(hub, policy.topics());
+        this.activations = new PendingActivations(hub);
+        this.history = new HistoryQueries(hub, policy.topics());
     }
 
     /**
@@ -191,7 +189,7 @@ public final class Session<S extends Subscriber> {
     }
 
     /** The subscriber that stands for this session in the hub. */
-    public S subscriber() {
+    public Subscriber subscriber() {
         return subscriber;
     }
 

@@ -20,18 +20,18 @@ public interface TopicListener {
     /** A listener that does nothing: the default. */
     TopicListener NONE = new TopicListener() {
         @Override
-        public CompletionStage<Void> subscribed(Session<?> session, String topic, Object subscription) {
+        public CompletionStage<Void> subscribed(Session session, String topic, Object subscription) {
             return CompletableFuture.completedFuture(null);
         }
 
         @Override
-        public void unsubscribed(Session<?> session, String topic, Object subscription) {
+        public void unsubscribed(Session session, String topic, Object subscription) {
         }
     };
 
     /** {@code session} took {@code topic}; the stage completes when that is recorded, and never fails. */
-    CompletionStage<Void> subscribed(Session<?> session, String topic, Object subscription);
+    CompletionStage<Void> subscribed(Session session, String topic, Object subscription);
 
     /** {@code session} let {@code topic} go. */
-    void unsubscribed(Session<?> session, String topic, Object subscription);
+    void unsubscribed(Session session, String topic, Object subscription);
 }

@@ -1,6 +1,7 @@
 package io.crier.gateway.transport;
 
 import io.crier.gateway.hub.SessionEvictor;
+import io.crier.gateway.hub.Subscriber;
 import io.crier.protocol.CloseCode;
 import java.util.Collection;
 import java.util.Objects;
@@ -10,7 +11,7 @@ import java.util.Objects;
  * that fell too far behind) with 4006 {@code insufficient_state}, through the {@link Disconnector}: their
  * clients reconnect and resubscribe with their last position. Thread-safe; never blocks.
  */
-public final class ChannelEvictor implements SessionEvictor<ChannelSubscriber> {
+public final class ChannelEvictor implements SessionEvictor {
 
     private final Disconnector disconnector;
 
@@ -19,9 +20,10 @@ public final class ChannelEvictor implements SessionEvictor<ChannelSubscriber> {
     }
 
     @Override
-    public void evict(Collection<ChannelSubscriber> sessions) {
-        for (ChannelSubscriber session : sessions) {
-            disconnector.disconnect(session.channel(), CloseCode.INSUFFICIENT_STATE);
+    public void evict(Collection<? extends Subscriber> sessions) {
+        for (Subscriber session : sessions) {
+            // Every subscriber in this node's hub is the ChannelSubscriber of a session the SessionFactory opened.
+            disconnector.disconnect(((ChannelSubscriber) session).channel(), CloseCode.INSUFFICIENT_STATE);
         }
     }
 }

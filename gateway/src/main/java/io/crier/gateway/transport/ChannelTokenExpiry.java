@@ -28,7 +28,7 @@ final class ChannelTokenExpiry implements TokenLifetime.Timers, TokenLifetime.Li
     }
 
     /** Starts watching the token of {@code session}, which lives on {@code channel}. */
-    static void watch(Session<?> session, Channel channel, Disconnector disconnector,
+    static void watch(Session session, Channel channel, Disconnector disconnector,
                       TokenLifetime.Settings settings) {
         Objects.requireNonNull(session, "session");
         ChannelTokenExpiry expiry = new ChannelTokenExpiry(Objects.requireNonNull(channel, "channel"),

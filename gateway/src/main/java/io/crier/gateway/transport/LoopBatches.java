@@ -1,5 +1,6 @@
 package io.crier.gateway.transport;
 
+import io.crier.gateway.hub.Subscriber;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,10 +21,12 @@ final class LoopBatches {
     }
 
     /** One batch per event loop among {@code targets}, each with its targets in their order. */
-    static List<Batch> group(Collection<ChannelSubscriber> targets) {
+    static List<Batch> group(Collection<? extends Subscriber> targets) {
         List<Batch> batches = new ArrayList<>(4);
         Batch last = null;
-        for (ChannelSubscriber target : targets) {
+        for (Subscriber subscriber : targets) {
+            // Every subscriber in this node's hub is the ChannelSubscriber of a session the SessionFactory opened.
+            ChannelSubscriber target = (ChannelSubscriber) subscriber;
             EventLoop loop = target.channel().eventLoop();
             if (last == null || last.loop() != loop) {
                 last = find(batches, loop);

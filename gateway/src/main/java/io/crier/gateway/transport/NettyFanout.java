@@ -1,6 +1,7 @@
 package io.crier.gateway.transport;
 
 import io.crier.gateway.hub.Fanout;
+import io.crier.gateway.hub.Subscriber;
 import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.protocol.CloseCode;
 import io.micrometer.core.instrument.Counter;
@@ -46,7 +47,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe; called on broker threads. It never blocks. Each loop's task runs in the order the
  * publications were handed over, so every session gets one topic's publications in order.
  */
-public final class NettyFanout implements Fanout<ChannelSubscriber> {
+public final class NettyFanout implements Fanout {
 
     private final ByteBufAllocator allocator;
     private final Disconnector disconnector;
@@ -82,7 +83,7 @@ public final class NettyFanout implements Fanout<ChannelSubscriber> {
     }
 
     @Override
-    public void deliver(byte[] encodedPush, Collection<ChannelSubscriber> targets) {
+    public void deliver(byte[] encodedPush, Collection<? extends Subscriber> targets) {
         if (targets.isEmpty()) {
             return;
         }
@@ -103,7 +104,7 @@ public final class NettyFanout implements Fanout<ChannelSubscriber> {
         }
     }
 
-    private List<LoopBatches.Batch> grouped(Collection<ChannelSubscriber> targets) {
+    private List<LoopBatches.Batch> grouped(Collection<? extends Subscriber> targets) {
         Grouping last = lastGrouping;
         if (last != null && last.targets() == targets) {
             return last.batches();
@@ -114,7 +115,7 @@ public final class NettyFanout implements Fanout<ChannelSubscriber> {
     }
 
     /** A target list (compared by identity) and its batches, which nobody modifies once made. */
-    private record Grouping(Collection<ChannelSubscriber> targets, List<LoopBatches.Batch> batches) {
+    private record Grouping(Collection<? extends Subscriber> targets, List<LoopBatches.Batch> batches) {
     }
 
     /** Runs the batch on its loop (at once when already there); {@code shared} is the batch's own reference. */

@@ -21,10 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SessionFactory {
 
     /** A session just opened, and the {@code welcome} push that announces it. */
-    public record Opened(Session<ChannelSubscriber> session, Push.Welcome welcome) {
+    public record Opened(Session session, Push.Welcome welcome) {
     }
 
-    private final Hub<ChannelSubscriber> hub;
+    private final Hub hub;
     private final String nodeId;
     private final SessionPolicy policy;
     private final int heartbeatSeconds;
@@ -38,7 +38,7 @@ public final class SessionFactory {
      * @param presenceTracker hears each session's subscribes and unsubscribes (presence, join/leave)
      * @param presenceQuery   answers each session's {@code presence} commands
      */
-    public SessionFactory(Hub<ChannelSubscriber> hub, String nodeId, SessionPolicy policy, Duration heartbeat,
+    public SessionFactory(Hub hub, String nodeId, SessionPolicy policy, Duration heartbeat,
                           TopicListener presenceTracker, PresenceResponder presenceQuery) {
         this.presenceTracker = Objects.requireNonNull(presenceTracker, "presenceTracker");
         this.presenceQuery = Objects.requireNonNull(presenceQuery, "presenceQuery");
@@ -51,7 +51,7 @@ public final class SessionFactory {
     /** Opens the session of {@code user} on {@code channel}; {@link #closed()} must follow once. */
     public Opened open(User user, Channel channel) {
         String id = nodeId + "-" + Long.toString(counter.incrementAndGet(), 36);
-        Session<ChannelSubscriber> session = new Session<>(id, user, new ChannelSubscriber(id, channel), hub, policy);
+        Session session = new Session(id, user, new ChannelSubscriber(id, channel), hub, policy);
         session.trackPresence(presenceTracker, presenceQuery);
         session.reportRefreshRefusals(reason ->
                 ConnectionEvent.fire(channel, new ConnectionEvent.RefreshRefused(id, reason)));

@@ -26,11 +26,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
 
-    private final Session<ChannelSubscriber> session;
+    private final Session session;
     private final SessionFactory sessions;
     private boolean closed;
 
-    public SessionHandler(Session<ChannelSubscriber> session, SessionFactory sessions) {
+    public SessionHandler(Session session, SessionFactory sessions) {
         this.session = Objects.requireNonNull(session, "session");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
     }

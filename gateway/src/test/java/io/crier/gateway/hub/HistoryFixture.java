@@ -6,10 +6,8 @@ import io.crier.cluster.memory.InMemoryBroker;
 import io.crier.cluster.memory.InMemoryHistoryStore;
 import io.crier.gateway.config.NamespaceOptions;
 import io.crier.gateway.config.NamespacesConfig;
-import io.crier.gateway.config.RecoveryConfig;
 import io.crier.protocol.EnvelopeCodec;
 import io.crier.protocol.Position;
-import io.crier.protocol.PublicationCodec;
 import io.crier.protocol.RawJson;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -35,11 +33,11 @@ final class HistoryFixture implements AutoCloseable {
     final TestClock clock = new TestClock();
     final InMemoryBroker broker = new InMemoryBroker();
     final GatedHistoryStore store = new GatedHistoryStore(new InMemoryHistoryStore(broker, clock));
-    final RecordingFanout<TestSubscriber> fanout = new RecordingFanout<>();
-    final RecordingEvictor<TestSubscriber> evictor = new RecordingEvictor<>();
+    final RecordingFanout fanout = new RecordingFanout();
+    final RecordingEvictor evictor = new RecordingEvictor();
     final ManualScheduler scheduler = new ManualScheduler();
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    final Hub<TestSubscriber> hub;
+    final Hub hub;
     final DroppingListener listener;
 
     HistoryFixture(int maxPublications) {
@@ -47,8 +45,9 @@ final class HistoryFixture implements AutoCloseable {
                 "plain", new NamespaceOptions(false, true, false),
                 "short", history(3, true),
                 "sealed", history(5_000, false)));
-        hub = new Hub<>(broker, new HubHistory<>(store, namespaces, new RecoveryConfig(maxPublications), evictor),
-                new EnvelopeCodec(4096), new PublicationCodec(), fanout, scheduler, Duration.ofSeconds(2), meters);
+        hub = HubBuilder.on(broker).history(store, namespaces, maxPublications, evictor)
+                .envelopes(new EnvelopeCodec(4096)).fanout(fanout).scheduler(scheduler)
+                .unsubscribeGrace(Duration.ofSeconds(2)).meters(meters).build();
         listener = new DroppingListener(hub);
         broker.start(listener);
     }
@@ -59,7 +58,7 @@ final class HistoryFixture implements AutoCloseable {
 
     /** Publishes {@code {"n":i}} through the hub and returns its position (null without history). */
     Position publish(String topic, int i) throws Exception {
-        return hub.publishAt(topic, RawJson.trusted("{\"n\":" + i + "}")).toCompletableFuture()
+        return hub.publish(topic, RawJson.trusted("{\"n\":" + i + "}")).toCompletableFuture()
                 .get(5, TimeUnit.SECONDS);
     }
 
@@ -87,7 +86,7 @@ final class HistoryFixture implements AutoCloseable {
     /** The offsets of the messages written to {@code subscriber}, in write order. */
     List<Long> offsets(TestSubscriber subscriber) {
         List<Long> offsets = new ArrayList<>();
-        for (RecordingFanout.Delivery<TestSubscriber> delivery : fanout.deliveries()) {
+        for (RecordingFanout.Delivery delivery : fanout.deliveries()) {
             if (delivery.targets().contains(subscriber)) {
                 Matcher offset = OFFSET.matcher(delivery.text());
                 offsets.add(offset.find() ? Long.parseLong(offset.group(1)) : -1);

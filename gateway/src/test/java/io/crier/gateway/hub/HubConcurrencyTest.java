@@ -1,12 +1,10 @@
 package io.crier.gateway.hub;
 
+import static io.crier.gateway.hub.HubBuilder.subscribeLive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.memory.InMemoryBroker;
-import io.crier.protocol.EnvelopeCodec;
-import io.crier.protocol.PublicationCodec;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,15 +32,14 @@ class HubConcurrencyTest {
     private static final List<String> TOPICS = List.of("hubc-0", "hubc-1", "hubc-2", "hubc-3");
 
     private final InMemoryBroker broker = new InMemoryBroker();
-    private final RecordingFanout<TestSubscriber> fanout = new RecordingFanout<>();
+    private final RecordingFanout fanout = new RecordingFanout();
     private final ManualScheduler scheduler = new ManualScheduler();
 
     @ParameterizedTest(name = "grace {0} ms")
     @ValueSource(longs = {0, 1000})
     void concurrentSubscribesAndUnsubscribesEndInAConsistentState(long graceMillis) throws Exception {
         Duration grace = Duration.ofMillis(graceMillis);
-        Hub<TestSubscriber> hub = new Hub<>(broker, new EnvelopeCodec(1024), new PublicationCodec(), fanout,
-                scheduler, grace, new SimpleMeterRegistry());
+        Hub hub = HubBuilder.on(broker).fanout(fanout).scheduler(scheduler).unsubscribeGrace(grace).build();
         RecordingListener listener = new RecordingListener(hub);
         broker.start(listener);
 
@@ -61,7 +58,7 @@ class HubConcurrencyTest {
     }
 
     /** Runs the threads, with a publisher going on beside them; returns who ends up on which topic. */
-    private Map<String, Set<TestSubscriber>> churn(Hub<TestSubscriber> hub) throws Exception {
+    private Map<String, Set<TestSubscriber>> churn(Hub hub) throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(THREADS + 1);
         try {
             CountDownLatch start = new CountDownLatch(1);
@@ -86,7 +83,7 @@ class HubConcurrencyTest {
         }
     }
 
-    private Map<String, Set<TestSubscriber>> churnOneThread(Hub<TestSubscriber> hub, int thread,
+    private Map<String, Set<TestSubscriber>> churnOneThread(Hub hub, int thread,
                                                             CountDownLatch start) throws Exception {
         SplittableRandom random = new SplittableRandom(thread);
         Map<String, Set<TestSubscriber>> mine = new HashMap<>();
@@ -98,7 +95,7 @@ class HubConcurrencyTest {
             if (mine.get(topic).remove(subscriber)) {
                 hub.unsubscribe(topic, subscriber);
             } else {
-                CompletableFuture<Void> stage = hub.subscribe(topic, subscriber).toCompletableFuture();
+                CompletableFuture<Void> stage = subscribeLive(hub, topic, subscriber).toCompletableFuture();
                 stage.get(10, TimeUnit.SECONDS);
                 mine.get(topic).add(subscriber);
             }
@@ -126,7 +123,7 @@ class HubConcurrencyTest {
         List<String> subscribedTopics = TOPICS.stream().filter(topic -> !expected.get(topic).isEmpty()).toList();
         assertEquals(subscribedTopics, listener.topics(), "the broker is subscribed exactly where members are");
         assertEquals(subscribedTopics.size(), fanout.deliveries().size());
-        for (RecordingFanout.Delivery<TestSubscriber> delivery : fanout.deliveries()) {
+        for (RecordingFanout.Delivery delivery : fanout.deliveries()) {
             String topic = TOPICS.stream().filter(t -> delivery.text().contains("\"" + t + "\"")).findFirst()
                     .orElseThrow();
             assertEquals(expected.get(topic), Set.copyOf(delivery.targets()), topic);

@@ -1,5 +1,6 @@
 package io.crier.gateway.hub;
 
+import static io.crier.gateway.hub.HubBuilder.subscribeLive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -9,8 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.BrokerUnavailableException;
 import io.crier.cluster.memory.InMemoryBroker;
-import io.crier.protocol.EnvelopeCodec;
-import io.crier.protocol.PublicationCodec;
 import io.crier.protocol.RawJson;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -28,10 +27,10 @@ class HubTest {
     private static final Duration GRACE = Duration.ofSeconds(2);
 
     private final InMemoryBroker broker = new InMemoryBroker();
-    private final RecordingFanout<TestSubscriber> fanout = new RecordingFanout<>();
+    private final RecordingFanout fanout = new RecordingFanout();
     private final ManualScheduler scheduler = new ManualScheduler();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final Hub<TestSubscriber> hub = hub(broker, GRACE);
+    private final Hub hub = hub(broker, GRACE);
     private final RecordingListener listener = new RecordingListener(hub);
     private final TestSubscriber alice = new TestSubscriber("s-alice");
     private final TestSubscriber bob = new TestSubscriber("s-bob");
@@ -48,13 +47,13 @@ class HubTest {
 
     @Test
     void deliversOnePublicationToEveryLocalSubscriberWithOneCallAndOneEncoding() throws Exception {
-        await(hub.subscribe("hub-fan", alice));
-        await(hub.subscribe("hub-fan", bob));
-        await(hub.subscribe("hub-fan", carol));
+        await(subscribeLive(hub, "hub-fan", alice));
+        await(subscribeLive(hub, "hub-fan", bob));
+        await(subscribeLive(hub, "hub-fan", carol));
 
         await(broker.publish("hub-fan", utf8("{\"data\":{\"n\":1}}")));
 
-        List<RecordingFanout.Delivery<TestSubscriber>> deliveries = fanout.deliveries();
+        List<RecordingFanout.Delivery> deliveries = fanout.deliveries();
         assertEquals(1, deliveries.size());
         assertEquals(Set.of(alice, bob, carol), Set.copyOf(deliveries.get(0).targets()));
         assertEquals("{\"type\":\"message\",\"topic\":\"hub-fan\",\"data\":{\"n\":1}}", deliveries.get(0).text());
@@ -64,7 +63,7 @@ class HubTest {
 
     @Test
     void aPublicationWithAPositionOnATopicWithoutHistoryIsDeliveredWithoutIt() throws Exception {
-        await(hub.subscribe("hub-fcall", alice));
+        await(subscribeLive(hub, "hub-fcall", alice));
 
         // What FCALL crier_publish sends, on a topic whose namespace keeps no history on this node.
         await(broker.publish("hub-fcall", utf8("{\"offset\":7,\"epoch\":\"e1\",\"data\":{\"n\":1}}")));
@@ -75,7 +74,7 @@ class HubTest {
 
     @Test
     void publishGoesThroughTheBrokerInPublicationFormat() throws Exception {
-        await(hub.subscribe("hub-pub", alice));
+        await(subscribeLive(hub, "hub-pub", alice));
 
         await(hub.publish("hub-pub", RawJson.trusted("[1,\"two\"]")));
 
@@ -103,8 +102,8 @@ class HubTest {
 
     @Test
     void staysSubscribedOnTheBrokerWhileOneOfTwoSubscribersRemains() throws Exception {
-        await(hub.subscribe("hub-two", alice));
-        await(hub.subscribe("hub-two", bob));
+        await(subscribeLive(hub, "hub-two", alice));
+        await(subscribeLive(hub, "hub-two", bob));
 
         hub.unsubscribe("hub-two", alice);
         scheduler.advance(GRACE.multipliedBy(10));
@@ -117,8 +116,8 @@ class HubTest {
 
     @Test
     void unsubscribesFromTheBrokerOnlyWhenTheGraceAfterTheLastSubscriberEnds() throws Exception {
-        await(hub.subscribe("hub-grace", alice));
-        await(hub.subscribe("hub-grace", bob));
+        await(subscribeLive(hub, "hub-grace", alice));
+        await(subscribeLive(hub, "hub-grace", bob));
         hub.unsubscribe("hub-grace", alice);
         hub.unsubscribe("hub-grace", bob);
 
@@ -136,11 +135,11 @@ class HubTest {
 
     @Test
     void resubscribingWithinTheGraceCancelsTheUnsubscribe() throws Exception {
-        await(hub.subscribe("hub-back", alice));
+        await(subscribeLive(hub, "hub-back", alice));
         hub.unsubscribe("hub-back", alice);
         scheduler.advance(GRACE.dividedBy(2));
 
-        await(hub.subscribe("hub-back", bob));
+        await(subscribeLive(hub, "hub-back", bob));
         scheduler.advance(GRACE.multipliedBy(10));
         publishOnBroker("hub-back");
 
@@ -152,11 +151,11 @@ class HubTest {
     @Test
     void zeroGraceUnsubscribesAtOnce() throws Exception {
         InMemoryBroker own = new InMemoryBroker();
-        Hub<TestSubscriber> eager = hub(own, Duration.ZERO);
+        Hub eager = hub(own, Duration.ZERO);
         RecordingListener ownListener = new RecordingListener(eager);
         own.start(ownListener);
 
-        await(eager.subscribe("hub-zero", alice));
+        await(subscribeLive(eager, "hub-zero", alice));
         eager.unsubscribe("hub-zero", alice);
         publishOn(own, "hub-zero");
 
@@ -168,11 +167,11 @@ class HubTest {
 
     @Test
     void subscriberAfterTheUnsubscribeGetsAFreshBrokerSubscription() throws Exception {
-        await(hub.subscribe("hub-again", alice));
+        await(subscribeLive(hub, "hub-again", alice));
         hub.unsubscribe("hub-again", alice);
         scheduler.advance(GRACE);
 
-        await(hub.subscribe("hub-again", bob));
+        await(subscribeLive(hub, "hub-again", bob));
         publishOnBroker("hub-again");
 
         assertEquals(List.of("hub-again"), listener.topics());
@@ -181,7 +180,7 @@ class HubTest {
 
     @Test
     void countsAndDropsMalformedPayloads() throws Exception {
-        await(hub.subscribe("hub-bad", alice));
+        await(subscribeLive(hub, "hub-bad", alice));
 
         await(broker.publish("hub-bad", utf8("not json")));
         await(broker.publish("hub-bad", utf8("{\"nodata\":1}")));
@@ -195,12 +194,12 @@ class HubTest {
     @Test
     void subscribeCompletesAtOnceForATopicAlreadyActive() throws Exception {
         GatedBroker gated = new GatedBroker();
-        Hub<TestSubscriber> gatedHub = hub(gated, GRACE);
+        Hub gatedHub = hub(gated, GRACE);
         gated.start(gatedHub);
-        await(gatedHub.subscribe("hub-active", alice));
+        await(subscribeLive(gatedHub, "hub-active", alice));
 
         gated.hold();
-        CompletableFuture<Void> second = gatedHub.subscribe("hub-active", bob).toCompletableFuture();
+        CompletableFuture<Void> second = subscribeLive(gatedHub, "hub-active", bob).toCompletableFuture();
 
         assertTrue(second.isDone() && !second.isCompletedExceptionally());
         assertEquals(List.of("subscribe:hub-active"), gated.calls());
@@ -210,12 +209,12 @@ class HubTest {
     @Test
     void subscribeWhileTheBrokerCallIsPendingCompletesWhenItDoes() throws Exception {
         GatedBroker gated = new GatedBroker();
-        Hub<TestSubscriber> gatedHub = hub(gated, GRACE);
+        Hub gatedHub = hub(gated, GRACE);
         gated.start(gatedHub);
         gated.hold();
 
-        CompletableFuture<Void> first = gatedHub.subscribe("hub-pending", alice).toCompletableFuture();
-        CompletableFuture<Void> second = gatedHub.subscribe("hub-pending", bob).toCompletableFuture();
+        CompletableFuture<Void> first = subscribeLive(gatedHub, "hub-pending", alice).toCompletableFuture();
+        CompletableFuture<Void> second = subscribeLive(gatedHub, "hub-pending", bob).toCompletableFuture();
         assertFalse(first.isDone());
         assertFalse(second.isDone());
 
@@ -230,13 +229,13 @@ class HubTest {
     @Test
     void brokerFailureFailsTheSubscribeAndLeavesNoSubscriberBehind() throws Exception {
         GatedBroker gated = new GatedBroker();
-        RecordingFanout<TestSubscriber> gatedFanout = new RecordingFanout<>();
-        Hub<TestSubscriber> gatedHub = new Hub<>(gated, new EnvelopeCodec(1024), new PublicationCodec(),
-                gatedFanout, scheduler, GRACE, meters);
+        RecordingFanout gatedFanout = new RecordingFanout();
+        Hub gatedHub = HubBuilder.on(gated).fanout(gatedFanout).scheduler(scheduler).unsubscribeGrace(GRACE)
+                .meters(meters).build();
         gated.start(gatedHub);
         gated.hold();
-        CompletableFuture<Void> first = gatedHub.subscribe("hub-fail", alice).toCompletableFuture();
-        CompletableFuture<Void> second = gatedHub.subscribe("hub-fail", bob).toCompletableFuture();
+        CompletableFuture<Void> first = subscribeLive(gatedHub, "hub-fail", alice).toCompletableFuture();
+        CompletableFuture<Void> second = subscribeLive(gatedHub, "hub-fail", bob).toCompletableFuture();
 
         gated.failAll();
 
@@ -245,7 +244,7 @@ class HubTest {
             assertInstanceOf(BrokerUnavailableException.class, e.getCause());
         }
         assertEquals(0, gatedHub.topicCount());
-        await(gatedHub.subscribe("hub-fail", carol));
+        await(subscribeLive(gatedHub, "hub-fail", carol));
         await(gated.publish("hub-fail", utf8("{\"data\":true}")));
         assertEquals(List.of(carol), gatedFanout.deliveries().get(0).targets(), "alice and bob are gone");
         assertEquals(List.of("subscribe:hub-fail", "subscribe:hub-fail"), gated.calls(), "a fresh attempt");
@@ -257,7 +256,8 @@ class HubTest {
     void subscribeOnAStoppedBrokerFailsWithBrokerUnavailable() {
         broker.close();
 
-        ExecutionException e = assertThrows(ExecutionException.class, () -> await(hub.subscribe("hub-stopped", alice)));
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> await(subscribeLive(hub, "hub-stopped", alice)));
 
         assertInstanceOf(BrokerUnavailableException.class, e.getCause());
         assertEquals(0, hub.topicCount());
@@ -266,10 +266,10 @@ class HubTest {
     @Test
     void unsubscribeBeforeTheBrokerSubscribeCompletesLeavesNothingBehind() throws Exception {
         GatedBroker gated = new GatedBroker();
-        Hub<TestSubscriber> gatedHub = hub(gated, Duration.ZERO);
+        Hub gatedHub = hub(gated, Duration.ZERO);
         gated.start(gatedHub);
         gated.hold();
-        CompletableFuture<Void> stage = gatedHub.subscribe("hub-early", alice).toCompletableFuture();
+        CompletableFuture<Void> stage = subscribeLive(gatedHub, "hub-early", alice).toCompletableFuture();
 
         gatedHub.unsubscribe("hub-early", alice);
         gated.releaseAll();
@@ -282,7 +282,7 @@ class HubTest {
 
     @Test
     void unsubscribingAStrangerChangesNothing() throws Exception {
-        await(hub.subscribe("hub-stranger", alice));
+        await(subscribeLive(hub, "hub-stranger", alice));
 
         hub.unsubscribe("hub-stranger", bob);
         hub.unsubscribe("hub-unknown", bob);
@@ -293,9 +293,9 @@ class HubTest {
 
     @Test
     void gaugeCountsTopicsWithLocalSubscribers() throws Exception {
-        await(hub.subscribe("hub-g1", alice));
-        await(hub.subscribe("hub-g2", alice));
-        await(hub.subscribe("hub-g2", bob));
+        await(subscribeLive(hub, "hub-g1", alice));
+        await(subscribeLive(hub, "hub-g2", alice));
+        await(subscribeLive(hub, "hub-g2", bob));
         hub.unsubscribe("hub-g1", alice);
 
         assertEquals(1.0, meters.get("crier.hub.topics").gauge().value());
@@ -304,7 +304,7 @@ class HubTest {
 
     @Test
     void unsubscribeFallsBackToAtOnceWhenTheSchedulerIsShutDown() throws Exception {
-        await(hub.subscribe("hub-shutdown", alice));
+        await(subscribeLive(hub, "hub-shutdown", alice));
         scheduler.shutdown();
 
         hub.unsubscribe("hub-shutdown", alice);
@@ -313,9 +313,8 @@ class HubTest {
         assertEquals(List.of(), listener.topics());
     }
 
-    private Hub<TestSubscriber> hub(io.crier.cluster.Broker on, Duration grace) {
-        return new Hub<>(on, new EnvelopeCodec(1024), new PublicationCodec(), fanout, scheduler, grace,
-                meters);
+    private Hub hub(io.crier.cluster.Broker on, Duration grace) {
+        return HubBuilder.on(on).fanout(fanout).scheduler(scheduler).unsubscribeGrace(grace).meters(meters).build();
     }
 
     private void publishOnBroker(String topic) throws Exception {
@@ -330,7 +329,7 @@ class HubTest {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    static void await(java.util.concurrent.CompletionStage<Void> stage) throws Exception {
+    static void await(java.util.concurrent.CompletionStage<?> stage) throws Exception {
         assertSame(null, stage.toCompletableFuture().get(5, TimeUnit.SECONDS));
     }
 }

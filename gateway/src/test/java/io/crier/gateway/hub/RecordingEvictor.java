@@ -5,17 +5,17 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A {@link SessionEvictor} for tests that records every session the hub evicts, in order. Thread-safe. */
-public final class RecordingEvictor<S extends Subscriber> implements SessionEvictor<S> {
+public final class RecordingEvictor implements SessionEvictor {
 
-    private final List<S> evicted = new CopyOnWriteArrayList<>();
+    private final List<Subscriber> evicted = new CopyOnWriteArrayList<>();
 
     @Override
-    public void evict(Collection<S> sessions) {
+    public void evict(Collection<? extends Subscriber> sessions) {
         evicted.addAll(sessions);
     }
 
     /** Every session evicted so far. */
-    public List<S> evicted() {
+    public List<Subscriber> evicted() {
         return List.copyOf(evicted);
     }
 }

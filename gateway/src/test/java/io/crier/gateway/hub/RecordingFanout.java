@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A {@link Fanout} for tests that records every call, in order. Thread-safe. */
-public final class RecordingFanout<S extends Subscriber> implements Fanout<S> {
+public final class RecordingFanout implements Fanout {
 
     /** One {@link Fanout#deliver} call: the bytes and a copy of the targets. */
-    public record Delivery<S>(byte[] encodedPush, List<S> targets) {
+    public record Delivery(byte[] encodedPush, List<Subscriber> targets) {
 
         /** The push as text. */
         public String text() {
@@ -17,15 +17,15 @@ public final class RecordingFanout<S extends Subscriber> implements Fanout<S> {
         }
     }
 
-    private final List<Delivery<S>> deliveries = new CopyOnWriteArrayList<>();
+    private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
 
     @Override
-    public void deliver(byte[] encodedPush, Collection<S> targets) {
-        deliveries.add(new Delivery<>(encodedPush, List.copyOf(targets)));
+    public void deliver(byte[] encodedPush, Collection<? extends Subscriber> targets) {
+        deliveries.add(new Delivery(encodedPush, List.copyOf(targets)));
     }
 
     /** Every call so far. */
-    public List<Delivery<S>> deliveries() {
+    public List<Delivery> deliveries() {
         return List.copyOf(deliveries);
     }
 

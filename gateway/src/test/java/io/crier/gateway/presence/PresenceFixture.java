@@ -10,8 +10,10 @@ import io.crier.gateway.config.NamespaceOptions;
 import io.crier.gateway.config.NamespacesConfig;
 import io.crier.gateway.config.PresenceConfig;
 import io.crier.gateway.hub.Hub;
+import io.crier.gateway.hub.HubBuilder;
 import io.crier.gateway.hub.ManualScheduler;
 import io.crier.gateway.hub.RecordingFanout;
+import io.crier.gateway.hub.Subscriber;
 import io.crier.gateway.hub.TestSubscriber;
 import io.crier.gateway.permission.TopicPolicy;
 import io.crier.gateway.session.Session;
@@ -47,7 +49,7 @@ final class PresenceFixture implements AutoCloseable {
     final ManualScheduler scheduler = new ManualScheduler();
     final InMemoryBroker broker = new InMemoryBroker();
     final InMemoryPresenceStore store = new InMemoryPresenceStore(TTL, clock);
-    final RecordingFanout<TestSubscriber> fanout = new RecordingFanout<>();
+    final RecordingFanout fanout = new RecordingFanout();
     final NamespacesConfig namespaces = new NamespacesConfig(options("off", false), Map.of(
             "chat", options("full", true), "big", options("count", false), "quiet", options("full", false),
             "events", options("off", true)));
@@ -55,8 +57,7 @@ final class PresenceFixture implements AutoCloseable {
         throw new InvalidTokenException("no refresh in this test");
     }, true, new TokenLifetime.Settings(clock, Duration.ofSeconds(60), Duration.ofSeconds(25)));
     final EnvelopeCodec envelopes = new EnvelopeCodec(1024);
-    final Hub<TestSubscriber> hub = new Hub<>(broker, envelopes, new PublicationCodec(), fanout, scheduler,
-            Duration.ZERO, new SimpleMeterRegistry());
+    final Hub hub = HubBuilder.on(broker).envelopes(envelopes).fanout(fanout).scheduler(scheduler).build();
     final PresenceTracker tracker;
     final PresenceQuery query;
     private int commandIds;
@@ -81,26 +82,26 @@ final class PresenceFixture implements AutoCloseable {
     }
 
     /** A session of {@code user} on this node, with presence wired as the composition root does. */
-    Session<TestSubscriber> session(String id, User user) {
-        Session<TestSubscriber> session = new Session<>(id, user, new TestSubscriber(id), hub, policy);
+    Session session(String id, User user) {
+        Session session = new Session(id, user, new TestSubscriber(id), hub, policy);
         session.trackPresence(tracker, query);
         return session;
     }
 
     /** Runs {@code command} on {@code session} and returns its reply. */
-    Reply handle(Session<TestSubscriber> session, Command command) throws Exception {
+    Reply handle(Session session, Command command) throws Exception {
         return session.handle(command).toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
-    Reply subscribe(Session<TestSubscriber> session, String topic) throws Exception {
+    Reply subscribe(Session session, String topic) throws Exception {
         return handle(session, new Command.Subscribe(nextId(), topic));
     }
 
-    Reply unsubscribe(Session<TestSubscriber> session, String topic) throws Exception {
+    Reply unsubscribe(Session session, String topic) throws Exception {
         return handle(session, new Command.Unsubscribe(nextId(), topic));
     }
 
-    Reply presence(Session<TestSubscriber> session, String topic, boolean countOnly) throws Exception {
+    Reply presence(Session session, String topic, boolean countOnly) throws Exception {
         return handle(session, new Command.Presence(nextId(), topic, countOnly));
     }
 
@@ -108,7 +109,7 @@ final class PresenceFixture implements AutoCloseable {
     List<String> presencePushes() {
         return fanout.deliveries().stream()
                 .filter(d -> d.text().contains("\"type\":\"join\"") || d.text().contains("\"type\":\"leave\""))
-                .map(d -> d.text() + " -> " + d.targets().stream().map(TestSubscriber::sessionId).toList())
+                .map(d -> d.text() + " -> " + d.targets().stream().map(Subscriber::sessionId).toList())
                 .toList();
     }
 

@@ -28,7 +28,7 @@ class PresenceQueryTest {
 
     @Test
     void listsTheTopicsSessionsWithTheirInfo() throws Exception {
-        Session<TestSubscriber> alice = node.session("n1-1", user("alice", "{\"name\":\"Alice\"}"));
+        Session alice = node.session("n1-1", user("alice", "{\"name\":\"Alice\"}"));
         node.subscribe(alice, "chat:room");
         node.subscribe(node.session("n1-2", user("bob", null)), "chat:room");
 
@@ -41,7 +41,7 @@ class PresenceQueryTest {
 
     @Test
     void countOnlyAnswersSessionsAndDistinctUsers() throws Exception {
-        Session<TestSubscriber> alice = node.session("n1-1", user("alice", null));
+        Session alice = node.session("n1-1", user("alice", null));
         node.subscribe(alice, "chat:room");
         node.subscribe(node.session("n1-2", user("alice", null)), "chat:room");
         node.subscribe(node.session("n1-3", user("bob", null)), "chat:room");
@@ -51,7 +51,7 @@ class PresenceQueryTest {
 
     @Test
     void aListIsCutAtMaxList() throws Exception {
-        Session<TestSubscriber> asker = node.session("n1-0", user("asker", null));
+        Session asker = node.session("n1-0", user("asker", null));
         for (int i = 1; i <= PresenceFixture.MAX_LIST + 2; i++) {
             node.subscribe(node.session("n1-" + i, user("u" + i, null)), "chat:room");
         }
@@ -63,7 +63,7 @@ class PresenceQueryTest {
 
     @Test
     void aCountNamespaceAnswersCountsButNoList() throws Exception {
-        Session<TestSubscriber> alice = node.session("n1-1", user("alice", null));
+        Session alice = node.session("n1-1", user("alice", null));
         node.subscribe(alice, "big:stadium");
 
         assertEquals("{\"type\":\"ok\",\"id\":2,\"sessions\":1,\"users\":1}", text(node.presence(alice, "big:stadium", true)));
@@ -74,7 +74,7 @@ class PresenceQueryTest {
 
     @Test
     void presenceOffAnswersNotAvailable() throws Exception {
-        Session<TestSubscriber> alice = node.session("n1-1", user("alice", null));
+        Session alice = node.session("n1-1", user("alice", null));
 
         assertEquals("{\"type\":\"error\",\"id\":1,\"code\":\"not_available\","
                 + "\"message\":\"presence is off for this namespace\"}", text(node.presence(alice, "events:room", true)));
@@ -84,7 +84,7 @@ class PresenceQueryTest {
     void aSessionThatMayNotSubscribeMayNotAsk() throws Exception {
         User nobody = new User("eve", TopicPatterns.of(List.of("other:*")), TopicPatterns.NONE,
                 Instant.parse("2030-01-01T00:00:00Z"));
-        Session<TestSubscriber> eve = node.session("n1-1", nobody);
+        Session eve = node.session("n1-1", nobody);
 
         String reply = text(node.presence(eve, "chat:room", true));
 
@@ -93,7 +93,7 @@ class PresenceQueryTest {
 
     @Test
     void aStoreThatIsDownAnswersUnavailable() throws Exception {
-        Session<TestSubscriber> alice = node.session("n1-1", user("alice", null));
+        Session alice = node.session("n1-1", user("alice", null));
         node.store.close();
 
         assertEquals("{\"type\":\"error\",\"id\":1,\"code\":\"unavailable\","
@@ -102,7 +102,7 @@ class PresenceQueryTest {
 
     @Test
     void aSessionWithoutPresenceWiredAnswersNotAvailable() throws Exception {
-        Session<TestSubscriber> bare = new Session<>("n1-9", user("alice", null), new TestSubscriber("n1-9"),
+        Session bare = new Session("n1-9", user("alice", null), new TestSubscriber("n1-9"),
                 node.hub, node.policy);
 
         assertEquals("{\"type\":\"error\",\"id\":1,\"code\":\"not_available\",\"message\":\"presence is not available\"}",

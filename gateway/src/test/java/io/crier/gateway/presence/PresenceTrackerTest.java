@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import io.crier.cluster.PresenceCount;
 import io.crier.cluster.PresenceEntry;
 import io.crier.gateway.auth.User;
-import io.crier.gateway.hub.TestSubscriber;
 import io.crier.gateway.session.Session;
 import io.crier.protocol.Reply;
 import java.nio.charset.StandardCharsets;
@@ -61,9 +60,9 @@ class PresenceTrackerTest {
 
     @Test
     void namespaceWithoutJoinLeaveGetsNoPushes() throws Exception {
-        Session<TestSubscriber> bob = node.session("n1-1", BOB);
+        Session bob = node.session("n1-1", BOB);
         node.subscribe(bob, "quiet:room");
-        Session<TestSubscriber> alice = node.session("n1-2", ALICE);
+        Session alice = node.session("n1-2", ALICE);
         node.subscribe(alice, "quiet:room");
         alice.close();
         node.advance(GRACE);
@@ -75,7 +74,7 @@ class PresenceTrackerTest {
     @Test
     void leaveIsPushedAndTheEntryRemovedOnlyWhenTheGraceEnds() throws Exception {
         node.subscribe(node.session("n1-1", BOB), "chat:room");
-        Session<TestSubscriber> alice = node.session("n1-2", ALICE);
+        Session alice = node.session("n1-2", ALICE);
         node.subscribe(alice, "chat:room");
         node.fanout.clear();
 
@@ -94,7 +93,7 @@ class PresenceTrackerTest {
     @Test
     void reconnectOfTheSameUserWithinTheGraceProducesNeitherLeaveNorJoin() throws Exception {
         node.subscribe(node.session("n1-1", BOB), "chat:room");
-        Session<TestSubscriber> first = node.session("n1-2", ALICE);
+        Session first = node.session("n1-2", ALICE);
         node.subscribe(first, "chat:room");
         node.fanout.clear();
 
@@ -111,8 +110,8 @@ class PresenceTrackerTest {
     @Test
     void oneRejoinTakesOverOneLeavingSessionOfThatUser() throws Exception {
         node.subscribe(node.session("n1-1", BOB), "chat:room");
-        Session<TestSubscriber> tab1 = node.session("n1-2", ALICE);
-        Session<TestSubscriber> tab2 = node.session("n1-3", ALICE);
+        Session tab1 = node.session("n1-2", ALICE);
+        Session tab2 = node.session("n1-3", ALICE);
         node.subscribe(tab1, "chat:room");
         node.subscribe(tab2, "chat:room");
         node.fanout.clear();
@@ -131,7 +130,7 @@ class PresenceTrackerTest {
     @Test
     void anonymousSessionsAreNeverTakenOver() throws Exception {
         node.subscribe(node.session("n1-1", BOB), "chat:room");
-        Session<TestSubscriber> first = node.session("n1-2", User.ANONYMOUS);
+        Session first = node.session("n1-2", User.ANONYMOUS);
         node.subscribe(first, "chat:room");
         node.fanout.clear();
 
@@ -148,7 +147,7 @@ class PresenceTrackerTest {
     @Test
     void resubscribingWithinItsOwnGraceKeepsTheSessionWithoutEvents() throws Exception {
         node.subscribe(node.session("n1-1", BOB), "chat:room");
-        Session<TestSubscriber> anonymous = node.session("n1-2", User.ANONYMOUS);
+        Session anonymous = node.session("n1-2", User.ANONYMOUS);
         node.subscribe(anonymous, "chat:room");
         node.fanout.clear();
 
@@ -165,7 +164,7 @@ class PresenceTrackerTest {
         node.close();
         node = new PresenceFixture(Duration.ZERO);
         node.subscribe(node.session("n1-1", BOB), "events:room");
-        Session<TestSubscriber> alice = node.session("n1-2", ALICE);
+        Session alice = node.session("n1-2", ALICE);
         node.subscribe(alice, "events:room");
         node.fanout.clear();
 
@@ -204,7 +203,7 @@ class PresenceTrackerTest {
     void entriesWithinTheirGraceAreStillRefreshed() throws Exception {
         node.close();
         node = new PresenceFixture(Duration.ofSeconds(45));
-        Session<TestSubscriber> alice = node.session("n1-1", ALICE);
+        Session alice = node.session("n1-1", ALICE);
         node.subscribe(alice, "chat:room");
 
         alice.close();
@@ -216,7 +215,7 @@ class PresenceTrackerTest {
     @Test
     void closeEndsEveryGraceAtOnce() throws Exception {
         node.subscribe(node.session("n1-1", BOB), "chat:room");
-        Session<TestSubscriber> alice = node.session("n1-2", ALICE);
+        Session alice = node.session("n1-2", ALICE);
         node.subscribe(alice, "chat:room");
         node.fanout.clear();
         alice.close();
@@ -232,7 +231,7 @@ class PresenceTrackerTest {
 
     @Test
     void anUnsubscribeOfAnotherSubscriptionIsIgnored() throws Exception {
-        Session<TestSubscriber> alice = node.session("n1-1", ALICE);
+        Session alice = node.session("n1-1", ALICE);
         node.subscribe(alice, "chat:room");
 
         node.tracker.unsubscribed(alice, "chat:room", new Object());

@@ -10,9 +10,12 @@ import io.crier.cluster.BrokerListener;
 import io.crier.cluster.BrokerState;
 import io.crier.cluster.BrokerUnavailableException;
 import io.crier.cluster.HistoryOptions;
+import io.crier.cluster.HistoryStore;
 import io.crier.cluster.memory.InMemoryBroker;
 import io.crier.cluster.memory.InMemoryHistoryStore;
+import io.crier.gateway.hub.PublishRoute;
 import io.crier.protocol.Position;
+import io.crier.protocol.PublicationCodec;
 import io.crier.protocol.PublishApiError;
 import io.crier.protocol.PublishApiItem;
 import io.crier.protocol.PublishApiResult;
@@ -24,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,7 +46,7 @@ class PublishServiceTest {
             broker.start((topic, payload) -> delivered.add(new String(payload, StandardCharsets.UTF_8)));
             broker.subscribe("h:a");
             broker.subscribe("plain");
-            PublishService service = new PublishService(broker, history, t -> t.startsWith("h:") ? HISTORY : null);
+            PublishService service = service(broker, history, t -> t.startsWith("h:") ? HISTORY : null);
 
             PublishApiResult kept = get(service.publish(publication("h:a", "1")));
             PublishApiResult plain = get(service.publish(publication("plain", "2")));
@@ -58,7 +62,7 @@ class PublishServiceTest {
     @Test
     void aBatchWaitsForEachPublicationBeforeTheNextOnTheSameTopicButNotAcrossTopics() throws Exception {
         HeldBroker broker = new HeldBroker();
-        PublishService service = new PublishService(broker, new InMemoryHistoryStore(new InMemoryBroker()), t -> null);
+        PublishService service = service(broker, new InMemoryHistoryStore(new InMemoryBroker()), t -> null);
 
         CompletionStage<List<PublishApiResult>> batch = service.publishAll(List.of(
                 publication("a", "1"), publication("b", "1"), publication("a", "2"),
@@ -80,7 +84,7 @@ class PublishServiceTest {
     @Test
     void aFailedPublicationStopsTheLaterOnesOfItsTopicOnly() throws Exception {
         HeldBroker broker = new HeldBroker();
-        PublishService service = new PublishService(broker, new InMemoryHistoryStore(new InMemoryBroker()), t -> null);
+        PublishService service = service(broker, new InMemoryHistoryStore(new InMemoryBroker()), t -> null);
 
         CompletionStage<List<PublishApiResult>> batch = service.publishAll(List.of(
                 publication("a", "1"), publication("a", "2"), publication("b", "1")));
@@ -99,7 +103,7 @@ class PublishServiceTest {
     @Test
     void turnsAnUnexpectedFailureIntoInternalAndNeverFailsTheStage() throws Exception {
         HeldBroker broker = new HeldBroker();
-        PublishService service = new PublishService(broker, new InMemoryHistoryStore(new InMemoryBroker()), t -> null);
+        PublishService service = service(broker, new InMemoryHistoryStore(new InMemoryBroker()), t -> null);
         CompletionStage<PublishApiResult> result = service.publish(publication("a", "1"));
         broker.fail(0, new IllegalStateException("bug"));
         PublishApiResult.Failed failed = assertInstanceOf(PublishApiResult.Failed.class, get(result));
@@ -111,11 +115,17 @@ class PublishServiceTest {
     void answersUnavailableWhileTheHistoryStoreCannotReachItsBackend() throws Exception {
         InMemoryBroker stopped = new InMemoryBroker();
         try (InMemoryHistoryStore history = new InMemoryHistoryStore(stopped)) {
-            PublishService service = new PublishService(stopped, history, t -> HISTORY);
+            PublishService service = service(stopped, history, t -> HISTORY);
             PublishApiResult.Failed failed = assertInstanceOf(PublishApiResult.Failed.class,
                     get(service.publish(publication("h:a", "1"))));
             assertEquals(PublishApiError.UNAVAILABLE, failed.error());
         }
+    }
+
+    /** A service on a route whose topics keep history as {@code historyOf} says. */
+    private static PublishService service(Broker broker, HistoryStore history,
+                                          Function<String, HistoryOptions> historyOf) {
+        return new PublishService(new PublishRoute(broker, new PublicationCodec(), history, historyOf));
     }
 
     private static PublishApiItem.Publication publication(String topic, String data) {

@@ -9,23 +9,18 @@ import io.crier.gateway.auth.TopicPatterns;
 import io.crier.gateway.auth.User;
 import io.crier.gateway.config.NamespaceOptions;
 import io.crier.gateway.config.NamespacesConfig;
-import io.crier.gateway.config.RecoveryConfig;
 import io.crier.gateway.hub.Hub;
-import io.crier.gateway.hub.HubHistory;
-import io.crier.gateway.hub.ManualScheduler;
+import io.crier.gateway.hub.HubBuilder;
 import io.crier.gateway.hub.RecordingEvictor;
 import io.crier.gateway.hub.RecordingFanout;
 import io.crier.gateway.hub.TestSubscriber;
 import io.crier.gateway.permission.TopicPolicy;
 import io.crier.protocol.Command;
 import io.crier.protocol.CommandId;
-import io.crier.protocol.EnvelopeCodec;
 import io.crier.protocol.ErrorCode;
 import io.crier.protocol.Position;
-import io.crier.protocol.PublicationCodec;
 import io.crier.protocol.RawJson;
 import io.crier.protocol.Reply;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,13 +39,11 @@ class SessionHistoryTest {
 
     private final InMemoryBroker broker = new InMemoryBroker();
     private final InMemoryHistoryStore store = new InMemoryHistoryStore(broker);
-    private final RecordingFanout<TestSubscriber> fanout = new RecordingFanout<>();
+    private final RecordingFanout fanout = new RecordingFanout();
     private final NamespacesConfig namespaces = new NamespacesConfig(history(true), Map.of(
             "plain", new NamespaceOptions(false, true, false), "sealed", history(false)));
-    private final Hub<TestSubscriber> hub = new Hub<>(broker,
-            new HubHistory<>(store, namespaces, new RecoveryConfig(100), new RecordingEvictor<>()),
-            new EnvelopeCodec(1024), new PublicationCodec(), fanout, new ManualScheduler(), Duration.ZERO,
-            new SimpleMeterRegistry());
+    private final Hub hub = HubBuilder.on(broker).history(store, namespaces, 100, new RecordingEvictor())
+            .fanout(fanout).build();
     private final SessionPolicy policy = new SessionPolicy(8, new TopicPolicy(namespaces),
             token -> ALICE, false, new TokenLifetime.Settings(Clock.systemUTC(), Duration.ofSeconds(60),
             Duration.ofSeconds(25)));
@@ -72,7 +65,7 @@ class SessionHistoryTest {
 
     @Test
     void subscribeWithSinceRepliesWithThePositionAndReplaysOnlyOnceTheReplyIsWritten() throws Exception {
-        Session<TestSubscriber> session = new Session<>("s-1", ALICE, subscriber, hub, policy);
+        Session session = new Session("s-1", ALICE, subscriber, hub, policy);
         Position third = publish("news", 3);
 
         Reply reply = answer(session, new Command.Subscribe(CommandId.of(2), "news", new Position(1, third.epoch())));
@@ -85,7 +78,7 @@ class SessionHistoryTest {
 
     @Test
     void subscribeWithSinceToATopicWithoutHistoryGetsAPlainOk() throws Exception {
-        Session<TestSubscriber> session = new Session<>("s-1", ALICE, subscriber, hub, policy);
+        Session session = new Session("s-1", ALICE, subscriber, hub, policy);
 
         Reply reply = answer(session, new Command.Subscribe(CommandId.of(2), "plain:news", new Position(4, "abc")));
 
@@ -94,7 +87,7 @@ class SessionHistoryTest {
 
     @Test
     void theHistoryCommandAnswersAPage() throws Exception {
-        Session<TestSubscriber> session = new Session<>("s-1", ALICE, subscriber, hub, policy);
+        Session session = new Session("s-1", ALICE, subscriber, hub, policy);
         Position third = publish("feed", 3);
 
         Reply reply = answer(session, new Command.History(CommandId.of(3), "feed", null, 2));
@@ -107,8 +100,8 @@ class SessionHistoryTest {
     @Test
     void historyIsNotAvailableWithoutHistoryAndForbiddenWhereTheCommandIsOffOrTheTopicIsNotAllowed()
             throws Exception {
-        Session<TestSubscriber> alice = new Session<>("s-1", ALICE, subscriber, hub, policy);
-        Session<TestSubscriber> bob = new Session<>("s-2", BOB, new TestSubscriber("s-2"), hub, policy);
+        Session alice = new Session("s-1", ALICE, subscriber, hub, policy);
+        Session bob = new Session("s-2", BOB, new TestSubscriber("s-2"), hub, policy);
 
         assertError(ErrorCode.NOT_AVAILABLE, answer(alice, new Command.History(CommandId.of(1), "plain:x", null, 5)));
         assertError(ErrorCode.FORBIDDEN, answer(alice, new Command.History(CommandId.of(2), "sealed:x", null, 5)));
@@ -118,13 +111,13 @@ class SessionHistoryTest {
     private Position publish(String topic, int count) throws Exception {
         Position last = null;
         for (int i = 1; i <= count; i++) {
-            last = hub.publishAt(topic, RawJson.trusted(Integer.toString(i))).toCompletableFuture()
+            last = hub.publish(topic, RawJson.trusted(Integer.toString(i))).toCompletableFuture()
                     .get(5, TimeUnit.SECONDS);
         }
         return last;
     }
 
-    private static Reply answer(Session<TestSubscriber> session, Command command) throws Exception {
+    private static Reply answer(Session session, Command command) throws Exception {
         return session.handle(command).toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 

@@ -8,17 +8,13 @@ import io.crier.cluster.memory.InMemoryBroker;
 import io.crier.gateway.auth.TopicPatterns;
 import io.crier.gateway.auth.User;
 import io.crier.gateway.hub.Hub;
-import io.crier.gateway.hub.ManualScheduler;
-import io.crier.gateway.hub.RecordingFanout;
+import io.crier.gateway.hub.HubBuilder;
 import io.crier.gateway.hub.TestSubscriber;
 import io.crier.protocol.Command;
 import io.crier.protocol.CommandId;
-import io.crier.protocol.EnvelopeCodec;
 import io.crier.protocol.ErrorCode;
-import io.crier.protocol.PublicationCodec;
 import io.crier.protocol.RawJson;
 import io.crier.protocol.Reply;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,8 +41,7 @@ class SessionRefreshTest {
     private final SessionPolicy policy = TestPolicies.withTokens(
             Map.of("alice-renewed", ALICE_RENEWED, "bob", BOB), time, WARNING, GRACE);
     private final InMemoryBroker broker = new InMemoryBroker();
-    private final Hub<TestSubscriber> hub = new Hub<>(broker, new EnvelopeCodec(1024), new PublicationCodec(),
-            new RecordingFanout<>(), new ManualScheduler(), Duration.ZERO, new SimpleMeterRegistry());
+    private final Hub hub = HubBuilder.on(broker).build();
     private final TestSubscriber subscriber = new TestSubscriber("refresh-1");
 
     SessionRefreshTest() {
@@ -60,7 +55,7 @@ class SessionRefreshTest {
 
     @Test
     void aValidTokenForTheSameUserIsAcceptedAndItsClaimsApplyToLaterCommands() throws Exception {
-        Session<TestSubscriber> session = watched(ALICE);
+        Session session = watched(ALICE);
         assertError(ErrorCode.FORBIDDEN, session.handle(subscribe("refresh-new:a")));
 
         assertEquals(new Reply.Ok(CommandId.of(7)), reply(session.handle(refresh("alice-renewed"))));
@@ -72,7 +67,7 @@ class SessionRefreshTest {
 
     @Test
     void anAcceptedRefreshRestartsTheExpiryTimersForTheNewToken() throws Exception {
-        Session<TestSubscriber> session = watched(ALICE);
+        Session session = watched(ALICE);
         time.advance(Duration.ofSeconds(240));
         assertEquals(List.of("expiring 60"), expiry.drain());
 
@@ -87,7 +82,7 @@ class SessionRefreshTest {
 
     @Test
     void anInvalidTokenIsInvalidTokenAndTheOldTokenAndItsExpiryStay() throws Exception {
-        Session<TestSubscriber> session = watched(ALICE);
+        Session session = watched(ALICE);
 
         Reply reply = reply(session.handle(refresh("forged")));
 
@@ -100,7 +95,7 @@ class SessionRefreshTest {
 
     @Test
     void aTokenOfAnotherUserIsInvalidTokenAndTheOldUserStays() throws Exception {
-        Session<TestSubscriber> session = watched(ALICE);
+        Session session = watched(ALICE);
 
         assertError(ErrorCode.INVALID_TOKEN, session.handle(refresh("bob")));
 
@@ -111,7 +106,7 @@ class SessionRefreshTest {
 
     @Test
     void eachRefusedRefreshIsReportedByItsReasonAndAnAcceptedOneIsNot() throws Exception {
-        Session<TestSubscriber> session = watched(ALICE);
+        Session session = watched(ALICE);
         List<String> refusals = new ArrayList<>();
         session.reportRefreshRefusals(refusals::add);
 
@@ -124,7 +119,7 @@ class SessionRefreshTest {
 
     @Test
     void anAnonymousSessionCannotRefreshAndHasNoTimers() throws Exception {
-        Session<TestSubscriber> session = watched(User.ANONYMOUS);
+        Session session = watched(User.ANONYMOUS);
 
         assertError(ErrorCode.FORBIDDEN, session.handle(refresh("alice-renewed")));
 
@@ -134,7 +129,7 @@ class SessionRefreshTest {
 
     @Test
     void existingSubscriptionsStayWhenTheNewClaimsNoLongerAllowThem() throws Exception {
-        Session<TestSubscriber> session = watched(ALICE);
+        Session session = watched(ALICE);
         assertEquals(new Reply.Ok(CommandId.of(1)), reply(session.handle(subscribe("refresh-old:kept"))));
 
         reply(session.handle(refresh("alice-renewed")));
@@ -147,7 +142,7 @@ class SessionRefreshTest {
 
     @Test
     void closingTheSessionCancelsTheExpiryTimers() {
-        Session<TestSubscriber> session = watched(ALICE);
+        Session session = watched(ALICE);
         assertEquals(2, time.pending());
 
         session.close();
@@ -159,7 +154,7 @@ class SessionRefreshTest {
 
     @Test
     void aLifetimeGivenToAClosedSessionStartsNoTimers() {
-        Session<TestSubscriber> session = new Session<>("refresh-2", ALICE, subscriber, hub, policy);
+        Session session = new Session("refresh-2", ALICE, subscriber, hub, policy);
         session.close();
 
         session.watchExpiry(new TokenLifetime(policy.expiry(), time, expiry));
@@ -169,7 +164,7 @@ class SessionRefreshTest {
 
     @Test
     void aSecondLifetimeReplacesTheFirst() {
-        Session<TestSubscriber> session = watched(ALICE);
+        Session session = watched(ALICE);
         RecordingExpiry second = new RecordingExpiry();
 
         session.watchExpiry(new TokenLifetime(policy.expiry(), time, second));
@@ -179,8 +174,8 @@ class SessionRefreshTest {
         assertEquals(List.of("expiring 60", "expired"), second.drain());
     }
 
-    private Session<TestSubscriber> watched(User user) {
-        Session<TestSubscriber> session = new Session<>("refresh-1", user, subscriber, hub, policy);
+    private Session watched(User user) {
+        Session session = new Session("refresh-1", user, subscriber, hub, policy);
         session.watchExpiry(new TokenLifetime(policy.expiry(), time, expiry));
         return session;
     }

@@ -10,19 +10,15 @@ import io.crier.gateway.auth.TopicPatterns;
 import io.crier.gateway.auth.User;
 import io.crier.gateway.hub.GatedBroker;
 import io.crier.gateway.hub.Hub;
-import io.crier.gateway.hub.ManualScheduler;
+import io.crier.gateway.hub.HubBuilder;
 import io.crier.gateway.hub.RecordingFanout;
 import io.crier.gateway.hub.TestSubscriber;
 import io.crier.protocol.Command;
 import io.crier.protocol.CommandId;
-import io.crier.protocol.EnvelopeCodec;
 import io.crier.protocol.ErrorCode;
-import io.crier.protocol.PublicationCodec;
 import io.crier.protocol.RawJson;
 import io.crier.protocol.Reply;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -40,13 +36,13 @@ class SessionTest {
 
     private final InMemoryBroker broker = new InMemoryBroker();
     private final GatedBroker gated = new GatedBroker();
-    private final RecordingFanout<TestSubscriber> fanout = new RecordingFanout<>();
-    private final Hub<TestSubscriber> hub = hub(broker);
-    private final Hub<TestSubscriber> gatedHub = hub(gated);
+    private final RecordingFanout fanout = new RecordingFanout();
+    private final Hub hub = hub(broker);
+    private final Hub gatedHub = hub(gated);
     private final TestSubscriber subscriber = new TestSubscriber("session-1");
-    private final Session<TestSubscriber> session = new Session<>("session-1", ALICE, subscriber, hub, POLICY);
-    private final Session<TestSubscriber> gatedSession =
-            new Session<>("session-2", ALICE, subscriber, gatedHub, POLICY);
+    private final Session session = new Session("session-1", ALICE, subscriber, hub, POLICY);
+    private final Session gatedSession =
+            new Session("session-2", ALICE, subscriber, gatedHub, POLICY);
 
     SessionTest() {
         broker.start(hub);
@@ -179,7 +175,7 @@ class SessionTest {
     @Test
     void publishRepliesOkAndReachesSubscribersWithoutBeingSubscribedItself() throws Exception {
         TestSubscriber reader = new TestSubscriber("reader");
-        Session<TestSubscriber> readerSession = new Session<>("reader", ALICE, reader, hub, POLICY);
+        Session readerSession = new Session("reader", ALICE, reader, hub, POLICY);
         assertOk(1, readerSession.handle(subscribe("sess-pub-room")));
 
         assertOk(4, session.handle(publish("sess-pub-room")));
@@ -249,9 +245,8 @@ class SessionTest {
         assertTrue(session.subscriber() == subscriber);
     }
 
-    private Hub<TestSubscriber> hub(Broker on) {
-        return new Hub<>(on, new EnvelopeCodec(1024), new PublicationCodec(), fanout, new ManualScheduler(),
-                Duration.ZERO, new SimpleMeterRegistry());
+    private Hub hub(Broker on) {
+        return HubBuilder.on(on).fanout(fanout).build();
     }
 
     private static Command.Subscribe subscribe(String topic) {

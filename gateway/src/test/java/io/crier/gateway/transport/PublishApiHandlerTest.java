@@ -10,7 +10,9 @@ import io.crier.cluster.HistoryOptions;
 import io.crier.cluster.memory.InMemoryBroker;
 import io.crier.cluster.memory.InMemoryHistoryStore;
 import io.crier.gateway.auth.BearerKey;
+import io.crier.gateway.hub.PublishRoute;
 import io.crier.gateway.publish.PublishService;
+import io.crier.protocol.PublicationCodec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -49,8 +51,8 @@ class PublishApiHandlerTest {
     private final List<String> delivered = new CopyOnWriteArrayList<>();
     private final PublishApiEndpoint endpoint = new PublishApiEndpoint(
             new BearerKey(KEY.getBytes(StandardCharsets.UTF_8)), MAX_DATA, MAX_BATCH,
-            new PublishService(broker, history, topic -> topic.startsWith("hist:")
-                    ? new HistoryOptions(100, Duration.ofMinutes(5)) : null),
+            new PublishService(new PublishRoute(broker, new PublicationCodec(), history,
+                    topic -> topic.startsWith("hist:") ? new HistoryOptions(100, Duration.ofMinutes(5)) : null)),
             meters, 8 * (MAX_BATCH * (MAX_DATA + 512)));
     private final List<Object> passed = new ArrayList<>();
     private final List<EmbeddedChannel> channels = new ArrayList<>();

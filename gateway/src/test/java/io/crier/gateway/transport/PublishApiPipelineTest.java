@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.memory.InMemoryHistoryStore;
 import io.crier.gateway.auth.BearerKey;
+import io.crier.gateway.hub.PublishRoute;
 import io.crier.gateway.publish.PublishService;
+import io.crier.protocol.PublicationCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -79,7 +81,8 @@ class PublishApiPipelineTest {
     private static GatewayChannelInitializer withApi(TestNode node, InMemoryHistoryStore history) {
         PublishApiEndpoint api = new PublishApiEndpoint(new BearerKey(KEY.getBytes(StandardCharsets.UTF_8)),
                 node.config.limits().maxDataBytes(), node.config.api().maxBatch(),
-                new PublishService(node.broker, history, topic -> null), node.meters);
+                new PublishService(new PublishRoute(node.broker, new PublicationCodec(), history, topic -> null)),
+                node.meters);
         SharedHandlers shared = TestHandlers.shared(node.shared.routes(), node.shared.guard(), node.shared.envelopes(),
                 node.shared.exceptions(), api);
         return new GatewayChannelInitializer(node.config, shared, node.verifier, node.sessions, node.disconnector,

@@ -48,7 +48,7 @@ final class TestHandlers {
     }
 
     /** A session factory without presence. */
-    static SessionFactory sessions(Hub<ChannelSubscriber> hub, String nodeId, SessionPolicy policy,
+    static SessionFactory sessions(Hub hub, String nodeId, SessionPolicy policy,
                                    Duration heartbeat) {
         return new SessionFactory(hub, nodeId, policy, heartbeat, TopicListener.NONE, PresenceResponder.NONE);
     }

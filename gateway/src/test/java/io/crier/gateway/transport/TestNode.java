@@ -9,9 +9,9 @@ import io.crier.gateway.auth.TokenVerifier;
 import io.crier.gateway.config.ConfigLoader;
 import io.crier.gateway.config.CrierConfig;
 import io.crier.gateway.hub.Hub;
+import io.crier.gateway.hub.HubBuilder;
 import io.crier.gateway.session.SessionPolicy;
 import io.crier.protocol.EnvelopeCodec;
-import io.crier.protocol.PublicationCodec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -42,7 +42,7 @@ final class TestNode implements AutoCloseable {
     final Disconnector disconnector;
     final Readiness readiness;
     final TokenVerifier verifier;
-    final Hub<ChannelSubscriber> hub;
+    final Hub hub;
     final SessionFactory sessions;
     final SharedHandlers shared;
     final NodeLimits limits;
@@ -61,11 +61,9 @@ final class TestNode implements AutoCloseable {
         disconnector = new Disconnector(envelopes, meters, Duration.ofSeconds(3));
         readiness = new Readiness(() -> broker.state() == BrokerState.CONNECTED);
         verifier = new JwtTokenVerifier(SECRET, Clock.systemUTC());
-        hub = new Hub<>(broker, envelopes, new PublicationCodec(),
-                TestHandlers.fanout(disconnector), scheduler,
-                config.hub().unsubscribeGrace(), meters);
-        sessions = TestHandlers.sessions(hub, config.node().id(), SessionPolicy.of(config, verifier, Clock.systemUTC()),
-                config.session().heartbeat());
+        hub = HubBuilder.on(broker).envelopes(envelopes).fanout(TestHandlers.fanout(disconnector))
+                .scheduler(scheduler).unsubscribeGrace(config.hub().unsubscribeGrace()).meters(meters).build();
+        sessions = sessionFactory(SessionPolicy.of(config, verifier, Clock.systemUTC()));
         DevTokenIssuer devTokens = devMode ? new DevTokenIssuer(SECRET, Clock.systemUTC(), Duration.ofHours(1)) : null;
         shared = TestHandlers.shared(
                 TestHandlers.routes(config.server().wsPath(), readiness, devTokens),
@@ -74,6 +72,11 @@ final class TestNode implements AutoCloseable {
                 new ExceptionHandler(disconnector), null);
         limits = new NodeLimits(config, disconnector, meters);
         broker.start(hub);
+    }
+
+    /** A session factory on this node's hub whose sessions do what {@code policy} says, with no presence. */
+    SessionFactory sessionFactory(SessionPolicy policy) {
+        return TestHandlers.sessions(hub, config.node().id(), policy, config.session().heartbeat());
     }
 
     /** A node with the test secret and the given {@code CRIER_*} overrides. */

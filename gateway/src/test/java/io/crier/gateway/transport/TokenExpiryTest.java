@@ -197,8 +197,7 @@ class TokenExpiryTest {
         SessionPolicy policy = new SessionPolicy(config.session().maxTopics(), new TopicPolicy(config.namespaces()),
                 node.verifier, allowAnonymous,
                 new TokenLifetime.Settings(new LoopClock(channel), WARNING, GRACE));
-        SessionFactory sessions =
-                TestHandlers.sessions(node.hub, config.node().id(), policy, config.session().heartbeat());
+        SessionFactory sessions = node.sessionFactory(policy);
         channel.pipeline().addLast(PipelineNames.ENVELOPE_CODEC, node.shared.envelopes());
         channel.pipeline().addLast(PipelineNames.AUTH,
                 new AuthHandler(node.verifier, sessions, node.disconnector, Duration.ofHours(1)));
