@@ -3,6 +3,7 @@ package io.crier.gateway.hub;
 import io.crier.cluster.Broker;
 import io.crier.cluster.BrokerListener;
 import io.crier.cluster.BrokerState;
+import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.protocol.ChannelMessage;
 import io.crier.protocol.CommandId;
 import io.crier.protocol.EnvelopeCodec;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * the topic has local subscribers (ref-counted, with a grace period before unsubscribing: {@link LocalTopics}),
  * and turns each publication from the broker into one encoded {@code message} push, handed to the
  * {@link Fanout} once for all local subscribers. A malformed broker payload is counted
- * ({@code crier.broker.payloads.malformed}) and dropped; presence events go to the {@link PresenceEventSink}.
+ * ({@link MeterCatalog#BROKER_PAYLOADS_MALFORMED}) and dropped; presence events go to the {@link PresenceEventSink}.
  *
  * <p>Topics whose namespace keeps history ({@link HubHistory}) carry positions: their publications are
  * sequenced by offset and gaps are repaired from history ({@link GapRepair}); a subscribe may recover what the
@@ -39,9 +40,9 @@ import org.slf4j.LoggerFactory;
  * the order the hub made them; publications of topics without history read an immutable snapshot of the
  * subscribers, with no lock; those of topics with history are sequenced and written under the topic's lock, so
  * that replays, repairs and live deliveries to one session never interleave.
- * Meters: {@code crier.broker.payloads.malformed}, {@code crier.hub.publications} (publications handed to
- * the fanout), {@code crier.hub.deliveries} (subscribers they were handed for), {@code crier.hub.topics}
- * (topics with local subscribers) and {@code crier.hub.broker.failures} (tag {@code op}); no tag names a
+ * Meters: {@link MeterCatalog#BROKER_PAYLOADS_MALFORMED}, {@link MeterCatalog#HUB_PUBLICATIONS} (publications handed to
+ * the fanout), {@link MeterCatalog#HUB_DELIVERIES} (subscribers they were handed for), {@link MeterCatalog#HUB_TOPICS}
+ * (topics with local subscribers) and {@link MeterCatalog#HUB_BROKER_FAILURES} (tag {@code op}); no tag names a
  * topic or a user.
  */
 public final class Hub implements BrokerListener {

@@ -6,6 +6,7 @@ import io.crier.gateway.auth.User;
 import io.crier.gateway.hub.Hub;
 import io.crier.gateway.hub.Subscriber;
 import io.crier.gateway.hub.Subscription;
+import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.gateway.permission.Verdict;
 import io.crier.protocol.Command;
 import io.crier.protocol.CommandId;
@@ -142,7 +143,7 @@ public final class Session {
 
     /**
      * Tells {@code refusals} from now on why each refused {@code refresh} was refused: a reason tag of
-     * {@code crier.auth.failures} ({@code expired}, {@code bad_signature}...), or {@code other_user} for a valid
+     * {@link MeterCatalog#AUTH_FAILURES} ({@code expired}, {@code bad_signature}...), or {@code other_user} for a valid
      * token of another user; never token content. For the connection log; called on the session's event loop.
      * Set once, right after construction.
      */

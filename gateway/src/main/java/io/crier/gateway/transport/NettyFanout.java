@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code session.maxOutboundQueueBytes}) is disconnected as a {@link CloseCode#SLOW_CONSUMER} instead.
  * Since a write is only queued while the channel is writable, a session's queue can pass the limit by at
  * most one publication; the gauge {@link MeterCatalog#OUTBOUND_QUEUED_MAX} records the largest queue seen
- * right after a publication was queued, which shows that bound holds. {@code crier.delivery.latency} times
+ * right after a publication was queued, which shows that bound holds. {@link MeterCatalog#DELIVERY_LATENCY} times
  * each publication from the start of its fan-out here (on the broker thread, right after the broker callback
  * decoded it and encoded its push) until every event loop has written it to its sessions (their flush follows
  * in the same turn of the loop).
@@ -66,7 +66,7 @@ public final class NettyFanout implements Fanout {
 
     /**
      * A fan-out with the node's meters: {@link MeterCatalog#OUTBOUND_QUEUED_MAX}, {@link MeterCatalog#PUSHES_OUT}
-     * ({@code type=fanout}) and {@code crier.delivery.latency}.
+     * ({@code type=fanout}) and {@link MeterCatalog#DELIVERY_LATENCY}.
      */
     public NettyFanout(ByteBufAllocator allocator, Disconnector disconnector, MeterRegistry meters) {
         this.allocator = Objects.requireNonNull(allocator, "allocator");
