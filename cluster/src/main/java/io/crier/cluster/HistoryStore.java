@@ -1,6 +1,9 @@
 package io.crier.cluster;
 
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * Keeps the recent publications of topics that have history, and publishes to them. Each publication on
@@ -35,6 +38,22 @@ public interface HistoryStore extends AutoCloseable {
      * only), so a client position in it never counts as recoverable once a publication created a real epoch.
      */
     String NO_EPOCH = "-";
+
+    /**
+     * Runs {@code read} once the arguments of a {@link #read} pass the checks every store makes alike: no
+     * {@code null} topic or options ({@link NullPointerException}, thrown), no negative {@code afterOffset} or
+     * {@code limit} (a stage failed with {@link IllegalArgumentException}).
+     */
+    static CompletionStage<HistorySlice> checkedRead(String topic, long afterOffset, int limit, HistoryOptions options,
+                                                     Supplier<CompletionStage<HistorySlice>> read) {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(options, "options");
+        if (afterOffset < 0 || limit < 0) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "afterOffset and limit must not be negative, got " + afterOffset + " and " + limit));
+        }
+        return read.get();
+    }
 
     /**
      * Appends {@code data} (the UTF-8 JSON of one value) to {@code topic}'s history and publishes it to every

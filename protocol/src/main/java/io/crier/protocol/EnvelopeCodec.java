@@ -1,11 +1,8 @@
 package io.crier.protocol;
 
-import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -127,15 +124,15 @@ public final class EnvelopeCodec {
             size += MESSAGE_OFFSET.length + offset.length + MESSAGE_EPOCH.length + position.epoch().length();
         }
         byte[] out = new byte[size];
-        int at = put(out, 0, MESSAGE_PREFIX);
+        int at = JsonObjects.put(out, 0, MESSAGE_PREFIX);
         at = putAscii(out, at, topic); // topic characters are all ASCII
         if (position != null) {
-            at = put(out, at, MESSAGE_OFFSET);
-            at = put(out, at, offset);
-            at = put(out, at, MESSAGE_EPOCH);
+            at = JsonObjects.put(out, at, MESSAGE_OFFSET);
+            at = JsonObjects.put(out, at, offset);
+            at = JsonObjects.put(out, at, MESSAGE_EPOCH);
             at = putAscii(out, at, position.epoch()); // so are epoch characters
         }
-        at = put(out, at, MESSAGE_DATA);
+        at = JsonObjects.put(out, at, MESSAGE_DATA);
         at = data.copyTo(out, at);
         out[at] = '}';
         return out;
@@ -224,22 +221,8 @@ public final class EnvelopeCodec {
         }
     }
 
-    private byte[] write(Fields fields) {
-        ByteArrayBuilder out = new ByteArrayBuilder(128);
-        try (JsonGenerator json = factory.createGenerator(out, JsonEncoding.UTF8)) {
-            json.writeStartObject();
-            fields.write(json);
-            json.writeEndObject();
-        } catch (IOException e) {
-            // Writing to memory cannot fail (Jackson escapes even unpaired surrogates), short of a bug.
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    private static int put(byte[] out, int at, byte[] part) {
-        System.arraycopy(part, 0, out, at, part.length);
-        return at + part.length;
+    private byte[] write(JsonObjects.Fields fields) {
+        return JsonObjects.write(factory, 128, fields);
     }
 
     private static int putAscii(byte[] out, int at, String text) {
@@ -251,11 +234,5 @@ public final class EnvelopeCodec {
 
     private static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** The fields of one envelope, between its braces. */
-    @FunctionalInterface
-    private interface Fields {
-        void write(JsonGenerator json) throws IOException;
     }
 }

@@ -1,15 +1,11 @@
 package io.crier.protocol;
 
-import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -76,13 +72,13 @@ public final class PublicationCodec {
         String epoch = position.epoch();
         byte[] out = new byte[OFFSET_PREFIX.length + offset.length + EPOCH_PREFIX.length + epoch.length()
                 + EPOCH_DATA.length + data.length() + 1];
-        int at = put(out, 0, OFFSET_PREFIX);
-        at = put(out, at, offset);
-        at = put(out, at, EPOCH_PREFIX);
+        int at = JsonObjects.put(out, 0, OFFSET_PREFIX);
+        at = JsonObjects.put(out, at, offset);
+        at = JsonObjects.put(out, at, EPOCH_PREFIX);
         for (int i = 0; i < epoch.length(); i++) {
             out[at++] = (byte) epoch.charAt(i); // the epoch rules allow ASCII only, none of it escaped
         }
-        at = put(out, at, EPOCH_DATA);
+        at = JsonObjects.put(out, at, EPOCH_DATA);
         out[data.copyTo(out, at)] = '}';
         return out;
     }
@@ -161,25 +157,14 @@ public final class PublicationCodec {
     private byte[] encodePresence(String kind, String user, String session) {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(session, "session");
-        ByteArrayBuilder out = new ByteArrayBuilder(64);
-        try (JsonGenerator json = factory.createGenerator(out, JsonEncoding.UTF8)) {
-            json.writeStartObject();
+        return JsonObjects.write(factory, 64, json -> {
             json.writeObjectFieldStart(kind);
             json.writeStringField("user", user);
             json.writeStringField("session", session);
             json.writeEndObject();
-            json.writeEndObject();
-        } catch (IOException e) {
-            // Writing to memory cannot fail (Jackson escapes even unpaired surrogates), short of a bug.
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        });
     }
 
-    private static int put(byte[] out, int at, byte[] part) {
-        System.arraycopy(part, 0, out, at, part.length);
-        return at + part.length;
-    }
 
     private static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.US_ASCII);

@@ -98,22 +98,19 @@ public final class InMemoryHistoryStore implements HistoryStore {
 
     @Override
     public CompletionStage<HistorySlice> read(String topic, long afterOffset, int limit, HistoryOptions options) {
-        Objects.requireNonNull(topic, "topic");
-        Objects.requireNonNull(options, "options");
-        if (afterOffset < 0 || limit < 0) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException(
-                    "afterOffset and limit must not be negative, got " + afterOffset + " and " + limit));
-        }
-        if (closed) {
-            return unavailable("the in-memory history store is closed");
-        }
-        InMemoryTopicHistory history = topics.get(topic);
-        if (history == null) {
-            return CompletableFuture.completedFuture(new InMemoryTopicHistory().read(afterOffset, limit, options, 0));
-        }
-        synchronized (history) {
-            return CompletableFuture.completedFuture(history.read(afterOffset, limit, options, clock.millis()));
-        }
+        return HistoryStore.checkedRead(topic, afterOffset, limit, options, () -> {
+            if (closed) {
+                return unavailable("the in-memory history store is closed");
+            }
+            InMemoryTopicHistory history = topics.get(topic);
+            if (history == null) {
+                return CompletableFuture.completedFuture(new InMemoryTopicHistory().read(afterOffset, limit, options,
+                        0));
+            }
+            synchronized (history) {
+                return CompletableFuture.completedFuture(history.read(afterOffset, limit, options, clock.millis()));
+            }
+        });
     }
 
     /** {@inheritDoc} Forgets every history; the broker is the caller's to close. */

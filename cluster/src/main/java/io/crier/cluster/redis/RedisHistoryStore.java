@@ -94,14 +94,9 @@ public final class RedisHistoryStore implements HistoryStore {
 
     @Override
     public CompletionStage<HistorySlice> read(String topic, long afterOffset, int limit, HistoryOptions options) {
-        Objects.requireNonNull(topic, "topic");
-        Objects.requireNonNull(options, "options");
-        if (afterOffset < 0 || limit < 0) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException(
-                    "afterOffset and limit must not be negative, got " + afterOffset + " and " + limit));
-        }
-        return link.fcall("crier_history", true, prefix + topic, number(afterOffset), number(limit),
-                ttlSeconds(options)).thenApply(RedisHistoryStore::slice);
+        return HistoryStore.checkedRead(topic, afterOffset, limit, options, () -> link.fcall("crier_history", true,
+                prefix + topic, number(afterOffset), number(limit), ttlSeconds(options))
+                .thenApply(RedisHistoryStore::slice));
     }
 
     /**

@@ -7,7 +7,7 @@ package io.crier.gateway.config;
  * @param key {@code admin.key}: the key an admin request must present; empty turns the admin API off;
  *            else at least {@value #MIN_KEY_BYTES} bytes in UTF-8
  */
-public record AdminConfig(String key) {
+public record AdminConfig(String key) implements KeyedApi {
 
     /** The shortest accepted key, in bytes. */
     public static final int MIN_KEY_BYTES = SecretKeys.MIN_BYTES;
@@ -19,16 +19,6 @@ public record AdminConfig(String key) {
         ConfigProblems problems = new ConfigProblems();
         SecretKeys.check(problems, "admin.key", key, API);
         problems.throwIfAny();
-    }
-
-    /** Whether the admin API is on (a key is configured). */
-    public boolean enabled() {
-        return SecretKeys.enabled(key);
-    }
-
-    /** The key as UTF-8 bytes (a fresh copy), for a constant-time comparison. */
-    public byte[] keyBytes() {
-        return SecretKeys.bytes(key);
     }
 
     @Override

@@ -9,7 +9,7 @@ package io.crier.gateway.config;
  *                 turns the HTTP API off; else at least {@value #MIN_KEY_BYTES} bytes in UTF-8
  * @param maxBatch {@code api.maxBatch}: the most publications in one batch request; 1..10000
  */
-public record ApiConfig(String key, int maxBatch) {
+public record ApiConfig(String key, int maxBatch) implements KeyedApi {
 
     /** The shortest accepted key, in bytes. */
     public static final int MIN_KEY_BYTES = SecretKeys.MIN_BYTES;
@@ -22,16 +22,6 @@ public record ApiConfig(String key, int maxBatch) {
         SecretKeys.check(problems, "api.key", key, API);
         problems.range("api.maxBatch", maxBatch, 1, 10_000);
         problems.throwIfAny();
-    }
-
-    /** Whether the HTTP API is on (a key is configured). */
-    public boolean enabled() {
-        return SecretKeys.enabled(key);
-    }
-
-    /** The key as UTF-8 bytes (a fresh copy), for a constant-time comparison. */
-    public byte[] keyBytes() {
-        return SecretKeys.bytes(key);
     }
 
     @Override
