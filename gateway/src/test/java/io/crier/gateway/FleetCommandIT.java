@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.HistoryOptions;
 import io.crier.cluster.redis.Publisher;
+import io.crier.gateway.support.FleetClient;
+import io.crier.gateway.support.FleetClients;
+import io.crier.gateway.support.FleetCommand;
+import io.crier.gateway.support.HaproxyProcess;
+import io.crier.gateway.support.SteadyBackend;
+import io.crier.gateway.support.WsTestClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

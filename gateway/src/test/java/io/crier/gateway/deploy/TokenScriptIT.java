@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.gateway.GatewayServer;
-import io.crier.gateway.WsTestClient;
 import io.crier.gateway.config.ConfigLoader;
+import io.crier.gateway.support.WsTestClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

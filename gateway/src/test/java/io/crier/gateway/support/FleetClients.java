@@ -1,4 +1,4 @@
-package io.crier.gateway;
+package io.crier.gateway.support;
 
 import static org.awaitility.Awaitility.await;
 
@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * thread, a small fixed pool for the listeners) and one timer for their reconnects, so that 300 clients cost
  * a few threads. {@link #close()} drops every connection and stops the threads. Thread-safe.
  */
-final class FleetClients implements AutoCloseable {
+public final class FleetClients implements AutoCloseable {
 
     /** Clients connected at once: a burst of handshakes is a test of the machine, not of the fleet. */
     private static final int WAVE = 50;
@@ -33,16 +33,16 @@ final class FleetClients implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(2)).build();
     private final List<FleetClient> clients = new ArrayList<>();
 
-    HttpClient http() {
+    public HttpClient http() {
         return http;
     }
 
-    ScheduledExecutorService timer() {
+    public ScheduledExecutorService timer() {
         return timer;
     }
 
     /** Creates {@code count} clients with {@code factory} and connects them, {@value #WAVE} at a time. */
-    void connect(int count, IntFunction<FleetClient> factory, Duration timeout) throws Exception {
+    public void connect(int count, IntFunction<FleetClient> factory, Duration timeout) throws Exception {
         for (int from = 0; from < count; from += WAVE) {
             List<CompletableFuture<Void>> subscribed = new ArrayList<>();
             for (int i = from; i < Math.min(count, from + WAVE); i++) {
@@ -64,18 +64,18 @@ final class FleetClients implements AutoCloseable {
         }
     }
 
-    synchronized List<FleetClient> all() {
+    public synchronized List<FleetClient> all() {
         return List.copyOf(clients);
     }
 
     /** How many clients each node welcomed first. */
-    Map<String, Long> countFirstNodes() {
+    public Map<String, Long> countFirstNodes() {
         return all().stream().collect(Collectors.groupingBy(c -> c.nodes().get(0), TreeMap::new,
                 Collectors.counting()));
     }
 
     /** Waits until every client has reached the last offset of its topic. */
-    void awaitCaughtUp(Map<String, Long> lastByTopic, Duration timeout) {
+    public void awaitCaughtUp(Map<String, Long> lastByTopic, Duration timeout) {
         await("every client caught up to its topic's last offset").atMost(timeout)
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> all().stream().allMatch(c -> c.lastOffset() >= lastByTopic.get(c.topic())));

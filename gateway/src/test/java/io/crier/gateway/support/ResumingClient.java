@@ -1,4 +1,4 @@
-package io.crier.gateway;
+package io.crier.gateway.support;
 
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,4 +1,4 @@
-package io.crier.gateway;
+package io.crier.gateway.support;
 
 import static org.awaitility.Awaitility.await;
 
@@ -29,11 +29,11 @@ import java.util.stream.Stream;
  * {@code target/fleet-command/}. {@link #close()} stops a fleet a failed test left running: SIGTERM to the command
  * (its trap stops what it started), then SIGKILL to any printed PID still alive. Thread-safe once started.
  */
-final class FleetCommand implements AutoCloseable {
+public final class FleetCommand implements AutoCloseable {
 
     /** One node as the command printed it. */
-    record Node(String id, int port, long pid) {
-        URI wsUri() {
+    public record Node(String id, int port, long pid) {
+        public URI wsUri() {
             return URI.create("ws://127.0.0.1:" + port + "/ws");
         }
     }
@@ -64,7 +64,7 @@ final class FleetCommand implements AutoCloseable {
     }
 
     /** Runs {@code deploy/bin/fleet} with {@code FLEET_PORT=port}; returns once its block is printed. */
-    static FleetCommand start(int port, Duration timeout) {
+    public static FleetCommand start(int port, Duration timeout) {
         Path root = HaproxyProcess.shippedConfig().getParent().getParent().getParent();
         ProcessBuilder builder = new ProcessBuilder("deploy/bin/fleet").directory(root.toFile())
                 .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
@@ -93,51 +93,51 @@ final class FleetCommand implements AutoCloseable {
     }
 
     /** The URL the command says to open: HAProxy's frontend. */
-    URI url() {
+    public URI url() {
         return url;
     }
 
     /** The WebSocket endpoint behind {@link #url()}, where the demo page connects. */
-    URI wsUri() {
+    public URI wsUri() {
         return URI.create("ws://" + url.getAuthority() + "/ws");
     }
 
-    List<Node> nodes() {
+    public List<Node> nodes() {
         return List.copyOf(nodes);
     }
 
     /** The node whose id (the {@code node} of its {@code welcome}) is {@code id}. */
-    Node node(String id) {
+    public Node node(String id) {
         return nodes.stream().filter(node -> node.id().equals(id)).findFirst()
                 .orElseThrow(() -> new AssertionError("no node " + id + " in " + nodes));
     }
 
-    int redisPort() {
+    public int redisPort() {
         return redisPort;
     }
 
     /** Every PID the command printed: the nodes', Redis' and HAProxy's. */
-    List<Long> pids() {
+    public List<Long> pids() {
         return Stream.concat(nodes.stream().map(Node::pid), Stream.of(redisPid, haproxyPid)).toList();
     }
 
     /** The folder that holds the logs of the fleet's processes, as printed. */
-    Path runFolder() {
+    public Path runFolder() {
         return runFolder;
     }
 
     /** Everything the command has printed so far. */
-    synchronized String output() {
+    public synchronized String output() {
         return String.join("\n", lines);
     }
 
     /** Whether the command has printed a line that contains {@code text}. */
-    synchronized boolean printed(String text) {
+    public synchronized boolean printed(String text) {
         return lines.stream().anyMatch(line -> line.contains(text));
     }
 
     /** Sends SIGINT to the command, as Ctrl-C in its terminal does. */
-    void interrupt() throws IOException, InterruptedException {
+    public void interrupt() throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
         if (kill.waitFor() != 0) {
             throw new IllegalStateException("kill -INT " + process.pid() + " failed");
@@ -145,7 +145,7 @@ final class FleetCommand implements AutoCloseable {
     }
 
     /** Waits for the command to exit; its exit status. */
-    int awaitExit(Duration timeout) throws InterruptedException {
+    public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("deploy/bin/fleet still runs " + timeout + " after SIGINT:\n" + output());
         }
@@ -153,7 +153,7 @@ final class FleetCommand implements AutoCloseable {
     }
 
     /** Whether process {@code pid} still runs (a zombie counts as gone). */
-    static boolean running(long pid) {
+    public static boolean running(long pid) {
         Optional<ProcessHandle> handle = ProcessHandle.of(pid);
         if (handle.isEmpty() || !handle.get().isAlive()) {
             return false;

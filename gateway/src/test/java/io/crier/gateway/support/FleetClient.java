@@ -1,4 +1,4 @@
-package io.crier.gateway;
+package io.crier.gateway.support;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,12 +29,12 @@ import java.util.regex.Pattern;
  * <p>Thread-safe: the JDK WebSocket calls the listener one frame at a time per connection, on the shared
  * client's executor; reconnects run on the shared timer; the state is guarded by this object's lock.
  */
-final class FleetClient {
+public final class FleetClient {
 
     /** The first reconnect attempt after a drop without a hint waits up to this; each failure doubles it. */
     static final Duration BACKOFF_BASE = Duration.ofMillis(100);
     /** The longest wait between two reconnect attempts. */
-    static final Duration BACKOFF_MAX = Duration.ofSeconds(2);
+    public static final Duration BACKOFF_MAX = Duration.ofSeconds(2);
 
     private static final int MAX_FAILURES = 40;
     private static final int MAX_FAILURES_KEPT = 5;
@@ -47,11 +47,11 @@ final class FleetClient {
      * One {@code ok} reply to a subscribe: whether it recovered, the topic's position then, and how many messages
      * the client had received before it (the index in {@link #received()} of the first message after it).
      */
-    record Subscribed(boolean recovered, long offset, String epoch, int after) {
+    public record Subscribed(boolean recovered, long offset, String epoch, int after) {
     }
 
     /** One {@code message} push: its position, and when it arrived ({@link System#nanoTime()}). */
-    record Received(long offset, String epoch, long atNanos) {
+    public record Received(long offset, String epoch, long atNanos) {
     }
 
     /** One reconnect: how long from the drop to the resubscribe's {@code ok}; told: a disconnect push came first. */
@@ -83,7 +83,7 @@ final class FleetClient {
     private int failures;
     private boolean closed;
 
-    FleetClient(String topic, String token, URI uri, HttpClient http, ScheduledExecutorService timer) {
+    public FleetClient(String topic, String token, URI uri, HttpClient http, ScheduledExecutorService timer) {
         this.topic = topic;
         this.token = token;
         this.uri = uri;
@@ -97,33 +97,33 @@ final class FleetClient {
         return firstSubscribe;
     }
 
-    String topic() {
+    public String topic() {
         return topic;
     }
 
-    synchronized long lastOffset() {
+    public synchronized long lastOffset() {
         return lastOffset;
     }
 
-    synchronized List<Long> offsets() {
+    public synchronized List<Long> offsets() {
         return received.stream().map(Received::offset).toList();
     }
 
     /** Every message's position and arrival time, in arrival order, across all connections. */
-    synchronized List<Received> received() {
+    public synchronized List<Received> received() {
         return List.copyOf(received);
     }
 
-    synchronized Set<String> epochs() {
+    public synchronized Set<String> epochs() {
         return Set.copyOf(epochs);
     }
 
-    synchronized List<Subscribed> subscribes() {
+    public synchronized List<Subscribed> subscribes() {
         return List.copyOf(subscribes);
     }
 
     /** The node of each {@code welcome}, in order. */
-    synchronized List<String> nodes() {
+    public synchronized List<String> nodes() {
         return List.copyOf(nodes);
     }
 
@@ -138,7 +138,7 @@ final class FleetClient {
     }
 
     /** Unexpected frames and failed reconnects; empty when all went well. */
-    synchronized List<String> problems() {
+    public synchronized List<String> problems() {
         return List.copyOf(problems);
     }
 
