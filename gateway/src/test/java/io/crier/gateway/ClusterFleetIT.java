@@ -97,8 +97,8 @@ class ClusterFleetIT {
                 IntStream.range(0, NODES).forEach(i -> haproxy.awaitStatus(i, "UP", STEP_TIMEOUT));
                 // One publication per topic first, so that every client's first subscribe has an epoch to resume in.
                 topics.forEach(topic -> publisher.publish(topic, "{\"seed\":true}", HISTORY));
-                clients.connect(CLIENTS, i -> new FleetClient(topics.get(i % topics.size()), token("user-" + i),
-                        haproxy.wsUri(), clients.http(), clients.timer()), STEP_TIMEOUT);
+                clients.connect(CLIENTS, i -> clients.client(topics.get(i % topics.size()), token("user-" + i),
+                        haproxy.wsUri()), STEP_TIMEOUT);
                 assertEveryNodeServesEveryTopic(clients, topics);
                 try (SteadyBackend backend = new SteadyBackend(publisher, topics, HISTORY, TICK, MAX_TICKS)) {
                     Chaos chaos = chaos(cluster, nodes, haproxy, backend, clients, topics);

@@ -97,8 +97,7 @@ class FleetCommandIT {
              FleetClients clients = new FleetClients()) {
             // One publication first, so that the client's first subscribe has an epoch to resume in.
             publisher.publish(TOPIC, "{\"seed\":true}", HISTORY);
-            FleetClient client = new FleetClient(TOPIC, token, fleet.wsUri(), clients.http(), clients.timer());
-            clients.connect(1, i -> client, STEP_TIMEOUT);
+            FleetClient client = clients.connect(clients.client(TOPIC, token, fleet.wsUri()), STEP_TIMEOUT);
             FleetCommand.Node first = fleet.node(client.nodes().get(0));
             try (SteadyBackend backend = new SteadyBackend(publisher, List.of(TOPIC), HISTORY, TICK, MAX_TICKS)) {
                 await("publications before the stop").atMost(STEP_TIMEOUT).until(() -> client.lastOffset() >= 10);

@@ -81,8 +81,8 @@ class FleetIT {
             awaitAllUp(haproxy);
             // One publication per topic first, so that every client's first subscribe has an epoch to resume in.
             topics().forEach(topic -> publisher.publish(topic, "{\"seed\":true}", HISTORY));
-            clients.connect(CLIENTS, i -> new FleetClient(topics().get(i % TOPICS), token("user-" + i),
-                    haproxy.wsUri(), clients.http(), clients.timer()), STEP_TIMEOUT);
+            clients.connect(CLIENTS, i -> clients.client(topics().get(i % TOPICS), token("user-" + i), haproxy.wsUri()),
+                    STEP_TIMEOUT);
             Map<String, Long> firstNodes = clients.countFirstNodes();
             try (SteadyBackend backend = new SteadyBackend(publisher, topics(), HISTORY, TICK, MAX_TICKS)) {
                 List<Long> steps = chaos(nodes, haproxy, redis);

@@ -2,6 +2,7 @@ package io.crier.gateway.support;
 
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,9 +19,10 @@ import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 /**
- * The crowd of the fleet test: hundreds of {@link FleetClient}s sharing one {@link HttpClient} (one selector
- * thread, a small fixed pool for the listeners) and one timer for their reconnects, so that 300 clients cost
- * a few threads. {@link #close()} drops every connection and stops the threads. Thread-safe.
+ * A test's resuming clients, from a few to the fleet test's hundreds: it makes the {@link FleetClient}s, which
+ * share one {@link HttpClient} (one selector thread, a small fixed pool for the listeners) and one timer for their
+ * reconnects, so that 300 clients cost a few threads, and connects them. {@link #close()} drops every connection
+ * and stops the threads. Thread-safe.
  */
 public final class FleetClients implements AutoCloseable {
 
@@ -33,12 +35,27 @@ public final class FleetClients implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(2)).build();
     private final List<FleetClient> clients = new ArrayList<>();
 
-    public HttpClient http() {
-        return http;
+    /** A client of {@code topic} through one address (a load balancer's, or a node's), not connected yet. */
+    public FleetClient client(String topic, String token, URI address) {
+        return client(topic, token, List.of(address), 0);
     }
 
-    public ScheduledExecutorService timer() {
-        return timer;
+    /**
+     * A client of {@code topic} that connects to {@code addresses[first]} first and, after each drop or failed
+     * attempt, to the next address of the list; not connected yet.
+     */
+    public FleetClient client(String topic, String token, List<URI> addresses, int first) {
+        return new FleetClient(topic, token, addresses, first, http, timer);
+    }
+
+    /** Connects {@code client} and returns it once its first subscribe is acknowledged. */
+    public FleetClient connect(FleetClient client, Duration timeout) throws Exception {
+        try {
+            start(client).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("client not subscribed within " + timeout + ": " + client.state(), e);
+        }
+        return client;
     }
 
     /** Creates {@code count} clients with {@code factory} and connects them, {@value #WAVE} at a time. */
@@ -46,11 +63,7 @@ public final class FleetClients implements AutoCloseable {
         for (int from = 0; from < count; from += WAVE) {
             List<CompletableFuture<Void>> subscribed = new ArrayList<>();
             for (int i = from; i < Math.min(count, from + WAVE); i++) {
-                FleetClient client = factory.apply(i);
-                synchronized (this) {
-                    clients.add(client);
-                }
-                subscribed.add(client.start());
+                subscribed.add(start(factory.apply(i)));
             }
             try {
                 CompletableFuture.allOf(subscribed.toArray(CompletableFuture[]::new))
@@ -62,6 +75,13 @@ public final class FleetClients implements AutoCloseable {
                         + timeout + "; the first of them: " + stuck, e);
             }
         }
+    }
+
+    private CompletableFuture<Void> start(FleetClient client) {
+        synchronized (this) {
+            clients.add(client);
+        }
+        return client.start();
     }
 
     public synchronized List<FleetClient> all() {

@@ -45,7 +45,7 @@ public final class ProcessFleet implements AutoCloseable {
         return nodes.get(index);
     }
 
-    /** Every node's WebSocket URI, in node order (a {@link ResumingClient}'s list). */
+    /** Every node's WebSocket URI, in node order (the addresses of a {@link FleetClient} that moves between them). */
     public List<URI> wsUris() {
         return nodes.stream().map(GatewayProcess::wsUri).toList();
     }
