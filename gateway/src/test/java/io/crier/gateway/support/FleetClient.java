@@ -341,9 +341,8 @@ public final class FleetClient {
     }
 
     private synchronized String subscribeCommand() {
-        String since = lastEpoch == null ? ""
-                : ",\"since\":{\"offset\":" + lastOffset + ",\"epoch\":\"" + lastEpoch + "\"}";
-        return "{\"type\":\"subscribe\",\"id\":2,\"topic\":\"" + topic + "\"" + since + "}";
+        return lastEpoch == null ? ClientCommands.subscribe(2, topic)
+                : ClientCommands.subscribe(2, topic, lastOffset, lastEpoch);
     }
 
     private final class Listener implements WebSocket.Listener {
@@ -364,7 +363,7 @@ public final class FleetClient {
                 failed.abort();
                 dropped(failed, "send failed: " + error);
             });
-            sends.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+            sends.send(ClientCommands.auth(1, token));
             webSocket.request(1);
         }
 
