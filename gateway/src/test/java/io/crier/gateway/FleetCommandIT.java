@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.HistoryOptions;
 import io.crier.cluster.redis.Publisher;
+import io.crier.gateway.support.ClientCommands;
 import io.crier.gateway.support.FleetClient;
 import io.crier.gateway.support.FleetClients;
 import io.crier.gateway.support.FleetCommand;
@@ -130,7 +131,7 @@ class FleetCommandIT {
     /** A WebSocket straight to the node's printed port: the token authenticates, and the node is the one named. */
     private static void assertAcceptedDirectly(FleetCommand.Node node, String token) throws Exception {
         try (WsTestClient socket = WsTestClient.connect(node.wsUri())) {
-            socket.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+            socket.send(ClientCommands.auth(1, token));
             assertEquals("{\"type\":\"ok\",\"id\":1}", socket.await(frame -> frame.contains("\"id\":1")), node.id());
             assertTrue(socket.awaitContaining("\"type\":\"welcome\"").contains("\"node\":\"" + node.id() + "\""));
         }

@@ -10,10 +10,11 @@ import io.crier.cluster.RedisServerProcess;
 import io.crier.cluster.StreamPosition;
 import io.crier.cluster.redis.Publisher;
 import io.crier.gateway.auth.TestTokens;
-import io.crier.gateway.support.GatewayProcess;
-import io.crier.gateway.support.ProcessFleet;
+import io.crier.gateway.support.ClientCommands;
 import io.crier.gateway.support.FleetClient;
 import io.crier.gateway.support.FleetClients;
+import io.crier.gateway.support.GatewayProcess;
+import io.crier.gateway.support.ProcessFleet;
 import io.crier.gateway.support.TestFleet;
 import io.crier.gateway.support.WsTestClient;
 import java.net.URI;
@@ -87,8 +88,7 @@ class NothingLostIT {
 
             try (WsTestClient late = WsTestClient.connect(scenario.fleet().node(1).wsUri())) {
                 authenticate(late, "late");
-                late.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"" + topic + "\",\"since\":{\"offset\":6,"
-                        + "\"epoch\":\"" + oldEpoch + "\"}}");
+                late.send(ClientCommands.subscribe(2, topic, 6, oldEpoch));
                 String reply = late.awaitContaining("\"id\":2");
                 assertTrue(reply.startsWith("{\"type\":\"ok\",\"id\":2,\"recovered\":false,"), reply);
                 assertTrue(reply.contains("\"epoch\":\"" + newEpoch + "\""), reply);
@@ -168,7 +168,7 @@ class NothingLostIT {
     }
 
     private static void authenticate(WsTestClient client, String user) throws Exception {
-        client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token(user) + "\"}");
+        client.send(ClientCommands.auth(1, token(user)));
         client.awaitContaining("{\"type\":\"ok\",\"id\":1}");
     }
 
