@@ -50,6 +50,8 @@ public final class FleetCommand implements AutoCloseable {
 
     private final Process process;
     private final Path log;
+    /** Copies the command's output into {@link #lines} and the log, until the output ends. */
+    private final Thread reader;
     private final List<String> lines = new ArrayList<>();
     private Path runFolder;
     private URI url;
@@ -61,6 +63,8 @@ public final class FleetCommand implements AutoCloseable {
     private FleetCommand(Process process, Path log) {
         this.process = process;
         this.log = log;
+        this.reader = new Thread(this::copyOutput, "fleet-command-output");
+        reader.setDaemon(true);
     }
 
     /** Runs {@code deploy/bin/fleet} with {@code FLEET_PORT=port}; returns once its block is printed. */
@@ -77,9 +81,7 @@ public final class FleetCommand implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run deploy/bin/fleet in " + root, e);
         }
-        Thread reader = new Thread(fleet::copyOutput, "fleet-command-output");
-        reader.setDaemon(true);
-        reader.start();
+        fleet.reader.start();
         try {
             await("deploy/bin/fleet printed its block").atMost(timeout).pollInterval(Duration.ofMillis(100))
                     .until(() -> fleet.printed(LAST_LINE) || !fleet.process.isAlive());
@@ -144,11 +146,14 @@ public final class FleetCommand implements AutoCloseable {
         }
     }
 
-    /** Waits for the command to exit; its exit status. */
+    /** Waits for the command to exit and for its output to be read to the end; its exit status. */
     public int awaitExit(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("deploy/bin/fleet still runs " + timeout + " after SIGINT:\n" + output());
         }
+        // The reader may still be behind the last lines the command printed before it exited.
+        reader.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         return process.exitValue();
     }
 
