@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.RedisServerProcess;
 import io.crier.gateway.auth.TestTokens;
+import io.crier.gateway.support.ClientCommands;
+import io.crier.gateway.support.TestFleet;
+import io.crier.gateway.support.WsTestClient;
 import io.crier.protocol.CloseCode;
+import io.crier.protocol.Command;
+import io.crier.protocol.CommandId;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -50,7 +55,7 @@ class ClusterEndToEndIT {
             subscribe(a, topic, 2);
             subscribe(b, topic, 2);
 
-            b.send("{\"type\":\"publish\",\"id\":3,\"topic\":\"" + topic + "\",\"data\":{\"n\":1}}");
+            b.send(ClientCommands.publish(3, topic, "{\"n\":1}"));
             b.awaitContaining("{\"type\":\"ok\",\"id\":3}");
             String expected = "{\"type\":\"message\",\"topic\":\"" + topic + "\",\"data\":{\"n\":1}}";
             assertEquals(expected, a.awaitContaining("\"type\":\"message\""));
@@ -68,13 +73,13 @@ class ClusterEndToEndIT {
     void forbiddenSubscribeGetsAnErrorReplyAndTheSocketStaysOpen() throws Exception {
         String token = TestTokens.hs256(SECRET.getBytes(StandardCharsets.UTF_8), "carol", List.of("public:*"), List.of(), Duration.ofMinutes(5));
         try (WsTestClient c = WsTestClient.connect(wsUri(node1))) {
-            c.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+            c.send(ClientCommands.auth(1, token));
             c.awaitContaining("\"type\":\"welcome\"");
-            c.send("{\"type\":\"subscribe\",\"id\":\"s-1\",\"topic\":\"private:ledger\"}");
+            c.send(ClientCommands.encode(new Command.Subscribe(CommandId.ofString("s-1"), "private:ledger")));
             String error = c.awaitContaining("\"id\":\"s-1\"");
             assertTrue(error.startsWith("{\"type\":\"error\",\"id\":\"s-1\",\"code\":\"forbidden\""), error);
 
-            c.send("{\"type\":\"ping\",\"id\":2}");
+            c.send(ClientCommands.ping(2));
             assertEquals("{\"type\":\"ok\",\"id\":2}", c.awaitContaining("\"id\":2"));
             assertTrue(!c.isClosed(), "an error reply leaves the socket open");
         }
@@ -85,7 +90,7 @@ class ClusterEndToEndIT {
         String wrongSecret = TestTokens.hs256("some-other-secret-that-is-32-bytes-long!".getBytes(StandardCharsets.UTF_8),
                 "mallory", List.of("*"), List.of("*"), Duration.ofMinutes(5));
         try (WsTestClient m = WsTestClient.connect(wsUri(node2))) {
-            m.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + wrongSecret + "\"}");
+            m.send(ClientCommands.auth(1, wrongSecret));
             String push = m.awaitContaining("\"type\":\"disconnect\"");
             assertEquals("{\"type\":\"disconnect\",\"code\":4500,\"reason\":\"invalid_token\",\"reconnect\":false}", push);
             WsTestClient.Close close = m.awaitClose();
@@ -114,7 +119,7 @@ class ClusterEndToEndIT {
             assertEquals(expected, a.awaitContaining("\"type\":\"message\""));
             assertEquals(expected, b.awaitContaining("\"type\":\"message\""));
 
-            a.send("{\"type\":\"publish\",\"id\":9,\"topic\":\"" + topic + "\",\"data\":[1,2,3]}");
+            a.send(ClientCommands.publish(9, topic, "[1,2,3]"));
             a.awaitContaining("{\"type\":\"ok\",\"id\":9}");
             String fromClient = "{\"type\":\"message\",\"topic\":\"" + topic + "\",\"data\":[1,2,3]}";
             assertEquals(fromClient, a.awaitContaining("\"type\":\"message\""));
@@ -126,7 +131,7 @@ class ClusterEndToEndIT {
     private static WsTestClient authenticated(GatewayServer node, String user) throws Exception {
         String token = TestTokens.hs256(SECRET.getBytes(StandardCharsets.UTF_8), user, List.of("*"), List.of("*"), Duration.ofMinutes(5));
         WsTestClient client = WsTestClient.connect(wsUri(node));
-        client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+        client.send(ClientCommands.auth(1, token));
         String welcome = client.awaitContaining("\"type\":\"welcome\"");
         assertTrue(welcome.contains("\"user\":\"" + user + "\""), welcome);
         assertTrue(welcome.contains("\"node\":\"" + node.nodeId() + "\""), welcome);
@@ -135,7 +140,7 @@ class ClusterEndToEndIT {
     }
 
     private static void subscribe(WsTestClient client, String topic, int id) throws Exception {
-        client.send("{\"type\":\"subscribe\",\"id\":" + id + ",\"topic\":\"" + topic + "\"}");
+        client.send(ClientCommands.subscribe(id, topic));
         assertEquals("{\"type\":\"ok\",\"id\":" + id + "}", client.awaitContaining("\"id\":" + id + "}"));
     }
 

@@ -16,6 +16,14 @@ import io.crier.cluster.redis.RedisHistoryStore;
 import io.crier.cluster.redis.RedisLink;
 import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.config.ConfigLoader;
+import io.crier.gateway.support.ClusterChanges;
+import io.crier.gateway.support.FleetClient;
+import io.crier.gateway.support.FleetClients;
+import io.crier.gateway.support.GatewayProcess;
+import io.crier.gateway.support.HaproxyProcess;
+import io.crier.gateway.support.ProcessFleet;
+import io.crier.gateway.support.SteadyBackend;
+import io.crier.gateway.support.TestFleet;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -89,8 +97,8 @@ class ClusterFleetIT {
                 IntStream.range(0, NODES).forEach(i -> haproxy.awaitStatus(i, "UP", STEP_TIMEOUT));
                 // One publication per topic first, so that every client's first subscribe has an epoch to resume in.
                 topics.forEach(topic -> publisher.publish(topic, "{\"seed\":true}", HISTORY));
-                clients.connect(CLIENTS, i -> new FleetClient(topics.get(i % topics.size()), token("user-" + i),
-                        haproxy.wsUri(), clients.http(), clients.timer()), STEP_TIMEOUT);
+                clients.connect(CLIENTS, i -> clients.client(topics.get(i % topics.size()), token("user-" + i),
+                        haproxy.wsUri()), STEP_TIMEOUT);
                 assertEveryNodeServesEveryTopic(clients, topics);
                 try (SteadyBackend backend = new SteadyBackend(publisher, topics, HISTORY, TICK, MAX_TICKS)) {
                     Chaos chaos = chaos(cluster, nodes, haproxy, backend, clients, topics);

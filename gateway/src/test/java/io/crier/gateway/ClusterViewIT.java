@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.crier.cluster.RedisServerProcess;
 import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.config.ConfigLoader;
+import io.crier.gateway.support.ClientCommands;
+import io.crier.gateway.support.GatewayProcess;
+import io.crier.gateway.support.TestFleet;
+import io.crier.gateway.support.WsTestClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -128,7 +132,7 @@ class ClusterViewIT {
         String token = TestTokens.hs256(SECRET.getBytes(StandardCharsets.UTF_8), "alice", List.of("*"), List.of(),
                 Duration.ofMinutes(5));
         WsTestClient client = WsTestClient.connect(URI.create(node.webSocketUrl()));
-        client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+        client.send(ClientCommands.auth(1, token));
         client.awaitContaining("{\"type\":\"ok\",\"id\":1}");
         return client;
     }

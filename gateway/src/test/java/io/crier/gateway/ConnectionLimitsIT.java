@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.badinput.RawWebSocket;
 import io.crier.gateway.config.ConfigLoader;
+import io.crier.gateway.support.ClientCommands;
+import io.crier.gateway.support.WsTestClient;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -63,13 +65,13 @@ class ConnectionLimitsIT {
             assertEquals(1.0, refused("node_full"));
             assertEquals(0.0, refused("ip_limit"), "node full is checked before the per-IP limit");
             assertEquals(SLOTS, connections(), "the refused connection held no slot");
-            alice.send("{\"type\":\"ping\",\"id\":2}");
+            alice.send(ClientCommands.ping(2));
             assertEquals("{\"type\":\"ok\",\"id\":2}", alice.awaitContaining("\"id\":2"));
 
             alice.close();
             await().atMost(WAIT).until(() -> connections() == SLOTS - 1);
             try (WsTestClient carol = session("carol")) {
-                carol.send("{\"type\":\"ping\",\"id\":3}");
+                carol.send(ClientCommands.ping(3));
                 assertEquals("{\"type\":\"ok\",\"id\":3}", carol.awaitContaining("\"id\":3"));
             }
         }

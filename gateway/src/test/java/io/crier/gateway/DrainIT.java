@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.config.ConfigLoader;
+import io.crier.gateway.support.ClientCommands;
+import io.crier.gateway.support.WsTestClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -132,7 +134,7 @@ class DrainIT {
     private static WsTestClient authenticated(GatewayServer node, String user) throws Exception {
         WsTestClient client = WsTestClient.connect(URI.create(node.webSocketUrl()));
         String token = TestTokens.hs256(TestTokens.secret(), user, List.of("*"), List.of("*"), Duration.ofMinutes(5));
-        client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+        client.send(ClientCommands.auth(1, token));
         client.awaitContaining("\"type\":\"welcome\"");
         assertEquals("{\"type\":\"ok\",\"id\":1}", client.next());
         return client;

@@ -7,6 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.HistoryOptions;
 import io.crier.cluster.redis.Publisher;
+import io.crier.gateway.support.ClientCommands;
+import io.crier.gateway.support.FleetClient;
+import io.crier.gateway.support.FleetClients;
+import io.crier.gateway.support.FleetCommand;
+import io.crier.gateway.support.HaproxyProcess;
+import io.crier.gateway.support.SteadyBackend;
+import io.crier.gateway.support.WsTestClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -91,8 +98,7 @@ class FleetCommandIT {
              FleetClients clients = new FleetClients()) {
             // One publication first, so that the client's first subscribe has an epoch to resume in.
             publisher.publish(TOPIC, "{\"seed\":true}", HISTORY);
-            FleetClient client = new FleetClient(TOPIC, token, fleet.wsUri(), clients.http(), clients.timer());
-            clients.connect(1, i -> client, STEP_TIMEOUT);
+            FleetClient client = clients.connect(clients.client(TOPIC, token, fleet.wsUri()), STEP_TIMEOUT);
             FleetCommand.Node first = fleet.node(client.nodes().get(0));
             try (SteadyBackend backend = new SteadyBackend(publisher, List.of(TOPIC), HISTORY, TICK, MAX_TICKS)) {
                 await("publications before the stop").atMost(STEP_TIMEOUT).until(() -> client.lastOffset() >= 10);
@@ -125,7 +131,7 @@ class FleetCommandIT {
     /** A WebSocket straight to the node's printed port: the token authenticates, and the node is the one named. */
     private static void assertAcceptedDirectly(FleetCommand.Node node, String token) throws Exception {
         try (WsTestClient socket = WsTestClient.connect(node.wsUri())) {
-            socket.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+            socket.send(ClientCommands.auth(1, token));
             assertEquals("{\"type\":\"ok\",\"id\":1}", socket.await(frame -> frame.contains("\"id\":1")), node.id());
             assertTrue(socket.awaitContaining("\"type\":\"welcome\"").contains("\"node\":\"" + node.id() + "\""));
         }

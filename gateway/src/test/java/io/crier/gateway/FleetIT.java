@@ -10,6 +10,14 @@ import io.crier.cluster.RedisServerProcess;
 import io.crier.cluster.redis.Publisher;
 import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.badinput.RawWebSocket;
+import io.crier.gateway.support.FleetClient;
+import io.crier.gateway.support.FleetClients;
+import io.crier.gateway.support.FleetFigures;
+import io.crier.gateway.support.GatewayProcess;
+import io.crier.gateway.support.HaproxyProcess;
+import io.crier.gateway.support.ProcessFleet;
+import io.crier.gateway.support.SteadyBackend;
+import io.crier.gateway.support.TestFleet;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -73,15 +81,16 @@ class FleetIT {
             awaitAllUp(haproxy);
             // One publication per topic first, so that every client's first subscribe has an epoch to resume in.
             topics().forEach(topic -> publisher.publish(topic, "{\"seed\":true}", HISTORY));
-            clients.connect(CLIENTS, i -> new FleetClient(topics().get(i % TOPICS), token("user-" + i),
-                    haproxy.wsUri(), clients.http(), clients.timer()), STEP_TIMEOUT);
+            clients.connect(CLIENTS, i -> clients.client(topics().get(i % TOPICS), token("user-" + i), haproxy.wsUri()),
+                    STEP_TIMEOUT);
             Map<String, Long> firstNodes = clients.countFirstNodes();
             try (SteadyBackend backend = new SteadyBackend(publisher, topics(), HISTORY, TICK, MAX_TICKS)) {
                 List<Long> steps = chaos(nodes, haproxy, redis);
                 backend.stop();
                 Map<String, Long> last = backend.finalOffsets();
                 clients.awaitCaughtUp(last, STEP_TIMEOUT);
-                FleetFigures figures = FleetFigures.of(clients.all(), firstNodes, backend, steps, began, cfg);
+                FleetFigures figures = FleetFigures.of(clients.all(), firstNodes, backend, steps, began,
+                        reconnectBound(cfg));
                 figures.write(Path.of(System.getProperty(GatewayProcess.JAR_PROPERTY, "target/crier-gateway.jar"))
                         .toAbsolutePath().getParent().resolve("fleet-figures.txt"));
 
@@ -163,7 +172,7 @@ class FleetIT {
      * The longest a client may wait to be subscribed again: the drain's reconnect delay hint, plus the client's
      * longest backoff step, plus the time HAProxy's checks take to mark a node down, plus {@link #MARGIN}.
      */
-    static Duration reconnectBound(Path cfg) {
+    private static Duration reconnectBound(Path cfg) {
         return RECONNECT_DELAY_MAX.plus(FleetClient.BACKOFF_MAX).plus(HaproxyProcess.checkDetectionTime(cfg))
                 .plus(MARGIN);
     }

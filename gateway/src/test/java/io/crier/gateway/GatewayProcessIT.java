@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.RedisServerProcess;
 import io.crier.gateway.auth.TestTokens;
+import io.crier.gateway.support.ClientCommands;
+import io.crier.gateway.support.GatewayProcess;
+import io.crier.gateway.support.WsTestClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -75,10 +78,9 @@ class GatewayProcessIT {
 
     private static void crossNodeDelivery(GatewayProcess from, GatewayProcess to, String topic) throws Exception {
         try (WsTestClient a = authenticated(from, "alice"); WsTestClient b = authenticated(to, "bob")) {
-            b.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"" + topic + "\"}");
+            b.send(ClientCommands.subscribe(2, topic));
             b.awaitContaining("\"id\":2");
-            a.send("{\"type\":\"publish\",\"id\":3,\"topic\":\"" + topic + "\",\"data\":{\"from\":\"" + from.name()
-                    + "\"}}");
+            a.send(ClientCommands.publish(3, topic, "{\"from\":\"" + from.name() + "\"}"));
             a.awaitContaining("{\"type\":\"ok\",\"id\":3}");
             String message = b.awaitContaining("\"type\":\"message\"");
             assertTrue(message.contains("\"data\":{\"from\":\"" + from.name() + "\"}"), message);
@@ -89,7 +91,7 @@ class GatewayProcessIT {
         String token = TestTokens.hs256(SECRET.getBytes(StandardCharsets.UTF_8), user, List.of("*"), List.of("*"),
                 Duration.ofMinutes(5));
         WsTestClient client = WsTestClient.connect(node.wsUri());
-        client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+        client.send(ClientCommands.auth(1, token));
         client.awaitContaining("{\"type\":\"ok\",\"id\":1}");
         return client;
     }

@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.config.ConfigLoader;
+import io.crier.gateway.support.ClientCommands;
+import io.crier.gateway.support.WsTestClient;
 import io.crier.protocol.CloseCode;
+import io.crier.protocol.Command;
+import io.crier.protocol.CommandId;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,7 +59,7 @@ class GatewayServerIT {
     @Test
     void authByFirstFrameIsWelcomedAndAnswered() throws Exception {
         try (WsTestClient client = WsTestClient.connect(wsUri(node))) {
-            client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token("alice") + "\"}");
+            client.send(ClientCommands.auth(1, token("alice")));
             String welcome = client.next();
             assertTrue(welcome.startsWith("{\"type\":\"welcome\",\"session\":\"it-node-"), welcome);
             assertTrue(welcome.endsWith("\"node\":\"it-node\",\"user\":\"alice\",\"heartbeat\":25}"), welcome);
@@ -67,7 +71,7 @@ class GatewayServerIT {
     void authByBearerHeaderIsWelcomedRightAfterTheUpgrade() throws Exception {
         try (WsTestClient client = WsTestClient.connectWithBearer(wsUri(node), token("bob"))) {
             assertTrue(client.next().contains("\"user\":\"bob\""));
-            client.send("{\"type\":\"ping\",\"id\":2}");
+            client.send(ClientCommands.ping(2));
             assertEquals("{\"type\":\"ok\",\"id\":2}", client.next());
         }
     }
@@ -75,9 +79,9 @@ class GatewayServerIT {
     @Test
     void aPublicationReachesTheSubscriber() throws Exception {
         try (WsTestClient client = authenticated("carol")) {
-            client.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"it:publish\"}");
+            client.send(ClientCommands.subscribe(2, "it:publish"));
             assertEquals("{\"type\":\"ok\",\"id\":2}", client.next());
-            client.send("{\"type\":\"publish\",\"id\":3,\"topic\":\"it:publish\",\"data\":{\"text\":\"hi\"}}");
+            client.send(ClientCommands.publish(3, "it:publish", "{\"text\":\"hi\"}"));
             assertEquals("{\"type\":\"message\",\"topic\":\"it:publish\",\"data\":{\"text\":\"hi\"}}",
                     client.awaitContaining("\"type\":\"message\""));
             client.awaitContaining("{\"type\":\"ok\",\"id\":3}");
@@ -88,12 +92,12 @@ class GatewayServerIT {
     void aForbiddenSubscribeGetsAnErrorReplyAndTheSocketStaysOpen() throws Exception {
         String limited = TestTokens.hs256(TestTokens.secret(), "dave", List.of("public:*"), List.of(), Duration.ofMinutes(5));
         try (WsTestClient client = WsTestClient.connect(wsUri(node))) {
-            client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + limited + "\"}");
+            client.send(ClientCommands.auth(1, limited));
             client.awaitContaining("\"type\":\"welcome\"");
             assertEquals("{\"type\":\"ok\",\"id\":1}", client.next());
-            client.send("{\"type\":\"subscribe\",\"id\":\"s-1\",\"topic\":\"it:private\"}");
+            client.send(ClientCommands.encode(new Command.Subscribe(CommandId.ofString("s-1"), "it:private")));
             assertTrue(client.next().startsWith("{\"type\":\"error\",\"id\":\"s-1\",\"code\":\"forbidden\""));
-            client.send("{\"type\":\"ping\",\"id\":2}");
+            client.send(ClientCommands.ping(2));
             assertEquals("{\"type\":\"ok\",\"id\":2}", client.next());
             assertFalse(client.isClosed());
         }
@@ -104,7 +108,7 @@ class GatewayServerIT {
         try (WsTestClient client = authenticated("erin")) {
             client.send("{\"type\":\"ping\",");
             assertTrue(client.next().startsWith("{\"type\":\"error\",\"code\":\"bad_json\""));
-            client.send("{\"type\":\"ping\",\"id\":9}");
+            client.send(ClientCommands.ping(9));
             assertEquals("{\"type\":\"ok\",\"id\":9}", client.next());
         }
     }
@@ -114,7 +118,7 @@ class GatewayServerIT {
         String forged = TestTokens.hs256("some-other-secret-that-is-long-enough!!".getBytes(StandardCharsets.UTF_8),
                 "mallory", List.of("*"), List.of("*"), Duration.ofMinutes(5));
         try (WsTestClient client = WsTestClient.connect(wsUri(node))) {
-            client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + forged + "\"}");
+            client.send(ClientCommands.auth(1, forged));
             assertEquals("{\"type\":\"disconnect\",\"code\":4500,\"reason\":\"invalid_token\",\"reconnect\":false}",
                     client.next());
             assertEquals(new WsTestClient.Close(4500, "invalid_token"), client.awaitClose());
@@ -177,7 +181,7 @@ class GatewayServerIT {
             assertEquals(200, response.statusCode());
             String token = response.body().replaceAll("^\\{\"token\":\"([^\"]+)\"}$", "$1");
             try (WsTestClient client = WsTestClient.connect(wsUri(dev))) {
-                client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+                client.send(ClientCommands.auth(1, token));
                 assertTrue(client.next().contains("\"user\":\"ivan\""));
             }
         }
@@ -200,7 +204,7 @@ class GatewayServerIT {
 
     private static WsTestClient authenticated(GatewayServer server, String user) throws Exception {
         WsTestClient client = WsTestClient.connect(wsUri(server));
-        client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token(user) + "\"}");
+        client.send(ClientCommands.auth(1, token(user)));
         client.awaitContaining("\"type\":\"welcome\"");
         assertEquals("{\"type\":\"ok\",\"id\":1}", client.next());
         return client;

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crier.gateway.auth.JwksServer;
 import io.crier.gateway.auth.TestTokens;
+import io.crier.gateway.support.ClientCommands;
+import io.crier.gateway.support.GatewayProcess;
+import io.crier.gateway.support.WsTestClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.KeyPair;
@@ -44,11 +47,11 @@ class LogInjectionIT {
                      .start();
              WsTestClient client = WsTestClient.connect(node.wsUri())) {
             String hostile = TestTokens.rsa("RS256", IDP, KID, Instant.now(), SUB, Duration.ofMinutes(5));
-            client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + hostile + "\"}");
+            client.send(ClientCommands.auth(1, hostile));
             assertEquals(4500, client.awaitClose().code(), "a sub with control characters is an invalid token");
             try (WsTestClient alice = WsTestClient.connect(node.wsUri())) {
                 String token = TestTokens.rsa("RS256", IDP, KID, Instant.now(), "alice", Duration.ofMinutes(5));
-                alice.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+                alice.send(ClientCommands.auth(1, token));
                 alice.awaitContaining("{\"type\":\"ok\",\"id\":1}");
             }
             // Whatever the refused token made the node log, it wrote before its close frame, so before alice's line.

@@ -8,6 +8,8 @@ import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.config.ConfigLoader;
 import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.gateway.metrics.MeterDefinition;
+import io.crier.gateway.support.ClientCommands;
+import io.crier.gateway.support.WsTestClient;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import java.net.URI;
@@ -114,12 +116,12 @@ class MetricsIT {
     /** Auth, subscribe, publish and receive it, a malformed frame, then a client close. */
     private void exerciseOneSession(String user) throws Exception {
         try (WsTestClient client = WsTestClient.connect(URI.create(node.webSocketUrl()))) {
-            client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + TestTokens.hs256(TestTokens.secret(), user,
-                    List.of("*"), List.of("*"), Duration.ofMinutes(5)) + "\"}");
+            client.send(ClientCommands.auth(1, TestTokens.hs256(TestTokens.secret(), user,
+                    List.of("*"), List.of("*"), Duration.ofMinutes(5))));
             client.awaitContaining("{\"type\":\"ok\",\"id\":1}");
-            client.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"" + TOPIC + "\"}");
+            client.send(ClientCommands.subscribe(2, TOPIC));
             client.awaitContaining("{\"type\":\"ok\",\"id\":2}");
-            client.send("{\"type\":\"publish\",\"id\":3,\"topic\":\"" + TOPIC + "\",\"data\":{\"n\":1}}");
+            client.send(ClientCommands.publish(3, TOPIC, "{\"n\":1}"));
             client.awaitContaining("\"type\":\"message\"");
             client.send("{not json");
             client.awaitContaining("\"bad_json\"");

@@ -10,10 +10,16 @@ import io.crier.cluster.RedisServerProcess;
 import io.crier.cluster.StreamPosition;
 import io.crier.cluster.redis.Publisher;
 import io.crier.gateway.auth.TestTokens;
+import io.crier.gateway.support.ClientCommands;
+import io.crier.gateway.support.FleetClient;
+import io.crier.gateway.support.FleetClients;
+import io.crier.gateway.support.GatewayProcess;
+import io.crier.gateway.support.ProcessFleet;
+import io.crier.gateway.support.TestFleet;
+import io.crier.gateway.support.WsTestClient;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -51,12 +57,12 @@ class NothingLostIT {
              Steady steady = new Steady(scenario.publisher(), topic)) {
             steady.disruptAfterAThird(scenario.fleet().node(0)::kill9);
             assertEquals(List.of(), steady.failures());
-            List<ResumingClient> clients = scenario.clients();
+            List<FleetClient> clients = scenario.clients();
             assertEveryOffsetOnceInOrder(clients, scenario.first() + 1, steady.lastOffset(), 1);
             for (int i = 0; i < clients.size(); i += 2) {
-                ResumingClient moved = clients.get(i);
+                FleetClient moved = clients.get(i);
                 assertTrue(moved.connections() >= 2, "a client of the killed node reconnected");
-                assertTrue(moved.subscribes().stream().skip(1).allMatch(ResumingClient.Subscribed::recovered),
+                assertTrue(moved.subscribes().stream().skip(1).allMatch(FleetClient.Subscribed::recovered),
                         () -> "recovered on the other node: " + moved.subscribes());
             }
         }
@@ -67,7 +73,7 @@ class NothingLostIT {
         String topic = "lost:epoch";
         try (Scenario scenario = Scenario.start(topic, RedisServerProcess.start(), 4)) {
             Publisher publisher = scenario.publisher();
-            List<ResumingClient> clients = scenario.clients();
+            List<FleetClient> clients = scenario.clients();
             String oldEpoch = scenario.epoch();
             for (int n = 1; n <= 5; n++) {
                 publisher.publish(topic, "{\"n\":" + n + "}", HISTORY);
@@ -82,8 +88,7 @@ class NothingLostIT {
 
             try (WsTestClient late = WsTestClient.connect(scenario.fleet().node(1).wsUri())) {
                 authenticate(late, "late");
-                late.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"" + topic + "\",\"since\":{\"offset\":6,"
-                        + "\"epoch\":\"" + oldEpoch + "\"}}");
+                late.send(ClientCommands.subscribe(2, topic, 6, oldEpoch));
                 String reply = late.awaitContaining("\"id\":2");
                 assertTrue(reply.startsWith("{\"type\":\"ok\",\"id\":2,\"recovered\":false,"), reply);
                 assertTrue(reply.contains("\"epoch\":\"" + newEpoch + "\""), reply);
@@ -91,16 +96,16 @@ class NothingLostIT {
             // The node finds the history gone when its link comes back (or at the new epoch's first
             // publication): it closes the topic's sessions with 4006, and their resubscribe says
             // recovered:false with the position of then (the new epoch, or "-" before its first publication).
-            for (ResumingClient client : clients) {
+            for (FleetClient client : clients) {
                 await("the client is told it lost publications").atMost(CATCH_UP).untilAsserted(() -> assertTrue(
                         client.subscribes().stream().skip(1)
                                 .anyMatch(s -> !s.recovered() && !s.epoch().equals(oldEpoch)),
                         () -> "subscribes " + client.subscribes() + ", received " + client.received()));
             }
             long next = publisher.publish(topic, "{\"n\":\"next\"}", HISTORY).offset();
-            for (ResumingClient client : clients) {
-                await("the client goes on in the new epoch").atMost(CATCH_UP).until(() -> client.received()
-                        .contains(new ResumingClient.Received(next, newEpoch)));
+            for (FleetClient client : clients) {
+                await("the client goes on in the new epoch").atMost(CATCH_UP).until(() -> client.received().stream()
+                        .anyMatch(received -> received.offset() == next && received.epoch().equals(newEpoch)));
                 assertEquals(List.of(), client.problems());
             }
         }
@@ -118,34 +123,32 @@ class NothingLostIT {
             long last = Math.max(steady.lastOffset(), publishWhenBack(scenario.publisher(), topic).offset());
             // The restarted Redis forks the topic: its offsets go on in a second epoch.
             assertEveryOffsetOnceInOrder(scenario.clients(), scenario.first() + 1, last, 2);
-            for (ResumingClient client : scenario.clients()) {
+            for (FleetClient client : scenario.clients()) {
                 assertEquals(1, client.connections(), "gap repair disconnects nobody");
             }
         }
     }
 
     /** {@code count} clients of {@code topic}, alternately on node 1 and node 2, each able to move to the other. */
-    private static List<ResumingClient> resumingClients(String topic, ProcessFleet fleet, int count) throws Exception {
+    private static FleetClients resumingClients(String topic, ProcessFleet fleet, int count) throws Exception {
         List<URI> nodes = fleet.wsUris();
-        List<ResumingClient> clients = new ArrayList<>();
+        FleetClients clients = new FleetClients();
         try {
-            for (int i = 0; i < count; i++) {
-                clients.add(ResumingClient.start(topic, token("client-" + i), nodes, i % 2));
-            }
+            clients.connect(count, i -> clients.client(topic, token("client-" + i), nodes, i % 2), WsTestClient.WAIT);
             return clients;
-        } catch (Exception e) {
-            clients.forEach(ResumingClient::close);
+        } catch (Exception | AssertionError e) {
+            clients.close();
             throw e;
         }
     }
 
     /** Every client got offsets {@code from}..{@code to} once, in order, in {@code epochs} epochs. */
-    private static void assertEveryOffsetOnceInOrder(List<ResumingClient> clients, long from, long to, int epochs) {
+    private static void assertEveryOffsetOnceInOrder(List<FleetClient> clients, long from, long to, int epochs) {
         List<Long> expected = LongStream.rangeClosed(from, to).boxed().toList();
-        for (ResumingClient client : clients) {
+        for (FleetClient client : clients) {
             await("client caught up to " + to).atMost(CATCH_UP).until(() -> client.lastOffset() >= to);
             assertEquals(expected, client.offsets(), "every offset exactly once, in order");
-            assertEquals(epochs, client.received().stream().map(ResumingClient.Received::epoch).distinct().count());
+            assertEquals(epochs, client.received().stream().map(FleetClient.Received::epoch).distinct().count());
             assertEquals(List.of(), client.problems());
         }
     }
@@ -165,7 +168,7 @@ class NothingLostIT {
     }
 
     private static void authenticate(WsTestClient client, String user) throws Exception {
-        client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token(user) + "\"}");
+        client.send(ClientCommands.auth(1, token(user)));
         client.awaitContaining("{\"type\":\"ok\",\"id\":1}");
     }
 
@@ -175,7 +178,7 @@ class NothingLostIT {
      * clients of the topic alternately on node 1 and node 2.
      */
     private record Scenario(RedisServerProcess redis, ProcessFleet fleet, Publisher publisher, StreamPosition start,
-            List<ResumingClient> clients) implements AutoCloseable {
+            FleetClients crowd) implements AutoCloseable {
 
         static Scenario start(String topic, RedisServerProcess redis, int count) throws Exception {
             ProcessFleet fleet = null;
@@ -185,10 +188,14 @@ class NothingLostIT {
                 publisher = Publisher.connect(redis.uri(), "crier:");
                 StreamPosition start = publisher.publish(topic, "{\"n\":0}", HISTORY);
                 return new Scenario(redis, fleet, publisher, start, resumingClients(topic, fleet, count));
-            } catch (Exception e) {
+            } catch (Exception | AssertionError e) {
                 closeAll(publisher, fleet, redis);
                 throw e;
             }
+        }
+
+        List<FleetClient> clients() {
+            return crowd.all();
         }
 
         long first() {
@@ -201,8 +208,7 @@ class NothingLostIT {
 
         @Override
         public void close() {
-            clients.forEach(ResumingClient::close);
-            closeAll(publisher, fleet, redis);
+            closeAll(crowd, publisher, fleet, redis);
         }
 
         private static void closeAll(AutoCloseable... parts) {

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.RedisServerProcess;
 import io.crier.gateway.auth.TestTokens;
+import io.crier.gateway.support.ClientCommands;
+import io.crier.gateway.support.GatewayProcess;
+import io.crier.gateway.support.TestFleet;
+import io.crier.gateway.support.WsTestClient;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -183,7 +187,7 @@ class PresenceIT {
         String token = TestTokens.hs256Payload(SECRET.getBytes(StandardCharsets.UTF_8), "{\"sub\":\"" + user
                 + "\",\"exp\":" + exp + ",\"subscribe\":[\"*\"]" + (info == null ? "" : ",\"info\":" + info) + "}");
         WsTestClient client = WsTestClient.connect(URI.create("ws://127.0.0.1:" + port + "/ws"));
-        client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+        client.send(ClientCommands.auth(1, token));
         String welcome = client.awaitContaining("\"type\":\"welcome\"");
         client.awaitContaining("{\"type\":\"ok\",\"id\":1}");
         Matcher session = SESSION.matcher(welcome);
@@ -194,7 +198,7 @@ class PresenceIT {
     /** Subscribes; returns the session id. */
     private static String subscribe(Peer peer, String topic) throws Exception {
         int id = IDS.incrementAndGet();
-        peer.ws().send("{\"type\":\"subscribe\",\"id\":" + id + ",\"topic\":\"" + topic + "\"}");
+        peer.ws().send(ClientCommands.subscribe(id, topic));
         String reply = reply(peer, id);
         assertTrue(reply.startsWith("{\"type\":\"ok\""), reply);
         return peer.session();
@@ -203,8 +207,7 @@ class PresenceIT {
     /** The reply to a {@code presence} command, as text. */
     private static String presence(Peer peer, String topic, boolean countOnly) throws Exception {
         int id = IDS.incrementAndGet();
-        peer.ws().send("{\"type\":\"presence\",\"id\":" + id + ",\"topic\":\"" + topic + "\",\"countOnly\":"
-                + countOnly + "}");
+        peer.ws().send(ClientCommands.presence(id, topic, countOnly));
         return reply(peer, id);
     }
 

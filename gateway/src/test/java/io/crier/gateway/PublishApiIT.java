@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.RedisServerProcess;
 import io.crier.gateway.auth.TestTokens;
+import io.crier.gateway.support.ClientCommands;
+import io.crier.gateway.support.TestFleet;
+import io.crier.gateway.support.WsTestClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -153,9 +156,9 @@ class PublishApiIT {
         String token = TestTokens.hs256(SECRET.getBytes(StandardCharsets.UTF_8), "sub", List.of("*"), List.of(),
                 Duration.ofMinutes(5));
         WsTestClient client = WsTestClient.connect(URI.create(node.webSocketUrl()));
-        client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+        client.send(ClientCommands.auth(1, token));
         client.awaitContaining("{\"type\":\"ok\",\"id\":1}");
-        client.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"" + topic + "\"}");
+        client.send(ClientCommands.subscribe(2, topic));
         String reply = client.awaitContaining("\"id\":2");
         assertTrue(reply.startsWith("{\"type\":\"ok\""), reply);
         return client;

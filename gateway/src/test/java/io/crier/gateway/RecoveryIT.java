@@ -9,6 +9,10 @@ import io.crier.cluster.HistoryOptions;
 import io.crier.cluster.RedisServerProcess;
 import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.config.CrierConfig;
+import io.crier.gateway.support.ClientCommands;
+import io.crier.gateway.support.HistoryPublisher;
+import io.crier.gateway.support.TestFleet;
+import io.crier.gateway.support.WsTestClient;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -104,8 +108,7 @@ class RecoveryIT {
             publisher.publish(4, 1, Duration.ZERO).get(10, TimeUnit.SECONDS);
 
             try (WsTestClient back = authenticated(node2, "mover")) {
-                back.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"" + topic + "\",\"since\":{\"offset\":5,"
-                        + "\"epoch\":\"" + epoch + "\"}}");
+                back.send(ClientCommands.subscribe(2, topic, 5, epoch));
                 assertEquals("{\"type\":\"ok\",\"id\":2,\"recovered\":true,\"offset\":9,\"epoch\":\"" + epoch + "\"}",
                         back.next(), "the reply comes first");
                 for (long offset = 6; offset <= 9; offset++) {
@@ -152,8 +155,7 @@ class RecoveryIT {
 
     /** Subscribes (with {@code since} when it is at least 0) and returns the reply. */
     private static String subscribe(WsTestClient client, String topic, long since, String epoch) throws Exception {
-        String position = since < 0 ? "" : ",\"since\":{\"offset\":" + since + ",\"epoch\":\"" + epoch + "\"}";
-        client.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"" + topic + "\"" + position + "}");
+        client.send(since < 0 ? ClientCommands.subscribe(2, topic) : ClientCommands.subscribe(2, topic, since, epoch));
         String reply = client.awaitContaining("\"id\":2,");
         assertTrue(reply.startsWith("{\"type\":\"ok\",\"id\":2,\"recovered\":"), reply);
         return reply;
@@ -200,7 +202,7 @@ class RecoveryIT {
         String token = TestTokens.hs256(SECRET.getBytes(StandardCharsets.UTF_8), user, List.of("*"), List.of("*"),
                 Duration.ofMinutes(5));
         WsTestClient client = WsTestClient.connect(URI.create("ws://127.0.0.1:" + node.port() + "/ws"));
-        client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+        client.send(ClientCommands.auth(1, token));
         client.awaitContaining("\"type\":\"welcome\"");
         client.awaitContaining("{\"type\":\"ok\",\"id\":1}");
         return client;

@@ -12,6 +12,11 @@ import io.crier.cluster.RedisSentinelSet;
 import io.crier.cluster.RedisServerProcess;
 import io.crier.cluster.StreamPosition;
 import io.crier.gateway.auth.TestTokens;
+import io.crier.gateway.support.HistoryPublisher;
+import io.crier.gateway.support.FleetClient;
+import io.crier.gateway.support.FleetClients;
+import io.crier.gateway.support.TestFleet;
+import io.crier.gateway.support.WsTestClient;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -52,7 +57,7 @@ class SentinelFleetIT {
         Outcome outcome = failOverWhilePublishing(sentinels -> { });
 
         for (int i = 0; i < outcome.clients().size(); i++) {
-            ResumingClient client = outcome.clients().get(i);
+            FleetClient client = outcome.clients().get(i);
             if (outcome.toldRecoveredFalse().contains(i)) {
                 assertSawWhatWasLost(client, outcome.fork(), i);
             } else {
@@ -81,7 +86,7 @@ class SentinelFleetIT {
     }
 
     /** What a failover did: the clients, the fork, what was lost, and who was told recovered:false. */
-    private record Outcome(List<ResumingClient> clients, StreamPosition fork, long top, long lost,
+    private record Outcome(List<FleetClient> clients, StreamPosition fork, long top, long lost,
                            List<Integer> toldRecoveredFalse) {
     }
 
@@ -95,15 +100,14 @@ class SentinelFleetIT {
         RedisSentinelSet sentinels = RedisSentinelSet.start();
         Map<String, String> env = TestFleet.historyEnv(SECRET, sentinels.uri(), HISTORY);
         env.put("CRIER_REDIS_COMMAND_TIMEOUT", "2s");
-        List<ResumingClient> clients = new ArrayList<>();
         try (TestFleet fleet = TestFleet.start(sentinels, 2, env);
-             HistoryPublisher publisher = new HistoryPublisher(fleet.config().redis(), TOPIC, HISTORY)) {
+             HistoryPublisher publisher = new HistoryPublisher(fleet.config().redis(), TOPIC, HISTORY);
+             FleetClients crowd = new FleetClients()) {
             sentinels.awaitReadyForFailover();
             publisher.publish(1, 1, Duration.ZERO).get(10, TimeUnit.SECONDS);
             List<URI> nodes = List.of(URI.create(fleet.node(0).webSocketUrl()), URI.create(fleet.node(1).webSocketUrl()));
-            for (int i = 0; i < CLIENTS; i++) {
-                clients.add(ResumingClient.start(TOPIC, token("client-" + i), nodes, i % 2));
-            }
+            crowd.connect(CLIENTS, i -> crowd.client(TOPIC, token("client-" + i), nodes, i % 2), WsTestClient.WAIT);
+            List<FleetClient> clients = crowd.all();
             CompletableFuture<Void> run = publisher.publish(PUBLICATIONS, 1, PACE);
             awaitAcknowledged(publisher, 1 + PUBLICATIONS / 3);
             beforeKill.accept(sentinels);
@@ -129,7 +133,7 @@ class SentinelFleetIT {
             long top = head.position().offset();
             List<Integer> toldRecoveredFalse = new ArrayList<>();
             for (int i = 0; i < clients.size(); i++) {
-                ResumingClient client = clients.get(i);
+                FleetClient client = clients.get(i);
                 await("client " + i + " caught up to " + top).atMost(FOLLOW_BOUND)
                         .until(() -> client.lastOffset() >= top);
                 assertEquals(List.of(), client.problems(), "client " + i);
@@ -137,7 +141,7 @@ class SentinelFleetIT {
                     toldRecoveredFalse.add(i);
                 }
             }
-            Outcome outcome = new Outcome(List.copyOf(clients), fork, top, acknowledgedBeforeKill - fork.offset(),
+            Outcome outcome = new Outcome(clients, fork, top, acknowledgedBeforeKill - fork.offset(),
                     toldRecoveredFalse);
             log.info("kill -9 of the master at offset {}: both nodes answered /readyz 503 within {} ms, the sentinels"
                     + " named {} after {} ms, both nodes answered 200 again after {} ms; the promoted replica had the"
@@ -145,12 +149,10 @@ class SentinelFleetIT {
                     + " connections per client: {}; subscribes answered unavailable (a node not back yet) and sent"
                     + " again: {}", acknowledgedBeforeKill, unready / 1_000_000, promoted,
                     promotedAfter / 1_000_000, readyAgain / 1_000_000, fork.offset(), outcome.lost(), toldRecoveredFalse,
-                    clients.stream().map(ResumingClient::connections).toList(),
-                    clients.stream().map(ResumingClient::unavailableSubscribes).toList());
+                    clients.stream().map(FleetClient::connections).toList(),
+                    clients.stream().map(FleetClient::unavailableSubscribes).toList());
             assertTrue(readyAgain < FOLLOW_BOUND.toNanos());
             return outcome;
-        } finally {
-            clients.forEach(ResumingClient::close);
         }
     }
 
@@ -164,7 +166,7 @@ class SentinelFleetIT {
     }
 
     /** A client told recovered:false had received, in the old epoch, a publication after the fork: a lost one. */
-    private static void assertSawWhatWasLost(ResumingClient client, StreamPosition fork, int index) {
+    private static void assertSawWhatWasLost(FleetClient client, StreamPosition fork, int index) {
         assertTrue(client.received().stream().anyMatch(received -> received.epoch().equals(fork.epoch())
                         && received.offset() > fork.offset()),
                 () -> "client " + index + " was told recovered:false without having seen a lost publication: "

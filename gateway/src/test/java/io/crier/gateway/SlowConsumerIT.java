@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.config.ConfigLoader;
+import io.crier.gateway.support.ClientCommands;
+import io.crier.gateway.support.WsTestClient;
 import io.micrometer.core.instrument.Counter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -75,12 +77,11 @@ class SlowConsumerIT {
             for (int i = 0; i < FAST_CLIENTS; i++) {
                 WsTestClient client = authenticated("fast-" + i);
                 fast.add(client);
-                client.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"" + TOPIC + "\"}");
+                client.send(ClientCommands.subscribe(2, TOPIC));
                 client.awaitContaining("{\"type\":\"ok\",\"id\":2}");
             }
             for (int seq = 0; seq < PUBLICATIONS; seq++) {
-                publisher.send("{\"type\":\"publish\",\"id\":" + seq + ",\"topic\":\"" + TOPIC
-                        + "\",\"data\":{\"seq\":" + seq + ",\"pad\":\"" + PAD + "\"}}");
+                publisher.send(ClientCommands.publish(seq, TOPIC, "{\"seq\":" + seq + ",\"pad\":\"" + PAD + "\"}"));
                 if (seq >= WINDOW) {
                     receiveInOrder(fast, seq - WINDOW);
                 }
@@ -155,7 +156,7 @@ class SlowConsumerIT {
                     .getBytes(StandardCharsets.US_ASCII));
             String head = client.readHead();
             assertTrue(head.startsWith("HTTP/1.1 101"), head);
-            out.write(maskedText("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"" + TOPIC + "\"}"));
+            out.write(maskedText(ClientCommands.subscribe(2, TOPIC)));
             out.flush();
             while (!client.nextText().equals("{\"type\":\"ok\",\"id\":2}")) {
                 // the welcome push comes first

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.RedisSentinelSet;
 import io.crier.cluster.RedisServerProcess;
+import io.crier.gateway.support.GatewayProcess;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -9,6 +9,11 @@ import io.crier.cluster.RedisServerProcess;
 import io.crier.cluster.StreamPosition;
 import io.crier.cluster.redis.Publisher;
 import io.crier.gateway.auth.TestTokens;
+import io.crier.gateway.support.ProcessFleet;
+import io.crier.gateway.support.FleetClient;
+import io.crier.gateway.support.FleetClients;
+import io.crier.gateway.support.TestFleet;
+import io.crier.gateway.support.WsTestClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,12 +58,13 @@ class SubscribeRaceIT {
         try (RedisServerProcess redis = RedisServerProcess.start();
              ProcessFleet fleet = ProcessFleet.start("race", 2, TestFleet.historyEnv(SECRET, redis, HISTORY));
              Publisher publisher = Publisher.connect(redis.uri(), "crier:");
-             Run run = new Run(publisher, topic, cues)) {
+             Run run = new Run(publisher, topic, cues);
+             FleetClients crowd = new FleetClients()) {
             try {
                 for (int i = 0; i < CLIENTS; i++) {
                     int client = i;
                     racers.add(run.reached(i)
-                            .thenApplyAsync(cue -> Racer.start(client, topic, cue, fleet), subscribers)
+                            .thenApplyAsync(cue -> Racer.start(client, topic, cue, fleet, crowd), subscribers)
                             .whenComplete((racer, error) -> run.answered(client)));
                 }
                 long last = run.done().get(CATCH_UP.toSeconds(), TimeUnit.SECONDS).offset();
@@ -76,11 +82,11 @@ class SubscribeRaceIT {
         }
     }
 
-    private static void assertGaplessFrom(ResumingClient client, long start, long last, String name) {
+    private static void assertGaplessFrom(FleetClient client, long start, long last, String name) {
         await(name + " caught up to " + last).atMost(CATCH_UP).until(() -> client.lastOffset() >= last);
         List<Long> expected = LongStream.rangeClosed(start + 1, last).boxed().toList();
         assertEquals(expected, client.offsets(), name + ": every offset after " + start + " once, in order");
-        assertEquals(1, client.received().stream().map(ResumingClient.Received::epoch).distinct().count(), name);
+        assertEquals(1, client.received().stream().map(FleetClient.Received::epoch).distinct().count(), name);
         assertEquals(1, client.connections(), name + " never had to reconnect");
         assertEquals(List.of(), client.problems(), name);
     }
@@ -95,19 +101,17 @@ class SubscribeRaceIT {
      * position up to {@value #SINCE_BACK} before their cue (and must recover), odd ones without; clients 0, 1 go
      * to node 1, clients 2, 3 to node 2, and so on.
      */
-    private record Racer(ResumingClient client, long start) {
+    private record Racer(FleetClient client, long start) {
 
-        static Racer start(int i, String topic, StreamPosition cue, ProcessFleet fleet) {
-            String token = token("racer-" + i);
-            int node = (i / 2) % 2;
+        static Racer start(int i, String topic, StreamPosition cue, ProcessFleet fleet, FleetClients crowd) {
+            FleetClient client = crowd.client(topic, token("racer-" + i), fleet.wsUris(), (i / 2) % 2);
             try {
                 if (i % 2 == 1) {
-                    ResumingClient client = ResumingClient.start(topic, token, fleet.wsUris(), node);
+                    crowd.connect(client, WsTestClient.WAIT);
                     return new Racer(client, client.subscribes().get(0).offset());
                 }
                 long since = cue.offset() - ThreadLocalRandom.current().nextInt(SINCE_BACK);
-                ResumingClient client = ResumingClient.startFrom(topic, token, fleet.wsUris(), node,
-                        new ResumingClient.Received(since, cue.epoch()));
+                crowd.connect(client.since(since, cue.epoch()), WsTestClient.WAIT);
                 assertTrue(client.subscribes().get(0).recovered(), () -> "recovered: " + client.subscribes());
                 return new Racer(client, since);
             } catch (Exception e) {

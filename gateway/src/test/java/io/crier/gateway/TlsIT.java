@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.config.ConfigLoader;
+import io.crier.gateway.support.ClientCommands;
+import io.crier.gateway.support.WsTestClient;
 import io.crier.gateway.tls.TestCertificates;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -81,9 +83,9 @@ class TlsIT {
     @Test
     void aWssClientAuthenticatesSubscribesAndReceivesAPublication() throws Exception {
         try (WsTestClient client = authenticated(node, "alice")) {
-            client.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"tls:news\"}");
+            client.send(ClientCommands.subscribe(2, "tls:news"));
             assertEquals("{\"type\":\"ok\",\"id\":2}", client.next());
-            client.send("{\"type\":\"publish\",\"id\":3,\"topic\":\"tls:news\",\"data\":{\"secure\":true}}");
+            client.send(ClientCommands.publish(3, "tls:news", "{\"secure\":true}"));
             assertEquals("{\"type\":\"message\",\"topic\":\"tls:news\",\"data\":{\"secure\":true}}",
                     client.awaitContaining("\"type\":\"message\""));
         }
@@ -110,7 +112,7 @@ class TlsIT {
             assertFalse(tlsOnly.plainEnabled());
             assertThrows(IllegalStateException.class, tlsOnly::port);
             try (WsTestClient client = authenticated(tlsOnly, "bob")) {
-                client.send("{\"type\":\"ping\",\"id\":2}");
+                client.send(ClientCommands.ping(2));
                 assertEquals("{\"type\":\"ok\",\"id\":2}", client.next());
             }
             assertEquals(BigInteger.valueOf(7), peerSerial(tlsOnly));
@@ -141,7 +143,7 @@ class TlsIT {
         TestCertificates.write(dir.resolve("chain.pem"), dir.resolve("key.pem"), TestCertificates.leaf(CA, "old", 100), CA);
         try (GatewayServer rotating = start(dir, Map.of());
              WsTestClient before = authenticated(rotating, "carol")) {
-            before.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"tls:rotation\"}");
+            before.send(ClientCommands.subscribe(2, "tls:rotation"));
             assertEquals("{\"type\":\"ok\",\"id\":2}", before.next());
             assertEquals(BigInteger.valueOf(100), peerSerial(rotating));
 
@@ -151,7 +153,7 @@ class TlsIT {
 
             assertEquals(BigInteger.valueOf(200), peerSerial(rotating));
             try (WsTestClient after = authenticated(rotating, "dave")) {
-                after.send("{\"type\":\"publish\",\"id\":5,\"topic\":\"tls:rotation\",\"data\":\"after rotation\"}");
+                after.send(ClientCommands.publish(5, "tls:rotation", "\"after rotation\""));
                 after.awaitContaining("{\"type\":\"ok\",\"id\":5}");
             }
             assertEquals("{\"type\":\"message\",\"topic\":\"tls:rotation\",\"data\":\"after rotation\"}",
@@ -170,7 +172,7 @@ class TlsIT {
 
             assertEquals(BigInteger.valueOf(300), peerSerial(guarded));
             try (WsTestClient client = authenticated(guarded, "erin")) {
-                client.send("{\"type\":\"ping\",\"id\":2}");
+                client.send(ClientCommands.ping(2));
                 assertEquals("{\"type\":\"ok\",\"id\":2}", client.next());
             }
             assertEquals(0, reloads(guarded, "reloaded"));
@@ -216,7 +218,7 @@ class TlsIT {
         URI uri = URI.create("wss://127.0.0.1:" + server.tlsPort() + "/ws");
         WsTestClient client = WsTestClient.connect(uri, TRUSTING_CA);
         String token = TestTokens.hs256(TestTokens.secret(), user, List.of("*"), List.of("*"), Duration.ofMinutes(5));
-        client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+        client.send(ClientCommands.auth(1, token));
         client.awaitContaining("\"type\":\"welcome\"");
         assertEquals("{\"type\":\"ok\",\"id\":1}", client.next());
         return client;

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.config.ConfigLoader;
+import io.crier.gateway.support.ClientCommands;
+import io.crier.gateway.support.WsTestClient;
+import io.crier.protocol.Command;
+import io.crier.protocol.CommandId;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,13 +69,13 @@ class TokenLifetimeIT {
         String witnessToken = TestTokens.hs256At(SECRET, base, "expiry-b", topics, topics, Duration.ofSeconds(6));
         try (WsTestClient refreshing = authenticated(first);
              WsTestClient witness = authenticated(witnessToken)) {
-            refreshing.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"it-expiry:room\"}");
+            refreshing.send(ClientCommands.subscribe(2, "it-expiry:room"));
             refreshing.awaitContaining("{\"type\":\"ok\",\"id\":2}");
 
             String expiring = refreshing.awaitContaining("\"type\":\"expiring\"");
             assertTrue(expiring.matches("\\{\"type\":\"expiring\",\"in\":[0-2]}"), expiring);
             String renewed = TestTokens.hs256(SECRET, "expiry-a", topics, topics, Duration.ofMinutes(5));
-            refreshing.send("{\"type\":\"refresh\",\"id\":\"r1\",\"token\":\"" + renewed + "\"}");
+            refreshing.send(ClientCommands.encode(new Command.Refresh(CommandId.ofString("r1"), renewed)));
             refreshing.awaitContaining("{\"type\":\"ok\",\"id\":\"r1\"}");
 
             witness.awaitContaining("\"type\":\"expiring\"");
@@ -80,7 +84,7 @@ class TokenLifetimeIT {
             assertEquals(new WsTestClient.Close(4004, "token_expired"), witness.awaitClose());
 
             refreshing.send(
-                    "{\"type\":\"publish\",\"id\":3,\"topic\":\"it-expiry:room\",\"data\":{\"after\":\"exp\"}}");
+                    ClientCommands.publish(3, "it-expiry:room", "{\"after\":\"exp\"}"));
             refreshing.awaitContaining(
                     "{\"type\":\"message\",\"topic\":\"it-expiry:room\",\"data\":{\"after\":\"exp\"}}");
             refreshing.awaitContaining("{\"type\":\"ok\",\"id\":3}");
@@ -95,19 +99,19 @@ class TokenLifetimeIT {
         String witnessToken = TestTokens.hs256(SECRET, "far-witness", topics, topics, Duration.ofSeconds(2));
         try (WsTestClient service = authenticated(farToken("far-service"));
              WsTestClient witness = authenticated(witnessToken)) {
-            service.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"it-far:feed\"}");
+            service.send(ClientCommands.subscribe(2, "it-far:feed"));
             service.awaitContaining("{\"type\":\"ok\",\"id\":2}");
-            service.send("{\"type\":\"refresh\",\"id\":\"r1\",\"token\":\"" + farToken("far-service") + "\"}");
+            service.send(ClientCommands.encode(new Command.Refresh(CommandId.ofString("r1"), farToken("far-service"))));
             service.awaitContaining("{\"type\":\"ok\",\"id\":\"r1\"}");
 
             assertEquals(new WsTestClient.Close(4004, "token_expired"), witness.awaitClose());
             try (WsTestClient publisher = authenticated(TestTokens.hs256(SECRET, "far-publisher", topics, topics,
                     Duration.ofMinutes(5)))) {
-                publisher.send("{\"type\":\"publish\",\"id\":2,\"topic\":\"it-far:feed\",\"data\":{\"n\":1}}");
+                publisher.send(ClientCommands.publish(2, "it-far:feed", "{\"n\":1}"));
                 publisher.awaitContaining("{\"type\":\"ok\",\"id\":2}");
             }
             service.awaitContaining("{\"type\":\"message\",\"topic\":\"it-far:feed\",\"data\":{\"n\":1}}");
-            service.send("{\"type\":\"ping\",\"id\":3}");
+            service.send(ClientCommands.ping(3));
             service.awaitContaining("{\"type\":\"ok\",\"id\":3}");
             assertFalse(service.isClosed());
         }
@@ -119,7 +123,7 @@ class TokenLifetimeIT {
         String first = TestTokens.hs256(SECRET, "refused-a", topics, topics, Duration.ofSeconds(3));
         try (WsTestClient client = authenticated(first)) {
             String other = TestTokens.hs256(SECRET, "refused-b", topics, topics, Duration.ofMinutes(5));
-            client.send("{\"type\":\"refresh\",\"id\":2,\"token\":\"" + other + "\"}");
+            client.send(ClientCommands.refresh(2, other));
             assertTrue(client.awaitContaining("\"id\":2").startsWith(
                     "{\"type\":\"error\",\"id\":2,\"code\":\"invalid_token\""));
 
@@ -130,15 +134,15 @@ class TokenLifetimeIT {
     @Test
     void anAnonymousSessionSubscribesOnlyWhereAllowedAndNeverPublishes() throws Exception {
         try (WsTestClient client = WsTestClient.connect(URI.create(node.webSocketUrl()))) {
-            client.send("{\"type\":\"auth\",\"id\":1}");
+            client.send(ClientCommands.anonymousAuth(1));
             assertTrue(client.awaitContaining("\"type\":\"welcome\"").contains("\"user\":\"\""));
             client.awaitContaining("{\"type\":\"ok\",\"id\":1}");
 
-            client.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"itnews:anon\"}");
+            client.send(ClientCommands.subscribe(2, "itnews:anon"));
             client.awaitContaining("{\"type\":\"ok\",\"id\":2}");
-            client.send("{\"type\":\"subscribe\",\"id\":3,\"topic\":\"it-anon:room\"}");
+            client.send(ClientCommands.subscribe(3, "it-anon:room"));
             assertForbidden(client, 3);
-            client.send("{\"type\":\"publish\",\"id\":4,\"topic\":\"it-anon:room\",\"data\":1}");
+            client.send(ClientCommands.publish(4, "it-anon:room", "1"));
             assertForbidden(client, 4);
             assertFalse(client.isClosed());
         }
@@ -151,16 +155,16 @@ class TokenLifetimeIT {
                 Duration.ofMinutes(5)));
              WsTestClient mallory = authenticated(TestTokens.hs256(SECRET, "mallory", everything, everything,
                      Duration.ofMinutes(5)))) {
-            carol.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"ituser:carol\"}");
+            carol.send(ClientCommands.subscribe(2, "ituser:carol"));
             carol.awaitContaining("{\"type\":\"ok\",\"id\":2}");
-            mallory.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"ituser:carol\"}");
+            mallory.send(ClientCommands.subscribe(2, "ituser:carol"));
             assertForbidden(mallory, 2);
-            mallory.send("{\"type\":\"publish\",\"id\":3,\"topic\":\"ituser:carol\",\"data\":1}");
+            mallory.send(ClientCommands.publish(3, "ituser:carol", "1"));
             assertForbidden(mallory, 3);
-            mallory.send("{\"type\":\"publish\",\"id\":4,\"topic\":\"itnews:flash\",\"data\":1}");
+            mallory.send(ClientCommands.publish(4, "itnews:flash", "1"));
             assertForbidden(mallory, 4);
 
-            carol.send("{\"type\":\"publish\",\"id\":3,\"topic\":\"ituser:carol\",\"data\":{\"note\":\"self\"}}");
+            carol.send(ClientCommands.publish(3, "ituser:carol", "{\"note\":\"self\"}"));
             carol.awaitContaining("{\"type\":\"message\",\"topic\":\"ituser:carol\",\"data\":{\"note\":\"self\"}}");
             carol.awaitContaining("{\"type\":\"ok\",\"id\":3}");
         }
@@ -182,7 +186,7 @@ class TokenLifetimeIT {
 
     private static WsTestClient authenticated(String token) throws Exception {
         WsTestClient client = WsTestClient.connect(URI.create(node.webSocketUrl()));
-        client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+        client.send(ClientCommands.auth(1, token));
         client.awaitContaining("\"type\":\"welcome\"");
         client.awaitContaining("{\"type\":\"ok\",\"id\":1}");
         return client;

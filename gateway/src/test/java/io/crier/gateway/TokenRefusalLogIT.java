@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.badinput.RawWebSocket;
+import io.crier.gateway.support.ClientCommands;
+import io.crier.gateway.support.GatewayProcess;
+import io.crier.gateway.support.WsTestClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -46,9 +49,9 @@ class TokenRefusalLogIT {
                 assertEquals(401, head.status(), head.text());
             }
             try (WsTestClient alice = WsTestClient.connect(node.wsUri())) {
-                alice.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + valid + "\"}");
+                alice.send(ClientCommands.auth(1, valid));
                 alice.awaitContaining("{\"type\":\"ok\",\"id\":1}");
-                alice.send("{\"type\":\"refresh\",\"id\":2,\"token\":\"" + refresh + "\"}");
+                alice.send(ClientCommands.refresh(2, refresh));
                 alice.awaitContaining("\"code\":\"invalid_token\"");
             }
 
@@ -78,7 +81,7 @@ class TokenRefusalLogIT {
 
     private static int closeAfterAuth(GatewayProcess node, String token) throws Exception {
         try (WsTestClient client = WsTestClient.connect(node.wsUri())) {
-            client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+            client.send(ClientCommands.auth(1, token));
             return client.awaitClose().code();
         }
     }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.crier.gateway.auth.JwksServer;
 import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.config.ConfigLoader;
+import io.crier.gateway.support.ClientCommands;
+import io.crier.gateway.support.WsTestClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -101,7 +103,7 @@ class TokenVerificationIT {
 
     private static void assertWelcomed(String token, String user) throws Exception {
         try (WsTestClient client = WsTestClient.connect(wsUri())) {
-            client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+            client.send(ClientCommands.auth(1, token));
             String welcome = client.awaitContaining("\"type\":\"welcome\"");
             assertTrue(welcome.contains("\"user\":\"" + user + "\""), welcome);
             client.awaitContaining("{\"type\":\"ok\",\"id\":1}");
@@ -110,7 +112,7 @@ class TokenVerificationIT {
 
     private static void assertRefusedWith4500(String token) throws Exception {
         try (WsTestClient client = WsTestClient.connect(wsUri())) {
-            client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+            client.send(ClientCommands.auth(1, token));
             assertEquals(INVALID_TOKEN_PUSH, client.awaitContaining("\"type\":\"disconnect\""));
             assertEquals(new WsTestClient.Close(4500, "invalid_token"), client.awaitClose());
         }

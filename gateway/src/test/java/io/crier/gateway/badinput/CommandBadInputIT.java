@@ -7,6 +7,7 @@ import static io.crier.gateway.badinput.Replies.authenticate;
 import static io.crier.gateway.badinput.Replies.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.crier.gateway.support.ClientCommands;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -116,14 +117,11 @@ class CommandBadInputIT {
     @Test
     void commandsBeforeAuthGetNotAuthenticatedAndAuthStillWorks() throws Exception {
         try (RawWebSocket client = RawWebSocket.upgraded(NODE.ws(), "/ws")) {
-            assertError(client, "{\"type\":\"subscribe\",\"id\":31,\"topic\":\"badinput:early\"}", "31",
-                    "not_authenticated");
+            assertError(client, ClientCommands.subscribe(31, "badinput:early"), "31", "not_authenticated");
             assertError(client, publish(32, "badinput:early", "1"), "32", "not_authenticated");
-            assertError(client, "{\"type\":\"unsubscribe\",\"id\":33,\"topic\":\"badinput:early\"}", "33",
-                    "not_authenticated");
-            assertError(client, "{\"type\":\"ping\",\"id\":34}", "34", "not_authenticated");
-            assertError(client, "{\"type\":\"refresh\",\"id\":35,\"token\":\"" + token("early") + "\"}", "35",
-                    "not_authenticated");
+            assertError(client, ClientCommands.unsubscribe(33, "badinput:early"), "33", "not_authenticated");
+            assertError(client, ClientCommands.ping(34), "34", "not_authenticated");
+            assertError(client, ClientCommands.refresh(35, token("early")), "35", "not_authenticated");
             authenticate(client, token("early"));
             assertPingAnswered(client);
         }

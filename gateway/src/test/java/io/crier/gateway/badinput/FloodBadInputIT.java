@@ -6,6 +6,7 @@ import static io.crier.gateway.badinput.BadInputNode.MAX_TOPICS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crier.gateway.support.ClientCommands;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,8 +34,7 @@ class FloodBadInputIT {
     void thousandsOfSubscribesHitTheTopicLimitThenTheRateLimitThenCloseWith4502() throws Exception {
         ByteArrayOutputStream flood = new ByteArrayOutputStream();
         for (int id = 1; id <= 2000; id++) {
-            flood.write(ClientFrame.text("{\"type\":\"subscribe\",\"id\":" + id
-                    + ",\"topic\":\"badinput:flood-" + id + "\"}").encode());
+            flood.write(ClientFrame.text(ClientCommands.subscribe(id, "badinput:flood-" + id)).encode());
         }
         try (RawWebSocket client = NODE.session("flood")) {
             long start = System.nanoTime();
@@ -93,7 +93,7 @@ class FloodBadInputIT {
     void aClientThatKeepsFloodingCommandsSeesTheDisconnectPushAnd4502() throws Exception {
         ByteArrayOutputStream batch = new ByteArrayOutputStream();
         for (int i = 0; i < 100; i++) {
-            batch.write(ClientFrame.text("{\"type\":\"ping\",\"id\":" + i + "}").encode());
+            batch.write(ClientFrame.text(ClientCommands.ping(i)).encode());
         }
         try (RawWebSocket client = NODE.session("keeps-flooding")) {
             RawWebSocket.Flood flood = client.flood(batch.toByteArray());

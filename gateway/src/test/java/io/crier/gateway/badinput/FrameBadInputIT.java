@@ -6,6 +6,7 @@ import static io.crier.gateway.badinput.Replies.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crier.gateway.support.ClientCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -114,7 +115,7 @@ class FrameBadInputIT {
     @Test
     void anUnmaskedClientFrameClosesWith1002() throws Exception {
         try (RawWebSocket client = NODE.session("unmasked")) {
-            client.send(ClientFrame.text("{\"type\":\"ping\",\"id\":1}").unmasked());
+            client.send(ClientFrame.text(ClientCommands.ping(1)).unmasked());
             assertClosedWith(client, 1002);
         }
     }
@@ -123,7 +124,7 @@ class FrameBadInputIT {
     @ValueSource(ints = {4, 2, 1})
     void aReservedBitThatNoExtensionNegotiatedClosesWith1002(int rsv) throws Exception {
         try (RawWebSocket client = NODE.session("rsv-" + rsv)) {
-            client.send(ClientFrame.text("{\"type\":\"ping\",\"id\":1}").withRsv(rsv));
+            client.send(ClientFrame.text(ClientCommands.ping(1)).withRsv(rsv));
             assertClosedWith(client, 1002);
         }
     }
@@ -149,7 +150,7 @@ class FrameBadInputIT {
     @Test
     void withDeflateNegotiatedACompressedCommandWorksAndADecompressionBombClosesWith1009() throws Exception {
         try (RawWebSocket client = NODE.deflateSession("deflate")) {
-            client.send(ClientFrame.deflatedText("{\"type\":\"ping\",\"id\":12}".getBytes(StandardCharsets.UTF_8)));
+            client.send(ClientFrame.deflatedText(ClientCommands.ping(12).getBytes(StandardCharsets.UTF_8)));
             assertEquals("{\"type\":\"ok\",\"id\":12}", client.nextText());
             byte[] bomb = ("{\"type\":\"ping\",\"id\":13,\"pad\":\"" + " ".repeat(1 << 20) + "\"}")
                     .getBytes(StandardCharsets.UTF_8);
@@ -180,7 +181,7 @@ class FrameBadInputIT {
     void aNewMessageInsideAFragmentedOneClosesWith1002() throws Exception {
         try (RawWebSocket client = NODE.session("interleaved")) {
             client.send(ClientFrame.text("{\"type\":").withFin(false));
-            client.send(ClientFrame.text("{\"type\":\"ping\",\"id\":1}"));
+            client.send(ClientFrame.text(ClientCommands.ping(1)));
             assertClosedWith(client, 1002);
         }
     }

@@ -9,6 +9,7 @@ import static io.crier.gateway.badinput.Replies.authenticate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crier.gateway.support.ClientCommands;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -53,7 +54,7 @@ class HandshakeBadInputIT {
         try (RawWebSocket client = RawWebSocket.connect(NODE.ws())) {
             RawWebSocket.HttpHead head = client.request(RawWebSocket.upgradeRequest("/ws?token=" + token("query"), ""));
             assertEquals(101, head.status(), head.text());
-            assertError(client, "{\"type\":\"ping\",\"id\":2}", "2", "not_authenticated");
+            assertError(client, ClientCommands.ping(2), "2", "not_authenticated");
         }
     }
 

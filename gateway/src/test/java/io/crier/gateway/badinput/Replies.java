@@ -3,6 +3,7 @@ package io.crier.gateway.badinput;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crier.gateway.support.ClientCommands;
 import java.util.List;
 
 /** What the bad-input suite expects to read back from a node: replies, errors and closes. Stateless. */
@@ -13,12 +14,15 @@ public final class Replies {
 
     /** Sends an {@code auth} command with {@code token} and asserts the {@code welcome} and the {@code ok}. */
     public static void authenticate(RawWebSocket client, String token) throws Exception {
-        client.sendText("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+        client.sendText(ClientCommands.auth(1, token));
         assertTrue(client.nextText().startsWith("{\"type\":\"welcome\","));
         assertEquals("{\"type\":\"ok\",\"id\":1}", client.nextText());
     }
 
-    /** A {@code publish} command with raw JSON {@code data}. */
+    /**
+     * A {@code publish} command with raw JSON {@code data}, written by hand: the suite sends topics and data the
+     * protocol's encoder would refuse with it.
+     */
     public static String publish(int id, String topic, String data) {
         return "{\"type\":\"publish\",\"id\":" + id + ",\"topic\":\"" + topic + "\",\"data\":" + data + "}";
     }
@@ -34,7 +38,7 @@ public final class Replies {
 
     /** The session still answers commands. */
     public static void assertPingAnswered(RawWebSocket client) throws Exception {
-        client.sendText("{\"type\":\"ping\",\"id\":99}");
+        client.sendText(ClientCommands.ping(99));
         assertEquals("{\"type\":\"ok\",\"id\":99}", client.nextText());
     }
 

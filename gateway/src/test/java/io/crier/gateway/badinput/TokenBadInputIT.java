@@ -7,6 +7,7 @@ import static io.crier.gateway.badinput.Replies.authenticate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.crier.gateway.auth.TestTokens;
+import io.crier.gateway.support.ClientCommands;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -72,7 +73,7 @@ class TokenBadInputIT {
         String service = HostileTokens.hs256(SECRET, HEADER, HostileTokens.claimsExpiringAt("service", "12000000000"));
         try (RawWebSocket client = RawWebSocket.upgraded(NODE.ws(), "/ws")) {
             authenticate(client, service);
-            client.sendText("{\"type\":\"refresh\",\"id\":2,\"token\":\"" + service + "\"}");
+            client.sendText(ClientCommands.refresh(2, service));
             assertEquals("{\"type\":\"ok\",\"id\":2}", client.nextText());
             assertPingAnswered(client);
         }
@@ -103,7 +104,7 @@ class TokenBadInputIT {
     @Test
     void anExpiredTokenInTheAuthCommandClosesWith4004SoTheClientComesBackWithAFreshOne() throws Exception {
         try (RawWebSocket client = RawWebSocket.upgraded(NODE.ws(), "/ws")) {
-            client.sendText("{\"type\":\"auth\",\"id\":1,\"token\":\"" + expired("mallory") + "\"}");
+            client.sendText(ClientCommands.auth(1, expired("mallory")));
             assertEquals(new RawWebSocket.Closed(4004, "token_expired", List.of(
                     "{\"type\":\"disconnect\",\"code\":4004,\"reason\":\"token_expired\",\"reconnect\":true}")),
                     client.awaitClose());

@@ -3,7 +3,8 @@ package io.crier.gateway.badinput;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.crier.gateway.WsTestClient;
+import io.crier.gateway.support.ClientCommands;
+import io.crier.gateway.support.WsTestClient;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,7 @@ public final class Witness implements AutoCloseable {
             throws Exception {
         WsTestClient subscriber = authenticated(ws, subscriberToken);
         WsTestClient publisher = authenticated(ws, publisherToken);
-        subscriber.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"" + topic + "\"}");
+        subscriber.send(ClientCommands.subscribe(2, topic));
         assertEquals("{\"type\":\"ok\",\"id\":2}", subscriber.awaitContaining("\"id\":2"));
         return new Witness(topic, subscriber, publisher);
     }
@@ -42,7 +43,7 @@ public final class Witness implements AutoCloseable {
     public void mark(String label) throws Exception {
         int id = nextId++;
         String data = "{\"seq\":" + published.size() + ",\"during\":\"" + label.replaceAll("[^A-Za-z0-9_ ]", "_") + "\"}";
-        publisher.send("{\"type\":\"publish\",\"id\":" + id + ",\"topic\":\"" + topic + "\",\"data\":" + data + "}");
+        publisher.send(ClientCommands.publish(id, topic, data));
         assertEquals("{\"type\":\"ok\",\"id\":" + id + "}", publisher.awaitContaining("\"id\":" + id + "}"));
         published.add("{\"type\":\"message\",\"topic\":\"" + topic + "\",\"data\":" + data + "}");
     }
@@ -71,7 +72,7 @@ public final class Witness implements AutoCloseable {
 
     private static WsTestClient authenticated(URI ws, String token) throws Exception {
         WsTestClient client = WsTestClient.connect(ws);
-        client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+        client.send(ClientCommands.auth(1, token));
         client.awaitContaining("\"type\":\"welcome\"");
         assertEquals("{\"type\":\"ok\",\"id\":1}", client.awaitContaining("\"id\":1}"));
         return client;

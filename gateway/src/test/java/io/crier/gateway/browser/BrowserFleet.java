@@ -1,9 +1,9 @@
 package io.crier.gateway.browser;
 
 import io.crier.cluster.RedisServerProcess;
-import io.crier.gateway.GatewayProcess;
-import io.crier.gateway.HaproxyProcess;
 import io.crier.gateway.auth.TestTokens;
+import io.crier.gateway.support.GatewayProcess;
+import io.crier.gateway.support.HaproxyProcess;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,8 +3,8 @@ package io.crier.gateway.browser;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.crier.gateway.GatewayProcess;
-import io.crier.gateway.HaproxyProcess;
+import io.crier.gateway.support.GatewayProcess;
+import io.crier.gateway.support.HaproxyProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

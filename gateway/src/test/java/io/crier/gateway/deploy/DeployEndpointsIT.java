@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.RedisServerProcess;
 import io.crier.gateway.GatewayServer;
-import io.crier.gateway.HaproxyProcess;
-import io.crier.gateway.WsTestClient;
 import io.crier.gateway.auth.TestTokens;
+import io.crier.gateway.support.HaproxyProcess;
+import io.crier.gateway.support.WsTestClient;
 import io.crier.gateway.tls.TestCertificates;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.gateway.GatewayServer;
-import io.crier.gateway.WsTestClient;
 import io.crier.gateway.config.ConfigLoader;
+import io.crier.gateway.support.ClientCommands;
+import io.crier.gateway.support.WsTestClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -77,14 +78,14 @@ class TokenScriptIT {
         GatewayServer node = GatewayServer.start(new ConfigLoader().load(null, Map.of("CRIER_SERVER_PORT", "0",
                 "CRIER_NODE_ID", "token-script-it", "CRIER_AUTH_HMAC_SECRET", secret)));
         try (WsTestClient client = welcomed(node, token, "alice")) {
-            client.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"chat:lobby\"}");
+            client.send(ClientCommands.subscribe(2, "chat:lobby"));
             assertEquals("{\"type\":\"ok\",\"id\":2}", client.awaitContaining("\"id\":2"));
-            client.send("{\"type\":\"subscribe\",\"id\":3,\"topic\":\"news\"}");
+            client.send(ClientCommands.subscribe(3, "news"));
             assertTrue(client.awaitContaining("\"id\":3").startsWith("{\"type\":\"error\",\"id\":3,\"code\":\"forbidden\""));
-            client.send("{\"type\":\"publish\",\"id\":4,\"topic\":\"chat:lobby\",\"data\":{\"text\":\"hi\"}}");
+            client.send(ClientCommands.publish(4, "chat:lobby", "{\"text\":\"hi\"}"));
             assertEquals("{\"type\":\"message\",\"topic\":\"chat:lobby\",\"data\":{\"text\":\"hi\"}}",
                     client.awaitContaining("\"type\":\"message\""));
-            client.send("{\"type\":\"publish\",\"id\":5,\"topic\":\"news\",\"data\":1}");
+            client.send(ClientCommands.publish(5, "news", "1"));
             assertTrue(client.awaitContaining("\"id\":5").startsWith("{\"type\":\"error\",\"id\":5,\"code\":\"forbidden\""));
         } finally {
             node.close();
@@ -110,7 +111,7 @@ class TokenScriptIT {
         try {
             for (String[] userToken : List.of(new String[] {"bob", rs256}, new String[] {"carol", es256})) {
                 try (WsTestClient client = welcomed(node, userToken[1], userToken[0])) {
-                    client.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"chat:lobby\"}");
+                    client.send(ClientCommands.subscribe(2, "chat:lobby"));
                     assertEquals("{\"type\":\"ok\",\"id\":2}", client.awaitContaining("\"id\":2"));
                 }
             }
@@ -141,7 +142,7 @@ class TokenScriptIT {
 
     private static WsTestClient welcomed(GatewayServer node, String token, String user) throws Exception {
         WsTestClient client = WsTestClient.connect(URI.create(node.webSocketUrl()));
-        client.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+        client.send(ClientCommands.auth(1, token));
         String welcome = client.awaitContaining("\"type\":\"welcome\"");
         assertTrue(welcome.contains("\"user\":\"" + user + "\""), welcome);
         assertEquals("{\"type\":\"ok\",\"id\":1}", client.awaitContaining("\"id\":1"));

@@ -10,6 +10,9 @@ import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.auth.User;
 import io.crier.gateway.logging.ConnectionLines;
 import io.crier.gateway.logging.ConnectionLog;
+import io.crier.gateway.support.ClientCommands;
+import io.crier.protocol.Command;
+import io.crier.protocol.CommandId;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -50,7 +53,7 @@ class AuthHandlerTest {
     @Test
     void aValidAuthCommandIsWelcomedAnsweredAndOpensTheSession() {
         upgraded();
-        send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + TestNode.token("alice") + "\"}");
+        send(ClientCommands.auth(1, TestNode.token("alice")));
         assertEquals(List.of(
                 "{\"type\":\"welcome\",\"session\":\"test-node-1\",\"node\":\"test-node\",\"user\":\"alice\",\"heartbeat\":25}",
                 "{\"type\":\"ok\",\"id\":1}"), written());
@@ -62,7 +65,7 @@ class AuthHandlerTest {
     @Test
     void anInvalidTokenDisconnectsWith4500() {
         upgraded();
-        send("{\"type\":\"auth\",\"id\":1,\"token\":\"not-a-jwt\"}");
+        send(ClientCommands.auth(1, "not-a-jwt"));
         assertEquals(List.of(
                 "{\"type\":\"disconnect\",\"code\":4500,\"reason\":\"invalid_token\",\"reconnect\":false}",
                 "close 4500 invalid_token"), written());
@@ -126,7 +129,7 @@ class AuthHandlerTest {
     void anAuthWithoutATokenIsLoggedAsAMissingTokenWhenAnonymousSessionsAreOff() {
         try (ConnectionLines lines = ConnectionLines.capture()) {
             upgraded();
-            send("{\"type\":\"auth\",\"id\":1}");
+            send(ClientCommands.anonymousAuth(1));
             assertEquals("close 4500 invalid_token", written().get(1));
             assertTrue(lines.messages().get(1).contains("reason=invalid_token tokenError=missing_token"),
                     lines.messages().toString());
@@ -139,10 +142,9 @@ class AuthHandlerTest {
         send(auth(TestTokens.hs256(TestNode.SECRET, "alice", List.of("*"), List.of("*"), Duration.ofMinutes(5))));
         written();
         try (ConnectionLines lines = ConnectionLines.capture()) {
-            send("{\"type\":\"refresh\",\"id\":2,\"token\":\""
-                    + TestTokens.hs256(TestNode.SECRET, "alice", List.of("*"), List.of("*"), Duration.ofMinutes(-1))
-                    + "\"}");
-            send("{\"type\":\"refresh\",\"id\":3,\"token\":\"" + TestNode.token("bob") + "\"}");
+            send(ClientCommands.refresh(2,
+                    TestTokens.hs256(TestNode.SECRET, "alice", List.of("*"), List.of("*"), Duration.ofMinutes(-1))));
+            send(ClientCommands.refresh(3, TestNode.token("bob")));
             List<String> frames = written();
             assertTrue(frames.get(0).startsWith("{\"type\":\"error\",\"id\":2,\"code\":\"invalid_token\""), frames.toString());
             assertTrue(frames.get(1).startsWith("{\"type\":\"error\",\"id\":3,\"code\":\"invalid_token\""), frames.toString());
@@ -155,7 +157,7 @@ class AuthHandlerTest {
     @Test
     void anyOtherCommandBeforeAuthenticationGetsAnErrorAndTheSocketStaysOpen() {
         upgraded();
-        send("{\"type\":\"subscribe\",\"id\":\"s1\",\"topic\":\"news\"}");
+        send(ClientCommands.encode(new Command.Subscribe(CommandId.ofString("s1"), "news")));
         List<String> frames = written();
         assertEquals(1, frames.size());
         assertTrue(frames.get(0).startsWith("{\"type\":\"error\",\"id\":\"s1\",\"code\":\"not_authenticated\""),
@@ -187,7 +189,7 @@ class AuthHandlerTest {
     @Test
     void authenticationCancelsTheDeadline() {
         upgraded();
-        send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + TestNode.token("alice") + "\"}");
+        send(ClientCommands.auth(1, TestNode.token("alice")));
         written();
         advance(AUTH_TIMEOUT.multipliedBy(2));
         assertEquals(List.of(), written());
@@ -209,7 +211,7 @@ class AuthHandlerTest {
     }
 
     private static String auth(String token) {
-        return "{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}";
+        return ClientCommands.auth(1, token);
     }
 
     private void upgraded() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crier.gateway.support.ClientCommands;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -39,9 +40,9 @@ class CommandLimitsTest {
     @Test
     void theAuthCommandTakesATokenAndACommandPastTheBurstIsRefusedWithRateLimited() {
         authenticate();
-        assertEquals(List.of("{\"type\":\"ok\",\"id\":2}"), send("{\"type\":\"ping\",\"id\":2}"));
-        assertEquals(List.of("{\"type\":\"ok\",\"id\":3}"), send("{\"type\":\"ping\",\"id\":3}"));
-        List<String> refused = send("{\"type\":\"ping\",\"id\":4}");
+        assertEquals(List.of("{\"type\":\"ok\",\"id\":2}"), send(ClientCommands.ping(2)));
+        assertEquals(List.of("{\"type\":\"ok\",\"id\":3}"), send(ClientCommands.ping(3)));
+        List<String> refused = send(ClientCommands.ping(4));
         assertEquals(1, refused.size(), refused.toString());
         assertTrue(refused.get(0).startsWith("{\"type\":\"error\",\"id\":4,\"code\":\"rate_limited\""), refused.get(0));
         assertEquals(1.0, node.meters.counter("crier.commands.rate_limited").count());
@@ -52,34 +53,34 @@ class CommandLimitsTest {
     @Test
     void aRateLimitedCommandIsNotExecuted() {
         authenticate();
-        send("{\"type\":\"ping\",\"id\":2}");
-        send("{\"type\":\"ping\",\"id\":3}");
-        List<String> refused = send("{\"type\":\"subscribe\",\"id\":4,\"topic\":\"limits.not-run\"}");
+        send(ClientCommands.ping(2));
+        send(ClientCommands.ping(3));
+        List<String> refused = send(ClientCommands.subscribe(4, "limits.not-run"));
         assertTrue(refused.get(0).contains("rate_limited"), refused.toString());
         nanos.addAndGet(TimeUnit.SECONDS.toNanos(1));
-        List<String> reply = send("{\"type\":\"unsubscribe\",\"id\":5,\"topic\":\"limits.not-run\"}");
+        List<String> reply = send(ClientCommands.unsubscribe(5, "limits.not-run"));
         assertTrue(reply.get(0).contains("\"code\":\"not_subscribed\""), reply.toString());
     }
 
     @Test
     void theBucketRefillsAtTheConfiguredRate() {
         authenticate();
-        send("{\"type\":\"ping\",\"id\":2}");
-        send("{\"type\":\"ping\",\"id\":3}");
+        send(ClientCommands.ping(2));
+        send(ClientCommands.ping(3));
         nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(999));
-        assertTrue(send("{\"type\":\"ping\",\"id\":4}").get(0).contains("rate_limited"));
+        assertTrue(send(ClientCommands.ping(4)).get(0).contains("rate_limited"));
         nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
-        assertEquals(List.of("{\"type\":\"ok\",\"id\":5}"), send("{\"type\":\"ping\",\"id\":5}"));
+        assertEquals(List.of("{\"type\":\"ok\",\"id\":5}"), send(ClientCommands.ping(5)));
     }
 
     @Test
     void aSessionThatKeepsFloodingIsClosedWith4502AfterTheDisconnectPush() {
         authenticate();
-        send("{\"type\":\"ping\",\"id\":2}");
-        send("{\"type\":\"ping\",\"id\":3}");
-        send("{\"type\":\"ping\",\"id\":4}");
-        send("{\"type\":\"ping\",\"id\":5}");
-        client.sendText("{\"type\":\"ping\",\"id\":6}");
+        send(ClientCommands.ping(2));
+        send(ClientCommands.ping(3));
+        send(ClientCommands.ping(4));
+        send(ClientCommands.ping(5));
+        client.sendText(ClientCommands.ping(6));
         List<WireClient.Frame> frames = client.receive();
         assertEquals(2, frames.size(), frames.toString());
         assertTrue(frames.get(0).text().contains("\"code\":4502"), frames.get(0).text());
@@ -95,9 +96,9 @@ class CommandLimitsTest {
     void pingFramesTakeTokensFromTheSameBucketAndOverItGetNoPong() {
         authenticate();
         assertEquals(List.of(WireClient.Frame.PONG), ping());
-        assertEquals(List.of("{\"type\":\"ok\",\"id\":3}"), send("{\"type\":\"ping\",\"id\":3}"));
+        assertEquals(List.of("{\"type\":\"ok\",\"id\":3}"), send(ClientCommands.ping(3)));
         assertEquals(List.of(), ping(), "no token left: no pong");
-        assertTrue(send("{\"type\":\"ping\",\"id\":4}").get(0).contains("rate_limited"), "the same bucket");
+        assertTrue(send(ClientCommands.ping(4)).get(0).contains("rate_limited"), "the same bucket");
         assertEquals(2.0, node.meters.counter("crier.commands.rate_limited").count());
         nanos.addAndGet(TimeUnit.SECONDS.toNanos(1));
         assertEquals(List.of(WireClient.Frame.PONG), ping());
@@ -123,7 +124,7 @@ class CommandLimitsTest {
         authenticate();
         client.send(new PongWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {1})));
         client.send(new PongWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {2})));
-        assertTrue(send("{\"type\":\"ping\",\"id\":4}").get(0).contains("rate_limited"));
+        assertTrue(send(ClientCommands.ping(4)).get(0).contains("rate_limited"));
     }
 
     @Test
@@ -131,23 +132,23 @@ class CommandLimitsTest {
         authenticate();
         send("not json");
         send("not json");
-        assertTrue(send("{\"type\":\"ping\",\"id\":4}").get(0).contains("rate_limited"));
+        assertTrue(send(ClientCommands.ping(4)).get(0).contains("rate_limited"));
     }
 
     @Test
     void theTopicLimitIsAnsweredWithTooManyTopicsAndCounted() {
         authenticate();
-        send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"limits.a\"}");
-        send("{\"type\":\"subscribe\",\"id\":3,\"topic\":\"limits.b\"}");
+        send(ClientCommands.subscribe(2, "limits.a"));
+        send(ClientCommands.subscribe(3, "limits.b"));
         nanos.addAndGet(TimeUnit.SECONDS.toNanos(1));
-        List<String> reply = send("{\"type\":\"subscribe\",\"id\":4,\"topic\":\"limits.c\"}");
+        List<String> reply = send(ClientCommands.subscribe(4, "limits.c"));
         assertTrue(reply.stream().anyMatch(r -> r.contains("\"id\":4,\"code\":\"too_many_topics\"")), reply.toString());
         assertEquals(1.0, node.meters.counter("crier.commands.errors", "code", "too_many_topics").count());
     }
 
     private void authenticate() {
         client.upgrade();
-        List<String> texts = send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + TestNode.token("alice") + "\"}");
+        List<String> texts = send(ClientCommands.auth(1, TestNode.token("alice")));
         assertTrue(texts.get(0).startsWith("{\"type\":\"welcome\""), texts.toString());
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crier.gateway.support.ClientCommands;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -67,14 +68,14 @@ class CompressionTest {
     @Test
     void smallFramesGoOutUncompressedAndLargeOnesCompressedWithTheSameText() throws Exception {
         upgrade(OFFER);
-        send(text("{\"type\":\"auth\",\"id\":1,\"token\":\"" + TestNode.token("alice") + "\"}"));
+        send(text(ClientCommands.auth(1, TestNode.token("alice"))));
         List<Frame> welcome = receive();
         assertFalse(welcome.get(0).rsv1(), "the welcome push is under minBytes");
         assertTrue(new String(welcome.get(0).payload(), StandardCharsets.UTF_8).startsWith("{\"type\":\"welcome\""));
-        send(text("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"deflate.big\"}"));
+        send(text(ClientCommands.subscribe(2, "deflate.big")));
         receive();
         String data = "\"" + "compressible ".repeat(200) + "\"";
-        send(text("{\"type\":\"publish\",\"id\":3,\"topic\":\"deflate.big\",\"data\":" + data + "}"));
+        send(text(ClientCommands.publish(3, "deflate.big", data)));
         List<String> texts = new ArrayList<>();
         for (Frame frame : receive()) {
             String text = frame.rsv1() ? inflate(frame.payload()) : new String(frame.payload(), StandardCharsets.UTF_8);
@@ -93,7 +94,7 @@ class CompressionTest {
     @Test
     void understandsCompressedCommands() throws Exception {
         upgrade(OFFER);
-        String auth = "{\"type\":\"auth\",\"id\":1,\"token\":\"" + TestNode.token("alice") + "\"}";
+        String auth = ClientCommands.auth(1, TestNode.token("alice"));
         send(compressed(auth.getBytes(StandardCharsets.UTF_8)));
         List<Frame> frames = receive();
         assertTrue(new String(frames.get(0).payload(), StandardCharsets.UTF_8).startsWith("{\"type\":\"welcome\""));
@@ -119,7 +120,7 @@ class CompressionTest {
     void anUncompressedClientIsServedUncompressed() {
         String response = upgrade("");
         assertFalse(response.toLowerCase().contains("permessage-deflate"), response);
-        send(text("{\"type\":\"auth\",\"id\":1,\"token\":\"" + TestNode.token("alice") + "\"}"));
+        send(text(ClientCommands.auth(1, TestNode.token("alice"))));
         assertFalse(receive().get(0).rsv1());
         assertEquals(0.0, node.meters.counter("crier.connections.compressed").count());
     }

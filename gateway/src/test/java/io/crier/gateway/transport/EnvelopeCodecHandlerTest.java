@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import io.crier.gateway.support.ClientCommands;
 import io.crier.protocol.Command;
 import io.crier.protocol.CommandId;
 import io.crier.protocol.ErrorCode;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 class EnvelopeCodecHandlerTest {
 
-    private static final String SUBSCRIBE = "{\"type\":\"subscribe\",\"id\":2,\"topic\":\"news\"}";
+    private static final String SUBSCRIBE = ClientCommands.subscribe(2, "news");
 
     private final TestNode node = TestNode.create();
     private final EmbeddedChannel channel = new EmbeddedChannel(node.shared.envelopes());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crier.gateway.support.ClientCommands;
 import io.crier.protocol.Command;
 import io.crier.protocol.CommandId;
 import io.crier.protocol.Reply;
@@ -106,7 +107,7 @@ class HeartbeatHandlerTest {
     @Test
     void passesOtherFramesOnToTheEnvelopeCodec() {
         upgrade();
-        channel.writeInbound(new TextWebSocketFrame("{\"type\":\"ping\",\"id\":7}"));
+        channel.writeInbound(new TextWebSocketFrame(ClientCommands.ping(7)));
         assertEquals(new Command.Ping(CommandId.of(7)), channel.readInbound());
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.gateway.config.TlsConfig;
+import io.crier.gateway.support.ClientCommands;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslProvider;
@@ -96,7 +97,7 @@ class PipelineOrderTest {
             EmbeddedChannel channel = node.connection();
             try (WireClient client = new WireClient(channel)) {
                 client.upgrade();
-                client.sendText("{\"type\":\"auth\",\"id\":1,\"token\":\"" + TestNode.token("alice") + "\"}");
+                client.sendText(ClientCommands.auth(1, TestNode.token("alice")));
                 List<String> texts = client.receiveTexts();
                 assertTrue(texts.get(0).startsWith("{\"type\":\"welcome\""), texts.toString());
                 assertEquals(List.of(

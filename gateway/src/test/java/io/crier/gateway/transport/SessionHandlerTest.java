@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.auth.User;
+import io.crier.gateway.support.ClientCommands;
+import io.crier.protocol.Command;
+import io.crier.protocol.CommandId;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.time.Duration;
@@ -27,16 +30,16 @@ class SessionHandlerTest {
     @Test
     void answersAPingWithOk() throws Exception {
         open(TestNode.token("alice"));
-        send("{\"type\":\"ping\",\"id\":5}");
+        send(ClientCommands.ping(5));
         assertEquals(List.of("{\"type\":\"ok\",\"id\":5}"), written());
     }
 
     @Test
     void subscribeAndPublishDeliverTheMessageToTheSession() throws Exception {
         open(TestNode.token("alice"));
-        send("{\"type\":\"subscribe\",\"id\":1,\"topic\":\"session-handler:news\"}");
+        send(ClientCommands.subscribe(1, "session-handler:news"));
         assertEquals(List.of("{\"type\":\"ok\",\"id\":1}"), written());
-        send("{\"type\":\"publish\",\"id\":2,\"topic\":\"session-handler:news\",\"data\":{\"n\":1}}");
+        send(ClientCommands.publish(2, "session-handler:news", "{\"n\":1}"));
         List<String> frames = written();
         assertTrue(frames.contains("{\"type\":\"ok\",\"id\":2}"), frames.toString());
         assertTrue(frames.contains("{\"type\":\"message\",\"topic\":\"session-handler:news\",\"data\":{\"n\":1}}"),
@@ -46,10 +49,10 @@ class SessionHandlerTest {
     @Test
     void aForbiddenSubscribeGetsAnErrorReplyAndTheSessionGoesOn() throws Exception {
         open(TestTokens.hs256(TestNode.SECRET, "carol", List.of("public:*"), List.of(), Duration.ofMinutes(5)));
-        send("{\"type\":\"subscribe\",\"id\":\"s-1\",\"topic\":\"private:ledger\"}");
+        send(ClientCommands.encode(new Command.Subscribe(CommandId.ofString("s-1"), "private:ledger")));
         List<String> frames = written();
         assertTrue(frames.get(0).startsWith("{\"type\":\"error\",\"id\":\"s-1\",\"code\":\"forbidden\""), frames.toString());
-        send("{\"type\":\"ping\",\"id\":2}");
+        send(ClientCommands.ping(2));
         assertEquals(List.of("{\"type\":\"ok\",\"id\":2}"), written());
         assertTrue(channel.isActive());
     }
@@ -66,7 +69,7 @@ class SessionHandlerTest {
     @Test
     void closingTheConnectionClosesTheSessionOnce() throws Exception {
         open(TestNode.token("alice"));
-        send("{\"type\":\"subscribe\",\"id\":1,\"topic\":\"session-handler:close\"}");
+        send(ClientCommands.subscribe(1, "session-handler:close"));
         written();
         assertEquals(1, node.hub.topicCount());
         channel.close();

@@ -9,6 +9,9 @@ import io.crier.gateway.config.CrierConfig;
 import io.crier.gateway.permission.TopicPolicy;
 import io.crier.gateway.session.SessionPolicy;
 import io.crier.gateway.session.TokenLifetime;
+import io.crier.gateway.support.ClientCommands;
+import io.crier.protocol.Command;
+import io.crier.protocol.CommandId;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -71,7 +74,7 @@ class TokenExpiryTest {
 
     @Test
     void aTokenAlreadyInsideTheWarningWindowIsWarnedRightAfterTheWelcome() {
-        send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token("alice", 7) + "\"}");
+        send(ClientCommands.auth(1, token("alice", 7)));
         advance(Duration.ZERO);
 
         List<String> frames = written();
@@ -87,7 +90,7 @@ class TokenExpiryTest {
         advance(Duration.ofSeconds(50));
         assertEquals(List.of("{\"type\":\"expiring\",\"in\":10}"), written());
 
-        send("{\"type\":\"refresh\",\"id\":\"r1\",\"token\":\"" + token("alice", 120) + "\"}");
+        send(ClientCommands.encode(new Command.Refresh(CommandId.ofString("r1"), token("alice", 120))));
         assertEquals(List.of("{\"type\":\"ok\",\"id\":\"r1\"}"), written());
         advance(Duration.ofSeconds(59));
         assertEquals(List.of(), written(), "no disconnect at the first token's exp + grace");
@@ -102,11 +105,11 @@ class TokenExpiryTest {
     void aRefusedRefreshGetsInvalidTokenAndTheOldExpiryIsStillEnforced() {
         authenticate(token("alice", 60));
 
-        send("{\"type\":\"refresh\",\"id\":2,\"token\":\"not-a-jwt\"}");
+        send(ClientCommands.refresh(2, "not-a-jwt"));
         List<String> frames = written();
         assertTrue(frames.get(0).startsWith("{\"type\":\"error\",\"id\":2,\"code\":\"invalid_token\""),
                 frames.toString());
-        send("{\"type\":\"refresh\",\"id\":3,\"token\":\"" + token("mallory", 600) + "\"}");
+        send(ClientCommands.refresh(3, token("mallory", 600)));
         frames = written();
         assertTrue(frames.get(0).startsWith("{\"type\":\"error\",\"id\":3,\"code\":\"invalid_token\""),
                 frames.toString());
@@ -125,9 +128,9 @@ class TokenExpiryTest {
         advance(Duration.ofDays(365L * 200));
         assertEquals(List.of(), written());
         assertTrue(channel.isActive());
-        send("{\"type\":\"refresh\",\"id\":2,\"token\":\"" + farToken("service") + "\"}");
+        send(ClientCommands.refresh(2, farToken("service")));
         assertEquals(List.of("{\"type\":\"ok\",\"id\":2}"), written());
-        send("{\"type\":\"subscribe\",\"id\":3,\"topic\":\"expiry:far\"}");
+        send(ClientCommands.subscribe(3, "expiry:far"));
         assertEquals(List.of("{\"type\":\"ok\",\"id\":3}"), written());
         assertTrue(channel.isActive());
         assertEquals(0.0, node.meters.counter("crier.disconnects", "reason", "internal_error").count());
@@ -137,7 +140,7 @@ class TokenExpiryTest {
     void aRefreshToATokenExpiringCenturiesAheadCancelsTheNearExpiry() {
         authenticate(token("alice", 60));
 
-        send("{\"type\":\"refresh\",\"id\":2,\"token\":\"" + farToken("alice") + "\"}");
+        send(ClientCommands.refresh(2, farToken("alice")));
         assertEquals(List.of("{\"type\":\"ok\",\"id\":2}"), written());
         advance(Duration.ofDays(1));
 
@@ -159,7 +162,7 @@ class TokenExpiryTest {
     @Test
     void anAnonymousAuthOpensASessionWithAnEmptyUserAndNoExpiry() {
         usePipeline(true);
-        send("{\"type\":\"auth\",\"id\":1}");
+        send(ClientCommands.anonymousAuth(1));
 
         assertEquals(List.of(
                 "{\"type\":\"welcome\",\"session\":\"test-node-1\",\"node\":\"test-node\",\"user\":\"\","
@@ -168,16 +171,16 @@ class TokenExpiryTest {
         advance(Duration.ofDays(400));
         assertEquals(List.of(), written());
         assertTrue(channel.isActive());
-        send("{\"type\":\"refresh\",\"id\":2,\"token\":\"" + token("alice", 60) + "\"}");
+        send(ClientCommands.refresh(2, token("alice", 60)));
         assertTrue(written().get(0).startsWith("{\"type\":\"error\",\"id\":2,\"code\":\"forbidden\""));
-        send("{\"type\":\"publish\",\"id\":3,\"topic\":\"expiry:anon\",\"data\":1}");
+        send(ClientCommands.publish(3, "expiry:anon", "1"));
         assertTrue(written().get(0).startsWith("{\"type\":\"error\",\"id\":3,\"code\":\"forbidden\""));
     }
 
     @Test
     void anAuthWithoutATokenClosesWith4500WhenAnonymousSessionsAreNotAllowed() {
         usePipeline(false);
-        send("{\"type\":\"auth\",\"id\":1}");
+        send(ClientCommands.anonymousAuth(1));
 
         assertEquals(List.of(
                 "{\"type\":\"disconnect\",\"code\":4500,\"reason\":\"invalid_token\",\"reconnect\":false}",
@@ -186,7 +189,7 @@ class TokenExpiryTest {
     }
 
     private void authenticate(String token) {
-        send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+        send(ClientCommands.auth(1, token));
         List<String> frames = written();
         assertEquals(2, frames.size(), frames.toString());
     }

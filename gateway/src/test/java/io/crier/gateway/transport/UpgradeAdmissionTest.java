@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.gateway.limits.ConnectionLimiter;
+import io.crier.gateway.support.ClientCommands;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,7 +97,7 @@ class UpgradeAdmissionTest {
             EmbeddedChannel second = node.connection();
             try (WireClient client = new WireClient(second)) {
                 client.upgrade();
-                client.sendText("{\"type\":\"auth\",\"id\":1,\"token\":\"" + TestNode.token("alice") + "\"}");
+                client.sendText(ClientCommands.auth(1, TestNode.token("alice")));
                 List<WireClient.Frame> frames = client.receive();
                 assertEquals(2, frames.size(), frames.toString());
                 assertTrue(frames.get(0).text().contains("\"type\":\"disconnect\""), frames.get(0).text());
@@ -122,7 +123,7 @@ class UpgradeAdmissionTest {
                 EmbeddedChannel channel = upgraded(node, header);
                 if (i % 3 == 1) {
                     try (WireClient client = new WireClient(channel)) {
-                        client.sendText("{\"type\":\"auth\",\"id\":1,\"token\":\"" + TestNode.token("u" + i % 5) + "\"}");
+                        client.sendText(ClientCommands.auth(1, TestNode.token("u" + i % 5)));
                         client.receive();
                     }
                 }

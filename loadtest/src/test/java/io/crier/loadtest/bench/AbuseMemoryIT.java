@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.RedisServerProcess;
-import io.crier.gateway.GatewayProcess;
 import io.crier.gateway.auth.TestTokens;
+import io.crier.gateway.support.GatewayProcess;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.RedisClusterSet;
 import io.crier.cluster.RedisServerProcess;
-import io.crier.gateway.GatewayProcess;
 import io.crier.gateway.auth.TestTokens;
+import io.crier.gateway.support.GatewayProcess;
 import io.crier.loadtest.yardstick.YardstickNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -3,8 +3,8 @@ package io.crier.loadtest.gatling;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.crier.cluster.RedisServerProcess;
-import io.crier.gateway.GatewayProcess;
 import io.crier.gateway.auth.TestTokens;
+import io.crier.gateway.support.GatewayProcess;
 import io.gatling.app.Gatling$;
 import io.gatling.javaapi.core.Simulation;
 import java.nio.charset.StandardCharsets;

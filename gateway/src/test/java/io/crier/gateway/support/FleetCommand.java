@@ -1,4 +1,4 @@
-package io.crier.gateway;
+package io.crier.gateway.support;
 
 import static org.awaitility.Awaitility.await;
 
@@ -29,11 +29,11 @@ import java.util.stream.Stream;
  * {@code target/fleet-command/}. {@link #close()} stops a fleet a failed test left running: SIGTERM to the command
  * (its trap stops what it started), then SIGKILL to any printed PID still alive. Thread-safe once started.
  */
-final class FleetCommand implements AutoCloseable {
+public final class FleetCommand implements AutoCloseable {
 
     /** One node as the command printed it. */
-    record Node(String id, int port, long pid) {
-        URI wsUri() {
+    public record Node(String id, int port, long pid) {
+        public URI wsUri() {
             return URI.create("ws://127.0.0.1:" + port + "/ws");
         }
     }
@@ -50,6 +50,8 @@ final class FleetCommand implements AutoCloseable {
 
     private final Process process;
     private final Path log;
+    /** Copies the command's output into {@link #lines} and the log, until the output ends. */
+    private final Thread reader;
     private final List<String> lines = new ArrayList<>();
     private Path runFolder;
     private URI url;
@@ -61,10 +63,12 @@ final class FleetCommand implements AutoCloseable {
     private FleetCommand(Process process, Path log) {
         this.process = process;
         this.log = log;
+        this.reader = new Thread(this::copyOutput, "fleet-command-output");
+        reader.setDaemon(true);
     }
 
     /** Runs {@code deploy/bin/fleet} with {@code FLEET_PORT=port}; returns once its block is printed. */
-    static FleetCommand start(int port, Duration timeout) {
+    public static FleetCommand start(int port, Duration timeout) {
         Path root = HaproxyProcess.shippedConfig().getParent().getParent().getParent();
         ProcessBuilder builder = new ProcessBuilder("deploy/bin/fleet").directory(root.toFile())
                 .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
@@ -77,9 +81,7 @@ final class FleetCommand implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run deploy/bin/fleet in " + root, e);
         }
-        Thread reader = new Thread(fleet::copyOutput, "fleet-command-output");
-        reader.setDaemon(true);
-        reader.start();
+        fleet.reader.start();
         try {
             await("deploy/bin/fleet printed its block").atMost(timeout).pollInterval(Duration.ofMillis(100))
                     .until(() -> fleet.printed(LAST_LINE) || !fleet.process.isAlive());
@@ -93,67 +95,70 @@ final class FleetCommand implements AutoCloseable {
     }
 
     /** The URL the command says to open: HAProxy's frontend. */
-    URI url() {
+    public URI url() {
         return url;
     }
 
     /** The WebSocket endpoint behind {@link #url()}, where the demo page connects. */
-    URI wsUri() {
+    public URI wsUri() {
         return URI.create("ws://" + url.getAuthority() + "/ws");
     }
 
-    List<Node> nodes() {
+    public List<Node> nodes() {
         return List.copyOf(nodes);
     }
 
     /** The node whose id (the {@code node} of its {@code welcome}) is {@code id}. */
-    Node node(String id) {
+    public Node node(String id) {
         return nodes.stream().filter(node -> node.id().equals(id)).findFirst()
                 .orElseThrow(() -> new AssertionError("no node " + id + " in " + nodes));
     }
 
-    int redisPort() {
+    public int redisPort() {
         return redisPort;
     }
 
     /** Every PID the command printed: the nodes', Redis' and HAProxy's. */
-    List<Long> pids() {
+    public List<Long> pids() {
         return Stream.concat(nodes.stream().map(Node::pid), Stream.of(redisPid, haproxyPid)).toList();
     }
 
     /** The folder that holds the logs of the fleet's processes, as printed. */
-    Path runFolder() {
+    public Path runFolder() {
         return runFolder;
     }
 
     /** Everything the command has printed so far. */
-    synchronized String output() {
+    public synchronized String output() {
         return String.join("\n", lines);
     }
 
     /** Whether the command has printed a line that contains {@code text}. */
-    synchronized boolean printed(String text) {
+    public synchronized boolean printed(String text) {
         return lines.stream().anyMatch(line -> line.contains(text));
     }
 
     /** Sends SIGINT to the command, as Ctrl-C in its terminal does. */
-    void interrupt() throws IOException, InterruptedException {
+    public void interrupt() throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
         if (kill.waitFor() != 0) {
             throw new IllegalStateException("kill -INT " + process.pid() + " failed");
         }
     }
 
-    /** Waits for the command to exit; its exit status. */
-    int awaitExit(Duration timeout) throws InterruptedException {
+    /** Waits for the command to exit and for its output to be read to the end; its exit status. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("deploy/bin/fleet still runs " + timeout + " after SIGINT:\n" + output());
         }
+        // The reader may still be behind the last lines the command printed before it exited.
+        reader.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         return process.exitValue();
     }
 
     /** Whether process {@code pid} still runs (a zombie counts as gone). */
-    static boolean running(long pid) {
+    public static boolean running(long pid) {
         Optional<ProcessHandle> handle = ProcessHandle.of(pid);
         if (handle.isEmpty() || !handle.get().isAlive()) {
             return false;

@@ -1,4 +1,4 @@
-package io.crier.gateway;
+package io.crier.gateway.support;
 
 import java.net.http.WebSocket;
 import java.util.concurrent.CompletableFuture;

@@ -1,4 +1,4 @@
-package io.crier.gateway;
+package io.crier.gateway.support;
 
 import static org.awaitility.Awaitility.await;
 
@@ -17,7 +17,7 @@ import java.util.stream.IntStream;
  * {@code CRIER_*} env map (see {@link TestFleet#env}), named {@code PREFIX-1}, {@code PREFIX-2}, ... The
  * caller owns the Redis; {@link #close()} kills the nodes. Thread-safe once started.
  */
-final class ProcessFleet implements AutoCloseable {
+public final class ProcessFleet implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -29,7 +29,7 @@ final class ProcessFleet implements AutoCloseable {
     }
 
     /** Starts {@code count} nodes in parallel; returns once every one answers {@code /readyz} with 200. */
-    static ProcessFleet start(String prefix, int count, Map<String, String> env) {
+    public static ProcessFleet start(String prefix, int count, Map<String, String> env) {
         List<CompletableFuture<GatewayProcess>> starting = IntStream.rangeClosed(1, count)
                 .mapToObj(i -> CompletableFuture.supplyAsync(() -> node(prefix + "-" + i, env))).toList();
         try {
@@ -41,17 +41,17 @@ final class ProcessFleet implements AutoCloseable {
     }
 
     /** Node {@code index}, from 0. */
-    GatewayProcess node(int index) {
+    public GatewayProcess node(int index) {
         return nodes.get(index);
     }
 
-    /** Every node's WebSocket URI, in node order (a {@link ResumingClient}'s list). */
-    List<URI> wsUris() {
+    /** Every node's WebSocket URI, in node order (the addresses of a {@link FleetClient} that moves between them). */
+    public List<URI> wsUris() {
         return nodes.stream().map(GatewayProcess::wsUri).toList();
     }
 
     /** Waits until every node answers {@code /readyz} with 200 (after Redis comes back, say). */
-    void awaitReady() {
+    public void awaitReady() {
         for (GatewayProcess node : nodes) {
             HttpRequest request = HttpRequest.newBuilder(URI.create(node.baseUrl() + "/readyz")).build();
             await(node.name() + " ready").atMost(READY_TIMEOUT).ignoreExceptions().until(

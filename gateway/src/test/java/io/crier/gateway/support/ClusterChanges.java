@@ -1,4 +1,4 @@
-package io.crier.gateway;
+package io.crier.gateway.support;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,13 +17,13 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * The changes {@link ClusterFleetIT} makes to a fleet on a Redis Cluster while a {@link SteadyBackend} publishes:
+ * The changes {@code ClusterFleetIT} makes to a fleet on a Redis Cluster while a {@link SteadyBackend} publishes:
  * a primary killed (its replica lagging, or not), a slot moved, a node killed and restarted. Each starts after
  * {@link #BETWEEN_CHANGES} more publications on the topics it concerns, and returns once it was followed: for a
  * change of a slot's owner, once every client of the topics in that slot got a publication of the epoch the new
  * owner forked, with how long that took. Not thread-safe: used from the test thread.
  */
-final class ClusterChanges {
+public final class ClusterChanges {
 
     /** Publications per topic before each change, so that every change happens while publishing. */
     static final int BETWEEN_CHANGES = 20;
@@ -38,8 +38,8 @@ final class ClusterChanges {
     private static final Pattern FIRST_REPLICA = Pattern.compile("(?m)^slave0:ip=[^,]+,port=(\\d+),");
 
     /** How one change of a slot's owner was followed: times from the change, in milliseconds. */
-    record Followed(String change, List<String> topics, long redisMillis, long backendMillis, List<Long> clientMillis,
-                    long failedPublications) {
+    public record Followed(String change, List<String> topics, long redisMillis, long backendMillis,
+                           List<Long> clientMillis, long failedPublications) {
 
         @Override
         public String toString() {
@@ -55,7 +55,7 @@ final class ClusterChanges {
     private final SteadyBackend backend;
     private final FleetClients clients;
 
-    ClusterChanges(RedisClusterSet cluster, SteadyBackend backend, FleetClients clients) {
+    public ClusterChanges(RedisClusterSet cluster, SteadyBackend backend, FleetClients clients) {
         this.cluster = cluster;
         this.backend = backend;
         this.clients = clients;
@@ -67,7 +67,7 @@ final class ClusterChanges {
      * replica stops applying the replication stream for {@link #REPLICA_PAUSE} first (as a lagging one would),
      * while the primary goes on acknowledging publications.
      */
-    Followed failOver(List<String> topics, boolean lagging) {
+    public Followed failOver(List<String> topics, boolean lagging) {
         int slot = cluster.slotOf("crier:" + topics.get(0));
         if (lagging) {
             replicaOf(cluster.ownerOf(slot)).cli("CLIENT", "PAUSE", Long.toString(REPLICA_PAUSE.toMillis()), "WRITE");
@@ -86,7 +86,7 @@ final class ClusterChanges {
     }
 
     /** Moves {@code topic}'s slot by hand to the primary that owns {@code neighbour}'s. */
-    Followed moveSlot(String topic, String neighbour) {
+    public Followed moveSlot(String topic, String neighbour) {
         awaitPublished(List.of(topic));
         Map<String, String> oldEpochs = currentEpochs(List.of(topic));
         long failedBefore = backend.failed();
@@ -105,7 +105,7 @@ final class ClusterChanges {
      * (to another node) and resubscribe with {@code since}; then it comes back once HAProxy saw it die. Returns
      * its clients' reconnect times (from the drop to the resubscribe's {@code ok}), sorted.
      */
-    List<Long> crashAndRestart(ProcessFleet nodes, int count, HaproxyProcess haproxy, List<String> topics) {
+    public List<Long> crashAndRestart(ProcessFleet nodes, int count, HaproxyProcess haproxy, List<String> topics) {
         awaitPublished(topics);
         Map<String, List<FleetClient>> byNode = clients.all().stream().collect(Collectors.groupingBy(
                 ClusterChanges::currentNode));

@@ -1,4 +1,4 @@
-package io.crier.gateway;
+package io.crier.gateway.support;
 
 import static org.junit.jupiter.api.Assertions.fail;
 

@@ -1,4 +1,4 @@
-package io.crier.gateway;
+package io.crier.gateway.support;
 
 import io.crier.cluster.HistoryOptions;
 import io.crier.cluster.HistorySlice;
@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * applied, offsets can exceed the number of publications: read the final position with {@link #position()}.
  * Thread-safe.
  */
-final class HistoryPublisher implements AutoCloseable {
+public final class HistoryPublisher implements AutoCloseable {
 
     private static final Duration RETRY_DELAY = Duration.ofMillis(20);
 
@@ -35,7 +35,7 @@ final class HistoryPublisher implements AutoCloseable {
     private final AtomicReference<StreamPosition> last = new AtomicReference<>();
     private final List<StreamPosition> positions = new CopyOnWriteArrayList<>();
 
-    HistoryPublisher(RedisConfig redis, String topic, HistoryOptions options) throws Exception {
+    public HistoryPublisher(RedisConfig redis, String topic, HistoryOptions options) throws Exception {
         this.link = new RedisLink(redis);
         this.store = new RedisHistoryStore(link);
         this.topic = topic;
@@ -44,7 +44,7 @@ final class HistoryPublisher implements AutoCloseable {
     }
 
     /** Publishes {@code {"n":i}} for {@code i} in 1..count, at most {@code window} in flight, each paced by {@code pace}. */
-    CompletableFuture<Void> publish(int count, int window, Duration pace) {
+    public CompletableFuture<Void> publish(int count, int window, Duration pace) {
         // One batch: its own counters, so a second call waits for all of its own acknowledgements.
         Batch batch = new Batch(count, new AtomicInteger(), new AtomicInteger(), new CompletableFuture<>());
         Executor paced = CompletableFuture.delayedExecutor(pace.toNanos(), TimeUnit.NANOSECONDS);
@@ -59,28 +59,28 @@ final class HistoryPublisher implements AutoCloseable {
     }
 
     /** How many publications Redis acknowledged so far, over every call. */
-    int acknowledged() {
+    public int acknowledged() {
         return acknowledged.get();
     }
 
     /** The epoch of the acknowledged publications, or null before the first one. */
-    String epoch() {
+    public String epoch() {
         StreamPosition position = last.get();
         return position == null ? null : position.epoch();
     }
 
     /** The positions Redis acknowledged, in the order the acknowledgements arrived. */
-    List<StreamPosition> acknowledgedPositions() {
+    public List<StreamPosition> acknowledgedPositions() {
         return List.copyOf(positions);
     }
 
     /** The topic's position in Redis now. */
-    StreamPosition position() throws Exception {
+    public StreamPosition position() throws Exception {
         return head().position();
     }
 
     /** A read of no publication: the topic's position now, and the position its epoch continues, if any. */
-    HistorySlice head() throws Exception {
+    public HistorySlice head() throws Exception {
         return store.read(topic, 0, 0, options).toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 

@@ -1,4 +1,4 @@
-package io.crier.gateway;
+package io.crier.gateway.support;
 
 import static org.awaitility.Awaitility.await;
 

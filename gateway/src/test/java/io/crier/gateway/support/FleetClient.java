@@ -1,4 +1,4 @@
-package io.crier.gateway;
+package io.crier.gateway.support;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,27 +17,32 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One client of the fleet test, cheap enough to run hundreds in one JVM: it shares the caller's
- * {@link HttpClient} and timer with its siblings, and follows one topic with history through a load balancer
- * the way a client library should. It remembers the position of the last message; when its connection drops
- * it waits (the {@code reconnectDelayMs} hint of a {@code disconnect} push, else a full-jitter exponential
- * backoff from {@link #BACKOFF_BASE} to {@link #BACKOFF_MAX}), reconnects to the same address, authenticates
- * and subscribes again with {@code since} that position. It records every message (its position and arrival
- * time), every subscribe reply, the node of every {@code welcome}, and each reconnect's duration: from the drop
- * to the {@code ok} of the resubscribe. Frames are matched on the exact wire format of PROTOCOL.md.
+ * A test client that follows one topic with history the way a client library should, cheap enough to run
+ * hundreds in one JVM: it shares the {@link HttpClient} and timer of its {@link FleetClients} with its siblings.
+ * It remembers the position of the last message; when its connection drops it waits (the {@code reconnectDelayMs}
+ * hint of a {@code disconnect} push, else a full-jitter exponential backoff from {@link #BACKOFF_BASE} to
+ * {@link #BACKOFF_MAX}), reconnects to the next address of its list (the same one when the list has one, a load
+ * balancer's), authenticates and subscribes again with {@code since} that position. A subscribe answered
+ * {@code unavailable} (the node's broker is not back yet) is sent again after a short pause, as PROTOCOL.md §7
+ * says a client should. It records every message (its position and arrival time), every subscribe reply, every
+ * connection, the node of every {@code welcome}, and each reconnect's duration (from the drop to the {@code ok}
+ * of the resubscribe), so that a test can check that nothing was lost or duplicated. Frames are matched on the
+ * exact wire format of PROTOCOL.md (the gateway's tests do not parse JSON with a library).
  *
  * <p>Thread-safe: the JDK WebSocket calls the listener one frame at a time per connection, on the shared
  * client's executor; reconnects run on the shared timer; the state is guarded by this object's lock.
  */
-final class FleetClient {
+public final class FleetClient {
 
     /** The first reconnect attempt after a drop without a hint waits up to this; each failure doubles it. */
     static final Duration BACKOFF_BASE = Duration.ofMillis(100);
     /** The longest wait between two reconnect attempts. */
-    static final Duration BACKOFF_MAX = Duration.ofSeconds(2);
+    public static final Duration BACKOFF_MAX = Duration.ofSeconds(2);
 
     private static final int MAX_FAILURES = 40;
     private static final int MAX_FAILURES_KEPT = 5;
+    /** How long a client waits before it sends a subscribe answered {@code unavailable} again. */
+    private static final Duration UNAVAILABLE_RETRY = Duration.ofMillis(100);
     private static final Pattern SUBSCRIBED = Pattern.compile(
             "^\\{\"type\":\"ok\",\"id\":2,\"recovered\":(true|false),\"offset\":(\\d+),\"epoch\":\"([^\"]+)\"");
     private static final Pattern NODE = Pattern.compile("\"node\":\"([^\"]+)\"");
@@ -47,11 +52,11 @@ final class FleetClient {
      * One {@code ok} reply to a subscribe: whether it recovered, the topic's position then, and how many messages
      * the client had received before it (the index in {@link #received()} of the first message after it).
      */
-    record Subscribed(boolean recovered, long offset, String epoch, int after) {
+    public record Subscribed(boolean recovered, long offset, String epoch, int after) {
     }
 
     /** One {@code message} push: its position, and when it arrived ({@link System#nanoTime()}). */
-    record Received(long offset, String epoch, long atNanos) {
+    public record Received(long offset, String epoch, long atNanos) {
     }
 
     /** One reconnect: how long from the drop to the resubscribe's {@code ok}; told: a disconnect push came first. */
@@ -60,7 +65,7 @@ final class FleetClient {
 
     private final String topic;
     private final String token;
-    private final URI uri;
+    private final List<URI> addresses;
     private final HttpClient http;
     private final ScheduledExecutorService timer;
     private final CompletableFuture<Void> firstSubscribe = new CompletableFuture<>();
@@ -72,6 +77,10 @@ final class FleetClient {
     private final List<String> problems = new ArrayList<>();
     private final List<String> failedAttempts = new ArrayList<>();
     private WebSocket socket;
+    /** The index in {@link #addresses} of the current connection, or of the next attempt. */
+    private int address;
+    private int connections;
+    private int unavailableSubscribes;
     private long lastOffset;
     private String lastEpoch;
     /** When the connection dropped (System.nanoTime), or -1 while subscribed or before the first connection. */
@@ -83,12 +92,25 @@ final class FleetClient {
     private int failures;
     private boolean closed;
 
-    FleetClient(String topic, String token, URI uri, HttpClient http, ScheduledExecutorService timer) {
+    /** Made by {@link FleetClients#client}: a client that connects to {@code addresses[first]} first. */
+    FleetClient(String topic, String token, List<URI> addresses, int first, HttpClient http,
+                ScheduledExecutorService timer) {
         this.topic = topic;
         this.token = token;
-        this.uri = uri;
+        this.addresses = List.copyOf(addresses);
+        this.address = first;
         this.http = http;
         this.timer = timer;
+    }
+
+    /**
+     * Makes the first subscribe ask with {@code since} for everything after that position (one the client saw
+     * earlier), as a client coming back does. Call it before the client is connected.
+     */
+    public synchronized FleetClient since(long offset, String epoch) {
+        lastOffset = offset;
+        lastEpoch = epoch;
+        return this;
     }
 
     /** Connects; the future completes when the first subscribe is acknowledged. */
@@ -97,34 +119,46 @@ final class FleetClient {
         return firstSubscribe;
     }
 
-    String topic() {
+    public String topic() {
         return topic;
     }
 
-    synchronized long lastOffset() {
+    /** The offset of the last message, or the position of the latest subscribe (or {@link #since}) before any. */
+    public synchronized long lastOffset() {
         return lastOffset;
     }
 
-    synchronized List<Long> offsets() {
+    /** The offsets of {@link #received()}. */
+    public synchronized List<Long> offsets() {
         return received.stream().map(Received::offset).toList();
     }
 
     /** Every message's position and arrival time, in arrival order, across all connections. */
-    synchronized List<Received> received() {
+    public synchronized List<Received> received() {
         return List.copyOf(received);
     }
 
-    synchronized Set<String> epochs() {
+    public synchronized Set<String> epochs() {
         return Set.copyOf(epochs);
     }
 
-    synchronized List<Subscribed> subscribes() {
+    public synchronized List<Subscribed> subscribes() {
         return List.copyOf(subscribes);
     }
 
     /** The node of each {@code welcome}, in order. */
-    synchronized List<String> nodes() {
+    public synchronized List<String> nodes() {
         return List.copyOf(nodes);
+    }
+
+    /** Connections opened so far (1 means it never had to reconnect). */
+    public synchronized int connections() {
+        return connections;
+    }
+
+    /** Subscribes answered {@code unavailable} and sent again. */
+    public synchronized int unavailableSubscribes() {
+        return unavailableSubscribes;
     }
 
     /** Each reconnect after a drop (not the retries of the first connection), in order. */
@@ -138,19 +172,19 @@ final class FleetClient {
     }
 
     /** Unexpected frames and failed reconnects; empty when all went well. */
-    synchronized List<String> problems() {
+    public synchronized List<String> problems() {
         return List.copyOf(problems);
     }
 
     /** A one-line summary of the client's state, for a failure message. */
     synchronized String state() {
-        return topic + ": " + (socket == null ? "not connected" : "connected") + ", welcomes " + nodes
-                + ", subscribes " + subscribes.size() + ", failures in a row " + failures + ", failed attempts "
-                + failedAttempts + ", problems " + problems;
+        return topic + ": " + (socket == null ? "not connected" : "connected to " + addresses.get(address))
+                + ", welcomes " + nodes + ", subscribes " + subscribes.size() + ", failures in a row " + failures
+                + ", failed attempts " + failedAttempts + ", problems " + problems;
     }
 
     /** Stops reconnecting and drops the connection. */
-    void close() {
+    public void close() {
         WebSocket current;
         synchronized (this) {
             closed = true;
@@ -162,6 +196,10 @@ final class FleetClient {
     }
 
     private void connect() {
+        URI uri;
+        synchronized (this) {
+            uri = addresses.get(address);
+        }
         http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(2)).buildAsync(uri, new Listener())
                 .whenComplete((webSocket, error) -> {
                     if (error != null) {
@@ -170,7 +208,7 @@ final class FleetClient {
                 });
     }
 
-    /** A connection attempt failed: back off and try again. */
+    /** A connection attempt failed: back off and try the next address. */
     private void retry(String why) {
         synchronized (this) {
             if (closed) {
@@ -180,11 +218,15 @@ final class FleetClient {
                 droppedAt = System.nanoTime();
             }
             failures++;
+            address = (address + 1) % addresses.size();
             reconnectLater(backoffMillis(failures), why);
         }
     }
 
-    /** The connection dropped: wait for the server's hint if it gave one, else a jittered moment, then reconnect. */
+    /**
+     * The connection dropped: wait for the server's hint if it gave one, else a jittered moment, then reconnect
+     * to the next address.
+     */
     private void dropped(WebSocket webSocket, String why) {
         synchronized (this) {
             if (closed || webSocket != socket) {
@@ -199,6 +241,7 @@ final class FleetClient {
                 dropWasTold = told;
             }
             told = false;
+            address = (address + 1) % addresses.size();
             long delayMillis = hintMillis > 0 ? hintMillis : backoffMillis(failures);
             hintMillis = 0;
             reconnectLater(delayMillis, why);
@@ -230,6 +273,11 @@ final class FleetClient {
             onSubscribed(frame);
         } else if (frame.equals("{\"type\":\"ok\",\"id\":1}")) {
             sends.send(subscribeCommand());
+        } else if (frame.startsWith("{\"type\":\"error\",\"id\":2,\"code\":\"unavailable\"")) {
+            synchronized (this) {
+                unavailableSubscribes++;
+            }
+            timer.schedule(() -> sends.send(subscribeCommand()), UNAVAILABLE_RETRY.toMillis(), TimeUnit.MILLISECONDS);
         } else if (frame.startsWith("{\"type\":\"welcome\"")) {
             Matcher node = NODE.matcher(frame);
             synchronized (this) {
@@ -293,9 +341,8 @@ final class FleetClient {
     }
 
     private synchronized String subscribeCommand() {
-        String since = lastEpoch == null ? ""
-                : ",\"since\":{\"offset\":" + lastOffset + ",\"epoch\":\"" + lastEpoch + "\"}";
-        return "{\"type\":\"subscribe\",\"id\":2,\"topic\":\"" + topic + "\"" + since + "}";
+        return lastEpoch == null ? ClientCommands.subscribe(2, topic)
+                : ClientCommands.subscribe(2, topic, lastOffset, lastEpoch);
     }
 
     private final class Listener implements WebSocket.Listener {
@@ -310,12 +357,13 @@ final class FleetClient {
                     return;
                 }
                 socket = webSocket;
+                connections++;
             }
             sends = new OrderedSends(webSocket, (failed, error) -> {
                 failed.abort();
                 dropped(failed, "send failed: " + error);
             });
-            sends.send("{\"type\":\"auth\",\"id\":1,\"token\":\"" + token + "\"}");
+            sends.send(ClientCommands.auth(1, token));
             webSocket.request(1);
         }
 

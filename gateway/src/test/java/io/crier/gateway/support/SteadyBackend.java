@@ -1,4 +1,4 @@
-package io.crier.gateway;
+package io.crier.gateway.support;
 
 import static org.awaitility.Awaitility.await;
 
@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * against the offsets Redis gave, up to {@link #finalOffsets()}. What Redis acknowledged is kept per topic and
  * epoch ({@link #acknowledged}). Thread-safe.
  */
-final class SteadyBackend implements AutoCloseable {
+public final class SteadyBackend implements AutoCloseable {
 
     private static final Duration FINAL_TIMEOUT = Duration.ofSeconds(20);
 
@@ -44,10 +44,11 @@ final class SteadyBackend implements AutoCloseable {
      * What Redis acknowledged in one epoch of a topic: when the first acknowledgement came
      * ({@link System#nanoTime()}), and the highest offset acknowledged.
      */
-    record EpochAcks(long firstNanos, long highestOffset) {
+    public record EpochAcks(long firstNanos, long highestOffset) {
     }
 
-    SteadyBackend(Publisher publisher, List<String> topics, HistoryOptions history, Duration tick, int maxTicks) {
+    public SteadyBackend(Publisher publisher, List<String> topics, HistoryOptions history, Duration tick,
+                         int maxTicks) {
         this.publisher = publisher;
         this.topics = List.copyOf(topics);
         this.history = history;
@@ -61,21 +62,21 @@ final class SteadyBackend implements AutoCloseable {
         return 1_000.0 / tick.toMillis();
     }
 
-    long published() {
+    public long published() {
         return published.get();
     }
 
-    long failed() {
+    public long failed() {
         return failed.get();
     }
 
     /** The acknowledged publications of {@code topic}, by epoch, in the order the epochs appeared. */
-    synchronized Map<String, EpochAcks> acknowledged(String topic) {
+    public synchronized Map<String, EpochAcks> acknowledged(String topic) {
         return new LinkedHashMap<>(acknowledged.getOrDefault(topic, Map.of()));
     }
 
     /** Stops publishing and waits until the tick in progress, if any, has ended. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         timer.shutdown();
         if (!timer.awaitTermination(FINAL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException("the backend's last tick did not end within " + FINAL_TIMEOUT);
@@ -86,7 +87,7 @@ final class SteadyBackend implements AutoCloseable {
      * After {@link #stop()}: publishes one last publication per topic (retried until Redis takes it) and returns
      * its offset by topic, the offset every client must reach.
      */
-    Map<String, Long> finalOffsets() {
+    public Map<String, Long> finalOffsets() {
         Map<String, Long> last = new LinkedHashMap<>();
         for (String topic : topics) {
             long offset = await("the final publication on " + topic).atMost(FINAL_TIMEOUT)

@@ -1,10 +1,11 @@
-package io.crier.gateway;
+package io.crier.gateway.support;
 
 import static org.awaitility.Awaitility.await;
 
 import io.crier.cluster.HistoryOptions;
 import io.crier.cluster.RedisSentinelSet;
 import io.crier.cluster.RedisServerProcess;
+import io.crier.gateway.GatewayServer;
 import io.crier.gateway.config.ConfigLoader;
 import io.crier.gateway.config.CrierConfig;
 import java.net.URI;
@@ -24,7 +25,7 @@ import java.util.Map;
  * config file), started and awaited ready. It owns the Redis it is given: {@link #close()} stops the nodes, then
  * Redis. For nodes as separate processes see {@link GatewayProcess}. Thread-safe once started.
  */
-final class TestFleet implements AutoCloseable {
+public final class TestFleet implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -44,12 +45,12 @@ final class TestFleet implements AutoCloseable {
      * The {@code CRIER_*} variables every test node shares: the HMAC secret, the Redis URI and short reconnect
      * delays (50ms to 500ms), in a map the caller may add to or override.
      */
-    static Map<String, String> env(String secret, RedisServerProcess redis) {
+    public static Map<String, String> env(String secret, RedisServerProcess redis) {
         return env(secret, redis.uri());
     }
 
     /** As {@link #env(String, RedisServerProcess)}, for any {@code redis.uri} (a Sentinel set's, for one). */
-    static Map<String, String> env(String secret, String redisUri) {
+    public static Map<String, String> env(String secret, String redisUri) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("CRIER_AUTH_HMAC_SECRET", secret);
         env.put("CRIER_REDIS_URI", redisUri);
@@ -62,12 +63,12 @@ final class TestFleet implements AutoCloseable {
      * {@link #env} plus: every topic keeps {@code history}, and a stopping node closes its sessions at once
      * ({@code drain.window} 0s).
      */
-    static Map<String, String> historyEnv(String secret, RedisServerProcess redis, HistoryOptions history) {
+    public static Map<String, String> historyEnv(String secret, RedisServerProcess redis, HistoryOptions history) {
         return historyEnv(secret, redis.uri(), history);
     }
 
     /** As {@link #historyEnv(String, RedisServerProcess, HistoryOptions)}, for any {@code redis.uri}. */
-    static Map<String, String> historyEnv(String secret, String redisUri, HistoryOptions history) {
+    public static Map<String, String> historyEnv(String secret, String redisUri, HistoryOptions history) {
         Map<String, String> env = env(secret, redisUri);
         env.put("CRIER_NAMESPACES_DEFAULT_HISTORY_SIZE", Integer.toString(history.size()));
         env.put("CRIER_NAMESPACES_DEFAULT_HISTORY_TTL", history.ttl().toSeconds() + "s");
@@ -76,17 +77,17 @@ final class TestFleet implements AutoCloseable {
     }
 
     /** Starts {@code count} nodes on {@code redis} from {@code env} (port 0 added) and waits until all are ready. */
-    static TestFleet start(RedisServerProcess redis, int count, Map<String, String> env) {
+    public static TestFleet start(RedisServerProcess redis, int count, Map<String, String> env) {
         return start(redis, count, null, env);
     }
 
     /** Starts {@code count} nodes on the master of {@code sentinels} (whose URI {@code env} names). */
-    static TestFleet start(RedisSentinelSet sentinels, int count, Map<String, String> env) {
+    public static TestFleet start(RedisSentinelSet sentinels, int count, Map<String, String> env) {
         return start((AutoCloseable) sentinels, count, null, env);
     }
 
     /** As {@link #start(RedisServerProcess, int, Map)}, with {@code configFile} (null for none) under the env. */
-    static TestFleet start(RedisServerProcess redis, int count, Path configFile, Map<String, String> env) {
+    public static TestFleet start(RedisServerProcess redis, int count, Path configFile, Map<String, String> env) {
         return start((AutoCloseable) redis, count, configFile, env);
     }
 
@@ -123,22 +124,22 @@ final class TestFleet implements AutoCloseable {
     }
 
     /** The configuration of the first node (the others differ only in their node id). */
-    CrierConfig config() {
+    public CrierConfig config() {
         return config;
     }
 
     /** Node {@code index}, from 0. */
-    GatewayServer node(int index) {
+    public GatewayServer node(int index) {
         return nodes.get(index);
     }
 
     /** Waits until every node's {@code /readyz} answers {@code status}. */
-    void awaitReady(int status) {
+    public void awaitReady(int status) {
         nodes.forEach(node -> awaitReady(node, status));
     }
 
     /** Waits until {@code node}'s {@code /readyz} answers {@code status}. */
-    static void awaitReady(GatewayServer node, int status) {
+    public static void awaitReady(GatewayServer node, int status) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(node.baseUrl() + "/readyz")).build();
         await(node.nodeId() + " /readyz " + status).atMost(READY_TIMEOUT).until(
                 () -> HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == status);

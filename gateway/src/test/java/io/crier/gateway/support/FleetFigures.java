@@ -1,4 +1,4 @@
-package io.crier.gateway;
+package io.crier.gateway.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,13 +20,13 @@ import java.util.stream.Collectors;
  * connection attempts by cause, the backend's counts, each step's duration and the CPU the test JVM used (the
  * clients' cost). Immutable; thread-safe.
  */
-record FleetFigures(int clients, Map<String, Long> firstNodes, List<FleetClient.Reconnect> reconnects,
+public record FleetFigures(int clients, Map<String, Long> firstNodes, List<FleetClient.Reconnect> reconnects,
                     long recovered, long notRecovered, Map<String, Long> failedAttempts, long published,
                     long failed, double ratePerTopic, List<Long> stepMillis, long runMillis, long testCpuMillis,
                     Duration bound) {
 
-    static FleetFigures of(List<FleetClient> clients, Map<String, Long> firstNodes, SteadyBackend backend,
-                           List<Long> stepMillis, long beganNanos, Path cfg) {
+    public static FleetFigures of(List<FleetClient> clients, Map<String, Long> firstNodes, SteadyBackend backend,
+                           List<Long> stepMillis, long beganNanos, Duration bound) {
         List<FleetClient.Reconnect> reconnects = clients.stream().flatMap(c -> c.reconnects().stream()).toList();
         // The first subscribe of each client is not a resubscribe.
         List<FleetClient.Subscribed> resubscribes = clients.stream()
@@ -39,16 +39,16 @@ record FleetFigures(int clients, Map<String, Long> firstNodes, List<FleetClient.
                 backend.ratePerTopic(), List.copyOf(stepMillis),
                 Duration.ofNanos(System.nanoTime() - beganNanos).toMillis(),
                 ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L),
-                FleetIT.reconnectBound(cfg));
+                bound);
     }
 
     /** The slowest reconnect, in milliseconds (0 when there was none). */
-    long maxReconnectMillis() {
+    public long maxReconnectMillis() {
         return reconnects.stream().mapToLong(FleetClient.Reconnect::millis).max().orElse(0);
     }
 
     /** Prints the figures and writes them to {@code file}. */
-    void write(Path file) {
+    public void write(Path file) {
         int steps = stepMillis.size();
         String text = "fleet test " + LocalDate.now() + ": " + clients + " clients through HAProxy, first "
                 + "connections by node " + new TreeMap<>(firstNodes) + "\n"

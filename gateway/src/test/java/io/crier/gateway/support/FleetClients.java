@@ -1,7 +1,8 @@
-package io.crier.gateway;
+package io.crier.gateway.support;
 
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,11 +19,12 @@ import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 /**
- * The crowd of the fleet test: hundreds of {@link FleetClient}s sharing one {@link HttpClient} (one selector
- * thread, a small fixed pool for the listeners) and one timer for their reconnects, so that 300 clients cost
- * a few threads. {@link #close()} drops every connection and stops the threads. Thread-safe.
+ * A test's resuming clients, from a few to the fleet test's hundreds: it makes the {@link FleetClient}s, which
+ * share one {@link HttpClient} (one selector thread, a small fixed pool for the listeners) and one timer for their
+ * reconnects, so that 300 clients cost a few threads, and connects them. {@link #close()} drops every connection
+ * and stops the threads. Thread-safe.
  */
-final class FleetClients implements AutoCloseable {
+public final class FleetClients implements AutoCloseable {
 
     /** Clients connected at once: a burst of handshakes is a test of the machine, not of the fleet. */
     private static final int WAVE = 50;
@@ -33,24 +35,35 @@ final class FleetClients implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(2)).build();
     private final List<FleetClient> clients = new ArrayList<>();
 
-    HttpClient http() {
-        return http;
+    /** A client of {@code topic} through one address (a load balancer's, or a node's), not connected yet. */
+    public FleetClient client(String topic, String token, URI address) {
+        return client(topic, token, List.of(address), 0);
     }
 
-    ScheduledExecutorService timer() {
-        return timer;
+    /**
+     * A client of {@code topic} that connects to {@code addresses[first]} first and, after each drop or failed
+     * attempt, to the next address of the list; not connected yet.
+     */
+    public FleetClient client(String topic, String token, List<URI> addresses, int first) {
+        return new FleetClient(topic, token, addresses, first, http, timer);
+    }
+
+    /** Connects {@code client} and returns it once its first subscribe is acknowledged. */
+    public FleetClient connect(FleetClient client, Duration timeout) throws Exception {
+        try {
+            start(client).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("client not subscribed within " + timeout + ": " + client.state(), e);
+        }
+        return client;
     }
 
     /** Creates {@code count} clients with {@code factory} and connects them, {@value #WAVE} at a time. */
-    void connect(int count, IntFunction<FleetClient> factory, Duration timeout) throws Exception {
+    public void connect(int count, IntFunction<FleetClient> factory, Duration timeout) throws Exception {
         for (int from = 0; from < count; from += WAVE) {
             List<CompletableFuture<Void>> subscribed = new ArrayList<>();
             for (int i = from; i < Math.min(count, from + WAVE); i++) {
-                FleetClient client = factory.apply(i);
-                synchronized (this) {
-                    clients.add(client);
-                }
-                subscribed.add(client.start());
+                subscribed.add(start(factory.apply(i)));
             }
             try {
                 CompletableFuture.allOf(subscribed.toArray(CompletableFuture[]::new))
@@ -64,18 +77,25 @@ final class FleetClients implements AutoCloseable {
         }
     }
 
-    synchronized List<FleetClient> all() {
+    private CompletableFuture<Void> start(FleetClient client) {
+        synchronized (this) {
+            clients.add(client);
+        }
+        return client.start();
+    }
+
+    public synchronized List<FleetClient> all() {
         return List.copyOf(clients);
     }
 
     /** How many clients each node welcomed first. */
-    Map<String, Long> countFirstNodes() {
+    public Map<String, Long> countFirstNodes() {
         return all().stream().collect(Collectors.groupingBy(c -> c.nodes().get(0), TreeMap::new,
                 Collectors.counting()));
     }
 
     /** Waits until every client has reached the last offset of its topic. */
-    void awaitCaughtUp(Map<String, Long> lastByTopic, Duration timeout) {
+    public void awaitCaughtUp(Map<String, Long> lastByTopic, Duration timeout) {
         await("every client caught up to its topic's last offset").atMost(timeout)
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> all().stream().allMatch(c -> c.lastOffset() >= lastByTopic.get(c.topic())));
