@@ -373,7 +373,16 @@ export class Crier extends Emitter {
     const delay = hint > 0 ? hint : this.#backoff(this.#attempt);
     this.#attempt++;
     const run = this.#run;
-    this.#reconnectTimer = setTimeout(() => run === this.#run && this.#open(delay), delay);
+    // Timers may fire up to a few ms early against the clock (Node arms them from the event loop's cached time):
+    // whatever is left of the delay is waited again, so that no attempt comes sooner than it announced.
+    const due = Date.now() + delay;
+    const fire = () => {
+      if (run !== this.#run) return;
+      const left = due - Date.now();
+      if (left > 0) this.#reconnectTimer = setTimeout(fire, left);
+      else this.#open(delay);
+    };
+    this.#reconnectTimer = setTimeout(fire, delay);
     this.emit('disconnected', { code, reason, reconnect: true, delay });
   }
 
