@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.HistoryOptions;
 import io.crier.cluster.redis.Publisher;
-import io.crier.gateway.support.ClientCommands;
+import io.crier.protocol.ClientCommands;
 import io.crier.gateway.support.FleetClient;
 import io.crier.gateway.support.FleetClients;
 import io.crier.gateway.support.FleetCommand;

@@ -8,7 +8,7 @@ import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.config.ConfigLoader;
 import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.gateway.metrics.MeterDefinition;
-import io.crier.gateway.support.ClientCommands;
+import io.crier.protocol.ClientCommands;
 import io.crier.gateway.support.WsTestClient;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;

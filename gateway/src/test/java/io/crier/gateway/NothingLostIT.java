@@ -10,7 +10,7 @@ import io.crier.cluster.RedisServerProcess;
 import io.crier.cluster.StreamPosition;
 import io.crier.cluster.redis.Publisher;
 import io.crier.gateway.auth.TestTokens;
-import io.crier.gateway.support.ClientCommands;
+import io.crier.protocol.ClientCommands;
 import io.crier.gateway.support.FleetClient;
 import io.crier.gateway.support.FleetClients;
 import io.crier.gateway.support.GatewayProcess;

@@ -9,7 +9,7 @@ import io.crier.cluster.HistoryOptions;
 import io.crier.cluster.RedisServerProcess;
 import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.config.CrierConfig;
-import io.crier.gateway.support.ClientCommands;
+import io.crier.protocol.ClientCommands;
 import io.crier.gateway.support.HistoryPublisher;
 import io.crier.gateway.support.TestFleet;
 import io.crier.gateway.support.WsTestClient;

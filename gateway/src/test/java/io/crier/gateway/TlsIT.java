@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.config.ConfigLoader;
-import io.crier.gateway.support.ClientCommands;
+import io.crier.protocol.ClientCommands;
 import io.crier.gateway.support.WsTestClient;
 import io.crier.gateway.tls.TestCertificates;
 import io.netty.bootstrap.Bootstrap;

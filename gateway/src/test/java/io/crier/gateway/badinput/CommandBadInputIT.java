@@ -7,7 +7,7 @@ import static io.crier.gateway.badinput.Replies.authenticate;
 import static io.crier.gateway.badinput.Replies.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.crier.gateway.support.ClientCommands;
+import io.crier.protocol.ClientCommands;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;

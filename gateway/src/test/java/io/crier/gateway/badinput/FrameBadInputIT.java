@@ -6,7 +6,7 @@ import static io.crier.gateway.badinput.Replies.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.crier.gateway.support.ClientCommands;
+import io.crier.protocol.ClientCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -9,7 +9,7 @@ import static io.crier.gateway.badinput.Replies.authenticate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.crier.gateway.support.ClientCommands;
+import io.crier.protocol.ClientCommands;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

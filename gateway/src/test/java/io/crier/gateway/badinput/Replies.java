@@ -3,7 +3,7 @@ package io.crier.gateway.badinput;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.crier.gateway.support.ClientCommands;
+import io.crier.protocol.ClientCommands;
 import java.util.List;
 
 /** What the bad-input suite expects to read back from a node: replies, errors and closes. Stateless. */

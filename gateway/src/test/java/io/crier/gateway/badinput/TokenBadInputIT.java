@@ -7,7 +7,7 @@ import static io.crier.gateway.badinput.Replies.authenticate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.crier.gateway.auth.TestTokens;
-import io.crier.gateway.support.ClientCommands;
+import io.crier.protocol.ClientCommands;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package io.crier.gateway.badinput;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.crier.gateway.support.ClientCommands;
+import io.crier.protocol.ClientCommands;
 import io.crier.gateway.support.WsTestClient;
 import java.net.URI;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.gateway.GatewayServer;
 import io.crier.gateway.config.ConfigLoader;
-import io.crier.gateway.support.ClientCommands;
+import io.crier.protocol.ClientCommands;
 import io.crier.gateway.support.WsTestClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;

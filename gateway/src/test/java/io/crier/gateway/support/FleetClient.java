@@ -1,5 +1,6 @@
 package io.crier.gateway.support;
 
+import io.crier.protocol.ClientCommands;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;

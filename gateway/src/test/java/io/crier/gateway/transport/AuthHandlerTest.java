@@ -10,7 +10,7 @@ import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.auth.User;
 import io.crier.gateway.logging.ConnectionLines;
 import io.crier.gateway.logging.ConnectionLog;
-import io.crier.gateway.support.ClientCommands;
+import io.crier.protocol.ClientCommands;
 import io.crier.protocol.Command;
 import io.crier.protocol.CommandId;
 import io.netty.channel.embedded.EmbeddedChannel;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.auth.User;
-import io.crier.gateway.support.ClientCommands;
+import io.crier.protocol.ClientCommands;
 import io.crier.protocol.Command;
 import io.crier.protocol.CommandId;
 import io.netty.channel.embedded.EmbeddedChannel;

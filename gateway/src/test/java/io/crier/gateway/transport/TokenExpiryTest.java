@@ -9,7 +9,7 @@ import io.crier.gateway.config.CrierConfig;
 import io.crier.gateway.permission.TopicPolicy;
 import io.crier.gateway.session.SessionPolicy;
 import io.crier.gateway.session.TokenLifetime;
-import io.crier.gateway.support.ClientCommands;
+import io.crier.protocol.ClientCommands;
 import io.crier.protocol.Command;
 import io.crier.protocol.CommandId;
 import io.netty.channel.embedded.EmbeddedChannel;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.gateway.limits.ConnectionLimiter;
-import io.crier.gateway.support.ClientCommands;
+import io.crier.protocol.ClientCommands;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.crier.loadtest.gatling;
 
+import io.crier.protocol.ClientCommands;
 import static io.gatling.javaapi.core.CoreDsl.asLongAs;
 import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.exec;
@@ -113,7 +114,7 @@ public class ChatSimulation extends Simulation {
             long now = System.currentTimeMillis();
             CrierSteps.tally(session).sent(PUBLISH_ID + round, now);
             Probe probe = new Probe(rooms.seatOf(index(session)), round + 1L, now);
-            return ClientFrames.publish(PUBLISH_ID + round, rooms.topicOf(index(session)), probe.toData(payloadBytes));
+            return ClientCommands.publish(PUBLISH_ID + round, rooms.topicOf(index(session)), probe.toData(payloadBytes));
         }));
     }
 

@@ -1,5 +1,6 @@
 package io.crier.loadtest.gatling;
 
+import io.crier.protocol.ClientCommands;
 import static io.gatling.javaapi.core.CoreDsl.asLongAs;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
@@ -92,14 +93,14 @@ final class CrierSteps {
                     .await(WAIT).on(ws.checkTextMessage(WELCOME).check(jsonPath("$.type").is("welcome"))));
         }
         return mint.exec(ws(CONNECT).connect(path))
-                .exec(ws(AUTH).sendText(session -> ClientFrames.auth(AUTH_ID, session.getString(BEARER))).await(WAIT)
+                .exec(ws(AUTH).sendText(session -> ClientCommands.auth(AUTH_ID, session.getString(BEARER))).await(WAIT)
                         .on(ws.checkTextMessage(AUTH_OK).matching(jsonPath("$.id").ofInt().is((int) AUTH_ID))
                                 .check(jsonPath("$.type").is("ok"))));
     }
 
     /** Subscribes to {@code topic}; the request "subscribe" ends with the {@code ok} (the broker subscription is active). */
     static ChainBuilder subscribe(Function<Session, String> topic) {
-        return exec(ws(SUBSCRIBE).sendText(session -> ClientFrames.subscribe(SUBSCRIBE_ID, topic.apply(session)))
+        return exec(ws(SUBSCRIBE).sendText(session -> ClientCommands.subscribe(SUBSCRIBE_ID, topic.apply(session)))
                 .await(WAIT).on(ws.checkTextMessage(SUBSCRIBE_OK)
                         .matching(jsonPath("$.id").ofInt().is((int) SUBSCRIBE_ID))
                         .check(jsonPath("$.type").is("ok"))));
@@ -140,11 +141,11 @@ final class CrierSteps {
         return exec(session -> {
             tally(session).addTo(book);
             return session;
-        }).exec(ws("ping: " + DELIVERED).sendText(ClientFrames.ping(DELIVERED_ID)).await(WAIT).on(
+        }).exec(ws("ping: " + DELIVERED).sendText(ClientCommands.ping(DELIVERED_ID)).await(WAIT).on(
                 ws.checkTextMessage(DELIVERED).matching(jsonPath("$.id").ofInt().is((int) DELIVERED_ID))
                         .check(jsonPath("$.type").transformWithSession((type, session) -> tally(session).problems())
                                 .is("none"))))
-                .exec(ws("ping: " + LATENCY).sendText(ClientFrames.ping(LATENCY_ID)).await(WAIT).on(
+                .exec(ws("ping: " + LATENCY).sendText(ClientCommands.ping(LATENCY_ID)).await(WAIT).on(
                         ws.checkTextMessage(LATENCY).matching(jsonPath("$.id").ofInt().is((int) LATENCY_ID))
                                 .check(jsonPath("$.type").transformWithSession((type, session) -> tally(session).late())
                                         .lte(session -> tally(session).allowedLate()))));
@@ -155,7 +156,7 @@ final class CrierSteps {
      * passes when {@code found} equals {@code wanted} at the time of the reply.
      */
     static ChainBuilder judge(String name, long id, Function<Session, String> found, String wanted) {
-        return exec(ws("ping: " + name).sendText(ClientFrames.ping(id)).await(WAIT).on(
+        return exec(ws("ping: " + name).sendText(ClientCommands.ping(id)).await(WAIT).on(
                 ws.checkTextMessage(name).matching(jsonPath("$.id").ofInt().is((int) id))
                         .check(jsonPath("$.type").transformWithSession((type, session) -> found.apply(session))
                                 .is(wanted))));

@@ -1,5 +1,6 @@
 package io.crier.loadtest.gatling;
 
+import io.crier.protocol.ClientCommands;
 import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.badinput.ClientFrame;
 import java.io.BufferedInputStream;
@@ -133,7 +134,7 @@ final class StalledReaders implements AutoCloseable {
             throw new IOException("upgrade refused: " + head.lines().findFirst().orElse(""));
         }
         // Only after the 101: frames sent with the request would reach the node's HTTP decoder, not its WebSocket one.
-        out.write(ClientFrame.text(ClientFrames.subscribe(2, topic)).encode());
+        out.write(ClientFrame.text(ClientCommands.subscribe(2, topic)).encode());
         out.flush();
         DataInputStream frames = new DataInputStream(in);
         for (int i = 0; i < 10; i++) {

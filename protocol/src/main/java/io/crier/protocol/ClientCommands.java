@@ -1,16 +1,11 @@
-package io.crier.gateway.support;
+package io.crier.protocol;
 
-import io.crier.protocol.Command;
-import io.crier.protocol.CommandId;
-import io.crier.protocol.EnvelopeCodec;
-import io.crier.protocol.Position;
-import io.crier.protocol.RawJson;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The text of the well-formed commands a test client sends, made from the protocol module's {@link Command}
- * records by its own encoder ({@link EnvelopeCodec#encodeCommand(Command)}), so that the tests cannot drift from
- * the protocol. A test of bad input writes its malformed or unusual frames by hand instead. Each method takes a
+ * The text of the well-formed commands a Java client sends (the gateway's tests, the load generators), made from
+ * the {@link Command} records by this module's own encoder ({@link EnvelopeCodec#encodeCommand(Command)}), so that
+ * no client built on it can drift from the protocol. A test of bad input writes its malformed frames by hand. Each method takes a
  * numeric id; {@link #encode(Command)} takes any command, one with a string id ({@link CommandId#ofString}) for
  * one. Stateless apart from the codec; thread-safe.
  */
@@ -54,6 +49,11 @@ public final class ClientCommands {
 
     /** {@code {"type":"publish","id":N,"topic":"<topic>","data":<data>}}, with {@code data} (JSON) as it is. */
     public static String publish(long id, String topic, String data) {
+        return encode(new Command.Publish(CommandId.of(id), topic, RawJson.trusted(data)));
+    }
+
+    /** {@code {"type":"publish","id":N,"topic":"<topic>","data":<data>}}, with {@code data} (UTF-8 JSON) copied byte for byte. */
+    public static String publish(long id, String topic, byte[] data) {
         return encode(new Command.Publish(CommandId.of(id), topic, RawJson.trusted(data)));
     }
 
