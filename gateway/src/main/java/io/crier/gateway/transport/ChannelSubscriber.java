@@ -52,7 +52,8 @@ public final class ChannelSubscriber implements Subscriber {
      * place that does, for such a frame, what the handlers it skips would have done:
      * <ul>
      *   <li>{@code ws-protocol} ({@link WebSocketServerProtocolHandler}) writes nothing after a close frame: a
-     *       session the server is closing ({@link Disconnector}) gets nothing more;</li>
+     *       session that is closing, by the server ({@link Disconnector}) or by the client's close frame
+     *       ({@link ControlFrameLimitsHandler}), gets nothing more;</li>
      *   <li>{@code heartbeat} ({@link HeartbeatHandler#written}) hears of the write, so that no {@code heartbeat}
      *       push follows it;</li>
      *   <li>{@code telemetry} ({@link TelemetryHandler}) would count its bytes in {@link MeterCatalog#BYTES_OUT}:

@@ -76,7 +76,7 @@ public final class TelemetryHandler extends ChannelDuplexHandler {
             String reason = ChannelAttributes.closingReason(ctx.channel());
             long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connection.upgradedAtNanos());
             log.disconnected(ctx.channel().id().asShortText(), connection.session(),
-                    reason == null ? "peer_closed" : reason, connection.tokenError(), durationMs);
+                    reason == null ? ControlFrameLimitsHandler.PEER_CLOSED : reason, connection.tokenError(), durationMs);
         }
         ctx.fireChannelInactive();
     }

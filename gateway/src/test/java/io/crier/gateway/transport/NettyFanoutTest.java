@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crier.gateway.limits.CommandRateLimiter;
 import io.crier.gateway.metrics.MeterCatalog;
+import io.crier.protocol.CloseCode;
 import io.crier.protocol.Push;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -137,6 +139,27 @@ class NettyFanoutTest {
         fanout.deliver(ENCODED, List.of(open));
         flushed();
         assertEquals(List.of(), OutboundFrames.texts(channel), "nothing after the close began");
+    }
+
+    @Test
+    void aSessionWhoseClientSentACloseFrameGetsNoMorePublications() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.pipeline().addLast(PipelineNames.TELEMETRY, new ChannelDuplexHandler());
+        channel.pipeline().addLast(PipelineNames.CONTROL_LIMITS, new ControlFrameLimitsHandler(new CommandBudget(
+                new CommandRateLimiter(100, 100, 50, System::nanoTime), node.disconnector,
+                LimitMeters.register(node.meters))));
+        Connection.of(channel).completeUpgrade(false);
+        channels.add(channel);
+        ChannelSubscriber open = new ChannelSubscriber("open", channel);
+
+        channel.writeInbound(new CloseWebSocketFrame(1000, "bye"));
+        CloseWebSocketFrame passedOn = channel.readInbound();
+        passedOn.release();
+        fanout.deliver(ENCODED, List.of(open));
+        flushed();
+        assertEquals(List.of(), OutboundFrames.texts(channel), "nothing after the client's close frame");
+        assertFalse(node.disconnector.disconnect(channel, CloseCode.SHUTDOWN),
+                "no disconnect push after the client's close either");
     }
 
     @Test
