@@ -16,9 +16,12 @@ export type TokenProvider = () => Promise<string> | string;
 export interface CrierOptions {
   /**
    * A fixed token, or a provider. Absent = anonymous session (if the server allows it). A fixed token cannot be
-   * renewed: once it has expired (close 4004) the client stops, with `error` `token_expired`.
+   * renewed: once it has expired (close 4004) the client stops, with `error` `token_expired`. Leave it out for a
+   * session the node admits without a token: a cookie (or another header) its connect hook checks, or anonymous.
    */
   token?: string | TokenProvider;
+  /** Any JSON value sent as the `auth` command's `data`, which the node forwards to its connect hook. */
+  authData?: unknown;
   /** Backoff: first delay ceiling in ms (default 500). */
   minReconnectDelay?: number;
   /** Backoff: largest delay ceiling in ms (default 20000). */
@@ -97,6 +100,8 @@ export interface SubscribedEvent {
   /** True after a reconnect (a resubscribe), false for the first subscribe. */
   resubscribed: boolean;
   position?: Position;
+  /** True for a server-side subscription (the `subscribed` push); absent for a subscribe() of this client. */
+  server?: true;
 }
 
 export interface Subscription {
@@ -105,10 +110,14 @@ export interface Subscription {
   readonly position: Position | undefined;
   /** Stops delivery and sends `unsubscribe`; resolves when the server answered (or at once when offline). */
   unsubscribe(): Promise<void>;
-  /** Events: `subscribed` (SubscribedEvent), `error` (CrierError), `join`/`leave` ({user, session}). */
+  /**
+   * Events: `subscribed` (SubscribedEvent), `error` (CrierError), `join`/`leave` ({user, session}), `unsubscribed`
+   * ({topic}: the server ended this subscription; it is not sent again).
+   */
   on(event: 'subscribed', listener: (e: SubscribedEvent) => void): this;
   on(event: 'error', listener: (e: CrierError) => void): this;
   on(event: 'join' | 'leave', listener: (e: { topic: string; user: string; session: string }) => void): this;
+  on(event: 'unsubscribed', listener: (e: { topic: string }) => void): this;
   off(event: string, listener: (...args: any[]) => void): this;
 }
 
@@ -148,13 +157,23 @@ export class Crier {
   presence(topic: string): Promise<PresenceEntry[]>;
   presenceCount(topic: string): Promise<{ sessions: number; users: number }>;
   history(topic: string, options?: HistoryOptions): Promise<HistoryResult>;
-  /** Events: connecting, connected (Welcome), disconnected, error (CrierError), expiring ({in}). */
+  /** Calls a backend method over the socket (`rpc`); resolves with the reply's data, rejects with a CrierError. */
+  rpc(method: string, data?: unknown): Promise<unknown>;
+  /** The server-side subscriptions, with their last positions (topics with history). */
+  readonly serverTopics: { topic: string; position?: Position }[];
+  /**
+   * Events: connecting, connected (Welcome), disconnected, error (CrierError), expiring ({in}); subscribed (client
+   * and server-side subscriptions), unsubscribed ({topic}: the server ended one), publication (a publication on a
+   * server-side subscription).
+   */
   on(event: 'connecting', listener: (e: ConnectingEvent) => void): this;
   on(event: 'connected', listener: (e: Welcome) => void): this;
   on(event: 'disconnected', listener: (e: DisconnectedEvent) => void): this;
   on(event: 'error', listener: (e: CrierError) => void): this;
   on(event: 'expiring', listener: (e: { in: number }) => void): this;
   on(event: 'subscribed', listener: (e: SubscribedEvent) => void): this;
+  on(event: 'unsubscribed', listener: (e: { topic: string }) => void): this;
+  on(event: 'publication', listener: (publication: Publication) => void): this;
   off(event: string, listener: (...args: any[]) => void): this;
 }
 

@@ -146,6 +146,7 @@ export class Crier extends Emitter {
   #nextId = 0;
   #pending = new Map(); // command id -> {resolve, reject, timer}
   #subs = new Map(); // topic -> Subscription
+  #server = new Map(); // topic -> {topic, last}: the server-side subscriptions, and their last positions
   #reconnectTimer = null;
   #silence = null; // {ms, reason}: how long the connection may stay silent before it counts as dead
   #silenceTimer = null;
@@ -256,6 +257,27 @@ export class Crier extends Emitter {
       .then(({ publications, offset, epoch, complete }) => ({ publications, offset, epoch, complete }));
   }
 
+  /**
+   * Calls `method` on the backend (the `rpc` command, answered by the node's rpc hook); resolves with the reply's
+   * `data` (undefined when the backend sent none), rejects with a CrierError carrying the error reply's code.
+   * @param {string} method
+   * @param {unknown} [data] any JSON value
+   * @returns {Promise<unknown>}
+   */
+  rpc(method, data) {
+    const fields = data === undefined ? { method } : { method, data };
+    return this.#call('rpc', fields).then((reply) => reply.data);
+  }
+
+  /**
+   * The server-side subscriptions of this client (the token's `topics`, a personal topic, the server API), each
+   * with its last position when the topic has history. Their publications come as `publication` events.
+   * @returns {{topic: string, position?: {offset: number, epoch: string}}[]}
+   */
+  get serverTopics() {
+    return [...this.#server.values()].map(({ topic, last }) => (last ? { topic, position: last } : { topic }));
+  }
+
   // ---- connection lifecycle ----
 
   async #open(delay) {
@@ -301,6 +323,11 @@ export class Crier extends Emitter {
   #authenticate(socket, token) {
     if (socket !== this.#socket) return;
     const fields = token === undefined || token === null ? {} : { token };
+    if (this.#options.authData !== undefined) fields.data = this.#options.authData;
+    // The server-side subscriptions come back by themselves; these positions let them recover what was missed.
+    const since = {};
+    for (const { topic, last } of this.#server.values()) if (last) since[topic] = last;
+    if (Object.keys(since).length > 0) fields.since = since;
     this.#command('auth', fields).catch((e) => {
       // A refused token closes the socket (4500), reported as `disconnected`; other errors are for the app.
       if (!['disconnected', 'closed', 'timeout'].includes(e.code)) this.emit('error', e);
@@ -434,6 +461,8 @@ export class Crier extends Emitter {
       case 'error': return this.#reply(frame);
       case 'welcome': return this.#connected(frame);
       case 'message': return this.#deliver(frame);
+      case 'subscribed': return this.#serverSubscribed(frame);
+      case 'unsubscribed': return this.#serverUnsubscribed(frame);
       case 'join':
       case 'leave': return this.#subs.get(frame.topic)?.emit(frame.type,
         { topic: frame.topic, user: frame.user, session: frame.session });
@@ -460,8 +489,33 @@ export class Crier extends Emitter {
     else pending.reject(new CrierError(frame.code, frame.message));
   }
 
-  #deliver(frame) {
+  /** A `subscribed` push: the server subscribed this session to a topic (at connect, or later by its API). */
+  #serverSubscribed(frame) {
+    const known = this.#server.get(frame.topic);
+    const entry = known || { topic: frame.topic, last: undefined };
+    this.#server.set(frame.topic, entry);
+    const recovered = frame.recovered === true;
+    const position = frame.epoch === undefined ? undefined : { offset: frame.offset, epoch: frame.epoch };
+    // recovered: the missed publications follow this push, so `last` stays where they start.
+    if (position && !recovered) entry.last = position;
+    this.emit('subscribed', { topic: frame.topic, recovered, resubscribed: known !== undefined, position, server: true });
+  }
+
+  /** An `unsubscribed` push: the server took this session off a topic; its publications stop. */
+  #serverUnsubscribed(frame) {
     const sub = this.#subs.get(frame.topic);
+    if (sub) {
+      // A client subscription the server ended: it is not sent again after a reconnect.
+      this.#subs.delete(frame.topic);
+      clearTimeout(sub.timer);
+      sub.emit('unsubscribed', { topic: frame.topic });
+    }
+    this.#server.delete(frame.topic);
+    this.emit('unsubscribed', { topic: frame.topic });
+  }
+
+  #deliver(frame) {
+    const sub = this.#subs.get(frame.topic) || this.#server.get(frame.topic);
     if (!sub) return;
     if (frame.offset !== undefined) {
       const last = sub.last;
@@ -471,7 +525,8 @@ export class Crier extends Emitter {
     }
     const publication = { topic: frame.topic, data: frame.data };
     if (frame.offset !== undefined) Object.assign(publication, { offset: frame.offset, epoch: frame.epoch });
-    sub.handler(publication);
+    if (sub.handler) sub.handler(publication);
+    else this.emit('publication', publication); // a server-side subscription
   }
 
   // ---- commands ----

@@ -15,6 +15,8 @@ export const node = {
   alice: required('CRIER_IT_TOKEN_ALICE'),
   /** bob, same claims. */
   bob: required('CRIER_IT_TOKEN_BOB'),
+  /** carol, same claims, with server-side subscriptions: topics hist:srv-feed and sdk:srv-orders. */
+  carol: required('CRIER_IT_TOKEN_CAROL'),
   /** alice, expiring before the node's expiryWarning: the node pushes `expiring` right after `welcome`. */
   aliceShort: required('CRIER_IT_TOKEN_ALICE_SHORT'),
   /** alice, expired ten minutes ago (well past the node's clock leeway): `auth` with it closes 4004. */

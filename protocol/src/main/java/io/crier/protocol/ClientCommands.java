@@ -1,6 +1,7 @@
 package io.crier.protocol;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * The text of the well-formed commands a Java client sends (the gateway's tests, the load generators), made from
@@ -20,6 +21,14 @@ public final class ClientCommands {
     /** {@code {"type":"auth","id":N,"token":"<token>"}}. */
     public static String auth(long id, String token) {
         return encode(new Command.Auth(CommandId.of(id), token));
+    }
+
+    /**
+     * {@code {"type":"auth","id":N,"token":"<token>","since":{"<topic>":{"offset":O,"epoch":"<epoch>"},...}}}: the
+     * positions the server-side subscriptions recover from; no {@code token} field when {@code token} is null.
+     */
+    public static String auth(long id, String token, Map<String, Position> since) {
+        return encode(new Command.Auth(CommandId.of(id), token, since));
     }
 
     /** {@code {"type":"auth","id":N}}: asks for an anonymous session. */

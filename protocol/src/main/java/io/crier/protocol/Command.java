@@ -1,5 +1,8 @@
 package io.crier.protocol;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -22,11 +25,31 @@ public sealed interface Command extends Inbound
     /**
      * {@code {"type":"auth","id":1,"token":"<JWT>"}}: authenticates the session; must be the first frame.
      * Without a {@code token} field ({@code token} is then {@code null}) it asks for an anonymous session,
-     * which the server grants only when anonymous access is configured.
+     * which the server grants only when anonymous access is configured. {@code since} maps topics to the last
+     * position the client saw on them: the server-side subscriptions among them recover from there.
+     *
+     * @param since at most {@value #MAX_SINCE_TOPICS} topics, each with a position; empty when the field is absent
      */
-    record Auth(CommandId id, String token) implements Command {
+    record Auth(CommandId id, String token, Map<String, Position> since) implements Command {
+
+        /** The most topics one {@code since} map may name. */
+        public static final int MAX_SINCE_TOPICS = 1024;
+
         public Auth {
             Objects.requireNonNull(id, "id");
+            since = since == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(since));
+            if (since.size() > MAX_SINCE_TOPICS) {
+                throw new IllegalArgumentException("since names more than " + MAX_SINCE_TOPICS + " topics");
+            }
+            since.forEach((topic, position) -> {
+                Topics.requireValid(topic);
+                Objects.requireNonNull(position, "position");
+            });
+        }
+
+        /** An auth with no {@code since} map. */
+        public Auth(CommandId id, String token) {
+            this(id, token, Map.of());
         }
 
         /** Whether this asks for an anonymous session (no token was sent). */

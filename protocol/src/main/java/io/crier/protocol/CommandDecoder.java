@@ -49,6 +49,7 @@ final class CommandDecoder {
             if (shape != null) {
                 return shape;
             }
+            fields.judgeSince(factory, utf8, offset);
         } catch (StreamConstraintsException e) {
             return new Malformed(fields.id, ErrorCode.TOO_LARGE, "JSON nested too deeply or a value too long");
         } catch (JsonProcessingException e) {
@@ -98,7 +99,8 @@ final class CommandDecoder {
             case "token" -> fields.token = readText(parser, value);
             case "topic" -> fields.topic = readText(parser, value);
             case "data" -> fields.data = ValueSpan.read(parser);
-            case "since" -> fields.since = CommandFields.readSince(parser, value);
+            // Judged once the type is known: a topic map on an auth, one position elsewhere.
+            case "since" -> fields.sinceSpan = ValueSpan.read(parser);
             case "limit" -> fields.limit = CommandFields.readLimit(parser, value);
             case "countOnly" -> fields.countOnly = CommandFields.readCountOnly(parser, value);
             default -> parser.skipChildren();

@@ -7,7 +7,8 @@ import java.io.IOException;
  * Writes the fields of a {@link Command} as a client sends it, in the order of PROTOCOL.md §5, for
  * {@link EnvelopeCodec#encodeCommand(Command)}. Load tools and test clients use it so that they never type
  * command JSON by hand. A field whose value is the server's default is left out (no {@code token} for an
- * anonymous auth, no {@code since} without a position, no {@code limit} of {@value Command.History#DEFAULT_LIMIT},
+ * anonymous auth, no {@code since} without a position
+ * (or, on an auth, without a topic), no {@code limit} of {@value Command.History#DEFAULT_LIMIT},
  * no {@code countOnly} when false), so every command has one encoding and it decodes back to the same record.
  *
  * <p>Stateless; thread-safe.
@@ -26,6 +27,13 @@ final class CommandEncoder {
         if (command instanceof Command.Auth auth) {
             if (!auth.anonymous()) {
                 json.writeStringField("token", auth.token());
+            }
+            if (!auth.since().isEmpty()) {
+                json.writeObjectFieldStart("since");
+                for (var entry : auth.since().entrySet()) {
+                    writePosition(json, entry.getKey(), entry.getValue());
+                }
+                json.writeEndObject();
             }
         } else if (command instanceof Command.Refresh refresh) {
             json.writeStringField("token", refresh.token());
@@ -55,10 +63,14 @@ final class CommandEncoder {
 
     private static void writeSince(JsonGenerator json, Position since) throws IOException {
         if (since != null) {
-            json.writeObjectFieldStart("since");
-            json.writeNumberField("offset", since.offset());
-            json.writeStringField("epoch", since.epoch());
-            json.writeEndObject();
+            writePosition(json, "since", since);
         }
+    }
+
+    private static void writePosition(JsonGenerator json, String name, Position position) throws IOException {
+        json.writeObjectFieldStart(name);
+        json.writeNumberField("offset", position.offset());
+        json.writeStringField("epoch", position.epoch());
+        json.writeEndObject();
     }
 }

@@ -1,8 +1,11 @@
 package io.crier.protocol;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * What one frame said, field by field (null fields were absent), and the judgement of the whole frame once
@@ -12,6 +15,8 @@ import java.io.IOException;
  */
 final class CommandFields {
 
+    private static final String SINCE_BY_TOPIC_SHAPE =
+            "field 'since' of an auth must be an object {\"<topic>\":{\"offset\":<integer>,\"epoch\":<string>},...}";
     private static final String SINCE_SHAPE =
             "field 'since' must be an object {\"offset\":<integer>,\"epoch\":<string>}";
 
@@ -21,7 +26,9 @@ final class CommandFields {
     Text token;
     Text topic;
     ValueSpan data;
+    ValueSpan sinceSpan;
     Checked<Position> since;
+    Checked<Map<String, Position>> sinceByTopic;
     Checked<Integer> limit;
     Checked<Boolean> countOnly;
     boolean objectClosed;
@@ -44,6 +51,53 @@ final class CommandFields {
         boolean bad() {
             return code != null;
         }
+    }
+
+    /**
+     * Reads the {@code since} field found by the scan, now that the type is known: on an {@code auth} a map of
+     * topics to positions ({@link #readSinceByTopic}), elsewhere one position ({@link #readSince}).
+     */
+    void judgeSince(JsonFactory factory, byte[] utf8, int offset) throws IOException {
+        if (sinceSpan == null) {
+            return;
+        }
+        try (JsonParser parser = factory.createParser(utf8, offset + sinceSpan.start(), sinceSpan.length())) {
+            JsonToken first = parser.nextToken();
+            if (type != null && "auth".equals(type.value())) {
+                sinceByTopic = readSinceByTopic(parser, first);
+            } else {
+                since = readSince(parser, first);
+            }
+        }
+    }
+
+    /**
+     * Reads {@code {"<topic>":{"offset":5,"epoch":"abc"},...}}: valid topic names (a duplicate name was refused
+     * by the strict parser already), at most {@value Command.Auth#MAX_SINCE_TOPICS} of them, each position as
+     * {@link #readSince} reads it. Nothing the client sent is echoed.
+     */
+    static Checked<Map<String, Position>> readSinceByTopic(JsonParser parser, JsonToken value) throws IOException {
+        if (value != JsonToken.START_OBJECT) {
+            return Checked.problem(ErrorCode.INVALID_FIELD, SINCE_BY_TOPIC_SHAPE);
+        }
+        Map<String, Position> positions = new LinkedHashMap<>();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String topic = parser.currentName();
+            JsonToken inner = parser.nextToken();
+            if (!Topics.isValid(topic)) {
+                return Checked.problem(ErrorCode.BAD_TOPIC, "field 'since' names an invalid topic");
+            }
+            if (positions.size() == Command.Auth.MAX_SINCE_TOPICS) {
+                return Checked.problem(ErrorCode.TOO_LARGE,
+                        "field 'since' names more than " + Command.Auth.MAX_SINCE_TOPICS + " topics");
+            }
+            Checked<Position> position = readSince(parser, inner);
+            if (position.bad()) {
+                return Checked.problem(position.code(), position.message());
+            }
+            positions.put(topic, position.value());
+        }
+        return Checked.ok(positions);
     }
 
     /** Reads {@code {"offset":5,"epoch":"abc"}}; other fields inside are skipped. */
@@ -152,11 +206,11 @@ final class CommandFields {
 
     /** An absent token asks for an anonymous session; a present one must be a usable string. */
     private Inbound auth() {
-        if (token == null) {
-            return new Command.Auth(id, null);
+        Malformed problem = firstProblem(token == null ? null : tokenValueProblem(), problemOf(sinceByTopic));
+        if (problem != null) {
+            return problem;
         }
-        Malformed problem = tokenValueProblem();
-        return problem != null ? problem : new Command.Auth(id, token.value());
+        return new Command.Auth(id, token == null ? null : token.value(), valueOf(sinceByTopic));
     }
 
     private Inbound refresh() {

@@ -162,6 +162,16 @@ public final class EnvelopeCodec {
             writeMembership(json, "join", join.topic(), join.user(), join.session());
         } else if (push instanceof Push.Leave leave) {
             writeMembership(json, "leave", leave.topic(), leave.user(), leave.session());
+        } else if (push instanceof Push.Subscribed subscribed) {
+            json.writeStringField("type", "subscribed");
+            json.writeStringField("topic", subscribed.topic());
+            if (subscribed.position() != null) {
+                json.writeBooleanField("recovered", subscribed.recovered());
+                writePosition(json, subscribed.position());
+            }
+        } else if (push instanceof Push.Unsubscribed unsubscribed) {
+            json.writeStringField("type", "unsubscribed");
+            json.writeStringField("topic", unsubscribed.topic());
         }
     }
 

@@ -8,7 +8,8 @@ import java.util.Objects;
  * <p>All implementations are immutable and thread-safe.
  */
 public sealed interface Push
-        permits Push.Welcome, Push.Message, Push.Disconnect, Push.Heartbeat, Push.Expiring, Push.Join, Push.Leave {
+        permits Push.Welcome, Push.Message, Push.Disconnect, Push.Heartbeat, Push.Expiring, Push.Join, Push.Leave,
+        Push.Subscribed, Push.Unsubscribed {
 
     /**
      * {@code {"type":"welcome","session":"...","node":"...","user":"alice","heartbeat":25}}: sent once,
@@ -66,6 +67,33 @@ public sealed interface Push
             Topics.requireValid(topic);
             Objects.requireNonNull(user, "user");
             Objects.requireNonNull(session, "session");
+        }
+    }
+
+    /**
+     * {@code {"type":"subscribed","topic":"orders:42"}}: the server subscribed the session to a topic (a
+     * server-side subscription: the token's {@code topics}, a personal namespace's {@code autoSubscribe}, or the
+     * server API), with no {@code subscribe} command. On a topic with history it carries the fields of a subscribe
+     * {@code ok}: {@code {"type":"subscribed","topic":"news","recovered":true,"offset":7,"epoch":"abc"}}, and the
+     * publications it recovered follow it.
+     *
+     * @param position the topic's position when the subscription began, or {@code null} on a topic without history
+     */
+    record Subscribed(String topic, boolean recovered, Position position) implements Push {
+        public Subscribed {
+            Topics.requireValid(topic);
+        }
+
+        /** A server-side subscription to a topic without history. */
+        public Subscribed(String topic) {
+            this(topic, false, null);
+        }
+    }
+
+    /** {@code {"type":"unsubscribed","topic":"orders:42"}}: the server took the session off a topic. */
+    record Unsubscribed(String topic) implements Push {
+        public Unsubscribed {
+            Topics.requireValid(topic);
         }
     }
 

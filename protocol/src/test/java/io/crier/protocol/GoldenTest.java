@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -33,6 +35,8 @@ class GoldenTest {
         return Stream.of(
                 Arguments.of("command/auth.json", new Command.Auth(CommandId.of(1), AUTH_TOKEN)),
                 Arguments.of("command/auth-anonymous.json", new Command.Auth(CommandId.of(1), null)),
+                Arguments.of("command/auth-since.json", new Command.Auth(CommandId.of(1), AUTH_TOKEN,
+                        sinceByTopic())),
                 Arguments.of("command/refresh.json", new Command.Refresh(CommandId.of(7), AUTH_TOKEN)),
                 Arguments.of("command/subscribe.json", new Command.Subscribe(CommandId.of(2), "news")),
                 Arguments.of("command/subscribe-since.json",
@@ -96,7 +100,11 @@ class GoldenTest {
                 Arguments.of("push/disconnect-reconnect-delay.json", new Push.Disconnect(CloseCode.SHUTDOWN, 1234)),
                 Arguments.of("push/disconnect-token-expired.json", new Push.Disconnect(CloseCode.TOKEN_EXPIRED)),
                 Arguments.of("push/expiring.json", new Push.Expiring(42)),
-                Arguments.of("push/heartbeat.json", new Push.Heartbeat()));
+                Arguments.of("push/heartbeat.json", new Push.Heartbeat()),
+                Arguments.of("push/subscribed.json", new Push.Subscribed("orders:42")),
+                Arguments.of("push/subscribed-position.json",
+                        new Push.Subscribed("news", true, new Position(7, "abc"))),
+                Arguments.of("push/unsubscribed.json", new Push.Unsubscribed("orders:42")));
     }
 
     static Stream<Arguments> brokerPayloads() {
@@ -106,6 +114,14 @@ class GoldenTest {
                         new ChannelMessage.Publication(PUBLICATION_DATA, new Position(7, "abc"))),
                 Arguments.of(JOIN, new ChannelMessage.PresenceEvent(true, "alice", "n1-3")),
                 Arguments.of(LEAVE, new ChannelMessage.PresenceEvent(false, "alice", "n1-3")));
+    }
+
+    /** Two topics, in the order the golden file has them. */
+    private static Map<String, Position> sinceByTopic() {
+        Map<String, Position> since = new LinkedHashMap<>();
+        since.put("orders:42", new Position(5, "abc"));
+        since.put("user:alice", new Position(0, "Xk3-9f_Q.2"));
+        return since;
     }
 
     private static Reply.HistoryItem item(long offset, String data) {

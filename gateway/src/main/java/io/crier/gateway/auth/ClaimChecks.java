@@ -4,12 +4,15 @@ import com.auth0.jwt.interfaces.Claim;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import io.crier.gateway.auth.InvalidTokenException.Reason;
 import io.crier.protocol.RawJson;
+import io.crier.protocol.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The claim rules of a token whose signature is already verified, and the {@link User} they give:
@@ -18,7 +21,8 @@ import java.util.Objects;
  * or an array of strings) holding the configured audience, when those are configured; {@code sub} a
  * non-blank string of at most {@value JwtTokenVerifier#MAX_SUBJECT_LENGTH} characters with no control
  * character, line separator or unpaired surrogate; {@code subscribe} and {@code publish} arrays of strings when
- * present; {@code info} (any JSON value, optional) is kept for presence.
+ * present; {@code info} (any JSON value, optional) is kept for presence; {@code topics} (optional) an array of
+ * valid topic names, the session's server-side subscriptions.
  *
  * <p>The times are whatever instants java-jwt read (a NumericDate that is not a number, or lies outside
  * {@link Instant}'s range, was already refused as malformed; a fraction of a second is dropped), so every
@@ -28,6 +32,9 @@ import java.util.Objects;
  * <p>Immutable and thread-safe.
  */
 final class ClaimChecks {
+
+    /** The most topics a {@code topics} claim may list; a session's own limit is usually lower. */
+    static final int MAX_TOPICS_CLAIM = 1024;
 
     private final String issuer;
     private final String audience;
@@ -71,7 +78,8 @@ final class ClaimChecks {
             throw new InvalidTokenException(Reason.WRONG_AUDIENCE);
         }
         User user = new User(subject(jwt), patterns(jwt, "subscribe", Reason.INVALID_SUBSCRIBE),
-                patterns(jwt, "publish", Reason.INVALID_PUBLISH), expiresAt, info(jwt));
+                patterns(jwt, "publish", Reason.INVALID_PUBLISH), expiresAt, info(jwt), topics(jwt),
+                jwt.getId(), jwt.getIssuedAtAsInstant());
         checkNotExpired(expiresAt, now);
         return user;
     }
@@ -163,6 +171,30 @@ final class ClaimChecks {
             }
         }
         return false;
+    }
+
+    /**
+     * The {@code topics} claim (server-side subscriptions): an array of valid topic names, at most
+     * {@value #MAX_TOPICS_CLAIM} of them, a repeated name kept once; empty when missing. The session's own topic
+     * limit is checked when the session opens. Anything else makes the token invalid.
+     */
+    private static List<String> topics(DecodedJWT jwt) throws InvalidTokenException {
+        Claim claim = jwt.getClaim("topics");
+        if (claim.isMissing()) {
+            return List.of();
+        }
+        List<Object> items = claim.isNull() ? null : claim.asList(Object.class);
+        if (items == null || items.size() > MAX_TOPICS_CLAIM) {
+            throw new InvalidTokenException(Reason.INVALID_TOPICS);
+        }
+        Set<String> topics = new LinkedHashSet<>();
+        for (Object item : items) {
+            if (!(item instanceof String topic) || !Topics.isValid(topic)) {
+                throw new InvalidTokenException(Reason.INVALID_TOPICS);
+            }
+            topics.add(topic);
+        }
+        return List.copyOf(topics);
     }
 
     private static TopicPatterns patterns(DecodedJWT jwt, String name, Reason invalid)

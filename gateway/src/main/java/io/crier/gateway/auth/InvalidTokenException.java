@@ -34,6 +34,8 @@ public final class InvalidTokenException extends Exception {
         WRONG_AUDIENCE("audience mismatch", "audience"),
         INVALID_SUBSCRIBE("subscribe is not an array of strings", "invalid_subscribe"),
         INVALID_PUBLISH("publish is not an array of strings", "invalid_publish"),
+        INVALID_TOPICS("topics is not an array of valid topic names within the session's topic limit",
+                "invalid_topics"),
         /** A refusal made outside this package with a free-text message. */
         OTHER("invalid token", "other");
 

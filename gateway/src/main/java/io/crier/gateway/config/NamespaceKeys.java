@@ -73,13 +73,16 @@ final class NamespaceKeys {
                 ? v.bool(prefix + "historyCommand") : inherited.historyCommand();
         String presence = set.test("presence") ? v.string(prefix + "presence") : inherited.presence();
         boolean joinLeave = set.test("joinLeave") ? v.bool(prefix + "joinLeave") : inherited.joinLeave();
+        boolean autoSubscribe = set.test("autoSubscribe")
+                ? v.bool(prefix + "autoSubscribe") : inherited.autoSubscribe();
         ConfigProblems own = new ConfigProblems();
         NamespaceOptions.check(own, prefix, historySize, historyTtl, presence);
+        NamespaceOptions.checkAutoSubscribe(own, prefix, personal, autoSubscribe);
         if (!own.list().isEmpty()) {
             problems.addAll(own.list());
             return null;
         }
         return new NamespaceOptions(anonymousSubscribe, clientPublish, personal, historySize, historyTtl,
-                historyCommand, presence, joinLeave);
+                historyCommand, presence, joinLeave, autoSubscribe);
     }
 }

@@ -27,6 +27,8 @@ import java.util.Set;
  * @param presence           {@value #PRESENCE_OFF}, {@value #PRESENCE_FULL} (the {@code presence} command lists
  *                           sessions, and counts them) or {@value #PRESENCE_COUNT} (it only counts them)
  * @param joinLeave          whether subscribers get {@code join} and {@code leave} pushes
+ * @param autoSubscribe      on a {@code personal} namespace {@code N} only: every authenticated session is
+ *                           subscribed to {@code N:<its sub>} when it opens (a server-side subscription)
  */
 public record NamespaceOptions(
         boolean anonymousSubscribe,
@@ -36,11 +38,12 @@ public record NamespaceOptions(
         Duration historyTtl,
         boolean historyCommand,
         String presence,
-        boolean joinLeave) {
+        boolean joinLeave,
+        boolean autoSubscribe) {
 
     /** The option names, as they appear in {@code namespace.<name>.<option>} keys. */
     public static final Set<String> OPTIONS = Set.of("anonymousSubscribe", "clientPublish", "personal",
-            "historySize", "historyTtl", "historyCommand", "presence", "joinLeave");
+            "historySize", "historyTtl", "historyCommand", "presence", "joinLeave", "autoSubscribe");
 
     /** The largest {@code historySize}. */
     public static final int MAX_HISTORY_SIZE = 100_000;
@@ -64,7 +67,15 @@ public record NamespaceOptions(
     public NamespaceOptions {
         ConfigProblems problems = new ConfigProblems();
         check(problems, "", historySize, historyTtl, presence);
+        checkAutoSubscribe(problems, "", personal, autoSubscribe);
         problems.throwIfAny();
+    }
+
+    /** Without {@code autoSubscribe}. */
+    public NamespaceOptions(boolean anonymousSubscribe, boolean clientPublish, boolean personal, int historySize,
+                            Duration historyTtl, boolean historyCommand, String presence, boolean joinLeave) {
+        this(anonymousSubscribe, clientPublish, personal, historySize, historyTtl, historyCommand, presence,
+                joinLeave, false);
     }
 
     /** Permissions only: no history, no presence, no join/leave. */
@@ -90,6 +101,12 @@ public record NamespaceOptions(
     /** Whether the {@code presence} command may list sessions (not only count them). */
     public boolean presenceListAllowed() {
         return PRESENCE_FULL.equals(presence);
+    }
+
+    /** {@code autoSubscribe} needs {@code personal}: it names the session's own topic of the namespace. */
+    static void checkAutoSubscribe(ConfigProblems problems, String keyPrefix, boolean personal, boolean autoSubscribe) {
+        problems.check(personal || !autoSubscribe, keyPrefix + "autoSubscribe",
+                "needs " + keyPrefix + "personal=true: it subscribes each session to its own personal topic");
     }
 
     /**

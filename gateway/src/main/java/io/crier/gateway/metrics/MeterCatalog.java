@@ -130,7 +130,8 @@ public final class MeterCatalog {
     public static final MeterDefinition AUTH_FAILURES = counter("crier.auth.failures", "Tokens refused, by reason",
             null, tag("reason", "missing_token", "malformed", "algorithm", "unknown_key", "bad_signature",
                     "expired", "not_yet_valid", "issued_in_future", "missing_exp", "missing_sub", "invalid_sub",
-                    "issuer", "audience", "invalid_subscribe", "invalid_publish", "other"));
+                    "issuer", "audience", "invalid_subscribe", "invalid_publish", "invalid_topics",
+                    "other"));
     public static final MeterDefinition JWKS_FETCHES = counter("crier.auth.jwks.fetches", "JWKS fetches, by result",
             null, tag("result", "ok", "failed"));
     public static final MeterDefinition JWKS_UNKNOWN_KID_REFRESHES = counter("crier.auth.jwks.unknown.kid.refreshes",

@@ -3,7 +3,11 @@ package io.crier.gateway.permission;
 import io.crier.gateway.auth.User;
 import io.crier.gateway.config.NamespaceOptions;
 import io.crier.gateway.config.NamespacesConfig;
+import io.crier.protocol.Topics;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Decides whether a user may subscribe or publish to a topic, combining the user's claims with the options
@@ -56,6 +60,25 @@ public final class TopicPolicy {
             return Verdict.DENIED_PERSONAL;
         }
         return user.publish().allows(topic) ? Verdict.ALLOWED_BY_CLAIM : Verdict.DENIED_NO_CLAIM;
+    }
+
+    /**
+     * The server-side subscriptions of a session of {@code user}: its {@code topics} (the token's claim, or the
+     * connect hook's answer), then {@code <N>:<sub>} for each personal namespace {@code N} with
+     * {@code autoSubscribe} (none for an anonymous session, or a {@code sub} that makes no valid topic), each once.
+     * No permission rule applies to them (the backend chose them); the session's topic limit does.
+     */
+    public List<String> serverTopics(User user) {
+        Set<String> topics = new LinkedHashSet<>(user.topics());
+        if (!user.isAnonymous()) {
+            namespaces.byName().forEach((name, options) -> {
+                String own = name + ":" + user.id();
+                if (options.personal() && options.autoSubscribe() && Topics.isValid(own)) {
+                    topics.add(own);
+                }
+            });
+        }
+        return List.copyOf(topics);
     }
 
     /** Whether {@code topic} is {@code <namespace>:<user's sub>}; an anonymous user owns nothing. */

@@ -3,22 +3,24 @@ package io.crier.gateway.session;
 import io.crier.gateway.hub.Hub;
 import io.crier.gateway.hub.Subscription;
 import io.crier.protocol.CommandId;
+import io.crier.protocol.Push;
 import io.crier.protocol.Reply;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * The subscribe replies of one session whose subscription (to a topic with history) goes live only once the
- * reply is written: the replay and the publications held meanwhile must follow the reply on the wire. Keyed by
- * the reply instance (two subscribes may have equal replies), and bounded by the subscribes in flight.
+ * The subscribe replies (and server-side {@code subscribed} pushes) of one session whose subscription (to a topic
+ * with history) goes live only once the reply or push is written: the replay and the publications held meanwhile
+ * must follow it on the wire. Keyed by the reply or push instance (two subscribes may have equal replies), and
+ * bounded by the subscribes in flight.
  *
  * <p>Thread-safe: replies are made on any thread, {@link #written} is called on the session's event loop.
  */
 final class PendingActivations {
 
     private final Hub hub;
-    private final Map<Reply, Subscription> pending = Collections.synchronizedMap(new IdentityHashMap<>());
+    private final Map<Object, Subscription> pending = Collections.synchronizedMap(new IdentityHashMap<>());
 
     PendingActivations(Hub hub) {
         this.hub = hub;
@@ -37,9 +39,26 @@ final class PendingActivations {
         return reply;
     }
 
-    /** {@code reply} was written: if it answered a subscribe to a topic with history, that goes live now. */
-    void written(Reply reply) {
-        Subscription subscription = pending.remove(reply);
+    /**
+     * The {@code subscribed} push of a server-side subscription: with {@code recovered} and the position on a
+     * topic with history, remembered until {@link #written}.
+     */
+    Push.Subscribed pushFor(Subscription subscription) {
+        if (!subscription.hasHistory()) {
+            return new Push.Subscribed(subscription.topic());
+        }
+        Push.Subscribed push = new Push.Subscribed(subscription.topic(), subscription.recovered(),
+                subscription.position());
+        pending.put(push, subscription);
+        return push;
+    }
+
+    /**
+     * {@code envelope} (a reply or a push) was written: if it announced a subscription to a topic with history,
+     * that goes live now.
+     */
+    void written(Object envelope) {
+        Subscription subscription = pending.remove(envelope);
         if (subscription != null) {
             hub.activate(subscription);
         }

@@ -7,11 +7,18 @@ import io.crier.gateway.hub.Hub;
 import io.crier.gateway.hub.Subscriber;
 import io.crier.gateway.hub.Subscription;
 import io.crier.gateway.metrics.MeterCatalog;
+import io.crier.gateway.permission.TopicPolicy;
 import io.crier.gateway.permission.Verdict;
 import io.crier.protocol.Command;
 import io.crier.protocol.CommandId;
 import io.crier.protocol.ErrorCode;
+import io.crier.protocol.Position;
+import io.crier.protocol.Push;
 import io.crier.protocol.Reply;
+import io.crier.protocol.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -39,9 +46,15 @@ import org.slf4j.LoggerFactory;
  * works even while the broker call is pending); a subscribe the broker then refuses is taken back.
  * Error messages are short and fixed, and never echo what the client sent.
  *
- * <p>Confined to the session's event loop for {@link #handle} and {@link #close}; the returned stages may
- * complete on broker threads, and then only take back a failed topic (the topic set is concurrent for
- * that reason). {@link #topics()} and {@link #user()} may be read from any thread.
+ * <p>Server-side subscriptions ({@link #openServerSubscriptions}, {@link #subscribeFromServer},
+ * {@link #unsubscribeFromServer}) take topics the same way, with no permission check, and announce them with
+ * {@code subscribed}/{@code unsubscribed} pushes through the transport's {@link PushChannel}.
+ *
+ * <p>Confined to the session's event loop for {@link #handle}, {@link #openServerSubscriptions} and {@link #close};
+ * the returned stages may complete on broker threads, and then only take back a failed topic (the topic set is
+ * concurrent for that reason). {@link #subscribeFromServer} and {@link #unsubscribeFromServer} may be called from
+ * any thread (they hop to the session's thread); {@link #topics()} and {@link #user()} may be read from any
+ * thread.
  */
 public final class Session {
 
@@ -64,6 +77,7 @@ public final class Session {
     private boolean closed;
     private volatile TopicListener topicListener = TopicListener.NONE;
     private volatile PresenceResponder presence = PresenceResponder.NONE;
+    private volatile PushChannel pushes = PushChannel.NONE;
     private Consumer<String> refreshRefusals = reason -> { };
     private final PendingActivations activations;
     private final HistoryQueries history;
@@ -179,6 +193,99 @@ public final class Session {
         activations.written(reply);
     }
 
+    /**
+     * Lets {@code channel} carry the pushes this session makes itself and run its server-side subscribes on the
+     * session's thread. Set once, right after construction.
+     */
+    public void sendPushesTo(PushChannel channel) {
+        this.pushes = Objects.requireNonNull(channel, "channel");
+    }
+
+    /**
+     * Subscribes this session to its server-side topics ({@link TopicPolicy#serverTopics}) as it opens, each
+     * recovering from its position in {@code since} when there is one (other entries are ignored); each gets a
+     * {@code subscribed} push. On the session's event loop, after {@code welcome} and the {@code auth} reply. The
+     * stage completes with true once every one is subscribed (or was already), false when any failed: the caller
+     * then closes the session, so that it is never left with only some of them.
+     */
+    public CompletionStage<Boolean> openServerSubscriptions(Map<String, Position> since) {
+        List<CompletableFuture<ServerSubscribe>> outcomes = new ArrayList<>();
+        for (String topic : policy.topics().serverTopics(user)) {
+            outcomes.add(subscribeHere(topic, since.get(topic)).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> outcomes.stream().allMatch(outcome -> outcome.join().holds()));
+    }
+
+    /**
+     * Subscribes this live session to {@code topic} from the server side (the server API): no permission check
+     * (the backend decided), but the topic limit applies; the session gets a {@code subscribed} push (then, on a
+     * topic with history, the publications after {@code since}, when given and still in history). Safe to call from
+     * any thread; the stage completes once the push is written, or with why nothing changed. Never fails.
+     *
+     * @param since the position to recover from, or {@code null}
+     */
+    public CompletionStage<ServerSubscribe> subscribeFromServer(String topic, Position since) {
+        Topics.requireValid(topic);
+        CompletableFuture<ServerSubscribe> outcome = new CompletableFuture<>();
+        if (!pushes.execute(() -> subscribeHere(topic, since).whenComplete((done, failure) ->
+                outcome.complete(failure == null ? done : ServerSubscribe.FAILED)))) {
+            outcome.complete(ServerSubscribe.CLOSED);
+        }
+        return outcome;
+    }
+
+    /**
+     * Takes this live session off {@code topic} from the server side (the server API), whether a client
+     * {@code subscribe} or the server put it there, and sends it an {@code unsubscribed} push. Safe to call from any
+     * thread; the stage completes with whether the session held the topic (false: nothing changed, no push).
+     */
+    public CompletionStage<Boolean> unsubscribeFromServer(String topic) {
+        Topics.requireValid(topic);
+        CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+        if (!pushes.execute(() -> {
+            boolean held = !closed && leave(topic);
+            if (held) {
+                pushes.send(new Push.Unsubscribed(topic));
+            }
+            outcome.complete(held);
+        })) {
+            outcome.complete(false);
+        }
+        return outcome;
+    }
+
+    /** A server-side subscribe, on the session's event loop; the stage completes once the push is written. */
+    private CompletionStage<ServerSubscribe> subscribeHere(String topic, Position since) {
+        ServerSubscribe refusal = refusal(topic);
+        if (refusal != null) {
+            return CompletableFuture.completedFuture(refusal);
+        }
+        CompletableFuture<ServerSubscribe> outcome = new CompletableFuture<>();
+        try {
+            join(topic, since).whenComplete((subscription, failure) -> {
+                if (failure != null) {
+                    log.debug("server-side subscribe failed", failure);
+                    outcome.complete(ServerSubscribe.FAILED);
+                    return;
+                }
+                Push.Subscribed push = activations.pushFor(subscription);
+                if (!pushes.execute(() -> {
+                    pushes.send(push);
+                    activations.written(push);
+                    outcome.complete(ServerSubscribe.SUBSCRIBED);
+                })) {
+                    outcome.complete(ServerSubscribe.CLOSED);
+                }
+            });
+        } catch (RuntimeException e) {
+            // A bug in the hub or the broker costs this one subscription (taken back), not the connection.
+            log.warn("server-side subscribe failed", e);
+            outcome.complete(ServerSubscribe.FAILED);
+        }
+        return outcome;
+    }
+
     /** The session id. */
     public String id() {
         return id;
@@ -205,49 +312,78 @@ public final class Session {
         if (!verdict.allowed()) {
             return done(error(command.id(), ErrorCode.FORBIDDEN, "subscribe refused: " + verdict.message()));
         }
-        if (closed) {
+        ServerSubscribe refusal = refusal(topic);
+        if (refusal == ServerSubscribe.CLOSED) {
             return done(error(command.id(), ErrorCode.UNAVAILABLE, "session is closed"));
         }
-        if (topics.containsKey(topic)) {
+        if (refusal == ServerSubscribe.ALREADY_SUBSCRIBED) {
             return done(error(command.id(), ErrorCode.ALREADY_SUBSCRIBED, "already subscribed to this topic"));
         }
-        if (topics.size() >= policy.maxTopics()) {
+        if (refusal == ServerSubscribe.TOO_MANY_TOPICS) {
             return done(error(command.id(), ErrorCode.TOO_MANY_TOPICS, "too many topics for one session"));
         }
+        // since is ignored for a topic without history: the reply is then a plain ok.
+        return join(topic, command.since()).handle((subscription, failure) -> failure == null
+                ? activations.replyFor(command.id(), subscription)
+                : failureReply(command.id(), failure, "subscribe"));
+    }
+
+    /** Why {@code topic} cannot be taken now, or null when it can; on the session's event loop. */
+    private ServerSubscribe refusal(String topic) {
+        if (closed) {
+            return ServerSubscribe.CLOSED;
+        }
+        if (topics.containsKey(topic)) {
+            return ServerSubscribe.ALREADY_SUBSCRIBED;
+        }
+        return topics.size() >= policy.maxTopics() ? ServerSubscribe.TOO_MANY_TOPICS : null;
+    }
+
+    /**
+     * Takes {@code topic} at once and subscribes the hub; a failure (thrown or in the stage) takes the topic back,
+     * so that the session is never left half-subscribed. The stage waits for the presence entry too (best effort:
+     * the listener's stage never fails).
+     */
+    private CompletionStage<Subscription> join(String topic, Position since) {
         Object token = new Object();
         topics.put(topic, token);
         CompletionStage<Void> recorded = topicListener.subscribed(this, topic, token);
         CompletionStage<Subscription> active;
         try {
-            // since is ignored for a topic without history: the reply is then a plain ok.
-            active = hub.subscribe(topic, subscriber, command.since());
+            active = hub.subscribe(topic, subscriber, since);
         } catch (RuntimeException e) {
-            if (topics.remove(topic, token)) {
-                topicListener.unsubscribed(this, topic, token);
-            }
+            release(topic, token);
             throw e;
         }
-        // The ok waits for the presence entry too (best effort: `recorded` never fails).
-        return active.thenCombine(recorded, (subscription, ignored) -> subscription).handle((subscription, failure) -> {
-            if (failure == null) {
-                return activations.replyFor(command.id(), subscription);
-            }
-            // The hub has already dropped this subscriber; the session forgets the topic too.
-            if (topics.remove(topic, token)) {
-                topicListener.unsubscribed(this, topic, token);
-            }
-            return failureReply(command.id(), failure, "subscribe");
-        });
+        return active.thenCombine(recorded, (subscription, ignored) -> subscription)
+                .whenComplete((subscription, failure) -> {
+                    if (failure != null) {
+                        // The hub has already dropped this subscriber; the session forgets the topic too.
+                        release(topic, token);
+                    }
+                });
+    }
+
+    private void release(String topic, Object token) {
+        if (topics.remove(topic, token)) {
+            topicListener.unsubscribed(this, topic, token);
+        }
     }
 
     private Reply unsubscribe(Command.Unsubscribe command) {
-        Object token = topics.remove(command.topic());
+        return leave(command.topic()) ? new Reply.Ok(command.id())
+                : error(command.id(), ErrorCode.NOT_SUBSCRIBED, "not subscribed to this topic");
+    }
+
+    /** Lets {@code topic} go; false when the session did not hold it. */
+    private boolean leave(String topic) {
+        Object token = topics.remove(topic);
         if (token == null) {
-            return error(command.id(), ErrorCode.NOT_SUBSCRIBED, "not subscribed to this topic");
+            return false;
         }
-        hub.unsubscribe(command.topic(), subscriber);
-        topicListener.unsubscribed(this, command.topic(), token);
-        return new Reply.Ok(command.id());
+        hub.unsubscribe(topic, subscriber);
+        topicListener.unsubscribed(this, topic, token);
+        return true;
     }
 
     private CompletionStage<Reply> publish(Command.Publish command) {

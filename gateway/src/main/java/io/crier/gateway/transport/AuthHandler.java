@@ -4,16 +4,19 @@ import io.crier.gateway.auth.InvalidTokenException;
 import io.crier.gateway.auth.InvalidTokenException.Reason;
 import io.crier.gateway.auth.TokenVerifier;
 import io.crier.gateway.auth.User;
+import io.crier.gateway.session.Session;
 import io.crier.protocol.CloseCode;
 import io.crier.protocol.Command;
-import io.crier.protocol.CommandId;
 import io.crier.protocol.ErrorCode;
 import io.crier.protocol.Malformed;
+import io.crier.protocol.Position;
 import io.crier.protocol.Reply;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -29,7 +32,11 @@ import java.util.concurrent.TimeUnit;
  * {@link CloseCode#INVALID_TOKEN}, which is final. Either way the reason goes on the connection's
  * {@code disconnected} line ({@link Connection#tokenRefused}), never the token. Any other command gets a
  * {@code not_authenticated} error reply and the socket stays open. A user who already holds
- * {@code limits.maxConnectionsPerUser} connections is disconnected with {@link CloseCode#CONNECTION_LIMIT}.
+ * {@code limits.maxConnectionsPerUser} connections is disconnected with {@link CloseCode#CONNECTION_LIMIT}. Once
+ * open, the session is subscribed to its server-side topics ({@link Session#openServerSubscriptions}), recovering
+ * from the {@code auth} command's {@code since}; a user with more of them than {@code session.maxTopics} is
+ * refused like an invalid token (4500), and a session whose server-side subscribe fails is closed with
+ * {@link CloseCode#INTERNAL_ERROR}.
  *
  * <p>Per connection; confined to the channel's event loop.
  */
@@ -89,7 +96,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     private void authenticate(ChannelHandlerContext ctx, Command.Auth auth) {
         if (auth.anonymous()) {
             if (sessions.policy().allowAnonymous()) {
-                open(ctx, User.ANONYMOUS, auth.id());
+                open(ctx, User.ANONYMOUS, auth);
             } else {
                 refuse(ctx, Reason.MISSING_TOKEN);
             }
@@ -102,7 +109,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, e.reason());
             return;
         }
-        open(ctx, user, auth.id());
+        open(ctx, user, auth);
     }
 
     /**
@@ -116,8 +123,14 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
                 reason == Reason.EXPIRED ? CloseCode.TOKEN_EXPIRED : CloseCode.INVALID_TOKEN);
     }
 
-    private void open(ChannelHandlerContext ctx, User user, CommandId authId) {
+    /** Opens the session of {@code user}; {@code auth} is null for a user authenticated by header. */
+    private void open(ChannelHandlerContext ctx, User user, Command.Auth auth) {
         cancelDeadline();
+        if (sessions.policy().topics().serverTopics(user).size() > sessions.policy().maxTopics()) {
+            // More server-side topics than a session may hold: the token (or the hook's answer) is unusable here.
+            refuse(ctx, Reason.INVALID_TOPICS);
+            return;
+        }
         Connection connection = Connection.of(ctx.channel());
         if (!connection.bindUser(user)) {
             // The user holds limits.maxConnectionsPerUser connections already: counted by the Disconnector.
@@ -127,12 +140,25 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         SessionFactory.Opened opened = sessions.open(user, ctx.channel());
         ConnectionEvent.fire(ctx.channel(), connection.openSession(opened.session().id(), user));
         ctx.write(opened.welcome());
-        if (authId != null) {
-            ctx.write(new Reply.Ok(authId));
+        if (auth != null) {
+            ctx.write(new Reply.Ok(auth.id()));
         }
         ctx.flush();
         ChannelTokenExpiry.watch(opened.session(), ctx.channel(), disconnector, sessions.policy().expiry());
         ctx.pipeline().replace(this, PipelineNames.SESSION, new SessionHandler(opened.session(), sessions));
+        openServerSubscriptions(ctx.channel(), opened.session(), auth == null ? Map.of() : auth.since());
+    }
+
+    /**
+     * Subscribes the new session to its server-side topics; when any fails (the broker is down), the session is
+     * closed with {@link CloseCode#INTERNAL_ERROR} (reconnect with backoff) rather than left with some of them.
+     */
+    private void openServerSubscriptions(Channel channel, Session session, Map<String, Position> since) {
+        session.openServerSubscriptions(since).thenAccept(complete -> {
+            if (!complete && channel.isActive()) {
+                channel.eventLoop().execute(() -> disconnector.disconnect(channel, CloseCode.INTERNAL_ERROR));
+            }
+        });
     }
 
     private void expire(ChannelHandlerContext ctx) {

@@ -53,6 +53,7 @@ public final class SessionFactory {
         String id = nodeId + "-" + Long.toString(counter.incrementAndGet(), 36);
         Session session = new Session(id, user, new ChannelSubscriber(id, channel), hub, policy);
         session.trackPresence(presenceTracker, presenceQuery);
+        session.sendPushesTo(new ChannelPushes(channel));
         session.reportRefreshRefusals(reason ->
                 ConnectionEvent.fire(channel, new ConnectionEvent.RefreshRefused(id, reason)));
         open.incrementAndGet();

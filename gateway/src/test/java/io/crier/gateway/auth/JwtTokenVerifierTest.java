@@ -194,6 +194,31 @@ class JwtTokenVerifierTest {
     }
 
     @Test
+    void readsTheTopicsClaimOnceEachInOrderAndTheJtiAndIat() throws InvalidTokenException {
+        User user = verifier.verify(payload("{\"sub\":\"alice\",\"exp\":" + (NOW_SECONDS + 60) + ",\"iat\":"
+                + NOW_SECONDS + ",\"jti\":\"t-1\",\"topics\":[\"orders:42\",\"news\",\"orders:42\"]}"));
+
+        assertEquals(List.of("orders:42", "news"), user.topics());
+        assertEquals("t-1", user.tokenId());
+        assertEquals(NOW_SECONDS, user.issuedAt().getEpochSecond());
+        assertEquals(List.of(), verifier.verify(payload("{\"sub\":\"alice\",\"exp\":" + (NOW_SECONDS + 60) + "}"))
+                .topics());
+    }
+
+    @Test
+    void refusesATopicsClaimThatIsNotAnArrayOfValidTopicNamesOrTooLong() {
+        String head = "{\"sub\":\"alice\",\"exp\":" + (NOW_SECONDS + 60) + ",\"topics\":";
+        assertRefused(Reason.INVALID_TOPICS, payload(head + "\"news\"}"));
+        assertRefused(Reason.INVALID_TOPICS, payload(head + "null}"));
+        assertRefused(Reason.INVALID_TOPICS, payload(head + "[\"news\",1]}"));
+        assertRefused(Reason.INVALID_TOPICS, payload(head + "[\"chat:*\"]}"));
+        assertRefused(Reason.INVALID_TOPICS, payload(head + "[\"\"]}"));
+        String tooMany = java.util.stream.IntStream.rangeClosed(0, ClaimChecks.MAX_TOPICS_CLAIM)
+                .mapToObj(i -> "\"t" + i + "\"").collect(Collectors.joining(","));
+        assertRefused(Reason.INVALID_TOPICS, payload(head + "[" + tooMany + "]}"));
+    }
+
+    @Test
     void refusesPatternClaimThatIsNull() {
         assertRefused(Reason.INVALID_SUBSCRIBE,
                 payload("{\"sub\":\"alice\",\"exp\":" + (NOW_SECONDS + 60) + ",\"subscribe\":null}"));

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
 class SdkUnitIT {
 
     /** The tests in test/unit/: a run that passes fewer (a file not found, a test skipped) is a failure. */
-    private static final int EXPECTED_TESTS = 24;
+    private static final int EXPECTED_TESTS = 28;
     private static final String SECRET = "sdk-unit-it-secret-of-at-least-32-bytes!";
     private static final List<String> TOPICS = List.of("sdk:*", "hist:*", "room:*");
     private static final Path JS = Path.of("src/main/js").toAbsolutePath();
@@ -60,6 +61,10 @@ class SdkUnitIT {
                 .property("namespace.hist.historyCommand", "true")
                 .property("namespace.room.presence", "full")
                 .property("namespace.room.joinLeave", "true")
+                // Server-side subscriptions: each session's own me:<sub>; a token-less auth is anonymous.
+                .property("namespace.me.personal", "true")
+                .property("namespace.me.autoSubscribe", "true")
+                .env("CRIER_AUTH_ALLOW_ANONYMOUS", "true")
                 .start();
     }
 
@@ -69,6 +74,9 @@ class SdkUnitIT {
                 "CRIER_IT_URL", node.wsUri().toString(),
                 "CRIER_IT_TOKEN_ALICE", TestTokens.hs256(secret, "alice", TOPICS, TOPICS, Duration.ofHours(1)),
                 "CRIER_IT_TOKEN_BOB", TestTokens.hs256(secret, "bob", TOPICS, TOPICS, Duration.ofHours(1)),
+                "CRIER_IT_TOKEN_CAROL", TestTokens.hs256Payload(secret, "{\"sub\":\"carol\",\"exp\":"
+                        + (Instant.now().getEpochSecond() + 3600) + ",\"subscribe\":[\"sdk:*\",\"hist:*\"],"
+                        + "\"publish\":[\"sdk:*\",\"hist:*\"],\"topics\":[\"hist:srv-feed\",\"sdk:srv-orders\"]}"),
                 // Inside the node's 10-minute expiry warning: `expiring` comes right after `welcome`.
                 "CRIER_IT_TOKEN_ALICE_SHORT", TestTokens.hs256(secret, "alice", TOPICS, TOPICS, Duration.ofMinutes(5)),
                 // Past the node's clock leeway (5 s): auth with it closes 4004 token_expired.

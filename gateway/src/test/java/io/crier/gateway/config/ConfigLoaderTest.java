@@ -102,6 +102,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void autoSubscribeIsReadPerNamespaceAndNeedsPersonal() throws IOException {
+        NamespacesConfig namespaces = loader.load(
+                write("namespace.user.personal=true\nnamespace.user.autoSubscribe=true\n"), Map.of()).namespaces();
+        assertTrue(namespaces.optionsFor("user:alice").autoSubscribe());
+        assertFalse(namespaces.defaults().autoSubscribe());
+
+        Path bad = write("namespace.feed.autoSubscribe=true\n");
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> loader.load(bad, Map.of()));
+        assertEquals(List.of("namespace.feed.autoSubscribe: needs namespace.feed.personal=true: it subscribes each"
+                + " session to its own personal topic"), e.problems());
+    }
+
+    @Test
     void reportsEveryBadNamespaceKeyAtOnce() throws IOException {
         Path file = write("namespace.user.private=true\nnamespace.a*b.personal=true\n"
                 + "namespace.feed.personal=yes\nnamespace.user=true\nnamespaces.default.personal=maybe\n");
@@ -109,7 +122,7 @@ class ConfigLoaderTest {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> loader.load(file, Map.of()));
 
         String use = "unknown key: use namespace.<name>.<option> with an option of [anonymousSubscribe,"
-                + " clientPublish, historyCommand, historySize, historyTtl, joinLeave, personal, presence]";
+                + " autoSubscribe, clientPublish, historyCommand, historySize, historyTtl, joinLeave, personal, presence]";
         assertEquals(List.of(
                 "namespaces.default.personal: not a boolean: maybe (use true or false)",
                 "namespace.a*b.personal: a namespace name must be 1 to 64 characters from A-Z a-z 0-9 _ - . @ =",
@@ -231,7 +244,7 @@ class ConfigLoaderTest {
     void everyBundledKeyCanBeSetThroughTheEnvironment() {
         List<String> keys = loader.keys();
 
-        assertEquals(82, keys.size());
+        assertEquals(83, keys.size());
         assertTrue(keys.contains("limits.maxDataBytes"));
         assertEquals(Duration.ofSeconds(3), loader.load(null,
                 Map.of(ConfigLoader.envName("redis.commandTimeout"), "3s")).redis().commandTimeout());

@@ -1,0 +1,83 @@
+// Server-side subscriptions, rpc and a connect without a token, against a real node (see SdkUnitIT): carol's token
+// lists `topics` (hist:srv-feed, with history, and sdk:srv-orders), and namespace `me` subscribes every
+// authenticated session to its own me:<sub>.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { Crier } from '../../crier.js';
+import { node, next, collector, closing, tappedWebSocket } from './helpers.mjs';
+
+/** A client of `token`, connected, whose `subscribed` events are collected from the start. */
+async function connected(t, token, options = {}) {
+  const client = new Crier(node.url, { token, minReconnectDelay: 20, ...options });
+  closing(t, client);
+  const subscribed = collector();
+  client.on('subscribed', subscribed.handler);
+  const welcome = next(client, 'connected');
+  client.connect();
+  await welcome;
+  return { client, subscribed };
+}
+
+test('the topics of the token and the personal topic come as server-side subscribed events, and deliver', async (t) => {
+  const { client: carol, subscribed } = await connected(t, node.carol);
+  const { client: bob } = await connected(t, node.bob);
+  const events = await subscribed.waitFor(3);
+  const byTopic = Object.fromEntries(events.map((e) => [e.topic, e]));
+  assert.deepEqual(Object.keys(byTopic).sort(), ['hist:srv-feed', 'me:carol', 'sdk:srv-orders']);
+  assert.deepEqual(byTopic['sdk:srv-orders'], { topic: 'sdk:srv-orders', recovered: false, resubscribed: false,
+    position: undefined, server: true });
+
+  const publications = collector();
+  carol.on('publication', publications.handler);
+  await bob.publish('sdk:srv-orders', { order: 42 });
+  assert.deepEqual((await publications.waitFor(1))[0], { topic: 'sdk:srv-orders', data: { order: 42 } });
+  assert.ok(carol.serverTopics.some((s) => s.topic === 'me:carol'));
+});
+
+test('after a reconnect the auth carries the server-side positions and every missed offset comes once, in order', async (t) => {
+  const tap = tappedWebSocket();
+  const { client: carol, subscribed } = await connected(t, node.carol, { WebSocket: tap.WebSocket, minReconnectDelay: 200 });
+  const { client: bob } = await connected(t, node.bob);
+  await subscribed.waitFor(3);
+  const got = collector();
+  carol.on('publication', (p) => p.topic === 'hist:srv-feed' && got.handler(p));
+  for (const n of [1, 2, 3]) await bob.publish('hist:srv-feed', { n });
+  await got.waitFor(3);
+  const position = { offset: got.items[2].offset, epoch: got.items[2].epoch };
+
+  tap.sockets[0].deaf = true; // 4-6 reach the socket, never the client
+  for (const n of [4, 5, 6]) await bob.publish('hist:srv-feed', { n });
+  const back = next(carol, 'subscribed', (e) => e.topic === 'hist:srv-feed' && e.resubscribed);
+  tap.sockets[0].close();
+  await next(carol, 'disconnected');
+  await bob.publish('hist:srv-feed', { n: 7 });
+  const again = await back;
+  assert.equal(again.recovered, true);
+  assert.deepEqual(tap.sockets[1].sent.find((f) => f.type === 'auth').since['hist:srv-feed'], position);
+
+  await got.waitFor(7);
+  assert.deepEqual(got.items.map((p) => p.data.n), [1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(got.items.map((p) => p.offset), got.items.map((_, i) => position.offset - 2 + i));
+});
+
+test('rpc sends method and data and rejects with the error reply of the node', async (t) => {
+  const tap = tappedWebSocket();
+  const { client } = await connected(t, node.alice, { WebSocket: tap.WebSocket });
+  // Until the node has an rpc hook configured it answers with an error reply; the socket stays open.
+  const refused = await client.rpc('echo', { a: 1 }).then(() => assert.fail('the node has no rpc backend'), (e) => e);
+  assert.ok(['unknown_type', 'not_available'].includes(refused.code), refused.code);
+  await client.rpc('ping').catch(() => undefined);
+  const sent = tap.sockets[0].sent.filter((f) => f.type === 'rpc');
+  assert.deepEqual(sent.map(({ id, ...rest }) => rest), [{ type: 'rpc', method: 'echo', data: { a: 1 } },
+    { type: 'rpc', method: 'ping' }]);
+  assert.equal(client.state, 'connected');
+});
+
+test('a client without a token connects, sending its authData for the connect hook', async (t) => {
+  const tap = tappedWebSocket();
+  const { client } = await connected(t, undefined, { WebSocket: tap.WebSocket, authData: { device: 'kiosk' } });
+  const auth = tap.sockets[0].sent.find((f) => f.type === 'auth');
+  assert.equal(auth.token, undefined);
+  assert.deepEqual(auth.data, { device: 'kiosk' });
+  assert.equal(client.welcome.user, '', 'this node admits it as anonymous; a connect hook would name the user');
+});
