@@ -3,6 +3,7 @@ package io.crier.gateway.transport;
 import io.crier.gateway.auth.DevTokenIssuer;
 import io.crier.gateway.hub.Hub;
 import io.crier.gateway.session.PresenceResponder;
+import io.crier.gateway.session.SessionListener;
 import io.crier.gateway.session.SessionPolicy;
 import io.crier.gateway.session.TopicListener;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,6 +51,7 @@ final class TestHandlers {
     /** A session factory without presence. */
     static SessionFactory sessions(Hub hub, String nodeId, SessionPolicy policy,
                                    Duration heartbeat) {
-        return new SessionFactory(hub, nodeId, policy, heartbeat, TopicListener.NONE, PresenceResponder.NONE);
+        return new SessionFactory(hub, nodeId, policy, heartbeat, TopicListener.NONE, PresenceResponder.NONE,
+                SessionListener.NONE);
     }
 }
