@@ -67,25 +67,27 @@ public final class OnlineTracker implements SessionListener, AutoCloseable {
             if (closed || !timers.isEmpty()) {
                 return;
             }
-            try {
-                timers.add(scheduler.scheduleAtFixedRate(this::renew, refreshInterval.toNanos(),
-                        refreshInterval.toNanos(), TimeUnit.NANOSECONDS));
-                timers.add(scheduler.scheduleAtFixedRate(this::sweep, sweepInterval.toNanos(),
-                        sweepInterval.toNanos(), TimeUnit.NANOSECONDS));
-            } catch (RejectedExecutionException e) {
-                // Only once the node's scheduler has stopped, when there is nothing left to keep alive.
-                log.debug("online events not started: the scheduler has stopped");
-            }
+            repeat(scheduler, this::renew, refreshInterval, 0);
+            repeat(scheduler, this::sweep, sweepInterval, 1);
         }
     }
 
     @Override
     public void opened(Session session) {
-        User user = session.user();
+        lease(session.id(), session.user());
+    }
+
+    @Override
+    public void closed(Session session) {
+        release(session.id());
+    }
+
+    /** Leases session {@code sessionId} of {@code user}; nothing for an anonymous one. */
+    void lease(String sessionId, User user) {
         if (user.isAnonymous()) {
             return;
         }
-        UserSession leased = new UserSession(user.id(), session.id(), nodeId);
+        UserSession leased = new UserSession(user.id(), sessionId, nodeId);
         synchronized (lock) {
             if (closed) {
                 return;
@@ -95,10 +97,10 @@ public final class OnlineTracker implements SessionListener, AutoCloseable {
         }
     }
 
-    @Override
-    public void closed(Session session) {
+    /** Ends the lease of session {@code sessionId}, if it has one. */
+    void release(String sessionId) {
         synchronized (lock) {
-            UserSession leased = sessions.remove(session.id());
+            UserSession leased = sessions.remove(sessionId);
             if (leased != null && !closed) {
                 watch(statusLog.end(leased));
             }
@@ -170,6 +172,32 @@ public final class OnlineTracker implements SessionListener, AutoCloseable {
             log.debug("user status lease ends at shutdown did not all complete", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Runs {@code task} every {@code interval}, its next run scheduled (in slot {@code slot} of the timers) after
+     * each one: one-shot timers, so that a slow run never piles up runs behind it. Holds lock.
+     */
+    private void repeat(ScheduledExecutorService scheduler, Runnable task, Duration interval, int slot) {
+        if (closed) {
+            return;
+        }
+        try {
+            ScheduledFuture<?> next = scheduler.schedule(() -> {
+                task.run();
+                synchronized (lock) {
+                    repeat(scheduler, task, interval, slot);
+                }
+            }, interval.toNanos(), TimeUnit.NANOSECONDS);
+            if (timers.size() > slot) {
+                timers.set(slot, next);
+            } else {
+                timers.add(next);
+            }
+        } catch (RejectedExecutionException e) {
+            // Only once the node's scheduler has stopped, when there is nothing left to keep alive.
+            log.debug("online events timer not rescheduled: the scheduler has stopped");
         }
     }
 
