@@ -1,5 +1,6 @@
 package io.crier.cluster;
 
+import io.crier.protocol.UserStatusEvent;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 

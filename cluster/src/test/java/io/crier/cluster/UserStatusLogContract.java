@@ -4,7 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.crier.cluster.UserStatusEvent.Type;
+import io.crier.protocol.UserStatusEvent;
+import io.crier.protocol.UserStatusEvent.Type;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -19,6 +19,7 @@ import io.crier.gateway.transport.AdminRoutes;
 import io.crier.gateway.transport.ChannelEvictor;
 import io.crier.gateway.transport.Disconnector;
 import io.crier.gateway.transport.EnvelopeCodecHandler;
+import io.crier.gateway.transport.EventsEndpoint;
 import io.crier.gateway.transport.ExceptionHandler;
 import io.crier.gateway.transport.GatewayChannelInitializer;
 import io.crier.gateway.transport.HandshakeGuardHandler;
@@ -307,7 +308,8 @@ public final class GatewayServer implements AutoCloseable {
     /** The admin API, or {@code null} when {@code admin.key} is empty: then its routes do not exist. */
     private AdminRoutes adminRoutes(AdminConfig admin, MeterRegistry meters) {
         return admin.enabled() ? new AdminRoutes(admin.keyBytes(), this::startDrain,
-                new NodesEndpoint(cluster, meters), meters) : null;
+                new NodesEndpoint(cluster, meters), online.log().map(log -> new EventsEndpoint(log, meters)).orElse(null),
+                meters) : null;
     }
 
     /** Where the cluster view says this node is: {@code node.advertiseAddress}, else a listener's host:port. */

@@ -3,7 +3,7 @@ package io.crier.cluster.redis;
 import io.crier.cluster.BrokerUnavailableException;
 import io.crier.cluster.StatusLogId;
 import io.crier.cluster.UserSession;
-import io.crier.cluster.UserStatusEvent;
+import io.crier.protocol.UserStatusEvent;
 import io.crier.cluster.UserStatusLog;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.UserSession;
-import io.crier.cluster.UserStatusEvent;
+import io.crier.protocol.UserStatusEvent;
 import io.crier.cluster.UserStatusLog;
 import io.crier.cluster.UserStatusLogContract;
 import java.time.Duration;

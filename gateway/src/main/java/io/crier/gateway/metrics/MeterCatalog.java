@@ -145,7 +145,8 @@ public final class MeterCatalog {
             "Publications of served HTTP publish API requests, by result", null, tag("result", apiResults()));
     public static final MeterDefinition ADMIN_REQUESTS = counter("crier.admin.requests",
             "Admin API calls, by action and outcome", null,
-            tags(tag("action", "drain", "nodes"), tag("outcome", "accepted", "ok", "unauthorized", "unavailable")));
+            tags(tag("action", "drain", "nodes", "events"),
+                    tag("outcome", "accepted", "ok", "unauthorized", "unavailable", "bad_request")));
     public static final MeterDefinition DRAINS = counter("crier.drains", "Drains started, by trigger", null,
             tag("trigger", "shutdown", "admin"));
 

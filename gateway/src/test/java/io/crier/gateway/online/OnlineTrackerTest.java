@@ -3,7 +3,7 @@ package io.crier.gateway.online;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.crier.cluster.ManualClock;
-import io.crier.cluster.UserStatusEvent;
+import io.crier.protocol.UserStatusEvent;
 import io.crier.cluster.memory.InMemoryUserStatusLog;
 import io.crier.gateway.auth.TopicPatterns;
 import io.crier.gateway.auth.User;

@@ -33,7 +33,7 @@ final class TestHandlers {
 
     /** The admin API without the cluster view's route. */
     static AdminRoutes admin(byte[] key, Runnable startDrain, MeterRegistry meters) {
-        return new AdminRoutes(key, startDrain, null, meters);
+        return new AdminRoutes(key, startDrain, null, null, meters);
     }
 
     /** A node's shared handlers, with {@code api} (or none) and a telemetry handler that logs nothing. */

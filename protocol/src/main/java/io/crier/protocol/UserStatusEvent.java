@@ -1,9 +1,9 @@
-package io.crier.cluster;
+package io.crier.protocol;
 
 import java.util.Objects;
 
 /**
- * One entry of the {@link UserStatusLog}: {@code user} went {@code online} or {@code offline}.
+ * One entry of the {@code UserStatusLog} (cluster module): {@code user} went {@code online} or {@code offline}.
  *
  * @param id        the entry's id in the log (a Redis Stream id {@code <ms>-<n>}), increasing
  * @param user      the user
