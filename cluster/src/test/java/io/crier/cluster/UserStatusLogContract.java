@@ -142,6 +142,25 @@ public abstract class UserStatusLogContract {
     }
 
     @Test
+    void aSessionIdTakenOverByAnotherUserOrNodeEndsTheOldLease() throws Exception {
+        UserStatusLog log = log();
+        // A node restarted under the same id counts its sessions from 1 again while its old leases still live. bob18
+        // shares alice's bucket in Redis (CRC-32 % 16), so there the new lease meets the old one: bob18's online
+        // shows that it was not taken for a renewal of alice's.
+        complete(log.open(new UserSession("alice", "n1-1", "n1")));
+        complete(log.open(new UserSession("bob18", "n1-1", "n1")));
+        complete(log.renew(List.of(new UserSession("bob18", "n1-1", "n1"))));
+        complete(log.open(new UserSession("bob18", "n1-1", "n1-again")));
+
+        List<UserStatusEvent> events = sweepUntil(log, offline("alice"),
+                List.of(new UserSession("bob18", "n1-1", "n1-again")));
+
+        assertEquals(List.of("alice online n1", "alice offline n1", "bob18 online n1"), described(events));
+        complete(log.end(new UserSession("bob18", "n1-1", "n1-again")));
+        assertEquals("bob18 offline n1-again", describe(sweepUntil(log, offline("bob18")).get(3)));
+    }
+
+    @Test
     void readsAfterAnIdWithALimit() throws Exception {
         UserStatusLog log = log();
         for (int i = 0; i < 5; i++) {

@@ -143,11 +143,17 @@ public final class InMemoryUserStatusLog implements UserStatusLog {
         log.clear();
     }
 
-    /** Starts or renews {@code session}'s lease; its user goes online, or their pending offline is cancelled. */
+    /**
+     * Starts or renews {@code session}'s lease; its user goes online, or their pending offline is cancelled. A lease
+     * of the same session id held by another user or node (a node restarted under the same id) ends first.
+     */
     private void lease(UserSession session, Instant now) {
         Held previous = leases.put(session.sessionId(), new Held(session, now.plus(lease)));
-        if (previous != null) {
+        if (previous != null && previous.session().equals(session)) {
             return;
+        }
+        if (previous != null) {
+            release(previous.session(), now);
         }
         UserState state = users.get(session.user());
         if (state == null) {

@@ -144,7 +144,7 @@ public final class RedisUserStatusLog implements UserStatusLog {
     public CompletionStage<Void> open(UserSession session) {
         Objects.requireNonNull(session, "session");
         return call("user lease", redis -> UserStatusScript.LEASE.<Long>run(redis, ScriptOutputType.INTEGER,
-                bucketKeys(session.user()), number(maxLen), leaseMillis, text(session.sessionId()),
+                bucketKeys(session.user()), number(maxLen), leaseMillis, graceMillis, text(session.sessionId()),
                 text(session.user()), text(session.node()))).thenApply(ignored -> null);
     }
 
@@ -211,10 +211,11 @@ public final class RedisUserStatusLog implements UserStatusLog {
             return CompletableFuture.completedFuture(null);
         }
         List<UserSession> chunk = sessions.subList(from, Math.min(sessions.size(), from + SESSIONS_PER_CALL));
-        byte[][] args = new byte[2 + 3 * chunk.size()][];
+        byte[][] args = new byte[3 + 3 * chunk.size()][];
         args[0] = number(maxLen);
         args[1] = leaseMillis;
-        int i = 2;
+        args[2] = graceMillis;
+        int i = 3;
         for (UserSession session : chunk) {
             args[i++] = text(session.sessionId());
             args[i++] = text(session.user());

@@ -7,7 +7,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * The Lua scripts of {@link RedisUserStatusLog}, each one atomic step on the seven keys of one bucket of users (all
  * in the bucket's hash slot, see {@link RedisUserStatusLog#bucketKeys}): {@code KEYS[1]} the leases (sorted set
- * session -> lease end), {@code KEYS[2]} the sessions (hash session -> {@code {"u":user,"n":node}}),
+ * session -> lease end), {@code KEYS[2]} the sessions (hash session -> {@code <length of user>:<user><node>}),
  * {@code KEYS[3]} the users (hash user -> live sessions, 0 while an offline is pending), {@code KEYS[4]} the
  * pending offlines (sorted set user -> when due), {@code KEYS[5]} each pending user's last node (hash),
  * {@code KEYS[6]} the sequence counter, {@code KEYS[7]} the outbox (a stream of the bucket's transitions, which
@@ -18,10 +18,14 @@ import java.util.concurrent.CompletionStage;
  */
 enum UserStatusScript {
 
-    /** ARGV: max len, lease ms, then (session, user, node) triples: starts or renews each lease. */
+    /**
+     * ARGV: max len, lease ms, grace ms, then (session, user, node) triples: starts or renews each lease. A session
+     * id held by another user or node (a node restarted under the same id while its old leases live) ends that
+     * lease first.
+     */
     LEASE("""
-            local expiry = now + tonumber(ARGV[2])
-            for i = 3, #ARGV, 3 do lease(ARGV[i], ARGV[i + 1], ARGV[i + 2], expiry) end
+            local expiry, grace = now + tonumber(ARGV[2]), tonumber(ARGV[3])
+            for i = 4, #ARGV, 3 do lease(ARGV[i], ARGV[i + 1], ARGV[i + 2], expiry, grace) end
             return 0
             """),
 
@@ -56,7 +60,8 @@ enum UserStatusScript {
      * Shared by every script: {@code emit} appends one transition to the outbox with the next sequence number;
      * {@code lease} starts or renews a session's lease (its user's first makes them online, unless their offline
      * was pending: then it is cancelled, and nothing is emitted); {@code release} ends one (its user's last makes
-     * their offline pending for the grace). A session value that is not this store's JSON is dropped.
+     * their offline pending for the grace). A session value that is not this store's ({@code holder} reads it) is
+     * dropped.
      */
     private static final String PRELUDE = """
             local leases, sessions, users, due, last, seq, out = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
@@ -67,28 +72,34 @@ enum UserStatusScript {
               redis.call('XADD', out, 'MAXLEN', '~', ARGV[1], '*', 'user', user, 'type', kind, 'seq', n, 'ts', now,
                 'node', node)
             end
-            local function lease(session, user, node, expiry)
-              local known = redis.call('HEXISTS', sessions, session) == 1
+            local function holder(value)
+              local colon = value and string.find(value, ':', 1, true)
+              local length = colon and tonumber(string.sub(value, 1, colon - 1))
+              if not length or length < 1 or colon + length > #value then return nil end
+              return string.sub(value, colon + 1, colon + length), string.sub(value, colon + length + 1)
+            end
+            local function release(session, grace)
+              redis.call('ZREM', leases, session)
+              local user, node = holder(redis.call('HGET', sessions, session))
+              redis.call('HDEL', sessions, session)
+              if not user then return end
+              if redis.call('HINCRBY', users, user, -1) <= 0 then
+                redis.call('HSET', users, user, 0)
+                redis.call('ZADD', due, now + grace, user)
+                redis.call('HSET', last, user, node)
+              end
+            end
+            local function lease(session, user, node, expiry, grace)
+              local value = #user .. ':' .. user .. node
+              local stored = redis.call('HGET', sessions, session)
               redis.call('ZADD', leases, expiry, session)
-              if known then return end
-              redis.call('HSET', sessions, session, cjson.encode({u = user, n = node}))
+              if stored == value then return end
+              if stored then release(session, grace) redis.call('ZADD', leases, expiry, session) end
+              redis.call('HSET', sessions, session, value)
               if redis.call('HINCRBY', users, user, 1) == 1 and redis.call('ZREM', due, user) == 0 then
                 emit(user, 'online', node)
               end
               redis.call('HDEL', last, user)
-            end
-            local function release(session, grace)
-              redis.call('ZREM', leases, session)
-              local json = redis.call('HGET', sessions, session)
-              if not json then return end
-              redis.call('HDEL', sessions, session)
-              local ok, s = pcall(cjson.decode, json)
-              if not ok or type(s) ~= 'table' or type(s.u) ~= 'string' or type(s.n) ~= 'string' then return end
-              if redis.call('HINCRBY', users, s.u, -1) <= 0 then
-                redis.call('HSET', users, s.u, 0)
-                redis.call('ZADD', due, now + grace, s.u)
-                redis.call('HSET', last, s.u, s.n)
-              end
             end
             """;
 
