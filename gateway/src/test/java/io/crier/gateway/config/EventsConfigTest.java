@@ -22,12 +22,12 @@ class EventsConfigTest {
         assertFalse(events.enabled());
         assertEquals("online-events", events.stream());
         assertEquals(100_000, events.maxLen());
-        assertEquals(Duration.ofSeconds(5), events.grace());
+        assertEquals(Duration.ofSeconds(10), events.grace());
         assertEquals(Duration.ofSeconds(15), events.leaseTtl());
         assertEquals(Duration.ofSeconds(5), events.refreshInterval());
         assertEquals(Duration.ofSeconds(1), events.sweepInterval());
         assertEquals(Duration.ofSeconds(3), events.lockTtl());
-        assertEquals(Duration.ofSeconds(25), events.offlineBound());
+        assertEquals(Duration.ofSeconds(30), events.offlineBound());
     }
 
     @Test
