@@ -83,6 +83,23 @@ class RedisUserStatusLogIT extends UserStatusLogContract {
     }
 
     @Test
+    void aRenewalAfterRedisLostItsDataBringsTheLiveUsersBackOnlineWithSeqFromOne() throws Exception {
+        RedisUserStatusLog log = (RedisUserStatusLog) log();
+        UserSession alice = new UserSession("alice", "s1", "n1");
+        complete(log.open(alice));
+        complete(log.open(new UserSession("bob", "s2", "n1")));
+        get(log.sweep());
+
+        REDIS.server().cli("FLUSHALL");
+        complete(log.renew(List.of(alice)));
+        get(log.sweep());
+
+        List<UserStatusEvent> events = get(log.read("0", 100));
+        assertEquals(List.of("alice online n1"), described(events));
+        assertEquals(1, events.get(0).seq(), "the counter was lost with the rest: ts tells a consumer");
+    }
+
+    @Test
     void anEntryWrittenByHandIsSkippedAndCounted() throws Exception {
         RedisUserStatusLog log = (RedisUserStatusLog) log();
         REDIS.server().cli("XADD", prefix + "online-events", "*", "user", "x", "type", "gone");
