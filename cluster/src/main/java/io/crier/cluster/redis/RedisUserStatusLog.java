@@ -225,16 +225,22 @@ public final class RedisUserStatusLog implements UserStatusLog {
                 bucketKeys(bucket), args)).thenCompose(ignored -> renewChunks(bucket, sessions, from + SESSIONS_PER_CALL));
     }
 
-    /** Sweeps bucket {@code bucket} and those after it, one at a time; completes with the entries moved to the log. */
+    /**
+     * Sweeps bucket {@code bucket} and those after it, one at a time; completes with the entries moved to the log. A
+     * bucket that fails (its Redis Cluster shard is down) does not keep the others from being swept: the stage then
+     * fails (with one of the failures) once all have been tried.
+     */
     private CompletionStage<Integer> sweepBuckets(int bucket, int moved) {
         if (bucket >= BUCKETS || closed) {
             return CompletableFuture.completedFuture(moved);
         }
         String[] keys = bucketKeys(bucket);
-        return call("user status sweep", redis -> UserStatusScript.SWEEP.<List<Object>>run(redis,
-                ScriptOutputType.MULTI, keys, number(maxLen), graceMillis, number(SWEEP_LIMIT)))
-                .thenCompose(outbox -> publish(keys[6], outbox))
-                .thenCompose(count -> sweepBuckets(bucket + 1, moved + count));
+        CompletableFuture<Integer> swept = call("user status sweep", redis -> UserStatusScript.SWEEP.<List<Object>>run(
+                redis, ScriptOutputType.MULTI, keys, number(maxLen), graceMillis, number(SWEEP_LIMIT)))
+                .thenCompose(outbox -> publish(keys[6], outbox)).toCompletableFuture();
+        return swept.handle((count, error) -> error == null ? count : 0)
+                .thenCompose(count -> sweepBuckets(bucket + 1, moved + count))
+                .thenCompose(total -> swept.thenApply(ignored -> total));
     }
 
     /**
