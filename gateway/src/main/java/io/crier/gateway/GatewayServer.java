@@ -10,6 +10,7 @@ import io.crier.gateway.hub.HubWiring;
 import io.crier.gateway.hub.PublishRoute;
 import io.crier.gateway.nodes.ClusterView;
 import io.crier.gateway.metrics.MeterCatalog;
+import io.crier.gateway.online.NodeOnline;
 import io.crier.gateway.presence.NodePresence;
 import io.crier.gateway.auth.BearerKey;
 import io.crier.gateway.publish.PublishService;
@@ -18,6 +19,7 @@ import io.crier.gateway.transport.AdminRoutes;
 import io.crier.gateway.transport.ChannelEvictor;
 import io.crier.gateway.transport.Disconnector;
 import io.crier.gateway.transport.EnvelopeCodecHandler;
+import io.crier.gateway.transport.EventsEndpoint;
 import io.crier.gateway.transport.ExceptionHandler;
 import io.crier.gateway.transport.GatewayChannelInitializer;
 import io.crier.gateway.transport.HandshakeGuardHandler;
@@ -74,6 +76,7 @@ public final class GatewayServer implements AutoCloseable {
     private final Listeners listeners;
     private final JwtTokenVerifier verifier;
     private final NodePresence presence;
+    private final NodeOnline online;
     private final ClusterView cluster;
     private final NodeTelemetry telemetry;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -106,6 +109,8 @@ public final class GatewayServer implements AutoCloseable {
         hub.presenceEvents(presence.pushes(envelopes, hub::push));
         backend.start(telemetry.watch(broker, hub));
         presence.start();
+        this.online = new NodeOnline(config.events(), backend.link(), config.node().id(), clock, meters);
+        online.start(workers.next());
         this.cluster = new ClusterView(config, backend.link(), clock, meters);
         SharedHandlers shared = new SharedHandlers(
                 new HttpRoutesHandler(config.server().wsPath(), readiness, tokens.devTokens(clock),
@@ -116,7 +121,7 @@ public final class GatewayServer implements AutoCloseable {
                 publishApi(config, hub.publishRoute(), meters),
                 telemetry.handler());
         SessionFactory sessions = new SessionFactory(hub, nodeId(), SessionPolicy.of(config, verifier, clock),
-                config.session().heartbeat(), presence.tracker(), presence.query());
+                config.session().heartbeat(), presence.tracker(), presence.query(), online.sessions());
         MeterCatalog.SESSIONS.gauge(meters, sessions, SessionFactory::openSessions);
         this.listeners = listen(transport, clock,
                 new GatewayChannelInitializer(config, shared, verifier, sessions, disconnector, channels,
@@ -262,6 +267,7 @@ public final class GatewayServer implements AutoCloseable {
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         presence.close();
+        online.close();
         backend.close();
         verifier.close();
         telemetry.close();
@@ -283,6 +289,7 @@ public final class GatewayServer implements AutoCloseable {
             return Listeners.bind(bootstrap, config, initializer, tls);
         } catch (RuntimeException e) {
             presence.close();
+            online.close();
             cluster.close();
             backend.close();
             verifier.close();
@@ -301,7 +308,8 @@ public final class GatewayServer implements AutoCloseable {
     /** The admin API, or {@code null} when {@code admin.key} is empty: then its routes do not exist. */
     private AdminRoutes adminRoutes(AdminConfig admin, MeterRegistry meters) {
         return admin.enabled() ? new AdminRoutes(admin.keyBytes(), this::startDrain,
-                new NodesEndpoint(cluster, meters), meters) : null;
+                new NodesEndpoint(cluster, meters), online.log().map(log -> new EventsEndpoint(log, meters)).orElse(null),
+                meters) : null;
     }
 
     /** Where the cluster view says this node is: {@code node.advertiseAddress}, else a listener's host:port. */

@@ -200,14 +200,17 @@ public final class ConfigLoader {
         ClusterConfig cluster = v.section(() -> new ClusterConfig(v.duration("cluster.nodeLease"),
                 v.duration("cluster.nodeRefreshInterval")));
         LogConfig log = v.section(() -> new LogConfig(v.string("log.format")));
+        EventsConfig events = v.section(() -> new EventsConfig(v.bool("events.enabled"), v.string("events.stream"),
+                v.integer("events.maxLen"), v.duration("events.grace"), v.duration("events.leaseTtl"),
+                v.duration("events.refreshInterval"), v.duration("events.sweepInterval")));
         if (Arrays.asList(node, server, auth, session, limits, hub, redis, tls, compression, drain, admin,
-                namespaces, presence, api, recovery, cluster, log).contains(null)) {
+                namespaces, presence, api, recovery, cluster, log, events).contains(null)) {
             return null;
         }
         LoadedKeys keys = LoadedKeys.of(values, Map.of("node.id", node.id(), "tls.host", tls.hostOr(server.host()),
                 "redis.uri", redis.enabled() ? redis.redactedUri() : ""));
         return v.section(() -> new CrierConfig(node, server, auth, session, limits, hub, redis, tls,
-                compression, drain, admin, namespaces, presence, api, recovery, cluster, log, keys));
+                compression, drain, admin, namespaces, presence, api, recovery, cluster, log, events, keys));
     }
 
     private static AuthConfig auth(ConfigValues v) {

@@ -146,13 +146,22 @@ public final class MeterCatalog {
             "Publications of served HTTP publish API requests, by result", null, tag("result", apiResults()));
     public static final MeterDefinition ADMIN_REQUESTS = counter("crier.admin.requests",
             "Admin API calls, by action and outcome", null,
-            tags(tag("action", "drain", "nodes"), tag("outcome", "accepted", "ok", "unauthorized", "unavailable")));
+            tags(tag("action", "drain", "nodes", "events"),
+                    tag("outcome", "accepted", "ok", "unauthorized", "unavailable", "bad_request")));
     public static final MeterDefinition DRAINS = counter("crier.drains", "Drains started, by trigger", null,
             tag("trigger", "shutdown", "admin"));
 
     // ---- cluster view
     public static final MeterDefinition NODE_REFRESHES = counter("crier.nodes.refreshes",
             "Renewals of this node's lease in the cluster view, by result", null, tag("result", "ok", "failed"));
+
+    // ---- online/offline events
+    public static final MeterDefinition ONLINE_SESSIONS = gauge("crier.online.sessions",
+            "Authenticated sessions whose user status leases this node renews", null);
+    public static final MeterDefinition ONLINE_EVENTS_APPENDED = counter("crier.online.events.appended",
+            "Online and offline entries this node's sweeps appended to the events stream", null);
+    public static final MeterDefinition ONLINE_STORE_FAILURES = counter("crier.online.store.failures",
+            "User status log calls (lease, renewal, end, sweep) that failed", null);
 
     // ---- memory and logs
     public static final MeterDefinition NETTY_DIRECT = gauge("crier.netty.direct.used.bytes",
@@ -174,7 +183,8 @@ public final class MeterCatalog {
             HUB_REPAIR_PUBLICATIONS, HUB_EVICTIONS, HUB_TOPICS, HUB_RECOVERIES, HUB_REPAIRS, HUB_BROKER_FAILURES,
             PRESENCE_EVENTS_PUBLISHED, PRESENCE_EVENTS_FAILED, PRESENCE_SESSIONS, PRESENCE_STORE_FAILURES,
             AUTH_FAILURES, JWKS_FETCHES, JWKS_UNKNOWN_KID_REFRESHES, JWKS_KEYS, API_REQUESTS, API_PUBLICATIONS,
-            ADMIN_REQUESTS, DRAINS, NODE_REFRESHES, NETTY_DIRECT, NETTY_ALLOCATOR_DIRECT, LOG_LIFECYCLE_SUPPRESSED);
+            ADMIN_REQUESTS, DRAINS, NODE_REFRESHES, ONLINE_SESSIONS, ONLINE_EVENTS_APPENDED,
+            ONLINE_STORE_FAILURES, NETTY_DIRECT, NETTY_ALLOCATOR_DIRECT, LOG_LIFECYCLE_SUPPRESSED);
 
     private MeterCatalog() {
     }

@@ -16,7 +16,8 @@ import java.util.Objects;
  * The admin API, served by {@link HttpRoutesHandler} when {@code admin.key} is set: {@code POST /admin/drain}
  * with {@code Authorization: Bearer <admin.key>} starts a graceful drain and answers 202 (again 202 when a
  * drain is already running); with a cluster view, {@code GET /api/v1/nodes} lists the live nodes
- * ({@link NodesEndpoint}). A missing or wrong key gets 401, another method 405. Every call is counted in
+ * ({@link NodesEndpoint}); with the online/offline events on, {@code GET /api/v1/events} pages through them
+ * ({@link EventsEndpoint}). A missing or wrong key gets 401, another method 405. Every call is counted in
  * {@link MeterCatalog#ADMIN_REQUESTS}, by action and outcome; the key is compared in constant time and never logged.
  *
  * <p>Immutable; thread-safe. {@code startDrain} must not block: it runs on an event loop.
@@ -32,14 +33,18 @@ public final class AdminRoutes {
     private final Counter unauthorized;
     private final NodesEndpoint nodes;
     private final Counter nodesUnauthorized;
+    private final EventsEndpoint events;
+    private final Counter eventsUnauthorized;
 
     /**
      * @param key        the admin key (UTF-8 bytes), not empty
      * @param startDrain starts the drain without waiting for it; idempotent
      * @param nodes      the cluster view's route ({@code GET /api/v1/nodes}), or {@code null} for none (404)
+     * @param events     the online/offline events' route ({@code GET /api/v1/events}), or {@code null} for none (404)
      * @param meters     where the calls are counted
      */
-    public AdminRoutes(byte[] key, Runnable startDrain, NodesEndpoint nodes, MeterRegistry meters) {
+    public AdminRoutes(byte[] key, Runnable startDrain, NodesEndpoint nodes, EventsEndpoint events,
+                       MeterRegistry meters) {
         if (key.length == 0) {
             throw new IllegalArgumentException("an empty admin key means no admin API: pass no AdminRoutes");
         }
@@ -50,17 +55,27 @@ public final class AdminRoutes {
         this.nodes = nodes;
         this.nodesUnauthorized = MeterCatalog.ADMIN_REQUESTS.counter(meters, "action", "nodes",
                 "outcome", "unauthorized");
+        this.events = events;
+        this.eventsUnauthorized = MeterCatalog.ADMIN_REQUESTS.counter(meters, "action", "events",
+                "outcome", "unauthorized");
     }
 
     /** Whether {@code path} is an admin route. */
     public boolean handles(String path) {
-        return DRAIN_PATH.equals(path) || nodes != null && NodesEndpoint.PATH.equals(path);
+        return DRAIN_PATH.equals(path) || nodes != null && NodesEndpoint.PATH.equals(path)
+                || events != null && EventsEndpoint.PATH.equals(path);
     }
 
     /** Answers an admin request; the caller releases {@code request}. */
     void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (nodes != null && NodesEndpoint.PATH.equals(new QueryStringDecoder(request.uri()).path())) {
             listNodes(ctx, request);
+            return;
+        }
+        if (events != null && EventsEndpoint.PATH.equals(new QueryStringDecoder(request.uri()).path())) {
+            if (authorizedGet(ctx, request, eventsUnauthorized)) {
+                events.handle(ctx, request.uri());
+            }
             return;
         }
         if (!HttpMethod.POST.equals(request.method())) {
@@ -78,16 +93,23 @@ public final class AdminRoutes {
     }
 
     private void listNodes(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (authorizedGet(ctx, request, nodesUnauthorized)) {
+            nodes.handle(ctx);
+        }
+    }
+
+    /** Whether {@code request} is a {@code GET} with the admin key; else answers 405 or 401 (counted) itself. */
+    private boolean authorizedGet(ChannelHandlerContext ctx, FullHttpRequest request, Counter refused) {
         if (!HttpMethod.GET.equals(request.method())) {
             HttpResponses.methodNotAllowed(ctx, request, "GET");
-            return;
+            return false;
         }
         if (!key.matches(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-            nodesUnauthorized.increment();
+            refused.increment();
             HttpResponses.text(ctx, request, HttpResponseStatus.UNAUTHORIZED, "unauthorized\n");
-            return;
+            return false;
         }
-        nodes.handle(ctx);
+        return true;
     }
 
     private static Counter counter(MeterRegistry meters, String outcome) {

@@ -4,6 +4,7 @@ import io.crier.gateway.auth.User;
 import io.crier.gateway.hub.Hub;
 import io.crier.gateway.session.PresenceResponder;
 import io.crier.gateway.session.Session;
+import io.crier.gateway.session.SessionListener;
 import io.crier.gateway.session.SessionPolicy;
 import io.crier.gateway.session.TopicListener;
 import io.crier.protocol.Push;
@@ -30,6 +31,7 @@ public final class SessionFactory {
     private final int heartbeatSeconds;
     private final TopicListener presenceTracker;
     private final PresenceResponder presenceQuery;
+    private final SessionListener lifecycle;
     private final AtomicLong counter = new AtomicLong();
     private final AtomicInteger open = new AtomicInteger();
 
@@ -37,9 +39,11 @@ public final class SessionFactory {
      * @param policy          what the sessions may do (permissions, topic limit, refresh, anonymous, expiry)
      * @param presenceTracker hears each session's subscribes and unsubscribes (presence, join/leave)
      * @param presenceQuery   answers each session's {@code presence} commands
+     * @param lifecycle       hears each session open and close (online/offline events)
      */
     public SessionFactory(Hub hub, String nodeId, SessionPolicy policy, Duration heartbeat,
-                          TopicListener presenceTracker, PresenceResponder presenceQuery) {
+                          TopicListener presenceTracker, PresenceResponder presenceQuery, SessionListener lifecycle) {
+        this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
         this.presenceTracker = Objects.requireNonNull(presenceTracker, "presenceTracker");
         this.presenceQuery = Objects.requireNonNull(presenceQuery, "presenceQuery");
         this.hub = Objects.requireNonNull(hub, "hub");
@@ -57,6 +61,9 @@ public final class SessionFactory {
         session.reportRefreshRefusals(reason ->
                 ConnectionEvent.fire(channel, new ConnectionEvent.RefreshRefused(id, reason)));
         open.incrementAndGet();
+        lifecycle.opened(session);
+        // The channel closes once, after the session opened: on its event loop, like the session's own close.
+        channel.closeFuture().addListener(closed -> lifecycle.closed(session));
         return new Opened(session, new Push.Welcome(id, nodeId, user.id(), heartbeatSeconds));
     }
 

@@ -12,13 +12,8 @@ import io.crier.gateway.nodes.ClusterView;
 import io.crier.gateway.nodes.NodeVersion;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +36,7 @@ class NodesEndpointTest {
     private final ClusterView view = new ClusterView(
             new ConfigLoader().load(null, Map.of("CRIER_NODE_ID", "embedded-1")), null, clock, meters);
     private final EmbeddedChannel channel = new EmbeddedChannel(TestHandlers.routes("/ws", readiness, null,
-            new AdminRoutes(KEY.getBytes(StandardCharsets.UTF_8), () -> { }, new NodesEndpoint(view, meters),
+            new AdminRoutes(KEY.getBytes(StandardCharsets.UTF_8), () -> { }, new NodesEndpoint(view, meters), null,
                     meters)));
 
     @AfterEach
@@ -57,13 +52,13 @@ class NodesEndpointTest {
         view.start("127.0.0.1:8080", () -> 2, scheduler);
         clock.advance(Duration.ofMillis(1500));
 
-        Response response = call(channel, HttpMethod.GET, "/api/v1/nodes?pretty=no", "Bearer " + KEY);
+        HttpCall response = HttpCall.of(channel, HttpMethod.GET, "/api/v1/nodes?pretty=no", "Bearer " + KEY);
 
-        assertEquals(HttpResponseStatus.OK, response.status);
-        assertEquals("application/json", response.contentType);
+        assertEquals(HttpResponseStatus.OK, response.status());
+        assertEquals("application/json", response.contentType());
         assertEquals("{\"node\":\"embedded-1\",\"nodes\":[{\"id\":\"embedded-1\",\"address\":\"127.0.0.1:8080\","
                 + "\"connections\":2,\"startedAt\":\"2026-01-01T00:00:00Z\",\"version\":\""
-                + NodeVersion.of(ClusterView.class) + "\",\"uptimeMs\":1500}]}", response.body);
+                + NodeVersion.of(ClusterView.class) + "\",\"uptimeMs\":1500}]}", response.body());
         assertFalse(channel.isActive(), "an answer that may come later closes the connection");
         assertEquals(1.0, count("ok"));
     }
@@ -71,11 +66,12 @@ class NodesEndpointTest {
     @Test
     void aMissingOrWrongKeyGets401AndIsCounted() {
         view.start("h:1", () -> 0, scheduler);
-        assertEquals(HttpResponseStatus.UNAUTHORIZED, call(channel, HttpMethod.GET, "/api/v1/nodes", null).status);
         assertEquals(HttpResponseStatus.UNAUTHORIZED,
-                call(channel, HttpMethod.GET, "/api/v1/nodes", "Bearer " + KEY + "x").status);
+                HttpCall.of(channel, HttpMethod.GET, "/api/v1/nodes", null).status());
         assertEquals(HttpResponseStatus.UNAUTHORIZED,
-                call(channel, HttpMethod.GET, "/api/v1/nodes", "Basic " + KEY).status);
+                HttpCall.of(channel, HttpMethod.GET, "/api/v1/nodes", "Bearer " + KEY + "x").status());
+        assertEquals(HttpResponseStatus.UNAUTHORIZED,
+                HttpCall.of(channel, HttpMethod.GET, "/api/v1/nodes", "Basic " + KEY).status());
         assertEquals(3.0, count("unauthorized"));
         assertEquals(0.0, count("ok"));
     }
@@ -83,7 +79,7 @@ class NodesEndpointTest {
     @Test
     void otherMethodsGet405() {
         assertEquals(HttpResponseStatus.METHOD_NOT_ALLOWED,
-                call(channel, HttpMethod.POST, "/api/v1/nodes", "Bearer " + KEY).status);
+                HttpCall.of(channel, HttpMethod.POST, "/api/v1/nodes", "Bearer " + KEY).status());
     }
 
     @Test
@@ -91,10 +87,10 @@ class NodesEndpointTest {
         view.start("h:1", () -> 0, scheduler);
         view.close();
 
-        Response response = call(channel, HttpMethod.GET, "/api/v1/nodes", "Bearer " + KEY);
+        HttpCall response = HttpCall.of(channel, HttpMethod.GET, "/api/v1/nodes", "Bearer " + KEY);
 
-        assertEquals(HttpResponseStatus.SERVICE_UNAVAILABLE, response.status);
-        assertTrue(response.body.startsWith("{\"error\":{\"code\":\"unavailable\""), response.body);
+        assertEquals(HttpResponseStatus.SERVICE_UNAVAILABLE, response.status());
+        assertTrue(response.body().startsWith("{\"error\":{\"code\":\"unavailable\""), response.body());
         assertEquals(1.0, count("unavailable"));
     }
 
@@ -102,39 +98,21 @@ class NodesEndpointTest {
     void withoutAnAdminKeyTheRouteDoesNotExistButTheStatusPageDoes() {
         EmbeddedChannel plain = new EmbeddedChannel(TestHandlers.routes("/ws", readiness, null));
         assertEquals(HttpResponseStatus.NOT_FOUND,
-                call(plain, HttpMethod.GET, "/api/v1/nodes", "Bearer " + KEY).status);
+                HttpCall.of(plain, HttpMethod.GET, "/api/v1/nodes", "Bearer " + KEY).status());
 
-        Response page = call(plain, HttpMethod.GET, "/status", null);
-        assertEquals(HttpResponseStatus.OK, page.status);
-        assertTrue(page.contentType.startsWith("text/html"), page.contentType);
-        assertTrue(page.body.contains("/status.js"), "the page loads its script");
-        Response script = call(plain, HttpMethod.GET, "/status.js", null);
-        assertTrue(script.body.contains("/api/v1/nodes") && script.body.contains("Bearer "),
+        HttpCall page = HttpCall.of(plain, HttpMethod.GET, "/status", null);
+        assertEquals(HttpResponseStatus.OK, page.status());
+        assertTrue(page.contentType().startsWith("text/html"), page.contentType());
+        assertTrue(page.body().contains("/status.js"), "the page loads its script");
+        HttpCall script = HttpCall.of(plain, HttpMethod.GET, "/status.js", null);
+        assertTrue(script.body().contains("/api/v1/nodes") && script.body().contains("Bearer "),
                 "the script calls the API");
-        assertEquals(HttpResponseStatus.METHOD_NOT_ALLOWED, call(plain, HttpMethod.POST, "/status", null).status);
+        assertEquals(HttpResponseStatus.METHOD_NOT_ALLOWED,
+                HttpCall.of(plain, HttpMethod.POST, "/status", null).status());
         plain.finishAndReleaseAll();
-    }
-
-    private Response call(EmbeddedChannel target, HttpMethod method, String uri, String authorization) {
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri);
-        if (authorization != null) {
-            request.headers().set(HttpHeaderNames.AUTHORIZATION, authorization);
-        }
-        target.writeInbound(request);
-        target.runPendingTasks();
-        FullHttpResponse response = target.readOutbound();
-        try {
-            return new Response(response.status(), response.headers().get(HttpHeaderNames.CONTENT_TYPE),
-                    response.content().toString(StandardCharsets.UTF_8));
-        } finally {
-            response.release();
-        }
     }
 
     private double count(String outcome) {
         return meters.counter("crier.admin.requests", "action", "nodes", "outcome", outcome).count();
-    }
-
-    private record Response(HttpResponseStatus status, String contentType, String body) {
     }
 }

@@ -3,6 +3,7 @@ package io.crier.gateway.transport;
 import io.crier.gateway.auth.DevTokenIssuer;
 import io.crier.gateway.hub.Hub;
 import io.crier.gateway.session.PresenceResponder;
+import io.crier.gateway.session.SessionListener;
 import io.crier.gateway.session.SessionPolicy;
 import io.crier.gateway.session.TopicListener;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,7 +33,7 @@ final class TestHandlers {
 
     /** The admin API without the cluster view's route. */
     static AdminRoutes admin(byte[] key, Runnable startDrain, MeterRegistry meters) {
-        return new AdminRoutes(key, startDrain, null, meters);
+        return new AdminRoutes(key, startDrain, null, null, meters);
     }
 
     /** A node's shared handlers, with {@code api} (or none) and a telemetry handler that logs nothing. */
@@ -50,6 +51,7 @@ final class TestHandlers {
     /** A session factory without presence. */
     static SessionFactory sessions(Hub hub, String nodeId, SessionPolicy policy,
                                    Duration heartbeat) {
-        return new SessionFactory(hub, nodeId, policy, heartbeat, TopicListener.NONE, PresenceResponder.NONE);
+        return new SessionFactory(hub, nodeId, policy, heartbeat, TopicListener.NONE, PresenceResponder.NONE,
+                SessionListener.NONE);
     }
 }
