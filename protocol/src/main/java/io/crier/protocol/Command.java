@@ -11,7 +11,7 @@ import java.util.Objects;
  */
 public sealed interface Command extends Inbound
         permits Command.Auth, Command.Refresh, Command.Subscribe, Command.Unsubscribe, Command.Publish,
-        Command.Ping, Command.History, Command.Presence {
+        Command.Ping, Command.History, Command.Presence, Command.Rpc {
 
     /** The id the reply echoes. */
     CommandId id();
@@ -22,11 +22,19 @@ public sealed interface Command extends Inbound
     /**
      * {@code {"type":"auth","id":1,"token":"<JWT>"}}: authenticates the session; must be the first frame.
      * Without a {@code token} field ({@code token} is then {@code null}) it asks for an anonymous session,
-     * which the server grants only when anonymous access is configured.
+     * which the server grants only when anonymous access is configured, or lets the backend's connect hook decide
+     * when one is configured. An optional {@code "data":<any JSON>} is forwarded to that hook.
+     *
+     * @param data the {@code data} value, or {@code null} when absent
      */
-    record Auth(CommandId id, String token) implements Command {
+    record Auth(CommandId id, String token, RawJson data) implements Command {
         public Auth {
             Objects.requireNonNull(id, "id");
+        }
+
+        /** An auth without {@code data}. */
+        public Auth(CommandId id, String token) {
+            this(id, token, null);
         }
 
         /** Whether this asks for an anonymous session (no token was sent). */
@@ -43,7 +51,8 @@ public sealed interface Command extends Inbound
         public String toString() {
             // Never log a token.
             String shown = token == null ? "<none>" : "<" + token.length() + " chars>";
-            return "Auth[id=" + id + ", token=" + shown + "]";
+            return "Auth[id=" + id + ", token=" + shown + ", data=" + (data == null ? "<none>" : "<" + data.length()
+                    + " bytes>") + "]";
         }
     }
 
@@ -186,6 +195,25 @@ public sealed interface Command extends Inbound
         @Override
         public String type() {
             return "ping";
+        }
+    }
+
+    /**
+     * {@code {"type":"rpc","id":6,"method":"orders:list","data":<any JSON>}}: a request the backend's rpc hook
+     * answers ({@link Reply.RpcResult}). The method follows the topic rules, and its namespace (the part before
+     * the first {@code :}) chooses the hook, as a topic's does.
+     *
+     * @param data the {@code data} value, or {@code null} when absent
+     */
+    record Rpc(CommandId id, String method, RawJson data) implements Command {
+        public Rpc {
+            Objects.requireNonNull(id, "id");
+            Topics.requireValid(method);
+        }
+
+        @Override
+        public String type() {
+            return "rpc";
         }
     }
 }

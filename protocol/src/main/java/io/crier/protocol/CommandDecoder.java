@@ -25,7 +25,7 @@ final class CommandDecoder {
     static final int MAX_TOKEN_LENGTH = 8192;
 
     static final Set<String> TYPES = Set.of("auth", "refresh", "subscribe", "unsubscribe", "publish", "ping",
-            "history", "presence");
+            "history", "presence", "rpc");
 
     private final JsonFactory factory;
     private final int maxDataBytes;
@@ -97,6 +97,7 @@ final class CommandDecoder {
             }
             case "token" -> fields.token = readText(parser, value);
             case "topic" -> fields.topic = readText(parser, value);
+            case "method" -> fields.method = readText(parser, value);
             case "data" -> fields.data = ValueSpan.read(parser);
             case "since" -> fields.since = CommandFields.readSince(parser, value);
             case "limit" -> fields.limit = CommandFields.readLimit(parser, value);

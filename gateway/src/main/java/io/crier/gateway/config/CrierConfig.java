@@ -31,6 +31,7 @@ public record CrierConfig(
         RecoveryConfig recovery,
         ClusterConfig cluster,
         LogConfig log,
+        ProxyConfig proxy,
         LoadedKeys keys) {
 
     /** @throws InvalidConfigException when a rule spanning sections is broken */
@@ -52,6 +53,7 @@ public record CrierConfig(
         Objects.requireNonNull(recovery, "recovery");
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(log, "log");
+        Objects.requireNonNull(proxy, "proxy");
         Objects.requireNonNull(keys, "keys");
         ConfigProblems problems = new ConfigProblems();
         problems.check(server.plainEnabled() || tls.enabled(), "server.plainEnabled",
@@ -59,6 +61,9 @@ public record CrierConfig(
         problems.check(!server.plainEnabled() || !tls.enabled() || tls.port() == 0 || tls.port() != server.port()
                         || !tls.hostOr(server.host()).equals(server.host()), "tls.port",
                 "must differ from server.port when both listeners run on the same host, got " + tls.port());
+        namespaces.defaults().hooks().checkOn(problems, "namespaces.default.", proxy);
+        namespaces.byName().forEach((name, options) ->
+                options.hooks().checkOn(problems, "namespace." + name + ".", proxy));
         problems.throwIfAny();
     }
 

@@ -73,13 +73,18 @@ final class NamespaceKeys {
                 ? v.bool(prefix + "historyCommand") : inherited.historyCommand();
         String presence = set.test("presence") ? v.string(prefix + "presence") : inherited.presence();
         boolean joinLeave = set.test("joinLeave") ? v.bool(prefix + "joinLeave") : inherited.joinLeave();
+        NamespaceHooks hooks = new NamespaceHooks(
+                set.test("proxySubscribe") ? v.string(prefix + "proxySubscribe") : inherited.hooks().subscribe(),
+                set.test("proxyPublish") ? v.string(prefix + "proxyPublish") : inherited.hooks().publish(),
+                set.test("proxyRpc") ? v.string(prefix + "proxyRpc") : inherited.hooks().rpc());
         ConfigProblems own = new ConfigProblems();
         NamespaceOptions.check(own, prefix, historySize, historyTtl, presence);
+        NamespaceHooks.check(own, prefix, hooks);
         if (!own.list().isEmpty()) {
             problems.addAll(own.list());
             return null;
         }
         return new NamespaceOptions(anonymousSubscribe, clientPublish, personal, historySize, historyTtl,
-                historyCommand, presence, joinLeave);
+                historyCommand, presence, joinLeave, hooks);
     }
 }

@@ -27,6 +27,7 @@ import java.util.Set;
  * @param presence           {@value #PRESENCE_OFF}, {@value #PRESENCE_FULL} (the {@code presence} command lists
  *                           sessions, and counts them) or {@value #PRESENCE_COUNT} (it only counts them)
  * @param joinLeave          whether subscribers get {@code join} and {@code leave} pushes
+ * @param hooks              which proxy hooks the namespace's topics and rpc methods go through
  */
 public record NamespaceOptions(
         boolean anonymousSubscribe,
@@ -36,11 +37,13 @@ public record NamespaceOptions(
         Duration historyTtl,
         boolean historyCommand,
         String presence,
-        boolean joinLeave) {
+        boolean joinLeave,
+        NamespaceHooks hooks) {
 
     /** The option names, as they appear in {@code namespace.<name>.<option>} keys. */
     public static final Set<String> OPTIONS = Set.of("anonymousSubscribe", "clientPublish", "personal",
-            "historySize", "historyTtl", "historyCommand", "presence", "joinLeave");
+            "historySize", "historyTtl", "historyCommand", "presence", "joinLeave", "proxySubscribe", "proxyPublish",
+            "proxyRpc");
 
     /** The largest {@code historySize}. */
     public static final int MAX_HISTORY_SIZE = 100_000;
@@ -64,7 +67,18 @@ public record NamespaceOptions(
     public NamespaceOptions {
         ConfigProblems problems = new ConfigProblems();
         check(problems, "", historySize, historyTtl, presence);
+        problems.notNull("hooks", hooks);
+        if (hooks != null) {
+            NamespaceHooks.check(problems, "", hooks);
+        }
         problems.throwIfAny();
+    }
+
+    /** Options without proxy hooks. */
+    public NamespaceOptions(boolean anonymousSubscribe, boolean clientPublish, boolean personal, int historySize,
+                            Duration historyTtl, boolean historyCommand, String presence, boolean joinLeave) {
+        this(anonymousSubscribe, clientPublish, personal, historySize, historyTtl, historyCommand, presence, joinLeave,
+                NamespaceHooks.NONE);
     }
 
     /** Permissions only: no history, no presence, no join/leave. */

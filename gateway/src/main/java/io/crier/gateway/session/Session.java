@@ -8,10 +8,15 @@ import io.crier.gateway.hub.Subscriber;
 import io.crier.gateway.hub.Subscription;
 import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.gateway.permission.Verdict;
+import io.crier.gateway.proxy.HookAnswer;
+import io.crier.gateway.proxy.SessionHooks;
 import io.crier.protocol.Command;
 import io.crier.protocol.CommandId;
 import io.crier.protocol.ErrorCode;
+import io.crier.protocol.HookKind;
+import io.crier.protocol.RawJson;
 import io.crier.protocol.Reply;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +43,12 @@ import org.slf4j.LoggerFactory;
  * counts at once (so a second one is {@code already_subscribed}, and an {@code unsubscribe} right after it
  * works even while the broker call is pending); a subscribe the broker then refuses is taken back.
  * Error messages are short and fixed, and never echo what the client sent.
+ *
+ * <p>In a namespace whose subscribe or publish proxy hook is on ({@link SessionHooks}), the backend decides in place
+ * of the token's claims (the namespace's own rules still apply first), and the reply waits for it without holding
+ * up the session's other commands: a subscribe holds its topic while it waits (so it counts against the topic
+ * limit and a second one is {@code already_subscribed}), and an {@code unsubscribe} meanwhile drops it. An
+ * {@code rpc} command is answered by the rpc hook of its method's namespace, {@code not_available} without one.
  *
  * <p>Confined to the session's event loop for {@link #handle} and {@link #close}; the returned stages may
  * complete on broker threads, and then only take back a failed topic (the topic set is concurrent for
@@ -66,6 +77,7 @@ public final class Session {
     private volatile PresenceResponder presence = PresenceResponder.NONE;
     private Consumer<String> refreshRefusals = reason -> { };
     private final PendingActivations activations;
+    private SessionHooks hooks = SessionHooks.NONE;
     private final HistoryQueries history;
 
     public Session(String id, User user, Subscriber subscriber, Hub hub, SessionPolicy policy) {
@@ -109,6 +121,9 @@ public final class Session {
             if (command instanceof Command.History query) {
                 return history.answer(user, query);
             }
+            if (command instanceof Command.Rpc rpc) {
+                return rpc(rpc);
+            }
             return done(error(command.id(), ErrorCode.ALREADY_AUTHENTICATED, "already authenticated"));
         } catch (RuntimeException e) {
             // A bug in the hub or the broker must cost this one command, not the connection.
@@ -141,6 +156,24 @@ public final class Session {
         this.presence = Objects.requireNonNull(responder, "responder");
     }
 
+    /** Lets {@code sessionHooks} ask the backend from now on. Set once, right after construction. */
+    public void useHooks(SessionHooks sessionHooks) {
+        this.hooks = Objects.requireNonNull(sessionHooks, "sessionHooks");
+    }
+
+    /**
+     * Moves the session's expiry to {@code expiresAt}, as the backend's refresh hook answered, and restarts the
+     * expiry timers; on the session's event loop.
+     */
+    public void renew(Instant expiresAt) {
+        User current = user;
+        user = new User(current.id(), current.subscribe(), current.publish(), expiresAt, current.info(),
+                current.topics(), current.tokenId(), current.issuedAt());
+        if (lifetime != null && !closed) {
+            lifetime.track(user);
+        }
+    }
+
     /**
      * Tells {@code refusals} from now on why each refused {@code refresh} was refused: a reason tag of
      * {@link MeterCatalog#AUTH_FAILURES} ({@code expired}, {@code bad_signature}...), or {@code other_user} for a valid
@@ -163,6 +196,9 @@ public final class Session {
         }
         for (String topic : topics.keySet()) {
             Object token = topics.remove(topic);
+            if (token instanceof AwaitingHook) {
+                continue;
+            }
             hub.unsubscribe(topic, subscriber);
             if (token != null) {
                 topicListener.unsubscribed(this, topic, token);
@@ -201,8 +237,9 @@ public final class Session {
 
     private CompletionStage<Reply> subscribe(Command.Subscribe command) {
         String topic = command.topic();
+        boolean hooked = hooks.on(HookKind.SUBSCRIBE, topic);
         Verdict verdict = policy.topics().subscribe(user, topic);
-        if (!verdict.allowed()) {
+        if (!verdict.allowed() && !(hooked && verdict == Verdict.DENIED_NO_CLAIM)) {
             return done(error(command.id(), ErrorCode.FORBIDDEN, "subscribe refused: " + verdict.message()));
         }
         if (closed) {
@@ -214,8 +251,34 @@ public final class Session {
         if (topics.size() >= policy.maxTopics()) {
             return done(error(command.id(), ErrorCode.TOO_MANY_TOPICS, "too many topics for one session"));
         }
+        if (hooked) {
+            AwaitingHook awaiting = new AwaitingHook();
+            topics.put(topic, awaiting);
+            return hooks.subscribe(user, topic).thenCompose(answer -> {
+                if (answer.result() == null) {
+                    topics.remove(topic, awaiting);
+                    return done(hooks.refusal(command.id(), answer));
+                }
+                Object token = new Object();
+                if (closed || !topics.replace(topic, awaiting, token)) {
+                    return done(error(command.id(), ErrorCode.NOT_SUBSCRIBED,
+                            "unsubscribed before the subscribe completed"));
+                }
+                return activate(command, token);
+            });
+        }
         Object token = new Object();
         topics.put(topic, token);
+        return activate(command, token);
+    }
+
+    /** A topic held by a subscribe whose hook has not answered yet: not in the hub, not in presence. */
+    private static final class AwaitingHook {
+    }
+
+    /** Subscribes the hub and presence to the topic that {@code token} now holds in the topic set. */
+    private CompletionStage<Reply> activate(Command.Subscribe command, Object token) {
+        String topic = command.topic();
         CompletionStage<Void> recorded = topicListener.subscribed(this, topic, token);
         CompletionStage<Subscription> active;
         try {
@@ -245,19 +308,42 @@ public final class Session {
         if (token == null) {
             return error(command.id(), ErrorCode.NOT_SUBSCRIBED, "not subscribed to this topic");
         }
+        if (token instanceof AwaitingHook) {
+            return new Reply.Ok(command.id());
+        }
         hub.unsubscribe(command.topic(), subscriber);
         topicListener.unsubscribed(this, command.topic(), token);
         return new Reply.Ok(command.id());
     }
 
     private CompletionStage<Reply> publish(Command.Publish command) {
+        boolean hooked = hooks.on(HookKind.PUBLISH, command.topic());
         Verdict verdict = policy.topics().publish(user, command.topic());
-        if (!verdict.allowed()) {
+        if (!verdict.allowed() && !(hooked && verdict == Verdict.DENIED_NO_CLAIM)) {
             return done(error(command.id(), ErrorCode.FORBIDDEN, "publish refused: " + verdict.message()));
         }
-        return hub.publish(command.topic(), command.data()).handle((ignored, failure) -> failure == null
+        if (!hooked) {
+            return publish(command, command.data());
+        }
+        return hooks.publish(user, command.topic(), command.data()).thenCompose(answer -> answer.result() == null
+                ? done(hooks.refusal(command.id(), answer))
+                : publish(command, answer.result().data() != null ? answer.result().data() : command.data()));
+    }
+
+    private CompletionStage<Reply> publish(Command.Publish command, RawJson data) {
+        return hub.publish(command.topic(), data).handle((ignored, failure) -> failure == null
                 ? new Reply.Ok(command.id())
                 : failureReply(command.id(), failure, "publish"));
+    }
+
+    /** Answered by the rpc hook of the method's namespace: its result's data, or its refusal. */
+    private CompletionStage<Reply> rpc(Command.Rpc command) {
+        if (!hooks.on(HookKind.RPC, command.method())) {
+            return done(error(command.id(), ErrorCode.NOT_AVAILABLE, "rpc is not available for this method"));
+        }
+        return hooks.rpc(user, command.method(), command.data()).thenApply((HookAnswer answer) ->
+                answer.result() == null ? hooks.refusal(command.id(), answer)
+                        : new Reply.RpcResult(command.id(), answer.result().data()));
     }
 
     /**

@@ -4,12 +4,19 @@ import io.crier.gateway.auth.InvalidTokenException;
 import io.crier.gateway.auth.InvalidTokenException.Reason;
 import io.crier.gateway.auth.TokenVerifier;
 import io.crier.gateway.auth.User;
+import io.crier.gateway.proxy.HookAnswer;
+import io.crier.gateway.proxy.HookRefresh;
+import io.crier.gateway.proxy.HookUsers;
+import io.crier.gateway.proxy.ProxyHooks;
+import io.crier.gateway.proxy.SessionHooks;
 import io.crier.protocol.CloseCode;
 import io.crier.protocol.Command;
 import io.crier.protocol.CommandId;
 import io.crier.protocol.ErrorCode;
+import io.crier.protocol.HookResponse;
 import io.crier.protocol.Malformed;
 import io.crier.protocol.Reply;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -31,6 +38,14 @@ import java.util.concurrent.TimeUnit;
  * {@code not_authenticated} error reply and the socket stays open. A user who already holds
  * {@code limits.maxConnectionsPerUser} connections is disconnected with {@link CloseCode#CONNECTION_LIMIT}.
  *
+ * <p>With a connect hook ({@code proxy.connect.url}), an {@code auth} without a token asks the backend instead of the
+ * anonymous policy (the auth deadline stops; the hook's own timeout bounds the wait, and commands meanwhile get
+ * {@code not_authenticated}): its {@code result} opens the session for the user it describes; its {@code error} gets
+ * a {@code refused} reply, then {@link CloseCode#BACKEND_REFUSED}; its {@code disconnect} closes with
+ * {@link CloseCode#BACKEND_DISCONNECT} (4000-4499) or {@link CloseCode#BACKEND_REFUSED} (4500-4999); a backend that
+ * cannot be asked closes with {@link CloseCode#BACKEND_UNAVAILABLE} and a random {@code reconnectDelayMs}. Every
+ * session gets its {@link SessionHooks} for the subscribe, publish and rpc hooks.
+ *
  * <p>Per connection; confined to the channel's event loop.
  */
 public final class AuthHandler extends ChannelInboundHandlerAdapter {
@@ -40,6 +55,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     private final Disconnector disconnector;
     private final Duration authTimeout;
     private ScheduledFuture<?> deadline;
+    private boolean asking;
 
     public AuthHandler(TokenVerifier verifier, SessionFactory sessions, Disconnector disconnector,
                        Duration authTimeout) {
@@ -54,7 +70,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         ctx.fireUserEventTriggered(evt);
         if (evt instanceof ConnectionEvent.UpgradeCompleted upgrade) {
             if (upgrade.bearerUser() != null) {
-                open(ctx, upgrade.bearerUser(), null);
+                open(ctx, upgrade.bearerUser(), null, false);
             } else {
                 deadline = ctx.executor().schedule(() -> expire(ctx), authTimeout.toNanos(), TimeUnit.NANOSECONDS);
             }
@@ -63,7 +79,9 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof Command.Auth auth) {
+        if (msg instanceof Command command && asking) {
+            ctx.writeAndFlush(new Reply.Error(command.id(), ErrorCode.NOT_AUTHENTICATED, "authentication in progress"));
+        } else if (msg instanceof Command.Auth auth) {
             authenticate(ctx, auth);
         } else if (msg instanceof Command command) {
             ctx.writeAndFlush(new Reply.Error(command.id(), ErrorCode.NOT_AUTHENTICATED,
@@ -87,9 +105,17 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void authenticate(ChannelHandlerContext ctx, Command.Auth auth) {
+        ProxyHooks hooks = sessions.hooks();
+        if (auth.anonymous() && hooks.connectEnabled()) {
+            cancelDeadline();
+            asking = true;
+            hooks.connect(auth.data(), Connection.of(ctx.channel()).forwardedHeaders())
+                    .thenAcceptAsync(answer -> connectAnswered(ctx, auth.id(), answer), ctx.executor());
+            return;
+        }
         if (auth.anonymous()) {
             if (sessions.policy().allowAnonymous()) {
-                open(ctx, User.ANONYMOUS, auth.id());
+                open(ctx, User.ANONYMOUS, auth.id(), false);
             } else {
                 refuse(ctx, Reason.MISSING_TOKEN);
             }
@@ -102,7 +128,30 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, e.reason());
             return;
         }
-        open(ctx, user, auth.id());
+        open(ctx, user, auth.id(), false);
+    }
+
+    /** Acts on the connect hook's answer, on the channel's event loop. */
+    private void connectAnswered(ChannelHandlerContext ctx, CommandId authId, HookAnswer answer) {
+        asking = false;
+        if (!ctx.channel().isActive() || ctx.isRemoved()) {
+            return;
+        }
+        Connection connection = Connection.of(ctx.channel());
+        if (answer.result() != null) {
+            open(ctx, HookUsers.user(answer.result()), authId, true);
+        } else if (answer.response() instanceof HookResponse.Error error) {
+            connection.tokenRefused("connect_hook_error");
+            ctx.writeAndFlush(new Reply.Refused(authId, error.code(), error.message()));
+            disconnector.disconnect(ctx.channel(), CloseCode.BACKEND_REFUSED);
+        } else if (answer.response() instanceof HookResponse.Disconnect order) {
+            connection.tokenRefused("connect_hook_disconnect");
+            disconnector.disconnect(ctx.channel(), SessionHooks.closeCode(order));
+        } else {
+            connection.tokenRefused("connect_hook_" + answer.failure().tag());
+            disconnector.disconnect(ctx.channel(), CloseCode.BACKEND_UNAVAILABLE,
+                    sessions.hooks().connectRetryDelayMillis());
+        }
     }
 
     /**
@@ -116,7 +165,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
                 reason == Reason.EXPIRED ? CloseCode.TOKEN_EXPIRED : CloseCode.INVALID_TOKEN);
     }
 
-    private void open(ChannelHandlerContext ctx, User user, CommandId authId) {
+    private void open(ChannelHandlerContext ctx, User user, CommandId authId, boolean byConnectHook) {
         cancelDeadline();
         Connection connection = Connection.of(ctx.channel());
         if (!connection.bindUser(user)) {
@@ -131,7 +180,15 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             ctx.write(new Reply.Ok(authId));
         }
         ctx.flush();
-        ChannelTokenExpiry.watch(opened.session(), ctx.channel(), disconnector, sessions.policy().expiry());
+        ProxyHooks hooks = sessions.hooks();
+        Channel channel = ctx.channel();
+        if (hooks != ProxyHooks.OFF) {
+            opened.session().useHooks(new SessionHooks(hooks, opened.session().id(), connection.forwardedHeaders(),
+                    channel.eventLoop(), code -> disconnector.disconnect(channel, code)));
+        }
+        HookRefresh refresh = byConnectHook && hooks.refreshEnabled()
+                ? new HookRefresh(hooks, connection.forwardedHeaders(), channel.eventLoop()) : null;
+        ChannelTokenExpiry.watch(opened.session(), channel, disconnector, sessions.policy().expiry(), refresh);
         ctx.pipeline().replace(this, PipelineNames.SESSION, new SessionHandler(opened.session(), sessions));
     }
 
