@@ -97,6 +97,14 @@ public final class HookClient implements AutoCloseable {
                 });
     }
 
+    /**
+     * Counts a {@code kind} call that a session's own bound ({@code proxy.maxInFlightPerSession}) refused before it
+     * reached this client, and returns its {@link HookFailure#BUSY} answer.
+     */
+    HookAnswer busy(HookKind kind) {
+        return timed(kind, System.nanoTime(), HookAnswer.failed(HookFailure.BUSY));
+    }
+
     /** Hook calls in flight now. */
     public int inFlight() {
         return maxInFlight - permits.availablePermits();

@@ -85,6 +85,11 @@ public final class ProxyHooks {
         return client.call(url, request, headers);
     }
 
+    /** Counts a {@code kind} call refused by a session's bound; its answer. */
+    HookAnswer busy(HookKind kind) {
+        return client.busy(kind);
+    }
+
     /** This node's id, as hook requests carry it. */
     String nodeId() {
         return nodeId;

@@ -117,7 +117,7 @@ public final class SessionHooks {
         }
         if (inFlight.incrementAndGet() > hooks.maxInFlightPerSession()) {
             inFlight.decrementAndGet();
-            return CompletableFuture.completedFuture(HookAnswer.failed(HookFailure.BUSY));
+            return CompletableFuture.completedFuture(hooks.busy(kind));
         }
         return hooks.call(url.get(), request.apply(url.get()), headers).thenApplyAsync(answer -> {
             inFlight.decrementAndGet();
