@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The JSON of the proxy hooks, which a node posts to the backend (PROTOCOL.md §9): it encodes each
+ * The JSON of the proxy hooks, which a node posts to the backend (PROTOCOL.md §16): it encodes each
  * {@link HookRequest} and decodes the backend's answer strictly: one JSON object of at most {@code maxBodyBytes},
  * no duplicate field names at any depth, exactly one of {@code result}, {@code error} and {@code disconnect},
  * each field of the right type and within its bounds, the fields the hook needs present; unknown fields are ignored.

@@ -3,7 +3,7 @@ package io.crier.protocol;
 /**
  * The proxy hooks: the HTTP calls a node makes to the backend before it lets a connection, a subscription, a
  * publication, a token renewal or an {@code rpc} command through. Each has its request and response body in
- * PROTOCOL.md §9 ({@link HookCodec}). Immutable; thread-safe.
+ * PROTOCOL.md §16 ({@link HookCodec}). Immutable; thread-safe.
  */
 public enum HookKind {
     /** An {@code auth} command without a token: who is this client? */

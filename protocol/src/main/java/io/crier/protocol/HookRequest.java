@@ -3,7 +3,7 @@ package io.crier.protocol;
 import java.util.Objects;
 
 /**
- * The body a node posts to a proxy hook ({@link HookCodec#encode}); PROTOCOL.md §9 pins each shape. {@code node}
+ * The body a node posts to a proxy hook ({@link HookCodec#encode}); PROTOCOL.md §16 pins each shape. {@code node}
  * is the asking node's id, {@code session} the session's id, {@code user} its user ({@code ""} when anonymous).
  *
  * <p>All implementations are immutable and thread-safe.

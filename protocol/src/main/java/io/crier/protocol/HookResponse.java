@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * What a proxy hook's backend answered ({@link HookCodec#decode}): exactly one of {@code result}, {@code error} and
- * {@code disconnect}, or {@link Invalid} for a body that breaks the contract of PROTOCOL.md §9.
+ * {@code disconnect}, or {@link Invalid} for a body that breaks the contract of PROTOCOL.md §16.
  *
  * <p>All implementations are immutable and thread-safe.
  */

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The proxy hooks' JSON (PROTOCOL.md §9): golden files under {@code src/test/resources/proxy-hooks} pin the request
+ * The proxy hooks' JSON (PROTOCOL.md §16): golden files under {@code src/test/resources/proxy-hooks} pin the request
  * bodies byte for byte and the response bodies as decoded; every way a backend can break the contract is
  * {@link HookResponse.Invalid}, never an exception.
  */

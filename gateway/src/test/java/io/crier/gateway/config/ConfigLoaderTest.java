@@ -109,7 +109,8 @@ class ConfigLoaderTest {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> loader.load(file, Map.of()));
 
         String use = "unknown key: use namespace.<name>.<option> with an option of [anonymousSubscribe,"
-                + " clientPublish, historyCommand, historySize, historyTtl, joinLeave, personal, presence]";
+                + " clientPublish, historyCommand, historySize, historyTtl, joinLeave, personal, presence, proxyPublish,"
+                + " proxyRpc, proxySubscribe]";
         assertEquals(List.of(
                 "namespaces.default.personal: not a boolean: maybe (use true or false)",
                 "namespace.a*b.personal: a namespace name must be 1 to 64 characters from A-Z a-z 0-9 _ - . @ =",
@@ -231,7 +232,7 @@ class ConfigLoaderTest {
     void everyBundledKeyCanBeSetThroughTheEnvironment() {
         List<String> keys = loader.keys();
 
-        assertEquals(82, keys.size());
+        assertEquals(96, keys.size()); // 82 + the 14 proxy hook keys
         assertTrue(keys.contains("limits.maxDataBytes"));
         assertEquals(Duration.ofSeconds(3), loader.load(null,
                 Map.of(ConfigLoader.envName("redis.commandTimeout"), "3s")).redis().commandTimeout());
