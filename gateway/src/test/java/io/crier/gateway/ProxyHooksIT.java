@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -50,6 +51,7 @@ class ProxyHooksIT {
     @TempDir
     static Path dir;
 
+    private static final CountDownLatch gate = new CountDownLatch(1);
     private static TestBackend backend;
     private static TestBackend gone;
     private static GatewayServer node;
@@ -65,6 +67,7 @@ class ProxyHooksIT {
         backend.on("/subscribe", request -> request.body().contains("\"topic\":\"hooked:no\"")
                 ? new Answer.Json("{\"error\":{\"code\":1403,\"message\":\"members only\"}}")
                 : request.body().contains("\"topic\":\"hooked:slow\"") ? new Answer.Stall()
+                : request.body().contains("\"topic\":\"hooked:gated\"") ? new Answer.Gated(gate, "{\"result\":{}}")
                 : new Answer.Json("{\"result\":{}}"));
         backend.on("/publish", request -> request.body().contains("\"topic\":\"hooked:block\"")
                 ? new Answer.Json("{\"error\":{\"code\":1400,\"message\":\"no shouting\"}}")
@@ -242,6 +245,27 @@ class ProxyHooksIT {
             // Refused and failed subscribes leave no topic behind.
             client.send(ClientCommands.subscribe(8, "hooked:slow"));
             assertTrue(client.awaitContaining("\"id\":8").contains("unavailable"));
+        }
+    }
+
+    @Test
+    void anUnsubscribeWhileTheHookIsAskedDropsTheTopicAndTheLateYesIsNotKept() throws Exception {
+        try (WsTestClient client = connected("gated-user"); WsTestClient publisher = connected("gated-publisher")) {
+            client.send(ClientCommands.subscribe(2, "hooked:gated"));
+            request(r -> r.path().equals("/subscribe") && r.body().contains("hooked:gated"));
+            client.send(ClientCommands.unsubscribe(3, "hooked:gated"));
+            client.awaitContaining("{\"type\":\"ok\",\"id\":3}");
+            gate.countDown();
+            assertEquals("{\"type\":\"error\",\"id\":2,\"code\":\"not_subscribed\",\"message\":\"unsubscribed "
+                    + "before the subscribe completed\"}", client.awaitContaining("\"id\":2"));
+            // Not subscribed: a publication to the topic does not reach it, one to a topic it then takes does.
+            publisher.send(ClientCommands.publish(2, "hooked:gated", "{\"n\":1}"));
+            publisher.awaitContaining("{\"type\":\"ok\",\"id\":2}");
+            client.send(ClientCommands.subscribe(4, "hooked:after"));
+            client.awaitContaining("{\"type\":\"ok\",\"id\":4}");
+            publisher.send(ClientCommands.publish(3, "hooked:after", "{\"n\":2}"));
+            String next = client.awaitContaining("\"type\":\"message\"");
+            assertEquals("{\"type\":\"message\",\"topic\":\"hooked:after\",\"data\":{\"n\":2}}", next);
         }
     }
 

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * The JSON of the proxy hooks, which a node posts to the backend (PROTOCOL.md §16): it encodes each
@@ -236,67 +237,54 @@ public final class HookCodec {
     }
 
     private static HookResponse readError(JsonParser parser, JsonToken value) throws IOException {
-        Integer code = null;
-        String message = null;
-        if (value != JsonToken.START_OBJECT) {
-            parser.skipChildren();
-            return invalid("'error' must be an object");
-        }
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            JsonToken token = parser.nextToken();
-            if ("code".equals(name) && WireValues.isNonNegativeLong(parser, token)
-                    && parser.getLongValue() >= HookResponse.MIN_APP_CODE
-                    && parser.getLongValue() <= HookResponse.MAX_APP_CODE) {
-                code = parser.getIntValue();
-            } else if ("message".equals(name) && token == JsonToken.VALUE_STRING
-                    && parser.getText().length() <= HookResponse.MAX_MESSAGE_LENGTH
-                    && !Utf8.hasUnpairedSurrogate(parser.getText())) {
-                message = parser.getText();
-            } else if ("code".equals(name) || "message".equals(name)) {
-                parser.skipChildren();
-                return skipRest(parser, "'error' needs a code of " + HookResponse.MIN_APP_CODE + ".."
-                        + HookResponse.MAX_APP_CODE + " and a message of at most " + HookResponse.MAX_MESSAGE_LENGTH
-                        + " characters");
-            } else {
-                parser.skipChildren();
-            }
-        }
-        if (code == null || message == null) {
-            return invalid("'error' needs 'code' and 'message'");
-        }
-        return new HookResponse.Error(code, message);
+        Object read = readCodeAndText(parser, value, "error", "message", HookResponse.MIN_APP_CODE,
+                HookResponse.MAX_APP_CODE, text -> text.length() <= HookResponse.MAX_MESSAGE_LENGTH,
+                "a message of at most " + HookResponse.MAX_MESSAGE_LENGTH + " characters");
+        return read instanceof CodeAndText ok ? new HookResponse.Error(ok.code(), ok.text()) : (HookResponse) read;
     }
 
     private static HookResponse readDisconnect(JsonParser parser, JsonToken value) throws IOException {
-        Integer code = null;
-        String reason = null;
+        Object read = readCodeAndText(parser, value, "disconnect", "reason", 4000, 4999,
+                text -> text.getBytes(StandardCharsets.UTF_8).length <= HookResponse.MAX_REASON_BYTES,
+                "a reason of at most " + HookResponse.MAX_REASON_BYTES + " bytes");
+        return read instanceof CodeAndText ok ? new HookResponse.Disconnect(ok.code(), ok.text()) : (HookResponse) read;
+    }
+
+    /** The {@code code} and the text field of an {@code error} or a {@code disconnect}. */
+    private record CodeAndText(int code, String text) {
+    }
+
+    /**
+     * Reads {@code {"code":<min..max>,"<textName>":"<text that textOk accepts>"}}, other fields ignored: a
+     * {@link CodeAndText}, or the {@link HookResponse.Invalid} that says what is wrong.
+     */
+    private static Object readCodeAndText(JsonParser parser, JsonToken value, String object, String textName,
+                                          int min, int max, Predicate<String> textOk, String textShape)
+            throws IOException {
+        String shape = "'" + object + "' needs a code of " + min + ".." + max + " and " + textShape;
         if (value != JsonToken.START_OBJECT) {
             parser.skipChildren();
-            return invalid("'disconnect' must be an object");
+            return invalid(shape);
         }
+        Integer code = null;
+        String text = null;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             JsonToken token = parser.nextToken();
-            if ("code".equals(name) && WireValues.isNonNegativeLong(parser, token)
-                    && parser.getLongValue() >= 4000 && parser.getLongValue() <= 4999) {
+            if ("code".equals(name) && WireValues.isNonNegativeLong(parser, token) && parser.getLongValue() >= min
+                    && parser.getLongValue() <= max) {
                 code = parser.getIntValue();
-            } else if ("reason".equals(name) && token == JsonToken.VALUE_STRING
-                    && !Utf8.hasUnpairedSurrogate(parser.getText())
-                    && parser.getText().getBytes(StandardCharsets.UTF_8).length <= HookResponse.MAX_REASON_BYTES) {
-                reason = parser.getText();
-            } else if ("code".equals(name) || "reason".equals(name)) {
+            } else if (textName.equals(name) && token == JsonToken.VALUE_STRING
+                    && !Utf8.hasUnpairedSurrogate(parser.getText()) && textOk.test(parser.getText())) {
+                text = parser.getText();
+            } else if ("code".equals(name) || textName.equals(name)) {
                 parser.skipChildren();
-                return skipRest(parser, "'disconnect' needs a code of 4000..4999 and a reason of at most "
-                        + HookResponse.MAX_REASON_BYTES + " bytes");
+                return skipRest(parser, shape);
             } else {
                 parser.skipChildren();
             }
         }
-        if (code == null || reason == null) {
-            return invalid("'disconnect' needs 'code' and 'reason'");
-        }
-        return new HookResponse.Disconnect(code, reason);
+        return code == null || text == null ? invalid(shape) : new CodeAndText(code, text);
     }
 
     /** Reads the rest of the current object (so that the parser still checks it) and returns {@code problem}. */

@@ -13,6 +13,13 @@ public sealed interface HookRequest {
     /** Which hook this request is for. */
     HookKind kind();
 
+    /** Checks the fields every request about a session carries. */
+    private static void requireSession(String node, String session, String user) {
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(session, "session");
+        Objects.requireNonNull(user, "user");
+    }
+
     /** {@code {"node":"n1","data":<auth data>}}; {@code data} null leaves the field out. */
     record Connect(String node, RawJson data) implements HookRequest {
         public Connect {
@@ -28,9 +35,7 @@ public sealed interface HookRequest {
     /** {@code {"node":"n1","session":"n1-3","user":"42"}}. */
     record Refresh(String node, String session, String user) implements HookRequest {
         public Refresh {
-            Objects.requireNonNull(node, "node");
-            Objects.requireNonNull(session, "session");
-            Objects.requireNonNull(user, "user");
+            requireSession(node, session, user);
         }
 
         @Override
@@ -42,9 +47,7 @@ public sealed interface HookRequest {
     /** {@code {"node":"n1","session":"n1-3","user":"42","topic":"orders:42"}}. */
     record Subscribe(String node, String session, String user, String topic) implements HookRequest {
         public Subscribe {
-            Objects.requireNonNull(node, "node");
-            Objects.requireNonNull(session, "session");
-            Objects.requireNonNull(user, "user");
+            requireSession(node, session, user);
             Topics.requireValid(topic);
         }
 
@@ -57,9 +60,7 @@ public sealed interface HookRequest {
     /** {@code {"node":"n1","session":"n1-3","user":"42","topic":"chat:lobby","data":<value>}}. */
     record Publish(String node, String session, String user, String topic, RawJson data) implements HookRequest {
         public Publish {
-            Objects.requireNonNull(node, "node");
-            Objects.requireNonNull(session, "session");
-            Objects.requireNonNull(user, "user");
+            requireSession(node, session, user);
             Topics.requireValid(topic);
             Objects.requireNonNull(data, "data");
         }
@@ -73,9 +74,7 @@ public sealed interface HookRequest {
     /** {@code {"node":"n1","session":"n1-3","user":"42","method":"orders:list","data":<value>}}, data optional. */
     record Rpc(String node, String session, String user, String method, RawJson data) implements HookRequest {
         public Rpc {
-            Objects.requireNonNull(node, "node");
-            Objects.requireNonNull(session, "session");
-            Objects.requireNonNull(user, "user");
+            requireSession(node, session, user);
             Topics.requireValid(method);
         }
 

@@ -53,6 +53,10 @@ public final class TestBackend implements AutoCloseable {
         /** No answer until the backend closes. */
         record Stall() implements Answer {
         }
+
+        /** 200 with {@code body} once the test opens {@code gate} (or the backend closes). */
+        record Gated(CountDownLatch gate, String body) implements Answer {
+        }
     }
 
     private static final Duration LONGEST_STALL = Duration.ofSeconds(60);
@@ -139,6 +143,11 @@ public final class TestBackend implements AutoCloseable {
         if (answer instanceof Answer.Stall) {
             // Held by a signal, not a sleep: close() releases every stalled request.
             released.await(LONGEST_STALL.toSeconds(), TimeUnit.SECONDS);
+            return;
+        }
+        if (answer instanceof Answer.Gated gated) {
+            gated.gate().await(LONGEST_STALL.toSeconds(), TimeUnit.SECONDS);
+            respond(exchange, new Answer.Json(gated.body()));
             return;
         }
         if (answer instanceof Answer.Oversized oversized) {
