@@ -70,6 +70,8 @@ public final class TestBackend implements AutoCloseable {
     private final Map<String, AtomicInteger> peaks = new ConcurrentHashMap<>();
 
     private TestBackend() throws IOException {
+        // Like any real backend, answer without Nagle's delay (the JDK server's default keeps it, read once per JVM).
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(threads);
