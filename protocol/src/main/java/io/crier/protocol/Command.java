@@ -51,8 +51,8 @@ public sealed interface Command extends Inbound
         public String toString() {
             // Never log a token.
             String shown = token == null ? "<none>" : "<" + token.length() + " chars>";
-            return "Auth[id=" + id + ", token=" + shown + ", data=" + (data == null ? "<none>" : "<" + data.length()
-                    + " bytes>") + "]";
+            return "Auth[id=" + id + ", token=" + shown + (data == null ? "" : ", data=<" + data.length() + " bytes>")
+                    + "]";
         }
     }
 
