@@ -54,6 +54,10 @@ public final class TestBackend implements AutoCloseable {
         record Stall() implements Answer {
         }
 
+        /** 200 and the start of a body, then nothing more until the backend closes. */
+        record StallBody() implements Answer {
+        }
+
         /** 200 with {@code body} once the test opens {@code gate} (or the backend closes). */
         record Gated(CountDownLatch gate, String body) implements Answer {
         }
@@ -144,6 +148,13 @@ public final class TestBackend implements AutoCloseable {
     private void respond(HttpExchange exchange, Answer answer) throws IOException, InterruptedException {
         if (answer instanceof Answer.Stall) {
             // Held by a signal, not a sleep: close() releases every stalled request.
+            released.await(LONGEST_STALL.toSeconds(), TimeUnit.SECONDS);
+            return;
+        }
+        if (answer instanceof Answer.StallBody) {
+            exchange.sendResponseHeaders(200, 0);
+            exchange.getResponseBody().write("{\"result\":".getBytes(StandardCharsets.US_ASCII));
+            exchange.getResponseBody().flush();
             released.await(LONGEST_STALL.toSeconds(), TimeUnit.SECONDS);
             return;
         }
