@@ -95,7 +95,9 @@ public final class Session {
      * {@code already_subscribed}, {@code not_subscribed}, {@code too_many_topics}, {@code unavailable},
      * {@code internal}, {@code already_authenticated} for a second {@code auth}, {@code invalid_token} for
      * a refused {@code refresh}); a {@code presence} command is answered by the {@link PresenceResponder} of
-     * {@link #trackPresence} ({@code not_available} without one). Never completes exceptionally.
+     * {@link #trackPresence} ({@code not_available} without one); where a proxy hook is asked, {@code refused} (the
+     * backend's error), {@code unavailable} (the backend failed) or, for an {@code rpc} without a hook,
+     * {@code not_available}. Never completes exceptionally.
      */
     public CompletionStage<Reply> handle(Command command) {
         Objects.requireNonNull(command, "command");
