@@ -9,6 +9,8 @@ import io.crier.gateway.hub.HubHistory;
 import io.crier.gateway.hub.HubWiring;
 import io.crier.gateway.hub.PublishRoute;
 import io.crier.gateway.nodes.ClusterView;
+import io.crier.gateway.proxy.HookClient;
+import io.crier.gateway.proxy.ProxyHooks;
 import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.gateway.online.NodeOnline;
 import io.crier.gateway.presence.NodePresence;
@@ -79,6 +81,7 @@ public final class GatewayServer implements AutoCloseable {
     private final NodeOnline online;
     private final ClusterView cluster;
     private final NodeTelemetry telemetry;
+    private final HookClient hooks;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private GatewayServer(CrierConfig config, Clock clock, MeterRegistry meters, NodeTransport transport,
@@ -115,7 +118,7 @@ public final class GatewayServer implements AutoCloseable {
         SharedHandlers shared = new SharedHandlers(
                 new HttpRoutesHandler(config.server().wsPath(), readiness, tokens.devTokens(clock),
                         adminRoutes(config.admin(), meters), telemetry.metricsEndpoint()),
-                new HandshakeGuardHandler(readiness, verifier, meters),
+                new HandshakeGuardHandler(readiness, verifier, meters, config.proxy().headers()),
                 new EnvelopeCodecHandler(envelopes, disconnector, meters),
                 new ExceptionHandler(disconnector),
                 publishApi(config, hub.publishRoute(), meters),
@@ -123,6 +126,8 @@ public final class GatewayServer implements AutoCloseable {
         SessionFactory sessions = new SessionFactory(hub, nodeId(), SessionPolicy.of(config, verifier, clock),
                 config.session().heartbeat(), presence.tracker(), presence.query(), online.sessions());
         MeterCatalog.SESSIONS.gauge(meters, sessions, SessionFactory::openSessions);
+        this.hooks = new HookClient(config.proxy(), config.limits().maxDataBytes(), meters);
+        sessions.useHooks(new ProxyHooks(config.proxy(), config.namespaces(), nodeId(), hooks));
         this.listeners = listen(transport, clock,
                 new GatewayChannelInitializer(config, shared, verifier, sessions, disconnector, channels,
                         new NodeLimits(config, disconnector, meters)));
@@ -271,6 +276,7 @@ public final class GatewayServer implements AutoCloseable {
         backend.close();
         verifier.close();
         telemetry.close();
+        hooks.close();
         log.info("node {} stopped", nodeId());
     }
 
@@ -294,6 +300,7 @@ public final class GatewayServer implements AutoCloseable {
             backend.close();
             verifier.close();
             telemetry.close();
+            hooks.close();
             throw e;
         }
     }

@@ -71,6 +71,11 @@ public final class ClientCommands {
         return encode(new Command.Presence(CommandId.of(id), topic, countOnly));
     }
 
+    /** {@code {"type":"rpc","id":N,"method":"<method>","data":<data>}}, without {@code data} when it is null. */
+    public static String rpc(long id, String method, String data) {
+        return encode(new Command.Rpc(CommandId.of(id), method, data == null ? null : RawJson.trusted(data)));
+    }
+
     /** {@code {"type":"ping","id":N}}. */
     public static String ping(long id) {
         return encode(new Command.Ping(CommandId.of(id)));

@@ -29,6 +29,13 @@ public enum CloseCode {
      * answers {@code recovered:false}.
      */
     INSUFFICIENT_STATE(4006, "insufficient_state", true),
+    /**
+     * The backend's connect hook could not be asked (down, too slow, busy, or answering garbage): reconnect after
+     * the {@code reconnectDelayMs} hint, which is random so that the clients do not all come back at once.
+     */
+    BACKEND_UNAVAILABLE(4007, "backend_unavailable", true),
+    /** The backend's connect or refresh hook disconnected the session with a code of 4000-4499: reconnect. */
+    BACKEND_DISCONNECT(4008, "backend_disconnect", true),
 
     /**
      * The token can never work: missing, malformed, badly signed, signed by no known key, not valid yet, for
@@ -39,6 +46,11 @@ public enum CloseCode {
     AUTH_TIMEOUT(4501, "auth_timeout", false),
     /** The session kept sending commands over its rate limit. */
     COMMAND_FLOOD(4502, "command_flood", false),
+    /**
+     * The backend's connect or refresh hook refused the session (an {@code error}, or a {@code disconnect} with a
+     * code of 4500-4999): do not reconnect with the same credentials.
+     */
+    BACKEND_REFUSED(4505, "backend_refused", false),
 
     /** A frame broke the WebSocket protocol in another way (bad opcode, oversized control frame, ...). */
     PROTOCOL_ERROR(1002, "protocol_error", false),

@@ -14,7 +14,7 @@ import java.util.Objects;
  */
 public sealed interface Command extends Inbound
         permits Command.Auth, Command.Refresh, Command.Subscribe, Command.Unsubscribe, Command.Publish,
-        Command.Ping, Command.History, Command.Presence {
+        Command.Ping, Command.History, Command.Presence, Command.Rpc {
 
     /** The id the reply echoes. */
     CommandId id();
@@ -25,12 +25,15 @@ public sealed interface Command extends Inbound
     /**
      * {@code {"type":"auth","id":1,"token":"<JWT>"}}: authenticates the session; must be the first frame.
      * Without a {@code token} field ({@code token} is then {@code null}) it asks for an anonymous session,
-     * which the server grants only when anonymous access is configured. {@code since} maps topics to the last
-     * position the client saw on them: the server-side subscriptions among them recover from there.
+     * which the server grants only when anonymous access is configured, or lets the backend's connect hook decide
+     * when one is configured. {@code since} maps topics to the last position the client saw on them: the
+     * server-side subscriptions among them recover from there. An optional {@code "data":<any JSON>} is forwarded
+     * to the connect hook.
      *
      * @param since at most {@value #MAX_SINCE_TOPICS} topics, each with a position; empty when the field is absent
+     * @param data  the {@code data} value, or {@code null} when absent
      */
-    record Auth(CommandId id, String token, Map<String, Position> since) implements Command {
+    record Auth(CommandId id, String token, Map<String, Position> since, RawJson data) implements Command {
 
         /** The most topics one {@code since} map may name. */
         public static final int MAX_SINCE_TOPICS = 1024;
@@ -47,9 +50,19 @@ public sealed interface Command extends Inbound
             });
         }
 
-        /** An auth with no {@code since} map. */
+        /** An auth with no {@code since} map and no {@code data}. */
         public Auth(CommandId id, String token) {
-            this(id, token, Map.of());
+            this(id, token, Map.of(), null);
+        }
+
+        /** An auth with a {@code since} map and no {@code data}. */
+        public Auth(CommandId id, String token, Map<String, Position> since) {
+            this(id, token, since, null);
+        }
+
+        /** An auth with {@code data} and no {@code since} map. */
+        public Auth(CommandId id, String token, RawJson data) {
+            this(id, token, Map.of(), data);
         }
 
         /** Whether this asks for an anonymous session (no token was sent). */
@@ -66,7 +79,8 @@ public sealed interface Command extends Inbound
         public String toString() {
             // Never log a token.
             String shown = token == null ? "<none>" : "<" + token.length() + " chars>";
-            return "Auth[id=" + id + ", token=" + shown + "]";
+            return "Auth[id=" + id + ", token=" + shown + (since.isEmpty() ? "" : ", since=" + since.size() + " topics")
+                    + (data == null ? "" : ", data=<" + data.length() + " bytes>") + "]";
         }
     }
 
@@ -209,6 +223,25 @@ public sealed interface Command extends Inbound
         @Override
         public String type() {
             return "ping";
+        }
+    }
+
+    /**
+     * {@code {"type":"rpc","id":6,"method":"orders:list","data":<any JSON>}}: a request the backend's rpc hook
+     * answers ({@link Reply.RpcResult}). The method follows the topic rules, and its namespace (the part before
+     * the first {@code :}) chooses the hook, as a topic's does.
+     *
+     * @param data the {@code data} value, or {@code null} when absent
+     */
+    record Rpc(CommandId id, String method, RawJson data) implements Command {
+        public Rpc {
+            Objects.requireNonNull(id, "id");
+            Topics.requireValid(method);
+        }
+
+        @Override
+        public String type() {
+            return "rpc";
         }
     }
 }

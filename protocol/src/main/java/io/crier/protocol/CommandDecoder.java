@@ -25,7 +25,7 @@ final class CommandDecoder {
     static final int MAX_TOKEN_LENGTH = 8192;
 
     static final Set<String> TYPES = Set.of("auth", "refresh", "subscribe", "unsubscribe", "publish", "ping",
-            "history", "presence");
+            "history", "presence", "rpc");
 
     private final JsonFactory factory;
     private final int maxDataBytes;
@@ -98,6 +98,7 @@ final class CommandDecoder {
             }
             case "token" -> fields.token = readText(parser, value);
             case "topic" -> fields.topic = readText(parser, value);
+            case "method" -> fields.method = readText(parser, value);
             case "data" -> fields.data = ValueSpan.read(parser);
             // Judged once the type is known: a topic map on an auth, one position elsewhere.
             case "since" -> fields.sinceSpan = ValueSpan.read(parser);

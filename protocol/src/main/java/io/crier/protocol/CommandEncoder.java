@@ -35,6 +35,7 @@ final class CommandEncoder {
                 }
                 json.writeEndObject();
             }
+            writeData(json, auth.data());
         } else if (command instanceof Command.Refresh refresh) {
             json.writeStringField("token", refresh.token());
         } else if (command instanceof Command.Subscribe subscribe) {
@@ -52,6 +53,9 @@ final class CommandEncoder {
             if (history.limit() != Command.History.DEFAULT_LIMIT) {
                 json.writeNumberField("limit", history.limit());
             }
+        } else if (command instanceof Command.Rpc rpc) {
+            json.writeStringField("method", rpc.method());
+            writeData(json, rpc.data());
         } else if (command instanceof Command.Presence presence) {
             json.writeStringField("topic", presence.topic());
             if (presence.countOnly()) {
@@ -59,6 +63,13 @@ final class CommandEncoder {
             }
         }
         // A ping has no field beyond its type and id.
+    }
+
+    private static void writeData(JsonGenerator json, RawJson data) throws IOException {
+        if (data != null) {
+            json.writeFieldName("data");
+            json.writeRawValue(new RawValue(data));
+        }
     }
 
     private static void writeSince(JsonGenerator json, Position since) throws IOException {

@@ -25,6 +25,7 @@ final class CommandFields {
     CommandId id;
     Text token;
     Text topic;
+    Text method;
     ValueSpan data;
     ValueSpan sinceSpan;
     Checked<Position> since;
@@ -164,7 +165,7 @@ final class CommandFields {
         }
         switch (type.value()) {
             case "auth":
-                return auth();
+                return auth(utf8, offset, maxDataBytes);
             case "refresh":
                 return refresh();
             case "subscribe":
@@ -178,6 +179,8 @@ final class CommandFields {
                 return history();
             case "presence":
                 return presence();
+            case "rpc":
+                return rpc(utf8, offset, maxDataBytes);
             default:
                 // "ping": typeOrIdProblem() has ruled out every unknown type.
                 return new Command.Ping(id);
@@ -205,12 +208,35 @@ final class CommandFields {
     }
 
     /** An absent token asks for an anonymous session; a present one must be a usable string. */
-    private Inbound auth() {
-        Malformed problem = firstProblem(token == null ? null : tokenValueProblem(), problemOf(sinceByTopic));
+    private Inbound auth(byte[] utf8, int offset, int maxDataBytes) {
+        Malformed tokenOrSince = firstProblem(token == null ? null : tokenValueProblem(), problemOf(sinceByTopic));
+        Malformed problem = firstProblem(tokenOrSince, dataSizeProblem(maxDataBytes));
         if (problem != null) {
             return problem;
         }
-        return new Command.Auth(id, token == null ? null : token.value(), valueOf(sinceByTopic));
+        return new Command.Auth(id, token == null ? null : token.value(), valueOf(sinceByTopic),
+                optionalData(utf8, offset));
+    }
+
+    private Inbound rpc(byte[] utf8, int offset, int maxDataBytes) {
+        if (method == null) {
+            return malformed(ErrorCode.MISSING_FIELD, "missing field 'method'");
+        }
+        if (method.value() == null || !Topics.isValid(method.value())) {
+            return malformed(ErrorCode.INVALID_FIELD, "field 'method' must be 1 to " + Topics.MAX_LENGTH
+                    + " characters from A-Z a-z 0-9 _ - . : @ =");
+        }
+        Malformed problem = dataSizeProblem(maxDataBytes);
+        return problem != null ? problem : new Command.Rpc(id, method.value(), optionalData(utf8, offset));
+    }
+
+    private Malformed dataSizeProblem(int maxDataBytes) {
+        return data != null && data.length() > maxDataBytes
+                ? malformed(ErrorCode.TOO_LARGE, "field 'data' is larger than " + maxDataBytes + " bytes") : null;
+    }
+
+    private RawJson optionalData(byte[] utf8, int offset) {
+        return data == null ? null : data.copyFrom(utf8, offset);
     }
 
     private Inbound refresh() {
@@ -260,8 +286,9 @@ final class CommandFields {
         if (data == null) {
             return malformed(ErrorCode.MISSING_FIELD, "missing field 'data'");
         }
-        if (data.length() > maxDataBytes) {
-            return malformed(ErrorCode.TOO_LARGE, "field 'data' is larger than " + maxDataBytes + " bytes");
+        problem = dataSizeProblem(maxDataBytes);
+        if (problem != null) {
+            return problem;
         }
         return new Command.Publish(id, topic.value(), data.copyFrom(utf8, offset));
     }

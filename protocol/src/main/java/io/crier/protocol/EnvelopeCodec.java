@@ -69,6 +69,15 @@ public final class EnvelopeCodec {
                 json.writeStringField("message", error.message());
             });
         }
+        if (reply instanceof Reply.Refused refused) {
+            return write(json -> {
+                json.writeStringField("type", "error");
+                writeId(json, refused.id());
+                json.writeStringField("code", ErrorCode.REFUSED.wire());
+                json.writeNumberField("appCode", refused.appCode());
+                json.writeStringField("message", refused.message());
+            });
+        }
         return write(json -> {
             json.writeStringField("type", "ok");
             writeId(json, reply.id());
@@ -213,6 +222,9 @@ public final class EnvelopeCodec {
                 json.writeEndObject();
             }
             json.writeEndArray();
+        } else if (reply instanceof Reply.RpcResult result && result.data() != null) {
+            json.writeFieldName("data");
+            json.writeRawValue(new RawValue(result.data()));
         } else if (reply instanceof Reply.PresenceCount count) {
             json.writeNumberField("sessions", count.sessions());
             json.writeNumberField("users", count.users());

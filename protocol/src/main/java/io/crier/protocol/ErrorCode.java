@@ -41,7 +41,15 @@ public enum ErrorCode {
      * the topic's namespace.
      */
     NOT_AVAILABLE("not_available"),
-    /** The node cannot reach its broker right now; the command may be retried. */
+    /**
+     * The backend's proxy hook refused the command (a {@code refused} error reply carries the backend's
+     * {@code appCode} and message).
+     */
+    REFUSED("refused"),
+    /**
+     * The node cannot reach its broker, or the backend of a proxy hook (down, too slow, busy, or answering
+     * garbage), right now; the command may be retried.
+     */
     UNAVAILABLE("unavailable"),
     /** The server failed unexpectedly; the command may be retried. */
     INTERNAL("internal");

@@ -12,7 +12,7 @@ import java.util.Objects;
  */
 public sealed interface Reply
         permits Reply.Ok, Reply.Error, Reply.Subscribed, Reply.HistoryPage, Reply.PresenceList,
-        Reply.PresenceCount {
+        Reply.PresenceCount, Reply.RpcResult, Reply.Refused {
 
     /** The echoed command id; {@code null} only on an error reply to a frame whose id was unreadable. */
     CommandId id();
@@ -82,6 +82,27 @@ public sealed interface Reply
             if (sessions < 0 || users < 0) {
                 throw new IllegalArgumentException("counts must not be negative, got " + sessions + " and " + users);
             }
+        }
+    }
+
+    /**
+     * {@code {"type":"ok","id":6,"data":<value>}}: the answer to an {@code rpc} command, {@code data} being the
+     * backend's, written as-is; without {@code data} when the backend sent none ({@code data} null).
+     */
+    record RpcResult(CommandId id, RawJson data) implements Reply {
+        public RpcResult {
+            Objects.requireNonNull(id, "id");
+        }
+    }
+
+    /**
+     * {@code {"type":"error","id":6,"code":"refused","appCode":1001,"message":"..."}}: the backend's proxy hook
+     * refused the command, with its own application code (400..1999) and message. Never closes the socket.
+     */
+    record Refused(CommandId id, int appCode, String message) implements Reply {
+        public Refused {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(message, "message");
         }
     }
 

@@ -20,9 +20,14 @@ final class Golden {
 
     /** The bytes of golden file {@code name} (such as {@code reply/ok.json}), minus one trailing newline. */
     static byte[] bytes(String name) {
-        try (InputStream in = Golden.class.getResourceAsStream("/golden/" + name)) {
+        return resource("/golden/" + name);
+    }
+
+    /** The bytes of the test resource at {@code path} (such as {@code /proxy-hooks/error.json}), minus one trailing newline. */
+    static byte[] resource(String path) {
+        try (InputStream in = Golden.class.getResourceAsStream(path)) {
             if (in == null) {
-                throw new IllegalArgumentException("no golden file " + name);
+                throw new IllegalArgumentException("no golden file " + path);
             }
             byte[] all = in.readAllBytes();
             int length = all.length > 0 && all[all.length - 1] == '\n' ? all.length - 1 : all.length;

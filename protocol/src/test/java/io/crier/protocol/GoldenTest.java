@@ -37,6 +37,11 @@ class GoldenTest {
                 Arguments.of("command/auth-anonymous.json", new Command.Auth(CommandId.of(1), null)),
                 Arguments.of("command/auth-since.json", new Command.Auth(CommandId.of(1), AUTH_TOKEN,
                         sinceByTopic())),
+                Arguments.of("command/auth-data.json",
+                        new Command.Auth(CommandId.of(1), null, RawJson.trusted("{\"app\":\"web\"}"))),
+                Arguments.of("command/rpc.json",
+                        new Command.Rpc(CommandId.of(6), "orders:list", RawJson.trusted("{\"page\":2}"))),
+                Arguments.of("command/rpc-without-data.json", new Command.Rpc(CommandId.of(6), "time", null)),
                 Arguments.of("command/refresh.json", new Command.Refresh(CommandId.of(7), AUTH_TOKEN)),
                 Arguments.of("command/subscribe.json", new Command.Subscribe(CommandId.of(2), "news")),
                 Arguments.of("command/subscribe-since.json",
@@ -84,7 +89,11 @@ class GoldenTest {
                 Arguments.of("reply/presence-list.json", new Reply.PresenceList(CommandId.of(4), List.of(
                         new Reply.PresenceItem("alice", "n1-3", RawJson.trusted("{\"name\":\"Alice\",\"avatar\":null}")),
                         new Reply.PresenceItem("", "n2-8", null)))),
-                Arguments.of("reply/presence-count.json", new Reply.PresenceCount(CommandId.of(4), 3, 2)));
+                Arguments.of("reply/presence-count.json", new Reply.PresenceCount(CommandId.of(4), 3, 2)),
+                Arguments.of("reply/rpc-result.json",
+                        new Reply.RpcResult(CommandId.of(6), RawJson.trusted("{\"orders\":[7,8]}"))),
+                Arguments.of("reply/rpc-result-without-data.json", new Reply.RpcResult(CommandId.of(6), null)),
+                Arguments.of("reply/refused.json", new Reply.Refused(CommandId.of(6), 1001, "not your order")));
     }
 
     static Stream<Arguments> pushes() {
@@ -99,6 +108,9 @@ class GoldenTest {
                 Arguments.of("push/disconnect-invalid-token.json", new Push.Disconnect(CloseCode.INVALID_TOKEN)),
                 Arguments.of("push/disconnect-reconnect-delay.json", new Push.Disconnect(CloseCode.SHUTDOWN, 1234)),
                 Arguments.of("push/disconnect-token-expired.json", new Push.Disconnect(CloseCode.TOKEN_EXPIRED)),
+                Arguments.of("push/disconnect-backend-unavailable.json",
+                        new Push.Disconnect(CloseCode.BACKEND_UNAVAILABLE, 2345)),
+                Arguments.of("push/disconnect-backend-refused.json", new Push.Disconnect(CloseCode.BACKEND_REFUSED)),
                 Arguments.of("push/expiring.json", new Push.Expiring(42)),
                 Arguments.of("push/heartbeat.json", new Push.Heartbeat()),
                 Arguments.of("push/subscribed.json", new Push.Subscribed("orders:42")),

@@ -203,14 +203,15 @@ public final class ConfigLoader {
         EventsConfig events = v.section(() -> new EventsConfig(v.bool("events.enabled"), v.string("events.stream"),
                 v.integer("events.maxLen"), v.duration("events.grace"), v.duration("events.leaseTtl"),
                 v.duration("events.refreshInterval"), v.duration("events.sweepInterval")));
+        ProxyConfig proxy = v.section(() -> proxy(v));
         if (Arrays.asList(node, server, auth, session, limits, hub, redis, tls, compression, drain, admin,
-                namespaces, presence, api, recovery, cluster, log, events).contains(null)) {
+                namespaces, presence, api, recovery, cluster, log, events, proxy).contains(null)) {
             return null;
         }
         LoadedKeys keys = LoadedKeys.of(values, Map.of("node.id", node.id(), "tls.host", tls.hostOr(server.host()),
                 "redis.uri", redis.enabled() ? redis.redactedUri() : ""));
         return v.section(() -> new CrierConfig(node, server, auth, session, limits, hub, redis, tls,
-                compression, drain, admin, namespaces, presence, api, recovery, cluster, log, events, keys));
+                compression, drain, admin, namespaces, presence, api, recovery, cluster, log, events, proxy, keys));
     }
 
     private static AuthConfig auth(ConfigValues v) {
@@ -219,6 +220,13 @@ public final class ConfigLoader {
                 v.duration("auth.jwksRefreshInterval"), v.string("auth.issuer"), v.string("auth.audience"),
                 v.duration("auth.clockLeeway"), v.bool("auth.allowAnonymous"), v.duration("auth.expiryWarning"),
                 v.duration("auth.expiryGrace"), v.bool("auth.devTokens"));
+    }
+
+    private static ProxyConfig proxy(ConfigValues v) {
+        return new ProxyConfig(v.string("proxy.connect.url"), v.string("proxy.refresh.url"),
+                v.string("proxy.subscribe.url"), v.string("proxy.publish.url"), v.string("proxy.rpc.url"),
+                v.duration("proxy.timeout"), v.integer("proxy.maxInFlight"), v.integer("proxy.maxInFlightPerSession"),
+                v.integer("proxy.maxResponseBytes"), v.list("proxy.headers"), v.duration("proxy.connectRetryDelayMax"));
     }
 
     private static LimitsConfig limits(ConfigValues v) {

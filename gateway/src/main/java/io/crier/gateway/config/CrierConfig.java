@@ -32,6 +32,7 @@ public record CrierConfig(
         ClusterConfig cluster,
         LogConfig log,
         EventsConfig events,
+        ProxyConfig proxy,
         LoadedKeys keys) {
 
     /** @throws InvalidConfigException when a rule spanning sections is broken */
@@ -54,6 +55,7 @@ public record CrierConfig(
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(proxy, "proxy");
         Objects.requireNonNull(keys, "keys");
         ConfigProblems problems = new ConfigProblems();
         problems.check(server.plainEnabled() || tls.enabled(), "server.plainEnabled",
@@ -61,6 +63,9 @@ public record CrierConfig(
         problems.check(!server.plainEnabled() || !tls.enabled() || tls.port() == 0 || tls.port() != server.port()
                         || !tls.hostOr(server.host()).equals(server.host()), "tls.port",
                 "must differ from server.port when both listeners run on the same host, got " + tls.port());
+        namespaces.defaults().hooks().checkOn(problems, "namespaces.default.", proxy);
+        namespaces.byName().forEach((name, options) ->
+                options.hooks().checkOn(problems, "namespace." + name + ".", proxy));
         problems.throwIfAny();
     }
 

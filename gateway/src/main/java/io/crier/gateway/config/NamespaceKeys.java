@@ -75,14 +75,19 @@ final class NamespaceKeys {
         boolean joinLeave = set.test("joinLeave") ? v.bool(prefix + "joinLeave") : inherited.joinLeave();
         boolean autoSubscribe = set.test("autoSubscribe")
                 ? v.bool(prefix + "autoSubscribe") : inherited.autoSubscribe();
+        NamespaceHooks hooks = new NamespaceHooks(
+                set.test("proxySubscribe") ? v.string(prefix + "proxySubscribe") : inherited.hooks().subscribe(),
+                set.test("proxyPublish") ? v.string(prefix + "proxyPublish") : inherited.hooks().publish(),
+                set.test("proxyRpc") ? v.string(prefix + "proxyRpc") : inherited.hooks().rpc());
         ConfigProblems own = new ConfigProblems();
         NamespaceOptions.check(own, prefix, historySize, historyTtl, presence);
         NamespaceOptions.checkAutoSubscribe(own, prefix, personal, autoSubscribe);
+        NamespaceHooks.check(own, prefix, hooks);
         if (!own.list().isEmpty()) {
             problems.addAll(own.list());
             return null;
         }
         return new NamespaceOptions(anonymousSubscribe, clientPublish, personal, historySize, historyTtl,
-                historyCommand, presence, joinLeave, autoSubscribe);
+                historyCommand, presence, joinLeave, autoSubscribe, hooks);
     }
 }

@@ -29,6 +29,7 @@ import java.util.Set;
  * @param joinLeave          whether subscribers get {@code join} and {@code leave} pushes
  * @param autoSubscribe      on a {@code personal} namespace {@code N} only: every authenticated session is
  *                           subscribed to {@code N:<its sub>} when it opens (a server-side subscription)
+ * @param hooks              which proxy hooks the namespace's topics and rpc methods go through
  */
 public record NamespaceOptions(
         boolean anonymousSubscribe,
@@ -39,11 +40,13 @@ public record NamespaceOptions(
         boolean historyCommand,
         String presence,
         boolean joinLeave,
-        boolean autoSubscribe) {
+        boolean autoSubscribe,
+        NamespaceHooks hooks) {
 
     /** The option names, as they appear in {@code namespace.<name>.<option>} keys. */
     public static final Set<String> OPTIONS = Set.of("anonymousSubscribe", "clientPublish", "personal",
-            "historySize", "historyTtl", "historyCommand", "presence", "joinLeave", "autoSubscribe");
+            "historySize", "historyTtl", "historyCommand", "presence", "joinLeave", "autoSubscribe", "proxySubscribe",
+            "proxyPublish", "proxyRpc");
 
     /** The largest {@code historySize}. */
     public static final int MAX_HISTORY_SIZE = 100_000;
@@ -68,14 +71,34 @@ public record NamespaceOptions(
         ConfigProblems problems = new ConfigProblems();
         check(problems, "", historySize, historyTtl, presence);
         checkAutoSubscribe(problems, "", personal, autoSubscribe);
+        problems.notNull("hooks", hooks);
+        if (hooks != null) {
+            NamespaceHooks.check(problems, "", hooks);
+        }
         problems.throwIfAny();
     }
 
-    /** Without {@code autoSubscribe}. */
+    /** Options without {@code autoSubscribe} and without proxy hooks. */
     public NamespaceOptions(boolean anonymousSubscribe, boolean clientPublish, boolean personal, int historySize,
                             Duration historyTtl, boolean historyCommand, String presence, boolean joinLeave) {
         this(anonymousSubscribe, clientPublish, personal, historySize, historyTtl, historyCommand, presence,
-                joinLeave, false);
+                joinLeave, false, NamespaceHooks.NONE);
+    }
+
+    /** Options without proxy hooks. */
+    public NamespaceOptions(boolean anonymousSubscribe, boolean clientPublish, boolean personal, int historySize,
+                            Duration historyTtl, boolean historyCommand, String presence, boolean joinLeave,
+                            boolean autoSubscribe) {
+        this(anonymousSubscribe, clientPublish, personal, historySize, historyTtl, historyCommand, presence,
+                joinLeave, autoSubscribe, NamespaceHooks.NONE);
+    }
+
+    /** Options without {@code autoSubscribe}. */
+    public NamespaceOptions(boolean anonymousSubscribe, boolean clientPublish, boolean personal, int historySize,
+                            Duration historyTtl, boolean historyCommand, String presence, boolean joinLeave,
+                            NamespaceHooks hooks) {
+        this(anonymousSubscribe, clientPublish, personal, historySize, historyTtl, historyCommand, presence,
+                joinLeave, false, hooks);
     }
 
     /** Permissions only: no history, no presence, no join/leave. */

@@ -59,7 +59,7 @@ public final class MeterCatalog {
     // ---- commands, pushes, bytes
     public static final MeterDefinition COMMANDS_IN = counter("crier.commands.in",
             "Commands received (well-formed envelopes), by type", null, tag("type",
-                    "auth", "refresh", "subscribe", "unsubscribe", "publish", "history", "presence", "ping"));
+                    "auth", "refresh", "subscribe", "unsubscribe", "publish", "history", "presence", "ping", "rpc"));
     public static final MeterDefinition COMMAND_ERRORS = counter("crier.commands.errors",
             "Error replies sent, by error code (too_many_topics, rate_limited, ...)", null,
             tag("code", Arrays.stream(ErrorCode.values()).map(ErrorCode::wire)));
@@ -173,6 +173,17 @@ public final class MeterCatalog {
     public static final MeterDefinition LOG_LIFECYCLE_SUPPRESSED = counter("crier.log.lifecycle.suppressed",
             "Connection lifecycle log lines left out because they came faster than the log's rate bound", null);
 
+    // ---- proxy hooks
+    public static final MeterDefinition PROXY_CALLS = new MeterDefinition("crier.proxy.calls", Meter.Type.TIMER,
+            "Proxy hook calls to the backend, by hook and outcome (result, error, disconnect: the backend answered; "
+            + "busy: refused at once by the node's or the session's in-flight bound; timeout, unavailable, "
+            + "bad_status, too_large, invalid: the backend failed)", null,
+            tags(tag("hook", "connect", "refresh", "subscribe", "publish", "rpc"), tag("outcome", "result", "error",
+                    "disconnect", "busy", "timeout", "unavailable", "bad_status", "too_large", "invalid")),
+            new MeterDefinition.Histogram(Duration.ofMillis(1), Duration.ofMinutes(1)));
+    public static final MeterDefinition PROXY_IN_FLIGHT = gauge("crier.proxy.in.flight",
+            "Proxy hook calls in flight on this node (bounded by proxy.maxInFlight)", null);
+
     private static final List<MeterDefinition> ALL = List.of(
             CONNECTIONS, SESSIONS, HANDSHAKES_COMPLETED, HANDSHAKES_REFUSED, CONNECTIONS_COMPRESSED, DISCONNECTS,
             LIMITS_CONNECTIONS, LIMITS_IPS, LIMITS_USERS, TLS_HANDSHAKES_FAILED, TLS_RELOADS, TLS_CERTIFICATE_EXPIRY,
@@ -184,7 +195,8 @@ public final class MeterCatalog {
             PRESENCE_EVENTS_PUBLISHED, PRESENCE_EVENTS_FAILED, PRESENCE_SESSIONS, PRESENCE_STORE_FAILURES,
             AUTH_FAILURES, JWKS_FETCHES, JWKS_UNKNOWN_KID_REFRESHES, JWKS_KEYS, API_REQUESTS, API_PUBLICATIONS,
             ADMIN_REQUESTS, DRAINS, NODE_REFRESHES, ONLINE_SESSIONS, ONLINE_EVENTS_APPENDED,
-            ONLINE_STORE_FAILURES, NETTY_DIRECT, NETTY_ALLOCATOR_DIRECT, LOG_LIFECYCLE_SUPPRESSED);
+            ONLINE_STORE_FAILURES, NETTY_DIRECT, NETTY_ALLOCATOR_DIRECT, LOG_LIFECYCLE_SUPPRESSED, PROXY_CALLS,
+            PROXY_IN_FLIGHT);
 
     private MeterCatalog() {
     }

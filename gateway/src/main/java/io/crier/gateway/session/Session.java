@@ -9,13 +9,18 @@ import io.crier.gateway.hub.Subscription;
 import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.gateway.permission.TopicPolicy;
 import io.crier.gateway.permission.Verdict;
+import io.crier.gateway.proxy.HookAnswer;
+import io.crier.gateway.proxy.SessionHooks;
 import io.crier.protocol.Command;
 import io.crier.protocol.CommandId;
 import io.crier.protocol.ErrorCode;
+import io.crier.protocol.HookKind;
 import io.crier.protocol.Position;
 import io.crier.protocol.Push;
+import io.crier.protocol.RawJson;
 import io.crier.protocol.Reply;
 import io.crier.protocol.Topics;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +55,12 @@ import org.slf4j.LoggerFactory;
  * {@link #unsubscribeFromServer}) take topics the same way, with no permission check, and announce them with
  * {@code subscribed}/{@code unsubscribed} pushes through the transport's {@link PushChannel}.
  *
+ * <p>In a namespace whose subscribe or publish proxy hook is on ({@link SessionHooks}), the backend decides in place
+ * of the token's claims (the namespace's own rules still apply first), and the reply waits for it without holding
+ * up the session's other commands: a subscribe holds its topic while it waits (so it counts against the topic
+ * limit and a second one is {@code already_subscribed}), and an {@code unsubscribe} meanwhile drops it. An
+ * {@code rpc} command is answered by the rpc hook of its method's namespace, {@code not_available} without one.
+ *
  * <p>Confined to the session's event loop for {@link #handle}, {@link #openServerSubscriptions} and {@link #close};
  * the returned stages may complete on broker threads, and then only take back a failed topic (the topic set is
  * concurrent for that reason). {@link #subscribeFromServer} and {@link #unsubscribeFromServer} may be called from
@@ -80,6 +91,7 @@ public final class Session {
     private volatile PushChannel pushes = PushChannel.NONE;
     private Consumer<String> refreshRefusals = reason -> { };
     private final PendingActivations activations;
+    private SessionHooks hooks = SessionHooks.NONE;
     private final HistoryQueries history;
 
     public Session(String id, User user, Subscriber subscriber, Hub hub, SessionPolicy policy) {
@@ -97,7 +109,9 @@ public final class Session {
      * {@code already_subscribed}, {@code not_subscribed}, {@code too_many_topics}, {@code unavailable},
      * {@code internal}, {@code already_authenticated} for a second {@code auth}, {@code invalid_token} for
      * a refused {@code refresh}); a {@code presence} command is answered by the {@link PresenceResponder} of
-     * {@link #trackPresence} ({@code not_available} without one). Never completes exceptionally.
+     * {@link #trackPresence} ({@code not_available} without one); where a proxy hook is asked, {@code refused} (the
+     * backend's error), {@code unavailable} (the backend failed) or, for an {@code rpc} without a hook,
+     * {@code not_available}. Never completes exceptionally.
      */
     public CompletionStage<Reply> handle(Command command) {
         Objects.requireNonNull(command, "command");
@@ -122,6 +136,9 @@ public final class Session {
             }
             if (command instanceof Command.History query) {
                 return history.answer(user, query);
+            }
+            if (command instanceof Command.Rpc rpc) {
+                return rpc(rpc);
             }
             return done(error(command.id(), ErrorCode.ALREADY_AUTHENTICATED, "already authenticated"));
         } catch (RuntimeException e) {
@@ -155,6 +172,24 @@ public final class Session {
         this.presence = Objects.requireNonNull(responder, "responder");
     }
 
+    /** Lets {@code sessionHooks} ask the backend from now on. Set once, right after construction. */
+    public void useHooks(SessionHooks sessionHooks) {
+        this.hooks = Objects.requireNonNull(sessionHooks, "sessionHooks");
+    }
+
+    /**
+     * Moves the session's expiry to {@code expiresAt}, as the backend's refresh hook answered, and restarts the
+     * expiry timers; on the session's event loop.
+     */
+    public void renew(Instant expiresAt) {
+        User current = user;
+        user = new User(current.id(), current.subscribe(), current.publish(), expiresAt, current.info(),
+                current.topics(), current.tokenId(), current.issuedAt());
+        if (lifetime != null && !closed) {
+            lifetime.track(user);
+        }
+    }
+
     /**
      * Tells {@code refusals} from now on why each refused {@code refresh} was refused: a reason tag of
      * {@link MeterCatalog#AUTH_FAILURES} ({@code expired}, {@code bad_signature}...), or {@code other_user} for a valid
@@ -177,6 +212,9 @@ public final class Session {
         }
         for (String topic : topics.keySet()) {
             Object token = topics.remove(topic);
+            if (token instanceof AwaitingHook) {
+                continue;
+            }
             hub.unsubscribe(topic, subscriber);
             if (token != null) {
                 topicListener.unsubscribed(this, topic, token);
@@ -308,8 +346,9 @@ public final class Session {
 
     private CompletionStage<Reply> subscribe(Command.Subscribe command) {
         String topic = command.topic();
+        boolean hooked = hooks.on(HookKind.SUBSCRIBE, topic);
         Verdict verdict = policy.topics().subscribe(user, topic);
-        if (!verdict.allowed()) {
+        if (!verdict.allowed() && !(hooked && verdict == Verdict.DENIED_NO_CLAIM)) {
             return done(error(command.id(), ErrorCode.FORBIDDEN, "subscribe refused: " + verdict.message()));
         }
         ServerSubscribe refusal = refusal(topic);
@@ -322,8 +361,33 @@ public final class Session {
         if (refusal == ServerSubscribe.TOO_MANY_TOPICS) {
             return done(error(command.id(), ErrorCode.TOO_MANY_TOPICS, "too many topics for one session"));
         }
-        // since is ignored for a topic without history: the reply is then a plain ok.
-        return join(topic, command.since()).handle((subscription, failure) -> failure == null
+        if (hooked) {
+            AwaitingHook awaiting = new AwaitingHook();
+            topics.put(topic, awaiting);
+            return hooks.subscribe(user, topic).thenCompose(answer -> {
+                if (answer.result() == null) {
+                    topics.remove(topic, awaiting);
+                    return done(hooks.refusal(command.id(), answer));
+                }
+                Object token = new Object();
+                if (closed || !topics.replace(topic, awaiting, token)) {
+                    return done(error(command.id(), ErrorCode.NOT_SUBSCRIBED,
+                            "unsubscribed before the subscribe completed"));
+                }
+                try {
+                    return replyTo(command, activate(topic, token, command.since()));
+                } catch (RuntimeException e) {
+                    log.warn("subscribe failed", e);
+                    return done(error(command.id(), ErrorCode.INTERNAL, "internal error"));
+                }
+            });
+        }
+        return replyTo(command, join(topic, command.since()));
+    }
+
+    /** The reply to {@code command} once {@code joined} completes ({@code since} is ignored without history). */
+    private CompletionStage<Reply> replyTo(Command.Subscribe command, CompletionStage<Subscription> joined) {
+        return joined.handle((subscription, failure) -> failure == null
                 ? activations.replyFor(command.id(), subscription)
                 : failureReply(command.id(), failure, "subscribe"));
     }
@@ -339,14 +403,23 @@ public final class Session {
         return topics.size() >= policy.maxTopics() ? ServerSubscribe.TOO_MANY_TOPICS : null;
     }
 
-    /**
-     * Takes {@code topic} at once and subscribes the hub; a failure (thrown or in the stage) takes the topic back,
-     * so that the session is never left half-subscribed. The stage waits for the presence entry too (best effort:
-     * the listener's stage never fails).
-     */
+    /** Takes {@code topic} at once and subscribes the hub to it ({@link #activate}). */
     private CompletionStage<Subscription> join(String topic, Position since) {
         Object token = new Object();
         topics.put(topic, token);
+        return activate(topic, token, since);
+    }
+
+    /** A topic held by a subscribe whose hook has not answered yet: not in the hub, not in presence. */
+    private static final class AwaitingHook {
+    }
+
+    /**
+     * Subscribes the hub and presence to the topic that {@code token} now holds in the topic set; a failure (thrown
+     * or in the stage) takes the topic back, so that the session is never left half-subscribed. The stage waits for
+     * the presence entry too (best effort: the listener's stage never fails).
+     */
+    private CompletionStage<Subscription> activate(String topic, Object token, Position since) {
         CompletionStage<Void> recorded = topicListener.subscribed(this, topic, token);
         CompletionStage<Subscription> active;
         try {
@@ -381,19 +454,41 @@ public final class Session {
         if (token == null) {
             return false;
         }
-        hub.unsubscribe(topic, subscriber);
-        topicListener.unsubscribed(this, topic, token);
+        if (!(token instanceof AwaitingHook)) {
+            hub.unsubscribe(topic, subscriber);
+            topicListener.unsubscribed(this, topic, token);
+        }
         return true;
     }
 
     private CompletionStage<Reply> publish(Command.Publish command) {
+        boolean hooked = hooks.on(HookKind.PUBLISH, command.topic());
         Verdict verdict = policy.topics().publish(user, command.topic());
-        if (!verdict.allowed()) {
+        if (!verdict.allowed() && !(hooked && verdict == Verdict.DENIED_NO_CLAIM)) {
             return done(error(command.id(), ErrorCode.FORBIDDEN, "publish refused: " + verdict.message()));
         }
-        return hub.publish(command.topic(), command.data()).handle((ignored, failure) -> failure == null
+        if (!hooked) {
+            return publish(command, command.data());
+        }
+        return hooks.publish(user, command.topic(), command.data()).thenCompose(answer -> answer.result() == null
+                ? done(hooks.refusal(command.id(), answer))
+                : publish(command, answer.result().data() != null ? answer.result().data() : command.data()));
+    }
+
+    private CompletionStage<Reply> publish(Command.Publish command, RawJson data) {
+        return hub.publish(command.topic(), data).handle((ignored, failure) -> failure == null
                 ? new Reply.Ok(command.id())
                 : failureReply(command.id(), failure, "publish"));
+    }
+
+    /** Answered by the rpc hook of the method's namespace: its result's data, or its refusal. */
+    private CompletionStage<Reply> rpc(Command.Rpc command) {
+        if (!hooks.on(HookKind.RPC, command.method())) {
+            return done(error(command.id(), ErrorCode.NOT_AVAILABLE, "rpc is not available for this method"));
+        }
+        return hooks.rpc(user, command.method(), command.data()).thenApply((HookAnswer answer) ->
+                answer.result() == null ? hooks.refusal(command.id(), answer)
+                        : new Reply.RpcResult(command.id(), answer.result().data()));
     }
 
     /**

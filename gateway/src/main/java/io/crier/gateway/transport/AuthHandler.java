@@ -5,9 +5,15 @@ import io.crier.gateway.auth.InvalidTokenException.Reason;
 import io.crier.gateway.auth.TokenVerifier;
 import io.crier.gateway.auth.User;
 import io.crier.gateway.session.Session;
+import io.crier.gateway.proxy.HookAnswer;
+import io.crier.gateway.proxy.HookRefresh;
+import io.crier.gateway.proxy.HookUsers;
+import io.crier.gateway.proxy.ProxyHooks;
+import io.crier.gateway.proxy.SessionHooks;
 import io.crier.protocol.CloseCode;
 import io.crier.protocol.Command;
 import io.crier.protocol.ErrorCode;
+import io.crier.protocol.HookResponse;
 import io.crier.protocol.Malformed;
 import io.crier.protocol.Position;
 import io.crier.protocol.Reply;
@@ -38,6 +44,14 @@ import java.util.concurrent.TimeUnit;
  * refused like an invalid token (4500), and a session whose server-side subscribe fails is closed with
  * {@link CloseCode#INTERNAL_ERROR}.
  *
+ * <p>With a connect hook ({@code proxy.connect.url}), an {@code auth} without a token asks the backend instead of the
+ * anonymous policy (the auth deadline stops; the hook's own timeout bounds the wait, and commands meanwhile get
+ * {@code not_authenticated}): its {@code result} opens the session for the user it describes; its {@code error} gets
+ * a {@code refused} reply, then {@link CloseCode#BACKEND_REFUSED}; its {@code disconnect} closes with
+ * {@link CloseCode#BACKEND_DISCONNECT} (4000-4499) or {@link CloseCode#BACKEND_REFUSED} (4500-4999); a backend that
+ * cannot be asked closes with {@link CloseCode#BACKEND_UNAVAILABLE} and a random {@code reconnectDelayMs}. Every
+ * session gets its {@link SessionHooks} for the subscribe, publish and rpc hooks.
+ *
  * <p>Per connection; confined to the channel's event loop.
  */
 public final class AuthHandler extends ChannelInboundHandlerAdapter {
@@ -47,6 +61,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     private final Disconnector disconnector;
     private final Duration authTimeout;
     private ScheduledFuture<?> deadline;
+    private boolean asking;
 
     public AuthHandler(TokenVerifier verifier, SessionFactory sessions, Disconnector disconnector,
                        Duration authTimeout) {
@@ -61,7 +76,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         ctx.fireUserEventTriggered(evt);
         if (evt instanceof ConnectionEvent.UpgradeCompleted upgrade) {
             if (upgrade.bearerUser() != null) {
-                open(ctx, upgrade.bearerUser(), null);
+                open(ctx, upgrade.bearerUser(), null, false);
             } else {
                 deadline = ctx.executor().schedule(() -> expire(ctx), authTimeout.toNanos(), TimeUnit.NANOSECONDS);
             }
@@ -70,7 +85,9 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof Command.Auth auth) {
+        if (msg instanceof Command command && asking) {
+            ctx.writeAndFlush(new Reply.Error(command.id(), ErrorCode.NOT_AUTHENTICATED, "authentication in progress"));
+        } else if (msg instanceof Command.Auth auth) {
             authenticate(ctx, auth);
         } else if (msg instanceof Command command) {
             ctx.writeAndFlush(new Reply.Error(command.id(), ErrorCode.NOT_AUTHENTICATED,
@@ -94,9 +111,17 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void authenticate(ChannelHandlerContext ctx, Command.Auth auth) {
+        ProxyHooks hooks = sessions.hooks();
+        if (auth.anonymous() && hooks.connectEnabled()) {
+            cancelDeadline();
+            asking = true;
+            hooks.connect(auth.data(), Connection.of(ctx.channel()).forwardedHeaders())
+                    .thenAcceptAsync(answer -> connectAnswered(ctx, auth, answer), ctx.executor());
+            return;
+        }
         if (auth.anonymous()) {
             if (sessions.policy().allowAnonymous()) {
-                open(ctx, User.ANONYMOUS, auth);
+                open(ctx, User.ANONYMOUS, auth, false);
             } else {
                 refuse(ctx, Reason.MISSING_TOKEN);
             }
@@ -109,7 +134,30 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, e.reason());
             return;
         }
-        open(ctx, user, auth);
+        open(ctx, user, auth, false);
+    }
+
+    /** Acts on the connect hook's answer, on the channel's event loop. */
+    private void connectAnswered(ChannelHandlerContext ctx, Command.Auth auth, HookAnswer answer) {
+        asking = false;
+        if (!ctx.channel().isActive() || ctx.isRemoved()) {
+            return;
+        }
+        Connection connection = Connection.of(ctx.channel());
+        if (answer.result() != null) {
+            open(ctx, HookUsers.user(answer.result()), auth, true);
+        } else if (answer.response() instanceof HookResponse.Error error) {
+            connection.tokenRefused("connect_hook_error");
+            ctx.writeAndFlush(new Reply.Refused(auth.id(), error.code(), error.message()));
+            disconnector.disconnect(ctx.channel(), CloseCode.BACKEND_REFUSED);
+        } else if (answer.response() instanceof HookResponse.Disconnect order) {
+            connection.tokenRefused("connect_hook_disconnect");
+            disconnector.disconnect(ctx.channel(), SessionHooks.closeCode(order));
+        } else {
+            connection.tokenRefused("connect_hook_" + answer.failure().tag());
+            disconnector.disconnect(ctx.channel(), CloseCode.BACKEND_UNAVAILABLE,
+                    sessions.hooks().connectRetryDelayMillis());
+        }
     }
 
     /**
@@ -123,8 +171,11 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
                 reason == Reason.EXPIRED ? CloseCode.TOKEN_EXPIRED : CloseCode.INVALID_TOKEN);
     }
 
-    /** Opens the session of {@code user}; {@code auth} is null for a user authenticated by header. */
-    private void open(ChannelHandlerContext ctx, User user, Command.Auth auth) {
+    /**
+     * Opens the session of {@code user}; {@code auth} is null for a user authenticated by header, and
+     * {@code byConnectHook} says whether the backend's connect hook named the user (its refresh hook then renews it).
+     */
+    private void open(ChannelHandlerContext ctx, User user, Command.Auth auth, boolean byConnectHook) {
         cancelDeadline();
         if (sessions.policy().topics().serverTopics(user).size() > sessions.policy().maxTopics()) {
             // More server-side topics than a session may hold: the token (or the hook's answer) is unusable here.
@@ -144,7 +195,15 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             ctx.write(new Reply.Ok(auth.id()));
         }
         ctx.flush();
-        ChannelTokenExpiry.watch(opened.session(), ctx.channel(), disconnector, sessions.policy().expiry());
+        ProxyHooks hooks = sessions.hooks();
+        Channel channel = ctx.channel();
+        if (hooks != ProxyHooks.OFF) {
+            opened.session().useHooks(new SessionHooks(hooks, opened.session().id(), connection.forwardedHeaders(),
+                    channel.eventLoop(), code -> disconnector.disconnect(channel, code)));
+        }
+        HookRefresh refresh = byConnectHook && hooks.refreshEnabled()
+                ? new HookRefresh(hooks, connection.forwardedHeaders(), channel.eventLoop()) : null;
+        ChannelTokenExpiry.watch(opened.session(), channel, disconnector, sessions.policy().expiry(), refresh);
         ctx.pipeline().replace(this, PipelineNames.SESSION, new SessionHandler(opened.session(), sessions));
         openServerSubscriptions(ctx.channel(), opened.session(), auth == null ? Map.of() : auth.since());
     }

@@ -65,6 +65,8 @@ public final class CommandLimitsHandler extends ChannelDuplexHandler {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof Reply.Error error) {
             meters.commandError(error.code());
+        } else if (msg instanceof Reply.Refused) {
+            meters.commandError(ErrorCode.REFUSED);
         }
         ctx.write(msg, promise);
     }

@@ -7,6 +7,7 @@ import io.crier.gateway.transport.ConnectionEvent.SessionOpened;
 import io.crier.gateway.transport.ConnectionEvent.UpgradeCompleted;
 import io.netty.channel.Channel;
 import io.netty.util.Attribute;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -40,6 +41,7 @@ final class Connection {
     private long upgradedAtNanos;
     private String session;
     private String tokenError;
+    private Map<String, String> forwardedHeaders = Map.of();
 
     private Connection() {
     }
@@ -60,6 +62,17 @@ final class Connection {
     void bearerVerified(User user) {
         requirePhase(Phase.HANDSHAKING);
         this.bearerUser = Objects.requireNonNull(user, "user");
+    }
+
+    /** The upgrade request carried {@code headers} of the {@code proxy.headers} allowlist (name → value). */
+    void headersToForward(Map<String, String> headers) {
+        requirePhase(Phase.HANDSHAKING);
+        this.forwardedHeaders = Map.copyOf(headers);
+    }
+
+    /** The upgrade request's headers that proxy hook calls forward; empty when none. */
+    Map<String, String> forwardedHeaders() {
+        return forwardedHeaders;
     }
 
     /** The user of the upgrade request's Bearer token, until the upgrade hands it on; or {@code null}. */

@@ -16,7 +16,9 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -29,7 +31,9 @@ import java.util.Objects;
  * RFC 6750 challenge ({@code WWW-Authenticate: Bearer error="invalid_token"}, and
  * {@code error_description="token expired"} when it only expired, so that a client knows a fresh token will do)
  * and a rate-bounded {@code refused} line with the reason ({@link ConnectionEvent.UpgradeRefused}). Tokens in the
- * query string are never read. Removes itself on {@link ConnectionEvent.UpgradeCompleted}.
+ * query string are never read. The headers on the {@code proxy.headers} allowlist are kept on the {@link Connection}
+ * for the proxy hooks to forward (a repeated one joined with {@code ", "}, or {@code "; "} for {@code Cookie}).
+ * Removes itself on {@link ConnectionEvent.UpgradeCompleted}.
  *
  * <p>Stateless: one instance per node, {@link Sharable}.
  */
@@ -46,8 +50,16 @@ public final class HandshakeGuardHandler extends ChannelInboundHandlerAdapter {
     private final Counter refusedDraining;
     private final Counter refusedToken;
     private final Counter refusedRepeated;
+    private final List<String> forwarded;
 
     public HandshakeGuardHandler(Readiness readiness, TokenVerifier verifier, MeterRegistry meters) {
+        this(readiness, verifier, meters, List.of());
+    }
+
+    /** @param forwarded the names (lower case) of the headers proxy hook calls forward ({@code proxy.headers}) */
+    public HandshakeGuardHandler(Readiness readiness, TokenVerifier verifier, MeterRegistry meters,
+                                 List<String> forwarded) {
+        this.forwarded = List.copyOf(forwarded);
         this.readiness = Objects.requireNonNull(readiness, "readiness");
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.refusedDraining = refusedCounter(meters, "draining");
@@ -83,6 +95,9 @@ public final class HandshakeGuardHandler extends ChannelInboundHandlerAdapter {
                     new ConnectionEvent.UpgradeRefused(HttpResponseStatus.UNAUTHORIZED.code(), refused.tag()));
             unauthorized(ctx, refused);
             return;
+        }
+        if (!forwarded.isEmpty()) {
+            Connection.of(ctx.channel()).headersToForward(headersToForward(request.headers()));
         }
         ctx.fireChannelRead(request);
     }
@@ -121,6 +136,17 @@ public final class HandshakeGuardHandler extends ChannelInboundHandlerAdapter {
         };
         HttpResponses.unauthorizedAndClose(ctx, challenge,
                 reason == Reason.EXPIRED ? "token expired\n" : "invalid token\n");
+    }
+
+    private Map<String, String> headersToForward(HttpHeaders headers) {
+        Map<String, String> found = new LinkedHashMap<>();
+        for (String name : forwarded) {
+            List<String> values = headers.getAll(name);
+            if (!values.isEmpty()) {
+                found.put(name, String.join(HttpHeaderNames.COOKIE.contentEqualsIgnoreCase(name) ? "; " : ", ", values));
+            }
+        }
+        return found;
     }
 
     private static AsciiString repeatedHeader(HttpHeaders headers) {

@@ -2,6 +2,7 @@ package io.crier.gateway.transport;
 
 import io.crier.gateway.auth.User;
 import io.crier.gateway.hub.Hub;
+import io.crier.gateway.proxy.ProxyHooks;
 import io.crier.gateway.session.PresenceResponder;
 import io.crier.gateway.session.Session;
 import io.crier.gateway.session.SessionListener;
@@ -34,6 +35,7 @@ public final class SessionFactory {
     private final SessionListener lifecycle;
     private final AtomicLong counter = new AtomicLong();
     private final AtomicInteger open = new AtomicInteger();
+    private volatile ProxyHooks hooks = ProxyHooks.OFF;
 
     /**
      * @param policy          what the sessions may do (permissions, topic limit, refresh, anonymous, expiry)
@@ -65,6 +67,16 @@ public final class SessionFactory {
         // The channel closes once, after the session opened: on its event loop, like the session's own close.
         channel.closeFuture().addListener(closed -> lifecycle.closed(session));
         return new Opened(session, new Push.Welcome(id, nodeId, user.id(), heartbeatSeconds));
+    }
+
+    /** Lets the sessions opened from now on, and the auth phase, ask the backend through {@code proxyHooks}. */
+    public void useHooks(ProxyHooks proxyHooks) {
+        this.hooks = Objects.requireNonNull(proxyHooks, "proxyHooks");
+    }
+
+    /** The node's proxy hooks ({@link ProxyHooks#OFF} when none is configured). */
+    public ProxyHooks hooks() {
+        return hooks;
     }
 
     /** Records that a session opened here has closed. */

@@ -122,7 +122,8 @@ class ConfigLoaderTest {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> loader.load(file, Map.of()));
 
         String use = "unknown key: use namespace.<name>.<option> with an option of [anonymousSubscribe,"
-                + " autoSubscribe, clientPublish, historyCommand, historySize, historyTtl, joinLeave, personal, presence]";
+                + " autoSubscribe, clientPublish, historyCommand, historySize, historyTtl, joinLeave, personal, presence,"
+                + " proxyPublish, proxyRpc, proxySubscribe]";
         assertEquals(List.of(
                 "namespaces.default.personal: not a boolean: maybe (use true or false)",
                 "namespace.a*b.personal: a namespace name must be 1 to 64 characters from A-Z a-z 0-9 _ - . @ =",
@@ -244,7 +245,7 @@ class ConfigLoaderTest {
     void everyBundledKeyCanBeSetThroughTheEnvironment() {
         List<String> keys = loader.keys();
 
-        assertEquals(90, keys.size());
+        assertEquals(104, keys.size()); // 90 + the 14 proxy hook keys
         assertTrue(keys.contains("limits.maxDataBytes"));
         assertEquals(Duration.ofSeconds(3), loader.load(null,
                 Map.of(ConfigLoader.envName("redis.commandTimeout"), "3s")).redis().commandTimeout());

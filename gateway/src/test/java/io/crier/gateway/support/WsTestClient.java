@@ -64,6 +64,11 @@ public final class WsTestClient implements AutoCloseable {
         return new WsTestClient(uri, Map.of("Authorization", "Bearer " + token));
     }
 
+    /** Opens a WebSocket to {@code uri}, sending {@code headers} (a {@code Cookie}, say) on the upgrade. */
+    public static WsTestClient connectWithHeaders(URI uri, Map<String, String> headers) throws Exception {
+        return new WsTestClient(uri, headers);
+    }
+
     /** Sends one text frame. */
     public void send(String text) throws Exception {
         socket.sendText(text, true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
