@@ -29,6 +29,11 @@ public enum CloseCode {
      * answers {@code recovered:false}.
      */
     INSUFFICIENT_STATE(4006, "insufficient_state", true),
+    /**
+     * The backend disconnected the user through the server API ({@code POST /api/v1/disconnect} with
+     * {@code "reconnect":true}): reconnect (with backoff).
+     */
+    DISCONNECTED_RECONNECT(4010, "disconnected", true),
 
     /**
      * The token can never work: missing, malformed, badly signed, signed by no known key, not valid yet, for
@@ -39,6 +44,15 @@ public enum CloseCode {
     AUTH_TIMEOUT(4501, "auth_timeout", false),
     /** The session kept sending commands over its rate limit. */
     COMMAND_FLOOD(4502, "command_flood", false),
+    /**
+     * The session's token was revoked ({@code POST /api/v1/revoke}) or the user's tokens issued before a time were
+     * invalidated ({@code POST /api/v1/invalidate}): this token will not work again; get a new one first.
+     */
+    REVOKED(4503, "revoked", false),
+    /** The user is blocked ({@code POST /api/v1/block}) until a time the backend chose; do not reconnect. */
+    BLOCKED(4504, "blocked", false),
+    /** The backend disconnected the user through the server API ({@code POST /api/v1/disconnect}); do not reconnect. */
+    DISCONNECTED(4510, "disconnected_final", false),
 
     /** A frame broke the WebSocket protocol in another way (bad opcode, oversized control frame, ...). */
     PROTOCOL_ERROR(1002, "protocol_error", false),

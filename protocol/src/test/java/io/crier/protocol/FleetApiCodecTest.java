@@ -1,0 +1,184 @@
+package io.crier.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server API's JSON and the control messages: golden files under {@code src/test/resources/fleet-api} pin the
+ * shapes; hostile bodies map to their error codes and never to an exception.
+ */
+class FleetApiCodecTest {
+
+    private static final String NAME_RULE = "must be a string of 1 to 256 characters without control characters";
+
+    private final FleetApiCodec codec = new FleetApiCodec(5);
+
+    @Test
+    void decodesEachActionFromItsGoldenBody() {
+        assertEquals(single(new FleetAction.Disconnect("42", true)),
+                codec.decode("disconnect", golden("request-disconnect.json")));
+        assertEquals(single(new FleetAction.Revoke("tok-7f3a", Instant.ofEpochSecond(1893456000))),
+                codec.decode("revoke", golden("request-revoke.json")));
+        assertEquals(single(new FleetAction.Invalidate("42", Instant.ofEpochSecond(1767225600))),
+                codec.decode("invalidate", golden("request-invalidate.json")));
+        assertEquals(single(new FleetAction.Block("42", Instant.ofEpochSecond(1893456000))),
+                codec.decode("block", golden("request-block.json")));
+        assertEquals(single(new FleetAction.Unblock("42")), codec.decode("unblock", bytes("{\"user\":\"42\"}")));
+        assertEquals(single(new FleetAction.Info()), codec.decode("info", bytes("{}")));
+        assertEquals(single(new FleetAction.Invalidate("42", null)), codec.decode("invalidate", bytes("{\"user\":\"42\"}")));
+        assertEquals(single(new FleetAction.Disconnect("42", false)), codec.decode("disconnect", bytes("{\"user\":\"42\"}")));
+    }
+
+    @Test
+    void decodesTheBatchInOrderWithBadEntriesRejectedAlone() {
+        assertEquals(new FleetApiRequest.Batch(List.of(
+                new FleetAction.Disconnect("42", false),
+                new FleetAction.Subscribe("42", "orders:42"),
+                new FleetAction.Rejected(PublishApiError.MISSING_FIELD, "missing field 'exp'"),
+                new FleetAction.Rejected(PublishApiError.INVALID_FIELD, "unknown action"),
+                new FleetAction.Rejected(PublishApiError.INVALID_FIELD, "a command must be a JSON object"))),
+                codec.decode("batch", golden("request-batch.json")));
+    }
+
+    @Test
+    void encodesEveryAnswerShapeExactlyAsItsGoldenFile() {
+        assertArrayEquals(golden("response-reached.json"), codec.encode(new FleetApiResult.Reached(3, 2)));
+        assertArrayEquals(golden("response-batch.json"), codec.encodeBatch(List.of(
+                new FleetApiResult.Reached(3, 2),
+                new FleetApiResult.Failed(PublishApiError.MISSING_FIELD, "missing field 'exp'"))));
+        assertArrayEquals(bytes("{\"node\":\"n1\"}"),
+                codec.encode(new FleetApiResult.Body(RawJson.trusted("{\"node\":\"n1\"}"))));
+    }
+
+    @Test
+    void controlMessagesRoundTripAndMatchTheirGoldenFiles() {
+        FleetAction invalidate = new FleetAction.Invalidate("42", Instant.ofEpochMilli(1767225600000L));
+        assertArrayEquals(golden("control-invalidate.json"), codec.encodeControl("r1", "n1", invalidate));
+        assertArrayEquals(golden("control-reached.json"), codec.encodeReached("r1", "n2", 3));
+        assertEquals(new FleetApiCodec.Control.Take("r1", "n1", invalidate),
+                codec.decodeControl(golden("control-invalidate.json")));
+        assertEquals(new FleetApiCodec.Control.Reached("r1", "n2", 3), codec.decodeControl(golden("control-reached.json")));
+        for (FleetAction action : List.of(new FleetAction.Disconnect("u", true), new FleetAction.Unsubscribe("u", "t"),
+                new FleetAction.Subscribe("u", "t"), new FleetAction.Revoke("j", Instant.ofEpochMilli(5)),
+                new FleetAction.Block("u", Instant.ofEpochMilli(9)), new FleetAction.Unblock("u"))) {
+            assertEquals(new FleetApiCodec.Control.Take("r", "n", action),
+                    codec.decodeControl(codec.encodeControl("r", "n", action)));
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "not json                                  | bad_json",
+        "[1]                                       | bad_json",
+        "{\"user\":\"a\"} x                        | bad_json",
+        "{\"user\":\"a\",\"user\":\"b\"}           | bad_json",
+    })
+    void aBodyThatIsNotOneObjectIsInvalidAsAWhole(String body, String code) {
+        FleetApiRequest request = codec.decode("disconnect", bytes(body.trim()));
+        assertEquals(code, ((FleetApiRequest.Invalid) request).error().wire());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "disconnect | {}                                    | missing_field",
+        "disconnect | {\"user\":42}                         | invalid_field",
+        "disconnect | {\"user\":\"\"}                       | invalid_field",
+        "disconnect | {\"user\":\"  \"}                     | invalid_field",
+        "disconnect | {\"user\":\"a\\nb\"}                  | invalid_field",
+        "disconnect | {\"user\":\"a\\u2028b\"}              | invalid_field",
+        "disconnect | {\"user\":\"a\\ud800\"}               | invalid_field",
+        "disconnect | {\"user\":\"a\",\"reconnect\":\"yes\"} | invalid_field",
+        "subscribe  | {\"user\":\"a\",\"topic\":\"no spaces\"} | bad_topic",
+        "revoke     | {\"jti\":\"x\",\"exp\":1.5}           | invalid_field",
+        "revoke     | {\"jti\":\"x\",\"exp\":-1}            | invalid_field",
+        "revoke     | {\"jti\":\"x\",\"exp\":253402300800}  | invalid_field",
+        "revoke     | {\"jti\":\"x\",\"exp\":99999999999999999999999} | invalid_field",
+        "block      | {\"user\":\"a\",\"until\":null}       | invalid_field",
+        "block      | {\"user\":\"a\",\"until\":{\"s\":1}}  | invalid_field",
+    })
+    void aBadFieldRejectsTheActionWithAFixedMessage(String route, String body, String code) {
+        FleetApiRequest request = codec.decode(route.trim(), bytes(body.trim()));
+        FleetAction.Rejected rejected = (FleetAction.Rejected) ((FleetApiRequest.Single) request).action();
+        assertEquals(code, rejected.error().wire());
+        assertFalse(rejected.message().contains("no spaces") || rejected.message().contains("yes"));
+    }
+
+    @Test
+    void anOverlongNameIsRejectedAndTheLongestIsTaken() {
+        String longest = "u".repeat(256);
+        assertEquals(single(new FleetAction.Unblock(longest)),
+                codec.decode("unblock", bytes("{\"user\":\"" + longest + "\"}")));
+        FleetAction rejected = ((FleetApiRequest.Single) codec.decode("unblock",
+                bytes("{\"user\":\"" + longest + "u\"}"))).action();
+        assertEquals(new FleetAction.Rejected(PublishApiError.INVALID_FIELD, "'user' " + NAME_RULE), rejected);
+    }
+
+    @Test
+    void anUnknownRouteABatchTooLargeOrWithoutCommandsIsInvalidAsAWhole() {
+        assertEquals(new FleetApiRequest.Invalid(PublishApiError.INVALID_FIELD, "unknown action"),
+                codec.decode("../publish", bytes("{}")));
+        assertEquals(new FleetApiRequest.Invalid(PublishApiError.TOO_LARGE, "a batch holds at most 5 commands"),
+                codec.decode("batch", bytes("{\"commands\":[{},{},{},{},{},{}]}")));
+        assertEquals(new FleetApiRequest.Invalid(PublishApiError.INVALID_FIELD, "'commands' must be an array"),
+                codec.decode("batch", bytes("{\"commands\":{}}")));
+    }
+
+    @Test
+    void deepNestingIsBadJsonNotAStackOverflow() {
+        String deep = "{\"user\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+        assertEquals(PublishApiError.BAD_JSON,
+                ((FleetApiRequest.Invalid) codec.decode("disconnect", bytes(deep))).error());
+    }
+
+    @Test
+    void aControlMessageNodesDidNotWriteIsIgnored() {
+        for (String junk : List.of("", "{}", "[]", "{\"request\":\"r\",\"node\":\"n\"}",
+                "{\"request\":\"r\",\"node\":\"n\",\"action\":\"info\"}",
+                "{\"request\":\"r\",\"node\":\"n\",\"action\":\"revoke\",\"jti\":\"x\"}",
+                "{\"request\":\"r\",\"node\":\"n\",\"action\":\"block\",\"user\":\"u\",\"untilMs\":\"soon\"}",
+                "{\"request\":\"r\",\"node\":\"n\",\"reached\":-1}",
+                "{\"request\":\"r\",\"node\":\"n\",\"action\":\"revoke\",\"jti\":\"x\",\"expMs\":9223372036854775807}")) {
+            assertNull(codec.decodeControl(bytes(junk)), junk);
+        }
+    }
+
+    @Test
+    void namesFollowTheSubjectRule() {
+        assertTrue(FleetApiCodec.isValidName("user-42@example.com"));
+        assertTrue(FleetApiCodec.isValidName("\ud83d\ude00"));
+        assertFalse(FleetApiCodec.isValidName(null));
+        assertFalse(FleetApiCodec.isValidName("a\u0000"));
+    }
+
+    private static FleetApiRequest single(FleetAction action) {
+        return new FleetApiRequest.Single(action);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] golden(String name) {
+        try (InputStream in = FleetApiCodecTest.class.getResourceAsStream("/fleet-api/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("no golden file " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
