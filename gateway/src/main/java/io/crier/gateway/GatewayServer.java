@@ -2,7 +2,15 @@ package io.crier.gateway;
 
 import io.crier.cluster.Broker;
 import io.crier.gateway.auth.JwtTokenVerifier;
+import io.crier.gateway.auth.TokenVerifier;
 import io.crier.gateway.config.AdminConfig;
+import io.crier.gateway.fleet.CheckedTokenVerifier;
+import io.crier.gateway.fleet.FleetActions;
+import io.crier.gateway.fleet.FleetParts;
+import io.crier.gateway.fleet.LiveSession;
+import io.crier.gateway.fleet.LocalActions;
+import io.crier.gateway.fleet.RevocationCache;
+import io.crier.gateway.fleet.ServerSubscriptions;
 import io.crier.gateway.config.CrierConfig;
 import io.crier.gateway.hub.Hub;
 import io.crier.gateway.hub.HubHistory;
@@ -75,6 +83,7 @@ public final class GatewayServer implements AutoCloseable {
     private final JwtTokenVerifier verifier;
     private final NodePresence presence;
     private final ClusterView cluster;
+    private final FleetActions fleet;
     private final NodeTelemetry telemetry;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -107,20 +116,28 @@ public final class GatewayServer implements AutoCloseable {
         backend.start(telemetry.watch(broker, hub));
         presence.start();
         this.cluster = new ClusterView(config, backend.link(), clock, meters);
+        NodeLimits limits = new NodeLimits(config, disconnector, meters);
+        FleetParts fleetParts = FleetParts.of(nodeId(), config.fleet(), config.api().maxBatch(), backend.link(), clock);
+        RevocationCache revocations = new RevocationCache(fleetParts.store(), clock, meters);
+        // Every connect (auth command, Bearer upgrade) and refresh is checked against the revocations.
+        TokenVerifier checked = new CheckedTokenVerifier(verifier, revocations, meters);
+        this.fleet = new FleetActions(fleetParts, new LocalActions(
+                user -> limits.connections().attachments(user, LiveSession.class),
+                () -> limits.connections().attachments(LiveSession.class), ServerSubscriptions.NONE, revocations,
+                config.fleet().maxTokenLifetime(), clock, meters), revocations, cluster, workers.next(), meters);
         SharedHandlers shared = new SharedHandlers(
                 new HttpRoutesHandler(config.server().wsPath(), readiness, tokens.devTokens(clock),
                         adminRoutes(config.admin(), meters), telemetry.metricsEndpoint()),
-                new HandshakeGuardHandler(readiness, verifier, meters),
+                new HandshakeGuardHandler(readiness, checked, meters),
                 new EnvelopeCodecHandler(envelopes, disconnector, meters),
                 new ExceptionHandler(disconnector),
                 publishApi(config, hub.publishRoute(), meters),
                 telemetry.handler());
-        SessionFactory sessions = new SessionFactory(hub, nodeId(), SessionPolicy.of(config, verifier, clock),
+        SessionFactory sessions = new SessionFactory(hub, nodeId(), SessionPolicy.of(config, checked, clock),
                 config.session().heartbeat(), presence.tracker(), presence.query());
         MeterCatalog.SESSIONS.gauge(meters, sessions, SessionFactory::openSessions);
         this.listeners = listen(transport, clock,
-                new GatewayChannelInitializer(config, shared, verifier, sessions, disconnector, channels,
-                        new NodeLimits(config, disconnector, meters)));
+                new GatewayChannelInitializer(config, shared, checked, sessions, disconnector, channels, limits));
         log.info("node {} listening on {} ({} transport, {} broker)", nodeId(), listening(), transport.name(),
                 backend.name());
         cluster.start(advertisedAddress(), sessions::openSessions, workers.next());
@@ -256,6 +273,7 @@ public final class GatewayServer implements AutoCloseable {
         drains.await();
         cluster.close();
         listeners.close();
+        fleet.close();
         // Not awaited: each close lingers (server.closeLinger) for clients that are still sending; the event loops'
         // shutdown below closes whatever is still lingering.
         channels.close();
@@ -282,6 +300,7 @@ public final class GatewayServer implements AutoCloseable {
                     ? TlsContexts.start(config.tls(), config.server().handshakeTimeout(), clock, meters) : null;
             return Listeners.bind(bootstrap, config, initializer, tls);
         } catch (RuntimeException e) {
+            fleet.close();
             presence.close();
             cluster.close();
             backend.close();
@@ -313,13 +332,16 @@ public final class GatewayServer implements AutoCloseable {
         return base.substring(base.indexOf("://") + "://".length());
     }
 
-    /** The HTTP publish API, or {@code null} when {@code api.key} is empty: then its route does not exist. */
+    /**
+     * The HTTP API (publish, and the server API's actions), or {@code null} when {@code api.key} is empty: then its
+     * routes do not exist.
+     */
     private PublishApiEndpoint publishApi(CrierConfig config, PublishRoute route, MeterRegistry meters) {
         if (!config.api().enabled()) {
             return null;
         }
         PublishService service = new PublishService(route);
         return new PublishApiEndpoint(new BearerKey(config.api().keyBytes()), config.limits().maxDataBytes(),
-                config.api().maxBatch(), service, meters);
+                config.api().maxBatch(), service, meters, fleet);
     }
 }

@@ -3,6 +3,7 @@ package io.crier.gateway.auth;
 import com.auth0.jwt.interfaces.Claim;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import io.crier.gateway.auth.InvalidTokenException.Reason;
+import io.crier.protocol.FleetApiCodec;
 import io.crier.protocol.RawJson;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +19,8 @@ import java.util.Objects;
  * or an array of strings) holding the configured audience, when those are configured; {@code sub} a
  * non-blank string of at most {@value JwtTokenVerifier#MAX_SUBJECT_LENGTH} characters with no control
  * character, line separator or unpaired surrogate; {@code subscribe} and {@code publish} arrays of strings when
- * present; {@code info} (any JSON value, optional) is kept for presence.
+ * present; {@code info} (any JSON value, optional) is kept for presence; {@code jti} (optional) a string the server
+ * API can revoke, and {@code iat} (optional), are kept for revocation checks.
  *
  * <p>The times are whatever instants java-jwt read (a NumericDate that is not a number, or lies outside
  * {@link Instant}'s range, was already refused as malformed; a fraction of a second is dropped), so every
@@ -71,7 +73,8 @@ final class ClaimChecks {
             throw new InvalidTokenException(Reason.WRONG_AUDIENCE);
         }
         User user = new User(subject(jwt), patterns(jwt, "subscribe", Reason.INVALID_SUBSCRIBE),
-                patterns(jwt, "publish", Reason.INVALID_PUBLISH), expiresAt, info(jwt));
+                patterns(jwt, "publish", Reason.INVALID_PUBLISH), expiresAt, info(jwt), List.of(), tokenId(jwt),
+                jwt.getIssuedAtAsInstant());
         checkNotExpired(expiresAt, now);
         return user;
     }
@@ -122,6 +125,23 @@ final class ClaimChecks {
         if (!now.minus(leeway).isBefore(expiresAt)) {
             throw new InvalidTokenException(Reason.EXPIRED);
         }
+    }
+
+    /**
+     * The {@code jti} claim, which revocation names, or {@code null} when the token has none: a string that the
+     * server API would take as a token id ({@link FleetApiCodec#isValidName}), so that every token id a node
+     * accepts can be revoked.
+     */
+    private static String tokenId(DecodedJWT jwt) throws InvalidTokenException {
+        Claim claim = jwt.getClaim("jti");
+        if (claim.isMissing() || claim.isNull()) {
+            return null;
+        }
+        String tokenId = claim.asString();
+        if (!FleetApiCodec.isValidName(tokenId)) {
+            throw new InvalidTokenException(Reason.INVALID_JTI);
+        }
+        return tokenId;
     }
 
     private static String subject(DecodedJWT jwt) throws InvalidTokenException {

@@ -34,6 +34,11 @@ public final class InvalidTokenException extends Exception {
         WRONG_AUDIENCE("audience mismatch", "audience"),
         INVALID_SUBSCRIBE("subscribe is not an array of strings", "invalid_subscribe"),
         INVALID_PUBLISH("publish is not an array of strings", "invalid_publish"),
+        INVALID_JTI("jti is not a string of at most 256 characters without control characters", "invalid_jti"),
+        /** The token was revoked, or the user's tokens issued before a time were invalidated (close 4503). */
+        REVOKED("revoked", "revoked"),
+        /** The user is blocked (close 4504). */
+        BLOCKED("user blocked", "blocked"),
         /** A refusal made outside this package with a free-text message. */
         OTHER("invalid token", "other");
 

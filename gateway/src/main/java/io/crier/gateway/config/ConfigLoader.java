@@ -200,14 +200,16 @@ public final class ConfigLoader {
         ClusterConfig cluster = v.section(() -> new ClusterConfig(v.duration("cluster.nodeLease"),
                 v.duration("cluster.nodeRefreshInterval")));
         LogConfig log = v.section(() -> new LogConfig(v.string("log.format")));
+        FleetConfig fleet = v.section(() -> new FleetConfig(v.duration("fleet.answerTimeout"),
+                v.duration("fleet.revocationReload"), v.duration("fleet.maxTokenLifetime")));
         if (Arrays.asList(node, server, auth, session, limits, hub, redis, tls, compression, drain, admin,
-                namespaces, presence, api, recovery, cluster, log).contains(null)) {
+                namespaces, presence, api, recovery, cluster, log, fleet).contains(null)) {
             return null;
         }
         LoadedKeys keys = LoadedKeys.of(values, Map.of("node.id", node.id(), "tls.host", tls.hostOr(server.host()),
                 "redis.uri", redis.enabled() ? redis.redactedUri() : ""));
         return v.section(() -> new CrierConfig(node, server, auth, session, limits, hub, redis, tls,
-                compression, drain, admin, namespaces, presence, api, recovery, cluster, log, keys));
+                compression, drain, admin, namespaces, presence, api, recovery, cluster, log, fleet, keys));
     }
 
     private static AuthConfig auth(ConfigValues v) {

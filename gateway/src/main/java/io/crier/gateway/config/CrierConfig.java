@@ -31,6 +31,7 @@ public record CrierConfig(
         RecoveryConfig recovery,
         ClusterConfig cluster,
         LogConfig log,
+        FleetConfig fleet,
         LoadedKeys keys) {
 
     /** @throws InvalidConfigException when a rule spanning sections is broken */
@@ -52,6 +53,7 @@ public record CrierConfig(
         Objects.requireNonNull(recovery, "recovery");
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(log, "log");
+        Objects.requireNonNull(fleet, "fleet");
         Objects.requireNonNull(keys, "keys");
         ConfigProblems problems = new ConfigProblems();
         problems.check(server.plainEnabled() || tls.enabled(), "server.plainEnabled",

@@ -1,0 +1,181 @@
+package io.crier.gateway.fleet;
+
+import io.crier.cluster.ControlChannel;
+import io.crier.cluster.Revocation;
+import io.crier.cluster.RevocationStore;
+import io.crier.gateway.metrics.MeterCatalog;
+import io.crier.gateway.nodes.ClusterView;
+import io.crier.protocol.FleetAction;
+import io.crier.protocol.FleetApiCodec;
+import io.crier.protocol.FleetApiResult;
+import io.crier.protocol.NodeInfo;
+import io.crier.protocol.NodesCodec;
+import io.crier.protocol.PublishApiError;
+import io.crier.protocol.RawJson;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes server API actions on behalf of backends, on the node they called. A revocation ({@code revoke},
+ * {@code invalidate}, {@code block}, {@code unblock}) is first written to the {@link RevocationStore} (if that
+ * fails, nothing was done: {@code unavailable}); then one control message asks every node, this one included, to
+ * apply the action to its sessions, and each node answers with the number it reached. The answer is
+ * {@code {"sessions":S,"nodes":K}}: the sum over the {@code K} nodes that answered before every node of the cluster
+ * view had, or before {@code fleet.answerTimeout}. When the control message cannot be sent, this node applies the
+ * action alone and answers for itself ({@code "nodes":1}); a stored revocation then reaches the other nodes with
+ * their next reload. {@code info} answers the cluster view. Failures become results, never failed stages.
+ *
+ * <p>Thread-safe; stages complete on the store's, the control channel's or the scheduler's threads.
+ */
+public final class FleetActions implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(FleetActions.class);
+    private static final String UNAVAILABLE_MESSAGE = "Redis is unavailable; nothing was done; retry later";
+    private static final String BUSY_MESSAGE = "too many actions in flight; retry later";
+
+    private final String nodeId;
+    private final FleetApiCodec codec;
+    private final ControlChannel control;
+    private final RevocationStore store;
+    private final RevocationCache revocations;
+    private final LocalActions local;
+    private final ClusterView cluster;
+    private final Clock clock;
+    private final FleetMeters meters;
+    private final PendingAnswers answers;
+    private final ControlReceiver receiver;
+
+    /**
+     * @param parts     the node's control channel and revocation store, which this object starts and closes
+     * @param local     applies actions to this node's sessions
+     * @param scheduler runs the answer timeouts and the periodic revocation reloads
+     */
+    public FleetActions(FleetParts parts, LocalActions local, RevocationCache revocations, ClusterView cluster,
+                        ScheduledExecutorService scheduler, MeterRegistry meters) {
+        this.nodeId = parts.nodeId();
+        this.codec = parts.codec();
+        this.control = parts.control();
+        this.store = parts.store();
+        this.revocations = Objects.requireNonNull(revocations, "revocations");
+        this.local = Objects.requireNonNull(local, "local");
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
+        this.clock = parts.clock();
+        this.meters = new FleetMeters(meters);
+        this.answers = new PendingAnswers(scheduler, parts.config().answerTimeout());
+        this.receiver = new ControlReceiver(nodeId, codec, local, answers, revocations);
+        revocations.onReloaded(local::closeAllHit);
+        revocations.start(scheduler, parts.config().revocationReload());
+        receiver.listen(control);
+    }
+
+    /** Takes one action; the stage never fails. */
+    public CompletionStage<FleetApiResult> take(FleetAction action) {
+        Objects.requireNonNull(action, "action");
+        CompletionStage<FleetApiResult> result;
+        try {
+            result = run(resolve(action));
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        return result.exceptionally(FleetActions::failed)
+                .thenApply(answer -> meters.taken(action, answer));
+    }
+
+    /** Takes every action of a batch, concurrently: one result per action, in order. The stage never fails. */
+    public CompletionStage<List<FleetApiResult>> takeAll(List<FleetAction> actions) {
+        List<CompletableFuture<FleetApiResult>> results = new ArrayList<>(actions.size());
+        for (FleetAction action : actions) {
+            results.add(take(action).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> results.stream().map(CompletableFuture::join).toList());
+    }
+
+    private FleetAction resolve(FleetAction action) {
+        return action instanceof FleetAction.Invalidate invalidate && invalidate.issuedBefore() == null
+                ? new FleetAction.Invalidate(invalidate.user(), clock.instant()) : action;
+    }
+
+    private CompletionStage<FleetApiResult> run(FleetAction action) {
+        if (action instanceof FleetAction.Rejected rejected) {
+            return CompletableFuture.completedFuture(new FleetApiResult.Failed(rejected.error(), rejected.message()));
+        }
+        if (action instanceof FleetAction.Info) {
+            return cluster.nodes().thenApply(this::info);
+        }
+        Revocation revocation = local.revocationOf(action);
+        CompletionStage<Void> stored = revocation == null ? CompletableFuture.completedFuture(null)
+                : store.apply(revocation, clock.instant());
+        return stored.thenCompose(ignored -> broadcast(action));
+    }
+
+    private FleetApiResult info(List<NodeInfo> nodes) {
+        return new FleetApiResult.Body(RawJson.trusted(new NodesCodec().encodeList(nodeId, nodes, cluster.now())));
+    }
+
+    /** Sends the action to every node and gathers their counts; alone when the control channel fails. */
+    private CompletionStage<FleetApiResult> broadcast(FleetAction action) {
+        String request = UUID.randomUUID().toString();
+        return cluster.nodes().handle((nodes, failure) -> nodes == null ? 1 : nodes.size())
+                .thenCompose(expected -> {
+                    CompletableFuture<FleetApiResult.Reached> counted = answers.open(request, expected);
+                    if (counted == null) {
+                        return CompletableFuture.completedFuture(
+                                new FleetApiResult.Failed(PublishApiError.UNAVAILABLE, BUSY_MESSAGE));
+                    }
+                    return control.send(codec.encodeControl(request, nodeId, action))
+                            .<FleetApiResult>thenCompose(sent -> counted.thenApply(FleetApiResult.class::cast))
+                            .exceptionally(failure -> {
+                                answers.cancel(request);
+                                log.debug("control message not sent; applying {} on this node only", action.name(),
+                                        failure);
+                                return new FleetApiResult.Reached(local.apply(action), 1);
+                            });
+                });
+    }
+
+    private static FleetApiResult failed(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof io.crier.cluster.BrokerUnavailableException) {
+            return new FleetApiResult.Failed(PublishApiError.UNAVAILABLE, UNAVAILABLE_MESSAGE);
+        }
+        log.warn("a server API action failed: {}", cause.toString());
+        return new FleetApiResult.Failed(PublishApiError.INTERNAL, "the action failed; it may or may not have been done");
+    }
+
+    /** Stops the reloads and closes the control channel and the revocation store. */
+    @Override
+    public void close() {
+        revocations.close();
+        control.close();
+        store.close();
+    }
+
+    /** Counts taken actions in {@link MeterCatalog#FLEET_ACTIONS}. Thread-safe. */
+    private static final class FleetMeters {
+        private final MeterRegistry registry;
+
+        FleetMeters(MeterRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+        }
+
+        FleetApiResult taken(FleetAction action, FleetApiResult result) {
+            if (!(action instanceof FleetAction.Rejected)) {
+                String outcome = result instanceof FleetApiResult.Failed failed ? failed.error().wire() : "ok";
+                MeterCatalog.FLEET_ACTIONS.counter(registry, "action", action.name(), "result", outcome).increment();
+            }
+            return result;
+        }
+    }
+}
