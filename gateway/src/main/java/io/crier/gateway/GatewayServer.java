@@ -7,6 +7,7 @@ import io.crier.gateway.config.AdminConfig;
 import io.crier.gateway.fleet.CheckedTokenVerifier;
 import io.crier.gateway.fleet.FleetActions;
 import io.crier.gateway.fleet.FleetParts;
+import io.crier.gateway.fleet.FleetReads;
 import io.crier.gateway.fleet.LiveSession;
 import io.crier.gateway.fleet.LocalActions;
 import io.crier.gateway.fleet.RevocationCache;
@@ -124,7 +125,9 @@ public final class GatewayServer implements AutoCloseable {
         this.fleet = new FleetActions(fleetParts, new LocalActions(
                 user -> limits.connections().attachments(user, LiveSession.class),
                 () -> limits.connections().attachments(LiveSession.class), ServerSubscriptions.NONE, revocations,
-                config.fleet().maxTokenLifetime(), clock, meters), revocations, cluster, workers.next(), meters);
+                config.fleet().maxTokenLifetime(), clock, meters), revocations,
+                new FleetReads(cluster, presence.store(), config.namespaces(), config.presence().maxList(),
+                        hub::history), workers.next(), meters);
         SharedHandlers shared = new SharedHandlers(
                 new HttpRoutesHandler(config.server().wsPath(), readiness, tokens.devTokens(clock),
                         adminRoutes(config.admin(), meters), telemetry.metricsEndpoint()),

@@ -1,5 +1,6 @@
 package io.crier.gateway;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +12,7 @@ import io.crier.gateway.support.WsTestClient;
 import io.crier.protocol.ClientCommands;
 import java.net.URI;
 import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -34,7 +36,9 @@ class ServerApiEmbeddedIT {
     @BeforeAll
     static void startNode() {
         node = GatewayServer.start(new ConfigLoader().load(null, Map.of("CRIER_SERVER_PORT", "0",
-                "CRIER_AUTH_HMAC_SECRET", SECRET, "CRIER_API_KEY", API_KEY, "CRIER_NODE_ID", "embedded")));
+                "CRIER_AUTH_HMAC_SECRET", SECRET, "CRIER_API_KEY", API_KEY, "CRIER_NODE_ID", "embedded",
+                ConfigLoader.envName("namespaces.default.presence"), "full",
+                ConfigLoader.envName("namespaces.default.historySize"), "10")));
     }
 
     @AfterAll
@@ -89,6 +93,24 @@ class ServerApiEmbeddedIT {
             assertTrue(session.awaitContaining("\"id\":3").startsWith("{\"type\":\"ok\""));
         }
         assertTrue(node.meters().counter("crier.auth.failures", "reason", "revoked").count() >= 2);
+    }
+
+    @Test
+    void presenceAndHistoryReadWhatTheCommandsRead() throws Exception {
+        try (WsTestClient session = ServerApi.session(ws(), api.token("p-user", null, Instant.now()))) {
+            session.send(ClientCommands.subscribe(2, "room:1"));
+            assertTrue(session.awaitContaining("\"id\":2").startsWith("{\"type\":\"ok\""));
+            await().atMost(Duration.ofSeconds(10)).until(() -> api.ok(node.baseUrl(), "presence",
+                    "{\"topic\":\"room:1\"}").startsWith("{\"presence\":[{\"user\":\"p-user\",\"session\":\"embedded-"));
+            assertEquals("{\"sessions\":1,\"users\":1}",
+                    api.ok(node.baseUrl(), "presence", "{\"topic\":\"room:1\",\"countOnly\":true}"));
+
+            api.ok(node.baseUrl(), "publish", "{\"topic\":\"room:1\",\"data\":{\"n\":1}}");
+            api.ok(node.baseUrl(), "publish", "{\"topic\":\"room:1\",\"data\":{\"n\":2}}");
+            String history = api.ok(node.baseUrl(), "history", "{\"topic\":\"room:1\",\"limit\":1}");
+            assertTrue(history.matches("\\{\"offset\":2,\"epoch\":\"[^\"]+\",\"complete\":true,"
+                    + "\"publications\":\\[\\{\"offset\":1,\"data\":\\{\"n\":1}}]}"), history);
+        }
     }
 
     @Test

@@ -109,6 +109,39 @@ public sealed interface FleetAction {
         }
     }
 
+    /**
+     * Who is on {@code topic}, across the fleet: its sessions (at most {@code presence.maxList}), or only the
+     * counts.
+     */
+    record Presence(String topic, boolean countOnly) implements FleetAction {
+        public Presence {
+            Topics.requireValid(topic);
+        }
+
+        @Override
+        public String name() {
+            return "presence";
+        }
+    }
+
+    /**
+     * Up to {@code limit} stored publications of {@code topic} after {@code since} (from the oldest when
+     * {@code null}), as the {@code history} command reads them (PROTOCOL.md §5.2).
+     */
+    record History(String topic, Position since, int limit) implements FleetAction {
+        public History {
+            Topics.requireValid(topic);
+            if (limit < 1 || limit > Command.History.MAX_LIMIT) {
+                throw new IllegalArgumentException("limit must be 1.." + Command.History.MAX_LIMIT);
+            }
+        }
+
+        @Override
+        public String name() {
+            return "history";
+        }
+    }
+
     /** The cluster view: the nodes that are up. */
     record Info() implements FleetAction {
         @Override

@@ -23,7 +23,8 @@ import java.util.Objects;
  * ({@code {"user":"42","reconnect":true}}); the batch body is {@code {"commands":[{"action":"revoke",...},...]}}.
  * Answers are {@code {"sessions":3,"nodes":2}}, the action's own object ({@code info}), {@code {"results":[..]}}
  * for a batch, and {@code {"error":{"code":..,"message":..}}}. Times are Unix seconds, like a token's
- * {@code exp} and {@code iat}. Unknown fields are ignored; a wrong type, a missing field, a name that breaks
+ * {@code exp} and {@code iat}. {@code presence} and {@code history} answer with the fields of the WebSocket
+ * protocol's reply to the same command ({@link #encodeReply}). Unknown fields are ignored; a wrong type, a missing field, a name that breaks
  * {@link #isValidName} or a time out of range rejects the action with a fixed message that never echoes the
  * request. Golden files in this module's tests pin the shapes.
  *
@@ -37,7 +38,7 @@ public final class FleetApiCodec {
     public static final long MAX_SECONDS = 253_402_300_799L;
     /** The actions of the routes {@code /api/v1/<action>} (and of batch entries). */
     public static final List<String> ACTIONS = List.of("disconnect", "unsubscribe", "subscribe", "revoke",
-            "invalidate", "block", "unblock", "info");
+            "invalidate", "block", "unblock", "presence", "history", "info");
     /** The route of the batch form. */
     public static final String BATCH = "batch";
 
@@ -133,6 +134,8 @@ public final class FleetApiCodec {
                 case "invalidate" -> new FleetAction.Invalidate(user(fields), time(fields, "issuedBefore", false));
                 case "block" -> new FleetAction.Block(user(fields), time(fields, "until", true));
                 case "unblock" -> new FleetAction.Unblock(user(fields));
+                case "presence" -> new FleetAction.Presence(topic(fields), flag(fields, "countOnly"));
+                case "history" -> new FleetAction.History(topic(fields), since(fields), limit(fields));
                 default -> new FleetAction.Info();
             };
         } catch (Refusal refusal) {
@@ -171,6 +174,31 @@ public final class FleetApiCodec {
             throw new Refusal(PublishApiError.INVALID_FIELD, "'" + field + "' must be true or false");
         }
         return flag;
+    }
+
+    private static Position since(Map<?, ?> fields) throws Refusal {
+        Object value = fields.get("since");
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof Map<?, ?> since) || !(since.get("offset") instanceof Long offset) || offset < 0
+                || !(since.get("epoch") instanceof String epoch) || !Position.isValidEpoch(epoch)) {
+            throw new Refusal(PublishApiError.INVALID_FIELD, "'since' must be {\"offset\":<integer from 0>,"
+                    + "\"epoch\":<1 to " + Position.MAX_EPOCH_LENGTH + " characters of A-Z a-z 0-9 _ - .>}");
+        }
+        return new Position(offset, epoch);
+    }
+
+    private static int limit(Map<?, ?> fields) throws Refusal {
+        Object value = fields.get("limit");
+        if (value == null) {
+            return Command.History.DEFAULT_LIMIT;
+        }
+        if (!(value instanceof Long limit) || limit < 1 || limit > Command.History.MAX_LIMIT) {
+            throw new Refusal(PublishApiError.INVALID_FIELD,
+                    "'limit' must be an integer from 1 to " + Command.History.MAX_LIMIT);
+        }
+        return limit.intValue();
     }
 
     private static Instant time(Map<?, ?> fields, String field, boolean required) throws Refusal {
@@ -269,6 +297,21 @@ public final class FleetApiCodec {
             return body.json().toBytes();
         }
         return write(json -> writeResult(json, result));
+    }
+
+    /**
+     * Encodes the answer to {@code presence} or {@code history}: the fields of the WebSocket protocol's {@code ok}
+     * reply to the same command, without its {@code type} and {@code id}
+     * ({@code {"presence":[..]}}, {@code {"sessions":3,"users":2}}, {@code {"offset":9,"epoch":"abc","complete":true,
+     * "publications":[..]}}).
+     */
+    public byte[] encodeReply(Reply reply) {
+        Objects.requireNonNull(reply, "reply");
+        return write(json -> {
+            json.writeStartObject();
+            EnvelopeCodec.writeOkFields(json, reply);
+            json.writeEndObject();
+        });
     }
 
     /** Encodes the answer to a batch: {@code {"results":[..]}}, in request order. */

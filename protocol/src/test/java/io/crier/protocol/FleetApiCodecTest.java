@@ -43,6 +43,31 @@ class FleetApiCodecTest {
     }
 
     @Test
+    void decodesTheReads() {
+        assertEquals(single(new FleetAction.Presence("room:1", true)),
+                codec.decode("presence", bytes("{\"topic\":\"room:1\",\"countOnly\":true}")));
+        assertEquals(single(new FleetAction.History("news", new Position(5, "abc"), 50)),
+                codec.decode("history", golden("request-history.json")));
+        assertEquals(single(new FleetAction.History("news", null, 100)),
+                codec.decode("history", bytes("{\"topic\":\"news\"}")));
+        for (String bad : List.of("{\"topic\":\"news\",\"limit\":0}", "{\"topic\":\"news\",\"limit\":1001}",
+                "{\"topic\":\"news\",\"since\":{\"offset\":-1,\"epoch\":\"a\"}}",
+                "{\"topic\":\"news\",\"since\":{\"offset\":1,\"epoch\":\"a b\"}}",
+                "{\"topic\":\"news\",\"since\":5}")) {
+            FleetAction action = ((FleetApiRequest.Single) codec.decode("history", bytes(bad))).action();
+            assertEquals(PublishApiError.INVALID_FIELD, ((FleetAction.Rejected) action).error(), bad);
+        }
+    }
+
+    @Test
+    void encodesTheReadsAsTheCommandsOkFieldsWithoutTypeAndId() {
+        CommandId id = CommandId.of(1);
+        assertArrayEquals(golden("response-history.json"), codec.encodeReply(new Reply.HistoryPage(id,
+                new Position(9, "abc"), true, List.of(new Reply.HistoryItem(6, RawJson.trusted("{\"n\":6}"))))));
+        assertArrayEquals(bytes("{\"sessions\":3,\"users\":2}"), codec.encodeReply(new Reply.PresenceCount(id, 3, 2)));
+    }
+
+    @Test
     void decodesTheBatchInOrderWithBadEntriesRejectedAlone() {
         assertEquals(new FleetApiRequest.Batch(List.of(
                 new FleetAction.Disconnect("42", false),

@@ -4,14 +4,10 @@ import io.crier.cluster.ControlChannel;
 import io.crier.cluster.Revocation;
 import io.crier.cluster.RevocationStore;
 import io.crier.gateway.metrics.MeterCatalog;
-import io.crier.gateway.nodes.ClusterView;
 import io.crier.protocol.FleetAction;
 import io.crier.protocol.FleetApiCodec;
 import io.crier.protocol.FleetApiResult;
-import io.crier.protocol.NodeInfo;
-import io.crier.protocol.NodesCodec;
 import io.crier.protocol.PublishApiError;
-import io.crier.protocol.RawJson;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * {@code {"sessions":S,"nodes":K}}: the sum over the {@code K} nodes that answered before every node of the cluster
  * view had, or before {@code fleet.answerTimeout}. When the control message cannot be sent, this node applies the
  * action alone and answers for itself ({@code "nodes":1}); a stored revocation then reaches the other nodes with
- * their next reload. {@code info} answers the cluster view. Failures become results, never failed stages.
+ * their next reload. The reads ({@code info}, {@code presence}, {@code history}) are {@link FleetReads}'. Failures become results, never failed stages.
  *
  * <p>Thread-safe; stages complete on the store's, the control channel's or the scheduler's threads.
  */
@@ -49,7 +45,7 @@ public final class FleetActions implements AutoCloseable {
     private final RevocationStore store;
     private final RevocationCache revocations;
     private final LocalActions local;
-    private final ClusterView cluster;
+    private final FleetReads reads;
     private final Clock clock;
     private final FleetMeters meters;
     private final PendingAnswers answers;
@@ -60,7 +56,7 @@ public final class FleetActions implements AutoCloseable {
      * @param local     applies actions to this node's sessions
      * @param scheduler runs the answer timeouts and the periodic revocation reloads
      */
-    public FleetActions(FleetParts parts, LocalActions local, RevocationCache revocations, ClusterView cluster,
+    public FleetActions(FleetParts parts, LocalActions local, RevocationCache revocations, FleetReads reads,
                         ScheduledExecutorService scheduler, MeterRegistry meters) {
         this.nodeId = parts.nodeId();
         this.codec = parts.codec();
@@ -68,7 +64,7 @@ public final class FleetActions implements AutoCloseable {
         this.store = parts.store();
         this.revocations = Objects.requireNonNull(revocations, "revocations");
         this.local = Objects.requireNonNull(local, "local");
-        this.cluster = Objects.requireNonNull(cluster, "cluster");
+        this.reads = Objects.requireNonNull(reads, "reads");
         this.clock = parts.clock();
         this.meters = new FleetMeters(meters);
         this.answers = new PendingAnswers(scheduler, parts.config().answerTimeout());
@@ -110,8 +106,9 @@ public final class FleetActions implements AutoCloseable {
         if (action instanceof FleetAction.Rejected rejected) {
             return CompletableFuture.completedFuture(new FleetApiResult.Failed(rejected.error(), rejected.message()));
         }
-        if (action instanceof FleetAction.Info) {
-            return cluster.nodes().thenApply(this::info);
+        CompletionStage<FleetApiResult> read = reads.answer(action);
+        if (read != null) {
+            return read;
         }
         Revocation revocation = local.revocationOf(action);
         CompletionStage<Void> stored = revocation == null ? CompletableFuture.completedFuture(null)
@@ -119,15 +116,10 @@ public final class FleetActions implements AutoCloseable {
         return stored.thenCompose(ignored -> broadcast(action));
     }
 
-    private FleetApiResult info(List<NodeInfo> nodes) {
-        return new FleetApiResult.Body(RawJson.trusted(new NodesCodec().encodeList(nodeId, nodes, cluster.now())));
-    }
-
     /** Sends the action to every node and gathers their counts; alone when the control channel fails. */
     private CompletionStage<FleetApiResult> broadcast(FleetAction action) {
         String request = UUID.randomUUID().toString();
-        return cluster.nodes().handle((nodes, failure) -> nodes == null ? 1 : nodes.size())
-                .thenCompose(expected -> {
+        return reads.nodeCount().thenCompose(expected -> {
                     CompletableFuture<FleetApiResult.Reached> counted = answers.open(request, expected);
                     if (counted == null) {
                         return CompletableFuture.completedFuture(

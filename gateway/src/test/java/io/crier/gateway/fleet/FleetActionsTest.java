@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.crier.cluster.RevocationSet.Verdict;
 import io.crier.cluster.memory.InMemoryControlChannel;
+import io.crier.cluster.memory.InMemoryPresenceStore;
 import io.crier.cluster.memory.InMemoryRevocationStore;
 import io.crier.gateway.config.ConfigLoader;
 import io.crier.gateway.config.CrierConfig;
@@ -16,9 +17,11 @@ import io.crier.protocol.FleetApiResult;
 import io.crier.protocol.PublishApiError;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +49,10 @@ class FleetActionsTest {
             new LocalActions(user -> sessions.stream().filter(s -> s.user().id().equals(user))
                     .map(LiveSession.class::cast).toList(), () -> List.copyOf(sessions), ServerSubscriptions.NONE,
                     revocations, config.fleet().maxTokenLifetime(), Clock.systemUTC(), meters),
-            revocations, new ClusterView(config, null, Clock.systemUTC(), meters), scheduler, meters);
+            revocations, new FleetReads(new ClusterView(config, null, Clock.systemUTC(), meters),
+                    new InMemoryPresenceStore(Duration.ofSeconds(30), Clock.systemUTC()), config.namespaces(), 10,
+                    (id, topic, since, limit) -> CompletableFuture.failedFuture(new IllegalStateException("none"))),
+            scheduler, meters);
 
     @AfterEach
     void stop() {
