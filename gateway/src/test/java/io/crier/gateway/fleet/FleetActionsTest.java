@@ -41,13 +41,27 @@ class FleetActionsTest {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final List<RecordingSession> sessions = new ArrayList<>();
     private final InMemoryControlChannel control = new InMemoryControlChannel();
+    private final List<String> subscribed = new ArrayList<>();
+    /** Records what the sessions were asked, as the session-level mechanism would do it. */
+    private final ServerSubscriptions subscriptions = new ServerSubscriptions() {
+        @Override
+        public synchronized boolean subscribe(LiveSession session, String topic) {
+            return !subscribed.contains(session.user().tokenId() + ">" + topic)
+                    && subscribed.add(session.user().tokenId() + ">" + topic);
+        }
+
+        @Override
+        public synchronized boolean unsubscribe(LiveSession session, String topic) {
+            return subscribed.remove(session.user().tokenId() + ">" + topic);
+        }
+    };
     private final RevocationCache revocations =
             new RevocationCache(new InMemoryRevocationStore(), Clock.systemUTC(), meters);
     private final FleetActions actions = new FleetActions(
             new FleetParts("n1", config.fleet(), new FleetApiCodec(10), control, new InMemoryRevocationStore(),
                     Clock.systemUTC()),
             new LocalActions(user -> sessions.stream().filter(s -> s.user().id().equals(user))
-                    .map(LiveSession.class::cast).toList(), () -> List.copyOf(sessions), ServerSubscriptions.NONE,
+                    .map(LiveSession.class::cast).toList(), () -> List.copyOf(sessions), subscriptions,
                     revocations, config.fleet().maxTokenLifetime(), Clock.systemUTC(), meters),
             revocations, new FleetReads(new ClusterView(config, null, Clock.systemUTC(), meters),
                     new InMemoryPresenceStore(Duration.ofSeconds(30), Clock.systemUTC()), config.namespaces(), 10,
@@ -74,6 +88,21 @@ class FleetActionsTest {
         assertNull(bob.closedWith());
         assertEquals(2.0, meters.counter("crier.fleet.sessions.reached", "action", "disconnect").count());
         assertEquals(2.0, meters.counter("crier.fleet.actions", "action", "disconnect", "result", "ok").count());
+    }
+
+    @Test
+    void subscribeAndUnsubscribeReachEachLiveSessionOfTheUserOnce() throws Exception {
+        session("frank", "f1", NOW);
+        session("frank", "f2", NOW);
+        session("grace", "g1", NOW);
+
+        assertEquals(new FleetApiResult.Reached(2, 1), take(new FleetAction.Subscribe("frank", "orders:frank")));
+        assertEquals(new FleetApiResult.Reached(0, 1), take(new FleetAction.Subscribe("frank", "orders:frank")));
+        assertEquals(List.of("f1>orders:frank", "f2>orders:frank"), subscribed);
+
+        assertEquals(new FleetApiResult.Reached(2, 1), take(new FleetAction.Unsubscribe("frank", "orders:frank")));
+        assertEquals(new FleetApiResult.Reached(0, 1), take(new FleetAction.Unsubscribe("frank", "orders:frank")));
+        assertEquals(List.of(), subscribed);
     }
 
     @Test
