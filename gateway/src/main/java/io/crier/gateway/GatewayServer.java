@@ -97,7 +97,9 @@ public final class GatewayServer implements AutoCloseable {
         EnvelopeCodec envelopes = new EnvelopeCodec(config.limits().maxDataBytes());
         this.backend = NodeBackend.of(config);
         Broker broker = backend.broker();
-        this.readiness = new Readiness(backend::ready);
+        // Ready once the backend is, and the revocations were loaded once (a node started after a revocation must not
+        // take the revoked token first).
+        this.readiness = new Readiness(() -> backend.ready() && fleetReady());
         this.disconnector = new Disconnector(envelopes, meters, Disconnector.CLOSE_TIMEOUT);
         this.channels = new DefaultChannelGroup("crier-connections", workers.next());
         this.telemetry = new NodeTelemetry(meters, channels);
@@ -287,6 +289,12 @@ public final class GatewayServer implements AutoCloseable {
         verifier.close();
         telemetry.close();
         log.info("node {} stopped", nodeId());
+    }
+
+    /** Whether the fleet actions were built and loaded the revocations once. */
+    private boolean fleetReady() {
+        FleetActions built = fleet;
+        return built != null && built.ready();
     }
 
     /** Binds the plain and/or TLS listener, both with {@code initializer}'s pipeline. */

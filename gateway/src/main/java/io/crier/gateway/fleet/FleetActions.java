@@ -74,6 +74,11 @@ public final class FleetActions implements AutoCloseable {
         receiver.listen(control);
     }
 
+    /** Whether the revocations were loaded once (the node is not ready before: see {@link RevocationCache#loaded}). */
+    public boolean ready() {
+        return revocations.loaded();
+    }
+
     /** Takes one action; the stage never fails. */
     public CompletionStage<FleetApiResult> take(FleetAction action) {
         Objects.requireNonNull(action, "action");

@@ -42,6 +42,7 @@ public final class RevocationCache implements AutoCloseable {
     private final Counter reloadsFailed;
     private volatile RevocationSet current = RevocationSet.EMPTY;
     private volatile Runnable reloaded = () -> { };
+    private volatile boolean loadedOnce;
     /** Revocations applied since the reload in flight started; {@code null} when none is in flight. */
     private List<Revocation> sinceReload;
     private CompletableFuture<Void> inFlight;
@@ -65,6 +66,14 @@ public final class RevocationCache implements AutoCloseable {
         reload();
         periodic = scheduler.scheduleWithFixedDelay(this::reload, interval.toMillis(), interval.toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Whether a reload has completed once: until then a token revoked before this node started could pass, so the
+     * node does not report ready.
+     */
+    public boolean loaded() {
+        return loadedOnce;
     }
 
     /** What the revocations say of {@code user}'s token now; an anonymous user is never revoked. */
@@ -113,6 +122,7 @@ public final class RevocationCache implements AutoCloseable {
                 return;
             }
             reloadsOk.increment();
+            loadedOnce = true;
             reloaded.run();
             done.complete(null);
         });

@@ -1,6 +1,8 @@
 package io.crier.gateway.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.Revocation;
 import io.crier.cluster.RevocationSet.Verdict;
@@ -29,11 +31,13 @@ class RevocationCacheTest {
         cache.onReloaded(() -> reloaded[0]++);
         store.apply(new Revocation.Block("alice", NOW.plusSeconds(60)), NOW);
         assertEquals(Verdict.NONE, cache.check(user("alice")));
+        assertFalse(cache.loaded());
 
         cache.reload().toCompletableFuture().get(5, TimeUnit.SECONDS);
 
         assertEquals(Verdict.BLOCKED, cache.check(user("alice")));
         assertEquals(1, reloaded[0]);
+        assertTrue(cache.loaded());
         assertEquals(1.0, meters.counter("crier.fleet.revocation.reloads", "result", "ok").count());
         assertEquals(1.0, meters.get("crier.fleet.revocations").gauge().value());
     }
