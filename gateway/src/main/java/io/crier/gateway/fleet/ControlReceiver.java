@@ -8,8 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What this node hears on the control channel: an action any node took is applied to this node's sessions
- * ({@link LocalActions}) and answered with the count of sessions reached; an answer to an action this node took
+ * What this node hears on the control channel: an action another node took is applied to this node's sessions
+ * ({@link LocalActions}) and answered with the count of sessions reached (an action this node took was applied
+ * here already, by {@link FleetActions}); an answer to an action this node took
  * goes to its {@link PendingAnswers}. When the subscription (re)starts, the revocations are reloaded, since
  * messages sent meanwhile were missed. A message that is neither (Redis lets anything publish on the channel) is
  * dropped.
@@ -47,7 +48,7 @@ final class ControlReceiver implements ControlListener {
         FleetApiCodec.Control control = codec.decodeControl(message);
         if (control instanceof FleetApiCodec.Control.Reached reached) {
             answers.answer(reached.request(), reached.node(), reached.sessions());
-        } else if (control instanceof FleetApiCodec.Control.Take take) {
+        } else if (control instanceof FleetApiCodec.Control.Take take && !nodeId.equals(take.node())) {
             long sessions = local.apply(take.action());
             channel.send(codec.encodeReached(take.request(), nodeId, sessions)).whenComplete((sent, failure) -> {
                 if (failure != null) {
@@ -55,7 +56,7 @@ final class ControlReceiver implements ControlListener {
                     log.debug("could not answer control request {}", take.request(), failure);
                 }
             });
-        } else {
+        } else if (control == null) {
             log.debug("dropped a control message that no node wrote ({} bytes)", message.length);
         }
     }

@@ -24,12 +24,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes server API actions on behalf of backends, on the node they called. A revocation ({@code revoke},
  * {@code invalidate}, {@code block}, {@code unblock}) is first written to the {@link RevocationStore} (if that
- * fails, nothing was done: {@code unavailable}); then one control message asks every node, this one included, to
- * apply the action to its sessions, and each node answers with the number it reached. The answer is
- * {@code {"sessions":S,"nodes":K}}: the sum over the {@code K} nodes that answered before every node of the cluster
- * view had, or before {@code fleet.answerTimeout}. When the control message cannot be sent, this node applies the
- * action alone and answers for itself ({@code "nodes":1}); a stored revocation then reaches the other nodes with
- * their next reload. The reads ({@code info}, {@code presence}, {@code history}) are {@link FleetReads}'. Failures become results, never failed stages.
+ * fails, nothing was done: {@code unavailable}); then this node applies the action to its own sessions, and one
+ * control message asks every other node to apply it to theirs; each node answers with the number it reached. The
+ * answer is {@code {"sessions":S,"nodes":K}}: the sum over the {@code K} nodes (this one included) that answered
+ * before every node of the cluster view had, or before {@code fleet.answerTimeout}. When the control message cannot
+ * be sent, this node answers for itself ({@code "nodes":1}); a stored revocation then reaches the other nodes with
+ * their next reload. The reads ({@code info}, {@code presence}, {@code history}) are answered by
+ * {@link FleetReads}. Failures become results, never failed stages.
  *
  * <p>Thread-safe; stages complete on the store's, the control channel's or the scheduler's threads.
  */
@@ -121,24 +122,28 @@ public final class FleetActions implements AutoCloseable {
         return stored.thenCompose(ignored -> broadcast(action));
     }
 
-    /** Sends the action to every node and gathers their counts; alone when the control channel fails. */
+    /**
+     * Applies the action to this node's sessions at once (so that this node acts even when its own subscription is
+     * down), then sends it to the other nodes and gathers their counts; alone when the control channel fails.
+     */
     private CompletionStage<FleetApiResult> broadcast(FleetAction action) {
         String request = UUID.randomUUID().toString();
         return reads.nodeCount().thenCompose(expected -> {
-                    CompletableFuture<FleetApiResult.Reached> counted = answers.open(request, expected);
-                    if (counted == null) {
-                        return CompletableFuture.completedFuture(
-                                new FleetApiResult.Failed(PublishApiError.UNAVAILABLE, BUSY_MESSAGE));
-                    }
-                    return control.send(codec.encodeControl(request, nodeId, action))
-                            .<FleetApiResult>thenCompose(sent -> counted.thenApply(FleetApiResult.class::cast))
-                            .exceptionally(failure -> {
-                                answers.cancel(request);
-                                log.debug("control message not sent; applying {} on this node only", action.name(),
-                                        failure);
-                                return new FleetApiResult.Reached(local.apply(action), 1);
-                            });
-                });
+            CompletableFuture<FleetApiResult.Reached> counted = answers.open(request, expected);
+            if (counted == null) {
+                return CompletableFuture.completedFuture(
+                        new FleetApiResult.Failed(PublishApiError.UNAVAILABLE, BUSY_MESSAGE));
+            }
+            long here = local.apply(action);
+            answers.answer(request, nodeId, here);
+            return control.send(codec.encodeControl(request, nodeId, action))
+                    .<FleetApiResult>thenCompose(sent -> counted.thenApply(FleetApiResult.class::cast))
+                    .exceptionally(failure -> {
+                        answers.cancel(request);
+                        log.debug("control message not sent; {} applied on this node only", action.name(), failure);
+                        return new FleetApiResult.Reached(here, 1);
+                    });
+        });
     }
 
     private static FleetApiResult failed(Throwable failure) {
