@@ -120,7 +120,7 @@ public final class GatewayServer implements AutoCloseable {
         presence.start();
         this.cluster = new ClusterView(config, backend.link(), clock, meters);
         NodeLimits limits = new NodeLimits(config, disconnector, meters);
-        FleetParts fleetParts = FleetParts.of(nodeId(), config.fleet(), config.api().maxBatch(), backend.link(), clock);
+        FleetParts fleetParts = FleetParts.of(nodeId(), config.fleet(), backend.link(), clock);
         RevocationCache revocations = new RevocationCache(fleetParts.store(), clock, meters);
         // Every connect (auth command, Bearer upgrade) and refresh is checked against the revocations.
         TokenVerifier checked = new CheckedTokenVerifier(verifier, revocations, meters);

@@ -2,7 +2,7 @@ package io.crier.gateway.fleet;
 
 import io.crier.cluster.ControlChannel;
 import io.crier.cluster.ControlListener;
-import io.crier.protocol.FleetApiCodec;
+import io.crier.protocol.FleetControlCodec;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,16 +22,14 @@ final class ControlReceiver implements ControlListener {
     private static final Logger log = LoggerFactory.getLogger(ControlReceiver.class);
 
     private final String nodeId;
-    private final FleetApiCodec codec;
+    private final FleetControlCodec codec = new FleetControlCodec();
     private final LocalActions local;
     private final PendingAnswers answers;
     private final RevocationCache revocations;
     private volatile ControlChannel channel;
 
-    ControlReceiver(String nodeId, FleetApiCodec codec, LocalActions local, PendingAnswers answers,
-                    RevocationCache revocations) {
+    ControlReceiver(String nodeId, LocalActions local, PendingAnswers answers, RevocationCache revocations) {
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
-        this.codec = Objects.requireNonNull(codec, "codec");
         this.local = Objects.requireNonNull(local, "local");
         this.answers = Objects.requireNonNull(answers, "answers");
         this.revocations = Objects.requireNonNull(revocations, "revocations");
@@ -45,10 +43,10 @@ final class ControlReceiver implements ControlListener {
 
     @Override
     public void message(byte[] message) {
-        FleetApiCodec.Control control = codec.decodeControl(message);
-        if (control instanceof FleetApiCodec.Control.Reached reached) {
+        FleetControlCodec.Control control = codec.decodeControl(message);
+        if (control instanceof FleetControlCodec.Control.Reached reached) {
             answers.answer(reached.request(), reached.node(), reached.sessions());
-        } else if (control instanceof FleetApiCodec.Control.Take take && !nodeId.equals(take.node())) {
+        } else if (control instanceof FleetControlCodec.Control.Take take && !nodeId.equals(take.node())) {
             long sessions = local.apply(take.action());
             channel.send(codec.encodeReached(take.request(), nodeId, sessions)).whenComplete((sent, failure) -> {
                 if (failure != null) {

@@ -5,7 +5,7 @@ import io.crier.cluster.Revocation;
 import io.crier.cluster.RevocationStore;
 import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.protocol.FleetAction;
-import io.crier.protocol.FleetApiCodec;
+import io.crier.protocol.FleetControlCodec;
 import io.crier.protocol.FleetApiResult;
 import io.crier.protocol.PublishApiError;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,7 +41,7 @@ public final class FleetActions implements AutoCloseable {
     private static final String BUSY_MESSAGE = "too many actions in flight; retry later";
 
     private final String nodeId;
-    private final FleetApiCodec codec;
+    private final FleetControlCodec codec = new FleetControlCodec();
     private final ControlChannel control;
     private final RevocationStore store;
     private final RevocationCache revocations;
@@ -60,7 +60,6 @@ public final class FleetActions implements AutoCloseable {
     public FleetActions(FleetParts parts, LocalActions local, RevocationCache revocations, FleetReads reads,
                         ScheduledExecutorService scheduler, MeterRegistry meters) {
         this.nodeId = parts.nodeId();
-        this.codec = parts.codec();
         this.control = parts.control();
         this.store = parts.store();
         this.revocations = Objects.requireNonNull(revocations, "revocations");
@@ -69,7 +68,7 @@ public final class FleetActions implements AutoCloseable {
         this.clock = parts.clock();
         this.meters = new FleetMeters(meters);
         this.answers = new PendingAnswers(scheduler, parts.config().answerTimeout());
-        this.receiver = new ControlReceiver(nodeId, codec, local, answers, revocations);
+        this.receiver = new ControlReceiver(nodeId, local, answers, revocations);
         revocations.onReloaded(local::closeAllHit);
         revocations.start(scheduler, parts.config().revocationReload());
         receiver.listen(control);

@@ -8,7 +8,6 @@ import io.crier.cluster.redis.RedisControlChannel;
 import io.crier.cluster.redis.RedisLink;
 import io.crier.cluster.redis.RedisRevocationStore;
 import io.crier.gateway.config.FleetConfig;
-import io.crier.protocol.FleetApiCodec;
 import java.time.Clock;
 import java.util.Objects;
 
@@ -18,28 +17,23 @@ import java.util.Objects;
  *
  * @param nodeId  this node's id, which its control answers carry
  * @param config  {@code fleet.*}
- * @param codec   the server API's JSON ({@code api.maxBatch})
  */
-public record FleetParts(String nodeId, FleetConfig config, FleetApiCodec codec, ControlChannel control,
+public record FleetParts(String nodeId, FleetConfig config, ControlChannel control,
                          RevocationStore store, Clock clock) {
 
     public FleetParts {
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(control, "control");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(clock, "clock");
     }
 
     /** Redis parts on {@code link}, or in-memory ones when it is {@code null}; nothing starts yet. */
-    public static FleetParts of(String nodeId, FleetConfig config, int maxBatch, RedisLink link, Clock clock) {
-        FleetApiCodec codec = new FleetApiCodec(maxBatch);
+    public static FleetParts of(String nodeId, FleetConfig config, RedisLink link, Clock clock) {
         if (link == null) {
-            return new FleetParts(nodeId, config, codec, new InMemoryControlChannel(), new InMemoryRevocationStore(),
-                    clock);
+            return new FleetParts(nodeId, config, new InMemoryControlChannel(), new InMemoryRevocationStore(), clock);
         }
-        return new FleetParts(nodeId, config, codec, new RedisControlChannel(link), new RedisRevocationStore(link),
-                clock);
+        return new FleetParts(nodeId, config, new RedisControlChannel(link), new RedisRevocationStore(link), clock);
     }
 }

@@ -12,7 +12,6 @@ import io.crier.gateway.config.CrierConfig;
 import io.crier.gateway.nodes.ClusterView;
 import io.crier.protocol.CloseCode;
 import io.crier.protocol.FleetAction;
-import io.crier.protocol.FleetApiCodec;
 import io.crier.protocol.FleetApiResult;
 import io.crier.protocol.PublishApiError;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -58,7 +57,7 @@ class FleetActionsTest {
     private final RevocationCache revocations =
             new RevocationCache(new InMemoryRevocationStore(), Clock.systemUTC(), meters);
     private final FleetActions actions = new FleetActions(
-            new FleetParts("n1", config.fleet(), new FleetApiCodec(10), control, new InMemoryRevocationStore(),
+            new FleetParts("n1", config.fleet(), control, new InMemoryRevocationStore(),
                     Clock.systemUTC()),
             new LocalActions(user -> sessions.stream().filter(s -> s.user().id().equals(user))
                     .map(LiveSession.class::cast).toList(), () -> List.copyOf(sessions), subscriptions,
