@@ -32,9 +32,7 @@ class ServerApiRedisOutageIT {
     @Test
     void whileRedisIsDownRevocationsAreRefusedAndDisconnectActsOnThisNode() throws Exception {
         RedisServerProcess redis = RedisServerProcess.start();
-        Map<String, String> env = TestFleet.env(SECRET, redis);
-        env.put("CRIER_API_KEY", API_KEY);
-        try (TestFleet fleet = TestFleet.start(redis, 1, env)) {
+        try (TestFleet fleet = oneNode(redis)) {
             GatewayServer node = fleet.node(0);
             URI ws = URI.create(node.webSocketUrl());
             String token = api.token("o-user", "o-jti", Instant.now());
@@ -59,10 +57,7 @@ class ServerApiRedisOutageIT {
 
     @Test
     void requestsOfAnotherShapeGetTheApisHttpErrors() throws Exception {
-        RedisServerProcess redis = RedisServerProcess.start();
-        Map<String, String> env = TestFleet.env(SECRET, redis);
-        env.put("CRIER_API_KEY", API_KEY);
-        try (TestFleet fleet = TestFleet.start(redis, 1, env)) {
+        try (TestFleet fleet = oneNode(RedisServerProcess.start())) {
             String url = fleet.node(0).baseUrl() + "/api/v1/block";
             HttpClient http = HttpClient.newHttpClient();
             HttpRequest get = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + API_KEY)
@@ -75,5 +70,12 @@ class ServerApiRedisOutageIT {
             HttpResponse<String> tooMany = api.post(fleet.node(0).baseUrl(), "batch", huge);
             assertEquals(413, tooMany.statusCode(), tooMany.body());
         }
+    }
+
+    /** One node with the API on {@code redis}, which the fleet owns. */
+    private static TestFleet oneNode(RedisServerProcess redis) {
+        Map<String, String> env = TestFleet.env(SECRET, redis);
+        env.put("CRIER_API_KEY", API_KEY);
+        return TestFleet.start(redis, 1, env);
     }
 }
