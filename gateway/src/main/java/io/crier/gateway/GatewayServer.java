@@ -124,6 +124,8 @@ public final class GatewayServer implements AutoCloseable {
         RevocationCache revocations = new RevocationCache(fleetParts.store(), clock, meters);
         // Every connect (auth command, Bearer upgrade) and refresh is checked against the revocations.
         TokenVerifier checked = new CheckedTokenVerifier(verifier, revocations, meters);
+        // ServerSubscriptions.NONE until sessions can be subscribed from the server side: the API's subscribe and
+        // unsubscribe then reach no session.
         this.fleet = new FleetActions(fleetParts, new LocalActions(
                 user -> limits.connections().attachments(user, LiveSession.class),
                 () -> limits.connections().attachments(LiveSession.class), ServerSubscriptions.NONE, revocations,
