@@ -8,6 +8,8 @@ import io.crier.cluster.RedisServerProcess;
 import io.crier.gateway.support.ServerApi;
 import io.crier.gateway.support.TestFleet;
 import io.crier.gateway.support.WsTestClient;
+import io.crier.gateway.config.ConfigLoader;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,6 +53,32 @@ class ServerApiRedisOutageIT {
                         "revoke", "{\"jti\":\"o-jti\",\"exp\":" + exp + "}").statusCode() == 200);
                 fleet.awaitReady(200);
                 ServerApi.refused(ws, token, 4503);
+            }
+        }
+    }
+
+    @Test
+    void aNodeStartedBeforeRedisTurnsReadySoonAfterRedisArrivesAndLoadsTheRevocations() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        Map<String, String> env = TestFleet.env(SECRET, "redis://127.0.0.1:" + port);
+        env.put("CRIER_API_KEY", API_KEY);
+        env.put("CRIER_SERVER_PORT", "0");
+        env.put("CRIER_FLEET_REVOCATION_RELOAD", "1s");
+        try (GatewayServer node = GatewayServer.start(new ConfigLoader().load(null, env))) {
+            TestFleet.awaitReady(node, 503);
+            try (RedisServerProcess redis = RedisServerProcess.startOn(port)) {
+                long until = Instant.now().plusSeconds(600).toEpochMilli();
+                redis.cli("HSET", "{crier.revocations}:blocks", "early", until + "," + until);
+                long start = System.nanoTime();
+                TestFleet.awaitReady(node, 200);
+                assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "ready within 5 s");
+                // Written as the node connects: its first load or, at worst, the next reload (1 s) has it.
+                String token = api.token("early", null, Instant.now());
+                await("the block is loaded").atMost(Duration.ofSeconds(5)).untilAsserted(
+                        () -> ServerApi.refused(URI.create(node.webSocketUrl()), token, 4504));
             }
         }
     }

@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class RevocationCache implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RevocationCache.class);
+    private static final long FIRST_LOAD_RETRY_MILLIS = 200;
 
     private final RevocationStore store;
     private final Clock clock;
@@ -47,6 +48,7 @@ public final class RevocationCache implements AutoCloseable {
     private List<Revocation> sinceReload;
     private CompletableFuture<Void> inFlight;
     private ScheduledFuture<?> periodic;
+    private ScheduledExecutorService scheduler;
 
     public RevocationCache(RevocationStore store, Clock clock, MeterRegistry meters) {
         this.store = Objects.requireNonNull(store, "store");
@@ -63,6 +65,7 @@ public final class RevocationCache implements AutoCloseable {
 
     /** Reloads now, then every {@code interval} on {@code scheduler}, until {@link #close()}. */
     public synchronized void start(ScheduledExecutorService scheduler, Duration interval) {
+        this.scheduler = scheduler;
         reload();
         periodic = scheduler.scheduleWithFixedDelay(this::reload, interval.toMillis(), interval.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -117,7 +120,8 @@ public final class RevocationCache implements AutoCloseable {
             }
             if (failure != null) {
                 reloadsFailed.increment();
-                log.debug("reloading the revocations failed; the next reload tries again", failure);
+                log.debug("reloading the revocations failed; trying again", failure);
+                retrySoon();
                 done.completeExceptionally(failure);
                 return;
             }
@@ -127,6 +131,16 @@ public final class RevocationCache implements AutoCloseable {
             done.complete(null);
         });
         return done.copy();
+    }
+
+    /**
+     * Until a first reload succeeded (the node is not ready before), a failed one is tried again after
+     * {@value #FIRST_LOAD_RETRY_MILLIS} ms rather than at the next periodic reload: Redis may come up after the node.
+     */
+    private synchronized void retrySoon() {
+        if (!loadedOnce && scheduler != null && periodic != null && !periodic.isCancelled()) {
+            scheduler.schedule(this::reload, FIRST_LOAD_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Stops the periodic reloads (the store is closed by its owner). */
