@@ -2,8 +2,10 @@
  * The seams through which a node shares what a fleet shares, and their value types: the {@link
  * io.crier.cluster.Broker} moves publications between nodes, the {@link io.crier.cluster.HistoryStore} keeps
  * the history of topics that have one, the {@link io.crier.cluster.PresenceStore} keeps presence under node
- * leases, the {@link io.crier.cluster.NodeRegistry} keeps the cluster view, and the {@link
- * io.crier.cluster.UserStatusLog} tells when users go online and offline. Each has two implementations:
+ * leases, the {@link io.crier.cluster.NodeRegistry} keeps the cluster view, the {@link
+ * io.crier.cluster.UserStatusLog} tells when users go online and offline, the {@link
+ * io.crier.cluster.ControlChannel} carries the server API's control messages to every node, and the {@link
+ * io.crier.cluster.RevocationStore} keeps revoked tokens, invalidated users and blocks. Each has two implementations:
  * in memory ({@code io.crier.cluster.memory}: one node alone, and the unit-test stand-in) and on Redis
  * ({@code io.crier.cluster.redis}: for a fleet).
  *

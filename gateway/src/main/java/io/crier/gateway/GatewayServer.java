@@ -2,7 +2,16 @@ package io.crier.gateway;
 
 import io.crier.cluster.Broker;
 import io.crier.gateway.auth.JwtTokenVerifier;
+import io.crier.gateway.auth.TokenVerifier;
 import io.crier.gateway.config.AdminConfig;
+import io.crier.gateway.fleet.CheckedTokenVerifier;
+import io.crier.gateway.fleet.FleetActions;
+import io.crier.gateway.fleet.FleetParts;
+import io.crier.gateway.fleet.FleetReads;
+import io.crier.gateway.fleet.LiveSession;
+import io.crier.gateway.fleet.LocalActions;
+import io.crier.gateway.fleet.RevocationCache;
+import io.crier.gateway.fleet.SessionSubscriptions;
 import io.crier.gateway.config.CrierConfig;
 import io.crier.gateway.hub.Hub;
 import io.crier.gateway.hub.HubHistory;
@@ -80,6 +89,7 @@ public final class GatewayServer implements AutoCloseable {
     private final NodePresence presence;
     private final NodeOnline online;
     private final ClusterView cluster;
+    private final FleetActions fleet;
     private final NodeTelemetry telemetry;
     private final HookClient hooks;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -93,7 +103,9 @@ public final class GatewayServer implements AutoCloseable {
         EnvelopeCodec envelopes = new EnvelopeCodec(config.limits().maxDataBytes());
         this.backend = NodeBackend.of(config);
         Broker broker = backend.broker();
-        this.readiness = new Readiness(backend::ready);
+        // Ready once the backend is, and the revocations were loaded once (a node started after a revocation must not
+        // take the revoked token first).
+        this.readiness = new Readiness(() -> backend.ready() && fleetReady());
         this.disconnector = new Disconnector(envelopes, meters, Disconnector.CLOSE_TIMEOUT);
         this.channels = new DefaultChannelGroup("crier-connections", workers.next());
         this.telemetry = new NodeTelemetry(meters, channels);
@@ -115,22 +127,32 @@ public final class GatewayServer implements AutoCloseable {
         this.online = new NodeOnline(config.events(), backend.link(), config.node().id(), clock, meters);
         online.start(workers.next());
         this.cluster = new ClusterView(config, backend.link(), clock, meters);
+        NodeLimits limits = new NodeLimits(config, disconnector, meters);
+        FleetParts fleetParts = FleetParts.of(nodeId(), config.fleet(), backend.link(), clock);
+        RevocationCache revocations = new RevocationCache(fleetParts.store(), clock, meters);
+        // Every connect (auth command, Bearer upgrade) and refresh is checked against the revocations.
+        TokenVerifier checked = new CheckedTokenVerifier(verifier, revocations, meters);
+        this.fleet = new FleetActions(fleetParts, new LocalActions(
+                user -> limits.connections().attachments(user, LiveSession.class),
+                () -> limits.connections().attachments(LiveSession.class), new SessionSubscriptions(), revocations,
+                config.fleet().maxTokenLifetime(), clock, meters), revocations,
+                new FleetReads(cluster, presence.store(), config.namespaces(), config.presence().maxList(),
+                        hub::history), workers.next(), meters);
         SharedHandlers shared = new SharedHandlers(
                 new HttpRoutesHandler(config.server().wsPath(), readiness, tokens.devTokens(clock),
                         adminRoutes(config.admin(), meters), telemetry.metricsEndpoint()),
-                new HandshakeGuardHandler(readiness, verifier, meters, config.proxy().headers()),
+                new HandshakeGuardHandler(readiness, checked, meters, config.proxy().headers()),
                 new EnvelopeCodecHandler(envelopes, disconnector, meters),
                 new ExceptionHandler(disconnector),
                 publishApi(config, hub.publishRoute(), meters),
                 telemetry.handler());
-        SessionFactory sessions = new SessionFactory(hub, nodeId(), SessionPolicy.of(config, verifier, clock),
+        SessionFactory sessions = new SessionFactory(hub, nodeId(), SessionPolicy.of(config, checked, clock),
                 config.session().heartbeat(), presence.tracker(), presence.query(), online.sessions());
         MeterCatalog.SESSIONS.gauge(meters, sessions, SessionFactory::openSessions);
         this.hooks = new HookClient(config.proxy(), config.limits().maxDataBytes(), meters);
         sessions.useHooks(new ProxyHooks(config.proxy(), config.namespaces(), nodeId(), hooks));
         this.listeners = listen(transport, clock,
-                new GatewayChannelInitializer(config, shared, verifier, sessions, disconnector, channels,
-                        new NodeLimits(config, disconnector, meters)));
+                new GatewayChannelInitializer(config, shared, checked, sessions, disconnector, channels, limits));
         log.info("node {} listening on {} ({} transport, {} broker)", nodeId(), listening(), transport.name(),
                 backend.name());
         cluster.start(advertisedAddress(), sessions::openSessions, workers.next());
@@ -266,6 +288,7 @@ public final class GatewayServer implements AutoCloseable {
         drains.await();
         cluster.close();
         listeners.close();
+        fleet.close();
         // Not awaited: each close lingers (server.closeLinger) for clients that are still sending; the event loops'
         // shutdown below closes whatever is still lingering.
         channels.close();
@@ -278,6 +301,12 @@ public final class GatewayServer implements AutoCloseable {
         telemetry.close();
         hooks.close();
         log.info("node {} stopped", nodeId());
+    }
+
+    /** Whether the fleet actions were built and loaded the revocations once. */
+    private boolean fleetReady() {
+        FleetActions built = fleet;
+        return built != null && built.ready();
     }
 
     /** Binds the plain and/or TLS listener, both with {@code initializer}'s pipeline. */
@@ -294,6 +323,7 @@ public final class GatewayServer implements AutoCloseable {
                     ? TlsContexts.start(config.tls(), config.server().handshakeTimeout(), clock, meters) : null;
             return Listeners.bind(bootstrap, config, initializer, tls);
         } catch (RuntimeException e) {
+            fleet.close();
             presence.close();
             online.close();
             cluster.close();
@@ -328,13 +358,16 @@ public final class GatewayServer implements AutoCloseable {
         return base.substring(base.indexOf("://") + "://".length());
     }
 
-    /** The HTTP publish API, or {@code null} when {@code api.key} is empty: then its route does not exist. */
+    /**
+     * The HTTP API (publish, and the server API's actions), or {@code null} when {@code api.key} is empty: then its
+     * routes do not exist.
+     */
     private PublishApiEndpoint publishApi(CrierConfig config, PublishRoute route, MeterRegistry meters) {
         if (!config.api().enabled()) {
             return null;
         }
         PublishService service = new PublishService(route);
         return new PublishApiEndpoint(new BearerKey(config.api().keyBytes()), config.limits().maxDataBytes(),
-                config.api().maxBatch(), service, meters);
+                config.api().maxBatch(), service, meters, fleet);
     }
 }

@@ -36,6 +36,11 @@ public enum CloseCode {
     BACKEND_UNAVAILABLE(4007, "backend_unavailable", true),
     /** The backend's connect or refresh hook disconnected the session with a code of 4000-4499: reconnect. */
     BACKEND_DISCONNECT(4008, "backend_disconnect", true),
+    /**
+     * The backend disconnected the user through the server API ({@code POST /api/v1/disconnect} with
+     * {@code "reconnect":true}): reconnect (with backoff).
+     */
+    DISCONNECTED_RECONNECT(4010, "disconnected", true),
 
     /**
      * The token can never work: missing, malformed, badly signed, signed by no known key, not valid yet, for
@@ -47,10 +52,19 @@ public enum CloseCode {
     /** The session kept sending commands over its rate limit. */
     COMMAND_FLOOD(4502, "command_flood", false),
     /**
+     * The session's token was revoked ({@code POST /api/v1/revoke}) or the user's tokens issued before a time were
+     * invalidated ({@code POST /api/v1/invalidate}): this token will not work again; get a new one first.
+     */
+    REVOKED(4503, "revoked", false),
+    /** The user is blocked ({@code POST /api/v1/block}) until a time the backend chose; do not reconnect. */
+    BLOCKED(4504, "blocked", false),
+    /**
      * The backend's connect or refresh hook refused the session (an {@code error}, or a {@code disconnect} with a
      * code of 4500-4999): do not reconnect with the same credentials.
      */
     BACKEND_REFUSED(4505, "backend_refused", false),
+    /** The backend disconnected the user through the server API ({@code POST /api/v1/disconnect}); do not reconnect. */
+    DISCONNECTED(4510, "disconnected_final", false),
 
     /** A frame broke the WebSocket protocol in another way (bad opcode, oversized control frame, ...). */
     PROTOCOL_ERROR(1002, "protocol_error", false),

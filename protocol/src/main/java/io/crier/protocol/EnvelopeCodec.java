@@ -192,8 +192,11 @@ public final class EnvelopeCodec {
         json.writeStringField("session", session);
     }
 
-    /** The fields after {@code "type":"ok","id":...} of every reply but an error. */
-    private static void writeOkFields(JsonGenerator json, Reply reply) throws IOException {
+    /**
+     * The fields after {@code "type":"ok","id":...} of every reply but an error (also the server API's answers to
+     * {@code presence} and {@code history}, {@link FleetApiCodec#encodeReply}).
+     */
+    static void writeOkFields(JsonGenerator json, Reply reply) throws IOException {
         if (reply instanceof Reply.Subscribed subscribed) {
             json.writeBooleanField("recovered", subscribed.recovered());
             writePosition(json, subscribed.position());

@@ -1,15 +1,12 @@
 package io.crier.protocol;
 
-import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -186,19 +183,8 @@ public final class PublishApiCodec {
         json.writeEndObject();
     }
 
-    private byte[] write(Body body) {
-        ByteArrayBuilder out = new ByteArrayBuilder(64);
-        try (JsonGenerator json = factory.createGenerator(out, JsonEncoding.UTF8)) {
-            body.write(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to memory cannot fail", e);
-        }
-        return out.toByteArray();
-    }
-
-    @FunctionalInterface
-    private interface Body {
-        void write(JsonGenerator json) throws IOException;
+    private byte[] write(StrictJson.Body body) {
+        return StrictJson.write(factory, body);
     }
 
     /** The fields read from one object; {@code publicationsCount} is -1 when there was no such field. */

@@ -1,13 +1,17 @@
 package io.crier.protocol;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Objects;
 
 /**
@@ -105,5 +109,22 @@ public final class StrictJson {
     /** Whether {@code utf8} starts with the UTF-8 byte-order mark, which Jackson would skip without a word. */
     static boolean startsWithByteOrderMark(byte[] utf8) {
         return utf8.length >= 3 && (utf8[0] & 0xFF) == 0xEF && (utf8[1] & 0xFF) == 0xBB && (utf8[2] & 0xFF) == 0xBF;
+    }
+
+    /** Writes JSON to a generator (a codec's body of one answer). */
+    @FunctionalInterface
+    interface Body {
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    /** The JSON {@code body} writes with {@code factory}'s generator, as UTF-8 bytes. */
+    static byte[] write(JsonFactory factory, Body body) {
+        ByteArrayBuilder out = new ByteArrayBuilder(64);
+        try (JsonGenerator json = factory.createGenerator(out, JsonEncoding.UTF8)) {
+            body.write(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory cannot fail", e);
+        }
+        return out.toByteArray();
     }
 }

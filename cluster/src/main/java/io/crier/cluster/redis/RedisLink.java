@@ -212,6 +212,22 @@ public final class RedisLink implements AutoCloseable {
                 abandoned, 1);
     }
 
+    /**
+     * Opens a pub/sub connection for classic {@code SUBSCRIBE}/{@code PUBLISH}, which reach every node of the
+     * fleet in every mode (a Redis Cluster broadcasts a classic {@code PUBLISH} to all its nodes): to the one
+     * Redis (or the master the sentinels name), or, in cluster mode, to a node of the cluster. Retried like
+     * {@link #openCommands}; Lettuce reconnects it and replays its subscriptions by itself.
+     */
+    void openBroadcastPubSub(String name, Consumer<StatefulRedisPubSubConnection<String, byte[]>> adopt,
+                             Consumer<Throwable> firstFailure, BooleanSupplier abandoned) {
+        Supplier<CompletionStage<StatefulRedisPubSubConnection<String, byte[]>>> connector = clusterClient != null
+                ? () -> clusterClient.refreshPartitionsAsync()
+                        .thenCompose(ignored -> clusterClient.connectPubSubAsync(CODEC))
+                        .thenApply(connection -> (StatefulRedisPubSubConnection<String, byte[]>) connection)
+                : () -> client.connectPubSubAsync(CODEC, uri);
+        open(name, connector, adopt, StatefulConnection::closeAsync, firstFailure, abandoned, 1);
+    }
+
     private <C> void open(String name, Supplier<CompletionStage<C>> connector, Consumer<C> adopt,
                           Consumer<C> discard, Consumer<Throwable> firstFailure, BooleanSupplier abandoned,
                           long attempt) {

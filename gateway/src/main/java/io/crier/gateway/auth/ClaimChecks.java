@@ -3,6 +3,7 @@ package io.crier.gateway.auth;
 import com.auth0.jwt.interfaces.Claim;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import io.crier.gateway.auth.InvalidTokenException.Reason;
+import io.crier.protocol.FleetApiCodec;
 import io.crier.protocol.RawJson;
 import io.crier.protocol.Topics;
 import java.time.Clock;
@@ -22,7 +23,8 @@ import java.util.Set;
  * non-blank string of at most {@value JwtTokenVerifier#MAX_SUBJECT_LENGTH} characters with no control
  * character, line separator or unpaired surrogate; {@code subscribe} and {@code publish} arrays of strings when
  * present; {@code info} (any JSON value, optional) is kept for presence; {@code topics} (optional) an array of
- * valid topic names, the session's server-side subscriptions.
+ * valid topic names, the session's server-side subscriptions; {@code jti} (optional) a string the server API can
+ * revoke, and {@code iat} (optional), are kept for revocation checks.
  *
  * <p>The times are whatever instants java-jwt read (a NumericDate that is not a number, or lies outside
  * {@link Instant}'s range, was already refused as malformed; a fraction of a second is dropped), so every
@@ -78,8 +80,8 @@ final class ClaimChecks {
             throw new InvalidTokenException(Reason.WRONG_AUDIENCE);
         }
         User user = new User(subject(jwt), patterns(jwt, "subscribe", Reason.INVALID_SUBSCRIBE),
-                patterns(jwt, "publish", Reason.INVALID_PUBLISH), expiresAt, info(jwt), topics(jwt),
-                jwt.getId(), jwt.getIssuedAtAsInstant());
+                patterns(jwt, "publish", Reason.INVALID_PUBLISH), expiresAt, info(jwt), topics(jwt), tokenId(jwt),
+                jwt.getIssuedAtAsInstant());
         checkNotExpired(expiresAt, now);
         return user;
     }
@@ -130,6 +132,23 @@ final class ClaimChecks {
         if (!now.minus(leeway).isBefore(expiresAt)) {
             throw new InvalidTokenException(Reason.EXPIRED);
         }
+    }
+
+    /**
+     * The {@code jti} claim, which revocation names, or {@code null} when the token has none: a string that the
+     * server API would take as a token id ({@link FleetApiCodec#isValidName}), so that every token id a node
+     * accepts can be revoked.
+     */
+    private static String tokenId(DecodedJWT jwt) throws InvalidTokenException {
+        Claim claim = jwt.getClaim("jti");
+        if (claim.isMissing() || claim.isNull()) {
+            return null;
+        }
+        String tokenId = claim.asString();
+        if (!FleetApiCodec.isValidName(tokenId)) {
+            throw new InvalidTokenException(Reason.INVALID_JTI);
+        }
+        return tokenId;
     }
 
     private static String subject(DecodedJWT jwt) throws InvalidTokenException {

@@ -36,6 +36,11 @@ public final class InvalidTokenException extends Exception {
         INVALID_PUBLISH("publish is not an array of strings", "invalid_publish"),
         INVALID_TOPICS("topics is not an array of valid topic names within the session's topic limit",
                 "invalid_topics"),
+        INVALID_JTI("jti is not a string of at most 256 characters without control characters", "invalid_jti"),
+        /** The token was revoked, or the user's tokens issued before a time were invalidated (close 4503). */
+        REVOKED("revoked", "revoked"),
+        /** The user is blocked (close 4504). */
+        BLOCKED("user blocked", "blocked"),
         /** A refusal made outside this package with a free-text message. */
         OTHER("invalid token", "other");
 

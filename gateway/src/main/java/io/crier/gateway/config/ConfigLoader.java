@@ -204,14 +204,17 @@ public final class ConfigLoader {
                 v.integer("events.maxLen"), v.duration("events.grace"), v.duration("events.leaseTtl"),
                 v.duration("events.refreshInterval"), v.duration("events.sweepInterval")));
         ProxyConfig proxy = v.section(() -> proxy(v));
+        FleetConfig fleet = v.section(() -> new FleetConfig(v.duration("fleet.answerTimeout"),
+                v.duration("fleet.revocationReload"), v.duration("fleet.maxTokenLifetime")));
         if (Arrays.asList(node, server, auth, session, limits, hub, redis, tls, compression, drain, admin,
-                namespaces, presence, api, recovery, cluster, log, events, proxy).contains(null)) {
+                namespaces, presence, api, recovery, cluster, log, events, proxy, fleet).contains(null)) {
             return null;
         }
         LoadedKeys keys = LoadedKeys.of(values, Map.of("node.id", node.id(), "tls.host", tls.hostOr(server.host()),
                 "redis.uri", redis.enabled() ? redis.redactedUri() : ""));
         return v.section(() -> new CrierConfig(node, server, auth, session, limits, hub, redis, tls,
-                compression, drain, admin, namespaces, presence, api, recovery, cluster, log, events, proxy, keys));
+                compression, drain, admin, namespaces, presence, api, recovery, cluster, log, events, proxy, fleet,
+                keys));
     }
 
     private static AuthConfig auth(ConfigValues v) {

@@ -33,6 +33,7 @@ public record CrierConfig(
         LogConfig log,
         EventsConfig events,
         ProxyConfig proxy,
+        FleetConfig fleet,
         LoadedKeys keys) {
 
     /** @throws InvalidConfigException when a rule spanning sections is broken */
@@ -56,6 +57,7 @@ public record CrierConfig(
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(proxy, "proxy");
+        Objects.requireNonNull(fleet, "fleet");
         Objects.requireNonNull(keys, "keys");
         ConfigProblems problems = new ConfigProblems();
         problems.check(server.plainEnabled() || tls.enabled(), "server.plainEnabled",

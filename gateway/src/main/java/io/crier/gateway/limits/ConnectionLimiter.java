@@ -1,6 +1,9 @@
 package io.crier.gateway.limits;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,7 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Counters are exact under concurrency: the node count moves by compare-and-set, per-key counts by
  * atomic {@code compute} on a concurrent map, and a key whose count reaches zero is removed, so the maps
- * hold only the IPs and users that have connections now (bounded by {@code maxConnections}).
+ * hold only the IPs and users that have connections now (bounded by {@code maxConnections}). Per user it keeps
+ * the leases themselves, so that it is also the node's one index of live connections by user: each lease may
+ * carry an attachment (the transport attaches the connection's open session), which {@link #attachments} lists
+ * for the server API's actions on a user.
  *
  * <p>Thread-safe; one instance per node.
  */
@@ -44,7 +50,7 @@ public final class ConnectionLimiter {
     private final int maxPerUser;
     private final AtomicInteger connections = new AtomicInteger();
     private final ConcurrentMap<String, Integer> perIp = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Integer> perUser = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Set<Lease>> perUser = new ConcurrentHashMap<>();
 
     public ConnectionLimiter(int maxConnections, int maxPerIp, int maxPerUser) {
         if (maxConnections < 1 || maxPerIp < 1 || maxPerUser < 1) {
@@ -80,7 +86,37 @@ public final class ConnectionLimiter {
 
     /** Connections bound to {@code userId} now. */
     public int connectionsOfUser(String userId) {
-        return perUser.getOrDefault(userId, 0);
+        Set<Lease> leases = perUser.get(userId);
+        return leases == null ? 0 : leases.size();
+    }
+
+    /**
+     * The attachments of type {@code type} of the connections bound to {@code userId} now (a snapshot; a
+     * connection that has not attached one yet is left out).
+     */
+    public <T> List<T> attachments(String userId, Class<T> type) {
+        Set<Lease> leases = perUser.get(userId);
+        return leases == null ? List.of() : attachments(leases, type);
+    }
+
+    /** The attachments of type {@code type} of every connection bound to a user now (a snapshot). */
+    public <T> List<T> attachments(Class<T> type) {
+        List<T> all = new ArrayList<>();
+        for (Set<Lease> leases : perUser.values()) {
+            all.addAll(attachments(leases, type));
+        }
+        return all;
+    }
+
+    private static <T> List<T> attachments(Set<Lease> leases, Class<T> type) {
+        List<T> found = new ArrayList<>(leases.size());
+        for (Lease lease : leases) {
+            Object attachment = lease.attachment;
+            if (type.isInstance(attachment)) {
+                found.add(type.cast(attachment));
+            }
+        }
+        return found;
     }
 
     /** Distinct IP addresses with connections now. */
@@ -122,6 +158,25 @@ public final class ConnectionLimiter {
         counts.computeIfPresent(key, (k, count) -> count <= 1 ? null : count - 1);
     }
 
+    private boolean takeUserSlot(String userId, Lease lease) {
+        boolean[] taken = {false};
+        perUser.compute(userId, (k, leases) -> {
+            Set<Lease> held = leases == null ? ConcurrentHashMap.newKeySet() : leases;
+            if (held.size() < maxPerUser) {
+                taken[0] = held.add(lease);
+            }
+            return held.isEmpty() ? null : held;
+        });
+        return taken[0];
+    }
+
+    private void giveBackUserSlot(String userId, Lease lease) {
+        perUser.computeIfPresent(userId, (k, leases) -> {
+            leases.remove(lease);
+            return leases.isEmpty() ? null : leases;
+        });
+    }
+
     /**
      * The slots one connection holds: a node slot, an IP slot, and a user slot once {@link #bindUser} has
      * named its user. Thread-safe: {@link #release()} may race with {@link #bindUser} (a connection that
@@ -132,6 +187,7 @@ public final class ConnectionLimiter {
         private final String ip;
         private final AtomicBoolean released = new AtomicBoolean();
         private String user;
+        private volatile Object attachment;
 
         private Lease(String ip) {
             this.ip = ip;
@@ -154,11 +210,11 @@ public final class ConnectionLimiter {
             if (released.get() || userId.equals(user)) {
                 return true;
             }
-            if (!take(perUser, userId, maxPerUser)) {
+            if (!takeUserSlot(userId, this)) {
                 return false;
             }
             if (user != null) {
-                giveBack(perUser, user);
+                giveBackUserSlot(user, this);
             }
             user = userId;
             return true;
@@ -170,11 +226,20 @@ public final class ConnectionLimiter {
                 return;
             }
             if (user != null) {
-                giveBack(perUser, user);
+                giveBackUserSlot(user, this);
                 user = null;
             }
+            attachment = null;
             giveBack(perIp, ip);
             connections.decrementAndGet();
+        }
+
+        /**
+         * Attaches {@code value} to this connection (the transport attaches its open session), listed by
+         * {@link #attachments} while the lease is bound to a user and not released.
+         */
+        public void attach(Object value) {
+            attachment = Objects.requireNonNull(value, "value");
         }
 
         /** Whether {@link #release()} has been called. */

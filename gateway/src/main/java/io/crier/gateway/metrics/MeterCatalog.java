@@ -2,6 +2,7 @@ package io.crier.gateway.metrics;
 
 import io.crier.protocol.CloseCode;
 import io.crier.protocol.ErrorCode;
+import io.crier.protocol.FleetApiCodec;
 import io.crier.protocol.PublishApiError;
 import io.micrometer.core.instrument.Meter;
 import java.time.Duration;
@@ -130,8 +131,8 @@ public final class MeterCatalog {
     public static final MeterDefinition AUTH_FAILURES = counter("crier.auth.failures", "Tokens refused, by reason",
             null, tag("reason", "missing_token", "malformed", "algorithm", "unknown_key", "bad_signature",
                     "expired", "not_yet_valid", "issued_in_future", "missing_exp", "missing_sub", "invalid_sub",
-                    "issuer", "audience", "invalid_subscribe", "invalid_publish", "invalid_topics",
-                    "other"));
+                    "issuer", "audience", "invalid_subscribe", "invalid_publish", "invalid_topics", "invalid_jti",
+                    "revoked", "blocked", "other"));
     public static final MeterDefinition JWKS_FETCHES = counter("crier.auth.jwks.fetches", "JWKS fetches, by result",
             null, tag("result", "ok", "failed"));
     public static final MeterDefinition JWKS_UNKNOWN_KID_REFRESHES = counter("crier.auth.jwks.unknown.kid.refreshes",
@@ -148,6 +149,16 @@ public final class MeterCatalog {
             "Admin API calls, by action and outcome", null,
             tags(tag("action", "drain", "nodes", "events"),
                     tag("outcome", "accepted", "ok", "unauthorized", "unavailable", "bad_request")));
+    public static final MeterDefinition FLEET_ACTIONS = counter("crier.fleet.actions",
+            "Server API actions taken by this node (each batch entry counts), by action and result", null,
+            tags(tag("action", fleetActions()), tag("result", apiResults())));
+    public static final MeterDefinition FLEET_SESSIONS_REACHED = counter("crier.fleet.sessions.reached",
+            "This node's sessions reached by server API actions of any node (closed, subscribed, ...), by action",
+            null, tag("action", fleetActions()));
+    public static final MeterDefinition FLEET_REVOCATION_RELOADS = counter("crier.fleet.revocation.reloads",
+            "Full reloads of the revocations from the store, by result", null, tag("result", "ok", "failed"));
+    public static final MeterDefinition FLEET_REVOCATIONS = gauge("crier.fleet.revocations",
+            "Revocations in force in this node's memory (revoked tokens, invalidated users, blocks)", null);
     public static final MeterDefinition DRAINS = counter("crier.drains", "Drains started, by trigger", null,
             tag("trigger", "shutdown", "admin"));
 
@@ -196,7 +207,7 @@ public final class MeterCatalog {
             AUTH_FAILURES, JWKS_FETCHES, JWKS_UNKNOWN_KID_REFRESHES, JWKS_KEYS, API_REQUESTS, API_PUBLICATIONS,
             ADMIN_REQUESTS, DRAINS, NODE_REFRESHES, ONLINE_SESSIONS, ONLINE_EVENTS_APPENDED,
             ONLINE_STORE_FAILURES, NETTY_DIRECT, NETTY_ALLOCATOR_DIRECT, LOG_LIFECYCLE_SUPPRESSED, PROXY_CALLS,
-            PROXY_IN_FLIGHT);
+            PROXY_IN_FLIGHT, FLEET_ACTIONS, FLEET_SESSIONS_REACHED, FLEET_REVOCATION_RELOADS, FLEET_REVOCATIONS);
 
     private MeterCatalog() {
     }
@@ -244,6 +255,10 @@ public final class MeterCatalog {
             all.putAll(part);
         }
         return all;
+    }
+
+    private static Stream<String> fleetActions() {
+        return FleetApiCodec.ACTIONS.stream();
     }
 
     private static Stream<String> apiResults() {

@@ -64,6 +64,11 @@ public final class NodePresence implements AutoCloseable {
         return tracker;
     }
 
+    /** The fleet's presence, which the server API's {@code presence} reads. */
+    public PresenceStore store() {
+        return store;
+    }
+
     /** Answers the sessions' {@code presence} commands. */
     public PresenceResponder query() {
         return query;

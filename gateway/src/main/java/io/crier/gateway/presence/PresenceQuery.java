@@ -77,7 +77,8 @@ public final class PresenceQuery implements PresenceResponder {
         return reply.exceptionally(failure -> failed(id, failure));
     }
 
-    private static List<Reply.PresenceItem> items(List<PresenceEntry> entries) {
+    /** The presence reply's items for {@code entries} (also the server API's {@code presence} answer). */
+    public static List<Reply.PresenceItem> items(List<PresenceEntry> entries) {
         List<Reply.PresenceItem> items = new ArrayList<>(entries.size());
         for (PresenceEntry entry : entries) {
             items.add(new Reply.PresenceItem(entry.user(), entry.sessionId(),

@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * pipeline. An {@code auth} without a token opens an anonymous session when the policy allows it. An expired
  * token (that breaks no other rule) disconnects with {@link CloseCode#TOKEN_EXPIRED}, which lets the client come
  * back with a fresh one; any other invalid (or, when anonymous sessions are not allowed, missing) token with
- * {@link CloseCode#INVALID_TOKEN}, which is final. Either way the reason goes on the connection's
+ * {@link CloseCode#INVALID_TOKEN}, which is final; a revoked token (or a user whose older tokens were invalidated)
+ * with {@link CloseCode#REVOKED}, a blocked user with {@link CloseCode#BLOCKED}, both final. Either way the reason goes on the connection's
  * {@code disconnected} line ({@link Connection#tokenRefused}), never the token. Any other command gets a
  * {@code not_authenticated} error reply and the socket stays open. A user who already holds
  * {@code limits.maxConnectionsPerUser} connections is disconnected with {@link CloseCode#CONNECTION_LIMIT}. Once
@@ -167,8 +168,12 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     private void refuse(ChannelHandlerContext ctx, Reason reason) {
         cancelDeadline();
         Connection.of(ctx.channel()).tokenRefused(reason.tag());
-        disconnector.disconnect(ctx.channel(),
-                reason == Reason.EXPIRED ? CloseCode.TOKEN_EXPIRED : CloseCode.INVALID_TOKEN);
+        disconnector.disconnect(ctx.channel(), switch (reason) {
+            case EXPIRED -> CloseCode.TOKEN_EXPIRED;
+            case REVOKED -> CloseCode.REVOKED;
+            case BLOCKED -> CloseCode.BLOCKED;
+            default -> CloseCode.INVALID_TOKEN;
+        });
     }
 
     /**
@@ -189,6 +194,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         SessionFactory.Opened opened = sessions.open(user, ctx.channel());
+        connection.attach(new ChannelLiveSession(opened.session(), ctx.channel(), disconnector));
         ConnectionEvent.fire(ctx.channel(), connection.openSession(opened.session().id(), user));
         ctx.write(opened.welcome());
         if (auth != null) {

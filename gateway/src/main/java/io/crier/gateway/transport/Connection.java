@@ -104,6 +104,16 @@ final class Connection {
     }
 
     /**
+     * Attaches {@code session} to the connection's lease, where the node's connection limiter lists it by user for
+     * the server API. A connection without a lease, or of an anonymous user, is not listed.
+     */
+    void attach(ChannelLiveSession session) {
+        if (lease != null) {
+            lease.attach(session);
+        }
+    }
+
+    /**
      * The WebSocket handshake completed, with permessage-deflate negotiated or not: the connection speaks frames.
      * Hands the Bearer user on in the returned event, which the caller fires from the pipeline's head.
      */

@@ -1,8 +1,10 @@
 package io.crier.gateway.transport;
 
 import io.crier.gateway.auth.BearerKey;
+import io.crier.gateway.fleet.FleetActions;
 import io.crier.gateway.publish.PublishApiMeters;
 import io.crier.gateway.publish.PublishService;
+import io.crier.protocol.FleetApiCodec;
 import io.crier.protocol.PublishApiCodec;
 import io.crier.protocol.PublishApiError;
 import io.crier.protocol.PublishApiItem;
@@ -30,7 +32,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The HTTP publish API of a node, {@code POST /api/v1/publish} (only when {@code api.key} is set): checks a
+ * The HTTP API of a node, {@code POST /api/v1/publish} and, when given the node's {@link FleetActions}, the server
+ * API's {@code POST /api/v1/<action>} ({@link FleetApiRoutes}), only when {@code api.key} is set: checks a
  * request's head (method 405, key 401, content type 415, declared size 413, the node's buffer budget 503),
  * then decodes the body ({@link PublishApiCodec}), publishes ({@link PublishService}) and answers with JSON.
  * Every response closes the connection, so that a request never races the handshake deadline of a reused
@@ -62,6 +65,7 @@ public final class PublishApiEndpoint {
     private final int maxBodyBytes;
     private final long maxBufferedBytes;
     private final AtomicLong buffered = new AtomicLong();
+    private final FleetApiRoutes fleet;
 
     /**
      * @param key          the API key ({@code api.key}, not empty)
@@ -70,12 +74,28 @@ public final class PublishApiEndpoint {
      */
     public PublishApiEndpoint(BearerKey key, int maxDataBytes, int maxBatch, PublishService service,
                               MeterRegistry meters) {
-        this(key, maxDataBytes, maxBatch, service, meters, MAX_BUFFERED_BYTES);
+        this(key, maxDataBytes, maxBatch, service, meters, MAX_BUFFERED_BYTES, null);
+    }
+
+    /**
+     * As {@link #PublishApiEndpoint(BearerKey, int, int, PublishService, MeterRegistry)}, also serving the server
+     * API's routes ({@code POST /api/v1/<action>}) with {@code fleet}, behind the same key and bounds.
+     */
+    public PublishApiEndpoint(BearerKey key, int maxDataBytes, int maxBatch, PublishService service,
+                              MeterRegistry meters, FleetActions fleet) {
+        this(key, maxDataBytes, maxBatch, service, meters, MAX_BUFFERED_BYTES,
+                new FleetApiRoutes(new FleetApiCodec(maxBatch), fleet));
     }
 
     /** As the public constructor, with another node-wide buffer budget (tests fill a small one). */
     PublishApiEndpoint(BearerKey key, int maxDataBytes, int maxBatch, PublishService service, MeterRegistry meters,
                        long maxBufferedBytes) {
+        this(key, maxDataBytes, maxBatch, service, meters, maxBufferedBytes, null);
+    }
+
+    private PublishApiEndpoint(BearerKey key, int maxDataBytes, int maxBatch, PublishService service,
+                               MeterRegistry meters, long maxBufferedBytes, FleetApiRoutes fleet) {
+        this.fleet = fleet;
         this.key = Objects.requireNonNull(key, "key");
         this.codec = new PublishApiCodec(maxDataBytes, maxBatch);
         this.service = Objects.requireNonNull(service, "service");
@@ -89,13 +109,19 @@ public final class PublishApiEndpoint {
         return maxBodyBytes;
     }
 
-    /** Whether {@code head} is a request for this route (whatever its method). */
+    /** Whether {@code head} is a request for one of this endpoint's routes (whatever its method). */
     boolean handles(HttpRequest head) {
+        String path = path(head);
+        return PATH.equals(path) || (fleet != null && path != null && fleet.handles(path));
+    }
+
+    /** The path of {@code head}'s URI, or {@code null} when it cannot be decoded. */
+    static String path(HttpRequest head) {
         try {
-            return PATH.equals(new QueryStringDecoder(head.uri()).path());
+            return new QueryStringDecoder(head.uri()).path();
         } catch (IllegalArgumentException e) {
             // A broken %-escape is not this route; http-routes answers it with 400.
-            return false;
+            return null;
         }
     }
 
@@ -146,6 +172,17 @@ public final class PublishApiEndpoint {
     /** Gives back bytes {@link #reserve} reserved. */
     void release(long reserved) {
         buffered.addAndGet(-reserved);
+    }
+
+    /**
+     * Serves a request for {@code path} (one that {@link #handles}): decodes {@code body}, publishes or takes the
+     * server API's action, and answers; the stage completes once the answer is handed to Netty.
+     */
+    CompletionStage<Void> serve(ChannelHandlerContext ctx, String path, byte[] body) {
+        if (!PATH.equals(path)) {
+            return fleet.serve(this, ctx, path, body);
+        }
+        return serve(ctx, body);
     }
 
     /** Decodes {@code body}, publishes and answers; the stage completes once the answer is handed to Netty. */
@@ -213,6 +250,12 @@ public final class PublishApiEndpoint {
         meters.requestOk();
         ctx.writeAndFlush(response(HttpResponseStatus.OK, codec.encodeBatch(results)))
                 .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Answers 200 with {@code json}, counts the request as ok and closes the connection. */
+    void answerOk(ChannelHandlerContext ctx, byte[] json) {
+        meters.requestOk();
+        ctx.writeAndFlush(response(HttpResponseStatus.OK, json)).addListener(ChannelFutureListener.CLOSE);
     }
 
     private static FullHttpResponse response(HttpResponseStatus status, byte[] json) {

@@ -38,6 +38,7 @@ public final class PublishApiHandler extends ChannelInboundHandlerAdapter {
     private Mode mode = Mode.IDLE;
     private CompositeByteBuf body;
     private long reserved = -1;
+    private String path;
     private ChannelFuture refused;
 
     PublishApiHandler(PublishApiEndpoint endpoint) {
@@ -91,6 +92,7 @@ public final class PublishApiHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         reserved = admission.reserved();
+        path = PublishApiEndpoint.path(head);
         body = ctx.alloc().compositeBuffer();
         mode = Mode.READ;
         if (HttpUtil.is100ContinueExpected(head)) {
@@ -135,7 +137,7 @@ public final class PublishApiHandler extends ChannelInboundHandlerAdapter {
         mode = Mode.SERVING;
         CompletionStage<Void> served;
         try {
-            served = endpoint.serve(ctx, bytes);
+            served = endpoint.serve(ctx, path, bytes);
         } catch (RuntimeException e) {
             // Whatever went wrong, the reservation is given back and the caller gets a 500 below.
             served = CompletableFuture.failedFuture(e);

@@ -245,7 +245,7 @@ class ConfigLoaderTest {
     void everyBundledKeyCanBeSetThroughTheEnvironment() {
         List<String> keys = loader.keys();
 
-        assertEquals(104, keys.size()); // 90 + the 14 proxy hook keys
+        assertEquals(107, keys.size()); // 90 + the 14 proxy hook keys + the 3 fleet keys
         assertTrue(keys.contains("limits.maxDataBytes"));
         assertEquals(Duration.ofSeconds(3), loader.load(null,
                 Map.of(ConfigLoader.envName("redis.commandTimeout"), "3s")).redis().commandTimeout());

@@ -140,4 +140,30 @@ class ConnectionLimiterTest {
             lease.release(); // a second release (channel close after a refusal) must change nothing
         }
     }
+
+    @Test
+    void listsTheAttachmentsOfAUsersLiveConnectionsAndForgetsReleasedOnes() {
+        ConnectionLimiter limiter = new ConnectionLimiter(10, 10, 10);
+        Lease first = limiter.admit("10.0.0.1").lease();
+        Lease second = limiter.admit("10.0.0.2").lease();
+        Lease unbound = limiter.admit("10.0.0.3").lease();
+        first.bindUser("alice");
+        second.bindUser("alice");
+        first.attach("session-1");
+        second.attach("session-2");
+        unbound.attach("session-3");
+
+        assertEquals(List.of("session-1", "session-2"), limiter.attachments("alice", String.class).stream().sorted()
+                .toList());
+        assertEquals(List.of(), limiter.attachments("alice", Integer.class));
+        assertEquals(2, limiter.attachments(String.class).size());
+
+        first.release();
+
+        assertEquals(List.of("session-2"), limiter.attachments("alice", String.class));
+        assertEquals(1, limiter.connectionsOfUser("alice"));
+        second.release();
+        assertEquals(List.of(), limiter.attachments("alice", String.class));
+        assertEquals(0, limiter.trackedUsers());
+    }
 }
