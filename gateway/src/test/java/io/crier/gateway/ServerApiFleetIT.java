@@ -201,6 +201,46 @@ class ServerApiFleetIT {
     }
 
     @Test
+    void subscribeAndUnsubscribeReachTheUsersLiveSessionsOnEveryNode() throws Exception {
+        String token = api.token("s-user", null, Instant.now());
+        List<WsTestClient> sessions = everywhere(token);
+        try (WsTestClient bystander = ServerApi.session(ws(0), api.token("s-other", null, Instant.now()))) {
+            long start = System.nanoTime();
+            String body = "{\"user\":\"s-user\",\"topic\":\"orders:s-user\"}";
+            assertEquals("{\"sessions\":" + sessions.size() + ",\"nodes\":3}",
+                    api.ok(fleet.node(1).baseUrl(), "subscribe", body));
+            for (WsTestClient session : sessions) {
+                assertEquals("{\"type\":\"subscribed\",\"topic\":\"orders:s-user\"}",
+                        session.awaitContaining("\"subscribed\""));
+            }
+            assertWithinBound(start);
+            // Idempotent: the sessions hold the topic already.
+            assertEquals("{\"sessions\":0,\"nodes\":3}", api.ok(fleet.node(2).baseUrl(), "subscribe", body));
+
+            // Every session, whichever node it is on, gets what is published on its new topic.
+            api.ok(fleet.node(0).baseUrl(), "publish", "{\"topic\":\"orders:s-user\",\"data\":{\"n\":1}}");
+            for (WsTestClient session : sessions) {
+                assertEquals("{\"type\":\"message\",\"topic\":\"orders:s-user\",\"data\":{\"n\":1}}",
+                        session.awaitContaining("\"message\""));
+            }
+
+            start = System.nanoTime();
+            assertEquals("{\"sessions\":" + sessions.size() + ",\"nodes\":3}",
+                    api.ok(fleet.node(2).baseUrl(), "unsubscribe", body));
+            for (WsTestClient session : sessions) {
+                assertEquals("{\"type\":\"unsubscribed\",\"topic\":\"orders:s-user\"}",
+                        session.awaitContaining("\"unsubscribed\""));
+                assertStillServed(session);
+            }
+            assertWithinBound(start);
+            assertEquals("{\"sessions\":0,\"nodes\":3}", api.ok(fleet.node(0).baseUrl(), "unsubscribe", body));
+            assertStillServed(bystander);
+        } finally {
+            sessions.forEach(WsTestClient::close);
+        }
+    }
+
+    @Test
     void badRequestsAreRefusedWithTheApiErrorsAndReachNoOne() throws Exception {
         try (WsTestClient session = ServerApi.session(ws(0), api.token("bad-user", null, Instant.now()))) {
             assertEquals(400, api.post(fleet.node(0).baseUrl(), "disconnect", "{\"user\":\"bad-user\"").statusCode());
@@ -229,6 +269,11 @@ class ServerApiFleetIT {
         }
         long tookMillis = (System.nanoTime() - startNanos) / 1_000_000;
         assertTrue(tookMillis < BOUND.toMillis(), "closed after " + tookMillis + " ms");
+    }
+
+    private static void assertWithinBound(long startNanos) {
+        long tookMillis = (System.nanoTime() - startNanos) / 1_000_000;
+        assertTrue(tookMillis < BOUND.toMillis(), "reached after " + tookMillis + " ms");
     }
 
     private static void assertStillServed(WsTestClient session) throws Exception {
