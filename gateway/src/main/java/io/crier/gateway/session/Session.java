@@ -29,10 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server state of one authenticated (or anonymous) WebSocket connection, and the handling of its
- * commands: permission checks ({@link io.crier.gateway.permission.TopicPolicy}), the per-session topic
- * limit, the calls into the {@link Hub}, and {@code refresh}, which replaces the session's user with the one
- * of a new token for the same {@code sub} ({@link SessionUser}). Has no Netty types; the transport feeds it commands
- * and writes its replies.
+ * commands: permission checks ({@link TopicPolicy}), the per-session topic limit, the calls into the {@link Hub},
+ * and {@code refresh}, which replaces the session's user with the one of a new token for the same {@code sub}
+ * ({@link SessionUser}). Has no Netty types; the transport feeds it commands and writes its replies.
  *
  * <p>A refresh changes what future commands may do; topics the session is already subscribed to are kept
  * even when the new claims would no longer allow them (to revoke them, disconnect the session: the client
@@ -50,9 +49,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>In a namespace whose subscribe or publish proxy hook is on ({@link SessionHooks}), the backend decides in place
  * of the token's claims (the namespace's own rules still apply first), and the reply waits for it without holding
- * up the session's other commands: a subscribe holds its topic while it waits (so it counts against the topic
- * limit and a second one is {@code already_subscribed}), and an {@code unsubscribe} meanwhile drops it. An
- * {@code rpc} command is answered by the rpc hook of its method's namespace, {@code not_available} without one.
+ * up the session's other commands: a subscribe holds its topic while it waits ({@link SessionTopics#holdForHook}),
+ * and an {@code unsubscribe} meanwhile drops it. An {@code rpc} command is answered by the rpc hook of its method's
+ * namespace, {@code not_available} without one.
  *
  * <p>Confined to the session's event loop for {@link #handle}, {@link #openServerSubscriptions}, {@link #renew} and
  * {@link #close}; the returned stages may complete on broker threads, and then only take back a failed topic.
@@ -175,10 +174,7 @@ public final class Session {
         user.reportRefusals(refusals);
     }
 
-    /**
-     * Leaves every topic and cancels the expiry timers; called once when the connection closes, and
-     * harmless when called again.
-     */
+    /** Leaves every topic and cancels the expiry timers; called when the connection closes, harmless when repeated. */
     public void close() {
         topics.closeAll();
         activations.clear();
@@ -194,10 +190,7 @@ public final class Session {
         activations.written(reply);
     }
 
-    /**
-     * Lets {@code channel} carry the pushes this session makes itself and run its server-side subscribes on the
-     * session's thread. Set once, right after construction.
-     */
+    /** Lets {@code channel} carry this session's pushes and run its server-side subscribes; set after construction. */
     public void sendPushesTo(PushChannel channel) {
         serverSubscriptions.sendPushesTo(channel);
     }
