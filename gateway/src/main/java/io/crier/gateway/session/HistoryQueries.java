@@ -1,6 +1,5 @@
 package io.crier.gateway.session;
 
-import io.crier.cluster.BrokerUnavailableException;
 import io.crier.gateway.auth.User;
 import io.crier.gateway.hub.Hub;
 import io.crier.gateway.permission.TopicPolicy;
@@ -8,11 +7,7 @@ import io.crier.gateway.permission.Verdict;
 import io.crier.protocol.Command;
 import io.crier.protocol.ErrorCode;
 import io.crier.protocol.Reply;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Answers the {@code history} command. Reading history is reading the topic, so the user needs the subscribe
@@ -22,8 +17,6 @@ import org.slf4j.LoggerFactory;
  * be reached. Stateless; thread-safe.
  */
 final class HistoryQueries {
-
-    private static final Logger log = LoggerFactory.getLogger(HistoryQueries.class);
 
     private final Hub hub;
     private final TopicPolicy topics;
@@ -46,21 +39,11 @@ final class HistoryQueries {
             return done(command, ErrorCode.FORBIDDEN, "the history command is not allowed on this topic");
         }
         return hub.history(command.id(), topic, command.since(), command.limit())
-                .handle((page, failure) -> failure == null ? page : failed(command, failure));
-    }
-
-    private static Reply failed(Command.History command, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        if (cause instanceof BrokerUnavailableException) {
-            return new Reply.Error(command.id(), ErrorCode.UNAVAILABLE, "history unavailable, retry later");
-        }
-        // Debug only: a sick store could fail every call.
-        log.debug("history read failed", cause);
-        return new Reply.Error(command.id(), ErrorCode.INTERNAL, "internal error");
+                .handle((page, failure) -> failure == null ? page
+                        : Replies.failure(command.id(), failure, "history read", "history unavailable, retry later"));
     }
 
     private static CompletionStage<Reply> done(Command.History command, ErrorCode code, String message) {
-        return CompletableFuture.completedFuture(new Reply.Error(command.id(), code, message));
+        return Replies.done(Replies.error(command.id(), code, message));
     }
 }

@@ -174,6 +174,33 @@ class SessionRefreshTest {
         assertEquals(List.of("expiring 60", "expired"), second.drain());
     }
 
+    @Test
+    void aRenewalMovesOnlyTheExpiryAndRestartsTheTimers() {
+        Session session = watched(ALICE);
+
+        session.renew(START.plusSeconds(900));
+        time.advance(Duration.ofSeconds(300));
+
+        assertEquals(List.of(), expiry.drain(), "the first expiry's timers were cancelled");
+        assertEquals(START.plusSeconds(900), session.user().expiresAt());
+        assertEquals(ALICE.subscribe(), session.user().subscribe());
+        time.advance(Duration.ofSeconds(540));
+        assertEquals(List.of("expiring 60"), expiry.drain());
+        time.advance(Duration.ofSeconds(85));
+        assertEquals(List.of("expired"), expiry.drain());
+    }
+
+    @Test
+    void aRenewalOfAClosedSessionStartsNoTimers() {
+        Session session = watched(ALICE);
+        session.close();
+
+        session.renew(START.plusSeconds(900));
+
+        assertEquals(0, time.pending());
+        assertEquals(START.plusSeconds(900), session.user().expiresAt());
+    }
+
     private Session watched(User user) {
         Session session = new Session("refresh-1", user, subscriber, hub, policy);
         session.watchExpiry(new TokenLifetime(policy.expiry(), time, expiry));
