@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * Error messages are short and fixed, and never echo what the client sent.
  *
  * <p>Server-side subscriptions ({@link #openServerSubscriptions}, {@link #subscribeFromServer},
- * {@link #unsubscribeFromServer}, done by {@link ServerSubscriptions}) take topics the same way, with no permission
+ * {@link #unsubscribeFromServer}, done by {@link ServerSideTopics}) take topics the same way, with no permission
  * check, and announce them with {@code subscribed}/{@code unsubscribed} pushes through the transport's
  * {@link PushChannel}.
  *
@@ -73,7 +73,7 @@ public final class Session {
     private final SessionTopics topics;
     private final SessionUser user;
     private final PendingActivations activations;
-    private final ServerSubscriptions serverSubscriptions;
+    private final ServerSideTopics serverSubscriptions;
     private final HistoryQueries history;
     private volatile PresenceResponder presence = PresenceResponder.NONE;
     private SessionHooks hooks = SessionHooks.NONE;
@@ -86,7 +86,7 @@ public final class Session {
         this.topics = new SessionTopics(this, subscriber, hub, policy.maxTopics());
         this.user = new SessionUser(user, policy.verifier(), topics::closed);
         this.activations = new PendingActivations(hub);
-        this.serverSubscriptions = new ServerSubscriptions(topics, activations, policy.topics());
+        this.serverSubscriptions = new ServerSideTopics(topics, activations, policy.topics());
         this.history = new HistoryQueries(hub, policy.topics());
     }
 

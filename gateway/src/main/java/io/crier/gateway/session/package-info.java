@@ -6,7 +6,7 @@
  * pushes through the transport's {@code PushChannel}. Plain Java with no Netty types. Each piece of a session's
  * state has one owner: its topic set and closed flag {@code SessionTopics}, its user and token timers
  * {@code SessionUser}, its pending activations {@code PendingActivations}; {@code Session} handles the commands and
- * {@code ServerSubscriptions} the server-side subscriptions over them.
+ * {@code ServerSideTopics} the server-side subscriptions over them.
  *
  * <p>Depends on the hub, auth, permission, config, protocol and cluster packages. A session and its token
  * lifetime are confined to their connection's event loop (the transport runs the timers there); the stages

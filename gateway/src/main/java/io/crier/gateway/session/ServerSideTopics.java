@@ -25,16 +25,16 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #open} runs on the session's event loop; {@link #subscribe} and {@link #unsubscribe} may be called from
  * any thread (they hop to the session's event loop through the {@link PushChannel}).
  */
-final class ServerSubscriptions {
+final class ServerSideTopics {
 
-    private static final Logger log = LoggerFactory.getLogger(ServerSubscriptions.class);
+    private static final Logger log = LoggerFactory.getLogger(ServerSideTopics.class);
 
     private final SessionTopics topics;
     private final PendingActivations activations;
     private final TopicPolicy policy;
     private volatile PushChannel pushes = PushChannel.NONE;
 
-    ServerSubscriptions(SessionTopics topics, PendingActivations activations, TopicPolicy policy) {
+    ServerSideTopics(SessionTopics topics, PendingActivations activations, TopicPolicy policy) {
         this.topics = Objects.requireNonNull(topics, "topics");
         this.activations = Objects.requireNonNull(activations, "activations");
         this.policy = Objects.requireNonNull(policy, "policy");
