@@ -72,7 +72,8 @@ public final class MeterCatalog {
     public static final MeterDefinition PUSHES_OUT = counter("crier.pushes.out",
             "Pushes written to sessions, by type; fanout: message, join and leave pushes of the fan-out, one per "
                     + "session written to", null, tag("type",
-                    "welcome", "message", "join", "leave", "disconnect", "expiring", "heartbeat", "fanout"));
+                    "welcome", "message", "join", "leave", "subscribed", "unsubscribed", "disconnect", "expiring",
+                    "heartbeat", "fanout"));
     public static final MeterDefinition BYTES_IN = counter("crier.received",
             "Bytes read from client connections (after TLS: decrypted bytes on the TLS listener)", "bytes");
     public static final MeterDefinition BYTES_OUT = counter("crier.sent",
