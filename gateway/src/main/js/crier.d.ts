@@ -82,7 +82,9 @@ export interface ConnectingEvent {
  */
 export class CrierError extends Error {
   code: string;
-  constructor(code: string, message?: string);
+  /** The backend's own code (400..1999) when `code` is `refused`: a proxy hook refused the command (PROTOCOL.md §16.2). */
+  appCode?: number;
+  constructor(code: string, message?: string, appCode?: number);
 }
 
 /** One publication as handed to a subscription handler. */

@@ -10,11 +10,13 @@ export class CrierError extends Error {
   /**
    * @param {string} code the stable code to program against
    * @param {string} [message] for humans
+   * @param {number} [appCode] the backend's own code, on a `refused` error (PROTOCOL.md §16.2)
    */
-  constructor(code, message) {
+  constructor(code, message, appCode) {
     super(message || code);
     this.name = 'CrierError';
     this.code = code;
+    if (appCode !== undefined) this.appCode = appCode;
   }
 }
 
@@ -259,7 +261,8 @@ export class Crier extends Emitter {
 
   /**
    * Calls `method` on the backend (the `rpc` command, answered by the node's rpc hook); resolves with the reply's
-   * `data` (undefined when the backend sent none), rejects with a CrierError carrying the error reply's code.
+   * `data` (undefined when the backend sent none), rejects with a CrierError carrying the error reply's code (and,
+   * when the backend refused, `refused` with the backend's `appCode`).
    * @param {string} method
    * @param {unknown} [data] any JSON value
    * @returns {Promise<unknown>}
@@ -480,13 +483,13 @@ export class Crier extends Emitter {
     const pending = this.#pending.get(frame.id);
     if (!pending) {
       // An error without id (the frame was unreadable), or a reply that came after its timeout.
-      if (frame.type === 'error') this.emit('error', new CrierError(frame.code, frame.message));
+      if (frame.type === 'error') this.emit('error', new CrierError(frame.code, frame.message, frame.appCode));
       return;
     }
     this.#pending.delete(frame.id);
     clearTimeout(pending.timer);
     if (frame.type === 'ok') pending.resolve(frame);
-    else pending.reject(new CrierError(frame.code, frame.message));
+    else pending.reject(new CrierError(frame.code, frame.message, frame.appCode));
   }
 
   /** A `subscribed` push: the server subscribed this session to a topic (at connect, or later by its API). */

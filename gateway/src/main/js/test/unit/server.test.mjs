@@ -60,16 +60,41 @@ test('after a reconnect the auth carries the server-side positions and every mis
   assert.deepEqual(got.items.map((p) => p.offset), got.items.map((_, i) => position.offset - 2 + i));
 });
 
-test('rpc sends method and data and rejects with the error reply of the node', async (t) => {
+test('rpc sends method and data and resolves with the data of the backend\'s rpc hook', async (t) => {
   const tap = tappedWebSocket();
   const { client } = await connected(t, node.alice, { WebSocket: tap.WebSocket });
-  // Until the node has an rpc hook configured it answers with an error reply; the socket stays open.
-  const refused = await client.rpc('echo', { a: 1 }).then(() => assert.fail('the node has no rpc backend'), (e) => e);
-  assert.ok(['unknown_type', 'not_available'].includes(refused.code), refused.code);
-  await client.rpc('ping').catch(() => undefined);
+  // The IT's backend answers calc:echo with the request it received, as the reply's data.
+  const echoed = await client.rpc('calc:echo', { a: 1, list: [true, null, 'x'] });
+  assert.deepEqual(echoed.request, { node: client.welcome.node, session: client.welcome.session, user: 'alice',
+    method: 'calc:echo', data: { a: 1, list: [true, null, 'x'] } });
+  const bare = await client.rpc('calc:echo');
+  assert.equal('data' in bare.request, false, 'no data in the command, none in the hook request');
+  assert.equal(await client.rpc('calc:nothing'), undefined, 'a result without data resolves with undefined');
   const sent = tap.sockets[0].sent.filter((f) => f.type === 'rpc');
-  assert.deepEqual(sent.map(({ id, ...rest }) => rest), [{ type: 'rpc', method: 'echo', data: { a: 1 } },
-    { type: 'rpc', method: 'ping' }]);
+  assert.deepEqual(sent.map(({ id, ...rest }) => rest), [
+    { type: 'rpc', method: 'calc:echo', data: { a: 1, list: [true, null, 'x'] } },
+    { type: 'rpc', method: 'calc:echo' }, { type: 'rpc', method: 'calc:nothing' }]);
+});
+
+test('rpc rejects with refused and the backend\'s appCode and message when the backend refuses', async (t) => {
+  const { client } = await connected(t, node.alice);
+  const refused = await client.rpc('calc:refuse', { n: 1 }).then(() => assert.fail('the backend refuses'), (e) => e);
+  assert.equal(refused.name, 'CrierError');
+  assert.equal(refused.code, 'refused');
+  assert.equal(refused.appCode, 1042);
+  assert.equal(refused.message, 'not today');
+  // The session goes on: the next call is answered.
+  assert.ok((await client.rpc('calc:echo', 2)).request);
+  assert.equal(client.state, 'connected');
+});
+
+test('rpc of a method whose namespace has no rpc hook rejects with not_available, without appCode', async (t) => {
+  const { client } = await connected(t, node.alice);
+  for (const method of ['echo', 'sdk:echo']) {
+    const error = await client.rpc(method, { a: 1 }).then(() => assert.fail(`${method} has no hook`), (e) => e);
+    assert.equal(error.code, 'not_available', method);
+    assert.equal(error.appCode, undefined, method);
+  }
   assert.equal(client.state, 'connected');
 });
 

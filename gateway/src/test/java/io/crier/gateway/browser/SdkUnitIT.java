@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.crier.cluster.RedisServerProcess;
 import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.support.GatewayProcess;
+import io.crier.gateway.support.TestBackend;
+import io.crier.gateway.support.TestBackend.Answer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,13 +26,15 @@ import org.junit.jupiter.api.Timeout;
  * handling) under Node's built-in test runner against a real node: one gateway process on a real
  * {@code redis-server}, with history on namespace {@code hist}, presence on {@code room}, 2 s heartbeats and
  * {@code expiring} pushed 10 minutes before a token's expiry (so that a 5-minute token gets it right away).
- * Tokens are minted here with the node's secret and passed in {@code CRIER_IT_*} variables. The tests need no
- * {@code node_modules}. Asserts node's exit code and that the summary counts every expected test as passed.
+ * Tokens are minted here with the node's secret and passed in {@code CRIER_IT_*} variables. Namespace {@code calc}
+ * has the rpc hook, answered by a real HTTP backend ({@link TestBackend}, in this JVM): {@code calc:echo} with the
+ * request it received as the reply's data, {@code calc:nothing} with no data, {@code calc:refuse} with an
+ * {@code error} (app code 1042, "not today"). The tests need no {@code node_modules}. Asserts node's exit code and that the summary counts every expected test as passed.
  */
 class SdkUnitIT {
 
     /** The tests in test/unit/: a run that passes fewer (a file not found, a test skipped) is a failure. */
-    private static final int EXPECTED_TESTS = 28;
+    private static final int EXPECTED_TESTS = 30;
     private static final String SECRET = "sdk-unit-it-secret-of-at-least-32-bytes!";
     private static final List<String> TOPICS = List.of("sdk:*", "hist:*", "room:*");
     private static final Path JS = Path.of("src/main/js").toAbsolutePath();
@@ -41,8 +45,9 @@ class SdkUnitIT {
     void theSdkPassesEveryUnitTestAgainstARealNode() throws IOException {
         assertTrue(Files.isRegularFile(JS.resolve("crier.js")), "no crier.js in " + JS);
         NodeTestRun.Result result;
-        try (RedisServerProcess redis = RedisServerProcess.start();
-             GatewayProcess node = node(redis)) {
+        try (TestBackend backend = rpcBackend();
+             RedisServerProcess redis = RedisServerProcess.start();
+             GatewayProcess node = node(redis, backend)) {
             result = NodeTestRun.run(JS, List.of("--experimental-websocket"), testFiles(), environment(node),
                     node.log().getParent().resolve("sdk-unit-tests.tap"), RUN_TIMEOUT);
         }
@@ -51,7 +56,17 @@ class SdkUnitIT {
         assertEquals(0, result.count("fail"), "failed tests in the summary " + result.counts());
     }
 
-    private static GatewayProcess node(RedisServerProcess redis) {
+    /** The rpc hook of namespace calc: what each method answers is in the class comment. */
+    private static TestBackend rpcBackend() throws IOException {
+        TestBackend backend = TestBackend.start();
+        backend.on("/rpc", request -> request.body().contains("\"method\":\"calc:refuse\"")
+                ? new Answer.Json("{\"error\":{\"code\":1042,\"message\":\"not today\"}}")
+                : request.body().contains("\"method\":\"calc:nothing\"") ? new Answer.Json("{\"result\":{}}")
+                : new Answer.Json("{\"result\":{\"data\":{\"request\":" + request.body() + "}}}"));
+        return backend;
+    }
+
+    private static GatewayProcess node(RedisServerProcess redis, TestBackend backend) {
         return GatewayProcess.named("sdk-unit")
                 .env("CRIER_AUTH_HMAC_SECRET", SECRET)
                 .env("CRIER_REDIS_URI", redis.uri())
@@ -65,6 +80,8 @@ class SdkUnitIT {
                 .property("namespace.me.personal", "true")
                 .property("namespace.me.autoSubscribe", "true")
                 .env("CRIER_AUTH_ALLOW_ANONYMOUS", "true")
+                .env("CRIER_PROXY_RPC_URL", backend.url("/rpc"))
+                .property("namespace.calc.proxyRpc", "on")
                 .start();
     }
 
