@@ -107,6 +107,7 @@ function onConnected(welcome) {
   $('whoami').textContent = welcome.user || '(anonymous)';
   $('auth').textContent = viaCookie ? 'session cookie (connect hook)' : 'token';
   $('auth').dataset.auth = viaCookie ? 'cookie' : 'token';
+  if (viaCookie) $('user').value = welcome.user; // the backend's name for this session, not the box's
   setState('connected');
   if (viaCookie) callBackend('demo:whoami');
   logEvent('connected', 'connected to node ' + welcome.node + ' as ' + (welcome.user || 'anonymous'),

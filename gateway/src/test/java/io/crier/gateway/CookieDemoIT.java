@@ -6,25 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.gateway.support.DemoBackendProcess;
+import io.crier.gateway.support.DemoHooksNode;
 import io.crier.gateway.support.GatewayProcess;
-import io.crier.gateway.support.HaproxyProcess;
 import io.crier.gateway.support.WsTestClient;
 import io.crier.protocol.ClientCommands;
 import java.io.IOException;
-import java.io.Reader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
@@ -34,35 +30,28 @@ import org.junit.jupiter.api.Test;
 /**
  * The README's cookie-authenticated demo with real processes: the shipped demo backend
  * ({@code deploy/demo/DemoBackend.java}, {@link DemoBackendProcess}) and a gateway node run with the shipped
- * {@code deploy/demo-hooks.properties} (only its backend URLs moved to the backend's free port, and a token secret
- * nobody is told, as {@code deploy/bin/start-hooks-demo} does). A client signs in at the backend, sends the cookie
+ * {@code deploy/demo-hooks.properties} ({@link DemoHooksNode}: only its backend URLs moved to the backend's free port,
+ * and a token secret nobody is told, as {@code deploy/bin/start-hooks-demo} does). A client signs in at the backend, sends the cookie
  * it got with the WebSocket upgrade and an {@code auth} without a token: the connect hook names it, the rpc hook
  * answers. Without the cookie, or with a forged one, the node refuses it with the documented reply and close 4505,
  * while a signed-in session on the same node goes on. The sign-in refuses what an attacker would send.
  */
 class CookieDemoIT {
 
-    private static final String SECRET = "cookie-demo-it-backend-secret-0123456789";
+    private static final String SECRET = DemoHooksNode.BACKEND_SECRET;
     private static final String NODE_URL = "http://crier.example";
-    private static final String SHIPPED_BACKEND = "http://127.0.0.1:8090";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static DemoBackendProcess backend;
     private static GatewayProcess node;
 
     @BeforeAll
-    static void start() throws IOException {
-        backend = DemoBackendProcess.start(NODE_URL, SECRET);
-        GatewayProcess.Builder builder = GatewayProcess.named("cookie-demo")
-                .env("CRIER_AUTH_HMAC_SECRET", "a-token-secret-that-nobody-is-told-0123456789");
-        Properties shipped = shippedConfig();
-        for (String key : shipped.stringPropertyNames()) {
-            String value = shipped.getProperty(key);
-            builder.property(key, value.replace(SHIPPED_BACKEND, backend.baseUrl()));
-        }
-        assertEquals(backend.url("/crier/connect"), shipped.getProperty("proxy.connect.url")
-                .replace(SHIPPED_BACKEND, backend.baseUrl()), "the shipped config asks the demo backend's connect hook");
-        node = builder.start();
+    static void start() {
+        backend = DemoBackendProcess.start(NODE_URL, DemoHooksNode.BACKEND_SECRET);
+        assertEquals(DemoHooksNode.SHIPPED_BACKEND + "/crier/connect",
+                DemoHooksNode.shippedConfig().getProperty("proxy.connect.url"),
+                "the shipped config asks the demo backend's connect hook");
+        node = DemoHooksNode.start("cookie-demo", backend);
     }
 
     @AfterAll
@@ -208,14 +197,5 @@ class CookieDemoIT {
 
     private static String b64(String text) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static Properties shippedConfig() throws IOException {
-        Path file = HaproxyProcess.shippedConfig().getParent().getParent().resolve("demo-hooks.properties");
-        Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            properties.load(reader);
-        }
-        return properties;
     }
 }
