@@ -99,8 +99,9 @@ test('a browser that has not signed in is refused with 4505 and told to sign in;
   await page.locator('#alerts li[data-code="backend_refused"]').waitFor({ timeout: WAIT });
   await page.locator('#alerts li[data-code="refused"]').waitFor({ timeout: WAIT });
   assert.equal(await page.getAttribute('#state', 'data-state'), 'disconnected');
-  // 4505 is final: the page does not knock again and again.
-  assert.equal(await page.getAttribute('#attempt', 'data-attempt'), '0');
+  // 4505 is final: the SDK said it will not reconnect, so the page does not knock again and again.
+  assert.match(await page.textContent('#state'), /4505 backend_refused, not reconnecting$/);
+  assert.equal(await page.getAttribute('#delay', 'data-delay'), '');
 
   await signIn(page, 'grace');
   await page.reload();
