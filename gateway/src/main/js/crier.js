@@ -375,17 +375,20 @@ export class Crier extends Emitter {
   }
 
   /**
-   * 4004: reconnects (with the usual backoff) to authenticate with a fresh token from the provider. Final, reported
-   * as `error` `token_expired`, when the token is a fixed one (reconnecting would send the same expired token) or
-   * when the provider has given MAX_EXPIRED_TOKENS expired tokens in a row.
+   * 4004: reconnects (with the usual backoff) to authenticate with a fresh token from the provider, or, with no token,
+   * to be admitted again by the node's connect hook (a session past the `expireAt` the hook gave, PROTOCOL.md §16.2).
+   * Final, reported as `error` `token_expired`, when the token is a fixed one (reconnecting would send the same
+   * expired token) or when the provider has given MAX_EXPIRED_TOKENS expired tokens in a row.
    */
   #tokenExpired(reason, hint) {
     if (this.#welcome === undefined) this.#expiredTokens++; // refused at `auth`: the provider's token was stale
+    const token = this.#options.token;
     let why;
-    if (typeof this.#options.token !== 'function') {
+    if (token !== undefined && token !== null && typeof token !== 'function') {
       why = 'the token expired; a fixed token cannot be renewed';
     } else if (this.#expiredTokens >= MAX_EXPIRED_TOKENS) {
-      why = `the provider gave ${this.#expiredTokens} expired tokens in a row`;
+      why = token ? `the provider gave ${this.#expiredTokens} expired tokens in a row`
+        : `the connect hook gave ${this.#expiredTokens} expired sessions in a row`;
     }
     if (why) this.emit('error', new CrierError('token_expired', why));
     this.#lost(TOKEN_EXPIRED, reason || 'token_expired', !why, hint || 0);

@@ -1,6 +1,7 @@
 // Server-side subscriptions, rpc and a connect without a token, against a real node (see SdkUnitIT): carol's token
 // lists `topics` (hist:srv-feed, with history, and sdk:srv-orders), and namespace `me` subscribes every
-// authenticated session to its own me:<sub>.
+// authenticated session to its own me:<sub>. The IT's HTTP backend answers the node's rpc hook (namespace calc) and
+// its connect hook (by the auth data: device, refuse, short; SdkUnitIT's comment says how).
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { Crier } from '../../crier.js';
@@ -98,11 +99,41 @@ test('rpc of a method whose namespace has no rpc hook rejects with not_available
   assert.equal(client.state, 'connected');
 });
 
-test('a client without a token connects, sending its authData for the connect hook', async (t) => {
+test('a client without a token is admitted by the connect hook as the user it names, from its authData', async (t) => {
   const tap = tappedWebSocket();
   const { client } = await connected(t, undefined, { WebSocket: tap.WebSocket, authData: { device: 'kiosk' } });
   const auth = tap.sockets[0].sent.find((f) => f.type === 'auth');
-  assert.equal(auth.token, undefined);
+  assert.equal('token' in auth, false);
   assert.deepEqual(auth.data, { device: 'kiosk' });
-  assert.equal(client.welcome.user, '', 'this node admits it as anonymous; a connect hook would name the user');
+  assert.equal(client.welcome.user, 'device-kiosk');
+  // The hook's permissions: sdk:* to publish.
+  await client.publish('sdk:by-hook', { ok: true });
+});
+
+test('a connect hook that refuses gives an error refused with its appCode, then disconnected 4505 for good', async (t) => {
+  const client = new Crier(node.url, { authData: { refuse: true }, minReconnectDelay: 20 });
+  closing(t, client);
+  const error = next(client, 'error');
+  const gone = next(client, 'disconnected');
+  client.connect();
+  const refused = await error;
+  assert.deepEqual([refused.code, refused.appCode, refused.message], ['refused', 1401, 'sign in first']);
+  assert.deepEqual(await gone, { code: 4505, reason: 'backend_refused', reconnect: false });
+  assert.equal(client.state, 'disconnected');
+});
+
+test('a session past the expireAt of its connect hook is closed with 4004 and comes back through the hook', async (t) => {
+  const id = Math.random().toString(36).slice(2, 10);
+  const errors = collector();
+  const { client } = await connected(t, undefined, { authData: { short: id } });
+  client.on('error', errors.handler);
+  assert.equal(client.welcome.user, `short-${id}`);
+  const first = client.welcome.session;
+  // expireAt is 2 s away and auth.expiryGrace 1 s: the node closes the session; with no token, the client goes back.
+  const closed = await next(client, 'disconnected');
+  assert.deepEqual([closed.code, closed.reconnect], [4004, true]);
+  await next(client, 'connected');
+  assert.equal(client.welcome.user, `short-${id}`);
+  assert.notEqual(client.welcome.session, first);
+  assert.deepEqual(errors.items.map((e) => e.code), [], 'no token_expired: the hook admits it again');
 });
