@@ -29,9 +29,10 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>{@code POST /signin} ({@code name=ada}, a form): sets the session cookie and redirects to the node's demo page
  *       with {@code #auth=cookie}; {@code POST /signout} clears it;</li>
  *   <li>{@code POST /crier/connect}: the node's connect hook. It reads the {@code Cookie} header the node forwards
- *       ({@code proxy.headers=Cookie}) and names the user, with the demo's topic permissions and the server-side
- *       subscription {@code user:<name>}; without a valid cookie it refuses (the client gets {@code refused} with app
- *       code 1401 or 1403, then the close 4505 {@code backend_refused});</li>
+ *       ({@code proxy.headers=Cookie}) and names the user, with the demo's topic permissions, the server-side
+ *       subscription {@code user:<name>} and the cookie's expiry as the session's {@code expireAt}; without a
+ *       valid cookie it refuses (the client gets {@code refused} with app code 1401 or 1403, then the close 4505
+ *       {@code backend_refused});</li>
  *   <li>{@code POST /crier/rpc}: the rpc hook of namespace {@code demo}: {@code demo:whoami} (the user of the cookie
  *       the node forwarded), {@code demo:time}; any other method is refused with 1404.</li>
  * </ul>
@@ -223,11 +224,12 @@ public final class DemoBackend {
             return;
         }
         String name = session.get().name();
-        // Names match NAME, so they need no JSON escaping.
+        // Names match NAME, so they need no JSON escaping. The session ends with its cookie (expireAt): the node then
+        // closes it with 4004 and the client comes back here, where an expired cookie is refused.
         json(exchange, """
-                {"result":{"user":"%1$s","info":{"name":"%1$s","via":"cookie"},\
+                {"result":{"user":"%1$s","expireAt":%2$d,"info":{"name":"%1$s","via":"cookie"},\
                 "subscribe":["chat:*","ticker:*"],"publish":["chat:*"],"topics":["user:%1$s"]}}"""
-                .formatted(name));
+                .formatted(name, session.get().issuedAt().plus(SESSION_LIFETIME).getEpochSecond()));
     }
 
     /** The rpc hook of namespace demo. */

@@ -178,7 +178,9 @@ function connect() {
     .on('connected', mine(onConnected))
     .on('disconnected', mine(onDisconnected))
     .on('error', mine(onError))
-    .on('expiring', mine((e) => logEvent('expiring', 'token expires in ' + e.in + ' s: refreshing it', { in: e.in })))
+    .on('expiring', mine((e) => logEvent('expiring', viaCookie
+      ? 'session expires in ' + e.in + ' s, with its cookie: then the backend is asked again'
+      : 'token expires in ' + e.in + ' s: refreshing it', { in: e.in })))
     .on('subscribed', mine(onServerSubscribed))
     .on('unsubscribed', mine((e) => logEvent('server-unsubscribed', 'the server ended the subscription to ' + e.topic,
       { topic: e.topic })))

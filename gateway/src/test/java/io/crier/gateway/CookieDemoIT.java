@@ -104,6 +104,19 @@ class CookieDemoIT {
     }
 
     @Test
+    void aSessionEndsWithItsCookieTheNodeWarnsAsTheExpiryTheConnectHookGaveNears() throws Exception {
+        // Signed 8 hours less 5 seconds ago: the hook's expireAt is 5 s away, inside the node's 60 s expiry warning.
+        long issued = Instant.now().getEpochSecond() - 8 * 3600 + 5;
+        try (WsTestClient late = WsTestClient.connectWithHeaders(node.wsUri(),
+                Map.of("Cookie", "crier_demo=" + cookie("late", issued, SECRET)))) {
+            late.send(ClientCommands.anonymousAuth(1));
+            assertTrue(late.awaitContaining("\"type\":\"welcome\"").contains("\"user\":\"late\""));
+            String expiring = late.awaitContaining("\"type\":\"expiring\"");
+            assertTrue(expiring.matches("\\{\"type\":\"expiring\",\"in\":[0-5]}"), expiring);
+        }
+    }
+
+    @Test
     void withoutACookieOrWithAForgedOneTheNodeRefusesWith4505AndASignedInSessionGoesOn() throws Exception {
         try (WsTestClient witness = WsTestClient.connectWithHeaders(node.wsUri(), Map.of("Cookie", signIn("witness")))) {
             witness.send(ClientCommands.anonymousAuth(1));
