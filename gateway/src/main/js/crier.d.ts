@@ -17,7 +17,8 @@ export interface CrierOptions {
   /**
    * A fixed token, or a provider. Absent = anonymous session (if the server allows it). A fixed token cannot be
    * renewed: once it has expired (close 4004) the client stops, with `error` `token_expired`. Leave it out for a
-   * session the node admits without a token: a cookie (or another header) its connect hook checks, or anonymous.
+   * session the node admits without a token: a cookie (or another header) its connect hook checks, or anonymous. Such
+   * a session closed with 4004 (past the `expireAt` its connect hook gave) reconnects, and the hook decides again.
    */
   token?: string | TokenProvider;
   /** Any JSON value sent as the `auth` command's `data`, which the node forwards to its connect hook. */
