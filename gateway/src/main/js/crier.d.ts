@@ -17,7 +17,8 @@ export interface CrierOptions {
   /**
    * A fixed token, or a provider. Absent = anonymous session (if the server allows it). A fixed token cannot be
    * renewed: once it has expired (close 4004) the client stops, with `error` `token_expired`. Leave it out for a
-   * session the node admits without a token: a cookie (or another header) its connect hook checks, or anonymous.
+   * session the node admits without a token: a cookie (or another header) its connect hook checks, or anonymous. Such
+   * a session closed with 4004 (past the `expireAt` its connect hook gave) reconnects, and the hook decides again.
    */
   token?: string | TokenProvider;
   /** Any JSON value sent as the `auth` command's `data`, which the node forwards to its connect hook. */
@@ -82,7 +83,9 @@ export interface ConnectingEvent {
  */
 export class CrierError extends Error {
   code: string;
-  constructor(code: string, message?: string);
+  /** The backend's own code (400..1999) when `code` is `refused`: a proxy hook refused the command (PROTOCOL.md §16.2). */
+  appCode?: number;
+  constructor(code: string, message?: string, appCode?: number);
 }
 
 /** One publication as handed to a subscription handler. */

@@ -10,11 +10,13 @@ export class CrierError extends Error {
   /**
    * @param {string} code the stable code to program against
    * @param {string} [message] for humans
+   * @param {number} [appCode] the backend's own code, on a `refused` error (PROTOCOL.md §16.2)
    */
-  constructor(code, message) {
+  constructor(code, message, appCode) {
     super(message || code);
     this.name = 'CrierError';
     this.code = code;
+    if (appCode !== undefined) this.appCode = appCode;
   }
 }
 
@@ -259,7 +261,8 @@ export class Crier extends Emitter {
 
   /**
    * Calls `method` on the backend (the `rpc` command, answered by the node's rpc hook); resolves with the reply's
-   * `data` (undefined when the backend sent none), rejects with a CrierError carrying the error reply's code.
+   * `data` (undefined when the backend sent none), rejects with a CrierError carrying the error reply's code (and,
+   * when the backend refused, `refused` with the backend's `appCode`).
    * @param {string} method
    * @param {unknown} [data] any JSON value
    * @returns {Promise<unknown>}
@@ -372,17 +375,20 @@ export class Crier extends Emitter {
   }
 
   /**
-   * 4004: reconnects (with the usual backoff) to authenticate with a fresh token from the provider. Final, reported
-   * as `error` `token_expired`, when the token is a fixed one (reconnecting would send the same expired token) or
-   * when the provider has given MAX_EXPIRED_TOKENS expired tokens in a row.
+   * 4004: reconnects (with the usual backoff) to authenticate with a fresh token from the provider, or, with no token,
+   * to be admitted again by the node's connect hook (a session past the `expireAt` the hook gave, PROTOCOL.md §16.2).
+   * Final, reported as `error` `token_expired`, when the token is a fixed one (reconnecting would send the same
+   * expired token) or when the provider has given MAX_EXPIRED_TOKENS expired tokens in a row.
    */
   #tokenExpired(reason, hint) {
     if (this.#welcome === undefined) this.#expiredTokens++; // refused at `auth`: the provider's token was stale
+    const token = this.#options.token;
     let why;
-    if (typeof this.#options.token !== 'function') {
+    if (token !== undefined && token !== null && typeof token !== 'function') {
       why = 'the token expired; a fixed token cannot be renewed';
     } else if (this.#expiredTokens >= MAX_EXPIRED_TOKENS) {
-      why = `the provider gave ${this.#expiredTokens} expired tokens in a row`;
+      why = token ? `the provider gave ${this.#expiredTokens} expired tokens in a row`
+        : `the connect hook gave ${this.#expiredTokens} expired sessions in a row`;
     }
     if (why) this.emit('error', new CrierError('token_expired', why));
     this.#lost(TOKEN_EXPIRED, reason || 'token_expired', !why, hint || 0);
@@ -480,13 +486,13 @@ export class Crier extends Emitter {
     const pending = this.#pending.get(frame.id);
     if (!pending) {
       // An error without id (the frame was unreadable), or a reply that came after its timeout.
-      if (frame.type === 'error') this.emit('error', new CrierError(frame.code, frame.message));
+      if (frame.type === 'error') this.emit('error', new CrierError(frame.code, frame.message, frame.appCode));
       return;
     }
     this.#pending.delete(frame.id);
     clearTimeout(pending.timer);
     if (frame.type === 'ok') pending.resolve(frame);
-    else pending.reject(new CrierError(frame.code, frame.message));
+    else pending.reject(new CrierError(frame.code, frame.message, frame.appCode));
   }
 
   /** A `subscribed` push: the server subscribed this session to a topic (at connect, or later by its API). */

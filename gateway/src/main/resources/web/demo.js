@@ -3,19 +3,25 @@
 //   #token=JWT        a fixed token          #tokenUrl=URL  a token endpoint answering {"token":"..."}
 //   #user=NAME        the name to ask for    #room=TOPIC    the chat topic (default chat:lobby)
 //   #ticker=TOPIC     the ticker topic (default ticker:prices)
-// Without either token setting, a node in development mode (no secret configured) or with auth.devTokens mints
-// tokens at /dev/token; otherwise paste a token. Elements carry ids and data-* attributes that the browser tests read.
+//   #auth=cookie      connect with no token: the node's connect hook admits the session by the session cookie the
+//                     browser sends with the WebSocket upgrade (deploy/bin/start-hooks-demo, PROTOCOL.md §16)
+// Without a token setting, a node in development mode (no secret configured) or with auth.devTokens mints
+// tokens at /dev/token; otherwise paste a token, or leave the box empty to connect by the session cookie. Elements carry ids and data-* attributes that the browser tests read.
 import { Crier } from '/crier.js';
 
 const MAX_ITEMS = 200;
-// token_unavailable: the token endpoint failed; invalid_token: a refresh was refused (PROTOCOL.md §3.1).
-const CONNECTION_ERRORS = ['token_unavailable', 'invalid_token', 'bad_url', 'bad_json'];
+// token_unavailable: the token endpoint failed; invalid_token: a refresh was refused (PROTOCOL.md §3.1);
+// refused: the backend's connect hook refused the session (no or a bad session cookie, PROTOCOL.md §16.2).
+const CONNECTION_ERRORS = ['token_unavailable', 'invalid_token', 'bad_url', 'bad_json', 'refused'];
+// The close after the connect hook refused (4505) or could not be asked (4007), PROTOCOL.md §16.2-16.3.
+const BACKEND_REFUSED = 4505;
 const $ = (id) => document.getElementById(id);
 const fragment = new URLSearchParams(location.hash.slice(1));
 const wsUrl = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws';
 
 let crier = null;
 let devMode = false;
+let viaCookie = false;              // the current client connected with no token (the connect hook decides)
 let chat = null;                    // the chat Subscription
 let ticker = null;                  // the ticker Subscription
 let everConnected = false;
@@ -77,6 +83,7 @@ function setState(state, detail) {
   node.className = 'state ' + state;
   node.textContent = detail ? state + ' · ' + detail : state;
   const up = state === 'connected';
+  setBackendButtons(up);
   $('text').disabled = !up;
   $('send').disabled = !up;
   $('connect').disabled = crier !== null;
@@ -98,7 +105,11 @@ function onConnected(welcome) {
   $('node').dataset.node = welcome.node;
   $('session').textContent = welcome.session;
   $('whoami').textContent = welcome.user || '(anonymous)';
+  $('auth').textContent = viaCookie ? 'session cookie (connect hook)' : 'token';
+  $('auth').dataset.auth = viaCookie ? 'cookie' : 'token';
+  if (viaCookie) $('user').value = welcome.user; // the backend's name for this session, not the box's
   setState('connected');
+  if (viaCookie) callBackend('demo:whoami');
   logEvent('connected', 'connected to node ' + welcome.node + ' as ' + (welcome.user || 'anonymous'),
     { node: welcome.node, session: welcome.session });
 }
@@ -115,7 +126,12 @@ function onDisconnected(e) {
   setState('disconnected', what + (e.reconnect ? ', retry in ' + e.delay + ' ms' : ', not reconnecting'));
   logEvent('disconnected', 'disconnected: ' + what + (e.reconnect ? '; reconnecting in ' + e.delay + ' ms'
     : '; will not reconnect'), { code: e.code, reason: e.reason, reconnect: e.reconnect, delay: e.delay });
-  if (!e.reconnect) alertUser('Disconnected for good: ' + what + '. Fix the cause (a token?) and connect again.');
+  if (e.code === BACKEND_REFUSED) {
+    alertUser('The backend refused the session (' + what + '): sign in at your backend first (with'
+      + ' deploy/bin/start-hooks-demo: http://127.0.0.1:8090/), then connect again.', 'error', 'backend_refused');
+  } else if (!e.reconnect) {
+    alertUser('Disconnected for good: ' + what + '. Fix the cause (a token?) and connect again.');
+  }
 }
 
 // ---- tokens -----------------------------------------------------------------------------------------------
@@ -136,8 +152,12 @@ async function fetchToken() {
   return (await res.json()).token;
 }
 
-/** A fixed token (fragment or pasted), else the token endpoint as a provider, else nothing usable. */
+/**
+ * A fixed token (fragment or pasted), else the token endpoint as a provider, else none: the session cookie, for the
+ * node's connect hook.
+ */
 function tokenOption() {
+  if (fragment.get('auth') === 'cookie') return null;
   const fixed = fragment.get('token') || $('token').value.trim();
   if (fixed) return fixed;
   if (fragment.has('tokenUrl') || devMode) return fetchToken;
@@ -148,19 +168,24 @@ function tokenOption() {
 
 function connect() {
   const token = tokenOption();
-  if (!token) {
-    alertUser('Paste a token signed with the node\'s secret first (claims: sub, exp, subscribe, publish).', 'warning');
-    $('token').focus();
-    return;
-  }
-  const client = new Crier(wsUrl, { token });
+  // No token: the SDK's auth command carries none, and a node with a connect hook asks the backend, which reads
+  // the HttpOnly session cookie the browser sent with the upgrade (this page cannot read it, and need not).
+  viaCookie = token === null;
+  const client = new Crier(wsUrl, viaCookie ? {} : { token });
   // Events of a client the user has closed (a Disconnect, then a Connect) must not touch the page.
   const mine = (handler) => (e) => { if (client === crier) handler(e); };
   client.on('connecting', mine(onConnecting))
     .on('connected', mine(onConnected))
     .on('disconnected', mine(onDisconnected))
     .on('error', mine(onError))
-    .on('expiring', mine((e) => logEvent('expiring', 'token expires in ' + e.in + ' s: refreshing it', { in: e.in })));
+    .on('expiring', mine((e) => logEvent('expiring', viaCookie
+      ? 'session expires in ' + e.in + ' s, with its cookie: then the backend is asked again'
+      : 'token expires in ' + e.in + ' s: refreshing it', { in: e.in })))
+    .on('subscribed', mine(onServerSubscribed))
+    .on('unsubscribed', mine((e) => logEvent('server-unsubscribed', 'the server ended the subscription to ' + e.topic,
+      { topic: e.topic })))
+    .on('publication', mine((p) => logEvent('server-publication', p.topic + ': ' + JSON.stringify(p.data),
+      { topic: p.topic, offset: p.offset })));
   crier = client;
   everConnected = false;
   setState('connecting');
@@ -173,6 +198,7 @@ function connect() {
 function disconnect() {
   const client = crier;
   crier = null;
+  setBackendButtons(false);
   chat = null;
   ticker = null;
   online.clear();
@@ -197,6 +223,43 @@ function onError(e) {
 
 function describe(error) {
   return (error.code || 'error') + (error.message && error.message !== error.code ? ': ' + error.message : '');
+}
+
+// ---- the backend: rpc and server-side subscriptions --------------------------------------------------------
+
+function setBackendButtons(enabled) {
+  $('rpc-whoami').disabled = !enabled;
+  $('rpc-time').disabled = !enabled;
+}
+
+/** Calls `method` on the backend through the node's rpc hook and shows the answer (or the error's codes). */
+async function callBackend(method) {
+  const client = crier;
+  if (!client) return;
+  const out = $('rpc-result');
+  out.dataset.method = method;
+  out.dataset.code = '';
+  out.textContent = method + ' …';
+  try {
+    const data = await client.rpc(method);
+    if (client !== crier) return;
+    out.textContent = method + ' → ' + JSON.stringify(data);
+    out.dataset.code = 'ok';
+    if (data && typeof data.user === 'string') out.dataset.user = data.user;
+    logEvent('rpc', 'rpc ' + method + ' answered', { method });
+  } catch (e) {
+    if (client !== crier) return;
+    out.dataset.code = e.code;
+    out.textContent = method + ' failed: ' + describe(e) + (e.appCode !== undefined ? ' (app code ' + e.appCode + ')' : '')
+      + (e.code === 'not_available' ? ': this node has no rpc hook for namespace demo' : '');
+  }
+}
+
+/** The node subscribed the session itself (the connect hook's or the token's topics): it is logged. */
+function onServerSubscribed(e) {
+  if (!e.server) return;
+  logEvent('server-subscribed', 'subscribed by the server to ' + e.topic
+    + (e.position ? ' (recovered: ' + e.recovered + ')' : ''), { topic: e.topic });
 }
 
 // ---- subscriptions: recovery marks --------------------------------------------------------------------------
@@ -400,16 +463,22 @@ async function start() {
   $('ticker-cmd-topic').textContent = tickerTopic;
   $('connect').onclick = connect;
   $('disconnect').onclick = disconnect;
+  $('rpc-whoami').onclick = () => callBackend('demo:whoami');
+  $('rpc-time').onclick = () => callBackend('demo:time');
   $('room-form').onsubmit = (ev) => { ev.preventDefault(); joinRoom($('room').value.trim()); };
   $('compose').onsubmit = send;
   setState('disconnected');
-  const fromFragment = fragment.has('token') || fragment.has('tokenUrl');
+  const byCookie = fragment.get('auth') === 'cookie';
+  const fromFragment = byCookie || fragment.has('token') || fragment.has('tokenUrl');
   devMode = !fromFragment && await probeDevMode();
   $('token-row').hidden = devMode || fromFragment;
-  $('mode-hint').textContent = fromFragment ? 'Token from the page address.'
-    : devMode ? 'Development tokens: the node mints a token for the name you type (good on other nodes only if they'
-      + ' share its secret, as deploy/bin/fleet\'s do).'
-      : 'Paste a JWT signed with the node\'s secret (claims: sub, exp, subscribe, publish), then Connect.';
+  $('user').disabled = byCookie;
+  $('mode-hint').textContent = byCookie ? 'No token: your backend names you by your session cookie (its connect hook).'
+    : fromFragment ? 'Token from the page address.'
+      : devMode ? 'Development tokens: the node mints a token for the name you type (good on other nodes only if they'
+        + ' share its secret, as deploy/bin/fleet\'s do).'
+        : 'Paste a JWT signed with the node\'s secret (claims: sub, exp, subscribe, publish), or leave it empty to'
+          + ' connect by your session cookie (a node with a connect hook), then Connect.';
   if (fromFragment || devMode) connect();
 }
 

@@ -20,7 +20,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../chromium.mjs';
 
 function required(name) {
   const value = process.env[name];
@@ -50,12 +50,7 @@ const contexts = [];
 
 before(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
-  // The background-networking flags keep Chromium from calling home, which hangs it on a closed network.
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium(CHROMIUM);
 });
 
 after(async () => {

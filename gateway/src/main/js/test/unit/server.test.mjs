@@ -1,6 +1,7 @@
 // Server-side subscriptions, rpc and a connect without a token, against a real node (see SdkUnitIT): carol's token
 // lists `topics` (hist:srv-feed, with history, and sdk:srv-orders), and namespace `me` subscribes every
-// authenticated session to its own me:<sub>.
+// authenticated session to its own me:<sub>. The IT's HTTP backend answers the node's rpc hook (namespace calc) and
+// its connect hook (by the auth data: device, refuse, short; SdkUnitIT's comment says how).
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { Crier } from '../../crier.js';
@@ -60,24 +61,79 @@ test('after a reconnect the auth carries the server-side positions and every mis
   assert.deepEqual(got.items.map((p) => p.offset), got.items.map((_, i) => position.offset - 2 + i));
 });
 
-test('rpc sends method and data and rejects with the error reply of the node', async (t) => {
+test('rpc sends method and data and resolves with the data of the backend\'s rpc hook', async (t) => {
   const tap = tappedWebSocket();
   const { client } = await connected(t, node.alice, { WebSocket: tap.WebSocket });
-  // Until the node has an rpc hook configured it answers with an error reply; the socket stays open.
-  const refused = await client.rpc('echo', { a: 1 }).then(() => assert.fail('the node has no rpc backend'), (e) => e);
-  assert.ok(['unknown_type', 'not_available'].includes(refused.code), refused.code);
-  await client.rpc('ping').catch(() => undefined);
+  // The IT's backend answers calc:echo with the request it received, as the reply's data.
+  const echoed = await client.rpc('calc:echo', { a: 1, list: [true, null, 'x'] });
+  assert.deepEqual(echoed.request, { node: client.welcome.node, session: client.welcome.session, user: 'alice',
+    method: 'calc:echo', data: { a: 1, list: [true, null, 'x'] } });
+  const bare = await client.rpc('calc:echo');
+  assert.equal('data' in bare.request, false, 'no data in the command, none in the hook request');
+  assert.equal(await client.rpc('calc:nothing'), undefined, 'a result without data resolves with undefined');
   const sent = tap.sockets[0].sent.filter((f) => f.type === 'rpc');
-  assert.deepEqual(sent.map(({ id, ...rest }) => rest), [{ type: 'rpc', method: 'echo', data: { a: 1 } },
-    { type: 'rpc', method: 'ping' }]);
+  assert.deepEqual(sent.map(({ id, ...rest }) => rest), [
+    { type: 'rpc', method: 'calc:echo', data: { a: 1, list: [true, null, 'x'] } },
+    { type: 'rpc', method: 'calc:echo' }, { type: 'rpc', method: 'calc:nothing' }]);
+});
+
+test('rpc rejects with refused and the backend\'s appCode and message when the backend refuses', async (t) => {
+  const { client } = await connected(t, node.alice);
+  const refused = await client.rpc('calc:refuse', { n: 1 }).then(() => assert.fail('the backend refuses'), (e) => e);
+  assert.equal(refused.name, 'CrierError');
+  assert.equal(refused.code, 'refused');
+  assert.equal(refused.appCode, 1042);
+  assert.equal(refused.message, 'not today');
+  // The session goes on: the next call is answered.
+  assert.ok((await client.rpc('calc:echo', 2)).request);
   assert.equal(client.state, 'connected');
 });
 
-test('a client without a token connects, sending its authData for the connect hook', async (t) => {
+test('rpc of a method whose namespace has no rpc hook rejects with not_available, without appCode', async (t) => {
+  const { client } = await connected(t, node.alice);
+  for (const method of ['echo', 'sdk:echo']) {
+    const error = await client.rpc(method, { a: 1 }).then(() => assert.fail(`${method} has no hook`), (e) => e);
+    assert.equal(error.code, 'not_available', method);
+    assert.equal(error.appCode, undefined, method);
+  }
+  assert.equal(client.state, 'connected');
+});
+
+test('a client without a token is admitted by the connect hook as the user it names, from its authData', async (t) => {
   const tap = tappedWebSocket();
   const { client } = await connected(t, undefined, { WebSocket: tap.WebSocket, authData: { device: 'kiosk' } });
   const auth = tap.sockets[0].sent.find((f) => f.type === 'auth');
-  assert.equal(auth.token, undefined);
+  assert.equal('token' in auth, false);
   assert.deepEqual(auth.data, { device: 'kiosk' });
-  assert.equal(client.welcome.user, '', 'this node admits it as anonymous; a connect hook would name the user');
+  assert.equal(client.welcome.user, 'device-kiosk');
+  // The hook's permissions: sdk:* to publish.
+  await client.publish('sdk:by-hook', { ok: true });
+});
+
+test('a connect hook that refuses gives an error refused with its appCode, then disconnected 4505 for good', async (t) => {
+  const client = new Crier(node.url, { authData: { refuse: true }, minReconnectDelay: 20 });
+  closing(t, client);
+  const error = next(client, 'error');
+  const gone = next(client, 'disconnected');
+  client.connect();
+  const refused = await error;
+  assert.deepEqual([refused.code, refused.appCode, refused.message], ['refused', 1401, 'sign in first']);
+  assert.deepEqual(await gone, { code: 4505, reason: 'backend_refused', reconnect: false });
+  assert.equal(client.state, 'disconnected');
+});
+
+test('a session past the expireAt of its connect hook is closed with 4004 and comes back through the hook', async (t) => {
+  const id = Math.random().toString(36).slice(2, 10);
+  const errors = collector();
+  const { client } = await connected(t, undefined, { authData: { short: id } });
+  client.on('error', errors.handler);
+  assert.equal(client.welcome.user, `short-${id}`);
+  const first = client.welcome.session;
+  // expireAt is 2 s away and auth.expiryGrace 1 s: the node closes the session; with no token, the client goes back.
+  const closed = await next(client, 'disconnected');
+  assert.deepEqual([closed.code, closed.reconnect], [4004, true]);
+  await next(client, 'connected');
+  assert.equal(client.welcome.user, `short-${id}`);
+  assert.notEqual(client.welcome.session, first);
+  assert.deepEqual(errors.items.map((e) => e.code), [], 'no token_expired: the hook admits it again');
 });

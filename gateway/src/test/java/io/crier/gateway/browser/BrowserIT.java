@@ -82,7 +82,7 @@ class BrowserIT {
     }
 
     /** target/browser-artifacts, next to the shaded jar. */
-    private static Path artifacts() throws IOException {
+    static Path artifacts() throws IOException {
         Path target = Path.of(System.getProperty(GatewayProcess.JAR_PROPERTY, "target/crier-gateway.jar"))
                 .toAbsolutePath().getParent();
         return Files.createDirectories(target.resolve("browser-artifacts"));

@@ -284,7 +284,7 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     /** The {@code java} of this JVM, so that the node runs on the same JDK as the tests. */
-    private static String javaCommand() {
+    static String javaCommand() {
         return ProcessHandle.current().info().command()
                 .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
