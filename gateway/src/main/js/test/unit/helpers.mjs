@@ -21,6 +21,10 @@ export const node = {
   aliceShort: required('CRIER_IT_TOKEN_ALICE_SHORT'),
   /** alice, expired ten minutes ago (well past the node's clock leeway): `auth` with it closes 4004. */
   aliceExpired: required('CRIER_IT_TOKEN_ALICE_EXPIRED'),
+  /** dave, alice's claims: the user of the server API test alone. */
+  dave: required('CRIER_IT_TOKEN_DAVE'),
+  /** The node's HTTP base URL and its server API key, "<url> <key>". */
+  api: required('CRIER_IT_API'),
 };
 
 /** Default deadline for one awaited event, generous for a loaded CI machine. */

@@ -137,3 +137,27 @@ test('a session past the expireAt of its connect hook is closed with 4004 and co
   assert.notEqual(client.welcome.session, first);
   assert.deepEqual(errors.items.map((e) => e.code), [], 'no token_expired: the hook admits it again');
 });
+
+test('the server API subscribes a live session (a subscribed event) and takes it off again (unsubscribed)', async (t) => {
+  const [base, key] = node.api.split(' ');
+  const api = async (action, body) => {
+    const response = await fetch(`${base}/api/v1/${action}`, { method: 'POST', body: JSON.stringify(body),
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' } });
+    assert.equal(response.status, 200);
+    return response.json();
+  };
+  const { client: dave, subscribed } = await connected(t, node.dave);
+  await subscribed.waitFor(1); // me:dave, the personal topic
+  assert.deepEqual(await api('subscribe', { user: 'dave', topic: 'sdk:api-dave' }), { sessions: 1, nodes: 1 });
+  const events = await subscribed.waitFor(2);
+  assert.deepEqual(events[1], { topic: 'sdk:api-dave', recovered: false, resubscribed: false, position: undefined,
+    server: true });
+  assert.ok(dave.serverTopics.some((s) => s.topic === 'sdk:api-dave'));
+
+  const gone = next(dave, 'unsubscribed');
+  assert.deepEqual(await api('unsubscribe', { user: 'dave', topic: 'sdk:api-dave' }), { sessions: 1, nodes: 1 });
+  assert.deepEqual(await gone, { topic: 'sdk:api-dave' });
+  assert.ok(!dave.serverTopics.some((s) => s.topic === 'sdk:api-dave'));
+  // Idempotent: nothing left to take off.
+  assert.deepEqual(await api('unsubscribe', { user: 'dave', topic: 'sdk:api-dave' }), { sessions: 0, nodes: 1 });
+});

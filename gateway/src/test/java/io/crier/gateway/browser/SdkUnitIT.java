@@ -41,7 +41,9 @@ import org.junit.jupiter.api.Timeout;
 class SdkUnitIT {
 
     /** The tests in test/unit/: a run that passes fewer (a file not found, a test skipped) is a failure. */
-    private static final int EXPECTED_TESTS = 32;
+    private static final int EXPECTED_TESTS = 33;
+    /** The server API's key (api.key), for the test that subscribes a session from the server. */
+    private static final String API_KEY = "sdk-unit-it-api-key-of-at-least-32-bytes";
     private static final Pattern DEVICE = Pattern.compile("\"device\":\"([a-z0-9-]{1,40})\"");
     private static final Pattern SHORT = Pattern.compile("\"short\":\"([a-z0-9-]{1,40})\"");
     private static final String SECRET = "sdk-unit-it-secret-of-at-least-32-bytes!";
@@ -93,6 +95,7 @@ class SdkUnitIT {
     private static GatewayProcess node(RedisServerProcess redis, TestBackend backend) {
         return GatewayProcess.named("sdk-unit")
                 .env("CRIER_AUTH_HMAC_SECRET", SECRET)
+                .env("CRIER_API_KEY", API_KEY)
                 .env("CRIER_REDIS_URI", redis.uri())
                 .env("CRIER_SESSION_HEARTBEAT", "2s")
                 .env("CRIER_AUTH_EXPIRY_WARNING", "10m")
@@ -123,6 +126,9 @@ class SdkUnitIT {
                 "CRIER_IT_TOKEN_ALICE_SHORT", TestTokens.hs256(secret, "alice", TOPICS, TOPICS, Duration.ofMinutes(5)),
                 // Past the node's clock leeway (5 s): auth with it closes 4004 token_expired.
                 "CRIER_IT_TOKEN_ALICE_EXPIRED", TestTokens.hs256(secret, "alice", TOPICS, TOPICS, Duration.ofMinutes(-10)),
+                // dave: only the server API test's user, so that no other test's sessions share its counts.
+                "CRIER_IT_TOKEN_DAVE", TestTokens.hs256(secret, "dave", TOPICS, TOPICS, Duration.ofHours(1)),
+                "CRIER_IT_API", node.baseUrl() + " " + API_KEY,
                 "NO_COLOR", "1");
     }
 
