@@ -1,8 +1,9 @@
 package io.crier.protocol;
 
 /**
- * Every code with which the server closes a WebSocket. Codes 4000-4499 mean "reconnect" (with backoff);
- * codes 4500-4999 mean "do not reconnect without fixing something first". The standard codes 1003, 1007
+ * Every code with which Crier itself closes a WebSocket. Codes 4000-4499 mean "reconnect" (with backoff);
+ * codes 4500-4999 mean "do not reconnect without fixing something first". Crier's own codes stay in 4000-4099 and
+ * 4500-4599; the rest of each range is for the backend's application codes ({@link Close#app}). The standard codes 1003, 1007
  * and 1009 answer broken frames, which only a client bug produces, and also mean "do not reconnect".
  * The {@link #reason()} is the close frame's reason text, well under the 123-byte limit. Immutable; thread-safe.
  */
@@ -78,11 +79,18 @@ public enum CloseCode {
     private final int code;
     private final String reason;
     private final boolean reconnect;
+    private final Close close;
 
     CloseCode(int code, String reason, boolean reconnect) {
         this.code = code;
         this.reason = reason;
         this.reconnect = reconnect;
+        this.close = new Close(code, reason, reconnect);
+    }
+
+    /** This code as a {@link Close}: the form the {@code disconnect} push and the transport take. */
+    public Close close() {
+        return close;
     }
 
     /** The numeric close code, as sent in the close frame and in the {@code disconnect} push. */

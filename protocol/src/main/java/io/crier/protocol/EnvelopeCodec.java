@@ -156,7 +156,7 @@ public final class EnvelopeCodec {
             json.writeStringField("user", welcome.user());
             json.writeNumberField("heartbeat", welcome.heartbeatSeconds());
         } else if (push instanceof Push.Disconnect disconnect) {
-            CloseCode code = disconnect.code();
+            Close code = disconnect.close();
             json.writeStringField("type", "disconnect");
             json.writeNumberField("code", code.code());
             json.writeStringField("reason", code.reason());

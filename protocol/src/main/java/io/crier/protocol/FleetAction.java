@@ -13,10 +13,19 @@ public sealed interface FleetAction {
     /** The action's name: the last path segment of its route and the {@code action} field of a batch entry. */
     String name();
 
-    /** Closes every session of {@code user} on every node; the client is told whether to reconnect. */
-    record Disconnect(String user, boolean reconnect) implements FleetAction {
+    /**
+     * Closes every session of {@code user} on every node with {@code close}: Crier's 4010 {@code disconnected} or 4510
+     * {@code disconnected_final}, or an application code the backend chose ({@link Close#app}).
+     */
+    record Disconnect(String user, Close close) implements FleetAction {
         public Disconnect {
             Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(close, "close");
+        }
+
+        /** A disconnect with Crier's own code: 4010 (reconnect) or 4510 (do not). */
+        public Disconnect(String user, boolean reconnect) {
+            this(user, (reconnect ? CloseCode.DISCONNECTED_RECONNECT : CloseCode.DISCONNECTED).close());
         }
 
         @Override
@@ -24,9 +33,9 @@ public sealed interface FleetAction {
             return "disconnect";
         }
 
-        /** The close code the sessions get: reconnect or not. */
-        public CloseCode code() {
-            return reconnect ? CloseCode.DISCONNECTED_RECONNECT : CloseCode.DISCONNECTED;
+        /** Whether the client is told to reconnect. */
+        public boolean reconnect() {
+            return close.reconnect();
         }
     }
 

@@ -53,6 +53,10 @@ public final class FleetControlCodec {
         if (action instanceof FleetAction.Disconnect disconnect) {
             json.writeStringField("user", disconnect.user());
             json.writeBooleanField("reconnect", disconnect.reconnect());
+            if (disconnect.close().isApp()) {
+                json.writeNumberField("code", disconnect.close().code());
+                json.writeStringField("reason", disconnect.close().reason());
+            }
         } else if (action instanceof FleetAction.Unsubscribe unsubscribe) {
             json.writeStringField("user", unsubscribe.user());
             json.writeStringField("topic", unsubscribe.topic());

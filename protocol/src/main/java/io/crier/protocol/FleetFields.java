@@ -33,7 +33,7 @@ final class FleetFields {
     static FleetAction action(String name, Map<?, ?> fields) {
         try {
             return switch (name) {
-                case "disconnect" -> new FleetAction.Disconnect(user(fields), flag(fields, "reconnect"));
+                case "disconnect" -> disconnect(fields);
                 case "unsubscribe" -> new FleetAction.Unsubscribe(user(fields), topic(fields));
                 case "subscribe" -> new FleetAction.Subscribe(user(fields), topic(fields));
                 case "revoke" -> new FleetAction.Revoke(name(fields, "jti"), time(fields, "exp", true));
@@ -47,6 +47,36 @@ final class FleetFields {
         } catch (Refusal refusal) {
             return new FleetAction.Rejected(refusal.error, refusal.getMessage());
         }
+    }
+
+    /**
+     * A disconnect: without {@code code}, Crier's own 4010/4510 as {@code reconnect} says; with one, an application
+     * code and its required {@code reason} ({@link Close#app}), and a {@code reconnect} that, when present, must
+     * agree with the code's range.
+     */
+    private static FleetAction.Disconnect disconnect(Map<?, ?> fields) throws Refusal {
+        String user = user(fields);
+        boolean reconnect = flag(fields, "reconnect");
+        Object code = fields.get("code");
+        if (code == null) {
+            if (fields.get("reason") != null) {
+                throw new Refusal(PublishApiError.INVALID_FIELD, "'reason' goes with a 'code'");
+            }
+            return new FleetAction.Disconnect(user, reconnect);
+        }
+        if (!(code instanceof Long number) || !Close.isAppCode(number)) {
+            throw new Refusal(PublishApiError.INVALID_FIELD,
+                    "'code' must be an application close code: 4100 to 4499 (reconnect) or 4600 to 4999");
+        }
+        if (!(required(fields, "reason") instanceof String reason) || !Close.isAppReason(reason)) {
+            throw new Refusal(PublishApiError.INVALID_FIELD,
+                    "'reason' must be 1 to " + Close.MAX_APP_REASON_BYTES + " characters of a-z 0-9 _");
+        }
+        Close close = Close.app(number.intValue(), reason);
+        if (fields.get("reconnect") != null && reconnect != close.reconnect()) {
+            throw new Refusal(PublishApiError.INVALID_FIELD, "'reconnect' contradicts the range of 'code'");
+        }
+        return new FleetAction.Disconnect(user, close);
     }
 
     static String user(Map<?, ?> fields) throws Refusal {

@@ -247,6 +247,10 @@ public final class HookCodec {
         Object read = readCodeAndText(parser, value, "disconnect", "reason", 4000, 4999,
                 text -> text.getBytes(StandardCharsets.UTF_8).length <= HookResponse.MAX_REASON_BYTES,
                 "a reason of at most " + HookResponse.MAX_REASON_BYTES + " bytes");
+        if (read instanceof CodeAndText ok && Close.isAppCode(ok.code()) && !Close.isAppReason(ok.text())) {
+            return invalid("'disconnect' with an application code (4100..4499, 4600..4999) needs a reason of 1 to "
+                    + Close.MAX_APP_REASON_BYTES + " characters of a-z 0-9 _");
+        }
         return read instanceof CodeAndText ok ? new HookResponse.Disconnect(ok.code(), ok.text()) : (HookResponse) read;
     }
 

@@ -52,18 +52,36 @@ public sealed interface HookResponse {
         }
     }
 
-    /** {@code {"disconnect":{"code":4500,"reason":"..."}}}: the backend wants the session closed. */
+    /**
+     * {@code {"disconnect":{"code":4500,"reason":"..."}}}: the backend wants the session closed. An application code
+     * (4100-4499, 4600-4999, {@link Close#app}) comes with a reason of {@code [a-z0-9_]}, and reaches the client.
+     */
     record Disconnect(int code, String reason) implements HookResponse {
         public Disconnect {
             Objects.requireNonNull(reason, "reason");
             if (code < 4000 || code > 4999) {
                 throw new IllegalArgumentException("a disconnect code is 4000..4999");
             }
+            if (Close.isAppCode(code) && !Close.isAppReason(reason)) {
+                throw new IllegalArgumentException("an application close reason is [a-z0-9_]{1,32}");
+            }
         }
 
         /** Whether the client should come back (4000-4499). */
         public boolean reconnect() {
             return code < 4500;
+        }
+
+        /**
+         * How the session is closed: an application code passes through with its reason; a code in Crier's own
+         * ranges (4000-4099, 4500-4599) becomes {@link CloseCode#BACKEND_DISCONNECT} (reconnect) or
+         * {@link CloseCode#BACKEND_REFUSED} (final), so that a backend cannot pass for Crier.
+         */
+        public Close close() {
+            if (Close.isAppCode(code)) {
+                return Close.app(code, reason);
+            }
+            return (reconnect() ? CloseCode.BACKEND_DISCONNECT : CloseCode.BACKEND_REFUSED).close();
         }
     }
 

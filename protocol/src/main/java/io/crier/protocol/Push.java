@@ -99,23 +99,34 @@ public sealed interface Push
 
     /**
      * {@code {"type":"disconnect","code":4000,"reason":"shutdown","reconnect":true}}: sent just before the
-     * server closes the socket with the same code. When {@code reconnectDelayMs} is above 0 the push ends
+     * server closes the socket with the same code and reason: one of Crier's {@link CloseCode}s, or an application
+     * code that the backend chose ({@link Close#app}). When {@code reconnectDelayMs} is above 0 the push ends
      * with {@code ,"reconnectDelayMs":1234}: a hint to wait that long before reconnecting, so that the
      * sessions of a draining node do not all reconnect at once.
      *
      * @param reconnectDelayMs the suggested reconnect delay in milliseconds; 0 means no hint
      */
-    record Disconnect(CloseCode code, long reconnectDelayMs) implements Push {
+    record Disconnect(Close close, long reconnectDelayMs) implements Push {
         public Disconnect {
-            Objects.requireNonNull(code, "code");
+            Objects.requireNonNull(close, "close");
             if (reconnectDelayMs < 0) {
                 throw new IllegalArgumentException("reconnectDelayMs must not be negative: " + reconnectDelayMs);
             }
         }
 
-        /** A disconnect with no reconnect delay hint. */
+        /** A disconnect with one of Crier's codes and a reconnect delay hint. */
+        public Disconnect(CloseCode code, long reconnectDelayMs) {
+            this(code.close(), reconnectDelayMs);
+        }
+
+        /** A disconnect with one of Crier's codes and no reconnect delay hint. */
         public Disconnect(CloseCode code) {
-            this(code, 0);
+            this(code.close(), 0);
+        }
+
+        /** A disconnect with no reconnect delay hint. */
+        public Disconnect(Close close) {
+            this(close, 0);
         }
     }
 

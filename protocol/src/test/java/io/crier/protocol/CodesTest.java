@@ -2,6 +2,7 @@ package io.crier.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,33 @@ class CodesTest {
             assertTrue(reasons.add(code.reason()), code::name);
             assertTrue(code.reason().getBytes(StandardCharsets.UTF_8).length <= 123, code::name);
             assertTrue(code.reason().matches("[a-z0-9_]+"), code::name);
+        }
+    }
+
+    @Test
+    void crierKeepsItsOwnCodesOutOfTheApplicationRanges() {
+        for (CloseCode code : CloseCode.values()) {
+            assertFalse(Close.isAppCode(code.code()), code::name);
+            assertFalse(code.close().isApp(), code::name);
+            assertEquals(new Close(code.code(), code.reason(), code.reconnect()), code.close());
+            if (code.code() >= 4000) {
+                assertTrue(code.code() <= 4099 || (code.code() >= 4500 && code.code() <= 4599), code::name);
+            }
+        }
+    }
+
+    @Test
+    void applicationCodesReconnectBelow4500AndKeepAShortPlainReason() {
+        assertEquals(new Close(4100, "a", true), Close.app(4100, "a"));
+        assertEquals(new Close(4499, "x_9", true), Close.app(4499, "x_9"));
+        assertEquals(new Close(4600, "gone", false), Close.app(4600, "gone"));
+        assertEquals(new Close(4999, "z".repeat(32), false), Close.app(4999, "z".repeat(32)));
+        for (int code : new int[] {-1, 1000, 3999, 4000, 4099, 4500, 4599, 5000}) {
+            assertThrows(IllegalArgumentException.class, () -> Close.app(code, "x"), () -> "code " + code);
+        }
+        for (String reason : new String[] {null, "", "Kicked", "come back", "x".repeat(33), "caf\u00e9", "a\nb"}) {
+            assertFalse(Close.isAppReason(reason), reason);
+            assertThrows(IllegalArgumentException.class, () -> Close.app(4123, reason));
         }
     }
 

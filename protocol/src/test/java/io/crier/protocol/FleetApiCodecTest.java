@@ -39,6 +39,13 @@ class FleetApiCodecTest {
         assertEquals(single(new FleetAction.Info()), codec.decode("info", bytes("{}")));
         assertEquals(single(new FleetAction.Invalidate("42", null)), codec.decode("invalidate", bytes("{\"user\":\"42\"}")));
         assertEquals(single(new FleetAction.Disconnect("42", false)), codec.decode("disconnect", bytes("{\"user\":\"42\"}")));
+        assertEquals(single(new FleetAction.Disconnect("42", Close.app(4123, "kicked"))),
+                codec.decode("disconnect", golden("request-disconnect-code.json")));
+        assertEquals(single(new FleetAction.Disconnect("42", Close.app(4999, "x".repeat(32)))), codec.decode(
+                "disconnect", bytes("{\"user\":\"42\",\"code\":4999,\"reason\":\"" + "x".repeat(32)
+                        + "\",\"reconnect\":false}")));
+        assertEquals(single(new FleetAction.Disconnect("42", Close.app(4100, "a_1"))), codec.decode(
+                "disconnect", bytes("{\"user\":\"42\",\"code\":4100,\"reason\":\"a_1\",\"reconnect\":true}")));
     }
 
     @Test
@@ -109,6 +116,25 @@ class FleetApiCodecTest {
         "disconnect | {\"user\":\"a\\u2028b\"}              | invalid_field",
         "disconnect | {\"user\":\"a\\ud800\"}               | invalid_field",
         "disconnect | {\"user\":\"a\",\"reconnect\":\"yes\"} | invalid_field",
+        "disconnect | {\"user\":\"a\",\"code\":4008,\"reason\":\"yes\"} | invalid_field",
+        "disconnect | {\"user\":\"a\",\"code\":4510,\"reason\":\"yes\"} | invalid_field",
+        "disconnect | {\"user\":\"a\",\"code\":4099,\"reason\":\"yes\"} | invalid_field",
+        "disconnect | {\"user\":\"a\",\"code\":4599,\"reason\":\"yes\"} | invalid_field",
+        "disconnect | {\"user\":\"a\",\"code\":5000,\"reason\":\"yes\"} | invalid_field",
+        "disconnect | {\"user\":\"a\",\"code\":1000,\"reason\":\"yes\"} | invalid_field",
+        "disconnect | {\"user\":\"a\",\"code\":-4123,\"reason\":\"yes\"} | invalid_field",
+        "disconnect | {\"user\":\"a\",\"code\":4123.5,\"reason\":\"yes\"} | invalid_field",
+        "disconnect | {\"user\":\"a\",\"code\":\"4123\",\"reason\":\"yes\"} | invalid_field",
+        "disconnect | {\"user\":\"a\",\"code\":99999999999999999999999,\"reason\":\"yes\"} | invalid_field",
+        "disconnect | {\"user\":\"a\",\"code\":4123}                   | missing_field",
+        "disconnect | {\"user\":\"a\",\"code\":4123,\"reason\":\"\"}  | invalid_field",
+        "disconnect | {\"user\":\"a\",\"code\":4123,\"reason\":\"Yes\"} | invalid_field",
+        "disconnect | {\"user\":\"a\",\"code\":4123,\"reason\":\"no spaces\"} | invalid_field",
+        "disconnect | {\"user\":\"a\",\"code\":4123,\"reason\":\"yesyesyesyesyesyesyesyesyesyesyes\"} | invalid_field",
+        "disconnect | {\"user\":\"a\",\"code\":4123,\"reason\":7}     | invalid_field",
+        "disconnect | {\"user\":\"a\",\"code\":4123,\"reason\":\"yes\",\"reconnect\":false} | invalid_field",
+        "disconnect | {\"user\":\"a\",\"code\":4623,\"reason\":\"yes\",\"reconnect\":true} | invalid_field",
+        "disconnect | {\"user\":\"a\",\"reason\":\"yes\"}             | invalid_field",
         "subscribe  | {\"user\":\"a\",\"topic\":\"no spaces\"} | bad_topic",
         "revoke     | {\"jti\":\"x\",\"exp\":1.5}           | invalid_field",
         "revoke     | {\"jti\":\"x\",\"exp\":-1}            | invalid_field",

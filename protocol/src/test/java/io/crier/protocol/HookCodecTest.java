@@ -46,7 +46,9 @@ class HookCodecTest {
                         result(null, RawJson.trusted("{\"text\":\"hi\",\"checked\":true}"))),
                 Arguments.of("rpc-result.json", HookKind.RPC, result(null, RawJson.trusted("{\"orders\":[7,8]}"))),
                 Arguments.of("error.json", HookKind.RPC, new HookResponse.Error(1001, "not your order")),
-                Arguments.of("disconnect.json", HookKind.CONNECT, new HookResponse.Disconnect(4501, "banned")));
+                Arguments.of("disconnect.json", HookKind.CONNECT, new HookResponse.Disconnect(4501, "banned")),
+                Arguments.of("disconnect-app-code.json", HookKind.RPC,
+                        new HookResponse.Disconnect(4601, "account_deleted")));
     }
 
     private static HookResponse.Result result(Instant expireAt, RawJson data) {
@@ -95,6 +97,11 @@ class HookCodecTest {
         "{\"disconnect\":{\"code\":3000,\"reason\":\"x\"}}",
         "{\"disconnect\":{\"code\":4500,\"reason\":\"a reason that is longer than thirty-two bytes\"}}",
         "{\"disconnect\":{\"code\":4500}}",
+        "{\"disconnect\":{\"code\":4123,\"reason\":\"Kicked\"}}",
+        "{\"disconnect\":{\"code\":4123,\"reason\":\"come back\"}}",
+        "{\"disconnect\":{\"code\":4601,\"reason\":\"\"}}",
+        "{\"disconnect\":{\"code\":4999,\"reason\":\"caf\u00e9\"}}",
+        "{\"disconnect\":{\"code\":5000,\"reason\":\"x\"}}",
         "{\"disconnect\":\"now\"}"
     })
     void aBodyThatBreaksTheContractIsInvalid(String body) {

@@ -2,7 +2,7 @@ package io.crier.gateway.fleet;
 
 import io.crier.gateway.auth.User;
 import io.crier.gateway.session.Session;
-import io.crier.protocol.CloseCode;
+import io.crier.protocol.Close;
 
 /**
  * One open session of this node, as the server API's actions see it. The transport makes one per authenticated
@@ -18,9 +18,10 @@ public interface LiveSession {
     Session session();
 
     /**
-     * Closes the session with {@code code} (its {@code disconnect} push and close frame).
+     * Closes the session with {@code close} (its {@code disconnect} push and close frame): one of Crier's codes
+     * ({@code CloseCode.close()}) or a backend's application code.
      *
      * @return whether this call started the close (false: it was closing already)
      */
-    boolean disconnect(CloseCode code);
+    boolean disconnect(Close close);
 }

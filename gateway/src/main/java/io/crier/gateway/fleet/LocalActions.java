@@ -90,7 +90,7 @@ public final class LocalActions {
     private long reach(FleetAction action) {
         if (action instanceof FleetAction.Disconnect disconnect) {
             return sessionsOfUser.apply(disconnect.user()).stream()
-                    .filter(session -> session.disconnect(disconnect.code())).count();
+                    .filter(session -> session.disconnect(disconnect.close())).count();
         }
         if (action instanceof FleetAction.Subscribe subscribe) {
             return sessionsOfUser.apply(subscribe.user()).stream()
@@ -127,7 +127,7 @@ public final class LocalActions {
         for (LiveSession session : sessions) {
             Verdict verdict = revocations.check(session.user());
             if (verdict != Verdict.NONE
-                    && session.disconnect(verdict == Verdict.BLOCKED ? CloseCode.BLOCKED : CloseCode.REVOKED)) {
+                    && session.disconnect((verdict == Verdict.BLOCKED ? CloseCode.BLOCKED : CloseCode.REVOKED).close())) {
                 closed++;
             }
         }

@@ -1,6 +1,7 @@
 package io.crier.gateway.proxy;
 
 import io.crier.gateway.auth.User;
+import io.crier.protocol.Close;
 import io.crier.protocol.CloseCode;
 import io.crier.protocol.HookResponse;
 import java.time.Instant;
@@ -13,7 +14,7 @@ import java.util.function.Consumer;
  * Renews a connect-hook session through the refresh hook when its expiry nears, in place of the {@code expiring}
  * push (the client has no token to refresh with). The backend's {@code result} moves the expiry to its
  * {@code expireAt}; its {@code error} or {@code disconnect} closes the session ({@link CloseCode#BACKEND_REFUSED}, or
- * {@link SessionHooks#closeCode}); a failure leaves the expiry as it was, and the caller tries again later.
+ * {@link HookResponse.Disconnect#close()}: an application code passes through); a failure leaves the expiry as it was, and the caller tries again later.
  *
  * <p>Thread-safe: immutable; answers complete on the session's executor.
  */
@@ -24,8 +25,8 @@ public final class HookRefresh {
         /** The backend moved the session's expiry to {@code expiresAt}. */
         void renewed(Instant expiresAt);
 
-        /** The backend wants the session closed with {@code code}. */
-        void refused(CloseCode code);
+        /** The backend wants the session closed with {@code close}. */
+        void refused(Close close);
 
         /** The backend could not be asked; the expiry stands. */
         void failed();
@@ -47,9 +48,9 @@ public final class HookRefresh {
             if (answer.result() != null) {
                 outcome.renewed(answer.result().expireAt());
             } else if (answer.response() instanceof HookResponse.Disconnect order) {
-                outcome.refused(SessionHooks.closeCode(order));
+                outcome.refused(order.close());
             } else if (answer.response() instanceof HookResponse.Error) {
-                outcome.refused(CloseCode.BACKEND_REFUSED);
+                outcome.refused(CloseCode.BACKEND_REFUSED.close());
             } else {
                 outcome.failed();
             }

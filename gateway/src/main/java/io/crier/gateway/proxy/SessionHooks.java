@@ -1,7 +1,7 @@
 package io.crier.gateway.proxy;
 
 import io.crier.gateway.auth.User;
-import io.crier.protocol.CloseCode;
+import io.crier.protocol.Close;
 import io.crier.protocol.CommandId;
 import io.crier.protocol.ErrorCode;
 import io.crier.protocol.HookKind;
@@ -42,7 +42,7 @@ public final class SessionHooks {
     private final String session;
     private final Map<String, String> headers;
     private final Executor loop;
-    private final Consumer<CloseCode> disconnect;
+    private final Consumer<Close> disconnect;
     private final AtomicInteger inFlight = new AtomicInteger();
 
     /**
@@ -52,7 +52,7 @@ public final class SessionHooks {
      * @param disconnect closes the session, when the backend says so
      */
     public SessionHooks(ProxyHooks hooks, String session, Map<String, String> headers, Executor loop,
-                        Consumer<CloseCode> disconnect) {
+                        Consumer<Close> disconnect) {
         this.hooks = Objects.requireNonNull(hooks, "hooks");
         this.session = Objects.requireNonNull(session, "session");
         this.headers = Map.copyOf(headers);
@@ -85,7 +85,8 @@ public final class SessionHooks {
 
     /**
      * The reply to a command the backend did not let through: its {@code error} as a {@code refused} reply with its
-     * code and message; its {@code disconnect} closes the session ({@link #closeCode}); a failure is
+     * code and message; its {@code disconnect} closes the session ({@link HookResponse.Disconnect#close()}: an
+     * application code passes through, Crier's own ranges become 4008 or 4505); a failure is
      * {@code unavailable}, with a fixed message.
      */
     public Reply refusal(CommandId id, HookAnswer answer) {
@@ -96,18 +97,10 @@ public final class SessionHooks {
             // The layout escapes every logged value (LogEscaper): a backend's reason cannot forge a line.
             log.debug("session {}: the backend disconnects it: {} {}", session, order.code(),
                     order.reason());
-            disconnect.accept(closeCode(order));
+            disconnect.accept(order.close());
             return new Reply.Error(id, ErrorCode.REFUSED, "disconnected by the backend");
         }
         return new Reply.Error(id, ErrorCode.UNAVAILABLE, answer.failure().message());
-    }
-
-    /**
-     * The close code of a backend's {@code disconnect}: {@link CloseCode#BACKEND_DISCONNECT} (reconnect) for
-     * 4000-4499, {@link CloseCode#BACKEND_REFUSED} (final) for 4500-4999.
-     */
-    public static CloseCode closeCode(HookResponse.Disconnect order) {
-        return order.reconnect() ? CloseCode.BACKEND_DISCONNECT : CloseCode.BACKEND_REFUSED;
     }
 
     private CompletionStage<HookAnswer> call(HookKind kind, String name, Function<URI, HookRequest> request) {

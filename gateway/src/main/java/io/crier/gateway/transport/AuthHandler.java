@@ -48,8 +48,9 @@ import java.util.concurrent.TimeUnit;
  * <p>With a connect hook ({@code proxy.connect.url}), an {@code auth} without a token asks the backend instead of the
  * anonymous policy (the auth deadline stops; the hook's own timeout bounds the wait, and commands meanwhile get
  * {@code not_authenticated}): its {@code result} opens the session for the user it describes; its {@code error} gets
- * a {@code refused} reply, then {@link CloseCode#BACKEND_REFUSED}; its {@code disconnect} closes with
- * {@link CloseCode#BACKEND_DISCONNECT} (4000-4499) or {@link CloseCode#BACKEND_REFUSED} (4500-4999); a backend that
+ * a {@code refused} reply, then {@link CloseCode#BACKEND_REFUSED}; its {@code disconnect} closes with its own
+ * application code and reason (4100-4499, 4600-4999), or, for a code in Crier's ranges, with
+ * {@link CloseCode#BACKEND_DISCONNECT} (4000-4099) or {@link CloseCode#BACKEND_REFUSED} (4500-4599); a backend that
  * cannot be asked closes with {@link CloseCode#BACKEND_UNAVAILABLE} and a random {@code reconnectDelayMs}. Every
  * session gets its {@link SessionHooks} for the subscribe, publish and rpc hooks.
  *
@@ -153,7 +154,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             disconnector.disconnect(ctx.channel(), CloseCode.BACKEND_REFUSED);
         } else if (answer.response() instanceof HookResponse.Disconnect order) {
             connection.tokenRefused("connect_hook_disconnect");
-            disconnector.disconnect(ctx.channel(), SessionHooks.closeCode(order));
+            disconnector.disconnect(ctx.channel(), order.close());
         } else {
             connection.tokenRefused("connect_hook_" + answer.failure().tag());
             disconnector.disconnect(ctx.channel(), CloseCode.BACKEND_UNAVAILABLE,

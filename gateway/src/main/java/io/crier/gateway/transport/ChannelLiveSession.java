@@ -3,7 +3,7 @@ package io.crier.gateway.transport;
 import io.crier.gateway.auth.User;
 import io.crier.gateway.fleet.LiveSession;
 import io.crier.gateway.session.Session;
-import io.crier.protocol.CloseCode;
+import io.crier.protocol.Close;
 import io.netty.channel.Channel;
 import java.util.Objects;
 
@@ -35,7 +35,7 @@ final class ChannelLiveSession implements LiveSession {
     }
 
     @Override
-    public boolean disconnect(CloseCode code) {
-        return channel.isActive() && disconnector.disconnect(channel, code);
+    public boolean disconnect(Close close) {
+        return channel.isActive() && disconnector.disconnect(channel, close);
     }
 }

@@ -3,6 +3,7 @@ package io.crier.gateway.transport;
 import io.crier.gateway.proxy.HookRefresh;
 import io.crier.gateway.session.Session;
 import io.crier.gateway.session.TokenLifetime;
+import io.crier.protocol.Close;
 import io.crier.protocol.CloseCode;
 import io.crier.protocol.Push;
 import io.netty.channel.Channel;
@@ -84,8 +85,8 @@ final class ChannelTokenExpiry implements TokenLifetime.Timers, TokenLifetime.Li
     }
 
     @Override
-    public void refused(CloseCode code) {
-        disconnector.disconnect(channel, code);
+    public void refused(Close close) {
+        disconnector.disconnect(channel, close);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.crier.gateway.transport;
 
 import io.crier.gateway.metrics.MeterCatalog;
+import io.crier.protocol.Close;
 import io.crier.protocol.CloseCode;
 import io.crier.protocol.EnvelopeCodec;
 import io.crier.protocol.Push;
@@ -12,7 +13,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.time.Duration;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,9 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The only way the server closes a connection. Once per channel (guarded by a channel attribute) it logs
- * at debug, counts {@link MeterCatalog#DISCONNECTS} tagged by reason, sends the {@code disconnect} push (codes
- * 4000-4999), then a close frame with the same code, and closes the channel once that is flushed, or after
+ * The only way the server closes a connection, with one of Crier's {@link CloseCode}s or a backend's application
+ * code ({@link Close#app}) alike. Once per channel (guarded by a channel attribute) it logs at debug, counts
+ * {@link MeterCatalog#DISCONNECTS} tagged by reason (every application code under the one reason {@value #APP_REASON},
+ * so that a backend's reasons cannot grow the tags), sends the {@code disconnect} push (codes 4000-4999), then a
+ * close frame with the same code and reason, and closes the channel once that is flushed, or after
  * a bounded timeout when the peer does not read. Before the WebSocket upgrade it just closes the channel. Either
  * close then lingers in {@link LingeringCloseHandler}, so that a client still sending reads all of it.
  *
@@ -36,9 +39,13 @@ public final class Disconnector {
     /** How long a close frame may take to flush before the channel is closed anyway. */
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
 
+    /** The {@link MeterCatalog#DISCONNECTS} reason of every application code. */
+    public static final String APP_REASON = "app";
+
     private static final Logger log = LoggerFactory.getLogger(Disconnector.class);
 
-    private final Map<CloseCode, byte[]> pushes = new EnumMap<>(CloseCode.class);
+    /** The pre-encoded push of each of Crier's codes (read-only after construction). */
+    private final Map<Close, byte[]> pushes = new HashMap<>();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final EnvelopeCodec envelopes;
     private final MeterRegistry meters;
@@ -56,7 +63,7 @@ public final class Disconnector {
         this.closeTimeoutMillis = closeTimeout.toMillis();
         this.disconnectPushes = MeterCatalog.PUSHES_OUT.counter(meters, "type", "disconnect");
         for (CloseCode code : CloseCode.values()) {
-            pushes.put(code, envelopes.encode(new Push.Disconnect(code)));
+            pushes.put(code.close(), envelopes.encode(new Push.Disconnect(code)));
         }
     }
 
@@ -77,13 +84,29 @@ public final class Disconnector {
      * @return whether this call started the close (false: another reason came first)
      */
     public boolean disconnect(Channel channel, CloseCode code, long reconnectDelayMs) {
-        if (!ChannelAttributes.claimClose(channel, code.reason())) {
+        return disconnect(channel, code.close(), reconnectDelayMs);
+    }
+
+    /**
+     * Closes {@code channel} with {@code close}: one of Crier's codes ({@link CloseCode#close()}) or a backend's
+     * application code. The one path every close takes.
+     *
+     * @return whether this call started the close (false: another reason came first)
+     */
+    public boolean disconnect(Channel channel, Close close) {
+        return disconnect(channel, close, 0);
+    }
+
+    private boolean disconnect(Channel channel, Close code, long reconnectDelayMs) {
+        String tag = code.isApp() ? APP_REASON : code.reason();
+        if (!ChannelAttributes.claimClose(channel, tag)) {
             return false;
         }
-        count(code.reason());
+        count(tag);
+        // The layout escapes every logged value (LogEscaper): a backend's reason cannot forge a line.
         log.debug("{} disconnect {} {}", channel.id().asShortText(), code.code(), code.reason());
-        byte[] push = reconnectDelayMs == 0 ? pushes.get(code)
-                : envelopes.encode(new Push.Disconnect(code, reconnectDelayMs));
+        byte[] cached = reconnectDelayMs == 0 ? pushes.get(code) : null;
+        byte[] push = cached != null ? cached : envelopes.encode(new Push.Disconnect(code, reconnectDelayMs));
         EventLoop loop = channel.eventLoop();
         if (loop.inEventLoop()) {
             closeNow(channel, code, push);
@@ -92,7 +115,7 @@ public final class Disconnector {
                 loop.execute(() -> closeNow(channel, code, push));
             } catch (RejectedExecutionException e) {
                 // The event loop is shutting down: it closes its channels itself, nothing is left to send.
-                log.debug("{} event loop gone before disconnect {}", channel.id().asShortText(), code.reason());
+                log.debug("{} event loop gone before disconnect {}", channel.id().asShortText(), tag);
             }
         }
         return true;
@@ -120,7 +143,7 @@ public final class Disconnector {
         return ChannelAttributes.closingReason(channel) != null;
     }
 
-    private void closeNow(Channel channel, CloseCode code, byte[] push) {
+    private void closeNow(Channel channel, Close code, byte[] push) {
         if (!channel.isActive() || !Connection.of(channel).isUpgraded()) {
             channel.close();
             return;

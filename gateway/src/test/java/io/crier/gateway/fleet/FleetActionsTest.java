@@ -10,6 +10,7 @@ import io.crier.cluster.memory.InMemoryRevocationStore;
 import io.crier.gateway.config.ConfigLoader;
 import io.crier.gateway.config.CrierConfig;
 import io.crier.gateway.nodes.ClusterView;
+import io.crier.protocol.Close;
 import io.crier.protocol.CloseCode;
 import io.crier.protocol.FleetAction;
 import io.crier.protocol.FleetApiResult;
@@ -82,8 +83,8 @@ class FleetActionsTest {
         assertEquals(new FleetApiResult.Reached(2, 1), take(new FleetAction.Disconnect("alice", true)));
         assertEquals(new FleetApiResult.Reached(0, 1), take(new FleetAction.Disconnect("alice", true)));
 
-        assertEquals(CloseCode.DISCONNECTED_RECONNECT, a1.closedWith());
-        assertEquals(CloseCode.DISCONNECTED_RECONNECT, a2.closedWith());
+        assertEquals(CloseCode.DISCONNECTED_RECONNECT.close(), a1.closedWith());
+        assertEquals(CloseCode.DISCONNECTED_RECONNECT.close(), a2.closedWith());
         assertNull(bob.closedWith());
         assertEquals(2.0, meters.counter("crier.fleet.sessions.reached", "action", "disconnect").count());
         assertEquals(2.0, meters.counter("crier.fleet.actions", "action", "disconnect", "result", "ok").count());
@@ -112,7 +113,7 @@ class FleetActionsTest {
         assertEquals(new FleetApiResult.Reached(1, 1),
                 take(new FleetAction.Revoke("stolen", NOW.plusSeconds(600))));
 
-        assertEquals(CloseCode.REVOKED, hit.closedWith());
+        assertEquals(CloseCode.REVOKED.close(), hit.closedWith());
         assertNull(other.closedWith());
         assertEquals(Verdict.REVOKED, revocations.check(hit.user()));
         assertEquals(new FleetApiResult.Reached(0, 1), take(new FleetAction.Revoke("stolen", NOW.plusSeconds(600))));
@@ -125,7 +126,7 @@ class FleetActionsTest {
 
         assertEquals(new FleetApiResult.Reached(1, 1), take(new FleetAction.Invalidate("carol", null)));
 
-        assertEquals(CloseCode.REVOKED, old.closedWith());
+        assertEquals(CloseCode.REVOKED.close(), old.closedWith());
         assertNull(fresh.closedWith());
     }
 
@@ -134,7 +135,7 @@ class FleetActionsTest {
         RecordingSession blocked = session("mallory", "m", NOW);
 
         assertEquals(new FleetApiResult.Reached(1, 1), take(new FleetAction.Block("mallory", NOW.plusSeconds(600))));
-        assertEquals(CloseCode.BLOCKED, blocked.closedWith());
+        assertEquals(CloseCode.BLOCKED.close(), blocked.closedWith());
         assertEquals(Verdict.BLOCKED, revocations.check(blocked.user()));
 
         assertEquals(new FleetApiResult.Reached(0, 1), take(new FleetAction.Unblock("mallory")));
@@ -153,12 +154,21 @@ class FleetActionsTest {
     }
 
     @Test
+    void disconnectWithAnApplicationCodeClosesWithExactlyThatCodeAndReason() throws Exception {
+        RecordingSession frank = session("frank", null, NOW);
+
+        assertEquals(new FleetApiResult.Reached(1, 1),
+                take(new FleetAction.Disconnect("frank", Close.app(4123, "kicked"))));
+        assertEquals(new Close(4123, "kicked", true), frank.closedWith());
+    }
+
+    @Test
     void withoutItsControlChannelANodeStillActsOnItsOwnSessions() throws Exception {
         RecordingSession erin = session("erin", null, NOW);
         control.close();
 
         assertEquals(new FleetApiResult.Reached(1, 1), take(new FleetAction.Disconnect("erin", false)));
-        assertEquals(CloseCode.DISCONNECTED, erin.closedWith());
+        assertEquals(CloseCode.DISCONNECTED.close(), erin.closedWith());
     }
 
     private RecordingSession session(String user, String tokenId, Instant issuedAt) {
