@@ -116,14 +116,17 @@ class ProxyHooksIT {
         long soon = Instant.now().getEpochSecond() + 3;
         return switch (who) {
             case "error" -> new Answer.Json("{\"error\":{\"code\":1001,\"message\":\"who are you?\"}}");
-            case "retry" -> new Answer.Json("{\"disconnect\":{\"code\":4100,\"reason\":\"come back\"}}");
+            case "retry" -> new Answer.Json("{\"disconnect\":{\"code\":4001,\"reason\":\"come back\"}}");
             case "banned" -> new Answer.Json("{\"disconnect\":{\"code\":4501,\"reason\":\"banned\"}}");
+            case "app-retry" -> new Answer.Json("{\"disconnect\":{\"code\":4100,\"reason\":\"come_back\"}}");
+            case "app-final" -> new Answer.Json("{\"disconnect\":{\"code\":4999,\"reason\":\"account_deleted\"}}");
+            case "app-bad-reason" -> new Answer.Json("{\"disconnect\":{\"code\":4100,\"reason\":\"come back\"}}");
             case "stall" -> new Answer.Stall();
             case "garbage" -> new Answer.Json("<html>nonsense</html>");
             case "two" -> new Answer.Json("{\"result\":{\"user\":\"a\"},\"error\":{\"code\":1000,\"message\":\"x\"}}");
             case "status" -> new Answer.Status(503);
             case "big" -> new Answer.Oversized(100_000);
-            case "keep", "drop", "flaky" -> new Answer.Json("{\"result\":{\"user\":\"" + who + "\",\"expireAt\":"
+            case "keep", "drop", "flaky", "refresh-kick" -> new Answer.Json("{\"result\":{\"user\":\"" + who + "\",\"expireAt\":"
                     + soon + "}}");
             default -> new Answer.Json("{\"result\":{\"user\":\"" + who + "\",\"info\":{\"tier\":\"gold\"},"
                     + "\"subscribe\":[\"open:*\"],\"publish\":[\"open:*\"]}}");
@@ -131,6 +134,9 @@ class ProxyHooksIT {
     }
 
     private static Answer refreshAnswer(TestBackend.Request request) {
+        if (request.body().contains("\"user\":\"refresh-kick\"")) {
+            return new Answer.Json("{\"disconnect\":{\"code\":4601,\"reason\":\"logged_out\"}}");
+        }
         if (request.body().contains("\"user\":\"keep\"")) {
             return new Answer.Json("{\"result\":{\"expireAt\":" + (Instant.now().getEpochSecond() + 3600) + "}}");
         }
@@ -148,6 +154,10 @@ class ProxyHooksIT {
         }
         if (body.contains("\"method\":\"calc:kick\"")) {
             return new Answer.Json("{\"disconnect\":{\"code\":4200,\"reason\":\"kicked\"}}");
+        }
+        if (body.contains("\"method\":\"calc:pose\"")) {
+            // A code in Crier's own range: the client gets 4008, so that a backend cannot pass for Crier.
+            return new Answer.Json("{\"disconnect\":{\"code\":4004,\"reason\":\"token_expired\"}}");
         }
         return body.contains("\"method\":\"calc:stall\"") ? new Answer.Stall() : new Answer.Json("{\"result\":{}}");
     }
@@ -193,9 +203,24 @@ class ProxyHooksIT {
     }
 
     @Test
+    void theBackendsApplicationCloseCodeReachesTheClientWithItsReason() throws Exception {
+        try (WsTestClient retry = WsTestClient.connect(uri()); WsTestClient last = WsTestClient.connect(uri())) {
+            retry.send(auth("app-retry"));
+            last.send(auth("app-final"));
+            assertEquals("{\"type\":\"disconnect\",\"code\":4100,\"reason\":\"come_back\",\"reconnect\":true}",
+                    retry.awaitContaining("\"type\":\"disconnect\""));
+            assertEquals(new WsTestClient.Close(4100, "come_back"), retry.awaitClose());
+            assertEquals("{\"type\":\"disconnect\",\"code\":4999,\"reason\":\"account_deleted\","
+                    + "\"reconnect\":false}", last.awaitContaining("\"type\":\"disconnect\""));
+            assertEquals(new WsTestClient.Close(4999, "account_deleted"), last.awaitClose());
+        }
+    }
+
+    @Test
     void aConnectHookThatFailsSendsTheClientAwayWithAJitteredDelayAndHarmsNoOne() throws Exception {
         try (WsTestClient witness = connected("witness-connect")) {
-            for (String failure : List.of("stall", "garbage", "two", "status", "big")) {
+            // app-bad-reason: an application code whose reason is not [a-z0-9_]{1,32} is a malformed answer.
+            for (String failure : List.of("stall", "garbage", "two", "status", "big", "app-bad-reason")) {
                 try (WsTestClient client = WsTestClient.connect(uri())) {
                     client.send(auth(failure));
                     if (failure.equals("stall")) {
@@ -216,7 +241,7 @@ class ProxyHooksIT {
             }
         }
         assertTrue(count("connect", "timeout") >= 1);
-        assertTrue(count("connect", "invalid") >= 2);
+        assertTrue(count("connect", "invalid") >= 3);
         assertTrue(count("connect", "bad_status") >= 1);
         assertTrue(count("connect", "too_large") >= 1);
     }
@@ -303,6 +328,12 @@ class ProxyHooksIT {
             client.awaitContaining("{\"type\":\"error\",\"id\":6,\"code\":\"unavailable\",\"message\":\"backend "
                     + "unavailable, retry later\"}");
             client.send(ClientCommands.rpc(7, "calc:kick", null));
+            assertEquals("{\"type\":\"disconnect\",\"code\":4200,\"reason\":\"kicked\",\"reconnect\":true}",
+                    client.awaitContaining("\"type\":\"disconnect\""));
+            assertEquals(new WsTestClient.Close(4200, "kicked"), client.awaitClose());
+        }
+        try (WsTestClient client = connected("rpc-poser")) {
+            client.send(ClientCommands.rpc(2, "calc:pose", null));
             assertEquals(new WsTestClient.Close(4008, "backend_disconnect"), client.awaitClose());
         }
     }
@@ -352,8 +383,9 @@ class ProxyHooksIT {
     @Test
     void theRefreshHookRenewsOrEndsConnectHookSessionsWithNoToken() throws Exception {
         try (WsTestClient keep = connected("keep"); WsTestClient drop = connected("drop");
-             WsTestClient flaky = connected("flaky")) {
+             WsTestClient flaky = connected("flaky"); WsTestClient kicked = connected("refresh-kick")) {
             assertEquals(new WsTestClient.Close(4505, "backend_refused"), drop.awaitClose());
+            assertEquals(new WsTestClient.Close(4601, "logged_out"), kicked.awaitClose());
             assertNotNull(request(r -> r.path().equals("/refresh") && r.body().contains("\"user\":\"keep\"")));
             // The backend failed flaky's refresh (and its retry): its session ends at exp + grace, as a token's would.
             assertEquals(new WsTestClient.Close(4004, "token_expired"), flaky.awaitClose());

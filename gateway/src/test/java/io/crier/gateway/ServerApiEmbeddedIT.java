@@ -2,6 +2,7 @@ package io.crier.gateway;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,6 +71,50 @@ class ServerApiEmbeddedIT {
             ServerApi.refused(ws(), other, 4504);
             api.ok(node.baseUrl(), "unblock", "{\"user\":\"e-user\"}");
             ServerApi.session(ws(), other).close();
+        }
+    }
+
+    @Test
+    void disconnectWithAnApplicationCodeGivesTheClientExactlyThatCodeAndReason() throws Exception {
+        double apps = node.meters().counter("crier.disconnects", "reason", "app").count();
+        try (WsTestClient kicked = ServerApi.session(ws(), api.token("c-user", null, Instant.now()));
+             WsTestClient other = ServerApi.session(ws(), api.token("c-other", null, Instant.now()))) {
+            assertEquals("{\"sessions\":1,\"nodes\":1}", api.ok(node.baseUrl(), "disconnect",
+                    "{\"user\":\"c-user\",\"code\":4123,\"reason\":\"kicked\"}"));
+            assertEquals("{\"type\":\"disconnect\",\"code\":4123,\"reason\":\"kicked\",\"reconnect\":true}",
+                    kicked.awaitContaining("\"type\":\"disconnect\""));
+            assertEquals(new WsTestClient.Close(4123, "kicked"), kicked.awaitClose());
+            other.send(ClientCommands.ping(2));
+            assertTrue(other.awaitContaining("\"id\":2").startsWith("{\"type\":\"ok\""));
+        }
+        try (WsTestClient gone = ServerApi.session(ws(), api.token("c-user", null, Instant.now()))) {
+            assertEquals("{\"sessions\":1,\"nodes\":1}", api.ok(node.baseUrl(), "disconnect",
+                    "{\"user\":\"c-user\",\"code\":4601,\"reason\":\"account_deleted\",\"reconnect\":false}"));
+            assertEquals("{\"type\":\"disconnect\",\"code\":4601,\"reason\":\"account_deleted\","
+                    + "\"reconnect\":false}", gone.awaitContaining("\"type\":\"disconnect\""));
+            assertEquals(new WsTestClient.Close(4601, "account_deleted"), gone.awaitClose());
+        }
+        assertEquals(apps + 2, node.meters().counter("crier.disconnects", "reason", "app").count());
+    }
+
+    @Test
+    void aDisconnectCodeOutsideTheApplicationRangesOrWithABadReasonIsRefusedAndReachesNoOne() throws Exception {
+        try (WsTestClient session = ServerApi.session(ws(), api.token("x-user", null, Instant.now()))) {
+            for (String body : new String[] {
+                "{\"user\":\"x-user\",\"code\":4010,\"reason\":\"disconnected\"}",
+                "{\"user\":\"x-user\",\"code\":4505,\"reason\":\"backend_refused\"}",
+                "{\"user\":\"x-user\",\"code\":4123,\"reason\":\"Not Plain\"}",
+                "{\"user\":\"x-user\",\"code\":4123,\"reason\":\"" + "r".repeat(33) + "\"}",
+                "{\"user\":\"x-user\",\"code\":4123,\"reason\":\"kicked\",\"reconnect\":false}",
+                "{\"user\":\"x-user\",\"reason\":\"kicked\"}"}) {
+                var response = api.post(node.baseUrl(), "disconnect", body);
+                assertEquals(400, response.statusCode(), body);
+                assertTrue(response.body().contains("\"invalid_field\""), response.body());
+                assertFalse(response.body().contains("Not Plain") || response.body().contains("rrrr"), response.body());
+            }
+            session.send(ClientCommands.ping(2));
+            assertTrue(session.awaitContaining("\"id\":2").startsWith("{\"type\":\"ok\""));
+            assertFalse(session.isClosed());
         }
     }
 

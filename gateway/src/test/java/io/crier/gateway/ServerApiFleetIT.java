@@ -92,6 +92,22 @@ class ServerApiFleetIT {
     }
 
     @Test
+    void anApplicationCloseCodeReachesTheUsersSessionsOnEveryNodeExactly() throws Exception {
+        List<WsTestClient> sessions = everywhere(api.token("app-user", null, Instant.now()));
+        try {
+            String answer = api.ok(fleet.node(2).baseUrl(), "disconnect",
+                    "{\"user\":\"app-user\",\"code\":4321,\"reason\":\"moved_out\"}");
+
+            assertEquals("{\"sessions\":" + sessions.size() + ",\"nodes\":3}", answer);
+            for (WsTestClient session : sessions) {
+                assertEquals(new WsTestClient.Close(4321, "moved_out"), session.awaitClose());
+            }
+        } finally {
+            sessions.forEach(WsTestClient::close);
+        }
+    }
+
+    @Test
     void aRevokedTokenIsClosedEverywhereAndRefusedEvenByANodeStartedLater() throws Exception {
         String token = api.token("r-user", "r-jti", Instant.now());
         List<WsTestClient> sessions = everywhere(token);

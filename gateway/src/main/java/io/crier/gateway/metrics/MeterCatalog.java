@@ -39,9 +39,13 @@ public final class MeterCatalog {
                     "too_large", "origin", "node_full", "ip_limit", "user_limit"));
     public static final MeterDefinition CONNECTIONS_COMPRESSED = counter("crier.connections.compressed",
             "Upgrades that negotiated permessage-deflate", null);
+    /** The {@link #DISCONNECTS} reason of every close with a backend's application code (never its own reason). */
+    public static final String APP_CLOSE_REASON = "app";
     public static final MeterDefinition DISCONNECTS = counter("crier.disconnects",
-            "Connections the server closed, by reason (slow_consumer: a client that did not read fast enough)",
-            null, tag("reason", Arrays.stream(CloseCode.values()).map(CloseCode::reason)));
+            "Connections the server closed, by reason (slow_consumer: a client that did not read fast enough; "
+                    + "app: an application close code the backend chose)",
+            null, tag("reason", Stream.concat(Arrays.stream(CloseCode.values()).map(CloseCode::reason),
+                    Stream.of(APP_CLOSE_REASON))));
     public static final MeterDefinition LIMITS_CONNECTIONS = gauge("crier.limits.connections",
             "Connections counted against limits.maxConnections", null);
     public static final MeterDefinition LIMITS_IPS = gauge("crier.limits.ips",

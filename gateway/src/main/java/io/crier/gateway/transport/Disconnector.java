@@ -25,10 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The only way the server closes a connection, with one of Crier's {@link CloseCode}s or a backend's application
  * code ({@link Close#app}) alike. Once per channel (guarded by a channel attribute) it logs at debug, counts
- * {@link MeterCatalog#DISCONNECTS} tagged by reason (every application code under the one reason {@value #APP_REASON},
- * so that a backend's reasons cannot grow the tags), sends the {@code disconnect} push (codes 4000-4999), then a
- * close frame with the same code and reason, and closes the channel once that is flushed, or after
- * a bounded timeout when the peer does not read. Before the WebSocket upgrade it just closes the channel. Either
+ * {@link MeterCatalog#DISCONNECTS} tagged by reason (every application code under the one reason
+ * {@value MeterCatalog#APP_CLOSE_REASON}, so that a backend's reasons cannot grow the tags), sends the
+ * {@code disconnect} push (codes 4000-4999), then a close frame with the same code and reason, and closes the
+ * channel once that is flushed, or after a bounded timeout when the peer does not read. Before the WebSocket upgrade it just closes the channel. Either
  * close then lingers in {@link LingeringCloseHandler}, so that a client still sending reads all of it.
  *
  * <p>One instance per node; thread-safe: callable from any thread (broker threads disconnect slow
@@ -38,9 +38,6 @@ public final class Disconnector {
 
     /** How long a close frame may take to flush before the channel is closed anyway. */
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
-
-    /** The {@link MeterCatalog#DISCONNECTS} reason of every application code. */
-    public static final String APP_REASON = "app";
 
     private static final Logger log = LoggerFactory.getLogger(Disconnector.class);
 
@@ -98,7 +95,7 @@ public final class Disconnector {
     }
 
     private boolean disconnect(Channel channel, Close code, long reconnectDelayMs) {
-        String tag = code.isApp() ? APP_REASON : code.reason();
+        String tag = code.isApp() ? MeterCatalog.APP_CLOSE_REASON : code.reason();
         if (!ChannelAttributes.claimClose(channel, tag)) {
             return false;
         }
