@@ -32,7 +32,8 @@ export function backoff(retry, { min, max, factor }, random = Math.random) {
 }
 
 // Close codes after which reconnecting with the same behaviour cannot help (PROTOCOL.md §9): broken frames.
-// 4500-4999 (invalid token, auth timeout, command flood) are tested by range.
+// 4500-4999 (Crier's 4500-4599: invalid token, auth timeout, command flood; the backend's application codes
+// 4600-4999) are tested by range; 4000-4499 (Crier's 4000-4099, application codes 4100-4499) reconnect.
 const FATAL_CLOSES = [1002, 1003, 1007, 1008, 1009];
 // The token expired, at `auth` or while connected (PROTOCOL.md §9): a provider may give a fresh one, a fixed token
 // cannot be renewed.

@@ -138,14 +138,16 @@ test('a session past the expireAt of its connect hook is closed with 4004 and co
   assert.deepEqual(errors.items.map((e) => e.code), [], 'no token_expired: the hook admits it again');
 });
 
-test('the server API subscribes a live session (a subscribed event) and takes it off again (unsubscribed)', async (t) => {
+/** Posts `body` to the node's server API `action`; asserts a 200 and returns the answer. */
+async function api(action, body) {
   const [base, key] = node.api.split(' ');
-  const api = async (action, body) => {
-    const response = await fetch(`${base}/api/v1/${action}`, { method: 'POST', body: JSON.stringify(body),
-      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' } });
-    assert.equal(response.status, 200);
-    return response.json();
-  };
+  const response = await fetch(`${base}/api/v1/${action}`, { method: 'POST', body: JSON.stringify(body),
+    headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' } });
+  assert.equal(response.status, 200);
+  return response.json();
+}
+
+test('the server API subscribes a live session (a subscribed event) and takes it off again (unsubscribed)', async (t) => {
   const { client: dave, subscribed } = await connected(t, node.dave);
   await subscribed.waitFor(1); // me:dave, the personal topic
   assert.deepEqual(await api('subscribe', { user: 'dave', topic: 'sdk:api-dave' }), { sessions: 1, nodes: 1 });
@@ -160,4 +162,30 @@ test('the server API subscribes a live session (a subscribed event) and takes it
   assert.ok(!dave.serverTopics.some((s) => s.topic === 'sdk:api-dave'));
   // Idempotent: nothing left to take off.
   assert.deepEqual(await api('unsubscribe', { user: 'dave', topic: 'sdk:api-dave' }), { sessions: 0, nodes: 1 });
+});
+
+test('an application close code reaches the app with its reason; its range says whether to reconnect', async (t) => {
+  const tap = tappedWebSocket();
+  const { client: dave } = await connected(t, node.dave, { WebSocket: tap.WebSocket });
+  // With the disconnect push: 4123 reconnects.
+  let gone = next(dave, 'disconnected');
+  let back = next(dave, 'connected');
+  assert.deepEqual(await api('disconnect', { user: 'dave', code: 4123, reason: 'kicked' }), { sessions: 1, nodes: 1 });
+  const kicked = await gone;
+  assert.deepEqual([kicked.code, kicked.reason, kicked.reconnect], [4123, 'kicked', true]);
+  await back;
+  // Only the close frame (the client misses the push): the range decides, 4100-4499 reconnects.
+  tap.sockets.at(-1).deaf = true;
+  gone = next(dave, 'disconnected');
+  back = next(dave, 'connected');
+  await api('disconnect', { user: 'dave', code: 4499, reason: 'moved' });
+  const moved = await gone;
+  assert.deepEqual([moved.code, moved.reason, moved.reconnect], [4499, 'moved', true]);
+  await back;
+  // ... and 4600-4999 does not.
+  tap.sockets.at(-1).deaf = true;
+  gone = next(dave, 'disconnected');
+  await api('disconnect', { user: 'dave', code: 4600, reason: 'account_deleted' });
+  assert.deepEqual(await gone, { code: 4600, reason: 'account_deleted', reconnect: false });
+  assert.equal(dave.state, 'disconnected');
 });

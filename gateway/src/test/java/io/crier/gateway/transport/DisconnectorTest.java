@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crier.protocol.Close;
 import io.crier.protocol.CloseCode;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -43,6 +44,23 @@ class DisconnectorTest {
         close.release();
         assertFalse(channel.isActive());
         assertEquals(1.0, node.meters.counter("crier.disconnects", "reason", "shutdown").count());
+    }
+
+    @Test
+    void anApplicationCodeTakesTheSamePathWithItsOwnCodeAndReasonAndIsCountedAsApp() {
+        Connection.of(channel).completeUpgrade(false);
+        assertTrue(node.disconnector.disconnect(channel, Close.app(4601, "account_deleted")));
+        TextWebSocketFrame push = channel.readOutbound();
+        assertEquals("{\"type\":\"disconnect\",\"code\":4601,\"reason\":\"account_deleted\",\"reconnect\":false}",
+                push.text());
+        push.release();
+        CloseWebSocketFrame close = channel.readOutbound();
+        assertEquals(4601, close.statusCode());
+        assertEquals("account_deleted", close.reasonText());
+        close.release();
+        assertFalse(channel.isActive());
+        assertEquals(1.0, node.meters.counter("crier.disconnects", "reason", "app").count());
+        assertNull(node.meters.find("crier.disconnects").tag("reason", "account_deleted").counter());
     }
 
     @Test
