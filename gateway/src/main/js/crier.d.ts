@@ -50,6 +50,7 @@ export interface Welcome {
 export interface DisconnectedEvent {
   /**
    * WebSocket close code or the server's `disconnect` code (PROTOCOL.md §9); 1006 when the client gave up itself.
+   * 4100-4499 (reconnect) and 4600-4999 (final) are the backend's application codes, with its own `reason`.
    * 4004 (`token_expired`): the client reconnects with a fresh token from the provider, but stops (reconnect false,
    * after an `error` `token_expired`) with a fixed token, or after the provider gave 3 expired tokens in a row.
    */

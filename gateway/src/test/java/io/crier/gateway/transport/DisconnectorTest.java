@@ -35,14 +35,8 @@ class DisconnectorTest {
     void sendsTheDisconnectPushThenTheCloseFrameThenCloses() {
         Connection.of(channel).completeUpgrade(false);
         assertTrue(node.disconnector.disconnect(channel, CloseCode.SHUTDOWN));
-        TextWebSocketFrame push = channel.readOutbound();
-        assertEquals("{\"type\":\"disconnect\",\"code\":4000,\"reason\":\"shutdown\",\"reconnect\":true}", push.text());
-        push.release();
-        CloseWebSocketFrame close = channel.readOutbound();
-        assertEquals(4000, close.statusCode());
-        assertEquals("shutdown", close.reasonText());
-        close.release();
-        assertFalse(channel.isActive());
+        assertPushThenClose("{\"type\":\"disconnect\",\"code\":4000,\"reason\":\"shutdown\",\"reconnect\":true}",
+                4000, "shutdown");
         assertEquals(1.0, node.meters.counter("crier.disconnects", "reason", "shutdown").count());
     }
 
@@ -50,15 +44,8 @@ class DisconnectorTest {
     void anApplicationCodeTakesTheSamePathWithItsOwnCodeAndReasonAndIsCountedAsApp() {
         Connection.of(channel).completeUpgrade(false);
         assertTrue(node.disconnector.disconnect(channel, Close.app(4601, "account_deleted")));
-        TextWebSocketFrame push = channel.readOutbound();
-        assertEquals("{\"type\":\"disconnect\",\"code\":4601,\"reason\":\"account_deleted\",\"reconnect\":false}",
-                push.text());
-        push.release();
-        CloseWebSocketFrame close = channel.readOutbound();
-        assertEquals(4601, close.statusCode());
-        assertEquals("account_deleted", close.reasonText());
-        close.release();
-        assertFalse(channel.isActive());
+        assertPushThenClose("{\"type\":\"disconnect\",\"code\":4601,\"reason\":\"account_deleted\","
+                + "\"reconnect\":false}", 4601, "account_deleted");
         assertEquals(1.0, node.meters.counter("crier.disconnects", "reason", "app").count());
         assertNull(node.meters.find("crier.disconnects").tag("reason", "account_deleted").counter());
     }
@@ -99,6 +86,18 @@ class DisconnectorTest {
         assertTrue(channel.isActive(), "waiting for the close frame to flush");
         channel.advanceTimeBy(Disconnector.CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
+        assertFalse(channel.isActive());
+    }
+
+    /** The channel wrote {@code push}, then a close frame of {@code code} and {@code reason}, and is closed. */
+    private void assertPushThenClose(String push, int code, String reason) {
+        TextWebSocketFrame pushed = channel.readOutbound();
+        assertEquals(push, pushed.text());
+        pushed.release();
+        CloseWebSocketFrame close = channel.readOutbound();
+        assertEquals(code, close.statusCode());
+        assertEquals(reason, close.reasonText());
+        close.release();
         assertFalse(channel.isActive());
     }
 
