@@ -68,11 +68,16 @@ class ProxyHooksIT {
                 ? new Answer.Json("{\"error\":{\"code\":1403,\"message\":\"members only\"}}")
                 : request.body().contains("\"topic\":\"hooked:slow\"") ? new Answer.Stall()
                 : request.body().contains("\"topic\":\"hooked:gated\"") ? new Answer.Gated(gate, "{\"result\":{}}")
+                : request.body().contains("\"topic\":\"hooked:members\"")
+                ? new Answer.Json("{\"disconnect\":{\"code\":4700,\"reason\":\"no_entry\"}}")
                 : new Answer.Json("{\"result\":{}}"));
         backend.on("/publish", request -> request.body().contains("\"topic\":\"hooked:block\"")
                 ? new Answer.Json("{\"error\":{\"code\":1400,\"message\":\"no shouting\"}}")
                 : request.body().contains("\"topic\":\"hooked:rewrite\"")
-                ? new Answer.Json("{\"result\":{\"data\":{\"clean\":true}}}") : new Answer.Json("{\"result\":{}}"));
+                ? new Answer.Json("{\"result\":{\"data\":{\"clean\":true}}}")
+                : request.body().contains("\"topic\":\"hooked:spam\"")
+                ? new Answer.Json("{\"disconnect\":{\"code\":4400,\"reason\":\"slow_down\"}}")
+                : new Answer.Json("{\"result\":{}}"));
         backend.on("/rpc", ProxyHooksIT::rpcAnswer);
         Path file = dir.resolve("crier.properties");
         Files.writeString(file, String.join("\n",
@@ -213,6 +218,15 @@ class ProxyHooksIT {
             assertEquals("{\"type\":\"disconnect\",\"code\":4999,\"reason\":\"account_deleted\","
                     + "\"reconnect\":false}", last.awaitContaining("\"type\":\"disconnect\""));
             assertEquals(new WsTestClient.Close(4999, "account_deleted"), last.awaitClose());
+        }
+        try (WsTestClient subscriber = connected("app-sub"); WsTestClient publisher = connected("app-pub");
+             WsTestClient witness = connected("witness-app")) {
+            subscriber.send(ClientCommands.subscribe(2, "hooked:members"));
+            publisher.send(ClientCommands.publish(2, "hooked:spam", "{\"n\":1}"));
+            assertEquals(new WsTestClient.Close(4700, "no_entry"), subscriber.awaitClose());
+            assertEquals(new WsTestClient.Close(4400, "slow_down"), publisher.awaitClose());
+            witness.send(ClientCommands.ping(2));
+            witness.awaitContaining("{\"type\":\"ok\",\"id\":2}");
         }
     }
 
