@@ -85,6 +85,17 @@ class FleetApiCodecTest {
     }
 
     @Test
+    void aBatchDisconnectTakesAnApplicationCodeAndRejectsABadOneAlone() {
+        assertEquals(new FleetApiRequest.Batch(List.of(
+                new FleetAction.Disconnect("42", Close.app(4600, "gone")),
+                new FleetAction.Rejected(PublishApiError.INVALID_FIELD,
+                        "'code' must be an application close code: 4100 to 4499 (reconnect) or 4600 to 4999"))),
+                codec.decode("batch", bytes("{\"commands\":[{\"action\":\"disconnect\",\"user\":\"42\","
+                        + "\"code\":4600,\"reason\":\"gone\"},{\"action\":\"disconnect\",\"user\":\"42\","
+                        + "\"code\":4000,\"reason\":\"shutdown\"}]}")));
+    }
+
+    @Test
     void encodesEveryAnswerShapeExactlyAsItsGoldenFile() {
         assertArrayEquals(golden("response-reached.json"), codec.encode(new FleetApiResult.Reached(3, 2)));
         assertArrayEquals(golden("response-batch.json"), codec.encodeBatch(List.of(

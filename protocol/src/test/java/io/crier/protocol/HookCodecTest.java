@@ -109,6 +109,16 @@ class HookCodecTest {
     }
 
     @Test
+    void aDisconnectPassesAnApplicationCodeThroughAndMapsCriersOwnRanges() {
+        assertEquals(new Close(4100, "come_back", true), new HookResponse.Disconnect(4100, "come_back").close());
+        assertEquals(new Close(4999, "gone", false), new HookResponse.Disconnect(4999, "gone").close());
+        assertEquals(CloseCode.BACKEND_DISCONNECT.close(), new HookResponse.Disconnect(4000, "shutdown").close());
+        assertEquals(CloseCode.BACKEND_DISCONNECT.close(), new HookResponse.Disconnect(4099, "any text").close());
+        assertEquals(CloseCode.BACKEND_REFUSED.close(), new HookResponse.Disconnect(4503, "revoked").close());
+        assertEquals(CloseCode.BACKEND_REFUSED.close(), new HookResponse.Disconnect(4599, "Any Text").close());
+    }
+
+    @Test
     void eachHookChecksTheFieldsItNeeds() {
         assertInstanceOf(HookResponse.Invalid.class, codec.decode(HookKind.CONNECT, utf8("{\"result\":{}}")));
         assertInstanceOf(HookResponse.Invalid.class,
