@@ -22,8 +22,13 @@ public record Close(int code, String reason, boolean reconnect) {
 
     private static final Pattern APP_REASON = Pattern.compile("[a-z0-9_]{1," + MAX_APP_REASON_BYTES + "}");
 
+    /** @throws IllegalArgumentException for an application code whose reason or reconnect flag breaks its rule */
     public Close {
         Objects.requireNonNull(reason, "reason");
+        if (isAppCode(code) && (!isAppReason(reason) || reconnect != code < 4500)) {
+            throw new IllegalArgumentException("an application close is 4100..4499 (reconnect) or 4600..4999, with a"
+                    + " reason of 1 to " + MAX_APP_REASON_BYTES + " characters of a-z 0-9 _");
+        }
     }
 
     /**
@@ -35,11 +40,7 @@ public record Close(int code, String reason, boolean reconnect) {
         if (!isAppCode(code)) {
             throw new IllegalArgumentException("an application close code is 4100..4499 or 4600..4999");
         }
-        if (!isAppReason(reason)) {
-            throw new IllegalArgumentException("an application close reason is 1 to " + MAX_APP_REASON_BYTES
-                    + " characters of a-z 0-9 _");
-        }
-        return new Close(code, reason, code < 4500);
+        return new Close(code, Objects.requireNonNull(reason, "reason"), code < 4500);
     }
 
     /** Whether {@code code} is an application close code: 4100-4499 (reconnect) or 4600-4999 (final). */

@@ -62,8 +62,10 @@ class CodesTest {
         }
         for (String reason : new String[] {null, "", "Kicked", "come back", "x".repeat(33), "caf\u00e9", "a\nb"}) {
             assertFalse(Close.isAppReason(reason), reason);
-            assertThrows(IllegalArgumentException.class, () -> Close.app(4123, reason));
+            assertThrows(RuntimeException.class, () -> Close.app(4123, reason));
         }
+        assertThrows(IllegalArgumentException.class, () -> new Close(4123, "kicked", false));
+        assertThrows(IllegalArgumentException.class, () -> new Close(4623, "kicked", true));
     }
 
     @Test
