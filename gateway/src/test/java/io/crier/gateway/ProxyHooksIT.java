@@ -131,8 +131,8 @@ class ProxyHooksIT {
             case "two" -> new Answer.Json("{\"result\":{\"user\":\"a\"},\"error\":{\"code\":1000,\"message\":\"x\"}}");
             case "status" -> new Answer.Status(503);
             case "big" -> new Answer.Oversized(100_000);
-            case "keep", "drop", "flaky", "refresh-kick" -> new Answer.Json("{\"result\":{\"user\":\"" + who + "\",\"expireAt\":"
-                    + soon + "}}");
+            case "keep", "drop", "flaky", "refresh-kick" -> new Answer.Json("{\"result\":{\"user\":\"" + who
+                    + "\",\"expireAt\":" + soon + "}}");
             default -> new Answer.Json("{\"result\":{\"user\":\"" + who + "\",\"info\":{\"tier\":\"gold\"},"
                     + "\"subscribe\":[\"open:*\"],\"publish\":[\"open:*\"]}}");
         };

@@ -3,8 +3,8 @@ package io.crier.protocol;
 /**
  * Every code with which Crier itself closes a WebSocket. Codes 4000-4499 mean "reconnect" (with backoff);
  * codes 4500-4999 mean "do not reconnect without fixing something first". Crier's own codes stay in 4000-4099 and
- * 4500-4599; the rest of each range is for the backend's application codes ({@link Close#app}). The standard codes 1003, 1007
- * and 1009 answer broken frames, which only a client bug produces, and also mean "do not reconnect".
+ * 4500-4599; the rest of each range is for the backend's application codes ({@link Close#app}). The standard
+ * codes 1003, 1007 and 1009 answer broken frames, which only a client bug produces, and also mean "do not reconnect".
  * The {@link #reason()} is the close frame's reason text, well under the 123-byte limit. Immutable; thread-safe.
  */
 public enum CloseCode {

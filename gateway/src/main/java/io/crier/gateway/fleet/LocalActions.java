@@ -126,8 +126,8 @@ public final class LocalActions {
         long closed = 0;
         for (LiveSession session : sessions) {
             Verdict verdict = revocations.check(session.user());
-            if (verdict != Verdict.NONE
-                    && session.disconnect((verdict == Verdict.BLOCKED ? CloseCode.BLOCKED : CloseCode.REVOKED).close())) {
+            CloseCode code = verdict == Verdict.BLOCKED ? CloseCode.BLOCKED : CloseCode.REVOKED;
+            if (verdict != Verdict.NONE && session.disconnect(code.close())) {
                 closed++;
             }
         }

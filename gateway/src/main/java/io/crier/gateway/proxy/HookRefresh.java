@@ -14,7 +14,8 @@ import java.util.function.Consumer;
  * Renews a connect-hook session through the refresh hook when its expiry nears, in place of the {@code expiring}
  * push (the client has no token to refresh with). The backend's {@code result} moves the expiry to its
  * {@code expireAt}; its {@code error} or {@code disconnect} closes the session ({@link CloseCode#BACKEND_REFUSED}, or
- * {@link HookResponse.Disconnect#close()}: an application code passes through); a failure leaves the expiry as it was, and the caller tries again later.
+ * {@link HookResponse.Disconnect#close()}: an application code passes through); a failure leaves the expiry as it
+ * was, and the caller tries again later.
  *
  * <p>Thread-safe: immutable; answers complete on the session's executor.
  */

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * {@link MeterCatalog#DISCONNECTS} tagged by reason (every application code under the one reason
  * {@value MeterCatalog#APP_CLOSE_REASON}, so that a backend's reasons cannot grow the tags), sends the
  * {@code disconnect} push (codes 4000-4999), then a close frame with the same code and reason, and closes the
- * channel once that is flushed, or after a bounded timeout when the peer does not read. Before the WebSocket upgrade it just closes the channel. Either
- * close then lingers in {@link LingeringCloseHandler}, so that a client still sending reads all of it.
+ * channel once that is flushed, or after a bounded timeout when the peer does not read. Before the WebSocket
+ * upgrade it just closes the channel. Either close then lingers in {@link LingeringCloseHandler}, so that a client
+ * still sending reads all of it.
  *
  * <p>One instance per node; thread-safe: callable from any thread (broker threads disconnect slow
  * consumers), the work runs on the channel's event loop.
