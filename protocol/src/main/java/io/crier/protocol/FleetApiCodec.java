@@ -15,15 +15,15 @@ import java.util.Objects;
  * for a batch, and {@code {"error":{"code":..,"message":..}}}. Times are Unix seconds, like a token's
  * {@code exp} and {@code iat}. {@code presence} and {@code history} answer with the fields of the WebSocket
  * protocol's reply to the same command ({@link #encodeReply}). Unknown fields are ignored; a wrong type, a
- * missing field, a name that breaks {@link #isValidName} or a time out of range rejects the action with a fixed message that never echoes the
+ * missing field, a name that breaks {@link UserIds#isValid} or a time out of range rejects the action with a fixed message that never echoes the
  * request. Golden files in this module's tests pin the shapes.
  *
  * <p>Stateless apart from its limit; thread-safe.
  */
 public final class FleetApiCodec {
 
-    /** The longest user id or token id ({@code jti}) the API takes, in characters (a token's {@code sub} rule). */
-    public static final int MAX_NAME_LENGTH = 256;
+    /** The longest user id or token id ({@code jti}) the API takes, in characters ({@link UserIds}). */
+    public static final int MAX_NAME_LENGTH = UserIds.MAX_LENGTH;
     /** The latest time the API takes: the end of year 9999, in Unix seconds. */
     public static final long MAX_SECONDS = 253_402_300_799L;
     /** The actions of the routes {@code /api/v1/<action>} (and of batch entries). */
@@ -42,31 +42,6 @@ public final class FleetApiCodec {
         }
         this.maxBatch = maxBatch;
         this.fields = new FleetFields(maxBatch);
-    }
-
-    /**
-     * Whether {@code name} may be a user id or a token id: 1 to {@value #MAX_NAME_LENGTH} characters, not blank,
-     * with no control character, line or paragraph separator, or unpaired surrogate.
-     */
-    public static boolean isValidName(String name) {
-        if (name == null || name.isEmpty() || name.length() > MAX_NAME_LENGTH || name.isBlank()) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-                return false;
-            }
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 >= name.length() || !Character.isLowSurrogate(name.charAt(i + 1))) {
-                    return false;
-                }
-                i++;
-            } else if (Character.isLowSurrogate(c)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

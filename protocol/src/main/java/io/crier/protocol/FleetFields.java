@@ -85,7 +85,7 @@ final class FleetFields {
 
     static String name(Map<?, ?> fields, String field) throws Refusal {
         Object value = required(fields, field);
-        if (!(value instanceof String name) || !FleetApiCodec.isValidName(name)) {
+        if (!(value instanceof String name) || !UserIds.isValid(name)) {
             throw new Refusal(PublishApiError.INVALID_FIELD, "'" + field + "' must be a string of 1 to "
                     + FleetApiCodec.MAX_NAME_LENGTH + " characters without control characters");
         }

@@ -28,7 +28,7 @@ public final class HookCodec {
 
     /** The most entries of {@code topics}, {@code subscribe} or {@code publish} in a connect result. */
     public static final int MAX_LIST = 1000;
-    /** The longest user id or topic pattern in a connect result, in characters. */
+    /** The longest topic pattern in a connect result, in characters (a user id follows {@link UserIds}). */
     public static final int MAX_NAME_LENGTH = 256;
     /** The latest {@code expireAt}: the end of year 9999, in seconds since the epoch. */
     static final long MAX_EXPIRE_AT = 253_402_300_799L;
@@ -165,8 +165,8 @@ public final class HookCodec {
             switch (name) {
                 case "user" -> {
                     user = token == JsonToken.VALUE_STRING ? parser.getText() : null;
-                    if (user == null || user.isBlank() || user.length() > MAX_NAME_LENGTH || !printable(user)) {
-                        problem = first(problem, "'result.user' must be a string of 1 to " + MAX_NAME_LENGTH
+                    if (!UserIds.isValid(user)) {
+                        problem = first(problem, "'result.user' must be a string of 1 to " + UserIds.MAX_LENGTH
                                 + " printable characters, not blank");
                     }
                 }
@@ -298,20 +298,6 @@ public final class HookCodec {
             parser.skipChildren();
         }
         return invalid(problem);
-    }
-
-    /**
-     * Whether {@code text} has no control character (U+0000-U+001F, U+007F-U+009F), no U+2028/U+2029 and no
-     * unpaired surrogate: the rules of a token's {@code sub}, which a user id from the connect hook follows too.
-     */
-    private static boolean printable(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == '\u2028' || c == '\u2029') {
-                return false;
-            }
-        }
-        return !Utf8.hasUnpairedSurrogate(text);
     }
 
     private static String first(String problem, String next) {

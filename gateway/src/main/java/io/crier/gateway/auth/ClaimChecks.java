@@ -3,9 +3,9 @@ package io.crier.gateway.auth;
 import com.auth0.jwt.interfaces.Claim;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import io.crier.gateway.auth.InvalidTokenException.Reason;
-import io.crier.protocol.FleetApiCodec;
 import io.crier.protocol.RawJson;
 import io.crier.protocol.Topics;
+import io.crier.protocol.UserIds;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -136,7 +136,7 @@ final class ClaimChecks {
 
     /**
      * The {@code jti} claim, which revocation names, or {@code null} when the token has none: a string that the
-     * server API would take as a token id ({@link FleetApiCodec#isValidName}), so that every token id a node
+     * server API would take as a token id ({@link UserIds#isValid}), so that every token id a node
      * accepts can be revoked.
      */
     private static String tokenId(DecodedJWT jwt) throws InvalidTokenException {
@@ -145,7 +145,7 @@ final class ClaimChecks {
             return null;
         }
         String tokenId = claim.asString();
-        if (!FleetApiCodec.isValidName(tokenId)) {
+        if (!UserIds.isValid(tokenId)) {
             throw new InvalidTokenException(Reason.INVALID_JTI);
         }
         return tokenId;
@@ -164,32 +164,11 @@ final class ClaimChecks {
     }
 
     /**
-     * Whether {@code subject} is a {@code sub} the node accepts: non-blank, at most
-     * {@value JwtTokenVerifier#MAX_SUBJECT_LENGTH} characters, with no character {@link #hasBreakingCharacter}
-     * refuses. Shared with {@link TokenClaims}, so that a tool never signs a sub the node refuses.
+     * Whether {@code subject} is a {@code sub} the node accepts: a valid user id ({@link UserIds#isValid}). Shared
+     * with {@link TokenClaims}, so that a tool never signs a sub the node refuses.
      */
     static boolean isValidSubject(String subject) {
-        return subject != null && !subject.isBlank() && subject.length() <= JwtTokenVerifier.MAX_SUBJECT_LENGTH
-                && !hasBreakingCharacter(subject);
-    }
-
-    /**
-     * Whether {@code subject} holds a control character (C0, DEL, C1), a line or paragraph separator (U+2028,
-     * U+2029) or an unpaired surrogate. No identity provider means such a user id, and the {@code sub} travels
-     * on to places Crier does not escape: {@code welcome}, presence lists, backends and their logs. Crier's own
-     * logs escape these characters anyway (logging.LogEscaper); this keeps them out of the rest.
-     */
-    private static boolean hasBreakingCharacter(String subject) {
-        for (int i = 0; i < subject.length(); i++) {
-            char c = subject.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < subject.length()
-                    && Character.isLowSurrogate(subject.charAt(i + 1))) {
-                i++;
-            } else if (Character.isISOControl(c) || Character.isSurrogate(c) || c == '\u2028' || c == '\u2029') {
-                return true;
-            }
-        }
-        return false;
+        return UserIds.isValid(subject);
     }
 
     /**

@@ -10,6 +10,7 @@ import io.crier.gateway.metrics.MeterCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.crier.protocol.StrictJson;
+import io.crier.protocol.UserIds;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,7 +37,7 @@ import java.util.Set;
 public final class JwtTokenVerifier implements TokenVerifier, AutoCloseable {
 
     /** The longest accepted {@code sub}. */
-    public static final int MAX_SUBJECT_LENGTH = 256;
+    public static final int MAX_SUBJECT_LENGTH = UserIds.MAX_LENGTH;
     /** The longest token looked at; longer ones are refused as malformed before any decoding. */
     public static final int MAX_TOKEN_CHARS = 16 * 1024;
 
