@@ -190,10 +190,10 @@ class FleetApiCodecTest {
 
     @Test
     void namesFollowTheSubjectRule() {
-        assertTrue(FleetApiCodec.isValidName("user-42@example.com"));
-        assertTrue(FleetApiCodec.isValidName("\ud83d\ude00"));
-        assertFalse(FleetApiCodec.isValidName(null));
-        assertFalse(FleetApiCodec.isValidName("a\u0000"));
+        assertTrue(UserIds.isValid("user-42@example.com"));
+        assertTrue(UserIds.isValid("\ud83d\ude00"));
+        assertFalse(UserIds.isValid(null));
+        assertFalse(UserIds.isValid("a\u0000"));
     }
 
     private static FleetApiRequest single(FleetAction action) {
