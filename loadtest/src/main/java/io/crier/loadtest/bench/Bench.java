@@ -91,11 +91,11 @@ public final class Bench {
             return lastAbuse.run();
         }
         List<ClientPlan> plans = plans(o.connections());
+        if ("connect".equals(o.mode())) {
+            return new ConnectRounds(o, this).run(plans);
+        }
         try (ClientFleet fleet = new ClientFleet(o.threads(), o.concurrency())) {
             ClientFleet.ConnectResult connected = connect(fleet, plans);
-            if ("connect".equals(o.mode())) {
-                return reportConnect(connected);
-            }
             if (connected.ready() == 0) {
                 return 1;
             }
@@ -114,16 +114,6 @@ public final class Bench {
                 h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
                 h.getMaxValue() / 1000.0, r.failures());
         return r;
-    }
-
-    private int reportConnect(ClientFleet.ConnectResult r) {
-        Histogram h = r.latency();
-        say("RESULT label=%s mode=connect connections=%d ready=%d failed=%d timed_out=%d handshakes_per_s=%.0f "
-                        + "p50_ms=%.1f p99_ms=%.1f p999_ms=%.1f max_ms=%.1f", options.label(), r.planned(), r.ready(),
-                r.failed(), r.timedOut(), r.readyPerSecond(), h.getValueAtPercentile(50) / 1000.0,
-                h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0,
-                h.getMaxValue() / 1000.0);
-        return r.ready() == r.planned() ? 0 : 1;
     }
 
     private int publish(ClientFleet fleet, int ready) throws IOException, InterruptedException {

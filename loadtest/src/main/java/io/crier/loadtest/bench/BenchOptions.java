@@ -20,7 +20,7 @@ record BenchOptions(String mode, List<URI> urls, List<InetSocketAddress> redisNo
                     int payloadBytes, int sources, int threads, int concurrency, String secret, long pid,
                     CpuWatch watch, int subscribers, Duration p99Bound, double startRate, double factor,
                     Duration step, int maxSteps, Duration budget, int processes, Duration hold, String label,
-                    Duration connectTimeout, Duration warmup, AbuseSizes abuse) {
+                    Duration connectTimeout, Duration warmup, AbuseSizes abuse, int connectRounds) {
 
     /**
      * The abuse mode's round count and the clients of each case per round; 0 leaves a case out.
@@ -46,7 +46,9 @@ record BenchOptions(String mode, List<URI> urls, List<InetSocketAddress> redisNo
                      idle    connect --connections (over --processes client JVMs), then report the server's
                              heap and RSS (needs --pid) against a baseline taken before connecting
                      connect open --connections (auth + subscribe each, own JWT each) with --concurrency in
-                             flight; report handshakes/s and connect latency
+                             flight; report handshakes/s, connect latency and (with --pid) the server's CPU and
+                             RSS growth per connection; --connect-rounds > 1 closes them all and connects again,
+                             and reports the first (cold) round and the mean of the later (warm) ones
                      hold    (internal, used by idle) connect, print HELD, hold until stdin closes or --hold ends
                      redis   no WebSocket server: --subscribers plain Redis connections subscribe to every
                              topic as gateway nodes do (SUBSCRIBE, or SSUBSCRIBE on each slot's primary), then
@@ -89,6 +91,7 @@ record BenchOptions(String mode, List<URI> urls, List<InetSocketAddress> redisNo
         d.put("connect-timeout", "60s");
         d.put("warmup", "3s");
         d.put("rounds", "10");
+        d.put("connect-rounds", "1");
         d.put("slow-readers", "8");
         d.put("flooders", "8");
         d.put("oversized", "8");
@@ -152,7 +155,7 @@ record BenchOptions(String mode, List<URI> urls, List<InetSocketAddress> redisNo
                 duration(v.get("budget")), positive(v, "processes"), duration(v.get("hold")), v.get("label"),
                 duration(v.get("connect-timeout")), duration(v.get("warmup")), new AbuseSizes(positive(v, "rounds"),
                         count(v, "slow-readers"), count(v, "flooders"), count(v, "oversized"), count(v, "bombs"),
-                        count(v, "big-headers")));
+                        count(v, "big-headers")), positive(v, "connect-rounds"));
         o.validate();
         return o;
     }

@@ -1,0 +1,87 @@
+package io.crier.loadtest.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The connect mode: {@code --connect-rounds} rounds, each opening every connection (auth and subscribe, its own
+ * JWT each) and then closing them all. The first round meets a cold server (a deploy's reconnect storm); later
+ * rounds meet a warm one. With {@code --pid}, each round also reads the server's CPU time and RSS before and after
+ * its connect phase (no GC in between): CPU per connection and RSS growth per connection.
+ *
+ * <p>Not thread-safe: run by the controller thread.
+ */
+final class ConnectRounds {
+
+    /** How long the server is left to handle the closes of one round before the next starts. */
+    private static final Duration SETTLE = Duration.ofSeconds(3);
+
+    private final BenchOptions o;
+    private final Bench bench;
+
+    ConnectRounds(BenchOptions options, Bench bench) {
+        this.o = options;
+        this.bench = bench;
+    }
+
+    /** One round's outcome. */
+    private record Round(ClientFleet.ConnectResult result, ServerCost before, ServerCost after) {
+
+        double cpuMicrosPerConnection() {
+            return before.cpuNanos() < 0 || after.cpuNanos() < 0 || result.ready() == 0 ? -1
+                    : (after.cpuNanos() - before.cpuNanos()) / 1000.0 / result.ready();
+        }
+
+        long rssGrowthBytesPerConnection() {
+            return before.rssKiB() < 0 || after.rssKiB() < 0 || result.ready() == 0 ? -1
+                    : (after.rssKiB() - before.rssKiB()) * 1024 / result.ready();
+        }
+    }
+
+    int run(List<ClientPlan> plans) throws InterruptedException {
+        List<Round> rounds = new ArrayList<>();
+        for (int i = 1; i <= o.connectRounds(); i++) {
+            try (ClientFleet fleet = new ClientFleet(o.threads(), o.concurrency())) {
+                ServerCost before = ServerCost.read(o.pid());
+                ClientFleet.ConnectResult r = bench.connect(fleet, plans);
+                Round round = new Round(r, before, ServerCost.read(o.pid()));
+                rounds.add(round);
+                Bench.say("round %d of %d: %.0f handshakes/s, server CPU %.0f us per connection, RSS growth %d bytes "
+                                + "per connection", i, o.connectRounds(), r.readyPerSecond(),
+                        round.cpuMicrosPerConnection(), round.rssGrowthBytesPerConnection());
+            }
+            if (i < o.connectRounds()) {
+                LockSupport.parkNanos(SETTLE.toNanos()); // a pause for the server, not a wait for a signal
+            }
+        }
+        return report(rounds);
+    }
+
+    private int report(List<Round> rounds) {
+        Round first = rounds.get(0);
+        ClientFleet.ConnectResult r = first.result();
+        Histogram h = r.latency();
+        String warm = "";
+        if (rounds.size() > 1) {
+            List<Round> later = rounds.subList(1, rounds.size());
+            warm = String.format(Locale.ROOT, " warm_handshakes_per_s=%.0f warm_server_cpu_us_per_conn=%.0f "
+                            + "warm_p99_ms=%.1f",
+                    later.stream().mapToDouble(x -> x.result().readyPerSecond()).average().orElse(-1),
+                    later.stream().mapToDouble(Round::cpuMicrosPerConnection).average().orElse(-1),
+                    later.stream().mapToDouble(x -> x.result().latency().getValueAtPercentile(99) / 1000.0)
+                            .average().orElse(-1));
+        }
+        Bench.say("RESULT label=%s mode=connect connections=%d ready=%d failed=%d timed_out=%d handshakes_per_s=%.0f "
+                        + "p50_ms=%.1f p99_ms=%.1f p999_ms=%.1f max_ms=%.1f server_cpu_us_per_conn=%.0f "
+                        + "rss_growth_bytes_per_conn=%d rounds=%d%s", o.label(), r.planned(), r.ready(), r.failed(),
+                r.timedOut(), r.readyPerSecond(), h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0, h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0,
+                first.cpuMicrosPerConnection(), first.rssGrowthBytesPerConnection(), rounds.size(), warm);
+        boolean allReady = rounds.stream().allMatch(x -> x.result().ready() == x.result().planned());
+        return allReady ? 0 : 1;
+    }
+}
