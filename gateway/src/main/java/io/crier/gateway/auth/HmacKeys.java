@@ -1,7 +1,5 @@
 package io.crier.gateway.auth;
 
-import com.auth0.jwt.algorithms.Algorithm;
-
 /** Builds the HS256 algorithm from a secret long enough for it. Stateless. */
 final class HmacKeys {
 
@@ -11,11 +9,11 @@ final class HmacKeys {
     private HmacKeys() {
     }
 
-    static Algorithm hs256(byte[] secret) {
+    static HmacAlgorithm hs256(byte[] secret) {
         if (secret == null || secret.length < MIN_SECRET_BYTES) {
             throw new IllegalArgumentException("the HS256 secret must be at least " + MIN_SECRET_BYTES + " bytes");
         }
         // A private copy: the caller's array may be cleared or reused.
-        return Algorithm.HMAC256(secret.clone());
+        return HmacAlgorithm.hs256(secret.clone());
     }
 }

@@ -44,7 +44,6 @@ public final class JwtTokenVerifier implements TokenVerifier, AutoCloseable {
     private static final Set<String> ALGORITHMS = Set.of(
             "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384");
     private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
-    private static final Base64.Encoder CANONICAL_BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final KeySource keys;
     private final ClaimChecks claims;
@@ -151,8 +150,35 @@ public final class JwtTokenVerifier implements TokenVerifier, AutoCloseable {
         } catch (IllegalArgumentException e) {
             return null;
         }
-        // The decoder ignores the unused low bits of the last character; encoding back shows whether any was set.
-        return CANONICAL_BASE64URL.encodeToString(bytes).equals(segment) ? bytes : null;
+        // The decoder ignores the unused low bits of the last character: a canonical segment has none set.
+        return hasNoUnusedBitSet(segment) ? bytes : null;
+    }
+
+    /**
+     * Whether the last character of a segment the decoder took sets none of the bits it leaves unused: 4 when the
+     * segment's length is 2 more than a multiple of 4, 2 when it is 3 more (RFC 4648 3.5), none otherwise.
+     */
+    private static boolean hasNoUnusedBitSet(String segment) {
+        int unusedBits = switch (segment.length() % 4) {
+            case 2 -> 0x0F;
+            case 3 -> 0x03;
+            default -> 0;
+        };
+        return unusedBits == 0 || (sextet(segment.charAt(segment.length() - 1)) & unusedBits) == 0;
+    }
+
+    /** The 6-bit value of a base64url character (one the decoder already accepted). */
+    private static int sextet(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        return c == '-' ? 62 : 63;
     }
 
     private void checkSignature(DecodedJWT jwt) throws InvalidTokenException {

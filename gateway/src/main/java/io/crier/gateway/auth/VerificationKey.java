@@ -46,10 +46,10 @@ final class VerificationKey {
         Map<String, Algorithm> algorithms = new LinkedHashMap<>();
         algorithms.put("HS256", HmacKeys.hs256(secret));
         if (secret.length >= minHmacSecretBytes("HS384")) {
-            algorithms.put("HS384", Algorithm.HMAC384(secret.clone()));
+            algorithms.put("HS384", HmacAlgorithm.hs384(secret.clone()));
         }
         if (secret.length >= minHmacSecretBytes("HS512")) {
-            algorithms.put("HS512", Algorithm.HMAC512(secret.clone()));
+            algorithms.put("HS512", HmacAlgorithm.hs512(secret.clone()));
         }
         return new VerificationKey(null, origin, algorithms);
     }
