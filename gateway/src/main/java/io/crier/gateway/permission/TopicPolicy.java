@@ -4,6 +4,7 @@ import io.crier.gateway.auth.User;
 import io.crier.gateway.config.NamespaceOptions;
 import io.crier.gateway.config.NamespacesConfig;
 import io.crier.protocol.Topics;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -30,9 +31,18 @@ import java.util.Set;
 public final class TopicPolicy {
 
     private final NamespacesConfig namespaces;
+    /** The personal namespaces with {@code autoSubscribe}, in configuration order: most nodes have none. */
+    private final List<String> autoSubscribed;
 
     public TopicPolicy(NamespacesConfig namespaces) {
         this.namespaces = Objects.requireNonNull(namespaces, "namespaces");
+        List<String> names = new ArrayList<>();
+        namespaces.byName().forEach((name, options) -> {
+            if (options.personal() && options.autoSubscribe()) {
+                names.add(name);
+            }
+        });
+        this.autoSubscribed = List.copyOf(names);
     }
 
     /** Whether {@code user} may subscribe to {@code topic}, and by which rule. */
@@ -69,14 +79,16 @@ public final class TopicPolicy {
      * No permission rule applies to them (the backend chose them); the session's topic limit does.
      */
     public List<String> serverTopics(User user) {
+        boolean ownTopics = !user.isAnonymous() && !autoSubscribed.isEmpty();
+        if (!ownTopics && user.topics().isEmpty()) {
+            return List.of(); // most sessions: nothing to build
+        }
         Set<String> topics = new LinkedHashSet<>(user.topics());
-        if (!user.isAnonymous()) {
-            namespaces.byName().forEach((name, options) -> {
-                String own = name + ":" + user.id();
-                if (options.personal() && options.autoSubscribe() && Topics.isValid(own)) {
-                    topics.add(own);
-                }
-            });
+        for (String name : ownTopics ? autoSubscribed : List.<String>of()) {
+            String own = name + ":" + user.id();
+            if (Topics.isValid(own)) {
+                topics.add(own);
+            }
         }
         return List.copyOf(topics);
     }
