@@ -25,7 +25,8 @@ import java.util.concurrent.locks.LockSupport;
 final class HoldRun {
 
     static final String COUNT = "count";
-    private static final String END = "\u0000end"; // no line read from standard input equals it
+    /** Marks the end of standard input; compared by identity, so no line read can be taken for it. */
+    private static final String END = new String("end of standard input");
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final BenchOptions o;
@@ -37,7 +38,15 @@ final class HoldRun {
         this.bench = bench;
     }
 
-    /** What one count found. */
+    /**
+     * What one count found. Immutable.
+     *
+     * @param connections the connections held (ready)
+     * @param complete    of them, those that got every publication counted so far, the last one included
+     * @param deliveries  benchmark payloads received since {@code COUNTING}, duplicates included
+     * @param totals      every connection's ledger against the publications counted so far
+     * @param nanos       from {@code COUNTING} to the last delivery awaited, or to the timeout
+     */
     record Counted(int connections, long complete, long deliveries, DeliveryLedger.Totals totals, long nanos) {
 
         /** Whether every connection got the publication once (and every earlier counted one), in order. */
@@ -71,7 +80,7 @@ final class HoldRun {
                 Bench.say("hold time %s is over", o.hold());
                 return;
             }
-            if (END.equals(line)) {
+            if (line == END) {
                 return;
             }
             if (COUNT.equals(line.trim())) {
