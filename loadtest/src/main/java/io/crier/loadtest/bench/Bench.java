@@ -25,15 +25,22 @@ public final class Bench {
     private ClientFleet.ConnectResult lastConnect;
     private StepResult lastStep;
     private AbuseRun lastAbuse;
-    private final String run = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
+    private final String run;
 
     private Bench(BenchOptions options) {
         this.options = options;
+        this.run = options.run().isEmpty() ? Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36)
+                : options.run();
     }
 
     /** A benchmark for these arguments (as {@link #main} takes them), to {@link #run()} in this JVM. */
     static Bench of(String... args) {
         return new Bench(BenchOptions.parse(args));
+    }
+
+    /** This benchmark's parameters. */
+    BenchOptions options() {
+        return options;
     }
 
     /** The outcome of the last connect phase, or null. */
@@ -77,11 +84,14 @@ public final class Bench {
     int run() throws Exception {
         BenchOptions o = options;
         say("bench %s [%s]: %s, %d connections, %d topics, %d-byte payloads, %d client threads (%s), sources "
-                        + "127.0.0.1..%d, run %s, load average %s", o.mode(), o.label(), o.urls(), o.connections(),
-                o.topics(), o.payloadBytes(), o.threads(), ClientFleet.transport(), o.sources(), run,
-                NodeProbe.loadAverage());
-        if ("idle".equals(o.mode()) || "hold".equals(o.mode())) {
+                        + "127.0.0.%d..%d, run %s, load average %s", o.mode(), o.label(), o.urls(), o.connections(),
+                o.topics(), o.payloadBytes(), o.threads(), ClientFleet.transport(), o.sourceOffset() + 1,
+                o.sourceOffset() + o.sources(), run, NodeProbe.loadAverage());
+        if ("idle".equals(o.mode())) {
             return new IdleRun(o, this).run();
+        }
+        if ("hold".equals(o.mode())) {
+            return new HoldRun(o, this).run();
         }
         if ("redis".equals(o.mode())) {
             return new RedisRun(o, topics()).run();
@@ -169,7 +179,9 @@ public final class Bench {
     /**
      * One plan per client, with its own token (sub {@code bench-<run>-<i>}, allowed its topic only), minted
      * before any connection so that minting is not timed as part of the handshakes. With several URLs, client
-     * {@code i} connects to URL {@code (i / topics) % urls}: each URL gets subscribers of every topic.
+     * {@code i} connects to URL {@code (i / topics) % urls}: each URL gets subscribers of every topic. This
+     * process's clients are the run's clients {@code first-client + 0 .. count - 1}; the {@code j}-th of them
+     * connects from {@code 127.0.0.<1 + source-offset + j % sources>}.
      */
     List<ClientPlan> plans(int count) {
         BenchOptions o = options;
@@ -178,13 +190,14 @@ public final class Bench {
         CommandFrames frames = new CommandFrames();
         long start = System.nanoTime();
         List<ClientPlan> plans = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
+        for (int j = 0; j < count; j++) {
+            int i = o.firstClient() + j;
             int topic = i % topics.length;
             URI url = o.urls().get((i / topics.length) % o.urls().size());
             String token = TestTokens.hs256(secret, "bench-" + run + "-" + i, List.of(topics[topic]), null,
                     Duration.ofHours(1));
             plans.add(new ClientPlan(i, url.getHost(), url.getPort(), url.getRawPath(),
-                    "127.0.0." + (1 + i % o.sources()), topic,
+                    "127.0.0." + (1 + o.sourceOffset() + j % o.sources()), topic,
                     frames.auth(ClientPlan.AUTH_ID, token), frames.subscribe(ClientPlan.SUBSCRIBE_ID, topics[topic]),
                     o.payloadBytes()));
         }

@@ -20,7 +20,8 @@ record BenchOptions(String mode, List<URI> urls, List<InetSocketAddress> redisNo
                     int payloadBytes, int sources, int threads, int concurrency, String secret, long pid,
                     CpuWatch watch, int subscribers, Duration p99Bound, double startRate, double factor,
                     Duration step, int maxSteps, Duration budget, int processes, Duration hold, String label,
-                    Duration connectTimeout, Duration warmup, AbuseSizes abuse, int connectRounds) {
+                    Duration connectTimeout, Duration warmup, AbuseSizes abuse, int connectRounds, String run,
+                    int firstClient, int sourceOffset, Duration countTimeout) {
 
     /**
      * The abuse mode's round count and the clients of each case per round; 0 leaves a case out.
@@ -49,7 +50,10 @@ record BenchOptions(String mode, List<URI> urls, List<InetSocketAddress> redisNo
                              flight; report handshakes/s, connect latency and (with --pid) the server's CPU and
                              RSS growth per connection; --connect-rounds > 1 closes them all and connects again,
                              and reports the first (cold) round and the mean of the later (warm) ones
-                     hold    (internal, used by idle) connect, print HELD, hold until stdin closes or --hold ends
+                     hold    connect, print HELD, hold until stdin closes or --hold ends; a 'count' line on
+                             stdin prints COUNTING, waits (--count-timeout at most) for the next publication on
+                             the run's topics and prints COUNTED: how many connections got it (idle and
+                             bin/bench-fleet start it)
                      redis   no WebSocket server: --subscribers plain Redis connections subscribe to every
                              topic as gateway nodes do (SUBSCRIBE, or SSUBSCRIBE on each slot's primary), then
                              publish at --rate for --duration and report each --watch process's CPU per publication
@@ -92,6 +96,10 @@ record BenchOptions(String mode, List<URI> urls, List<InetSocketAddress> redisNo
         d.put("warmup", "3s");
         d.put("rounds", "10");
         d.put("connect-rounds", "1");
+        d.put("run", "");
+        d.put("first-client", "0");
+        d.put("source-offset", "0");
+        d.put("count-timeout", "30s");
         d.put("slow-readers", "8");
         d.put("flooders", "8");
         d.put("oversized", "8");
@@ -112,7 +120,10 @@ record BenchOptions(String mode, List<URI> urls, List<InetSocketAddress> redisNo
                 + "publication goes to the primary that owns its channel's slot. --publish-command=auto is PUBLISH\n"
                 + "on a standalone Redis and SPUBLISH on a cluster (as the gateway). --watch=label:pid,... reports\n"
                 + "each process's CPU (percent of a core, microseconds per publication) over every step.\n");
-        text.append("Client i connects from 127.0.0.<1 + i % sources>. Everything stops by itself.\n");
+        text.append("Client i connects from 127.0.0.<1 + source-offset + i % sources>. --run names the run (topics\n"
+                + "bench.<run>.<i>, users bench-<run>-<i>; empty = random), so that several processes share its\n"
+                + "topics; --first-client=N makes this process's clients the run's clients N, N+1, ... (own users,\n"
+                + "topics and urls as their index says). Everything stops by itself.\n");
         return text.toString();
     }
 
@@ -155,7 +166,8 @@ record BenchOptions(String mode, List<URI> urls, List<InetSocketAddress> redisNo
                 duration(v.get("budget")), positive(v, "processes"), duration(v.get("hold")), v.get("label"),
                 duration(v.get("connect-timeout")), duration(v.get("warmup")), new AbuseSizes(positive(v, "rounds"),
                         count(v, "slow-readers"), count(v, "flooders"), count(v, "oversized"), count(v, "bombs"),
-                        count(v, "big-headers")), positive(v, "connect-rounds"));
+                        count(v, "big-headers")), positive(v, "connect-rounds"), v.get("run"),
+                atLeastZero(v, "first-client"), atLeastZero(v, "source-offset"), duration(v.get("count-timeout")));
         o.validate();
         return o;
     }
@@ -213,8 +225,14 @@ record BenchOptions(String mode, List<URI> urls, List<InetSocketAddress> redisNo
         if (payloadBytes < BenchPayload.MIN_BYTES) {
             throw new IllegalArgumentException("--payload must be at least " + BenchPayload.MIN_BYTES + " bytes");
         }
-        if (sources > 254) {
-            throw new IllegalArgumentException("--sources is at most 254 (127.0.0.1 .. 127.0.0.254)");
+        if (sourceOffset + sources > 254) {
+            throw new IllegalArgumentException("--source-offset + --sources is at most 254 (127.0.0.1 .. 127.0.0.254)");
+        }
+        if (!run.matches("[a-z0-9]{0,20}")) {
+            throw new IllegalArgumentException("--run is up to 20 characters of a-z 0-9 (empty = random)");
+        }
+        if (countTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalArgumentException("--count-timeout is at most 10m: every run is bounded");
         }
         if (factor <= 1.0 || rate <= 0 || startRate <= 0) {
             throw new IllegalArgumentException("--factor must be above 1, --rate and --start-rate above 0");
@@ -231,6 +249,14 @@ record BenchOptions(String mode, List<URI> urls, List<InetSocketAddress> redisNo
         int value = Integer.parseInt(v.get(key));
         if (value < 1) {
             throw new IllegalArgumentException("--" + key + " must be at least 1");
+        }
+        return value;
+    }
+
+    private static int atLeastZero(Map<String, String> v, String key) {
+        int value = Integer.parseInt(v.get(key));
+        if (value < 0) {
+            throw new IllegalArgumentException("--" + key + " must be at least 0");
         }
         return value;
     }

@@ -15,10 +15,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The idle mode (memory per connection) and its helper, the hold mode. One process is limited by its file
- * descriptors (20,000 here), so idle starts {@code processes - 1} child JVMs of this class in hold mode, each
- * holding {@code connections} connections until its standard input closes. Idle takes the server's memory
- * (after a full GC) before anything connects and again once every connection is authenticated and subscribed.
+ * The idle mode (memory per connection). One process is limited by its file descriptors (20,000 here), so idle
+ * starts {@code processes - 1} child JVMs in the hold mode ({@link HoldRun}), each holding {@code connections}
+ * connections until its standard input closes. Idle takes the server's memory (after a full GC) before anything
+ * connects; once every connection is authenticated and subscribed, its RSS and Netty direct memory at once (right
+ * after the connect burst, no GC), its heap and RSS after a full GC, and its RSS and Netty direct memory again
+ * after {@code --hold} (steady).
  *
  * <p>Not thread-safe: run by the controller thread. Children are stopped by their PID.
  */
@@ -36,25 +38,6 @@ final class IdleRun {
     }
 
     int run() throws Exception {
-        return "hold".equals(o.mode()) ? hold() : idle();
-    }
-
-    private int hold() throws Exception {
-        try (ClientFleet fleet = new ClientFleet(o.threads(), o.concurrency())) {
-            ClientFleet.ConnectResult r = bench.connect(fleet, bench.plans(o.connections()));
-            Bench.say("HELD ready=%d failed=%d", r.ready(), r.failed() + r.timedOut());
-            CompletableFuture<Void> stdinClosed = CompletableFuture.runAsync(IdleRun::readUntilEof);
-            try {
-                stdinClosed.get(o.hold().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                Bench.say("hold time %s is over", o.hold());
-            }
-            Bench.say("hold: closes after ready %s", fleet.closesAfterReady());
-        }
-        return 0;
-    }
-
-    private int idle() throws Exception {
         NodeProbe.Memory before = o.pid() > 0 ? NodeProbe.memory(o.pid()) : null;
         Bench.say("baseline: %s", before);
         List<Child> children = new ArrayList<>();
@@ -67,10 +50,12 @@ final class IdleRun {
             }
             ClientFleet.ConnectResult own = bench.connect(fleet, bench.plans(o.connections()));
             total += own.ready();
+            Reading burst = read(); // right after the burst: no GC
             LockSupport.parkNanos(SETTLE.toNanos());
             NodeProbe.Memory after = o.pid() > 0 ? NodeProbe.memory(o.pid()) : null;
-            report(total, before, after);
             LockSupport.parkNanos(o.hold().toNanos());
+            Reading steady = read(); // after the GC and the hold
+            report(total, before, burst, after, steady);
             Bench.say("after holding %s: closes after ready %s, pongs sent %d", o.hold(), fleet.closesAfterReady(),
                     fleet.pongs());
             return total == o.connections() * o.processes() ? 0 : 1;
@@ -79,30 +64,44 @@ final class IdleRun {
         }
     }
 
-    private void report(int total, NodeProbe.Memory before, NodeProbe.Memory after) {
+    /** The server's RSS (KiB) and Netty direct memory (bytes, -1 when it serves no metrics) at one moment. */
+    private record Reading(long rssKiB, long nettyDirectBytes) {
+    }
+
+    private Reading read() {
+        return o.pid() > 0 ? new Reading(NodeProbe.rssKiB(o.pid()), nettyDirect()) : null;
+    }
+
+    /** The node's Netty direct memory from its metrics; -1 for a server without them (the yardstick). */
+    private long nettyDirect() {
+        try {
+            return NodeScrape.read(NodeScrape.metricsUrl(o.url())).get(NodeScrape.NETTY_DIRECT);
+        } catch (RuntimeException e) {
+            // The yardstick serves no HTTP: the figure is unknown there, which the report shows as -1.
+            return -1;
+        }
+    }
+
+    private void report(int total, NodeProbe.Memory before, Reading burst, NodeProbe.Memory after, Reading steady) {
         if (before == null || after == null || total == 0) {
             Bench.say("RESULT label=%s mode=idle connections=%d (no --pid: memory not measured)", o.label(), total);
             return;
         }
-        double heapPer = (after.heapUsedKiB() - before.heapUsedKiB()) * 1024.0 / total;
-        double rssPer = (after.rssKiB() - before.rssKiB()) * 1024.0 / total;
-        Bench.say("after: %s", after);
+        Bench.say("after: %s; right after the burst: %s; steady: %s", after, burst, steady);
         Bench.say("RESULT label=%s mode=idle connections=%d heap_before_kib=%d heap_after_kib=%d rss_before_kib=%d "
-                        + "rss_after_kib=%d heap_bytes_per_conn=%.0f rss_bytes_per_conn=%.0f "
-                        + "rss_total_bytes_per_conn=%.0f", o.label(), total, before.heapUsedKiB(),
-                after.heapUsedKiB(), before.rssKiB(), after.rssKiB(), heapPer, rssPer,
-                after.rssKiB() * 1024.0 / total);
+                        + "rss_after_kib=%d rss_burst_kib=%d rss_steady_kib=%d netty_direct_burst_bytes=%d "
+                        + "netty_direct_bytes=%d heap_bytes_per_conn=%.0f rss_bytes_per_conn=%.0f "
+                        + "rss_burst_bytes_per_conn=%.0f rss_steady_bytes_per_conn=%.0f rss_total_bytes_per_conn=%.0f",
+                o.label(), total, before.heapUsedKiB(), after.heapUsedKiB(), before.rssKiB(), after.rssKiB(),
+                burst.rssKiB(), steady.rssKiB(), burst.nettyDirectBytes(), steady.nettyDirectBytes(),
+                perConnection(after.heapUsedKiB() - before.heapUsedKiB(), total),
+                perConnection(after.rssKiB() - before.rssKiB(), total),
+                perConnection(burst.rssKiB() - before.rssKiB(), total),
+                perConnection(steady.rssKiB() - before.rssKiB(), total), perConnection(after.rssKiB(), total));
     }
 
-    private static void readUntilEof() {
-        try {
-            while (System.in.read() >= 0) {
-                // Anything on standard input is ignored: only its end matters.
-            }
-        } catch (IOException e) {
-            // A broken standard input means the parent is gone: stop holding, as on EOF.
-            Bench.say("standard input failed: %s", e);
-        }
+    private static double perConnection(long kib, int connections) {
+        return kib * 1024.0 / connections;
     }
 
     /** A hold-mode child JVM. */

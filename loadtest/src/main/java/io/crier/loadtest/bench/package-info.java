@@ -3,7 +3,9 @@
  * many authenticated, subscribed connections spread over 127.0.0.x source addresses, publishes over Redis at a
  * fixed rate with a sequence number and a send timestamp in each payload, and reports publish-to-receive latency
  * (HdrHistogram) and per-client delivery accounting (lost, duplicated, out of order). Modes: fixed rate, max-rate
- * search, idle memory per connection, connect rate, memory after abuse ({@link io.crier.loadtest.bench.AbuseRun}:
+ * search, idle memory per connection, hold (connections held for other processes to act on: {@code bin/bench-fleet}
+ * and idle start them; a {@code count} line on standard input counts one publication,
+ * {@link io.crier.loadtest.bench.HoldRun}), connect rate, memory after abuse ({@link io.crier.loadtest.bench.AbuseRun}:
  * slow readers, floods, oversized and compressed messages, oversized handshakes, on blocking sockets), and Redis
  * alone ({@link io.crier.loadtest.bench.RedisRun}: plain subscriber connections in place of nodes). Publications go
  * to a standalone Redis or, on a Redis Cluster, to the primary that owns each channel's slot
