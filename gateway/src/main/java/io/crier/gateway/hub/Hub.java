@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -186,6 +187,7 @@ public final class Hub implements BrokerListener {
      */
     @Override
     public void onPublication(String topic, byte[] payload) {
+        long receivedNanos = System.nanoTime();
         try {
             ChannelMessage message = publications.decode(payload);
             if (message instanceof ChannelMessage.PresenceEvent event) {
@@ -205,7 +207,9 @@ public final class Hub implements BrokerListener {
             if (targets.isEmpty()) {
                 return; // in flight while the topic's last subscriber left; nobody here wants it
             }
-            fanout.deliver(envelopes.encodeMessage(topic, publication.data(), null), targets);
+            byte[] push = envelopes.encodeMessage(topic, publication.data(), null);
+            meters.decode.record(System.nanoTime() - receivedNanos, TimeUnit.NANOSECONDS);
+            fanout.deliver(push, targets);
             meters.publications.increment();
             meters.deliveries.increment(targets.size());
         } catch (MalformedPublicationException e) {
