@@ -111,7 +111,7 @@ public final class NettyFanout implements Fanout {
         FanoutPublication publication = new FanoutPublication(frame, batches, startNanos);
         for (int i = 0, n = batches.size(); i < n; i++) {
             EventLoop loop = batches.get(i).loop();
-            LoopQueue queue = queues.computeIfAbsent(loop, this::newQueue);
+            LoopQueue queue = queueOf(loop);
             if (loop.inEventLoop()) {
                 writeOnLoop(publication, loop, queue, queue.hasQueued());
             } else {
@@ -120,8 +120,10 @@ public final class NettyFanout implements Fanout {
         }
     }
 
-    private LoopQueue newQueue(EventLoop loop) {
-        return new LoopQueue(loop, this);
+    /** The loop's queue; looked up first, so that no bound lambda is made per publication once it exists. */
+    private LoopQueue queueOf(EventLoop loop) {
+        LoopQueue queue = queues.get(loop);
+        return queue != null ? queue : queues.computeIfAbsent(loop, made -> new LoopQueue(made, this));
     }
 
     private List<LoopBatches.Batch> grouped(Collection<? extends Subscriber> targets) {
