@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Flushes: a publication with more queued behind it is only written, and its sessions are listed here
  * ({@link #written}); the last one of the drain is written and flushed session by session, while each session's
  * state is still in the CPU's cache (writing to thousands of sessions and flushing them afterwards misses the
- * cache on every one), which also flushes what the earlier ones wrote to it. Sessions still listed at the end of
- * the drain (they were not among the last publication's) are flushed then. A session is listed once however many
+ * cache on every one), which also flushes what the earlier ones wrote to it, until another publication is queued
+ * meanwhile: its remaining sessions are then only listed, to be flushed with the next one. Sessions still listed
+ * at the end of the drain (they were not among the last publication's) are flushed then. A session is listed once however many
  * publications it got ({@link ChannelSubscriber#markFlushPending}).
  *
  * <p>Thread-safe: {@link #offer} from any thread; everything else runs on the loop.

@@ -142,8 +142,9 @@ public final class NettyFanout implements Fanout {
 
     /**
      * On {@code loop}: writes {@code publication} to each of its sessions there and releases the loop's reference
-     * to the frame. Each session is flushed at once, or, when more publications are queued behind this one
-     * ({@code defer}), listed for the queue's flush at the end of its drain.
+     * to the frame. Each session is flushed at once, or, once more publications are queued behind this one
+     * ({@code defer}, or queued while this one is being written), listed for the queue's flush at the end of its
+     * drain: under a high rate, publications that arrive while a loop writes share its flushes.
      */
     void writeOnLoop(FanoutPublication publication, EventLoop loop, LoopQueue queue, boolean defer) {
         ByteBuf shared = publication.frame();
@@ -156,6 +157,8 @@ public final class NettyFanout implements Fanout {
                 ChannelSubscriber target = targets.get(i);
                 long sent = write(shared, target);
                 if (sent >= 0) {
+                    // A publication queued meanwhile will write to these sessions too: leave the rest to share its flush.
+                    defer = defer || queue.hasQueued();
                     if (defer) {
                         queue.written(target);
                     } else {

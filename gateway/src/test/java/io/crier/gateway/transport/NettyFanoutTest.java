@@ -233,23 +233,52 @@ class NettyFanoutTest {
         NettyFanout counted = new NettyFanout(ByteBufAllocator.DEFAULT, node.disconnector, node.meters);
         DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
         try {
-            AtomicInteger flushesA = new AtomicInteger();
-            AtomicLong receivedA = new AtomicLong();
-            AtomicInteger flushesB = new AtomicInteger();
-            AtomicLong receivedB = new AtomicLong();
-            ChannelSubscriber a = new ChannelSubscriber("a", LocalPair.open(group, flushesA, receivedA));
-            ChannelSubscriber b = new ChannelSubscriber("b", LocalPair.open(group, flushesB, receivedB));
-            deliverWhileHeld(counted, List.of(a, b), List.of(b), List.of(a));
+            Peer a = Peer.open(group, "a");
+            Peer b = Peer.open(group, "b");
+            deliverWhileHeld(counted, List.of(a.subscriber, b.subscriber), List.of(b.subscriber),
+                    List.of(a.subscriber));
 
-            long frame = 2 + ENCODED.length;
-            await("b got both of its publications").atMost(Duration.ofSeconds(10))
-                    .until(() -> receivedB.get() == 2 * frame);
-            await("a got both of its publications").atMost(Duration.ofSeconds(10))
-                    .until(() -> receivedA.get() == 2 * frame);
-            assertEquals(1, flushesA.get(), "flushed with the last publication");
-            assertEquals(1, flushesB.get(), "flushed at the end of the drain");
+            b.awaitFrames(2);
+            a.awaitFrames(2);
+            assertEquals(1, a.flushes.get(), "flushed with the last publication");
+            assertEquals(1, b.flushes.get(), "flushed at the end of the drain");
             await("the drain is counted").atMost(Duration.ofSeconds(10))
                     .until(() -> meter("crier.fanout.flushes") == 2.0);
+        } finally {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @Test
+    void aPublicationQueuedWhileALoopWritesSharesTheFlushesOfTheSessionsNotYetFlushed() throws Exception {
+        NettyFanout counted = new NettyFanout(ByteBufAllocator.DEFAULT, node.disconnector, node.meters);
+        DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
+        try {
+            Peer a = Peer.open(group, "a");
+            Peer b = Peer.open(group, "b");
+            List<ChannelSubscriber> both = List.of(a.subscriber, b.subscriber);
+            AtomicInteger writesToA = new AtomicInteger();
+            // As the loop writes the first publication to a, the broker thread hands it the second one.
+            a.subscriber.channel().pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+                @Override
+                public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+                    ctx.write(msg, promise);
+                    if (writesToA.incrementAndGet() == 1) {
+                        Thread broker = new Thread(() -> counted.deliver(ENCODED, both));
+                        broker.start();
+                        broker.join(10_000);
+                    }
+                }
+            });
+            counted.deliver(ENCODED, both);
+
+            a.awaitFrames(2);
+            b.awaitFrames(2);
+            assertEquals(1, a.flushes.get(), "the second publication was queued before a was flushed");
+            assertEquals(1, b.flushes.get(), "b was written after it was queued");
+            await("the drain is counted").atMost(Duration.ofSeconds(10))
+                    .until(() -> meter("crier.fanout.flushes") == 2.0);
+            assertEquals(4.0, meter("crier.pushes.out", "type", "fanout"));
         } finally {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
         }
@@ -317,6 +346,23 @@ class NettyFanoutTest {
         recording.deliver(ENCODED, List.of(new ChannelSubscriber("late", server)));
         assertEquals(1, frames.size());
         assertEquals(0, frames.get(0).refCnt(), "nothing to deliver to, and nothing held");
+    }
+
+    /** A session on a {@link LocalPair}, with the flushes that reached it and the bytes its client read. */
+    private record Peer(ChannelSubscriber subscriber, AtomicInteger flushes, AtomicLong received) {
+
+        static Peer open(DefaultEventLoopGroup group, String id) throws Exception {
+            AtomicInteger flushes = new AtomicInteger();
+            AtomicLong received = new AtomicLong();
+            return new Peer(new ChannelSubscriber(id, LocalPair.open(group, flushes, received)), flushes, received);
+        }
+
+        /** Waits until the client has read {@code count} frames of {@link #ENCODED}. */
+        void awaitFrames(int count) {
+            long bytes = (long) count * (2 + ENCODED.length);
+            await(subscriber.sessionId() + " got " + count).atMost(Duration.ofSeconds(10))
+                    .until(() -> received.get() == bytes);
+        }
     }
 
     private double meter(String name, String... tags) {
