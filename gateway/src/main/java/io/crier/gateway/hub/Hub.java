@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * subscribers, with no lock; those of topics with history are sequenced and written under the topic's lock, so
  * that replays, repairs and live deliveries to one session never interleave.
  * Meters: {@link MeterCatalog#BROKER_PAYLOADS_MALFORMED}, {@link MeterCatalog#HUB_PUBLICATIONS} (publications handed to
- * the fanout), {@link MeterCatalog#HUB_DELIVERIES} (subscribers they were handed for), {@link MeterCatalog#HUB_TOPICS}
+ * the fanout), {@link MeterCatalog#HUB_DECODE} (from a broker publication's receipt to its fan-out),
+ * {@link MeterCatalog#HUB_DELIVERIES} (subscribers they were handed for), {@link MeterCatalog#HUB_TOPICS}
  * (topics with local subscribers) and {@link MeterCatalog#HUB_BROKER_FAILURES} (tag {@code op}); no tag names a
  * topic or a user.
  */
