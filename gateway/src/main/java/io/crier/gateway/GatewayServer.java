@@ -50,7 +50,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -111,8 +111,9 @@ public final class GatewayServer implements AutoCloseable {
         this.telemetry = new NodeTelemetry(meters, channels);
         this.drains = new NodeDrain(config.node().id(), config.drain(), readiness,
                 new SessionDrain(channels, disconnector), workers.next(), meters);
+        // The fan-out's frames are pooled: their duplicates, one per session, are recycled, not made per delivery.
         Hub hub = new Hub(new HubWiring(broker, envelopes, new PublicationCodec(),
-                new NettyFanout(ByteBufAllocator.DEFAULT, disconnector, meters), workers.next(), meters),
+                new NettyFanout(PooledByteBufAllocator.DEFAULT, disconnector, meters), workers.next(), meters),
                 new HubHistory(backend.history(), config.namespaces(), config.recovery(),
                         new ChannelEvictor(disconnector)),
                 config.hub().unsubscribeGrace());

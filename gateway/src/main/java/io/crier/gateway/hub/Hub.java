@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * subscribers, with no lock; those of topics with history are sequenced and written under the topic's lock, so
  * that replays, repairs and live deliveries to one session never interleave.
  * Meters: {@link MeterCatalog#BROKER_PAYLOADS_MALFORMED}, {@link MeterCatalog#HUB_PUBLICATIONS} (publications handed to
- * the fanout), {@link MeterCatalog#HUB_DELIVERIES} (subscribers they were handed for), {@link MeterCatalog#HUB_TOPICS}
+ * the fanout), {@link MeterCatalog#HUB_DECODE} (from a broker publication's receipt to its fan-out),
+ * {@link MeterCatalog#HUB_DELIVERIES} (subscribers they were handed for), {@link MeterCatalog#HUB_TOPICS}
  * (topics with local subscribers) and {@link MeterCatalog#HUB_BROKER_FAILURES} (tag {@code op}); no tag names a
  * topic or a user.
  */
@@ -186,6 +188,7 @@ public final class Hub implements BrokerListener {
      */
     @Override
     public void onPublication(String topic, byte[] payload) {
+        long receivedNanos = System.nanoTime();
         try {
             ChannelMessage message = publications.decode(payload);
             if (message instanceof ChannelMessage.PresenceEvent event) {
@@ -205,7 +208,9 @@ public final class Hub implements BrokerListener {
             if (targets.isEmpty()) {
                 return; // in flight while the topic's last subscriber left; nobody here wants it
             }
-            fanout.deliver(envelopes.encodeMessage(topic, publication.data(), null), targets);
+            byte[] push = envelopes.encodeMessage(topic, publication.data(), null);
+            meters.decode.record(System.nanoTime() - receivedNanos, TimeUnit.NANOSECONDS);
+            fanout.deliver(push, targets);
             meters.publications.increment();
             meters.deliveries.increment(targets.size());
         } catch (MalformedPublicationException e) {

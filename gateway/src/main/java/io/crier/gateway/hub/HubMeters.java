@@ -3,6 +3,7 @@ package io.crier.gateway.hub;
 import io.crier.gateway.metrics.MeterCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,8 @@ final class HubMeters {
     final Counter malformedPayloads;
     final Counter publications;
     final Counter deliveries;
+    /** Receipt from the broker to the start of the fan-out, for publications of topics without history. */
+    final Timer decode;
     final Counter stalePublications;
     final Counter repairedPublications;
     final Counter evictions;
@@ -34,6 +37,7 @@ final class HubMeters {
         malformedPayloads = MeterCatalog.BROKER_PAYLOADS_MALFORMED.counter(meters);
         publications = MeterCatalog.HUB_PUBLICATIONS.counter(meters);
         deliveries = MeterCatalog.HUB_DELIVERIES.counter(meters);
+        decode = MeterCatalog.HUB_DECODE.timer(meters);
         stalePublications = MeterCatalog.HUB_PUBLICATIONS_STALE.counter(meters);
         repairedPublications = MeterCatalog.HUB_REPAIR_PUBLICATIONS.counter(meters);
         evictions = MeterCatalog.HUB_EVICTIONS.counter(meters);

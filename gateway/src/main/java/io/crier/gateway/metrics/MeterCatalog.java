@@ -87,6 +87,18 @@ public final class MeterCatalog {
             + "the broker callback decoded and encoded it) until the socket write of the last local session it "
             + "went to completed", null, Map.of(),
             new MeterDefinition.Histogram(Duration.ofNanos(50_000), Duration.ofSeconds(10)));
+    public static final MeterDefinition FANOUT_HANDOFF = new MeterDefinition("crier.fanout.handoff",
+            Meter.Type.TIMER, "From the fan-out of a publication on this node (on the broker thread) until an event "
+            + "loop starts writing it: the wait in the loop's queue and for the loop; recorded once per drain of a "
+            + "loop's queue, for the oldest publication it drained", null, Map.of(),
+            new MeterDefinition.Histogram(Duration.ofNanos(10_000), Duration.ofSeconds(10)));
+    public static final MeterDefinition FANOUT_DRAINS = counter("crier.fanout.drains",
+            "Tasks the fan-out ran on event loops, each writing every publication queued for its loop", null);
+    public static final MeterDefinition FANOUT_DRAINED = counter("crier.fanout.drained",
+            "Publications written by those tasks, one per publication per event loop it had sessions on; "
+                    + "divided by crier.fanout.drains: publications per task", null);
+    public static final MeterDefinition FANOUT_FLUSHES = counter("crier.fanout.flushes",
+            "Sessions flushed by the fan-out; divided by crier.pushes.out{type=fanout}: flushes per delivery", null);
     public static final MeterDefinition OUTBOUND_QUEUED_MAX = gauge("crier.outbound.queued.max.bytes",
             "The largest outbound queue of one session seen right after a publication was queued", "bytes");
     public static final MeterDefinition OUTBOUND_QUEUED = gauge("crier.outbound.queued.bytes",
@@ -106,6 +118,10 @@ public final class MeterCatalog {
             "Publications encoded once and handed to local subscribers", null);
     public static final MeterDefinition HUB_DELIVERIES = counter("crier.hub.deliveries",
             "Local subscribers publications were handed to", null);
+    public static final MeterDefinition HUB_DECODE = new MeterDefinition("crier.hub.decode", Meter.Type.TIMER,
+            "From the receipt of a publication from the broker (its callback, on the broker thread) until its "
+            + "fan-out starts: the payload decoded, the push encoded, the subscribers found", null, Map.of(),
+            new MeterDefinition.Histogram(Duration.ofNanos(1_000), Duration.ofSeconds(1)));
     public static final MeterDefinition HUB_PUBLICATIONS_STALE = counter("crier.hub.publications.stale",
             "Publications of topics with history dropped as already delivered", null);
     public static final MeterDefinition HUB_REPAIR_PUBLICATIONS = counter("crier.hub.repair.publications",
@@ -204,9 +220,9 @@ public final class MeterCatalog {
             CONNECTIONS, SESSIONS, HANDSHAKES_COMPLETED, HANDSHAKES_REFUSED, CONNECTIONS_COMPRESSED, DISCONNECTS,
             LIMITS_CONNECTIONS, LIMITS_IPS, LIMITS_USERS, TLS_HANDSHAKES_FAILED, TLS_RELOADS, TLS_CERTIFICATE_EXPIRY,
             COMMANDS_IN, COMMAND_ERRORS, COMMANDS_RATE_LIMITED, FRAMES_MALFORMED, PUSHES_OUT, BYTES_IN, BYTES_OUT,
-            DELIVERY_LATENCY, OUTBOUND_QUEUED_MAX, OUTBOUND_QUEUED, BROKER_STATE, REDIS_RECONNECTS,
+            DELIVERY_LATENCY, FANOUT_HANDOFF, FANOUT_DRAINS, FANOUT_DRAINED, FANOUT_FLUSHES, OUTBOUND_QUEUED_MAX, OUTBOUND_QUEUED, BROKER_STATE, REDIS_RECONNECTS,
             BROKER_SUBSCRIPTIONS_MOVED,
-            BROKER_PAYLOADS_MALFORMED, HUB_PUBLICATIONS, HUB_DELIVERIES, HUB_PUBLICATIONS_STALE,
+            BROKER_PAYLOADS_MALFORMED, HUB_PUBLICATIONS, HUB_DELIVERIES, HUB_DECODE, HUB_PUBLICATIONS_STALE,
             HUB_REPAIR_PUBLICATIONS, HUB_EVICTIONS, HUB_TOPICS, HUB_RECOVERIES, HUB_REPAIRS, HUB_BROKER_FAILURES,
             PRESENCE_EVENTS_PUBLISHED, PRESENCE_EVENTS_FAILED, PRESENCE_SESSIONS, PRESENCE_STORE_FAILURES,
             AUTH_FAILURES, JWKS_FETCHES, JWKS_UNKNOWN_KID_REFRESHES, JWKS_KEYS, API_REQUESTS, API_PUBLICATIONS,

@@ -17,9 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -29,23 +27,31 @@ import java.util.concurrent.atomic.AtomicLong;
  * per subscriber. Each session's write is {@link ChannelSubscriber#write}: it enters the pipeline where the
  * telemetry handler sits, past the handlers that would encode it again, and does their part for it (a session
  * that negotiated permessage-deflate gets a frame over the same payload bytes instead, for its pipeline to
- * compress). The targets are grouped by event loop ({@link LoopBatches}) and each loop gets <em>one</em> task per
- * publication, which writes to all of its channels and flushes each, or, when more publications are queued on
- * the loop, leaves the flush to the loop's {@link LoopFlusher}, so that publications arriving together share one.
+ * compress). The targets are grouped by event loop ({@link LoopBatches}) and the publication, one object for all
+ * of them ({@link FanoutPublication}), is queued on each loop's {@link LoopQueue}: one task per loop drains whatever
+ * publications are queued when it runs, writes each to that loop's sessions, and flushes each session once per
+ * drain, so that publications arriving together share one task, one wake-up and one {@code writev} per session.
  * Handing thousands of single writes across threads, each a task of its own with a flush and a wake-up, is what
- * otherwise bounds a node's fan-out.
+ * otherwise bounds a node's fan-out; under load, so does a task, a wake-up and a flush per publication.
+ *
+ * <p>No object is made per delivery: the frame is best allocated from a pooled allocator, whose {@code
+ * retainedDuplicate()} recycles its duplicates on the loop that releases them (an unpooled or adaptive buffer
+ * makes a new duplicate object per session).
  *
  * <p>A target whose channel is not writable (its outbound bytes passed the high water mark,
  * {@code session.maxOutboundQueueBytes}) is disconnected as a {@link CloseCode#SLOW_CONSUMER} instead.
  * Since a write is only queued while the channel is writable, a session's queue can pass the limit by at
  * most one publication; the gauge {@link MeterCatalog#OUTBOUND_QUEUED_MAX} records the largest queue seen
- * right after a publication was queued, which shows that bound holds. {@link MeterCatalog#DELIVERY_LATENCY} times
- * each publication from the start of its fan-out here (on the broker thread, right after the broker callback
- * decoded it and encoded its push) until every event loop has written it to its sessions (their flush follows
- * in the same turn of the loop).
+ * right after a publication was queued, which shows that bound holds. Where the time goes, per stage (meters in
+ * {@link MeterCatalog}): {@link MeterCatalog#FANOUT_HANDOFF} from the start of a fan-out here (on the broker thread,
+ * right after the broker callback decoded it and encoded its push) until a loop starts writing it, once per drain;
+ * {@link MeterCatalog#DELIVERY_LATENCY} until every loop has written it to its sessions (their flush follows in the
+ * same drain); {@link MeterCatalog#FANOUT_DRAINS}, {@link MeterCatalog#FANOUT_DRAINED} and
+ * {@link MeterCatalog#FANOUT_FLUSHES} show how far publications share tasks and flushes.
  *
- * <p>Thread-safe; called on broker threads. It never blocks. Each loop's task runs in the order the
- * publications were handed over, so every session gets one topic's publications in order.
+ * <p>Thread-safe; called on broker threads. It never blocks. Each loop writes its queue in the order the
+ * publications were handed over, so every session gets one topic's publications in order. Called on a loop (an
+ * in-memory broker's publisher, a recovery's replay), the loop's sessions are written at once.
  */
 public final class NettyFanout implements Fanout {
 
@@ -57,12 +63,16 @@ public final class NettyFanout implements Fanout {
      * publications until its members change, so a busy topic is grouped once, not once per publication.
      */
     private volatile Grouping lastGrouping;
-    /** One flusher per event loop, made on first use; a node has a fixed set of loops. */
-    private final Map<EventLoop, LoopFlusher> flushers = new ConcurrentHashMap<>();
+    /** One queue per event loop, made on first use; a node has a fixed set of loops. */
+    private final Map<EventLoop, LoopQueue> queues = new ConcurrentHashMap<>();
     private final Counter pushes;
     /** The bytes the shared frames took past the telemetry handler (it counts everything else), once per batch. */
     private final Counter bytesOut;
     private final Timer latency;
+    private final Timer handoff;
+    private final Counter drains;
+    private final Counter drainedPublications;
+    private final Counter flushes;
 
     /**
      * A fan-out with the node's meters: {@link MeterCatalog#OUTBOUND_QUEUED_MAX}, {@link MeterCatalog#PUSHES_OUT}
@@ -75,6 +85,10 @@ public final class NettyFanout implements Fanout {
         this.pushes = MeterCatalog.PUSHES_OUT.counter(meters, "type", "fanout");
         this.bytesOut = MeterCatalog.BYTES_OUT.counter(meters);
         this.latency = MeterCatalog.DELIVERY_LATENCY.timer(meters);
+        this.handoff = MeterCatalog.FANOUT_HANDOFF.timer(meters);
+        this.drains = MeterCatalog.FANOUT_DRAINS.counter(meters);
+        this.drainedPublications = MeterCatalog.FANOUT_DRAINED.counter(meters);
+        this.flushes = MeterCatalog.FANOUT_FLUSHES.counter(meters);
     }
 
     /** The largest outbound queue of one session seen right after a publication was queued, in bytes. */
@@ -89,19 +103,27 @@ public final class NettyFanout implements Fanout {
         }
         long startNanos = System.nanoTime();
         List<LoopBatches.Batch> batches = grouped(targets);
-        AtomicInteger pending = new AtomicInteger(batches.size());
-        ByteBuf shared = WebSocketFrames.text(allocator, encodedPush);
-        try {
-            for (LoopBatches.Batch batch : batches) {
-                hand(batch, shared.retain(), () -> {
-                    if (pending.decrementAndGet() == 0) {
-                        latency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
-                    }
-                });
-            }
-        } finally {
-            shared.release();
+        ByteBuf frame = WebSocketFrames.text(allocator, encodedPush);
+        // One reference per loop, each released once that loop has written the frame.
+        if (batches.size() > 1) {
+            frame.retain(batches.size() - 1);
         }
+        FanoutPublication publication = new FanoutPublication(frame, batches, startNanos);
+        for (int i = 0, n = batches.size(); i < n; i++) {
+            EventLoop loop = batches.get(i).loop();
+            LoopQueue queue = queueOf(loop);
+            if (loop.inEventLoop()) {
+                writeOnLoop(publication, loop, queue, queue.hasQueued());
+            } else {
+                queue.offer(publication);
+            }
+        }
+    }
+
+    /** The loop's queue; looked up first, so that no bound lambda is made per publication once it exists. */
+    private LoopQueue queueOf(EventLoop loop) {
+        LoopQueue queue = queues.get(loop);
+        return queue != null ? queue : queues.computeIfAbsent(loop, made -> new LoopQueue(made, this));
     }
 
     private List<LoopBatches.Batch> grouped(Collection<? extends Subscriber> targets) {
@@ -118,41 +140,32 @@ public final class NettyFanout implements Fanout {
     private record Grouping(Collection<? extends Subscriber> targets, List<LoopBatches.Batch> batches) {
     }
 
-    /** Runs the batch on its loop (at once when already there); {@code shared} is the batch's own reference. */
-    private void hand(LoopBatches.Batch batch, ByteBuf shared, Runnable done) {
-        EventLoop loop = batch.loop();
-        LoopFlusher flusher = flushers.computeIfAbsent(loop, LoopFlusher::new);
-        if (loop.inEventLoop()) {
-            write(batch.targets(), shared, flusher, flusher.moreQueued(), done);
-            return;
-        }
-        flusher.taskQueued();
-        try {
-            loop.execute(() -> write(batch.targets(), shared, flusher, flusher.taskStartedWithMoreQueued(), done));
-        } catch (RejectedExecutionException e) {
-            // The loop is shutting down with its channels: nothing to deliver to.
-            flusher.taskStartedWithMoreQueued();
-            shared.release();
-        }
-    }
-
     /**
-     * On the channels' event loop: one write each, flushed at once, or by the loop's flusher when more
-     * publications are queued behind this one ({@code defer}).
+     * On {@code loop}: writes {@code publication} to each of its sessions there and releases the loop's reference
+     * to the frame. Each session is flushed at once, or, once more publications are queued behind this one
+     * ({@code defer}, or queued while this one is being written), listed for the queue's flush at the end of its
+     * drain: under a high rate, publications that arrive while a loop writes share its flushes.
      */
-    private void write(List<ChannelSubscriber> targets, ByteBuf shared, LoopFlusher flusher, boolean defer,
-            Runnable done) {
+    void writeOnLoop(FanoutPublication publication, EventLoop loop, LoopQueue queue, boolean defer) {
+        ByteBuf shared = publication.frame();
+        List<ChannelSubscriber> targets = publication.targetsOn(loop);
         int written = 0;
+        int flushed = 0;
         long sentBytes = 0;
         try {
-            for (ChannelSubscriber target : targets) {
+            for (int i = 0, n = targets.size(); i < n; i++) {
+                ChannelSubscriber target = targets.get(i);
                 long sent = write(shared, target);
                 if (sent >= 0) {
-                    if (defer || target.flushPending()) {
-                        // Behind other publications, or a flush is already due: the flusher does it, once.
-                        flusher.written(target);
+                    // A publication queued meanwhile will write to these sessions too: leave the rest to share its flush.
+                    defer = defer || queue.hasQueued();
+                    if (defer) {
+                        queue.written(target);
                     } else {
+                        // Also flushes what earlier publications of the drain wrote to it.
+                        target.clearFlushPending();
                         target.flush();
+                        flushed++;
                     }
                     written++;
                     sentBytes += sent;
@@ -161,8 +174,28 @@ public final class NettyFanout implements Fanout {
         } finally {
             pushes.increment(written);
             bytesOut.increment(sentBytes);
+            if (flushed > 0) {
+                flushes.increment(flushed);
+            }
             shared.release();
-            done.run();
+            if (publication.loopDone()) {
+                latency.record(System.nanoTime() - publication.startNanos(), TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    /**
+     * On a loop, at the end of one drain of its queue: {@code publications} were written, the oldest of them handed
+     * over at {@code oldestStartNanos}, and {@code flushed} sessions flushed after them.
+     */
+    void drained(long oldestStartNanos, int publications, int flushed) {
+        if (publications > 0) {
+            handoff.record(System.nanoTime() - oldestStartNanos, TimeUnit.NANOSECONDS);
+            drains.increment();
+            drainedPublications.increment(publications);
+        }
+        if (flushed > 0) {
+            flushes.increment(flushed);
         }
     }
 

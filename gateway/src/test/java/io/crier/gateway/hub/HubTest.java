@@ -59,6 +59,7 @@ class HubTest {
         assertEquals("{\"type\":\"message\",\"topic\":\"hub-fan\",\"data\":{\"n\":1}}", deliveries.get(0).text());
         assertEquals(1.0, meters.get("crier.hub.publications").counter().count());
         assertEquals(3.0, meters.get("crier.hub.deliveries").counter().count());
+        assertEquals(1L, meters.get("crier.hub.decode").timer().count(), "receipt to fan-out, once per publication");
     }
 
     @Test
@@ -189,6 +190,7 @@ class HubTest {
 
         assertEquals(3.0, meters.get("crier.broker.payloads.malformed").counter().count());
         assertEquals(1, fanout.deliveries().size(), "the good publication after the bad ones still arrives");
+        assertEquals(1L, meters.get("crier.hub.decode").timer().count(), "only what reached the fan-out is timed");
     }
 
     @Test

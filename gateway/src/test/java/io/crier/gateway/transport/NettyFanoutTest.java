@@ -12,19 +12,26 @@ import io.crier.protocol.CloseCode;
 import io.crier.protocol.Push;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.AbstractByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -196,27 +203,184 @@ class NettyFanoutTest {
     }
 
     @Test
-    void publicationsQueuedTogetherShareOneFlushPerSession() throws Exception {
+    void publicationsQueuedTogetherShareOneTaskAndOneFlushPerSession() throws Exception {
+        NettyFanout counted = new NettyFanout(ByteBufAllocator.DEFAULT, node.disconnector, node.meters);
         DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
         try {
             AtomicInteger flushes = new AtomicInteger();
             AtomicLong received = new AtomicLong();
             Channel server = LocalPair.open(group, flushes, received);
             ChannelSubscriber target = new ChannelSubscriber("batched", server);
-            // Hold the loop, so that the three publications queue up behind this task, as under load.
-            CountDownLatch gate = new CountDownLatch(1);
-            server.eventLoop().execute(() -> awaitQuietly(gate));
-            fanout.deliver(ENCODED, List.of(target));
-            fanout.deliver(ENCODED, List.of(target));
-            fanout.deliver(ENCODED, List.of(target));
-            gate.countDown();
+            deliverWhileHeld(counted, List.of(target), List.of(target), List.of(target));
 
             long threeFrames = 3L * (2 + ENCODED.length);
             await("all three arrived").atMost(Duration.ofSeconds(10)).until(() -> received.get() == threeFrames);
             assertEquals(1, flushes.get(), "three publications, one flush");
+            await("the drain is counted").atMost(Duration.ofSeconds(10))
+                    .until(() -> meter("crier.fanout.drains") == 1.0);
+            assertEquals(3.0, meter("crier.fanout.drained"), "one task wrote all three");
+            assertEquals(1.0, meter("crier.fanout.flushes"));
+            assertEquals(3.0, meter("crier.pushes.out", "type", "fanout"));
+            assertEquals(1L, node.meters.get("crier.fanout.handoff").timer().count(), "one hand-off per drain");
+            assertEquals(3L, node.meters.get("crier.delivery.latency").timer().count(), "one per publication");
         } finally {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
         }
+    }
+
+    @Test
+    void aSessionLeftOutOfTheLastPublicationOfADrainIsStillFlushedOnceInOrder() throws Exception {
+        NettyFanout counted = new NettyFanout(ByteBufAllocator.DEFAULT, node.disconnector, node.meters);
+        DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
+        try {
+            Peer a = Peer.open(group, "a");
+            Peer b = Peer.open(group, "b");
+            deliverWhileHeld(counted, List.of(a.subscriber, b.subscriber), List.of(b.subscriber),
+                    List.of(a.subscriber));
+
+            b.awaitFrames(2);
+            a.awaitFrames(2);
+            assertEquals(1, a.flushes.get(), "flushed with the last publication");
+            assertEquals(1, b.flushes.get(), "flushed at the end of the drain");
+            await("the drain is counted").atMost(Duration.ofSeconds(10))
+                    .until(() -> meter("crier.fanout.flushes") == 2.0);
+        } finally {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @Test
+    void aPublicationQueuedWhileALoopWritesSharesTheFlushesOfTheSessionsNotYetFlushed() throws Exception {
+        NettyFanout counted = new NettyFanout(ByteBufAllocator.DEFAULT, node.disconnector, node.meters);
+        DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
+        try {
+            Peer a = Peer.open(group, "a");
+            Peer b = Peer.open(group, "b");
+            List<ChannelSubscriber> both = List.of(a.subscriber, b.subscriber);
+            AtomicInteger writesToA = new AtomicInteger();
+            // As the loop writes the first publication to a, the broker thread hands it the second one.
+            a.subscriber.channel().pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+                @Override
+                public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+                    ctx.write(msg, promise);
+                    if (writesToA.incrementAndGet() == 1) {
+                        Thread broker = new Thread(() -> counted.deliver(ENCODED, both));
+                        broker.start();
+                        broker.join(10_000);
+                    }
+                }
+            });
+            counted.deliver(ENCODED, both);
+
+            a.awaitFrames(2);
+            b.awaitFrames(2);
+            assertEquals(1, a.flushes.get(), "the second publication was queued before a was flushed");
+            assertEquals(1, b.flushes.get(), "b was written after it was queued");
+            await("the drain is counted").atMost(Duration.ofSeconds(10))
+                    .until(() -> meter("crier.fanout.flushes") == 2.0);
+            assertEquals(4.0, meter("crier.pushes.out", "type", "fanout"));
+        } finally {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @Test
+    void aBurstReachesEachSessionInOrder() throws Exception {
+        DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
+        try {
+            List<String> seen = new CopyOnWriteArrayList<>();
+            Channel server = LocalPair.open(group, new AtomicInteger(), new AtomicLong());
+            server.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+                @Override
+                public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                    ByteBuf frame = (ByteBuf) msg;
+                    seen.add(frame.toString(frame.readerIndex() + 2, frame.readableBytes() - 2,
+                            StandardCharsets.UTF_8));
+                    ctx.write(msg, promise);
+                }
+            });
+            ChannelSubscriber target = new ChannelSubscriber("ordered", server);
+            CountDownLatch gate = new CountDownLatch(1);
+            server.eventLoop().execute(() -> awaitQuietly(gate));
+            List<String> sent = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                String push = "{\"type\":\"message\",\"topic\":\"news\",\"data\":" + i + "}";
+                sent.add(push);
+                fanout.deliver(push.getBytes(StandardCharsets.UTF_8), List.of(target));
+                if (i == 20) {
+                    gate.countDown(); // the rest arrive while the loop drains: queued behind, never ahead
+                }
+            }
+            await("all fifty arrived").atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 50);
+            assertEquals(sent, seen);
+        } finally {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @Test
+    void aPublicationForALoopThatHasShutDownIsReleased() throws Exception {
+        List<ByteBuf> frames = new ArrayList<>();
+        NettyFanout recording = new NettyFanout(new AbstractByteBufAllocator(true) {
+            @Override
+            protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+                return Unpooled.buffer(initialCapacity, maxCapacity);
+            }
+
+            @Override
+            protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+                ByteBuf frame = Unpooled.directBuffer(initialCapacity, maxCapacity);
+                frames.add(frame);
+                return frame;
+            }
+
+            @Override
+            public boolean isDirectBufferPooled() {
+                return false;
+            }
+        }, node.disconnector, new SimpleMeterRegistry());
+        DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
+        Channel server = LocalPair.open(group, new AtomicInteger(), new AtomicLong());
+        group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+
+        recording.deliver(ENCODED, List.of(new ChannelSubscriber("late", server)));
+        assertEquals(1, frames.size());
+        assertEquals(0, frames.get(0).refCnt(), "nothing to deliver to, and nothing held");
+    }
+
+    /** A session on a {@link LocalPair}, with the flushes that reached it and the bytes its client read. */
+    private record Peer(ChannelSubscriber subscriber, AtomicInteger flushes, AtomicLong received) {
+
+        static Peer open(DefaultEventLoopGroup group, String id) throws Exception {
+            AtomicInteger flushes = new AtomicInteger();
+            AtomicLong received = new AtomicLong();
+            return new Peer(new ChannelSubscriber(id, LocalPair.open(group, flushes, received)), flushes, received);
+        }
+
+        /** Waits until the client has read {@code count} frames of {@link #ENCODED}. */
+        void awaitFrames(int count) {
+            long bytes = (long) count * (2 + ENCODED.length);
+            await(subscriber.sessionId() + " got " + count).atMost(Duration.ofSeconds(10))
+                    .until(() -> received.get() == bytes);
+        }
+    }
+
+    private double meter(String name, String... tags) {
+        return node.meters.get(name).tags(tags).counter().count();
+    }
+
+    /**
+     * Holds the targets' loop (of the first target) while each list gets one publication, so that they queue up
+     * behind the held task as under load; then lets the loop go.
+     */
+    @SafeVarargs
+    private static void deliverWhileHeld(NettyFanout fanout, List<ChannelSubscriber>... publications) {
+        CountDownLatch gate = new CountDownLatch(1);
+        publications[0].get(0).channel().eventLoop().execute(() -> awaitQuietly(gate));
+        for (List<ChannelSubscriber> targets : publications) {
+            fanout.deliver(ENCODED, targets);
+        }
+        gate.countDown();
     }
 
     private static void awaitQuietly(CountDownLatch gate) {

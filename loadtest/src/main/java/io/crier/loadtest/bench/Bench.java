@@ -130,7 +130,8 @@ public final class Bench {
         BenchOptions o = options;
         try (RedisPublisher publisher = new RedisPublisher(o.shards(), o.publishVerb(), o.prefix(), topics(),
                 o.payloadBytes())) {
-            RateSteps steps = new RateSteps(fleet, publisher, ready, o.topics(), o.pid(), o.watch());
+            RateSteps steps = new RateSteps(fleet, publisher, ready, o.topics(), o.pid(), o.watch(),
+                    NodeScrape.metricsUrl(o.url()));
             long bound = o.p99Bound().toNanos() / 1000;
             StepResult result;
             if (!o.warmup().isZero()) {

@@ -39,18 +39,18 @@ final class NodeScrape {
 
     /** Reads the node's metrics now. */
     static NodeScrape read(URI metricsUrl) {
+        return read(metricsUrl, Duration.ofSeconds(10));
+    }
+
+    /** Reads the node's metrics now, waiting at most {@code timeout} for the answer. */
+    static NodeScrape read(URI metricsUrl, Duration timeout) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(metricsUrl).timeout(Duration.ofSeconds(10)).build();
+            HttpRequest request = HttpRequest.newBuilder(metricsUrl).timeout(timeout).build();
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException(metricsUrl + " answered " + response.statusCode());
             }
-            Map<String, Double> samples = new HashMap<>();
-            response.body().lines().filter(line -> !line.isEmpty() && line.charAt(0) != '#').forEach(line -> {
-                int space = line.lastIndexOf(' ');
-                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-            });
-            return new NodeScrape(samples);
+            return parse(response.body());
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + metricsUrl, e);
         } catch (InterruptedException e) {
@@ -59,10 +59,47 @@ final class NodeScrape {
         }
     }
 
+    /** The samples of a Prometheus text page. */
+    static NodeScrape parse(String page) {
+        Map<String, Double> samples = new HashMap<>();
+        page.lines().filter(line -> !line.isEmpty() && line.charAt(0) != '#').forEach(line -> {
+            int space = line.lastIndexOf(' ');
+            samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+        });
+        return new NodeScrape(samples);
+    }
+
     /** The sample's value as a whole number, or -1 when the node did not print it. */
     long get(String sample) {
         Double value = samples.get(sample);
         return value == null ? -1 : value.longValue();
+    }
+
+    /** The sum of every sample of {@code name}, whatever its labels ({@code jvm_gc_pause_seconds_count{...}}); 0 if none. */
+    double sum(String name) {
+        double total = 0;
+        for (Map.Entry<String, Double> sample : samples.entrySet()) {
+            if (isOf(sample.getKey(), name)) {
+                total += sample.getValue();
+            }
+        }
+        return total;
+    }
+
+    /** The largest sample of {@code name}, whatever its labels; 0 if none. */
+    double max(String name) {
+        double max = 0;
+        for (Map.Entry<String, Double> sample : samples.entrySet()) {
+            if (isOf(sample.getKey(), name)) {
+                max = Math.max(max, sample.getValue());
+            }
+        }
+        return max;
+    }
+
+    /** Whether the sample {@code key} (a name and maybe labels) is one of {@code name}'s. */
+    private static boolean isOf(String key, String name) {
+        return key.startsWith(name) && (key.length() == name.length() || key.charAt(name.length()) == '{');
     }
 
     /** How many connections the node closed for {@code reason} ({@code crier_disconnects_total}). */

@@ -1,6 +1,7 @@
 package io.crier.loadtest.bench;
 
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -24,11 +25,14 @@ final class RateSteps {
     private final double subscribersPerTopic;
     private final long serverPid;
     private final CpuWatch watch;
+    /** The node's metrics, read around each step; none are served by the yardstick. */
+    private final URI metrics;
     private DeliveryLedger.Totals previous = new DeliveryLedger.Totals();
 
     RateSteps(ClientFleet fleet, RedisPublisher publisher, int readyClients, int topics, long serverPid,
-              CpuWatch watch) {
+              CpuWatch watch, URI metrics) {
         this.fleet = fleet;
+        this.metrics = NodeStages.servedOrNull(metrics);
         this.watch = watch;
         this.publisher = publisher;
         this.subscribersPerTopic = (double) readyClients / topics;
@@ -43,6 +47,7 @@ final class RateSteps {
         long selfBefore = NodeProbe.cpuMillis(SELF);
         long noReceiverBefore = publisher.noReceiver();
         CpuWatch.Snapshot watchedBefore = watch.snapshot();
+        NodeScrape nodeBefore = NodeStages.readOrNull(metrics);
         long start = System.nanoTime();
         long sent = publisher.publish(rate, duration);
         long publishedFor = System.nanoTime() - start;
@@ -53,6 +58,7 @@ final class RateSteps {
         long cpuAfter = NodeProbe.cpuMillis(serverPid);
         long selfAfter = NodeProbe.cpuMillis(SELF);
         CpuWatch.Usage watched = watch.since(watchedBefore, sent);
+        NodeStages node = NodeStages.between(nodeBefore, nodeBefore == null ? null : NodeStages.readOrNull(metrics));
         long received = fleet.received() - receivedBefore;
         DeliveryLedger.Totals cumulative = fleet.totals(publisher.publishedPerTopic());
         DeliveryLedger.Totals step = minus(cumulative, previous);
@@ -64,7 +70,7 @@ final class RateSteps {
         return new StepResult(rate, sent, received, sent * subscribersPerTopic / (publishedFor / 1e9),
                 received / window, fleet.takeLatency(), step, publisher.noReceiver() - noReceiverBefore,
                 fleet.closesAfterReady(), new StepResult.Cpu(cpuPct, selfPct), watched,
-                drained ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drainStart) : -1);
+                drained ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drainStart) : -1, node);
     }
 
     /**

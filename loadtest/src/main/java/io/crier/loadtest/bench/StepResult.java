@@ -18,10 +18,11 @@ import org.HdrHistogram.Histogram;
  * @param watched         the CPU use of the processes given with {@code --watch}, over the same window
  * @param drainMillis     how long the deliveries went on after the publishing, or -1 when they did not stop within
  *                        the drain's bound (then {@code totals} counts publications still in flight as lost)
+ * @param node            the node's GC pauses and per-stage times over the step, or null (the yardstick)
  */
 record StepResult(double rate, long sent, long received, double offeredPerSec, double deliveredPerSec,
                   Histogram latency, DeliveryLedger.Totals totals, long noReceiver, Map<Integer, Integer> closes,
-                  Cpu cpu, CpuWatch.Usage watched, long drainMillis) {
+                  Cpu cpu, CpuWatch.Usage watched, long drainMillis, NodeStages node) {
 
     /** CPU use in percent of one core; -1 when unknown. */
     record Cpu(double serverPct, double benchPct) {
@@ -66,7 +67,8 @@ record StepResult(double rate, long sent, long received, double offeredPerSec, d
                 rate, sent, offeredPerSec, deliveredPerSec, ms(50), ms(99), ms(99.9), maxMs(),
                 latency.getTotalCount(), totals, noReceiver, closes, cpu.serverPct(), cpu.benchPct(),
                 drainMillis < 0 ? "unfinished" : drainMillis + "ms",
-                watched.processes().isEmpty() ? "" : "; " + watched.describe());
+                watched.processes().isEmpty() ? "" : "; " + watched.describe())
+                + (node == null ? "" : "; " + node.describe());
     }
 
     /** The machine-readable fields of the RESULT line. */
@@ -77,7 +79,7 @@ record StepResult(double rate, long sent, long received, double offeredPerSec, d
                 rate, deliveredPerSec, offeredPerSec, ms(50), ms(99), ms(99.9), maxMs(), totals.lost,
                 totals.duplicates, totals.outOfOrder, noReceiver,
                 closes.values().stream().mapToInt(Integer::intValue).sum(), cpu.serverPct(), cpu.benchPct(),
-                watched.resultFields()).trim();
+                watched.resultFields()).trim() + (node == null ? "" : " " + node.resultFields());
     }
 
     private double ms(double percentile) {

@@ -1,7 +1,8 @@
 /**
  * JMH microbenchmarks for the per-publication hot path, run with {@code loadtest/bin/jmh}: the envelope and broker
  * payload codecs ({@link io.crier.loadtest.jmh.CodecBenchmark}) and the gateway's socket-free fan-out work
- * ({@link io.crier.loadtest.jmh.FanoutBenchmark}). They guide performance work; the end-to-end numbers that users
+ * ({@link io.crier.loadtest.jmh.FanoutBenchmark}), and the whole path from the broker's listener through the hub and
+ * the fan-out to real loopback sockets, with bursts ({@link io.crier.loadtest.jmh.DeliveryPathBenchmark}). They guide performance work; the end-to-end numbers that users
  * judge come from {@code loadtest/bin/bench}.
  *
  * <p>Depends on the protocol module, the gateway's public transport types ({@code NettyFanout},
@@ -9,6 +10,7 @@
  * encoders, never typed by hand.
  *
  * <p>Threading: JMH calls each benchmark from its own worker thread with per-benchmark state; the one-loop fan-out
- * state also owns one Netty event loop thread, stopped in its tear-down.
+ * state also owns one Netty event loop thread, and the delivery path's state a few (server and client loops),
+ * stopped in their tear-downs.
  */
 package io.crier.loadtest.jmh;
