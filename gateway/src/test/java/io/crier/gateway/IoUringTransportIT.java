@@ -10,6 +10,7 @@ import io.crier.gateway.support.GatewayProcess;
 import io.crier.gateway.support.WsTestClient;
 import io.crier.gateway.tls.TestCertificates;
 import io.crier.protocol.ClientCommands;
+import io.crier.protocol.CloseCode;
 import io.netty.channel.uring.IoUring;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A node from the real jar with {@code server.transport=io_uring}, its broker on a real {@code redis-server} (Lettuce
  * stays on epoll) and every kind of channel it makes: a plain and a TLS listener, WebSocket sessions on both that
  * authenticate, subscribe and receive publications fanned out from the broker's thread onto io_uring loops, the
- * HTTP publish API over TLS and the admin API in plain HTTP. The node reports the transport it runs on in its
+ * HTTP publish API over TLS, the admin API in plain HTTP, and a close by the server. The node reports the transport it runs on in its
  * startup line; on a machine where io_uring does not load, the same test shows the fallback and its warning.
  */
 class IoUringTransportIT {
@@ -80,6 +81,10 @@ class IoUringTransportIT {
                         .header("Authorization", "Bearer " + ADMIN_KEY).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, nodes.statusCode(), nodes.body());
                 assertTrue(nodes.body().contains("\"uring-1\""), nodes.body());
+
+                // A close by the server (through the Disconnector and the lingering close) reaches the client.
+                plain.sendBinary(new byte[] {1, 2, 3});
+                assertEquals(CloseCode.BINARY_NOT_SUPPORTED.code(), plain.awaitClose().code());
             }
             assertEquals(List.of(), node.leakReports());
         }
