@@ -7,10 +7,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Decides when an event loop's fan-out writes are flushed. While more fan-out tasks are queued on the loop
- * ({@link #queued}), whether they were when a task started or were handed over while it writes, a task only
- * writes and lists its sessions here, and this flusher, queued behind those tasks, flushes each listed session
- * once: several publications share one {@code writev} per session (on io_uring, one write request per session,
- * all of a loop turn's requests submitted together), the syscall being most of a delivery's cost. When no other fan-out task is queued, the task flushes each session
+ * ({@link #queued}), a task only writes and lists its sessions here, and this flusher, queued behind those
+ * tasks, flushes each listed session once: several publications share one {@code writev} per session, the
+ * syscall being most of a delivery's cost. When no other fan-out task is queued, the task flushes each session
  * right after writing to it, while the session's state is still in the CPU's cache (writing to thousands of
  * sessions and flushing them afterwards misses the cache on every one). A session is listed once however many
  * publications it got ({@link ChannelSubscriber#markFlushPending}).

@@ -138,20 +138,17 @@ public final class NettyFanout implements Fanout {
 
     /**
      * On the channels' event loop: one write each, flushed at once, or by the loop's flusher when more
-     * publications are queued behind this one ({@code defer}), also when one is handed over while this task
-     * writes: its remaining sessions then share one flush with it.
+     * publications are queued behind this one ({@code defer}).
      */
     private void write(List<ChannelSubscriber> targets, ByteBuf shared, LoopFlusher flusher, boolean defer,
             Runnable done) {
         int written = 0;
         long sentBytes = 0;
-        boolean deferring = defer;
         try {
             for (ChannelSubscriber target : targets) {
                 long sent = write(shared, target);
                 if (sent >= 0) {
-                    deferring = deferring || flusher.moreQueued();
-                    if (deferring || target.flushPending()) {
+                    if (defer || target.flushPending()) {
                         // Behind other publications, or a flush is already due: the flusher does it, once.
                         flusher.written(target);
                     } else {
