@@ -75,13 +75,14 @@ record StepResult(double rate, long sent, long received, double offeredPerSec, d
 
     /** The machine-readable fields of the RESULT line. */
     String resultFields() {
-        return String.format(Locale.ROOT, "rate=%.0f deliveries_per_s=%.0f offered_per_s=%.0f p50_ms=%.2f "
+        return String.format(Locale.ROOT, "rate=%.0f deliveries_per_s=%.0f offered_per_s=%.0f "
+                        + "server_cpu_us_per_delivery=%.2f p50_ms=%.2f "
                         + "p99_ms=%.2f p999_ms=%.2f max_ms=%.2f lost=%d dup=%d ooo=%d no_receiver=%d closed=%d "
-                        + "server_cpu_pct=%.0f bench_cpu_pct=%.0f server_cpu_us_per_delivery=%.2f %s",
-                rate, deliveredPerSec, offeredPerSec, ms(50), ms(99), ms(99.9), maxMs(), totals.lost,
+                        + "server_cpu_pct=%.0f bench_cpu_pct=%.0f %s",
+                rate, deliveredPerSec, offeredPerSec, cpu.serverMicrosPerDelivery(), ms(50), ms(99), ms(99.9),
+                maxMs(), totals.lost,
                 totals.duplicates, totals.outOfOrder, noReceiver,
                 closes.values().stream().mapToInt(Integer::intValue).sum(), cpu.serverPct(), cpu.benchPct(),
-                cpu.serverMicrosPerDelivery(),
                 watched.resultFields()).trim();
     }
 
