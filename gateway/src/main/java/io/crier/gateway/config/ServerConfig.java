@@ -14,7 +14,8 @@ import java.util.Set;
  * @param port              {@code server.port}: the port to bind, 0 for any free port (default 8080)
  * @param wsPath            {@code server.wsPath}: the WebSocket endpoint (default {@code /ws}); starts
  *                          with {@code /}
- * @param transport         {@code server.transport}: {@code auto}, {@code epoll} or {@code nio}
+ * @param transport         {@code server.transport}: {@code auto} (epoll), {@code epoll}, {@code io_uring} or
+ *                          {@code nio}
  * @param maxHandshakeBytes {@code server.maxHandshakeBytes}: largest HTTP request head and body;
  *                          1024..1048576
  * @param plainEnabled      {@code server.plainEnabled}: whether plain ws/http is served on {@code port}
@@ -50,7 +51,7 @@ public record ServerConfig(
         List<String> trustedProxies) {
 
     /** The accepted values of {@code transport}. */
-    public static final Set<String> TRANSPORTS = Set.of("auto", "epoll", "nio");
+    public static final Set<String> TRANSPORTS = Set.of("auto", "epoll", "io_uring", "nio");
     /** The {@code allowedOrigins} entry that allows every origin. */
     public static final String ANY_ORIGIN = "*";
 
@@ -63,7 +64,7 @@ public record ServerConfig(
                         && wsPath.chars().noneMatch(c -> c <= ' ' || c == '?' || c == '#'),
                 "server.wsPath", "must be a path starting with /, got " + wsPath);
         problems.check(transport != null && TRANSPORTS.contains(transport), "server.transport",
-                "must be auto, epoll or nio, got " + transport);
+                "must be auto, epoll, io_uring or nio, got " + transport);
         problems.range("server.maxHandshakeBytes", maxHandshakeBytes, 1024, 1024 * 1024);
         problems.notNull("server.allowedOrigins", allowedOrigins);
         if (allowedOrigins != null) {

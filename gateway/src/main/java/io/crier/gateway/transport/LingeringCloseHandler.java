@@ -1,5 +1,6 @@
 package io.crier.gateway.transport;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,13 +11,14 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closes a connection the way a well-behaved server does, so that a client that is still sending sees what it
- * is owed (the {@code disconnect} push and the close frame, or the HTTP status) instead of a TCP reset: a socket
- * closed with unread input makes the kernel answer with RST, which can destroy the last bytes in flight, and
- * which makes a sending client's next write fail before it has read them. On every close of an open
- * connection it flushes what is written, shuts the output down (the client reads a FIN after the last byte),
- * then reads and discards whatever still arrives, until the client closes its side or {@code server.closeLinger}
- * has passed, and only then closes the socket. A second close while lingering completes with the real one.
+ * Closes a connection the way a well-behaved server does, so that a client that is still sending sees what it is
+ * owed (the {@code disconnect} push and the close frame, or the HTTP status) instead of a TCP reset: a socket
+ * closed with unread input makes the kernel answer with RST, which can destroy the last bytes in flight, and which
+ * makes a sending client's next write fail before it has read them. On every close of an open connection it flushes
+ * what is written, shuts the output down once that has left (the client reads a FIN after the last byte, on every
+ * transport: io_uring writes after the flush returns), then reads and discards whatever still arrives, until the
+ * client closes its side or {@code server.closeLinger} has passed, and only then closes the socket. A second close
+ * while lingering completes with the real one.
  *
  * <p>First in the pipeline, so that it sees the close after every other handler (TLS sends its close_notify
  * before) and the input before any of them. A {@code linger} of zero, or a channel that cannot shut down its
@@ -66,12 +68,19 @@ final class LingeringCloseHandler extends ChannelDuplexHandler {
         // The caller's promise completes with the real close, however it comes (the client's FIN, the deadline, a
         // failed shutdown); the closes below carry promises of their own, so that it is never completed twice.
         channel.closeFuture().addListener(closed -> promise.trySuccess());
-        ctx.flush();
-        // Shutting the output down fails whatever is still queued (a peer that does not read cannot get it anyway).
-        duplex.shutdownOutput().addListener(shut -> {
-            if (!shut.isSuccess()) {
+        // The output is shut down once everything written before the close has left, which an empty write marks:
+        // on io_uring a flush only queues the writes, and a shutdown issued now would overtake them (the client would
+        // read a FIN without its last bytes). A peer that does not read keeps it waiting until the deadline below.
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
+            if (!written.isSuccess()) {
                 ctx.close();
+                return;
             }
+            duplex.shutdownOutput().addListener(shut -> {
+                if (!shut.isSuccess()) {
+                    ctx.close();
+                }
+            });
         });
         var deadline = ctx.executor().schedule(() -> {
             ctx.close();

@@ -264,7 +264,7 @@ class ConfigLoaderTest {
 
         assertEquals(List.of(
                 "server.port: must be 0..65535, got 70000",
-                "server.transport (CRIER_SERVER_TRANSPORT): must be auto, epoll or nio, got kqueue",
+                "server.transport (CRIER_SERVER_TRANSPORT): must be auto, epoll, io_uring or nio, got kqueue",
                 "auth.authTimeout (CRIER_AUTH_AUTH_TIMEOUT): not a duration: 1w (use e.g. 250ms, 5s, 2m, 1h, 30d)",
                 "session.heartbeat: not a duration: 5x (use e.g. 250ms, 5s, 2m, 1h, 30d)",
                 "session.maxTopics (CRIER_SESSION_MAX_TOPICS): not an integer: lots",
@@ -275,6 +275,13 @@ class ConfigLoaderTest {
                         + " rediss-sentinel://"), e.problems());
         assertTrue(e.getMessage().contains("\n  server.port: must be 0..65535, got 70000"));
         assertFalse(e.getMessage().contains("secret-host"));
+    }
+
+    @Test
+    void acceptsEveryTransportItNames() {
+        for (String transport : List.of("auto", "epoll", "io_uring", "nio")) {
+            assertEquals(transport, loader.load(null, Map.of("CRIER_SERVER_TRANSPORT", transport)).server().transport());
+        }
     }
 
     @Test

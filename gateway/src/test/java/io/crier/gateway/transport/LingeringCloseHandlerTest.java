@@ -14,8 +14,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,15 +36,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The lingering close on real loopback sockets (an {@code EmbeddedChannel} cannot shut its output down): a server
- * that answers the first bytes with "bye" and closes, behind {@link LingeringCloseHandler}.
+ * that answers the first bytes with "bye" and closes, behind {@link LingeringCloseHandler}, on NIO and on io_uring
+ * (where a flush only queues the writes: NIO again on a machine where io_uring does not load).
  */
 class LingeringCloseHandlerTest {
 
     private static final byte[] BYE = "bye".getBytes(StandardCharsets.US_ASCII);
 
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private Class<? extends ServerChannel> serverChannel = NioServerSocketChannel.class;
     private final BlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
     private Channel server;
+    private boolean closeWithoutWaiting;
 
     @AfterEach
     void stop() {
@@ -99,6 +106,25 @@ class LingeringCloseHandlerTest {
     }
 
     @Test
+    void onIoUringTheClientReadsTheLastBytesThenAnEndOfStream() throws Exception {
+        onIoUring();
+        theClientReadsTheLastBytesThenAnEndOfStreamWhileItKeepsSending();
+    }
+
+    @Test
+    void aCloseRightAfterAWriteStillDeliversTheWriteBeforeTheEndOfStream() throws Exception {
+        closeWithoutWaiting = true;
+        theSocketIsClosedAsSoonAsTheClientClosesItsSide();
+    }
+
+    @Test
+    void onIoUringACloseRightAfterAWriteStillDeliversTheWriteBeforeTheEndOfStream() throws Exception {
+        onIoUring();
+        closeWithoutWaiting = true;
+        theSocketIsClosedAsSoonAsTheClientClosesItsSide();
+    }
+
+    @Test
     void noLingerClosesAtOnce() throws Exception {
         start(Duration.ZERO);
         try (Socket client = connect()) {
@@ -107,8 +133,17 @@ class LingeringCloseHandlerTest {
         }
     }
 
+    /** The server on io_uring, where it loads. */
+    private void onIoUring() {
+        if (IoUring.isAvailable()) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            group = new MultiThreadIoEventLoopGroup(1, IoUringIoHandler.newFactory());
+            serverChannel = IoUringServerSocketChannel.class;
+        }
+    }
+
     private void start(Duration linger) {
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        server = new ServerBootstrap().group(group).channel(serverChannel)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
@@ -133,7 +168,10 @@ class LingeringCloseHandlerTest {
         return socket;
     }
 
-    /** Answers the first bytes with "bye" and closes; releases everything it reads. */
+    /**
+     * Answers the first bytes with "bye" and closes, once the write is done or ({@code closeWithoutWaiting}) right
+     * after it, as a handler that closes on a protocol error does; releases everything it reads.
+     */
     private final class SayByeAndClose extends ChannelInboundHandlerAdapter {
         private boolean answered;
 
@@ -144,7 +182,12 @@ class LingeringCloseHandlerTest {
                 answered = true;
                 accepted.add(ctx.channel());
                 ByteBuf bye = Unpooled.wrappedBuffer(BYE);
-                ctx.writeAndFlush(bye).addListener(written -> ctx.channel().close());
+                if (closeWithoutWaiting) {
+                    ctx.writeAndFlush(bye);
+                    ctx.channel().close();
+                } else {
+                    ctx.writeAndFlush(bye).addListener(written -> ctx.channel().close());
+                }
             }
         }
     }

@@ -67,9 +67,10 @@ final class RateSteps {
         double elapsed = (System.nanoTime() - start) / 1e9; // CPU is read after the drain, so over this
         double cpuPct = cpuBefore < 0 ? -1 : (cpuAfter - cpuBefore) / 10.0 / elapsed;
         double selfPct = (selfAfter - selfBefore) / 10.0 / elapsed;
+        double cpuPerDelivery = cpuBefore < 0 || received == 0 ? -1 : (cpuAfter - cpuBefore) * 1000.0 / received;
         return new StepResult(rate, sent, received, sent * subscribersPerTopic / (publishedFor / 1e9),
                 received / window, fleet.takeLatency(), step, publisher.noReceiver() - noReceiverBefore,
-                fleet.closesAfterReady(), new StepResult.Cpu(cpuPct, selfPct), watched,
+                fleet.closesAfterReady(), new StepResult.Cpu(cpuPct, selfPct, cpuPerDelivery), watched,
                 drained ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drainStart) : -1, node);
     }
 

@@ -24,8 +24,11 @@ record StepResult(double rate, long sent, long received, double offeredPerSec, d
                   Histogram latency, DeliveryLedger.Totals totals, long noReceiver, Map<Integer, Integer> closes,
                   Cpu cpu, CpuWatch.Usage watched, long drainMillis, NodeStages node) {
 
-    /** CPU use in percent of one core; -1 when unknown. */
-    record Cpu(double serverPct, double benchPct) {
+    /**
+     * CPU use in percent of one core, and the server's CPU time per delivery received over the same window (the
+     * step and its drain), in microseconds; -1 when unknown.
+     */
+    record Cpu(double serverPct, double benchPct, double serverMicrosPerDelivery) {
     }
 
     /** Whether the step passes: p99 within the bound, nothing lost, duplicated or reordered, the rate kept. */
@@ -63,9 +66,10 @@ record StepResult(double rate, long sent, long received, double offeredPerSec, d
     String describe() {
         return String.format(Locale.ROOT, "rate=%.0f pub/s sent=%d offered=%.0f/s delivered=%.0f/s "
                         + "latency ms p50=%.2f p99=%.2f p99.9=%.2f max=%.2f (n=%d) %s noReceiver=%d closes=%s "
-                        + "cpu%% server=%.0f bench=%.0f drain=%s%s",
+                        + "cpu%% server=%.0f bench=%.0f server µs/delivery=%.2f drain=%s%s",
                 rate, sent, offeredPerSec, deliveredPerSec, ms(50), ms(99), ms(99.9), maxMs(),
                 latency.getTotalCount(), totals, noReceiver, closes, cpu.serverPct(), cpu.benchPct(),
+                cpu.serverMicrosPerDelivery(),
                 drainMillis < 0 ? "unfinished" : drainMillis + "ms",
                 watched.processes().isEmpty() ? "" : "; " + watched.describe())
                 + (node == null ? "" : "; " + node.describe());
@@ -73,10 +77,12 @@ record StepResult(double rate, long sent, long received, double offeredPerSec, d
 
     /** The machine-readable fields of the RESULT line. */
     String resultFields() {
-        return String.format(Locale.ROOT, "rate=%.0f deliveries_per_s=%.0f offered_per_s=%.0f p50_ms=%.2f "
+        return String.format(Locale.ROOT, "rate=%.0f deliveries_per_s=%.0f offered_per_s=%.0f "
+                        + "server_cpu_us_per_delivery=%.2f p50_ms=%.2f "
                         + "p99_ms=%.2f p999_ms=%.2f max_ms=%.2f lost=%d dup=%d ooo=%d no_receiver=%d closed=%d "
                         + "server_cpu_pct=%.0f bench_cpu_pct=%.0f %s",
-                rate, deliveredPerSec, offeredPerSec, ms(50), ms(99), ms(99.9), maxMs(), totals.lost,
+                rate, deliveredPerSec, offeredPerSec, cpu.serverMicrosPerDelivery(), ms(50), ms(99), ms(99.9),
+                maxMs(), totals.lost,
                 totals.duplicates, totals.outOfOrder, noReceiver,
                 closes.values().stream().mapToInt(Integer::intValue).sum(), cpu.serverPct(), cpu.benchPct(),
                 watched.resultFields()).trim() + (node == null ? "" : " " + node.resultFields());

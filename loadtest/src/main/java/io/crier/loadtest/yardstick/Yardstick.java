@@ -9,8 +9,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs a {@link YardstickNode} as its own process: {@code java -cp ... io.crier.loadtest.yardstick.Yardstick
- * --redis=127.0.0.1:6379 [--port=0] [--prefix=crier:] [--secret=...] [--threads=0]}. Prints
- * {@code yardstick listening on ws://127.0.0.1:PORT/ws pid=PID} once ready, runs until SIGTERM, then closes.
+ * --redis=127.0.0.1:6379 [--port=0] [--prefix=crier:] [--secret=...] [--threads=0] [--transport=epoll|io_uring]}.
+ * Prints {@code yardstick listening on ws://127.0.0.1:PORT/ws pid=PID transport=T} once ready, runs until SIGTERM,
+ * then closes.
  * Not thread-safe (a main class).
  */
 public final class Yardstick {
@@ -26,9 +27,11 @@ public final class Yardstick {
         v.put("prefix", "crier:");
         v.put("secret", new String(TestTokens.secret(), StandardCharsets.UTF_8));
         v.put("threads", "0");
+        v.put("transport", "epoll");
         if (List.of(args).contains("--help")) {
             System.out.println("Usage: yardstick [--key=value ...]; keys (default): --redis=127.0.0.1:6379 --port=0 "
-                    + "--prefix=crier: --secret=<TestTokens.secret()> --threads=0 (0: 2 x cores, as Netty)");
+                    + "--prefix=crier: --secret=<TestTokens.secret()> --threads=0 (0: 2 x cores, as Netty) --transport=epoll (or io_uring: the listener and its connections;"
+                    + " the Redis link stays on epoll)");
             return;
         }
         for (String arg : args) {
@@ -41,9 +44,10 @@ public final class Yardstick {
             v.put(key, arg.substring(eq + 1));
         }
         String[] redis = v.get("redis").split(":");
+        YardstickTransport transport = transport(v.get("transport"));
         YardstickNode node = YardstickNode.start("yardstick", v.get("secret").getBytes(StandardCharsets.UTF_8),
-                redis[0], Integer.parseInt(redis[1]), v.get("prefix"), Integer.parseInt(v.get("port")),
-                Integer.parseInt(v.get("threads")));
+                redis[0], Integer.parseInt(redis[1]), v.get("prefix"), new YardstickNode.Listener(
+                        Integer.parseInt(v.get("port")), Integer.parseInt(v.get("threads")), transport));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("yardstick stopping; slow consumers closed: " + node.slowClosed());
@@ -51,8 +55,19 @@ public final class Yardstick {
             stopped.countDown();
         }, "yardstick-stop"));
         System.out.println("yardstick listening on ws://127.0.0.1:" + node.port() + "/ws pid="
-                + ProcessHandle.current().pid());
+                + ProcessHandle.current().pid() + " transport=" + transport.label());
         System.out.flush();
         stopped.await();
+    }
+
+    /** The transport {@code --transport} names; exits with status 2 when it is unknown or does not load here. */
+    private static YardstickTransport transport(String name) {
+        try {
+            return YardstickTransport.named(name);
+        } catch (IllegalArgumentException e) {
+            System.err.println("yardstick: " + e.getMessage());
+            System.exit(2);
+            throw e;
+        }
     }
 }

@@ -15,11 +15,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -61,14 +59,18 @@ public final class YardstickNode implements AutoCloseable {
     private final RedisFeedHandler feed;
     private final Channel server;
 
-    private YardstickNode(String id, byte[] secret, String redisHost, int redisPort, String prefix, int port,
-                          int threads) throws InterruptedException {
+    private YardstickNode(String id, byte[] secret, String redisHost, int redisPort, String prefix, Listener listener)
+            throws InterruptedException {
         this.id = id;
         this.verifier = JWT.require(Algorithm.HMAC256(secret)).acceptLeeway(5).build();
+        YardstickTransport transport = listener.transport();
+        this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("yardstick-accept"),
+                transport.newIoHandlerFactory());
+        this.workers = new MultiThreadIoEventLoopGroup(listener.threads(), new DefaultThreadFactory("yardstick-io"),
+                transport.newIoHandlerFactory());
+        // The Redis link stays on epoll, as the gateway's Lettuce does whatever its server.transport.
         boolean epoll = Epoll.isAvailable();
         Supplier<IoHandlerFactory> io = epoll ? EpollIoHandler::newFactory : NioIoHandler::newFactory;
-        this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("yardstick-accept"), io.get());
-        this.workers = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("yardstick-io"), io.get());
         this.redisLoop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("yardstick-redis"), io.get());
         workers.forEach(loop -> tables.put(loop, new TopicTable(slowClosed)));
         this.feed = new RedisFeedHandler(prefix, tables);
@@ -82,7 +84,7 @@ public final class YardstickNode implements AutoCloseable {
                     }
                 }).connect(redisHost, redisPort).sync();
         this.server = new ServerBootstrap().group(boss, workers)
-                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
@@ -95,13 +97,23 @@ public final class YardstickNode implements AutoCloseable {
                                         .websocketPath("/ws").maxFramePayloadLength(65536).build()),
                                 new YardstickSessionHandler(YardstickNode.this));
                     }
-                }).bind("127.0.0.1", port).sync().channel();
+                }).bind("127.0.0.1", listener.port()).sync().channel();
     }
 
-    /** Starts a yardstick on 127.0.0.1:{@code port} (0: any free port), fed by Redis at host:port. */
+    /**
+     * Where and how the yardstick listens.
+     *
+     * @param port      on 127.0.0.1; 0: any free port
+     * @param threads   worker event loops; 0: Netty's default, twice the cores
+     * @param transport of the listener and its connections
+     */
+    public record Listener(int port, int threads, YardstickTransport transport) {
+    }
+
+    /** Starts a yardstick listening as {@code listener} says, fed by Redis at host:port. */
     public static YardstickNode start(String id, byte[] secret, String redisHost, int redisPort, String prefix,
-                                      int port, int threads) throws InterruptedException {
-        return new YardstickNode(id, secret, redisHost, redisPort, prefix, port, threads);
+                                      Listener listener) throws InterruptedException {
+        return new YardstickNode(id, secret, redisHost, redisPort, prefix, listener);
     }
 
     /** The bound port. */

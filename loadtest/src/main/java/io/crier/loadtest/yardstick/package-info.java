@@ -9,6 +9,9 @@
  * {@code message} push exactly as the gateway does) and java-jwt. Not a product: no limits beyond the write
  * watermark, no heartbeats, no unsubscribe.
  *
+ * <p>Its listener and connections run on epoll or, with {@code --transport=io_uring}, on io_uring
+ * ({@link io.crier.loadtest.yardstick.YardstickTransport}); the Redis link stays on epoll, like the gateway's.
+ *
  * <p>Threading: each worker event loop owns a {@link io.crier.loadtest.yardstick.TopicTable} of its own
  * connections; the Redis link runs on its own event loop and hands each read's frames to every worker loop as
  * one task.

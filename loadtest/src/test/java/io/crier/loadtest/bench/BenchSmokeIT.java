@@ -2,6 +2,7 @@ package io.crier.loadtest.bench;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.cluster.RedisClusterSet;
@@ -9,16 +10,20 @@ import io.crier.cluster.RedisServerProcess;
 import io.crier.gateway.auth.TestTokens;
 import io.crier.gateway.support.GatewayProcess;
 import io.crier.loadtest.yardstick.YardstickNode;
+import io.crier.loadtest.yardstick.YardstickTransport;
+import io.netty.channel.uring.IoUring;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Keeps the benchmark from rotting: a short fixed-rate run of 50 connections against the yardstick and against a
- * gateway node (each started here, with a real redis-server), checking that every client got every publication
+ * gateway node (each started here, with a real redis-server; each on epoll and on io_uring), checking that every client got every publication
  * exactly once and in order, and a short redis-mode run on a Redis Cluster of 3 primaries (SPUBLISH to each slot's
  * primary, SSUBSCRIBE there). It asserts delivery, never speed.
  */
@@ -40,20 +45,39 @@ class BenchSmokeIT {
 
     @Test
     void yardstickDeliversEveryPublicationToEveryClientOnceInOrder() throws Exception {
-        try (YardstickNode yardstick = YardstickNode.start("smoke", TestTokens.secret(), "127.0.0.1", redis.port(),
-                "crier:", 0, 2)) {
+        try (YardstickNode yardstick = yardstick(YardstickTransport.named("epoll"))) {
             assertEverythingDelivered(runFixed(yardstick.port()));
         }
     }
 
     @Test
-    void gatewayDeliversEveryPublicationToEveryClientOnceInOrder() throws Exception {
-        try (GatewayProcess node = GatewayProcess.named("bench-smoke")
+    void yardstickOnIoUringDeliversEveryPublicationToEveryClientOnceInOrder() throws Exception {
+        if (!IoUring.isAvailable()) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> YardstickTransport.named("io_uring"));
+            assertTrue(refused.getMessage().startsWith("io_uring is not available: "), refused.getMessage());
+            return;
+        }
+        try (YardstickNode yardstick = yardstick(YardstickTransport.named("io_uring"))) {
+            assertEverythingDelivered(runFixed(yardstick.port()));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "io_uring"})
+    void gatewayDeliversEveryPublicationToEveryClientOnceInOrder(String transport) throws Exception {
+        try (GatewayProcess node = GatewayProcess.named("bench-smoke-" + transport.replace('_', '-'))
                 .env("CRIER_REDIS_URI", redis.uri())
                 .env("CRIER_AUTH_HMAC_SECRET", new String(TestTokens.secret(), StandardCharsets.UTF_8))
+                .env("CRIER_SERVER_TRANSPORT", transport)
                 .start()) {
             assertEverythingDelivered(runFixed(node.port()));
         }
+    }
+
+    private static YardstickNode yardstick(YardstickTransport transport) throws InterruptedException {
+        return YardstickNode.start("smoke", TestTokens.secret(), "127.0.0.1", redis.port(), "crier:",
+                new YardstickNode.Listener(0, 2, transport));
     }
 
     @Test
