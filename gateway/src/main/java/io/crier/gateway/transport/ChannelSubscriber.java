@@ -71,13 +71,13 @@ public final class ChannelSubscriber implements Subscriber {
             return 0;
         }
         if (frames == null || frames.isRemoved()) {
-            channel.write(frame.retainedDuplicate(), channel.voidPromise());
+            channel.write(WebSocketFrames.share(frame), channel.voidPromise());
             return frame.readableBytes();
         }
         if (ChannelAttributes.closingReason(channel) != null) {
             return -1;
         }
-        frames.write(frame.retainedDuplicate(), frames.voidPromise());
+        frames.write(WebSocketFrames.share(frame), frames.voidPromise());
         if (heartbeat != null) {
             heartbeat.written();
         }

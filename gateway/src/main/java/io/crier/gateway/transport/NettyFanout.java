@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Writes one encoded publication to many sessions: the push is copied once into one direct buffer, already
  * framed as one WebSocket text frame ({@link WebSocketFrames}), and every target gets a
- * {@code retainedDuplicate()} of it, so a publication costs one copy and one frame encoding per node, not one
+ * duplicate of it ({@link WebSocketFrames#share}), so a publication costs one copy and one frame encoding per node, not one
  * per subscriber. Each session's write is {@link ChannelSubscriber#write}: it enters the pipeline where the
  * telemetry handler sits, past the handlers that would encode it again, and does their part for it (a session
  * that negotiated permessage-deflate gets a frame over the same payload bytes instead, for its pipeline to
@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>No object is made per delivery: the frame is best allocated from a pooled allocator, whose {@code
  * retainedDuplicate()} recycles its duplicates on the loop that releases them (an unpooled or adaptive buffer
- * makes a new duplicate object per session).
+ * makes a new duplicate object per session); a frame the leak detector sampled shares its tracker with its
+ * duplicates rather than tracking each with a stack trace ({@link WebSocketFrames#share}).
  *
  * <p>A target whose channel is not writable (its outbound bytes passed the high water mark,
  * {@code session.maxOutboundQueueBytes}) is disconnected as a {@link CloseCode#SLOW_CONSUMER} instead.

@@ -33,6 +33,18 @@ final class WebSocketFrames {
         return frame.writeBytes(payload);
     }
 
+    /**
+     * One session's share of a frame made by {@link #text}: a retained duplicate, released by whoever writes it.
+     * A pooled frame's {@code retainedDuplicate()} is recycled, no object per session; but a frame that Netty's leak
+     * detector sampled (one in 128 at its default level; every one at {@code paranoid}) comes wrapped, and such a
+     * wrapper tracks each pooled duplicate on its own, with a stack trace: a thousand stack traces for a publication
+     * to a thousand sessions. A sampled frame's duplicates share its tracker instead ({@code duplicate().retain()}):
+     * the frame is still reported if a share is never released, and an unsampled frame costs nothing more.
+     */
+    static ByteBuf share(ByteBuf frame) {
+        return frame.unwrap() == null ? frame.retainedDuplicate() : frame.duplicate().retain();
+    }
+
     /** The payload of a frame made by {@link #text}, as a retained slice of the same memory. */
     static ByteBuf retainedPayload(ByteBuf frame) {
         int marker = frame.getUnsignedByte(frame.readerIndex() + 1);
