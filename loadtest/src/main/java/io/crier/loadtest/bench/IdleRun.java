@@ -18,7 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  * The idle mode (memory per connection) and its helper, the hold mode. One process is limited by its file
  * descriptors (20,000 here), so idle starts {@code processes - 1} child JVMs of this class in hold mode, each
  * holding {@code connections} connections until its standard input closes. Idle takes the server's memory
- * (after a full GC) before anything connects and again once every connection is authenticated and subscribed.
+ * (after a full GC) before anything connects and again once every connection is authenticated and subscribed, and
+ * its live heap by class ({@link ClassHistogram}) both times, to show where one connection's bytes go.
  *
  * <p>Not thread-safe: run by the controller thread. Children are stopped by their PID.
  */
@@ -26,6 +27,7 @@ final class IdleRun {
 
     private static final Duration SETTLE = Duration.ofSeconds(2);
     private static final Duration CHILD_EXIT = Duration.ofSeconds(20);
+    private static final int HISTOGRAM_ROWS = 30;
 
     private final BenchOptions o;
     private final Bench bench;
@@ -56,6 +58,7 @@ final class IdleRun {
 
     private int idle() throws Exception {
         NodeProbe.Memory before = o.pid() > 0 ? NodeProbe.memory(o.pid()) : null;
+        ClassHistogram classesBefore = o.pid() > 0 ? ClassHistogram.of(o.pid()) : null;
         Bench.say("baseline: %s", before);
         List<Child> children = new ArrayList<>();
         try (ClientFleet fleet = new ClientFleet(o.threads(), o.concurrency())) {
@@ -70,6 +73,9 @@ final class IdleRun {
             LockSupport.parkNanos(SETTLE.toNanos());
             NodeProbe.Memory after = o.pid() > 0 ? NodeProbe.memory(o.pid()) : null;
             report(total, before, after);
+            if (classesBefore != null && total > 0) {
+                reportClasses(classesBefore, ClassHistogram.of(o.pid()), total);
+            }
             LockSupport.parkNanos(o.hold().toNanos());
             Bench.say("after holding %s: closes after ready %s, pongs sent %d", o.hold(), fleet.closesAfterReady(),
                     fleet.pongs());
@@ -92,6 +98,13 @@ final class IdleRun {
                         + "rss_total_bytes_per_conn=%.0f", o.label(), total, before.heapUsedKiB(),
                 after.heapUsedKiB(), before.rssKiB(), after.rssKiB(), heapPer, rssPer,
                 after.rssKiB() * 1024.0 / total);
+    }
+
+    /** Where the heap bytes of one connection go: the classes that grew most, per connection. */
+    private void reportClasses(ClassHistogram before, ClassHistogram after, int total) {
+        Bench.say("live heap by class, growth per connection (%s, %d connections; all classes: %.0f B):%n%s",
+                o.label(), total, after.totalGrowthSince(before, total),
+                ClassHistogram.table(after.growthSince(before, total, HISTOGRAM_ROWS)));
     }
 
     private static void readUntilEof() {
