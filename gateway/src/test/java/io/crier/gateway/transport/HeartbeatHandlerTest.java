@@ -90,6 +90,22 @@ class HeartbeatHandlerTest {
     }
 
     @Test
+    void checksTheReadAndTheWriteSidesEachOnItsOwnDeadline() {
+        upgrade();
+        advance(Duration.ofSeconds(10));
+        channel.writeInbound(new TextWebSocketFrame(ClientCommands.ping(1)));
+        assertEquals(new Command.Ping(CommandId.of(1)), channel.readInbound());
+
+        advance(Duration.ofSeconds(15));
+        assertEquals(List.of(HEARTBEAT), drain(), "the server was silent for an interval; the client was not");
+        advance(Duration.ofSeconds(9));
+        assertEquals(List.of(), drain());
+        advance(Duration.ofSeconds(1));
+        assertEquals(List.of("ping"), drain(), "the client has been silent for an interval since its command");
+        assertTrue(channel.isActive());
+    }
+
+    @Test
     void pingsDoNotCountAsServerOutput() {
         upgrade();
         advance(INTERVAL);
