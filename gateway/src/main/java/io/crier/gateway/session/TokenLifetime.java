@@ -113,6 +113,9 @@ public final class TokenLifetime {
     /** The one armed timer: the warning's until it fires, then the disconnect's (one timer per session, not two). */
     private Runnable cancelTimer = NOTHING;
     private Instant expiresAt;
+    /** The armed warning's {@code in}, and how long after it the disconnect falls (kept here, not in a plan). */
+    private long warnSeconds;
+    private long disconnectAfterWarningNanos;
     /** Bumped by every {@link #track} and {@link #cancel}, so that a stale timer recognises itself. */
     private long generation;
 
@@ -140,7 +143,10 @@ public final class TokenLifetime {
             return;
         }
         Plan plan = planned.get();
-        cancelTimer = timers.schedule(() -> warn(current, plan), plan.warnIn());
+        warnSeconds = plan.warnSeconds();
+        // Both delays are at most the HORIZON, so their difference fits a long of nanoseconds.
+        disconnectAfterWarningNanos = plan.disconnectIn().minus(plan.warnIn()).toNanos();
+        cancelTimer = timers.schedule(() -> warn(current), plan.warnIn());
     }
 
     /** Cancels the armed timer; the session is closing. Harmless when called again. */
@@ -156,14 +162,14 @@ public final class TokenLifetime {
         return expiresAt;
     }
 
-    private void warn(long scheduledIn, Plan plan) {
+    private void warn(long scheduledIn) {
         // A timer cancelled too late to stop it from running must not act for a replaced token.
         if (scheduledIn != generation) {
             return;
         }
         // Armed before the listener runs: a refresh it makes at once cancels the disconnect with the old token.
-        cancelTimer = timers.schedule(() -> expire(scheduledIn), plan.disconnectIn().minus(plan.warnIn()));
-        listener.expiring(plan.warnSeconds());
+        cancelTimer = timers.schedule(() -> expire(scheduledIn), Duration.ofNanos(disconnectAfterWarningNanos));
+        listener.expiring(warnSeconds);
     }
 
     private void expire(long scheduledIn) {
