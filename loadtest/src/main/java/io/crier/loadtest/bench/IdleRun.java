@@ -19,7 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  * descriptors (20,000 here), so idle starts {@code processes - 1} child JVMs of this class in hold mode, each
  * holding {@code connections} connections until its standard input closes. Idle takes the server's memory
  * (after a full GC) before anything connects and again once every connection is authenticated and subscribed, and
- * its live heap by class ({@link ClassHistogram}) both times, to show where one connection's bytes go.
+ * its live heap by class ({@link ClassHistogram}) both times, to show where one connection's bytes go; with
+ * {@code --connect-rounds} above 1, warm-up rounds connect and close first, so that the baseline is a warm server.
  *
  * <p>Not thread-safe: run by the controller thread. Children are stopped by their PID.
  */
@@ -57,6 +58,7 @@ final class IdleRun {
     }
 
     private int idle() throws Exception {
+        warmUp();
         NodeProbe.Memory before = o.pid() > 0 ? NodeProbe.memory(o.pid()) : null;
         ClassHistogram classesBefore = o.pid() > 0 ? ClassHistogram.of(o.pid()) : null;
         Bench.say("baseline: %s", before);
@@ -82,6 +84,21 @@ final class IdleRun {
             return total == o.connections() * o.processes() ? 0 : 1;
         } finally {
             children.forEach(Child::stop);
+        }
+    }
+
+    /**
+     * With {@code --connect-rounds} above 1, connects {@code --connections} once per extra round and closes them
+     * before the baseline, so that the baseline already holds what the first connections cost once (compiled code,
+     * loaded classes, the allocator's arenas) and the figures are the cost of each further connection.
+     */
+    private void warmUp() throws InterruptedException {
+        for (int round = 1; round < o.connectRounds(); round++) {
+            try (ClientFleet warm = new ClientFleet(o.threads(), o.concurrency())) {
+                ClientFleet.ConnectResult r = bench.connect(warm, bench.plans(o.connections()));
+                Bench.say("warm-up round %d (closed before the baseline): %d connections", round, r.ready());
+            }
+            LockSupport.parkNanos(SETTLE.toNanos());
         }
     }
 
