@@ -122,7 +122,7 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
         if (now - readerDue >= 0) {
             checkReader(now);
         }
-        if (now - writerDue >= 0 && !disconnector.isClosing(ctx.channel())) {
+        if (now - writerDue >= 0) {
             checkWriter(now);
         }
         arm(now);
@@ -153,7 +153,8 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
             return;
         }
         writerDue = now + intervalNanos;
-        if (connection.isUpgraded()) {
+        // A closing connection (the server's disconnect, or the client's close frame) gets no more pushes.
+        if (connection.isUpgraded() && !disconnector.isClosing(ctx.channel())) {
             // Written from the tail so that it is encoded like every push, and passes through write() above.
             ctx.channel().writeAndFlush(HEARTBEAT);
         }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class HeartbeatHandlerTest {
 
@@ -102,6 +103,19 @@ class HeartbeatHandlerTest {
         assertEquals(List.of(), drain());
         advance(Duration.ofSeconds(1));
         assertEquals(List.of("ping"), drain(), "the client has been silent for an interval since its command");
+        assertTrue(channel.isActive());
+    }
+
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void sendsNoHeartbeatPushOnceTheConnectionIsClosingAndKeepsItsSchedule() {
+        upgrade();
+        ChannelAttributes.claimClose(channel, ControlFrameLimitsHandler.PEER_CLOSED);
+
+        advance(INTERVAL);
+        assertEquals(List.of("ping"), drain(), "no push after the client's close frame");
+        advance(INTERVAL.minusSeconds(1));
+        assertEquals(List.of(), drain());
         assertTrue(channel.isActive());
     }
 
