@@ -113,9 +113,8 @@ public final class TokenLifetime {
     /** The one armed timer: the warning's until it fires, then the disconnect's (one timer per session, not two). */
     private Runnable cancelTimer = NOTHING;
     private Instant expiresAt;
-    /** The armed warning's {@code in}, and how long after it the disconnect falls (kept here, not in a plan). */
+    /** The armed warning's {@code in} (kept here rather than in a plan that the timer's task would hold). */
     private long warnSeconds;
-    private long disconnectAfterWarningNanos;
     /** Bumped by every {@link #track} and {@link #cancel}, so that a stale timer recognises itself. */
     private long generation;
 
@@ -144,8 +143,6 @@ public final class TokenLifetime {
         }
         Plan plan = planned.get();
         warnSeconds = plan.warnSeconds();
-        // Both delays are at most the HORIZON, so their difference fits a long of nanoseconds.
-        disconnectAfterWarningNanos = plan.disconnectIn().minus(plan.warnIn()).toNanos();
         cancelTimer = timers.schedule(() -> warn(current), plan.warnIn());
     }
 
@@ -167,8 +164,12 @@ public final class TokenLifetime {
         if (scheduledIn != generation) {
             return;
         }
-        // Armed before the listener runs: a refresh it makes at once cancels the disconnect with the old token.
-        cancelTimer = timers.schedule(() -> expire(scheduledIn), Duration.ofNanos(disconnectAfterWarningNanos));
+        // Armed before the listener runs: a refresh it makes at once cancels the disconnect with the old token. Timed
+        // from the clock, not from the warning's delay, so that a warning that ran late does not delay it; never past
+        // the HORIZON, which the disconnect was inside when the token was tracked.
+        Duration untilDisconnect = Duration.between(settings.clock().instant(), expiresAt.plus(settings.grace()));
+        cancelTimer = timers.schedule(() -> expire(scheduledIn),
+                untilDisconnect.isNegative() ? Duration.ZERO : untilDisconnect);
         listener.expiring(warnSeconds);
     }
 
