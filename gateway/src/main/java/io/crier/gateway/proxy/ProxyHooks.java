@@ -1,6 +1,7 @@
 package io.crier.gateway.proxy;
 
 import io.crier.gateway.config.NamespaceHooks;
+import io.crier.gateway.config.NamespaceOptions;
 import io.crier.gateway.config.NamespacesConfig;
 import io.crier.gateway.config.ProxyConfig;
 import io.crier.protocol.HookKind;
@@ -12,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 
 /**
  * The proxy hooks of one node: which are on, the URL each call goes to (node-wide, or per namespace for subscribe,
@@ -27,12 +29,18 @@ public final class ProxyHooks {
     private final NamespacesConfig namespaces;
     private final String nodeId;
     private final HookClient client;
+    private final boolean sessionHooks;
 
     public ProxyHooks(ProxyConfig config, NamespacesConfig namespaces, String nodeId, HookClient client) {
         this.config = Objects.requireNonNull(config, "config");
         this.namespaces = Objects.requireNonNull(namespaces, "namespaces");
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.client = Objects.requireNonNull(client, "client");
+        this.sessionHooks = Stream.concat(Stream.of(namespaces.defaults()), namespaces.byName().values().stream())
+                .map(NamespaceOptions::hooks)
+                .anyMatch(hooks -> NamespaceHooks.url(hooks.subscribe(), config.subscribeUrl()).isPresent()
+                        || NamespaceHooks.url(hooks.publish(), config.publishUrl()).isPresent()
+                        || NamespaceHooks.url(hooks.rpc(), config.rpcUrl()).isPresent());
     }
 
     private ProxyHooks() {
@@ -40,6 +48,15 @@ public final class ProxyHooks {
         this.namespaces = null;
         this.nodeId = "";
         this.client = null;
+        this.sessionHooks = false;
+    }
+
+    /**
+     * Whether a session's subscribe, publish or rpc command may go through a hook in some namespace; when none can,
+     * sessions need no {@link SessionHooks} of their own ({@link SessionHooks#NONE} answers the same).
+     */
+    public boolean sessionHooksEnabled() {
+        return sessionHooks;
     }
 
     /** Whether an {@code auth} without a token goes to the connect hook. */

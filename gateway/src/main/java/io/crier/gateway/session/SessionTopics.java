@@ -29,9 +29,10 @@ final class SessionTopics {
     private final int maxTopics;
     /**
      * Each topic, mapped to a token of the subscribe that added it (a {@link Hold} while its hook is asked), so
-     * that a late broker failure takes back only its own subscribe, not a newer one of the same topic.
+     * that a late broker failure takes back only its own subscribe, not a newer one of the same topic. Sized for the
+     * few topics most sessions hold (a table of 4, not 16: 48 bytes less per session); it grows when needed.
      */
-    private final ConcurrentMap<String, Object> topics = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Object> topics = new ConcurrentHashMap<>(2);
     private volatile boolean closed;
     private volatile TopicListener listener = TopicListener.NONE;
 

@@ -9,9 +9,10 @@ import java.util.Optional;
 
 /**
  * Decides when a session hears that its token is about to expire and when it is disconnected for expiry,
- * and keeps those two timers: the {@code expiring} warning at {@code exp - warning} (at once when that is
- * already past), the disconnect at {@code exp + grace}. {@link #track} replaces both timers for a new
- * token, so each token gets at most one warning. An anonymous user gets no timers at all, and neither does
+ * and keeps those two deadlines on one timer: the {@code expiring} warning at {@code exp - warning} (at once when
+ * that is already past), then, armed when the warning fires, the disconnect at {@code exp + grace}; a session holds
+ * one scheduled task, not two, for as long as it lives. {@link #track} replaces the timer for a new token, so each
+ * token gets at most one warning. An anonymous user gets no timers at all, and neither does
  * a token whose disconnect would fall more than {@link #HORIZON} ahead (a "never-expiring" service token):
  * it is tracked, and its session lives until it closes or refreshes to a nearer token.
  *
@@ -109,9 +110,11 @@ public final class TokenLifetime {
     private final Settings settings;
     private final Timers timers;
     private final Listener listener;
-    private Runnable cancelWarning = NOTHING;
-    private Runnable cancelDisconnect = NOTHING;
+    /** The one armed timer: the warning's until it fires, then the disconnect's (one timer per session, not two). */
+    private Runnable cancelTimer = NOTHING;
     private Instant expiresAt;
+    /** The armed warning's {@code in} (kept here rather than in a plan that the timer's task would hold). */
+    private long warnSeconds;
     /** Bumped by every {@link #track} and {@link #cancel}, so that a stale timer recognises itself. */
     private long generation;
 
@@ -139,16 +142,14 @@ public final class TokenLifetime {
             return;
         }
         Plan plan = planned.get();
-        cancelWarning = timers.schedule(() -> warn(current, plan.warnSeconds()), plan.warnIn());
-        cancelDisconnect = timers.schedule(() -> expire(current), plan.disconnectIn());
+        warnSeconds = plan.warnSeconds();
+        cancelTimer = timers.schedule(() -> warn(current), plan.warnIn());
     }
 
-    /** Cancels both timers; the session is closing. Harmless when called again. */
+    /** Cancels the armed timer; the session is closing. Harmless when called again. */
     public void cancel() {
-        cancelWarning.run();
-        cancelDisconnect.run();
-        cancelWarning = NOTHING;
-        cancelDisconnect = NOTHING;
+        cancelTimer.run();
+        cancelTimer = NOTHING;
         expiresAt = null;
         generation++;
     }
@@ -158,20 +159,25 @@ public final class TokenLifetime {
         return expiresAt;
     }
 
-    private void warn(long scheduledIn, long inSeconds) {
+    private void warn(long scheduledIn) {
         // A timer cancelled too late to stop it from running must not act for a replaced token.
         if (scheduledIn != generation) {
             return;
         }
-        cancelWarning = NOTHING;
-        listener.expiring(inSeconds);
+        // Armed before the listener runs: a refresh it makes at once cancels the disconnect with the old token. Timed
+        // from the clock, not from the warning's delay, so that a warning that ran late does not delay it; never past
+        // the HORIZON, which the disconnect was inside when the token was tracked.
+        Duration untilDisconnect = Duration.between(settings.clock().instant(), expiresAt.plus(settings.grace()));
+        cancelTimer = timers.schedule(() -> expire(scheduledIn),
+                untilDisconnect.isNegative() ? Duration.ZERO : untilDisconnect);
+        listener.expiring(warnSeconds);
     }
 
     private void expire(long scheduledIn) {
         if (scheduledIn != generation) {
             return;
         }
-        cancelDisconnect = NOTHING;
+        cancelTimer = NOTHING;
         listener.expired();
     }
 }

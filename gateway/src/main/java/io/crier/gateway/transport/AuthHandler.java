@@ -204,7 +204,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         ctx.flush();
         ProxyHooks hooks = sessions.hooks();
         Channel channel = ctx.channel();
-        if (hooks != ProxyHooks.OFF) {
+        if (hooks.sessionHooksEnabled()) {
             opened.session().useHooks(new SessionHooks(hooks, opened.session().id(), connection.forwardedHeaders(),
                     channel.eventLoop(), code -> disconnector.disconnect(channel, code)));
         }

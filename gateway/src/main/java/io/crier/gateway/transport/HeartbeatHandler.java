@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * written for one interval: the {@code heartbeat} push, so that a browser (which never sees pings) hears from
  * the server. Inbound pongs reset the read timer and end here. Before the upgrade, a connection silent for
  * one interval is an idle HTTP connection and is closed. It replaces Netty's {@code IdleStateHandler} so
- * that its own pings do not count as server output.
+ * that its own pings do not count as server output, and so that a connection holds one scheduled task, not two:
+ * the read and the write checks share one timer, armed for whichever falls due first.
  *
  * <p>Per connection; confined to the channel's event loop.
  */
@@ -28,13 +29,18 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
 
     private final long intervalNanos;
     private final Disconnector disconnector;
+    /** The one task this handler schedules, made once: every re-arm reuses it. */
+    private final Runnable tick = this::tick;
     private ChannelHandlerContext ctx;
     private long lastRead;
     private long lastWrite;
+    /** When the read side and the write side are next checked ({@link #now()} nanoseconds). */
+    private long readerDue;
+    private long writerDue;
     private boolean pinged;
+    private boolean stopped;
     private Connection connection;
-    private ScheduledFuture<?> readerTimer;
-    private ScheduledFuture<?> writerTimer;
+    private ScheduledFuture<?> timer;
 
     public HeartbeatHandler(Duration interval, Disconnector disconnector) {
         this.intervalNanos = interval.toNanos();
@@ -98,24 +104,37 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
         this.connection = Connection.of(ctx.channel());
         lastRead = now();
         lastWrite = lastRead;
-        readerTimer = schedule(this::checkReader, intervalNanos);
-        writerTimer = schedule(this::checkWriter, intervalNanos);
+        readerDue = lastRead + intervalNanos;
+        writerDue = readerDue;
+        arm(lastRead);
     }
 
     private void stop() {
-        if (readerTimer != null) {
-            readerTimer.cancel(false);
-            writerTimer.cancel(false);
+        stopped = true;
+        if (timer != null) {
+            timer.cancel(false);
         }
     }
 
-    private void checkReader() {
-        long left = intervalNanos - (now() - lastRead);
+    /** The timer fired: checks each side that is due, then re-arms for the earlier of the next two checks. */
+    private void tick() {
+        long now = now();
+        if (now - readerDue >= 0) {
+            checkReader(now);
+        }
+        if (now - writerDue >= 0) {
+            checkWriter(now);
+        }
+        arm(now);
+    }
+
+    private void checkReader(long now) {
+        long left = intervalNanos - (now - lastRead);
         if (left > 0) {
-            readerTimer = schedule(this::checkReader, left);
+            readerDue = now + left;
             return;
         }
-        readerTimer = schedule(this::checkReader, intervalNanos);
+        readerDue = now + intervalNanos;
         if (!connection.isUpgraded()) {
             // An HTTP connection kept alive with nothing to say: not a session, no close frame to send.
             ctx.close();
@@ -127,21 +146,27 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
         }
     }
 
-    private void checkWriter() {
-        long left = intervalNanos - (now() - lastWrite);
+    private void checkWriter(long now) {
+        long left = intervalNanos - (now - lastWrite);
         if (left > 0) {
-            writerTimer = schedule(this::checkWriter, left);
+            writerDue = now + left;
             return;
         }
-        writerTimer = schedule(this::checkWriter, intervalNanos);
-        if (connection.isUpgraded()) {
+        writerDue = now + intervalNanos;
+        // A closing connection (the server's disconnect, or the client's close frame) gets no more pushes.
+        if (connection.isUpgraded() && !disconnector.isClosing(ctx.channel())) {
             // Written from the tail so that it is encoded like every push, and passes through write() above.
             ctx.channel().writeAndFlush(HEARTBEAT);
         }
     }
 
-    private ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
-        return ctx.executor().schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+    private void arm(long now) {
+        if (stopped) {
+            // The connection closed while a check ran (an idle HTTP connection's close): nothing left to watch.
+            return;
+        }
+        long next = readerDue - writerDue < 0 ? readerDue : writerDue;
+        timer = ctx.executor().schedule(tick, Math.max(0, next - now), TimeUnit.NANOSECONDS);
     }
 
     private long now() {

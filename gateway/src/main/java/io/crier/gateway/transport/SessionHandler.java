@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * thread hands the write over), then tells the session with {@link Session#replyWritten}: a subscribe with
  * history goes live only then, so that its replayed publications follow the reply on the wire. A
  * malformed frame gets its error reply; the session goes on. When the connection closes, the session is
- * closed exactly once.
+ * closed exactly once, and the {@link SessionFactory} told (the open count, the lifecycle listener).
  *
  * <p>Per connection; confined to the channel's event loop (reply writes may come from other threads).
  */
@@ -90,7 +90,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         try {
             session.close();
         } finally {
-            sessions.closed();
+            sessions.closed(session);
         }
     }
 }

@@ -41,6 +41,21 @@ class TokenLifetimeTest {
     }
 
     @Test
+    void holdsOneTimerAtATimeTheWarningsThenTheDisconnects() {
+        lifetime.track(userExpiringIn(Duration.ofMinutes(5)));
+        assertEquals(1, time.pending());
+
+        time.advance(Duration.ofSeconds(240));
+        assertEquals(List.of("expiring 60"), listener.drain());
+        assertEquals(1, time.pending(), "the disconnect is armed when the warning fires");
+
+        lifetime.cancel();
+        assertEquals(0, time.pending());
+        time.advance(Duration.ofMinutes(5));
+        assertEquals(List.of(), listener.drain());
+    }
+
+    @Test
     void warnsAtOnceWithTheSecondsLeftWhenTheTokenExpiresWithinTheWarningWindow() {
         lifetime.track(userExpiringIn(Duration.ofSeconds(42)));
 

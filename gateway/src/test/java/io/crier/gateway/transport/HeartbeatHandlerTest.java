@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class HeartbeatHandlerTest {
 
@@ -87,6 +88,35 @@ class HeartbeatHandlerTest {
         assertFalse(drain().contains(HEARTBEAT), "a reply 5 s ago counts as server output");
         advance(Duration.ofSeconds(20));
         assertTrue(drain().contains(HEARTBEAT));
+    }
+
+    @Test
+    void checksTheReadAndTheWriteSidesEachOnItsOwnDeadline() {
+        upgrade();
+        advance(Duration.ofSeconds(10));
+        channel.writeInbound(new TextWebSocketFrame(ClientCommands.ping(1)));
+        assertEquals(new Command.Ping(CommandId.of(1)), channel.readInbound());
+
+        advance(Duration.ofSeconds(15));
+        assertEquals(List.of(HEARTBEAT), drain(), "the server was silent for an interval; the client was not");
+        advance(Duration.ofSeconds(9));
+        assertEquals(List.of(), drain());
+        advance(Duration.ofSeconds(1));
+        assertEquals(List.of("ping"), drain(), "the client has been silent for an interval since its command");
+        assertTrue(channel.isActive());
+    }
+
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void sendsNoHeartbeatPushOnceTheConnectionIsClosingAndKeepsItsSchedule() {
+        upgrade();
+        ChannelAttributes.claimClose(channel, ControlFrameLimitsHandler.PEER_CLOSED);
+
+        advance(INTERVAL);
+        assertEquals(List.of("ping"), drain(), "no push after the client's close frame");
+        advance(INTERVAL.minusSeconds(1));
+        assertEquals(List.of(), drain());
+        assertTrue(channel.isActive());
     }
 
     @Test

@@ -45,7 +45,9 @@ record BenchOptions(String mode, List<URI> urls, List<InetSocketAddress> redisNo
                      search  raise the rate from --start-rate by --factor each --step until p99 > --p99-bound,
                              a loss, or the deliveries fall behind; report the highest rate that passed
                      idle    connect --connections (over --processes client JVMs), then report the server's
-                             heap and RSS (needs --pid) against a baseline taken before connecting
+                             heap and RSS (needs --pid) against a baseline taken before connecting, and its live
+                             heap by class per connection; --connect-rounds > 1 first connects and closes
+                             --connections that many times less one, so that the baseline is a warm server
                      connect open --connections (auth + subscribe each, own JWT each) with --concurrency in
                              flight; report handshakes/s, connect latency and (with --pid) the server's CPU and
                              RSS growth per connection; --connect-rounds > 1 closes them all and connects again,

@@ -17,10 +17,12 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The idle mode (memory per connection). One process is limited by its file descriptors (20,000 here), so idle
  * starts {@code processes - 1} child JVMs in the hold mode ({@link HoldRun}), each holding {@code connections}
- * connections until its standard input closes. Idle takes the server's memory (after a full GC) before anything
- * connects; once every connection is authenticated and subscribed, its RSS and Netty direct memory at once (right
- * after the connect burst, no GC), its heap and RSS after a full GC, and its RSS and Netty direct memory again
- * after {@code --hold} (steady).
+ * connections until its standard input closes. Idle takes the server's memory (after a full GC) and its live heap by
+ * class ({@link ClassHistogram}) before anything connects; once every connection is authenticated and subscribed,
+ * its RSS and Netty direct memory at once (right after the connect burst, no GC), its heap, RSS and live heap by
+ * class after a full GC (where one connection's bytes go), and its RSS and Netty direct memory again after
+ * {@code --hold} (steady). With {@code --connect-rounds} above 1, warm-up rounds connect and close first, so that the
+ * baseline is a warm server.
  *
  * <p>Not thread-safe: run by the controller thread. Children are stopped by their PID.
  */
@@ -28,6 +30,7 @@ final class IdleRun {
 
     private static final Duration SETTLE = Duration.ofSeconds(2);
     private static final Duration CHILD_EXIT = Duration.ofSeconds(20);
+    private static final int HISTOGRAM_ROWS = 30;
 
     private final BenchOptions o;
     private final Bench bench;
@@ -38,7 +41,9 @@ final class IdleRun {
     }
 
     int run() throws Exception {
+        warmUp();
         NodeProbe.Memory before = o.pid() > 0 ? NodeProbe.memory(o.pid()) : null;
+        ClassHistogram classesBefore = o.pid() > 0 ? ClassHistogram.of(o.pid()) : null;
         Bench.say("baseline: %s", before);
         List<Child> children = new ArrayList<>();
         try (ClientFleet fleet = new ClientFleet(o.threads(), o.concurrency())) {
@@ -53,6 +58,9 @@ final class IdleRun {
             Reading burst = read(); // right after the burst: no GC
             LockSupport.parkNanos(SETTLE.toNanos());
             NodeProbe.Memory after = o.pid() > 0 ? NodeProbe.memory(o.pid()) : null;
+            if (classesBefore != null && total > 0) {
+                reportClasses(classesBefore, ClassHistogram.of(o.pid()), total);
+            }
             LockSupport.parkNanos(o.hold().toNanos());
             Reading steady = read(); // after the GC and the hold
             report(total, before, burst, after, steady);
@@ -61,6 +69,21 @@ final class IdleRun {
             return total == o.connections() * o.processes() ? 0 : 1;
         } finally {
             children.forEach(Child::stop);
+        }
+    }
+
+    /**
+     * With {@code --connect-rounds} above 1, connects {@code --connections} once per extra round and closes them
+     * before the baseline, so that the baseline already holds what the first connections cost once (compiled code,
+     * loaded classes, the allocator's arenas) and the figures are the cost of each further connection.
+     */
+    private void warmUp() throws InterruptedException {
+        for (int round = 1; round < o.connectRounds(); round++) {
+            try (ClientFleet warm = new ClientFleet(o.threads(), o.concurrency())) {
+                ClientFleet.ConnectResult r = bench.connect(warm, bench.plans(o.connections()));
+                Bench.say("warm-up round %d (closed before the baseline): %d connections", round, r.ready());
+            }
+            LockSupport.parkNanos(SETTLE.toNanos());
         }
     }
 
@@ -102,6 +125,13 @@ final class IdleRun {
 
     private static double perConnection(long kib, int connections) {
         return kib * 1024.0 / connections;
+    }
+
+    /** Where the heap bytes of one connection go: the classes that grew most, per connection. */
+    private void reportClasses(ClassHistogram before, ClassHistogram after, int total) {
+        Bench.say("live heap by class, growth per connection (%s, %d connections; all classes: %.0f B):%n%s",
+                o.label(), total, after.totalGrowthSince(before, total),
+                ClassHistogram.table(after.growthSince(before, total, HISTOGRAM_ROWS)));
     }
 
     /** A hold-mode child JVM. */

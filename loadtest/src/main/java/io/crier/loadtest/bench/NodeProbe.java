@@ -166,7 +166,7 @@ final class NodeProbe {
         return read(Path.of("/proc/loadavg")).trim();
     }
 
-    private static String jcmd(long pid, String command) {
+    static String jcmd(long pid, String command) {
         try {
             Path output = Files.createTempFile("bench-jcmd-", ".out");
             try {

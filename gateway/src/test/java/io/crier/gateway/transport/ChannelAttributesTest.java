@@ -1,0 +1,41 @@
+package io.crier.gateway.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ChannelAttributesTest {
+
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+
+    @AfterEach
+    void tearDown() {
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void askingForFactsNobodyWroteAddsNoAttributeToTheChannel() {
+        assertEquals("embedded", ChannelAttributes.clientIp(channel));
+        assertNull(ChannelAttributes.closingReason(channel));
+
+        assertFalse(channel.hasAttr(ChannelAttributes.PROXIED_CLIENT));
+        assertFalse(channel.hasAttr(ChannelAttributes.CLOSING));
+    }
+
+    @Test
+    void readsTheFactsOnceWritten() {
+        channel.attr(ChannelAttributes.PROXIED_CLIENT).set(new InetSocketAddress("192.0.2.7", 4000));
+
+        assertTrue(ChannelAttributes.claimClose(channel, "first"));
+        assertFalse(ChannelAttributes.claimClose(channel, "second"));
+
+        assertEquals("192.0.2.7", ChannelAttributes.clientIp(channel));
+        assertEquals("first", ChannelAttributes.closingReason(channel));
+    }
+}
