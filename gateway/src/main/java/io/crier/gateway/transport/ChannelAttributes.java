@@ -22,15 +22,15 @@ final class ChannelAttributes {
     static final AttributeKey<InetSocketAddress> PROXIED_CLIENT =
             AttributeKey.valueOf(ChannelAttributes.class, "proxiedClient");
 
-    /** The reason the server is closing this channel; set once, by the {@link Disconnector}. */
-    static final AttributeKey<String> CLOSING = AttributeKey.valueOf(ChannelAttributes.class, "closing");
-
     private ChannelAttributes() {
     }
 
-    /** Whether {@code reason} is the first close reason recorded for {@code channel} (atomic). */
+    /**
+     * Whether {@code reason} is the first close reason recorded for {@code channel} (atomic); the reason is a fact of
+     * its {@link Connection}.
+     */
     static boolean claimClose(Channel channel, String reason) {
-        return channel.attr(CLOSING).setIfAbsent(reason) == null;
+        return Connection.of(channel).claimClose(reason);
     }
 
     /**
@@ -49,7 +49,8 @@ final class ChannelAttributes {
     }
 
     static String closingReason(Channel channel) {
-        return peek(channel, CLOSING);
+        Connection connection = peek(channel, CONNECTION);
+        return connection == null ? null : connection.closingReason();
     }
 
     /**

@@ -19,6 +19,8 @@ public final class ChannelSubscriber implements Subscriber {
     private final String sessionId;
     private final Channel channel;
     private final boolean compressed;
+    /** The connection's facts: the fan-out reads whether the server is closing it for every delivery. */
+    private final Connection connection;
     /**
      * Where the fan-out's pre-encoded frames enter the pipeline: the telemetry handler's context, so that they go
      * straight to the socket (or the TLS handler), like the yardstick's. Null on a channel without it (tests,
@@ -36,7 +38,8 @@ public final class ChannelSubscriber implements Subscriber {
     public ChannelSubscriber(String sessionId, Channel channel) {
         this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
         this.channel = Objects.requireNonNull(channel, "channel");
-        this.compressed = Connection.of(channel).compressed();
+        this.connection = Connection.of(channel);
+        this.compressed = connection.compressed();
         this.frames = channel.pipeline().context(PipelineNames.TELEMETRY);
         this.heartbeat = channel.pipeline().get(HeartbeatHandler.class);
     }
@@ -54,7 +57,7 @@ public final class ChannelSubscriber implements Subscriber {
      *   <li>{@code ws-protocol} ({@link WebSocketServerProtocolHandler}) writes nothing after a close frame: a
      *       session that is closing, by the server ({@link Disconnector}) or by the client's close frame
      *       ({@link ControlFrameLimitsHandler}), gets nothing more;</li>
-     *   <li>{@code heartbeat} ({@link HeartbeatHandler#written}) hears of the write, so that no {@code heartbeat}
+     *   <li>{@code heartbeat} ({@link HeartbeatHandler#written(long)}) hears of the write, so that no {@code heartbeat}
      *       push follows it;</li>
      *   <li>{@code telemetry} ({@link TelemetryHandler}) would count its bytes in {@link MeterCatalog#BYTES_OUT}:
      *       they are returned, for {@link NettyFanout} to count once per batch rather than once per frame.</li>
@@ -62,10 +65,11 @@ public final class ChannelSubscriber implements Subscriber {
      * On a channel without a telemetry handler (tests, benchmarks) the duplicate is written from the tail, and its
      * bytes are returned as well.
      *
+     * @param nowNanos the time of the write by the channel's event loop's ticker (one reading per fan-out task)
      * @return the bytes that {@link MeterCatalog#BYTES_OUT} has yet to count for this write (0: the pipeline counted
      *         them), or -1 when nothing was written
      */
-    long write(ByteBuf frame) {
+    long write(ByteBuf frame, long nowNanos) {
         if (compressed) {
             channel.write(new TextWebSocketFrame(WebSocketFrames.retainedPayload(frame)), channel.voidPromise());
             return 0;
@@ -74,12 +78,12 @@ public final class ChannelSubscriber implements Subscriber {
             channel.write(WebSocketFrames.share(frame), channel.voidPromise());
             return frame.readableBytes();
         }
-        if (ChannelAttributes.closingReason(channel) != null) {
+        if (connection.closingReason() != null) {
             return -1;
         }
         frames.write(WebSocketFrames.share(frame), frames.voidPromise());
         if (heartbeat != null) {
-            heartbeat.written();
+            heartbeat.written(nowNanos);
         }
         return frame.readableBytes();
     }

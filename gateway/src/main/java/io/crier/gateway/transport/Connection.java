@@ -9,6 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.util.Attribute;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * The one owner of a connection's phase and of the facts of its upgrade and authentication that more than one
@@ -20,7 +21,9 @@ import java.util.Objects;
  * refused token ({@link #tokenRefused}).
  *
  * <p>Thread-safety: transitions and the other writes run on the channel's event loop; the phase is volatile, so
- * that other threads (a drain, the {@link Disconnector}) may read {@link #isUpgraded()}.
+ * that other threads (a drain, the {@link Disconnector}) may read {@link #isUpgraded()}; the closing reason is set
+ * once, atomically, from any thread ({@link #claimClose}), and read by the fan-out for every delivery (a field of an
+ * object the session already holds, where a channel attribute cost a search through the channel's attributes).
  */
 final class Connection {
 
@@ -34,7 +37,12 @@ final class Connection {
         AUTHENTICATED
     }
 
+    private static final AtomicReferenceFieldUpdater<Connection, String> CLOSING =
+            AtomicReferenceFieldUpdater.newUpdater(Connection.class, String.class, "closingReason");
+
     private volatile Phase phase = Phase.HANDSHAKING;
+    /** Why the server closes the connection; set once, from any thread ({@link #claimClose}). */
+    private volatile String closingReason;
     private User bearerUser;
     private Lease lease;
     private boolean compressed;
@@ -56,6 +64,16 @@ final class Connection {
         Connection fresh = new Connection();
         Connection raced = attribute.setIfAbsent(fresh);
         return raced == null ? fresh : raced;
+    }
+
+    /** Records {@code reason} as why the server closes this connection; false when a reason was recorded before. */
+    boolean claimClose(String reason) {
+        return CLOSING.compareAndSet(this, null, Objects.requireNonNull(reason, "reason"));
+    }
+
+    /** Why the server closes this connection, or null while it does not. */
+    String closingReason() {
+        return closingReason;
     }
 
     /** The upgrade request carried a valid {@code Authorization: Bearer} token for {@code user}. */

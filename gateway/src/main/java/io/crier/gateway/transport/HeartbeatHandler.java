@@ -91,9 +91,17 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
         ctx.write(msg, promise);
     }
 
-    /** On the event loop: something was written, through this handler or past it ({@link ChannelSubscriber#write}). */
+    /** On the event loop: something was written through this handler. */
     void written() {
         lastWrite = now();
+    }
+
+    /**
+     * On the event loop: something was written past this handler ({@link ChannelSubscriber#write}) at {@code
+     * nowNanos}, read from the loop's ticker once for all the sessions a fan-out task writes to.
+     */
+    void written(long nowNanos) {
+        lastWrite = nowNanos;
     }
 
     private void start(ChannelHandlerContext ctx) {

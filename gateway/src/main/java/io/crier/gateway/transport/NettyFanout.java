@@ -150,13 +150,14 @@ public final class NettyFanout implements Fanout {
     void writeOnLoop(FanoutPublication publication, EventLoop loop, LoopQueue queue, boolean defer) {
         ByteBuf shared = publication.frame();
         List<ChannelSubscriber> targets = publication.targetsOn(loop);
+        long now = loop.ticker().nanoTime(); // once for every session of this loop: the heartbeat's write stamp
         int written = 0;
         int flushed = 0;
         long sentBytes = 0;
         try {
             for (int i = 0, n = targets.size(); i < n; i++) {
                 ChannelSubscriber target = targets.get(i);
-                long sent = write(shared, target);
+                long sent = write(shared, target, now);
                 if (sent >= 0) {
                     // A publication queued meanwhile will write to these sessions too: leave the rest to share its flush.
                     defer = defer || queue.hasQueued();
@@ -204,7 +205,7 @@ public final class NettyFanout implements Fanout {
      * Writes to one session's channel ({@link ChannelSubscriber#write}); returns the bytes {@link
      * MeterCatalog#BYTES_OUT} has yet to count, or -1 when nothing was written.
      */
-    private long write(ByteBuf shared, ChannelSubscriber target) {
+    private long write(ByteBuf shared, ChannelSubscriber target, long nowNanos) {
         Channel channel = target.channel();
         if (!channel.isActive()) {
             return -1;
@@ -215,7 +216,7 @@ public final class NettyFanout implements Fanout {
         }
         // A failed write (the channel closed meanwhile) releases the duplicate and reaches the pipeline's
         // exception handler as a ClosedChannelException, which closes quietly: nothing else to undo.
-        long sent = target.write(shared);
+        long sent = target.write(shared, nowNanos);
         if (sent >= 0) {
             observeQueue(channel);
         }

@@ -25,7 +25,7 @@ class ChannelAttributesTest {
         assertNull(ChannelAttributes.closingReason(channel));
 
         assertFalse(channel.hasAttr(ChannelAttributes.PROXIED_CLIENT));
-        assertFalse(channel.hasAttr(ChannelAttributes.CLOSING));
+        assertFalse(channel.hasAttr(ChannelAttributes.CONNECTION));
     }
 
     @Test
