@@ -1,5 +1,6 @@
 package io.crier.gateway.deploy;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,10 +81,16 @@ class DeployEndpointsIT {
             env.put("CRIER_SERVER_PORT", "0");
             GatewayServer node = GatewayServer.start(DeployedConfig.load(env));
             try {
-                for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+                for (String probe : List.of("startupProbe", "livenessProbe")) {
                     String path = Yamls.text(container, probe, "httpGet", "path");
                     assertEquals(200, get(node.port(), path), "rule: the " + probe + " path " + path + " answers 200");
                 }
+                // Readiness follows the backend (the broker's subscriptions, Redis' function library, the revocations'
+                // first load), which the node reaches after it starts listening: probed again, as Kubernetes does.
+                String ready = Yamls.text(container, "readinessProbe", "httpGet", "path");
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
+                        assertEquals(200, get(node.port(), ready), "rule: the readinessProbe path " + ready
+                                + " answers 200 once the node's backend is ready"));
                 String healthCheck = Dockerfile.parse(DeployTree.read("docker/Dockerfile")).healthCheckCommand();
                 Result healthy = run(List.of("/bin/sh", "-c", healthCheck),
                         Map.of("CRIER_SERVER_PORT", String.valueOf(node.port())));
