@@ -79,12 +79,12 @@ public final class TopicPolicy {
      * No permission rule applies to them (the backend chose them); the session's topic limit does.
      */
     public List<String> serverTopics(User user) {
-        boolean ownTopics = !user.isAnonymous() && !autoSubscribed.isEmpty();
-        if (!ownTopics && user.topics().isEmpty()) {
+        List<String> namespaces = user.isAnonymous() ? List.of() : autoSubscribed;
+        if (namespaces.isEmpty() && user.topics().isEmpty()) {
             return List.of(); // most sessions: nothing to build
         }
         Set<String> topics = new LinkedHashSet<>(user.topics());
-        for (String name : ownTopics ? autoSubscribed : List.<String>of()) {
+        for (String name : namespaces) {
             String own = name + ":" + user.id();
             if (Topics.isValid(own)) {
                 topics.add(own);

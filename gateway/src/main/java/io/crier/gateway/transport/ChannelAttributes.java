@@ -48,6 +48,7 @@ final class ChannelAttributes {
         return String.valueOf(address);
     }
 
+    /** Why the server closes {@code channel} ({@link Connection#closingReason}), or null; adds no attribute. */
     static String closingReason(Channel channel) {
         Connection connection = peek(channel, CONNECTION);
         return connection == null ? null : connection.closingReason();

@@ -18,7 +18,6 @@ public final class ChannelSubscriber implements Subscriber {
 
     private final String sessionId;
     private final Channel channel;
-    private final boolean compressed;
     /** The connection's facts: the fan-out reads whether the server is closing it for every delivery. */
     private final Connection connection;
     /**
@@ -31,15 +30,11 @@ public final class ChannelSubscriber implements Subscriber {
     /** Written to by the fan-out and not flushed yet; read and written on the channel's event loop only. */
     private boolean flushPending;
 
-    /**
-     * A session on an upgraded channel: whether it negotiated permessage-deflate is read from its {@link Connection}
-     * now.
-     */
+    /** A session on an upgraded channel, whose {@link Connection} says whether it negotiated permessage-deflate. */
     public ChannelSubscriber(String sessionId, Channel channel) {
         this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
         this.channel = Objects.requireNonNull(channel, "channel");
         this.connection = Connection.of(channel);
-        this.compressed = connection.compressed();
         this.frames = channel.pipeline().context(PipelineNames.TELEMETRY);
         this.heartbeat = channel.pipeline().get(HeartbeatHandler.class);
     }
@@ -70,7 +65,7 @@ public final class ChannelSubscriber implements Subscriber {
      *         them), or -1 when nothing was written
      */
     long write(ByteBuf frame, long nowNanos) {
-        if (compressed) {
+        if (connection.compressed()) {
             channel.write(new TextWebSocketFrame(WebSocketFrames.retainedPayload(frame)), channel.voidPromise());
             return 0;
         }
@@ -112,7 +107,7 @@ public final class ChannelSubscriber implements Subscriber {
      * the others the publication's one pre-encoded frame.
      */
     public boolean compressed() {
-        return compressed;
+        return connection.compressed();
     }
 
     /** On the channel's event loop: whether the loop's flusher has a flush of this session due. */

@@ -87,13 +87,8 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        written();
-        ctx.write(msg, promise);
-    }
-
-    /** On the event loop: something was written through this handler. */
-    void written() {
         lastWrite = now();
+        ctx.write(msg, promise);
     }
 
     /**
