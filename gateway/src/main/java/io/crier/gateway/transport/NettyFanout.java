@@ -52,7 +52,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Thread-safe; called on broker threads. It never blocks. Each loop writes its queue in the order the
  * publications were handed over, so every session gets one topic's publications in order. Called on a loop (an
- * in-memory broker's publisher, a recovery's replay), the loop's sessions are written at once.
+ * in-memory broker's publisher, a recovery's replay), the loop's sessions are written at once, unless publications
+ * handed over before are still queued for that loop: then it queues behind them.
  */
 public final class NettyFanout implements Fanout {
 
@@ -113,9 +114,10 @@ public final class NettyFanout implements Fanout {
         for (int i = 0, n = batches.size(); i < n; i++) {
             EventLoop loop = batches.get(i).loop();
             LoopQueue queue = queueOf(loop);
-            if (loop.inEventLoop()) {
-                writeOnLoop(publication, loop, queue, queue.hasQueued());
+            if (loop.inEventLoop() && !queue.hasQueued()) {
+                writeOnLoop(publication, loop, queue, false);
             } else {
+                // Off the loop, or on it with publications handed over earlier still queued: behind them.
                 queue.offer(publication);
             }
         }

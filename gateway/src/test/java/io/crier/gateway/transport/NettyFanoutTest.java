@@ -319,6 +319,41 @@ class NettyFanoutTest {
     }
 
     @Test
+    void aPublicationDeliveredOnALoopQueuesBehindThoseAlreadyQueuedForIt() throws Exception {
+        DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
+        try {
+            List<String> seen = new CopyOnWriteArrayList<>();
+            Channel server = LocalPair.open(group, new AtomicInteger(), new AtomicLong());
+            server.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+                @Override
+                public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                    ByteBuf frame = (ByteBuf) msg;
+                    seen.add(frame.toString(frame.readerIndex() + 2, frame.readableBytes() - 2,
+                            StandardCharsets.UTF_8));
+                    ctx.write(msg, promise);
+                }
+            });
+            ChannelSubscriber target = new ChannelSubscriber("ordered", server);
+            String first = "{\"type\":\"message\",\"topic\":\"news\",\"data\":1}";
+            String second = "{\"type\":\"message\",\"topic\":\"news\",\"data\":2}";
+            // The loop is busy (held) when a broker thread hands it the first publication; then, still in that
+            // busy task, the loop itself publishes the second (an in-memory broker's publisher on this loop).
+            CountDownLatch firstQueued = new CountDownLatch(1);
+            server.eventLoop().execute(() -> {
+                awaitQuietly(firstQueued);
+                fanout.deliver(second.getBytes(StandardCharsets.UTF_8), List.of(target));
+            });
+            fanout.deliver(first.getBytes(StandardCharsets.UTF_8), List.of(target));
+            firstQueued.countDown();
+
+            await("both arrived").atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 2);
+            assertEquals(List.of(first, second), seen, "written in the order they were handed over");
+        } finally {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @Test
     void aPublicationForALoopThatHasShutDownIsReleased() throws Exception {
         List<ByteBuf> frames = new ArrayList<>();
         NettyFanout recording = new NettyFanout(new AbstractByteBufAllocator(true) {
