@@ -289,16 +289,7 @@ class NettyFanoutTest {
         DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
         try {
             List<String> seen = new CopyOnWriteArrayList<>();
-            Channel server = LocalPair.open(group, new AtomicInteger(), new AtomicLong());
-            server.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
-                @Override
-                public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-                    ByteBuf frame = (ByteBuf) msg;
-                    seen.add(frame.toString(frame.readerIndex() + 2, frame.readableBytes() - 2,
-                            StandardCharsets.UTF_8));
-                    ctx.write(msg, promise);
-                }
-            });
+            Channel server = recordingPayloads(group, seen);
             ChannelSubscriber target = new ChannelSubscriber("ordered", server);
             CountDownLatch gate = new CountDownLatch(1);
             server.eventLoop().execute(() -> awaitQuietly(gate));
@@ -323,16 +314,7 @@ class NettyFanoutTest {
         DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
         try {
             List<String> seen = new CopyOnWriteArrayList<>();
-            Channel server = LocalPair.open(group, new AtomicInteger(), new AtomicLong());
-            server.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
-                @Override
-                public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-                    ByteBuf frame = (ByteBuf) msg;
-                    seen.add(frame.toString(frame.readerIndex() + 2, frame.readableBytes() - 2,
-                            StandardCharsets.UTF_8));
-                    ctx.write(msg, promise);
-                }
-            });
+            Channel server = recordingPayloads(group, seen);
             ChannelSubscriber target = new ChannelSubscriber("ordered", server);
             String first = "{\"type\":\"message\",\"topic\":\"news\",\"data\":1}";
             String second = "{\"type\":\"message\",\"topic\":\"news\",\"data\":2}";
@@ -398,6 +380,20 @@ class NettyFanoutTest {
             await(subscriber.sessionId() + " got " + count).atMost(Duration.ofSeconds(10))
                     .until(() -> received.get() == bytes);
         }
+    }
+
+    /** A session's channel on a {@link LocalPair} that adds the payload of each frame written to it to {@code seen}. */
+    private static Channel recordingPayloads(DefaultEventLoopGroup group, List<String> seen) throws Exception {
+        Channel server = LocalPair.open(group, new AtomicInteger(), new AtomicLong());
+        server.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                ByteBuf frame = (ByteBuf) msg;
+                seen.add(frame.toString(frame.readerIndex() + 2, frame.readableBytes() - 2, StandardCharsets.UTF_8));
+                ctx.write(msg, promise);
+            }
+        });
+        return server;
     }
 
     private double meter(String name, String... tags) {
