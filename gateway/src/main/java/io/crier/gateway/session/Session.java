@@ -74,7 +74,6 @@ public final class Session {
     private final SessionUser user;
     private final PendingActivations activations;
     private final ServerSideTopics serverSubscriptions;
-    private final HistoryQueries history;
     private volatile PresenceResponder presence = PresenceResponder.NONE;
     private SessionHooks hooks = SessionHooks.NONE;
 
@@ -84,10 +83,9 @@ public final class Session {
         this.hub = Objects.requireNonNull(hub, "hub");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.topics = new SessionTopics(this, subscriber, hub, policy.maxTopics());
-        this.user = new SessionUser(user, policy.verifier(), topics::closed);
+        this.user = new SessionUser(user, policy.verifier(), topics);
         this.activations = new PendingActivations(hub);
         this.serverSubscriptions = new ServerSideTopics(topics, activations, policy.topics());
-        this.history = new HistoryQueries(hub, policy.topics());
     }
 
     /**
@@ -121,7 +119,7 @@ public final class Session {
                 return presence.answer(user.current(), query);
             }
             if (command instanceof Command.History query) {
-                return history.answer(user.current(), query);
+                return HistoryQueries.answer(hub, policy.topics(), user.current(), query);
             }
             if (command instanceof Command.Rpc rpc) {
                 return rpc(rpc);
