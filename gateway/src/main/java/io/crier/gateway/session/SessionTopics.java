@@ -28,7 +28,8 @@ final class SessionTopics {
     /**
      * Each topic, mapped to a token of the subscribe that added it (a {@link Hold} while its hook is asked), so
      * that a late broker failure takes back only its own subscribe, not a newer one of the same topic. Sized for the
-     * one topic most sessions hold ({@link TopicTokens}); it grows when needed.
+     * one topic most sessions hold ({@link TopicTokens}); it grows when needed. Each name is the hub's own string
+     * when the hub already has the topic ({@link Hub#sharedName}), not the session's decoded copy.
      */
     private final TopicTokens topics = new TopicTokens();
     private volatile boolean closed;
@@ -70,14 +71,15 @@ final class SessionTopics {
      */
     CompletionStage<Subscription> join(String topic, Position since) {
         Object token = new Object();
-        topics.put(topic, token);
-        return activate(topic, token, since);
+        String name = hub.sharedName(topic);
+        topics.put(name, token);
+        return activate(name, token, since);
     }
 
     /** Holds {@code topic} while its subscribe hook is asked; call only after {@link #refusal} found nothing. */
     Hold holdForHook(String topic) {
         Hold hold = new Hold();
-        topics.put(topic, hold);
+        topics.put(hub.sharedName(topic), hold);
         return hold;
     }
 
