@@ -117,7 +117,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
      * {@code closeOnProtocolViolation}: the decoder answers a broken frame with
      * the standard close code itself (1009, 1007, 1002). {@code sendCloseFrame(null)}: a plain channel close
      * adds no close frame of its own, so the {@link Disconnector}'s (or the decoder's) is the only one.
-     * Pongs are kept for the heartbeat.
+     * Pongs are kept for the heartbeat. No {@code Utf8FrameValidator} of its own: {@code envelope-codec} checks each
+     * reassembled text message and closes with the same 1007 (one handler context less per connection).
      */
     static WebSocketServerProtocolConfig webSocketConfig(CrierConfig config) {
         return WebSocketServerProtocolConfig.newBuilder()
@@ -133,7 +134,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
                         .maxFramePayloadLength(config.limits().maxMessageBytes())
                         .allowExtensions(config.compression().enabled())
                         .closeOnProtocolViolation(true)
-                        .withUTF8Validator(true)
+                        .withUTF8Validator(false)
                         .build())
                 .build();
     }
