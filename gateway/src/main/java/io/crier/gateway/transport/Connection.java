@@ -98,12 +98,23 @@ final class Connection {
         return bearerUser;
     }
 
-    /** The connection was admitted and holds {@code lease}, which its admitter releases when the channel closes. */
+    /** The connection was admitted and holds {@code lease} until {@link #closed()}. */
     void admitted(Lease lease) {
         if (this.lease != null) {
             throw new IllegalStateException("already admitted");
         }
         this.lease = Objects.requireNonNull(lease, "lease");
+    }
+
+    /**
+     * The channel closed: gives the lease's slots back (a no-op without one, harmless when repeated). Called by
+     * {@code telemetry}, the one handler that sees every connection's {@code channelInactive}, rather than by a
+     * listener on the close future: one listener less per connection (with the listener list a second one needs).
+     */
+    void closed() {
+        if (lease != null) {
+            lease.release();
+        }
     }
 
     /** Whether the connection holds slots in the node's connection limits. */
