@@ -19,18 +19,17 @@ import java.util.concurrent.TimeUnit;
  * the server. Inbound pongs reset the read timer and end here. Before the upgrade, a connection silent for
  * one interval is an idle HTTP connection and is closed. It replaces Netty's {@code IdleStateHandler} so
  * that its own pings do not count as server output, and so that a connection holds one scheduled task, not two:
- * the read and the write checks share one timer, armed for whichever falls due first.
+ * the read and the write checks share one timer, armed for whichever falls due first. The handler is that timer's
+ * task itself ({@link #run}), not a lambda made for it: 24 bytes less per connection.
  *
  * <p>Per connection; confined to the channel's event loop.
  */
-public final class HeartbeatHandler extends ChannelDuplexHandler {
+public final class HeartbeatHandler extends ChannelDuplexHandler implements Runnable {
 
     private static final Push.Heartbeat HEARTBEAT = new Push.Heartbeat();
 
     private final long intervalNanos;
     private final Disconnector disconnector;
-    /** The one task this handler schedules, made once: every re-arm reuses it. */
-    private final Runnable tick = this::tick;
     private ChannelHandlerContext ctx;
     private long lastRead;
     private long lastWrite;
@@ -120,7 +119,12 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
     }
 
     /** The timer fired: checks each side that is due, then re-arms for the earlier of the next two checks. */
-    private void tick() {
+    /**
+     * The timer's tick: runs the checks that fell due and re-arms. Run by the channel's event loop when the timer
+     * fires; not for other callers.
+     */
+    @Override
+    public void run() {
         long now = now();
         if (now - readerDue >= 0) {
             checkReader(now);
@@ -169,7 +173,7 @@ public final class HeartbeatHandler extends ChannelDuplexHandler {
             return;
         }
         long next = readerDue - writerDue < 0 ? readerDue : writerDue;
-        timer = ctx.executor().schedule(tick, Math.max(0, next - now), TimeUnit.NANOSECONDS);
+        timer = ctx.executor().schedule(this, Math.max(0, next - now), TimeUnit.NANOSECONDS);
     }
 
     private long now() {
