@@ -7,10 +7,10 @@ import io.crier.protocol.Close;
 import io.crier.protocol.CloseCode;
 import io.crier.protocol.Push;
 import io.netty.channel.Channel;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -60,9 +60,8 @@ final class ChannelTokenExpiry implements TokenLifetime.Timers, TokenLifetime.Li
 
     /** {@inheritDoc} The delay is at most {@link TokenLifetime#HORIZON}, so its nanoseconds fit a long. */
     @Override
-    public Runnable schedule(Runnable task, Duration delay) {
-        ScheduledFuture<?> future = channel.eventLoop().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-        return () -> future.cancel(false);
+    public Future<?> schedule(Runnable task, Duration delay) {
+        return channel.eventLoop().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     @Override
