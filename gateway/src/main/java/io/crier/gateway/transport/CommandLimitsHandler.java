@@ -14,8 +14,8 @@ import io.netty.channel.ChannelPromise;
 import java.util.Objects;
 
 /**
- * Rate-limits the commands of one connection with its {@link CommandBudget} (a {@link CommandRateLimiter} shared
- * with {@code control-limits}), before they reach
+ * Rate-limits the commands of one connection with its {@link CommandRateLimiter} (shared with
+ * {@code control-limits}) through the node's {@link CommandBudget}, before they reach
  * {@code auth} or {@code session}. Every inbound envelope takes a token: commands, including {@code auth}
  * itself (so that nobody can spam token checks), and malformed frames (decoding them costs the node too).
  * One that finds no token is not executed and gets an error reply {@code rate_limited}
@@ -31,11 +31,12 @@ import java.util.Objects;
 public final class CommandLimitsHandler extends ChannelDuplexHandler {
 
     private final CommandBudget budget;
-    private final LimitMeters meters;
+    private final CommandRateLimiter bucket;
 
-    CommandLimitsHandler(CommandBudget budget) {
+    /** @param bucket the connection's command bucket, shared with its {@code control-limits} */
+    CommandLimitsHandler(CommandBudget budget, CommandRateLimiter bucket) {
         this.budget = Objects.requireNonNull(budget, "budget");
-        this.meters = budget.meters();
+        this.bucket = Objects.requireNonNull(bucket, "bucket");
     }
 
     @Override
@@ -49,10 +50,10 @@ public final class CommandLimitsHandler extends ChannelDuplexHandler {
             ctx.fireChannelRead(msg);
             return;
         }
-        switch (budget.take(ctx.channel())) {
+        switch (budget.take(ctx.channel(), bucket)) {
             case ALLOW -> ctx.fireChannelRead(msg);
             case LIMIT -> {
-                meters.commandError(ErrorCode.RATE_LIMITED);
+                budget.meters().commandError(ErrorCode.RATE_LIMITED);
                 ctx.writeAndFlush(new Reply.Error(id, ErrorCode.RATE_LIMITED, "rate limited, slow down"));
             }
             case FLOOD -> {
@@ -64,9 +65,9 @@ public final class CommandLimitsHandler extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof Reply.Error error) {
-            meters.commandError(error.code());
+            budget.meters().commandError(error.code());
         } else if (msg instanceof Reply.Refused) {
-            meters.commandError(ErrorCode.REFUSED);
+            budget.meters().commandError(ErrorCode.REFUSED);
         }
         ctx.write(msg, promise);
     }

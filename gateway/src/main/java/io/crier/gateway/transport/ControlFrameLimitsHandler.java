@@ -28,9 +28,12 @@ final class ControlFrameLimitsHandler extends ChannelInboundHandlerAdapter {
     static final String PEER_CLOSED = "peer_closed";
 
     private final CommandBudget budget;
+    private final CommandRateLimiter bucket;
 
-    ControlFrameLimitsHandler(CommandBudget budget) {
+    /** @param bucket the connection's command bucket, shared with its {@code command-limits} */
+    ControlFrameLimitsHandler(CommandBudget budget, CommandRateLimiter bucket) {
         this.budget = Objects.requireNonNull(budget, "budget");
+        this.bucket = Objects.requireNonNull(bucket, "bucket");
     }
 
     @Override
@@ -42,7 +45,7 @@ final class ControlFrameLimitsHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
-        if (budget.take(ctx.channel()) == CommandRateLimiter.Decision.ALLOW) {
+        if (budget.take(ctx.channel(), bucket) == CommandRateLimiter.Decision.ALLOW) {
             ctx.fireChannelRead(msg);
         } else {
             // No pong for a ping over the bucket; a flood has been closed by the budget.
