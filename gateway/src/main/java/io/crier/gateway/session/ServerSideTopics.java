@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * ({@link PendingActivations}).
  *
  * <p>{@link #open} runs on the session's event loop; {@link #subscribe} and {@link #unsubscribe} may be called from
- * any thread (they hop to the session's event loop through the {@link PushChannel}).
+ * any thread (they hop to the session's event loop through the {@link PushChannel}). It keeps nothing between calls:
+ * the session makes one for each (a server-side subscribe is rare; an object kept per session cost 32 bytes).
  */
 final class ServerSideTopics {
 
@@ -32,17 +33,14 @@ final class ServerSideTopics {
     private final SessionTopics topics;
     private final PendingActivations activations;
     private final TopicPolicy policy;
-    private volatile PushChannel pushes = PushChannel.NONE;
+    private final PushChannel pushes;
 
-    ServerSideTopics(SessionTopics topics, PendingActivations activations, TopicPolicy policy) {
+    /** @param pushes carries the pushes and runs the subscribes on the session's thread */
+    ServerSideTopics(SessionTopics topics, PendingActivations activations, TopicPolicy policy, PushChannel pushes) {
         this.topics = Objects.requireNonNull(topics, "topics");
         this.activations = Objects.requireNonNull(activations, "activations");
         this.policy = Objects.requireNonNull(policy, "policy");
-    }
-
-    /** Lets {@code channel} carry the pushes and run the subscribes on the session's thread. */
-    void sendPushesTo(PushChannel channel) {
-        this.pushes = Objects.requireNonNull(channel, "channel");
+        this.pushes = Objects.requireNonNull(pushes, "pushes");
     }
 
     /**

@@ -73,7 +73,8 @@ public final class Session {
     private final SessionTopics topics;
     private final SessionUser user;
     private final PendingActivations activations;
-    private final ServerSideTopics serverSubscriptions;
+    /** Carries this session's pushes and runs its server-side subscribes ({@link ServerSideTopics}). */
+    private volatile PushChannel pushes = PushChannel.NONE;
     private volatile PresenceResponder presence = PresenceResponder.NONE;
     private SessionHooks hooks = SessionHooks.NONE;
 
@@ -85,7 +86,6 @@ public final class Session {
         this.topics = new SessionTopics(this, subscriber, hub, policy.maxTopics());
         this.user = new SessionUser(user, policy.verifier(), topics);
         this.activations = new PendingActivations(hub);
-        this.serverSubscriptions = new ServerSideTopics(topics, activations, policy.topics());
     }
 
     /**
@@ -190,7 +190,7 @@ public final class Session {
 
     /** Lets {@code channel} carry this session's pushes and run its server-side subscribes; set after construction. */
     public void sendPushesTo(PushChannel channel) {
-        serverSubscriptions.sendPushesTo(channel);
+        this.pushes = Objects.requireNonNull(channel, "channel");
     }
 
     /**
@@ -201,7 +201,7 @@ public final class Session {
      * then closes the session, so that it is never left with only some of them.
      */
     public CompletionStage<Boolean> openServerSubscriptions(Map<String, Position> since) {
-        return serverSubscriptions.open(user.current(), since);
+        return serverSide().open(user.current(), since);
     }
 
     /**
@@ -213,7 +213,7 @@ public final class Session {
      * @param since the position to recover from, or {@code null}
      */
     public CompletionStage<ServerSubscribe> subscribeFromServer(String topic, Position since) {
-        return serverSubscriptions.subscribe(topic, since);
+        return serverSide().subscribe(topic, since);
     }
 
     /**
@@ -222,7 +222,11 @@ public final class Session {
      * thread; the stage completes with whether the session held the topic (false: nothing changed, no push).
      */
     public CompletionStage<Boolean> unsubscribeFromServer(String topic) {
-        return serverSubscriptions.unsubscribe(topic);
+        return serverSide().unsubscribe(topic);
+    }
+
+    private ServerSideTopics serverSide() {
+        return new ServerSideTopics(topics, activations, policy.topics(), pushes);
     }
 
     /** The session id. */
