@@ -110,8 +110,10 @@ public final class TokenLifetime {
     private final Settings settings;
     private final Timers timers;
     private final Listener listener;
-    /** The one armed timer: the warning's until it fires, then the disconnect's (one timer per session, not two). */
-    /** The armed timer, or null. */
+    /**
+     * The one armed timer: the warning's until it fires, then the disconnect's (one timer per session, not two); null
+     * when none is armed.
+     */
     private Future<?> timer;
     private Instant expiresAt;
     /** The armed warning's {@code in} (kept here rather than in a plan that the timer's task would hold). */

@@ -77,7 +77,7 @@ public final class EnvelopeCodecHandler extends ChannelDuplexHandler {
         } else if (msg instanceof TextWebSocketFrame text) {
             if (!ByteBufUtil.isText(text.content(), StandardCharsets.UTF_8)) {
                 text.release();
-                notUtf8(ctx);
+                throw notUtf8(ctx);
             }
             Inbound inbound;
             try {
@@ -111,15 +111,16 @@ public final class EnvelopeCodecHandler extends ChannelDuplexHandler {
         }
     }
 
-    /** What Netty's validator did on a protocol violation, with {@code closeOnProtocolViolation} on. */
-    private static void notUtf8(ChannelHandlerContext ctx) {
-        CorruptedWebSocketFrameException notText =
-                new CorruptedWebSocketFrameException(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, NOT_UTF8);
+    /**
+     * What Netty's validator did on a protocol violation, with {@code closeOnProtocolViolation} on: sends the close
+     * frame (the channel closes once it is written) and returns the exception for the caller to throw.
+     */
+    private static CorruptedWebSocketFrameException notUtf8(ChannelHandlerContext ctx) {
         if (ctx.channel().isOpen()) {
             ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code(), NOT_UTF8))
                     .addListener(ChannelFutureListener.CLOSE);
         }
-        throw notText;
+        return new CorruptedWebSocketFrameException(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, NOT_UTF8);
     }
 
     private void countCommand(Command command) {
