@@ -200,6 +200,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         HookRefresh refresh = byConnectHook && hooks.refreshEnabled()
                 ? new HookRefresh(hooks, connection.forwardedHeaders(), channel.eventLoop()) : null;
         ChannelLiveSession live = new ChannelLiveSession(opened.session(), channel, disconnector, refresh);
+        opened.session().reportRefreshRefusals(live);
         connection.attach(live);
         ConnectionEvent.fire(ctx.channel(), connection.openSession(opened.session().id(), user));
         ctx.write(opened.welcome());

@@ -14,11 +14,12 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * The transport's side of one open session: one object for the two roles that need the same three things (the
- * session, its channel and the node's one {@link Disconnector}), rather than one object each (24 bytes less per
- * connection):
+ * The transport's side of one open session: one object for the roles that need the same three things (the session,
+ * its channel and the node's one {@link Disconnector}), rather than one object each (24 bytes less per connection for
+ * each role it took over):
  * <ul>
  *   <li>the {@link LiveSession} that the server API acts on: attached to the connection's lease when the session
  *       opens, so that the connection limiter lists it by user, and closed through the {@link Disconnector};</li>
@@ -28,13 +29,15 @@ import java.util.concurrent.TimeUnit;
  *       node with a refresh hook, gets no {@code expiring} push (it has no token to refresh with): the node asks the
  *       refresh hook instead ({@link HookRefresh}), and again every {@link #REFRESH_RETRY} while the backend cannot
  *       be asked, until the expiry disconnect.</li>
+ *   <li>the reporter of the session's refused {@code refresh} commands ({@link #accept}), for the connection
+ *       log.</li>
  * </ul>
  *
  * <p>Per connection. The {@link LiveSession} methods are thread-safe; the token lifetime's run on the channel's
  * event loop.
  */
 final class ChannelLiveSession implements LiveSession, TokenLifetime.Timers, TokenLifetime.Listener,
-        HookRefresh.Outcome {
+        HookRefresh.Outcome, Consumer<String> {
 
     /** How long after a refresh hook call that failed the node asks again. */
     static final Duration REFRESH_RETRY = Duration.ofSeconds(5);
@@ -58,6 +61,15 @@ final class ChannelLiveSession implements LiveSession, TokenLifetime.Timers, Tok
     /** Starts watching the expiry of the session's token. */
     void watchExpiry(TokenLifetime.Settings settings) {
         session.watchExpiry(new TokenLifetime(settings, this, this));
+    }
+
+    /**
+     * A {@code refresh} of this session was refused for {@code reason} (a reason tag, never token content): fires
+     * {@link ConnectionEvent.RefreshRefused} for the connection log. On the channel's event loop.
+     */
+    @Override
+    public void accept(String reason) {
+        ConnectionEvent.fire(channel, new ConnectionEvent.RefreshRefused(session.id(), reason));
     }
 
     @Override

@@ -64,8 +64,6 @@ public final class SessionFactory {
         Session session = new Session(id, user, subscriber, hub, policy);
         session.trackPresence(presenceTracker, presenceQuery);
         session.sendPushesTo(subscriber);
-        session.reportRefreshRefusals(reason ->
-                ConnectionEvent.fire(channel, new ConnectionEvent.RefreshRefused(id, reason)));
         open.incrementAndGet();
         lifecycle.opened(session);
         return new Opened(session, new Push.Welcome(id, nodeId, user.id(), heartbeatSeconds));
