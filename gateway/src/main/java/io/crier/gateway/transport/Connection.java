@@ -46,6 +46,8 @@ final class Connection {
     private User bearerUser;
     private Lease lease;
     private boolean compressed;
+    /** Whether {@code close-linger} is closing the connection (its state, kept here: the handler is shared). */
+    private boolean lingering;
     private long upgradedAtNanos;
     private String session;
     private String tokenError;
@@ -115,6 +117,16 @@ final class Connection {
         if (lease != null) {
             lease.release();
         }
+    }
+
+    /** Whether {@code close-linger} has begun closing the connection ({@link #startLingering}). */
+    boolean lingering() {
+        return lingering;
+    }
+
+    /** {@code close-linger} begins closing the connection: it discards what the client still sends from now on. */
+    void startLingering() {
+        lingering = true;
     }
 
     /** Whether the connection holds slots in the node's connection limits. */

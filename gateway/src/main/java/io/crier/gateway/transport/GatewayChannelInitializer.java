@@ -42,6 +42,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
     private final ChannelGroup channels;
     private final NodeLimits limits;
     private final WebSocketServerProtocolConfig wsConfig;
+    private final LingeringCloseHandler closeLinger;
 
     /**
      * @param channels every connection of the node is added here (and leaves it on close), so that a drain
@@ -59,6 +60,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         this.channels = Objects.requireNonNull(channels, "channels");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.wsConfig = webSocketConfig(config);
+        this.closeLinger = new LingeringCloseHandler(config.server().closeLinger());
     }
 
     @Override
@@ -75,7 +77,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         int maxMessage = config.limits().maxMessageBytes();
         channels.add(channel);
         ChannelPipeline p = channel.pipeline();
-        p.addLast(PipelineNames.CLOSE_LINGER, new LingeringCloseHandler(config.server().closeLinger()));
+        p.addLast(PipelineNames.CLOSE_LINGER, closeLinger);
         if (limits.proxyProtocolEnabled()) {
             // The header comes before anything else, TLS included.
             p.addLast(PipelineNames.PROXY_PROTOCOL, limits.newProxyDetector());
