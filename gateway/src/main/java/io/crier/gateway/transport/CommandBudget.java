@@ -13,8 +13,8 @@ import java.util.Objects;
  * {@link MeterCatalog#COMMANDS_RATE_LIMITED}, and a run of them ({@link Decision#FLOOD}) closes the connection with
  * {@link CloseCode#COMMAND_FLOOD} (4502). What a refused command or ping gets instead is the caller's business.
  *
- * <p>One per node (a connection holds only its bucket: 24 bytes less per connection than an object of its own);
- * thread-safe, and each bucket is confined to its channel's event loop.
+ * <p>One per node (a connection's {@link Connection} holds only its bucket); thread-safe, and each bucket is confined
+ * to its channel's event loop.
  */
 final class CommandBudget {
 
@@ -27,11 +27,11 @@ final class CommandBudget {
     }
 
     /**
-     * Takes a token from {@code bucket}, the bucket of {@code channel}, for one inbound command or control frame, and
-     * says what to do with it.
+     * Takes a token from the bucket of {@code channel} ({@link Connection#commandBucket}) for one inbound command or
+     * control frame, and says what to do with it.
      */
-    Decision take(Channel channel, CommandRateLimiter bucket) {
-        Decision decision = bucket.acquire();
+    Decision take(Channel channel) {
+        Decision decision = Connection.of(channel).commandBucket().acquire();
         if (decision != Decision.ALLOW) {
             meters.rateLimited().increment();
         }

@@ -9,12 +9,13 @@ import io.crier.protocol.ErrorCode;
 import io.crier.protocol.Malformed;
 import io.crier.protocol.Reply;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import java.util.Objects;
 
 /**
- * Rate-limits the commands of one connection with its {@link CommandRateLimiter} (shared with
+ * Rate-limits the commands of each connection with its {@link CommandRateLimiter} (shared with
  * {@code control-limits}) through the node's {@link CommandBudget}, before they reach
  * {@code auth} or {@code session}. Every inbound envelope takes a token: commands, including {@code auth}
  * itself (so that nobody can spam token checks), and malformed frames (decoding them costs the node too).
@@ -26,17 +27,16 @@ import java.util.Objects;
  * <p>Outbound, it counts every error reply by code ({@link MeterCatalog#COMMAND_ERRORS}), which is how limit
  * replies such as {@code too_many_topics} and {@code too_large} are counted.
  *
- * <p>Per connection; confined to the channel's event loop.
+ * <p>One per node, {@link ChannelHandler.Sharable}: the bucket is the connection's ({@link Connection#commandBucket});
+ * each call runs on the channel's event loop.
  */
+@ChannelHandler.Sharable
 public final class CommandLimitsHandler extends ChannelDuplexHandler {
 
     private final CommandBudget budget;
-    private final CommandRateLimiter bucket;
 
-    /** @param bucket the connection's command bucket, shared with its {@code control-limits} */
-    CommandLimitsHandler(CommandBudget budget, CommandRateLimiter bucket) {
+    CommandLimitsHandler(CommandBudget budget) {
         this.budget = Objects.requireNonNull(budget, "budget");
-        this.bucket = Objects.requireNonNull(bucket, "bucket");
     }
 
     @Override
@@ -50,7 +50,7 @@ public final class CommandLimitsHandler extends ChannelDuplexHandler {
             ctx.fireChannelRead(msg);
             return;
         }
-        switch (budget.take(ctx.channel(), bucket)) {
+        switch (budget.take(ctx.channel())) {
             case ALLOW -> ctx.fireChannelRead(msg);
             case LIMIT -> {
                 budget.meters().commandError(ErrorCode.RATE_LIMITED);

@@ -1,6 +1,7 @@
 package io.crier.gateway.transport;
 
 import io.crier.gateway.auth.User;
+import io.crier.gateway.limits.CommandRateLimiter;
 import io.crier.gateway.limits.ConnectionLimiter.Lease;
 import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.gateway.transport.ConnectionEvent.SessionOpened;
@@ -48,6 +49,8 @@ final class Connection {
     private boolean compressed;
     /** Whether {@code close-linger} is closing the connection (its state, kept here: the handler is shared). */
     private boolean lingering;
+    /** The command bucket that {@code control-limits} and {@code command-limits} (shared handlers) spend. */
+    private CommandRateLimiter commands;
     private long upgradedAtNanos;
     private String session;
     private String tokenError;
@@ -117,6 +120,16 @@ final class Connection {
         if (lease != null) {
             lease.release();
         }
+    }
+
+    /** Gives the connection its command bucket, as its pipeline is built. */
+    void useCommandBucket(CommandRateLimiter bucket) {
+        this.commands = Objects.requireNonNull(bucket, "bucket");
+    }
+
+    /** The connection's command bucket ({@link #useCommandBucket}); on the channel's event loop. */
+    CommandRateLimiter commandBucket() {
+        return commands;
     }
 
     /** Whether {@code close-linger} has begun closing the connection ({@link #startLingering}). */

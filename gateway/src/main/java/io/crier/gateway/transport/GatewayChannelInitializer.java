@@ -2,7 +2,6 @@ package io.crier.gateway.transport;
 
 import io.crier.gateway.auth.TokenVerifier;
 import io.crier.gateway.config.CrierConfig;
-import io.crier.gateway.limits.CommandRateLimiter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
@@ -101,14 +100,14 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
             p.addLast(PipelineNames.WS_COMPRESSION, limits.newCompression());
             p.addLast(PipelineNames.WS_RESERVED_BITS, limits.reservedBits());
         }
-        CommandRateLimiter commands = limits.newCommandBucket();
-        p.addLast(PipelineNames.CONTROL_LIMITS, new ControlFrameLimitsHandler(limits.commandBudget(), commands));
+        Connection.of(channel).useCommandBucket(limits.newCommandBucket());
+        p.addLast(PipelineNames.CONTROL_LIMITS, limits.controlLimits());
         p.addLast(PipelineNames.WS_PROTOCOL, new WebSocketServerProtocolHandler(wsConfig));
         p.addLast(PipelineNames.UPGRADE_COMPLETE, UpgradeCompleteHandler.INSTANCE);
         p.addLast(PipelineNames.WS_AGGREGATOR, new WebSocketFrameAggregator(maxMessage));
         p.addLast(PipelineNames.HEARTBEAT, new HeartbeatHandler(config.session().heartbeat(), disconnector));
         p.addLast(PipelineNames.ENVELOPE_CODEC, shared.envelopes());
-        p.addLast(PipelineNames.COMMAND_LIMITS, new CommandLimitsHandler(limits.commandBudget(), commands));
+        p.addLast(PipelineNames.COMMAND_LIMITS, limits.commandLimits());
         p.addLast(PipelineNames.AUTH,
                 new AuthHandler(verifier, sessions, disconnector, config.auth().authTimeout()));
         p.addLast(PipelineNames.EXCEPTIONS, shared.exceptions());

@@ -30,7 +30,8 @@ public final class NodeLimits {
     private final Disconnector disconnector;
     /** What every session's command bucket shares. */
     private final CommandRateLimiter.Rate commandRate;
-    private final CommandBudget commandBudget;
+    private final ControlFrameLimitsHandler controlLimits;
+    private final CommandLimitsHandler commandLimits;
     private final ConnectionLimiter connections;
     private final UpgradeAdmissionHandler admission;
     private final PerMessageDeflate deflate;
@@ -60,7 +61,9 @@ public final class NodeLimits {
                 ? new PerMessageDeflate(config.compression(), limits.maxMessageBytes()) : null;
         this.reservedBits = new ReservedBitsHandler(disconnector);
         this.meters = LimitMeters.register(meters);
-        this.commandBudget = new CommandBudget(disconnector, this.meters);
+        CommandBudget commandBudget = new CommandBudget(disconnector, this.meters);
+        this.controlLimits = new ControlFrameLimitsHandler(commandBudget);
+        this.commandLimits = new CommandLimitsHandler(commandBudget);
         this.proxyProtocol = config.server().proxyProtocol()
                 ? new ProxyProtocolHandler(LimitMeters.refused(meters, "proxy_protocol")) : null;
         this.trustedProxies = config.server().trustedProxyRanges();
@@ -113,9 +116,14 @@ public final class NodeLimits {
         return new CommandRateLimiter(commandRate);
     }
 
-    /** How every connection's command bucket is spent: the node's one {@link CommandBudget}. */
-    CommandBudget commandBudget() {
-        return commandBudget;
+    /** The sharable {@code control-limits} handler: spends each connection's {@link Connection#commandBucket}. */
+    ControlFrameLimitsHandler controlLimits() {
+        return controlLimits;
+    }
+
+    /** The sharable {@code command-limits} handler: spends each connection's {@link Connection#commandBucket}. */
+    CommandLimitsHandler commandLimits() {
+        return commandLimits;
     }
 
     /** The sharable {@code ws-reserved-bits} handler; only when {@link #compressionEnabled()}. */
