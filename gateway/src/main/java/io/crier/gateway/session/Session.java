@@ -67,7 +67,6 @@ public final class Session {
     private static final String UNAVAILABLE = "broker unavailable, retry later";
 
     private final String id;
-    private final Subscriber subscriber;
     private final Hub hub;
     private final SessionPolicy policy;
     private final SessionTopics topics;
@@ -80,10 +79,10 @@ public final class Session {
 
     public Session(String id, User user, Subscriber subscriber, Hub hub, SessionPolicy policy) {
         this.id = Objects.requireNonNull(id, "id");
-        this.subscriber = Objects.requireNonNull(subscriber, "subscriber");
         this.hub = Objects.requireNonNull(hub, "hub");
         this.policy = Objects.requireNonNull(policy, "policy");
-        this.topics = new SessionTopics(this, subscriber, hub, policy.maxTopics());
+        this.topics = new SessionTopics(this, Objects.requireNonNull(subscriber, "subscriber"), hub,
+                policy.maxTopics());
         this.user = new SessionUser(user, policy.verifier(), topics);
         this.activations = new PendingActivations(hub);
     }
@@ -239,9 +238,9 @@ public final class Session {
         return user.current();
     }
 
-    /** The subscriber that stands for this session in the hub. */
+    /** The subscriber that stands for this session in the hub (its topics hold it: one field less here). */
     public Subscriber subscriber() {
-        return subscriber;
+        return topics.subscriber();
     }
 
     /** The topics this session is subscribed to now (a copy). */

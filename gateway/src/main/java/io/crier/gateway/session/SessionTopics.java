@@ -121,6 +121,11 @@ final class SessionTopics {
         }
     }
 
+    /** The subscriber that stands for the session in the hub. */
+    Subscriber subscriber() {
+        return subscriber;
+    }
+
     /** Whether {@link #closeAll} was called. */
     boolean closed() {
         return closed;
