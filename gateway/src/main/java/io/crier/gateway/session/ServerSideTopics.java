@@ -1,6 +1,7 @@
 package io.crier.gateway.session;
 
 import io.crier.gateway.auth.User;
+import io.crier.gateway.hub.Hub;
 import io.crier.gateway.permission.TopicPolicy;
 import io.crier.protocol.Position;
 import io.crier.protocol.Push;
@@ -32,13 +33,16 @@ final class ServerSideTopics {
 
     private final SessionTopics topics;
     private final PendingActivations activations;
+    private final Hub hub;
     private final TopicPolicy policy;
     private final PushChannel pushes;
 
     /** @param pushes carries the pushes and runs the subscribes on the session's thread */
-    ServerSideTopics(SessionTopics topics, PendingActivations activations, TopicPolicy policy, PushChannel pushes) {
+    ServerSideTopics(SessionTopics topics, PendingActivations activations, Hub hub, TopicPolicy policy,
+                     PushChannel pushes) {
         this.topics = Objects.requireNonNull(topics, "topics");
         this.activations = Objects.requireNonNull(activations, "activations");
+        this.hub = Objects.requireNonNull(hub, "hub");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.pushes = Objects.requireNonNull(pushes, "pushes");
     }
@@ -100,7 +104,7 @@ final class ServerSideTopics {
                 Push.Subscribed push = activations.pushFor(subscription);
                 if (!pushes.execute(() -> {
                     pushes.send(push);
-                    activations.written(push);
+                    activations.written(push, hub);
                     outcome.complete(ServerSubscribe.SUBSCRIBED);
                 })) {
                     outcome.complete(ServerSubscribe.CLOSED);

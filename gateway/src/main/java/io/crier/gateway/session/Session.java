@@ -84,7 +84,7 @@ public final class Session {
         this.topics = new SessionTopics(this, Objects.requireNonNull(subscriber, "subscriber"), hub,
                 policy.maxTopics());
         this.user = new SessionUser(user, policy.verifier(), topics);
-        this.activations = new PendingActivations(hub);
+        this.activations = new PendingActivations();
     }
 
     /**
@@ -184,7 +184,7 @@ public final class Session {
      * publications it missed follow its reply on the wire.
      */
     public void replyWritten(Reply reply) {
-        activations.written(reply);
+        activations.written(reply, hub);
     }
 
     /** Lets {@code channel} carry this session's pushes and run its server-side subscribes; set after construction. */
@@ -225,7 +225,7 @@ public final class Session {
     }
 
     private ServerSideTopics serverSide() {
-        return new ServerSideTopics(topics, activations, policy.topics(), pushes);
+        return new ServerSideTopics(topics, activations, hub, policy.topics(), pushes);
     }
 
     /** The session id. */
