@@ -42,6 +42,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
     private final NodeLimits limits;
     private final WebSocketServerProtocolConfig wsConfig;
     private final LingeringCloseHandler closeLinger;
+    private final HeartbeatHandler.Settings heartbeat;
 
     /**
      * @param channels every connection of the node is added here (and leaves it on close), so that a drain
@@ -60,6 +61,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         this.limits = Objects.requireNonNull(limits, "limits");
         this.wsConfig = webSocketConfig(config);
         this.closeLinger = new LingeringCloseHandler(config.server().closeLinger());
+        this.heartbeat = HeartbeatHandler.Settings.every(config.session().heartbeat(), disconnector);
     }
 
     @Override
@@ -105,7 +107,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         p.addLast(PipelineNames.WS_PROTOCOL, new WebSocketServerProtocolHandler(wsConfig));
         p.addLast(PipelineNames.UPGRADE_COMPLETE, UpgradeCompleteHandler.INSTANCE);
         p.addLast(PipelineNames.WS_AGGREGATOR, new WebSocketFrameAggregator(maxMessage));
-        p.addLast(PipelineNames.HEARTBEAT, new HeartbeatHandler(config.session().heartbeat(), disconnector));
+        p.addLast(PipelineNames.HEARTBEAT, new HeartbeatHandler(heartbeat));
         p.addLast(PipelineNames.ENVELOPE_CODEC, shared.envelopes());
         p.addLast(PipelineNames.COMMAND_LIMITS, limits.commandLimits());
         p.addLast(PipelineNames.AUTH,
