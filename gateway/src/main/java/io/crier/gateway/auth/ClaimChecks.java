@@ -31,7 +31,8 @@ import java.util.Set;
  * comparison here is written so that it cannot overflow, even for {@code exp} at {@link Instant#MAX}: the
  * leeway moves "now", never the claim.
  *
- * <p>Immutable and thread-safe.
+ * <p>Thread-safe; immutable but for the {@link PatternsCache} that lets users with the same claim share its
+ * {@link TopicPatterns}.
  */
 final class ClaimChecks {
 
@@ -42,6 +43,7 @@ final class ClaimChecks {
     private final String audience;
     private final Duration leeway;
     private final Clock clock;
+    private final PatternsCache sharedClaims = new PatternsCache();
 
     /**
      * @param issuer   the required {@code iss}; empty or {@code null} means not checked
@@ -195,7 +197,7 @@ final class ClaimChecks {
         return List.copyOf(topics);
     }
 
-    private static TopicPatterns patterns(DecodedJWT jwt, String name, Reason invalid)
+    private TopicPatterns patterns(DecodedJWT jwt, String name, Reason invalid)
             throws InvalidTokenException {
         Claim claim = jwt.getClaim(name);
         if (claim.isMissing()) {
@@ -212,6 +214,6 @@ final class ClaimChecks {
             }
             patterns.add(pattern);
         }
-        return TopicPatterns.of(patterns);
+        return sharedClaims.of(patterns);
     }
 }

@@ -165,6 +165,15 @@ public final class Hub implements BrokerListener {
         return pages.read(id, topic, since, limit);
     }
 
+    /**
+     * The string this hub already holds as {@code topic}'s name (the same characters), or {@code topic} itself when
+     * the topic has no entry here: a session that keeps this one shares it instead of holding its own copy.
+     */
+    public String sharedName(String topic) {
+        TopicEntry entry = topics.get(topic);
+        return entry == null ? topic : entry.topic();
+    }
+
     /** The number of topics with local subscribers. */
     public int topicCount() {
         return topics.count();

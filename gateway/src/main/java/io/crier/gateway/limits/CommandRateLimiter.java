@@ -12,7 +12,8 @@ import java.util.function.LongSupplier;
  *
  * <p>Time comes from an injected nanosecond clock ({@link System#nanoTime} in production) so that tests
  * drive it by hand. Tokens are kept as nanoseconds of credit (one token = {@code 1e9 / perSecond} ns), so
- * the arithmetic is exact in {@code long}s. The bucket starts full.
+ * the arithmetic is exact in {@code long}s. The bucket starts full. What every session's bucket shares (the
+ * {@link Rate}: cost, capacity, flood threshold, clock) is made once per node; a bucket holds only its own credit.
  *
  * <p>Not thread-safe: one instance per session, confined to the session's event loop.
  */
@@ -28,10 +29,33 @@ public final class CommandRateLimiter {
         FLOOD
     }
 
-    private final long costNanos;
-    private final long capacityNanos;
-    private final int floodAfter;
-    private final LongSupplier nanoClock;
+    /**
+     * The settings every session's bucket shares: one per node. Immutable and thread-safe.
+     *
+     * @param costNanos     the credit one command takes
+     * @param capacityNanos the most credit a bucket holds
+     * @param floodAfter    limited commands in a row that make a flood
+     * @param nanoClock     monotonic nanoseconds
+     */
+    public record Rate(long costNanos, long capacityNanos, int floodAfter, LongSupplier nanoClock) {
+
+        /**
+         * @param perSecond  tokens refilled per second ({@code limits.commandsPerSecond}), 1..1e9
+         * @param burst      bucket size ({@code limits.commandBurst}), at least 1
+         * @param floodAfter limited commands in a row that make a flood ({@code limits.floodDisconnectAfter})
+         * @param nanoClock  monotonic nanoseconds
+         */
+        public static Rate of(int perSecond, int burst, int floodAfter, LongSupplier nanoClock) {
+            if (perSecond < 1 || perSecond > 1_000_000_000 || burst < 1 || floodAfter < 1) {
+                throw new IllegalArgumentException("perSecond, burst and floodAfter must be positive");
+            }
+            long cost = 1_000_000_000L / perSecond;
+            return new Rate(cost, Math.multiplyExact(cost, (long) burst), floodAfter,
+                    Objects.requireNonNull(nanoClock, "nanoClock"));
+        }
+    }
+
+    private final Rate rate;
     private long creditNanos;
     private long lastNanos;
     private int limitedInARow;
@@ -43,37 +67,39 @@ public final class CommandRateLimiter {
      * @param nanoClock  monotonic nanoseconds
      */
     public CommandRateLimiter(int perSecond, int burst, int floodAfter, LongSupplier nanoClock) {
-        if (perSecond < 1 || perSecond > 1_000_000_000 || burst < 1 || floodAfter < 1) {
-            throw new IllegalArgumentException("perSecond, burst and floodAfter must be positive");
-        }
-        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
-        this.costNanos = 1_000_000_000L / perSecond;
-        this.capacityNanos = Math.multiplyExact(costNanos, (long) burst);
-        this.floodAfter = floodAfter;
-        this.creditNanos = capacityNanos;
-        this.lastNanos = nanoClock.getAsLong();
+        this(Rate.of(perSecond, burst, floodAfter, nanoClock));
+    }
+
+    /** A full bucket of the node's shared {@code rate}. */
+    public CommandRateLimiter(Rate rate) {
+        this.rate = Objects.requireNonNull(rate, "rate");
+        this.creditNanos = rate.capacityNanos();
+        this.lastNanos = rate.nanoClock().getAsLong();
     }
 
     /** Takes a token for one command, and says whether to execute it. */
     public Decision acquire() {
-        long now = nanoClock.getAsLong();
+        long now = rate.nanoClock().getAsLong();
         long elapsed = Math.max(0, now - lastNanos);
         lastNanos = now;
-        creditNanos = elapsed >= capacityNanos ? capacityNanos : Math.min(capacityNanos, creditNanos + elapsed);
-        if (creditNanos >= costNanos) {
-            creditNanos -= costNanos;
+        creditNanos = creditAfter(elapsed);
+        if (creditNanos >= rate.costNanos()) {
+            creditNanos -= rate.costNanos();
             limitedInARow = 0;
             return Decision.ALLOW;
         }
         limitedInARow++;
-        return limitedInARow >= floodAfter ? Decision.FLOOD : Decision.LIMIT;
+        return limitedInARow >= rate.floodAfter() ? Decision.FLOOD : Decision.LIMIT;
     }
 
     /** Whole tokens left now (without taking one). */
     public long tokens() {
-        long now = nanoClock.getAsLong();
-        long elapsed = Math.max(0, now - lastNanos);
-        long credit = elapsed >= capacityNanos ? capacityNanos : Math.min(capacityNanos, creditNanos + elapsed);
-        return credit / costNanos;
+        long elapsed = Math.max(0, rate.nanoClock().getAsLong() - lastNanos);
+        return creditAfter(elapsed) / rate.costNanos();
+    }
+
+    private long creditAfter(long elapsedNanos) {
+        long capacity = rate.capacityNanos();
+        return elapsedNanos >= capacity ? capacity : Math.min(capacity, creditNanos + elapsedNanos);
     }
 }

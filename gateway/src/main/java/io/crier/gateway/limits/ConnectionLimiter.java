@@ -1,12 +1,12 @@
 package io.crier.gateway.limits;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -21,6 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the leases themselves, so that it is also the node's one index of live connections by user: each lease may
  * carry an attachment (the transport attaches the connection's open session), which {@link #attachments} lists
  * for the server API's actions on a user.
+ *
+ * <p>Sized for the common case of one connection per user and many per address: a user with one connection maps
+ * straight to its lease (a concurrent set only from the second), and a lease shares its address string with the
+ * address's entry (one copy per address, not per connection).
  *
  * <p>Thread-safe; one instance per node.
  */
@@ -49,8 +53,9 @@ public final class ConnectionLimiter {
     private final int maxPerIp;
     private final int maxPerUser;
     private final AtomicInteger connections = new AtomicInteger();
-    private final ConcurrentMap<String, Integer> perIp = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Set<Lease>> perUser = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, IpCount> perIp = new ConcurrentHashMap<>();
+    /** Each user's one {@link Lease}, or a concurrent {@code Set<Lease>} of two or more; changed only in compute. */
+    private final ConcurrentMap<String, Object> perUser = new ConcurrentHashMap<>();
 
     public ConnectionLimiter(int maxConnections, int maxPerIp, int maxPerUser) {
         if (maxConnections < 1 || maxPerIp < 1 || maxPerUser < 1) {
@@ -67,11 +72,12 @@ public final class ConnectionLimiter {
         if (!takeNodeSlot()) {
             return new Admission(null, Refusal.NODE_FULL);
         }
-        if (!take(perIp, ip, maxPerIp)) {
+        IpCount slot = takeIpSlot(ip);
+        if (slot == null) {
             connections.decrementAndGet();
             return new Admission(null, Refusal.IP_LIMIT);
         }
-        return new Admission(new Lease(ip), null);
+        return new Admission(new Lease(slot.ip), null);
     }
 
     /** Connections admitted and not yet released. */
@@ -81,13 +87,14 @@ public final class ConnectionLimiter {
 
     /** Connections of {@code ip} now. */
     public int connectionsOfIp(String ip) {
-        return perIp.getOrDefault(ip, 0);
+        IpCount count = perIp.get(ip);
+        return count == null ? 0 : count.count;
     }
 
     /** Connections bound to {@code userId} now. */
     public int connectionsOfUser(String userId) {
-        Set<Lease> leases = perUser.get(userId);
-        return leases == null ? 0 : leases.size();
+        Object leases = perUser.get(userId);
+        return leases == null ? 0 : leases instanceof Lease ? 1 : leasesIn(leases).size();
     }
 
     /**
@@ -95,22 +102,23 @@ public final class ConnectionLimiter {
      * connection that has not attached one yet is left out).
      */
     public <T> List<T> attachments(String userId, Class<T> type) {
-        Set<Lease> leases = perUser.get(userId);
+        Object leases = perUser.get(userId);
         return leases == null ? List.of() : attachments(leases, type);
     }
 
     /** The attachments of type {@code type} of every connection bound to a user now (a snapshot). */
     public <T> List<T> attachments(Class<T> type) {
         List<T> all = new ArrayList<>();
-        for (Set<Lease> leases : perUser.values()) {
+        for (Object leases : perUser.values()) {
             all.addAll(attachments(leases, type));
         }
         return all;
     }
 
-    private static <T> List<T> attachments(Set<Lease> leases, Class<T> type) {
-        List<T> found = new ArrayList<>(leases.size());
-        for (Lease lease : leases) {
+    private static <T> List<T> attachments(Object leases, Class<T> type) {
+        Collection<Lease> all = leases instanceof Lease one ? List.of(one) : leasesIn(leases);
+        List<T> found = new ArrayList<>(all.size());
+        for (Lease lease : all) {
             Object attachment = lease.attachment;
             if (type.isInstance(attachment)) {
                 found.add(type.cast(attachment));
@@ -141,41 +149,78 @@ public final class ConnectionLimiter {
         }
     }
 
-    private static boolean take(ConcurrentMap<String, Integer> counts, String key, int max) {
-        boolean[] taken = {false};
-        counts.compute(key, (k, count) -> {
-            int now = count == null ? 0 : count;
-            if (now >= max) {
+    /** Takes a slot of {@code ip}: its entry (whose address string the lease keeps), or null at the limit. */
+    private IpCount takeIpSlot(String ip) {
+        IpCount[] taken = {null};
+        perIp.compute(ip, (k, count) -> {
+            IpCount held = count == null ? new IpCount(k) : count;
+            if (held.count >= maxPerIp) {
                 return count;
             }
-            taken[0] = true;
-            return now + 1;
+            held.count++;
+            taken[0] = held;
+            return held;
         });
         return taken[0];
     }
 
-    private static void giveBack(ConcurrentMap<String, Integer> counts, String key) {
-        counts.computeIfPresent(key, (k, count) -> count <= 1 ? null : count - 1);
+    private void giveBackIpSlot(String ip) {
+        perIp.computeIfPresent(ip, (k, count) -> {
+            count.count--;
+            return count.count <= 0 ? null : count;
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<Lease> leasesIn(Object leases) {
+        return (Set<Lease>) leases;
     }
 
     private boolean takeUserSlot(String userId, Lease lease) {
         boolean[] taken = {false};
         perUser.compute(userId, (k, leases) -> {
-            // Sized for one or two connections (most users' count): the default table of 16 costs 48 bytes more.
-            Set<Lease> held = leases == null ? ConcurrentHashMap.newKeySet(2) : leases;
+            if (leases == null) {
+                taken[0] = true;
+                return lease;
+            }
+            if (leases == lease) {
+                return leases;
+            }
+            Set<Lease> held;
+            if (leases instanceof Lease one) {
+                // The user's second connection: from now on a set, sized for a few.
+                held = ConcurrentHashMap.newKeySet(2);
+                held.add(one);
+            } else {
+                held = leasesIn(leases);
+            }
             if (held.size() < maxPerUser) {
                 taken[0] = held.add(lease);
             }
-            return held.isEmpty() ? null : held;
+            return held.size() == 1 ? held.iterator().next() : held;
         });
         return taken[0];
     }
 
     private void giveBackUserSlot(String userId, Lease lease) {
         perUser.computeIfPresent(userId, (k, leases) -> {
-            leases.remove(lease);
-            return leases.isEmpty() ? null : leases;
+            if (leases instanceof Lease one) {
+                return one == lease ? null : one;
+            }
+            Set<Lease> held = leasesIn(leases);
+            held.remove(lease);
+            return held.isEmpty() ? null : held;
         });
+    }
+
+    /** The connection count of one address; changed only inside {@code perIp}'s compute, read from any thread. */
+    private static final class IpCount {
+        private final String ip;
+        private volatile int count;
+
+        private IpCount(String ip) {
+            this.ip = ip;
+        }
     }
 
     /**
@@ -186,7 +231,8 @@ public final class ConnectionLimiter {
     public final class Lease {
 
         private final String ip;
-        private final AtomicBoolean released = new AtomicBoolean();
+        /** Written under the lease's lock, read from any thread. */
+        private volatile boolean released;
         private String user;
         private volatile Object attachment;
 
@@ -208,7 +254,7 @@ public final class ConnectionLimiter {
          */
         public synchronized boolean bindUser(String userId) {
             Objects.requireNonNull(userId, "userId");
-            if (released.get() || userId.equals(user)) {
+            if (released || userId.equals(user)) {
                 return true;
             }
             if (!takeUserSlot(userId, this)) {
@@ -223,15 +269,16 @@ public final class ConnectionLimiter {
 
         /** Gives back every slot of this lease; only the first call counts. */
         public synchronized void release() {
-            if (!released.compareAndSet(false, true)) {
+            if (released) {
                 return;
             }
+            released = true;
             if (user != null) {
                 giveBackUserSlot(user, this);
                 user = null;
             }
             attachment = null;
-            giveBack(perIp, ip);
+            giveBackIpSlot(ip);
             connections.decrementAndGet();
         }
 
@@ -245,7 +292,7 @@ public final class ConnectionLimiter {
 
         /** Whether {@link #release()} has been called. */
         public boolean released() {
-            return released.get();
+            return released;
         }
     }
 }

@@ -14,19 +14,16 @@ import java.util.concurrent.CompletionStage;
  * permission ({@code forbidden} otherwise); a topic whose namespace keeps no history answers
  * {@code not_available}; one that keeps history but does not allow the command ({@code historyCommand} false)
  * answers {@code forbidden}. Then the page of {@link Hub#history}, or {@code unavailable} when the store cannot
- * be reached. Stateless; thread-safe.
+ * be reached. Stateless (one per node would still be one object per session: the session passes what it needs);
+ * thread-safe.
  */
 final class HistoryQueries {
 
-    private final Hub hub;
-    private final TopicPolicy topics;
-
-    HistoryQueries(Hub hub, TopicPolicy topics) {
-        this.hub = hub;
-        this.topics = topics;
+    private HistoryQueries() {
     }
 
-    CompletionStage<Reply> answer(User user, Command.History command) {
+    /** The reply to {@code command} of {@code user}, through {@code hub}, as {@code topics} allows. */
+    static CompletionStage<Reply> answer(Hub hub, TopicPolicy topics, User user, Command.History command) {
         String topic = command.topic();
         Verdict verdict = topics.subscribe(user, topic);
         if (!verdict.allowed()) {

@@ -1,6 +1,7 @@
 package io.crier.gateway.session;
 
 import io.crier.gateway.auth.User;
+import io.crier.gateway.hub.Hub;
 import io.crier.gateway.permission.TopicPolicy;
 import io.crier.protocol.Position;
 import io.crier.protocol.Push;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * ({@link PendingActivations}).
  *
  * <p>{@link #open} runs on the session's event loop; {@link #subscribe} and {@link #unsubscribe} may be called from
- * any thread (they hop to the session's event loop through the {@link PushChannel}).
+ * any thread (they hop to the session's event loop through the {@link PushChannel}). It keeps nothing between calls:
+ * the session makes one for each (a server-side subscribe is rare; an object kept per session cost 32 bytes).
  */
 final class ServerSideTopics {
 
@@ -31,18 +33,18 @@ final class ServerSideTopics {
 
     private final SessionTopics topics;
     private final PendingActivations activations;
+    private final Hub hub;
     private final TopicPolicy policy;
-    private volatile PushChannel pushes = PushChannel.NONE;
+    private final PushChannel pushes;
 
-    ServerSideTopics(SessionTopics topics, PendingActivations activations, TopicPolicy policy) {
+    /** @param pushes carries the pushes and runs the subscribes on the session's thread */
+    ServerSideTopics(SessionTopics topics, PendingActivations activations, Hub hub, TopicPolicy policy,
+                     PushChannel pushes) {
         this.topics = Objects.requireNonNull(topics, "topics");
         this.activations = Objects.requireNonNull(activations, "activations");
+        this.hub = Objects.requireNonNull(hub, "hub");
         this.policy = Objects.requireNonNull(policy, "policy");
-    }
-
-    /** Lets {@code channel} carry the pushes and run the subscribes on the session's thread. */
-    void sendPushesTo(PushChannel channel) {
-        this.pushes = Objects.requireNonNull(channel, "channel");
+        this.pushes = Objects.requireNonNull(pushes, "pushes");
     }
 
     /**
@@ -102,7 +104,7 @@ final class ServerSideTopics {
                 Push.Subscribed push = activations.pushFor(subscription);
                 if (!pushes.execute(() -> {
                     pushes.send(push);
-                    activations.written(push);
+                    activations.written(push, hub);
                     outcome.complete(ServerSubscribe.SUBSCRIBED);
                 })) {
                     outcome.complete(ServerSubscribe.CLOSED);

@@ -67,27 +67,24 @@ public final class Session {
     private static final String UNAVAILABLE = "broker unavailable, retry later";
 
     private final String id;
-    private final Subscriber subscriber;
     private final Hub hub;
     private final SessionPolicy policy;
     private final SessionTopics topics;
     private final SessionUser user;
     private final PendingActivations activations;
-    private final ServerSideTopics serverSubscriptions;
-    private final HistoryQueries history;
+    /** Carries this session's pushes and runs its server-side subscribes ({@link ServerSideTopics}). */
+    private volatile PushChannel pushes = PushChannel.NONE;
     private volatile PresenceResponder presence = PresenceResponder.NONE;
     private SessionHooks hooks = SessionHooks.NONE;
 
     public Session(String id, User user, Subscriber subscriber, Hub hub, SessionPolicy policy) {
         this.id = Objects.requireNonNull(id, "id");
-        this.subscriber = Objects.requireNonNull(subscriber, "subscriber");
         this.hub = Objects.requireNonNull(hub, "hub");
         this.policy = Objects.requireNonNull(policy, "policy");
-        this.topics = new SessionTopics(this, subscriber, hub, policy.maxTopics());
-        this.user = new SessionUser(user, policy.verifier(), topics::closed);
-        this.activations = new PendingActivations(hub);
-        this.serverSubscriptions = new ServerSideTopics(topics, activations, policy.topics());
-        this.history = new HistoryQueries(hub, policy.topics());
+        this.topics = new SessionTopics(this, Objects.requireNonNull(subscriber, "subscriber"), hub,
+                policy.maxTopics());
+        this.user = new SessionUser(user, policy.verifier(), topics);
+        this.activations = new PendingActivations();
     }
 
     /**
@@ -121,7 +118,7 @@ public final class Session {
                 return presence.answer(user.current(), query);
             }
             if (command instanceof Command.History query) {
-                return history.answer(user.current(), query);
+                return HistoryQueries.answer(hub, policy.topics(), user.current(), query);
             }
             if (command instanceof Command.Rpc rpc) {
                 return rpc(rpc);
@@ -187,12 +184,12 @@ public final class Session {
      * publications it missed follow its reply on the wire.
      */
     public void replyWritten(Reply reply) {
-        activations.written(reply);
+        activations.written(reply, hub);
     }
 
     /** Lets {@code channel} carry this session's pushes and run its server-side subscribes; set after construction. */
     public void sendPushesTo(PushChannel channel) {
-        serverSubscriptions.sendPushesTo(channel);
+        this.pushes = Objects.requireNonNull(channel, "channel");
     }
 
     /**
@@ -203,7 +200,7 @@ public final class Session {
      * then closes the session, so that it is never left with only some of them.
      */
     public CompletionStage<Boolean> openServerSubscriptions(Map<String, Position> since) {
-        return serverSubscriptions.open(user.current(), since);
+        return serverSide().open(user.current(), since);
     }
 
     /**
@@ -215,7 +212,7 @@ public final class Session {
      * @param since the position to recover from, or {@code null}
      */
     public CompletionStage<ServerSubscribe> subscribeFromServer(String topic, Position since) {
-        return serverSubscriptions.subscribe(topic, since);
+        return serverSide().subscribe(topic, since);
     }
 
     /**
@@ -224,7 +221,11 @@ public final class Session {
      * thread; the stage completes with whether the session held the topic (false: nothing changed, no push).
      */
     public CompletionStage<Boolean> unsubscribeFromServer(String topic) {
-        return serverSubscriptions.unsubscribe(topic);
+        return serverSide().unsubscribe(topic);
+    }
+
+    private ServerSideTopics serverSide() {
+        return new ServerSideTopics(topics, activations, hub, policy.topics(), pushes);
     }
 
     /** The session id. */
@@ -237,9 +238,9 @@ public final class Session {
         return user.current();
     }
 
-    /** The subscriber that stands for this session in the hub. */
+    /** The subscriber that stands for this session in the hub (its topics hold it: one field less here). */
     public Subscriber subscriber() {
-        return subscriber;
+        return topics.subscriber();
     }
 
     /** The topics this session is subscribed to now (a copy). */

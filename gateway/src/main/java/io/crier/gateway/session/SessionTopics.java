@@ -7,8 +7,6 @@ import io.crier.protocol.Position;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 /**
  * The topics one {@link Session} holds, and whether it is closed: the one owner of both, and of the hub and
@@ -18,7 +16,7 @@ import java.util.concurrent.ConcurrentMap;
  * limit and is already held, but is neither in the hub nor in presence until {@link #confirmHook}.
  *
  * <p>Confined to the session's event loop, except that a stage {@link #join} or {@link #confirmHook} returns may
- * fail on a broker thread and then takes its own topic back (the map is concurrent for that reason);
+ * fail on a broker thread and then takes its own topic back (the table is thread-safe for that reason);
  * {@link #names} and {@link #closed} may be read from any thread.
  */
 final class SessionTopics {
@@ -30,9 +28,10 @@ final class SessionTopics {
     /**
      * Each topic, mapped to a token of the subscribe that added it (a {@link Hold} while its hook is asked), so
      * that a late broker failure takes back only its own subscribe, not a newer one of the same topic. Sized for the
-     * few topics most sessions hold (a table of 4, not 16: 48 bytes less per session); it grows when needed.
+     * one topic most sessions hold ({@link TopicTokens}); it grows when needed. Each name is the hub's own string
+     * when the hub already has the topic ({@link Hub#sharedName}), not the session's decoded copy.
      */
-    private final ConcurrentMap<String, Object> topics = new ConcurrentHashMap<>(2);
+    private final TopicTokens topics = new TopicTokens();
     private volatile boolean closed;
     private volatile TopicListener listener = TopicListener.NONE;
 
@@ -72,14 +71,15 @@ final class SessionTopics {
      */
     CompletionStage<Subscription> join(String topic, Position since) {
         Object token = new Object();
-        topics.put(topic, token);
-        return activate(topic, token, since);
+        String name = hub.sharedName(topic);
+        topics.put(name, token);
+        return activate(name, token, since);
     }
 
     /** Holds {@code topic} while its subscribe hook is asked; call only after {@link #refusal} found nothing. */
     Hold holdForHook(String topic) {
         Hold hold = new Hold();
-        topics.put(topic, hold);
+        topics.put(hub.sharedName(topic), hold);
         return hold;
     }
 
@@ -116,9 +116,14 @@ final class SessionTopics {
     /** Closes the session's topic set: lets every topic go, and refuses any from now on. Harmless when repeated. */
     void closeAll() {
         closed = true;
-        for (String topic : topics.keySet()) {
+        for (String topic : topics.keys()) {
             leave(topic);
         }
+    }
+
+    /** The subscriber that stands for the session in the hub. */
+    Subscriber subscriber() {
+        return subscriber;
     }
 
     /** Whether {@link #closeAll} was called. */
@@ -128,7 +133,7 @@ final class SessionTopics {
 
     /** The topics held now, including those held for a hook (a copy). */
     Set<String> names() {
-        return Set.copyOf(topics.keySet());
+        return Set.copyOf(topics.keys());
     }
 
     /**

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Future;
 
 /**
  * Decides when a session hears that its token is about to expire and when it is disconnected for expiry,
@@ -35,9 +36,10 @@ public final class TokenLifetime {
     public interface Timers {
         /**
          * Runs {@code task} once after {@code delay} (zero: as soon as possible; never longer than
-         * {@link #HORIZON}); returns its cancel action.
+         * {@link #HORIZON}); returns it as a future, which {@code cancel(false)} stops (the scheduler's own task: no
+         * cancel action made for it).
          */
-        Runnable schedule(Runnable task, Duration delay);
+        Future<?> schedule(Runnable task, Duration delay);
     }
 
     /** What happens when a timer fires. */
@@ -105,13 +107,14 @@ public final class TokenLifetime {
     public record Plan(Duration warnIn, long warnSeconds, Duration disconnectIn) {
     }
 
-    private static final Runnable NOTHING = () -> { };
-
     private final Settings settings;
     private final Timers timers;
     private final Listener listener;
-    /** The one armed timer: the warning's until it fires, then the disconnect's (one timer per session, not two). */
-    private Runnable cancelTimer = NOTHING;
+    /**
+     * The one armed timer: the warning's until it fires, then the disconnect's (one timer per session, not two); null
+     * when none is armed.
+     */
+    private Future<?> timer;
     private Instant expiresAt;
     /** The armed warning's {@code in} (kept here rather than in a plan that the timer's task would hold). */
     private long warnSeconds;
@@ -143,13 +146,15 @@ public final class TokenLifetime {
         }
         Plan plan = planned.get();
         warnSeconds = plan.warnSeconds();
-        cancelTimer = timers.schedule(() -> warn(current), plan.warnIn());
+        timer = timers.schedule(() -> warn(current), plan.warnIn());
     }
 
     /** Cancels the armed timer; the session is closing. Harmless when called again. */
     public void cancel() {
-        cancelTimer.run();
-        cancelTimer = NOTHING;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
         expiresAt = null;
         generation++;
     }
@@ -168,7 +173,7 @@ public final class TokenLifetime {
         // from the clock, not from the warning's delay, so that a warning that ran late does not delay it; never past
         // the HORIZON, which the disconnect was inside when the token was tracked.
         Duration untilDisconnect = Duration.between(settings.clock().instant(), expiresAt.plus(settings.grace()));
-        cancelTimer = timers.schedule(() -> expire(scheduledIn),
+        timer = timers.schedule(() -> expire(scheduledIn),
                 untilDisconnect.isNegative() ? Duration.ZERO : untilDisconnect);
         listener.expiring(warnSeconds);
     }
@@ -177,7 +182,7 @@ public final class TokenLifetime {
         if (scheduledIn != generation) {
             return;
         }
-        cancelTimer = NOTHING;
+        timer = null;
         listener.expired();
     }
 }

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * The authentication phase of a connection. After the upgrade ({@link ConnectionEvent.UpgradeCompleted}) it
  * either welcomes the user the handshake guard already authenticated by header, or waits for an {@code auth}
  * command until the deadline ({@link CloseCode#AUTH_TIMEOUT} when it passes). A valid token opens the session:
- * {@code welcome} push, {@code ok} reply, the token's expiry timers start ({@link ChannelTokenExpiry}), this
+ * {@code welcome} push, {@code ok} reply, the token's expiry timers start ({@link ChannelLiveSession}), this
  * handler replaces itself with a {@link SessionHandler}, and {@link ConnectionEvent.SessionOpened} tells the
  * pipeline. An {@code auth} without a token opens an anonymous session when the policy allows it. An expired
  * token (that breaks no other rule) disconnects with {@link CloseCode#TOKEN_EXPIRED}, which lets the client come
@@ -195,22 +195,24 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         SessionFactory.Opened opened = sessions.open(user, ctx.channel());
-        connection.attach(new ChannelLiveSession(opened.session(), ctx.channel(), disconnector));
+        ProxyHooks hooks = sessions.hooks();
+        Channel channel = ctx.channel();
+        HookRefresh refresh = byConnectHook && hooks.refreshEnabled()
+                ? new HookRefresh(hooks, connection.forwardedHeaders(), channel.eventLoop()) : null;
+        ChannelLiveSession live = new ChannelLiveSession(opened.session(), channel, disconnector, refresh);
+        opened.session().reportRefreshRefusals(live);
+        connection.attach(live);
         ConnectionEvent.fire(ctx.channel(), connection.openSession(opened.session().id(), user));
         ctx.write(opened.welcome());
         if (auth != null) {
             ctx.write(new Reply.Ok(auth.id()));
         }
         ctx.flush();
-        ProxyHooks hooks = sessions.hooks();
-        Channel channel = ctx.channel();
         if (hooks.sessionHooksEnabled()) {
             opened.session().useHooks(new SessionHooks(hooks, opened.session().id(), connection.forwardedHeaders(),
                     channel.eventLoop(), code -> disconnector.disconnect(channel, code)));
         }
-        HookRefresh refresh = byConnectHook && hooks.refreshEnabled()
-                ? new HookRefresh(hooks, connection.forwardedHeaders(), channel.eventLoop()) : null;
-        ChannelTokenExpiry.watch(opened.session(), channel, disconnector, sessions.policy().expiry(), refresh);
+        live.watchExpiry(sessions.policy().expiry());
         ctx.pipeline().replace(this, PipelineNames.SESSION, new SessionHandler(opened.session(), sessions));
         openServerSubscriptions(ctx.channel(), opened.session(), auth == null ? Map.of() : auth.since());
     }

@@ -12,12 +12,11 @@ import java.util.Objects;
 /**
  * A session as the {@code Hub} sees it: its id and the channel that {@link NettyFanout} writes publications
  * to ({@link #write}). Equality is identity, one instance per session. Thread-safe: immutable but for the
- * fan-out's flush mark, which only the channel's event loop touches.
+ * fan-out's flush mark, which only the channel's event loop touches. It is also the session's {@link ChannelPushes}.
  */
-public final class ChannelSubscriber implements Subscriber {
+public final class ChannelSubscriber extends ChannelPushes implements Subscriber {
 
     private final String sessionId;
-    private final Channel channel;
     /** The connection's facts: the fan-out reads whether the server is closing it for every delivery. */
     private final Connection connection;
     /**
@@ -32,8 +31,8 @@ public final class ChannelSubscriber implements Subscriber {
 
     /** A session on an upgraded channel, whose {@link Connection} says whether it negotiated permessage-deflate. */
     public ChannelSubscriber(String sessionId, Channel channel) {
+        super(channel);
         this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
-        this.channel = Objects.requireNonNull(channel, "channel");
         this.connection = Connection.of(channel);
         this.frames = channel.pipeline().context(PipelineNames.TELEMETRY);
         this.heartbeat = channel.pipeline().get(HeartbeatHandler.class);

@@ -8,28 +8,30 @@ import io.netty.channel.Channel;
 import java.util.Objects;
 
 /**
- * One connection's command bucket as the transport spends it: every command, ping and pong takes a token
- * ({@code command-limits} and {@code control-limits} share this one object); a refusal is counted in
+ * How the transport spends a connection's command bucket: every command, ping and pong takes a token from it
+ * ({@code command-limits} and {@code control-limits} share the connection's one bucket); a refusal is counted in
  * {@link MeterCatalog#COMMANDS_RATE_LIMITED}, and a run of them ({@link Decision#FLOOD}) closes the connection with
  * {@link CloseCode#COMMAND_FLOOD} (4502). What a refused command or ping gets instead is the caller's business.
  *
- * <p>Per connection; confined to the channel's event loop.
+ * <p>One per node (a connection's {@link Connection} holds only its bucket); thread-safe, and each bucket is confined
+ * to its channel's event loop.
  */
 final class CommandBudget {
 
-    private final CommandRateLimiter bucket;
     private final Disconnector disconnector;
     private final LimitMeters meters;
 
-    CommandBudget(CommandRateLimiter bucket, Disconnector disconnector, LimitMeters meters) {
-        this.bucket = Objects.requireNonNull(bucket, "bucket");
+    CommandBudget(Disconnector disconnector, LimitMeters meters) {
         this.disconnector = Objects.requireNonNull(disconnector, "disconnector");
         this.meters = Objects.requireNonNull(meters, "meters");
     }
 
-    /** Takes a token for one inbound command or control frame on {@code channel}, and says what to do with it. */
+    /**
+     * Takes a token from the bucket of {@code channel} ({@link Connection#commandBucket}) for one inbound command or
+     * control frame, and says what to do with it.
+     */
     Decision take(Channel channel) {
-        Decision decision = bucket.acquire();
+        Decision decision = Connection.of(channel).commandBucket().acquire();
         if (decision != Decision.ALLOW) {
             meters.rateLimited().increment();
         }

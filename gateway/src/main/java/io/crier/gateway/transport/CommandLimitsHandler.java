@@ -9,13 +9,14 @@ import io.crier.protocol.ErrorCode;
 import io.crier.protocol.Malformed;
 import io.crier.protocol.Reply;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import java.util.Objects;
 
 /**
- * Rate-limits the commands of one connection with its {@link CommandBudget} (a {@link CommandRateLimiter} shared
- * with {@code control-limits}), before they reach
+ * Rate-limits the commands of each connection with its {@link CommandRateLimiter} (shared with
+ * {@code control-limits}) through the node's {@link CommandBudget}, before they reach
  * {@code auth} or {@code session}. Every inbound envelope takes a token: commands, including {@code auth}
  * itself (so that nobody can spam token checks), and malformed frames (decoding them costs the node too).
  * One that finds no token is not executed and gets an error reply {@code rate_limited}
@@ -26,16 +27,16 @@ import java.util.Objects;
  * <p>Outbound, it counts every error reply by code ({@link MeterCatalog#COMMAND_ERRORS}), which is how limit
  * replies such as {@code too_many_topics} and {@code too_large} are counted.
  *
- * <p>Per connection; confined to the channel's event loop.
+ * <p>One per node, {@link ChannelHandler.Sharable}: the bucket is the connection's ({@link Connection#commandBucket});
+ * each call runs on the channel's event loop.
  */
+@ChannelHandler.Sharable
 public final class CommandLimitsHandler extends ChannelDuplexHandler {
 
     private final CommandBudget budget;
-    private final LimitMeters meters;
 
     CommandLimitsHandler(CommandBudget budget) {
         this.budget = Objects.requireNonNull(budget, "budget");
-        this.meters = budget.meters();
     }
 
     @Override
@@ -52,7 +53,7 @@ public final class CommandLimitsHandler extends ChannelDuplexHandler {
         switch (budget.take(ctx.channel())) {
             case ALLOW -> ctx.fireChannelRead(msg);
             case LIMIT -> {
-                meters.commandError(ErrorCode.RATE_LIMITED);
+                budget.meters().commandError(ErrorCode.RATE_LIMITED);
                 ctx.writeAndFlush(new Reply.Error(id, ErrorCode.RATE_LIMITED, "rate limited, slow down"));
             }
             case FLOOD -> {
@@ -64,9 +65,9 @@ public final class CommandLimitsHandler extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof Reply.Error error) {
-            meters.commandError(error.code());
+            budget.meters().commandError(error.code());
         } else if (msg instanceof Reply.Refused) {
-            meters.commandError(ErrorCode.REFUSED);
+            budget.meters().commandError(ErrorCode.REFUSED);
         }
         ctx.write(msg, promise);
     }

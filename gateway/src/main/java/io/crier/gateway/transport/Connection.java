@@ -1,6 +1,7 @@
 package io.crier.gateway.transport;
 
 import io.crier.gateway.auth.User;
+import io.crier.gateway.limits.CommandRateLimiter;
 import io.crier.gateway.limits.ConnectionLimiter.Lease;
 import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.gateway.transport.ConnectionEvent.SessionOpened;
@@ -46,6 +47,10 @@ final class Connection {
     private User bearerUser;
     private Lease lease;
     private boolean compressed;
+    /** Whether {@code close-linger} is closing the connection (its state, kept here: the handler is shared). */
+    private boolean lingering;
+    /** The command bucket that {@code control-limits} and {@code command-limits} (shared handlers) spend. */
+    private CommandRateLimiter commands;
     private long upgradedAtNanos;
     private String session;
     private String tokenError;
@@ -98,12 +103,43 @@ final class Connection {
         return bearerUser;
     }
 
-    /** The connection was admitted and holds {@code lease}, which its admitter releases when the channel closes. */
+    /** The connection was admitted and holds {@code lease} until {@link #closed()}. */
     void admitted(Lease lease) {
         if (this.lease != null) {
             throw new IllegalStateException("already admitted");
         }
         this.lease = Objects.requireNonNull(lease, "lease");
+    }
+
+    /**
+     * The channel closed: gives the lease's slots back (a no-op without one, harmless when repeated). Called by
+     * {@code telemetry}, the one handler that sees every connection's {@code channelInactive}, rather than by a
+     * listener on the close future: one listener less per connection (with the listener list a second one needs).
+     */
+    void closed() {
+        if (lease != null) {
+            lease.release();
+        }
+    }
+
+    /** Gives the connection its command bucket, as its pipeline is built. */
+    void useCommandBucket(CommandRateLimiter bucket) {
+        this.commands = Objects.requireNonNull(bucket, "bucket");
+    }
+
+    /** The connection's command bucket ({@link #useCommandBucket}); on the channel's event loop. */
+    CommandRateLimiter commandBucket() {
+        return commands;
+    }
+
+    /** Whether {@code close-linger} has begun closing the connection ({@link #startLingering}). */
+    boolean lingering() {
+        return lingering;
+    }
+
+    /** {@code close-linger} begins closing the connection: it discards what the client still sends from now on. */
+    void startLingering() {
+        lingering = true;
     }
 
     /** Whether the connection holds slots in the node's connection limits. */

@@ -15,11 +15,16 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Locale;
@@ -30,12 +35,19 @@ import java.util.Objects;
  * Translates between WebSocket frames and envelopes. Inbound: a text frame becomes the {@link Inbound}
  * that {@link EnvelopeCodec#decode} makes of it (a command, or a {@link Malformed} counted as
  * {@link MeterCatalog#FRAMES_MALFORMED}); a binary frame disconnects with {@link CloseCode#BINARY_NOT_SUPPORTED}.
+ * A text message (reassembled from its fragments by {@code ws-aggregator}) that is not valid UTF-8 gets what Netty's
+ * {@code Utf8FrameValidator} gave it, which this replaces (one handler context less per connection): a close frame
+ * 1007 {@value #NOT_UTF8}, the channel closed once it is written, and the
+ * {@link CorruptedWebSocketFrameException} passed on, for {@code exceptions} to record.
  * Outbound: a {@link Reply} or {@link Push} becomes a text frame; frames pass through untouched.
  *
  * <p>Stateless: one instance per node, {@link Sharable}.
  */
 @ChannelHandler.Sharable
 public final class EnvelopeCodecHandler extends ChannelDuplexHandler {
+
+    /** The close reason of Netty's {@code Utf8FrameValidator}, kept for clients that read it. */
+    static final String NOT_UTF8 = "bytes are not UTF-8";
 
     private final EnvelopeCodec codec;
     private final Disconnector disconnector;
@@ -63,6 +75,10 @@ public final class EnvelopeCodecHandler extends ChannelDuplexHandler {
         if (msg instanceof TextWebSocketFrame text && disconnector.isClosing(ctx.channel())) {
             text.release(); // the server is closing this connection: what the client still sends is moot
         } else if (msg instanceof TextWebSocketFrame text) {
+            if (!ByteBufUtil.isText(text.content(), StandardCharsets.UTF_8)) {
+                text.release();
+                throw notUtf8(ctx);
+            }
             Inbound inbound;
             try {
                 inbound = decode(text.content());
@@ -93,6 +109,18 @@ public final class EnvelopeCodecHandler extends ChannelDuplexHandler {
         } else {
             ctx.write(msg, promise);
         }
+    }
+
+    /**
+     * What Netty's validator did on a protocol violation, with {@code closeOnProtocolViolation} on: sends the close
+     * frame (the channel closes once it is written) and returns the exception for the caller to throw.
+     */
+    private static CorruptedWebSocketFrameException notUtf8(ChannelHandlerContext ctx) {
+        if (ctx.channel().isOpen()) {
+            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code(), NOT_UTF8))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+        return new CorruptedWebSocketFrameException(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, NOT_UTF8);
     }
 
     private void countCommand(Command command) {

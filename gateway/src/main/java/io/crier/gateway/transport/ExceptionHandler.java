@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>A broken frame ({@link CorruptedWebSocketFrameException}): Netty's decoder, configured with
  *       {@code closeOnProtocolViolation}, has already sent the close frame with the standard code (1009 for
- *       an oversized frame, 1007 for bad UTF-8, 1002 otherwise), so the close is only recorded.</li>
+ *       an oversized frame, 1002 otherwise), or {@code envelope-codec} its 1007 for a message that is not UTF-8,
+ *       so the close is only recorded.</li>
  *   <li>A reassembled message over the limit ({@link TooLongFrameException} from the frame aggregator):
  *       {@link CloseCode#MESSAGE_TOO_BIG}.</li>
  *   <li>A compressed frame that would inflate past the limit (a decompression bomb):

@@ -41,6 +41,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
     private final ChannelGroup channels;
     private final NodeLimits limits;
     private final WebSocketServerProtocolConfig wsConfig;
+    private final LingeringCloseHandler closeLinger;
+    private final HeartbeatHandler.Settings heartbeat;
 
     /**
      * @param channels every connection of the node is added here (and leaves it on close), so that a drain
@@ -58,6 +60,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         this.channels = Objects.requireNonNull(channels, "channels");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.wsConfig = webSocketConfig(config);
+        this.closeLinger = new LingeringCloseHandler(config.server().closeLinger());
+        this.heartbeat = HeartbeatHandler.Settings.every(config.session().heartbeat(), disconnector);
     }
 
     @Override
@@ -74,7 +78,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         int maxMessage = config.limits().maxMessageBytes();
         channels.add(channel);
         ChannelPipeline p = channel.pipeline();
-        p.addLast(PipelineNames.CLOSE_LINGER, new LingeringCloseHandler(config.server().closeLinger()));
+        p.addLast(PipelineNames.CLOSE_LINGER, closeLinger);
         if (limits.proxyProtocolEnabled()) {
             // The header comes before anything else, TLS included.
             p.addLast(PipelineNames.PROXY_PROTOCOL, limits.newProxyDetector());
@@ -98,14 +102,14 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
             p.addLast(PipelineNames.WS_COMPRESSION, limits.newCompression());
             p.addLast(PipelineNames.WS_RESERVED_BITS, limits.reservedBits());
         }
-        CommandBudget commands = limits.newCommandBudget();
-        p.addLast(PipelineNames.CONTROL_LIMITS, new ControlFrameLimitsHandler(commands));
+        Connection.of(channel).useCommandBucket(limits.newCommandBucket());
+        p.addLast(PipelineNames.CONTROL_LIMITS, limits.controlLimits());
         p.addLast(PipelineNames.WS_PROTOCOL, new WebSocketServerProtocolHandler(wsConfig));
         p.addLast(PipelineNames.UPGRADE_COMPLETE, UpgradeCompleteHandler.INSTANCE);
         p.addLast(PipelineNames.WS_AGGREGATOR, new WebSocketFrameAggregator(maxMessage));
-        p.addLast(PipelineNames.HEARTBEAT, new HeartbeatHandler(config.session().heartbeat(), disconnector));
+        p.addLast(PipelineNames.HEARTBEAT, new HeartbeatHandler(heartbeat));
         p.addLast(PipelineNames.ENVELOPE_CODEC, shared.envelopes());
-        p.addLast(PipelineNames.COMMAND_LIMITS, new CommandLimitsHandler(commands));
+        p.addLast(PipelineNames.COMMAND_LIMITS, limits.commandLimits());
         p.addLast(PipelineNames.AUTH,
                 new AuthHandler(verifier, sessions, disconnector, config.auth().authTimeout()));
         p.addLast(PipelineNames.EXCEPTIONS, shared.exceptions());
@@ -117,7 +121,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
      * {@code closeOnProtocolViolation}: the decoder answers a broken frame with
      * the standard close code itself (1009, 1007, 1002). {@code sendCloseFrame(null)}: a plain channel close
      * adds no close frame of its own, so the {@link Disconnector}'s (or the decoder's) is the only one.
-     * Pongs are kept for the heartbeat.
+     * Pongs are kept for the heartbeat. No {@code Utf8FrameValidator} of its own: {@code envelope-codec} checks each
+     * reassembled text message and closes with the same 1007 (one handler context less per connection).
      */
     static WebSocketServerProtocolConfig webSocketConfig(CrierConfig config) {
         return WebSocketServerProtocolConfig.newBuilder()
@@ -133,7 +138,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
                         .maxFramePayloadLength(config.limits().maxMessageBytes())
                         .allowExtensions(config.compression().enabled())
                         .closeOnProtocolViolation(true)
-                        .withUTF8Validator(true)
+                        .withUTF8Validator(false)
                         .build())
                 .build();
     }

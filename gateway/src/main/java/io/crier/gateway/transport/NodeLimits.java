@@ -28,7 +28,10 @@ public final class NodeLimits {
 
     private final CrierConfig config;
     private final Disconnector disconnector;
-    private final LongSupplier nanoClock;
+    /** What every session's command bucket shares. */
+    private final CommandRateLimiter.Rate commandRate;
+    private final ControlFrameLimitsHandler controlLimits;
+    private final CommandLimitsHandler commandLimits;
     private final ConnectionLimiter connections;
     private final UpgradeAdmissionHandler admission;
     private final PerMessageDeflate deflate;
@@ -47,8 +50,9 @@ public final class NodeLimits {
     NodeLimits(CrierConfig config, Disconnector disconnector, MeterRegistry meters, LongSupplier nanoClock) {
         this.config = Objects.requireNonNull(config, "config");
         this.disconnector = Objects.requireNonNull(disconnector, "disconnector");
-        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         var limits = config.limits();
+        this.commandRate = CommandRateLimiter.Rate.of(limits.commandsPerSecond(), limits.commandBurst(),
+                limits.floodDisconnectAfter(), nanoClock);
         this.connections = new ConnectionLimiter(limits.maxConnections(), limits.maxConnectionsPerIp(),
                 limits.maxConnectionsPerUser());
         this.admission = new UpgradeAdmissionHandler(
@@ -57,6 +61,9 @@ public final class NodeLimits {
                 ? new PerMessageDeflate(config.compression(), limits.maxMessageBytes()) : null;
         this.reservedBits = new ReservedBitsHandler(disconnector);
         this.meters = LimitMeters.register(meters);
+        CommandBudget commandBudget = new CommandBudget(disconnector, this.meters);
+        this.controlLimits = new ControlFrameLimitsHandler(commandBudget);
+        this.commandLimits = new CommandLimitsHandler(commandBudget);
         this.proxyProtocol = config.server().proxyProtocol()
                 ? new ProxyProtocolHandler(LimitMeters.refused(meters, "proxy_protocol")) : null;
         this.trustedProxies = config.server().trustedProxyRanges();
@@ -102,13 +109,21 @@ public final class NodeLimits {
     }
 
     /**
-     * A full command budget for a new connection, which its {@code control-limits} and {@code command-limits}
+     * A full command bucket for a new connection, which its {@code control-limits} and {@code command-limits}
      * handlers share: every ping, pong and command takes from the same bucket.
      */
-    CommandBudget newCommandBudget() {
-        var limits = config.limits();
-        return new CommandBudget(new CommandRateLimiter(limits.commandsPerSecond(), limits.commandBurst(),
-                limits.floodDisconnectAfter(), nanoClock), disconnector, meters);
+    CommandRateLimiter newCommandBucket() {
+        return new CommandRateLimiter(commandRate);
+    }
+
+    /** The sharable {@code control-limits} handler: spends each connection's {@link Connection#commandBucket}. */
+    ControlFrameLimitsHandler controlLimits() {
+        return controlLimits;
+    }
+
+    /** The sharable {@code command-limits} handler: spends each connection's {@link Connection#commandBucket}. */
+    CommandLimitsHandler commandLimits() {
+        return commandLimits;
     }
 
     /** The sharable {@code ws-reserved-bits} handler; only when {@link #compressionEnabled()}. */

@@ -60,11 +60,10 @@ public final class SessionFactory {
      */
     public Opened open(User user, Channel channel) {
         String id = nodeId + "-" + Long.toString(counter.incrementAndGet(), 36);
-        Session session = new Session(id, user, new ChannelSubscriber(id, channel), hub, policy);
+        ChannelSubscriber subscriber = new ChannelSubscriber(id, channel);
+        Session session = new Session(id, user, subscriber, hub, policy);
         session.trackPresence(presenceTracker, presenceQuery);
-        session.sendPushesTo(new ChannelPushes(channel));
-        session.reportRefreshRefusals(reason ->
-                ConnectionEvent.fire(channel, new ConnectionEvent.RefreshRefused(id, reason)));
+        session.sendPushesTo(subscriber);
         open.incrementAndGet();
         lifecycle.opened(session);
         return new Opened(session, new Push.Welcome(id, nodeId, user.id(), heartbeatSeconds));

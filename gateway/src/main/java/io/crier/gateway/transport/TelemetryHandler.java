@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * and {@code disconnected} when an upgraded connection closes, with the close reason, the session and why the
  * {@code auth} token was refused if it was (from its {@link Connection}) and the time since the upgrade. The
  * other connections that never upgrade (health checks, other refusals, the HTTP API) log nothing: they are
- * counted.
+ * counted. When any connection closes it also tells its {@link Connection} ({@link Connection#closed()}), which gives
+ * back its slots in the node's connection limits: this is the one handler every connection keeps to the end.
  *
  * <p>Stateless: one instance per node, {@link Sharable}; each call runs on the channel's event loop.
  */
@@ -78,6 +79,7 @@ public final class TelemetryHandler extends ChannelDuplexHandler {
             log.disconnected(ctx.channel().id().asShortText(), connection.session(),
                     reason == null ? ControlFrameLimitsHandler.PEER_CLOSED : reason, connection.tokenError(), durationMs);
         }
+        connection.closed();
         ctx.fireChannelInactive();
     }
 

@@ -23,7 +23,8 @@ import java.util.Objects;
  * order: an {@code Origin} not allowed ({@code 403}), a full node ({@code 503}, so that a load balancer
  * retries another node), a client IP address at its limit ({@code 429}), and, when the handshake guard
  * already authenticated a {@code Bearer} header, a user at its limit ({@code 429}). An admitted connection
- * holds a {@link Lease} (kept by its {@link Connection}) that is released exactly once when the channel closes;
+ * holds a {@link Lease} (kept by its {@link Connection}) that is released exactly once when the channel closes
+ * ({@code telemetry} sees the close);
  * a first-frame {@code auth} later binds its user ({@link Connection#bindUser}). Each refusal is counted in
  * {@link MeterCatalog#HANDSHAKES_REFUSED} ({@code origin}, {@code node_full}, {@code ip_limit}, {@code user_limit}).
  * Removes itself on {@link ConnectionEvent.UpgradeCompleted}.
@@ -94,9 +95,7 @@ public final class UpgradeAdmissionHandler extends ChannelInboundHandlerAdapter 
             if (!admission.admitted()) {
                 return admission.refusal() == ConnectionLimiter.Refusal.NODE_FULL ? nodeFull : ipLimit;
             }
-            Lease lease = admission.lease();
-            connection.admitted(lease);
-            channel.closeFuture().addListener(closed -> lease.release());
+            connection.admitted(admission.lease());
         }
         User byHeader = connection.bearerUser();
         return byHeader == null || connection.bindUser(byHeader) ? null : userLimit;

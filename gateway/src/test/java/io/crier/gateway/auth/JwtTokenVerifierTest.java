@@ -2,6 +2,7 @@ package io.crier.gateway.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +51,20 @@ class JwtTokenVerifierTest {
         assertTrue(user.subscribe().allows("chat:lobby"));
         assertFalse(user.publish().allows("news"));
         assertTrue(user.publish().allows("chat:lobby"));
+    }
+
+    @Test
+    void usersWithTheSameClaimShareItsPatterns() throws InvalidTokenException {
+        User alice = verifier.verify(TestTokens.hs256At(secret, NOW, "alice", List.of("news"), List.of("chat:*"),
+                Duration.ofMinutes(10)));
+        User bob = verifier.verify(TestTokens.hs256At(secret, NOW, "bob", List.of("news"), List.of("chat:*"),
+                Duration.ofMinutes(10)));
+
+        assertSame(alice.subscribe(), bob.subscribe());
+        assertSame(alice.publish(), bob.publish());
+        assertTrue(bob.subscribe().allows("news"));
+        assertFalse(bob.subscribe().allows("chat:lobby"));
+        assertTrue(bob.publish().allows("chat:lobby"));
     }
 
     @Test

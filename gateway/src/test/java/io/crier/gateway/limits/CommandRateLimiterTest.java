@@ -21,6 +21,24 @@ class CommandRateLimiterTest {
     }
 
     @Test
+    void bucketsOfOneSharedRateKeepTheirOwnCredit() {
+        CommandRateLimiter.Rate rate = CommandRateLimiter.Rate.of(10, 2, 2, now::get);
+        CommandRateLimiter first = new CommandRateLimiter(rate);
+        CommandRateLimiter second = new CommandRateLimiter(rate);
+
+        assertEquals(Decision.ALLOW, first.acquire());
+        assertEquals(Decision.ALLOW, first.acquire());
+        assertEquals(Decision.LIMIT, first.acquire());
+        assertEquals(2, second.tokens());
+        assertEquals(Decision.ALLOW, second.acquire());
+        assertEquals(Decision.FLOOD, first.acquire());
+        advanceMillis(100);
+        assertEquals(Decision.ALLOW, first.acquire());
+        assertEquals(2, second.tokens());
+        assertThrows(IllegalArgumentException.class, () -> CommandRateLimiter.Rate.of(0, 1, 1, now::get));
+    }
+
+    @Test
     void startsFullAndAllowsABurstThenLimits() {
         CommandRateLimiter bucket = bucket(10, 5, 100);
         for (int i = 0; i < 5; i++) {

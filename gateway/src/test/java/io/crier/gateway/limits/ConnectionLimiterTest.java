@@ -3,6 +3,7 @@ package io.crier.gateway.limits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.gateway.limits.ConnectionLimiter.Admission;
@@ -165,5 +166,67 @@ class ConnectionLimiterTest {
         second.release();
         assertEquals(List.of(), limiter.attachments("alice", String.class));
         assertEquals(0, limiter.trackedUsers());
+    }
+
+    @Test
+    void aUsersCountFollowsItsConnectionsFromOneToThreeAndBackToNone() {
+        ConnectionLimiter limiter = new ConnectionLimiter(10, 10, 3);
+        Lease first = limiter.admit("10.0.0.1").lease();
+        Lease second = limiter.admit("10.0.0.1").lease();
+        Lease third = limiter.admit("10.0.0.1").lease();
+        Lease fourth = limiter.admit("10.0.0.1").lease();
+        first.attach("s1");
+        second.attach("s2");
+        third.attach("s3");
+
+        assertTrue(first.bindUser("bob"));
+        assertTrue(first.bindUser("bob"));
+        assertEquals(1, limiter.connectionsOfUser("bob"));
+        assertEquals(List.of("s1"), limiter.attachments("bob", String.class));
+        assertTrue(second.bindUser("bob"));
+        assertTrue(third.bindUser("bob"));
+        assertFalse(fourth.bindUser("bob"));
+        assertEquals(3, limiter.connectionsOfUser("bob"));
+
+        second.release();
+        third.release();
+        assertEquals(List.of("s1"), limiter.attachments("bob", String.class));
+        assertEquals(1, limiter.connectionsOfUser("bob"));
+        assertTrue(fourth.bindUser("bob"));
+        assertEquals(2, limiter.connectionsOfUser("bob"));
+        first.release();
+        fourth.release();
+        assertEquals(0, limiter.connectionsOfUser("bob"));
+        assertEquals(0, limiter.trackedUsers());
+        assertEquals(0, limiter.connections());
+    }
+
+    @Test
+    void aUserLimitedToOneConnectionKeepsItsFirstAndRefusesASecond() {
+        ConnectionLimiter limiter = new ConnectionLimiter(10, 10, 1);
+        Lease first = limiter.admit("10.0.0.1").lease();
+        Lease second = limiter.admit("10.0.0.1").lease();
+
+        assertTrue(first.bindUser("carol"));
+        assertFalse(second.bindUser("carol"));
+        assertEquals(1, limiter.connectionsOfUser("carol"));
+        first.release();
+        assertTrue(second.bindUser("carol"));
+        assertEquals(1, limiter.connectionsOfUser("carol"));
+    }
+
+    @Test
+    void leasesOfOneAddressShareItsStringAndItsCountGoesBackToZero() {
+        ConnectionLimiter limiter = new ConnectionLimiter(10, 10, 10);
+        Lease first = limiter.admit(new String("10.0.0.9")).lease();
+        Lease second = limiter.admit(new String("10.0.0.9")).lease();
+
+        assertSame(first.ip(), second.ip());
+        assertEquals(2, limiter.connectionsOfIp("10.0.0.9"));
+        first.release();
+        assertEquals(1, limiter.connectionsOfIp("10.0.0.9"));
+        second.release();
+        assertEquals(0, limiter.connectionsOfIp("10.0.0.9"));
+        assertEquals(0, limiter.trackedIps());
     }
 }

@@ -8,6 +8,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /**
  * A clock that stands still until {@link #advance} moves it, and {@link TokenLifetime.Timers} on the same
@@ -15,7 +18,7 @@ import java.util.List;
  */
 final class ManualTime extends Clock implements TokenLifetime.Timers {
 
-    private record Task(Instant due, long order, Runnable action) {
+    private record Task(Instant due, long order, FutureTask<Void> action) {
     }
 
     private final List<Task> tasks = new ArrayList<>();
@@ -43,6 +46,25 @@ final class ManualTime extends Clock implements TokenLifetime.Timers {
                 now = next.due();
             }
             next.action().run();
+            rethrowFailureOf(next.action());
+        }
+    }
+
+    /** A task that threw fails the test as it would have without the future around it. */
+    private static void rethrowFailureOf(FutureTask<Void> ran) {
+        try {
+            ran.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException unchecked) {
+                throw unchecked;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
@@ -52,10 +74,16 @@ final class ManualTime extends Clock implements TokenLifetime.Timers {
     }
 
     @Override
-    public Runnable schedule(Runnable task, Duration delay) {
-        Task scheduled = new Task(now.plus(delay), order++, task);
+    public Future<?> schedule(Runnable task, Duration delay) {
+        Task scheduled = new Task(now.plus(delay), order++, new FutureTask<>(task, null) {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                tasks.removeIf(pending -> pending.action() == this);
+                return super.cancel(mayInterruptIfRunning);
+            }
+        });
         tasks.add(scheduled);
-        return () -> tasks.remove(scheduled);
+        return scheduled.action();
     }
 
     @Override

@@ -128,6 +128,23 @@ class SessionTopicsTest {
         assertEquals(List.of("subscribed t-fails", "unsubscribed t-fails"), listener.events());
     }
 
+    @Test
+    void aTopicTheHubAlreadyHasIsHeldUnderTheHubsOwnNameNotTheDecodedCopy() throws Exception {
+        TestSubscriber other = new TestSubscriber("session-u");
+        SessionTopics second = new SessionTopics(new Session("session-u", User.ANONYMOUS, other, hub,
+                TestPolicies.claimsOnly(2)), other, hub, 2);
+        get(topics.join(new String("t-shared"), null));
+
+        get(second.join(new String("t-shared"), null));
+        second.holdForHook(new String("t-shared-later"));
+
+        assertSame(topics.names().iterator().next(), second.names().stream()
+                .filter("t-shared"::equals).findFirst().orElseThrow());
+        assertEquals(Set.of("t-shared", "t-shared-later"), second.names());
+        assertTrue(second.leave("t-shared"));
+        assertEquals(1, hub.topicCount());
+    }
+
     private static <T> T get(CompletionStage<T> stage) throws Exception {
         return stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
     }

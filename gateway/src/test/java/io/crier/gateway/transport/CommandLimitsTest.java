@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.protocol.ClientCommands;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
@@ -48,6 +49,31 @@ class CommandLimitsTest {
         assertEquals(1.0, node.meters.counter("crier.commands.rate_limited").count());
         assertEquals(1.0, node.meters.counter("crier.commands.errors", "code", "rate_limited").count());
         assertTrue(channel.isOpen(), "an error reply never closes the socket");
+    }
+
+    @Test
+    void eachConnectionSpendsItsOwnBucketThoughTheLimitHandlersAreShared() {
+        ChannelHandler initializer = node.initializer(new NodeLimits(node.config, node.disconnector, node.meters,
+                nanos::get));
+        EmbeddedChannel first = new EmbeddedChannel(initializer);
+        EmbeddedChannel second = new EmbeddedChannel(initializer);
+        try (WireClient one = new WireClient(first); WireClient two = new WireClient(second)) {
+            one.upgrade();
+            two.upgrade();
+            for (int id = 1; id <= 3; id++) {
+                one.sendText(ClientCommands.ping(id));
+                one.receiveTexts();
+            }
+            one.sendText(ClientCommands.ping(4));
+            assertTrue(one.receiveTexts().get(0).contains("rate_limited"));
+
+            two.sendText(ClientCommands.auth(1, TestNode.token("bob")));
+            assertTrue(two.receiveTexts().get(0).startsWith("{\"type\":\"welcome\""));
+            two.sendText(ClientCommands.ping(2));
+            assertEquals(List.of("{\"type\":\"ok\",\"id\":2}"), two.receiveTexts());
+        }
+        first.finishAndReleaseAll();
+        second.finishAndReleaseAll();
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.crier.gateway.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.micrometer.core.instrument.Counter;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -49,6 +50,57 @@ class ExceptionHandlerTest {
         assertEquals(List.of("close 1007"), closes(client.receive()));
         assertFalse(channel.isActive());
         assertEquals(1.0, disconnects("invalid_utf8"));
+    }
+
+    @Test
+    void invalidUtf8AcrossFragmentsGetsOneCloseFrameWithCode1007() {
+        client.upgrade();
+        // Each fragment alone could be the start or the end of a character; together they are not UTF-8.
+        client.send(new TextWebSocketFrame(false, 0, Unpooled.wrappedBuffer(new byte[] {'"', (byte) 0xc3})));
+        client.send(new ContinuationWebSocketFrame(true, 0, Unpooled.wrappedBuffer(new byte[] {(byte) 0x28, '"'})));
+        List<WireClient.Frame> frames = client.receive();
+        assertEquals(List.of("close 1007"), closes(frames));
+        assertEquals(List.of(EnvelopeCodecHandler.NOT_UTF8), frames.stream()
+                .filter(f -> f.opcode() == WireClient.Frame.CLOSE).map(WireClient.Frame::closeReason).toList());
+        assertFalse(channel.isActive());
+        assertEquals(1.0, disconnects("invalid_utf8"));
+    }
+
+    @Test
+    void everyKindOfInvalidUtf8GetsCode1007() {
+        byte[][] invalid = {
+            {(byte) 0xc0, (byte) 0x80},                         // overlong
+            {(byte) 0xed, (byte) 0xa0, (byte) 0x80},            // a surrogate
+            {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, // past U+10FFFF
+            {(byte) 0xe2, (byte) 0x82},                         // cut short at the message's end
+            {(byte) 0xff},
+        };
+        for (byte[] bytes : invalid) {
+            try (TestNode one = TestNode.create(Map.of())) {
+                EmbeddedChannel each = one.connection();
+                try (WireClient wire = new WireClient(each)) {
+                    wire.upgrade();
+                    wire.send(new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
+                    assertEquals(List.of("close 1007"), closes(wire.receive()), Arrays.toString(bytes));
+                    assertFalse(each.isActive());
+                }
+                each.finishAndReleaseAll();
+            }
+        }
+    }
+
+    @Test
+    void aCharacterSplitAcrossFragmentsIsValidText() {
+        client.upgrade();
+        // "€" is e2 82 ac: split after its first byte, the message is still valid UTF-8 (not a valid command).
+        client.send(new TextWebSocketFrame(false, 0, Unpooled.wrappedBuffer(new byte[] {'"', (byte) 0xe2})));
+        client.send(new ContinuationWebSocketFrame(true, 0,
+                Unpooled.wrappedBuffer(new byte[] {(byte) 0x82, (byte) 0xac, '"'})));
+        List<WireClient.Frame> frames = client.receive();
+        assertFalse(closes(frames).contains("close 1007"), frames.toString());
+        assertEquals(0.0, disconnects("invalid_utf8"));
+        assertEquals(1.0, node.meters.find("crier.frames.malformed").counters().stream()
+                .mapToDouble(Counter::count).sum());
     }
 
     @Test

@@ -87,6 +87,26 @@ class LingeringCloseHandlerTest {
     }
 
     @Test
+    void eachConnectionLingersOnItsOwnThoughTheHandlerIsShared() throws Exception {
+        start(Duration.ofSeconds(30));
+        try (Socket staying = connect()) {
+            Channel stays = sayHello(staying);
+            assertArrayEquals(BYE, staying.getInputStream().readNBytes(BYE.length));
+            Channel leaves;
+            try (Socket leaving = connect()) {
+                leaves = sayHello(leaving);
+                assertArrayEquals(BYE, leaving.getInputStream().readNBytes(BYE.length));
+                assertEquals(-1, leaving.getInputStream().read());
+            }
+            assertTrue(leaves.closeFuture().await(5, TimeUnit.SECONDS), "closed when its client closed");
+            staying.getOutputStream().write(new byte[1024]);
+            staying.getOutputStream().flush();
+            assertEquals(-1, staying.getInputStream().read(), "a FIN after the last byte, not a reset");
+            assertTrue(stays.isOpen(), "still lingering: the other connection's close is not its own");
+        }
+    }
+
+    @Test
     void aClientThatNeverStopsSendingIsCutOffAfterTheLinger() throws Exception {
         start(Duration.ofMillis(300));
         try (Socket client = connect()) {
@@ -143,11 +163,13 @@ class LingeringCloseHandlerTest {
     }
 
     private void start(Duration linger) {
+        // One handler for every connection, as the node has: what a connection's close needs is kept per connection.
+        LingeringCloseHandler closeLinger = new LingeringCloseHandler(linger);
         server = new ServerBootstrap().group(group).channel(serverChannel)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                        channel.pipeline().addLast(new LingeringCloseHandler(linger), new SayByeAndClose());
+                        channel.pipeline().addLast(closeLinger, new SayByeAndClose());
                     }
                 }).bind("127.0.0.1", 0).syncUninterruptibly().channel();
     }

@@ -152,9 +152,9 @@ class NettyFanoutTest {
     void aSessionWhoseClientSentACloseFrameGetsNoMorePublications() {
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.pipeline().addLast(PipelineNames.TELEMETRY, new ChannelDuplexHandler());
-        channel.pipeline().addLast(PipelineNames.CONTROL_LIMITS, new ControlFrameLimitsHandler(new CommandBudget(
-                new CommandRateLimiter(100, 100, 50, System::nanoTime), node.disconnector,
-                LimitMeters.register(node.meters))));
+        channel.pipeline().addLast(PipelineNames.CONTROL_LIMITS, new ControlFrameLimitsHandler(
+                new CommandBudget(node.disconnector, LimitMeters.register(node.meters))));
+        Connection.of(channel).useCommandBucket(new CommandRateLimiter(100, 100, 50, System::nanoTime));
         Connection.of(channel).completeUpgrade(false);
         channels.add(channel);
         ChannelSubscriber open = new ChannelSubscriber("open", channel);

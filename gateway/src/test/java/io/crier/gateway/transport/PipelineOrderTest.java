@@ -31,7 +31,6 @@ class PipelineOrderTest {
                     PipelineNames.HTTP_ROUTES, PipelineNames.HANDSHAKE_GUARD, PipelineNames.ADMISSION,
                     PipelineNames.WS_COMPRESSION, PipelineNames.WS_RESERVED_BITS, PipelineNames.CONTROL_LIMITS,
                     "io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandshakeHandler",
-                    "io.netty.handler.codec.http.websocketx.Utf8FrameValidator",
                     PipelineNames.WS_PROTOCOL, PipelineNames.UPGRADE_COMPLETE, PipelineNames.WS_AGGREGATOR,
                     PipelineNames.HEARTBEAT, PipelineNames.ENVELOPE_CODEC, PipelineNames.COMMAND_LIMITS,
                     PipelineNames.AUTH, PipelineNames.EXCEPTIONS),
@@ -81,8 +80,7 @@ class PipelineOrderTest {
                 client.upgrade();
                 assertEquals(List.of(
                         PipelineNames.CLOSE_LINGER, PipelineNames.TELEMETRY, "wsencoder", "wsdecoder", PipelineNames.WS_RESERVED_BITS,
-                        PipelineNames.CONTROL_LIMITS, "io.netty.handler.codec.http.websocketx.Utf8FrameValidator",
-                        PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR, PipelineNames.HEARTBEAT,
+                        PipelineNames.CONTROL_LIMITS, PipelineNames.WS_PROTOCOL, PipelineNames.WS_AGGREGATOR, PipelineNames.HEARTBEAT,
                         PipelineNames.ENVELOPE_CODEC, PipelineNames.COMMAND_LIMITS, PipelineNames.AUTH,
                         PipelineNames.EXCEPTIONS),
                         all(channel));
