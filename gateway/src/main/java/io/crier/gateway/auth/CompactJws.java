@@ -1,0 +1,223 @@
+package io.crier.gateway.auth;
+
+import io.crier.gateway.auth.InvalidTokenException.Reason;
+import io.crier.protocol.StrictJson;
+import io.crier.protocol.StrictJsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A token in the JWS compact form (RFC 7515 7.1), read strictly and once: exactly three segments, each
+ * canonical base64url without padding (RFC 7515 2: no {@code =}, {@code +}, {@code /} or whitespace, and no
+ * unused bit set in the last character), so that a token has one spelling; a header and a payload that are each
+ * exactly one JSON object by {@link StrictJson#isObject} (no duplicate name at any depth, so
+ * {@code "sub":"alice","sub":"admin"} cannot mean whichever one the reader picks), read in the same pass
+ * ({@link StrictJsonObject}); no {@code crit} header, since no extension is understood (RFC 7515 4.1.11); and the
+ * registered claims in the shapes RFC 7519 gives them: {@code exp}, {@code nbf} and {@code iat} a NumericDate an
+ * {@link Instant} holds (a fraction of a second is dropped), {@code aud} a string or an array of strings (or of
+ * scalars). The signature may be empty: it then fails to verify, and {@code alg: none} is still refused for its
+ * algorithm. These are the checks java-jwt's decoding made, after ours, before this class replaced it for every
+ * token; a token it refuses is {@link Reason#MALFORMED}.
+ *
+ * <p>Immutable and thread-safe.
+ */
+final class CompactJws {
+
+    private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
+
+    private final String token;
+    private final int signingInputEnd;
+    private final StrictJsonObject header;
+    private final StrictJsonObject payload;
+    private final byte[] signature;
+    private final Instant expiresAt;
+    private final Instant notBefore;
+    private final Instant issuedAt;
+
+    private CompactJws(String token, int signingInputEnd, StrictJsonObject header, StrictJsonObject payload,
+            byte[] signature) throws InvalidTokenException {
+        this.token = token;
+        this.signingInputEnd = signingInputEnd;
+        this.header = header;
+        this.payload = payload;
+        this.signature = signature;
+        this.expiresAt = numericDate(payload.get("exp"));
+        this.notBefore = numericDate(payload.get("nbf"));
+        this.issuedAt = numericDate(payload.get("iat"));
+        checkAudienceShape(payload.get("aud"));
+        if (header.has("crit")) {
+            throw new InvalidTokenException(Reason.MALFORMED);
+        }
+    }
+
+    /**
+     * {@code token} read strictly.
+     *
+     * @throws InvalidTokenException {@link Reason#MALFORMED} when it breaks any rule above
+     */
+    static CompactJws read(String token) throws InvalidTokenException {
+        int first = token.indexOf('.');
+        int second = token.indexOf('.', first + 1);
+        if (first < 0 || second < 0 || token.indexOf('.', second + 1) >= 0) {
+            throw new InvalidTokenException(Reason.MALFORMED);
+        }
+        byte[] headerBytes = canonicalBase64Url(token.substring(0, first));
+        byte[] payloadBytes = canonicalBase64Url(token.substring(first + 1, second));
+        byte[] signature = canonicalBase64Url(token.substring(second + 1));
+        StrictJsonObject header = headerBytes == null ? null : StrictJsonObject.read(headerBytes);
+        StrictJsonObject payload = payloadBytes == null ? null : StrictJsonObject.read(payloadBytes);
+        if (header == null || payload == null || signature == null) {
+            throw new InvalidTokenException(Reason.MALFORMED);
+        }
+        return new CompactJws(token, second, header, payload, signature);
+    }
+
+    /** The token as it was given. */
+    String token() {
+        return token;
+    }
+
+    /** {@code header.payload}, the bytes the signature covers (ASCII, as every base64url character is). */
+    byte[] signingInput() {
+        return token.substring(0, signingInputEnd).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The decoded signature (empty when the token has none). Not copied: callers only read it. */
+    byte[] signature() {
+        return signature;
+    }
+
+    /** The header's {@code alg} as text (see {@link #headerText}), or {@code null}. */
+    String algorithm() {
+        return headerText("alg");
+    }
+
+    /** The header's {@code kid} as text (see {@link #headerText}), or {@code null}. */
+    String keyId() {
+        return headerText("kid");
+    }
+
+    /** The payload's member {@code name}, or {@code null} when it has none (see {@link StrictJsonObject}). */
+    Object claim(String name) {
+        return payload.get(name);
+    }
+
+    /** {@code exp}, or {@code null} when missing or null. */
+    Instant expiresAt() {
+        return expiresAt;
+    }
+
+    /** {@code nbf}, or {@code null} when missing or null. */
+    Instant notBefore() {
+        return notBefore;
+    }
+
+    /** {@code iat}, or {@code null} when missing or null. */
+    Instant issuedAt() {
+        return issuedAt;
+    }
+
+    /**
+     * A header member as the text that picks keys, as java-jwt read it (and the kid a JWKS refresh asks for): a
+     * string as it is; {@code null} when missing or null; a number or boolean as its JSON text; an object or array
+     * as the empty text. Only a string can name an algorithm, so the others only matter for {@code kid}.
+     */
+    private String headerText(String name) {
+        Object value = header.get(name);
+        if (value == null || value == StrictJsonObject.NULL) {
+            return null;
+        }
+        if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+            return value.toString();
+        }
+        return "";
+    }
+
+    /**
+     * A NumericDate as an instant with the fraction dropped; {@code null} for a missing or null claim.
+     *
+     * @throws InvalidTokenException {@link Reason#MALFORMED} for anything but a number, or a number beyond what an
+     *                               {@link Instant} holds
+     */
+    private static Instant numericDate(Object value) throws InvalidTokenException {
+        if (value == null || value == StrictJsonObject.NULL) {
+            return null;
+        }
+        long seconds;
+        if (value instanceof Long whole) {
+            seconds = whole;
+        } else if (value instanceof Double fractional && fractional >= Long.MIN_VALUE
+                && fractional <= Long.MAX_VALUE) {
+            seconds = fractional.longValue();
+        } else {
+            // A string, boolean, container, an integer beyond a long (BigInteger) or a float beyond one.
+            throw new InvalidTokenException(Reason.MALFORMED);
+        }
+        try {
+            return Instant.ofEpochSecond(seconds);
+        } catch (DateTimeException e) {
+            throw new InvalidTokenException(Reason.MALFORMED);
+        }
+    }
+
+    /**
+     * Refuses an {@code aud} array that holds an object or an array: no reading of the claim can give such an
+     * item a string's meaning. Whether {@code aud} names the configured audience is {@link ClaimChecks}' part.
+     */
+    private static void checkAudienceShape(Object aud) throws InvalidTokenException {
+        if (aud instanceof List<?> items) {
+            for (Object item : items) {
+                if (item instanceof List<?> || item instanceof Map<?, ?>) {
+                    throw new InvalidTokenException(Reason.MALFORMED);
+                }
+            }
+        }
+    }
+
+    /** The bytes of a segment in canonical unpadded base64url, or null when it is anything else. */
+    private static byte[] canonicalBase64Url(String segment) {
+        // The JDK's URL decoder refuses every character outside the alphabet but '=', its padding.
+        if (segment.indexOf('=') >= 0) {
+            return null;
+        }
+        byte[] bytes;
+        try {
+            bytes = BASE64URL.decode(segment);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        // The decoder ignores the unused low bits of the last character: a canonical segment has none set.
+        return hasNoUnusedBitSet(segment) ? bytes : null;
+    }
+
+    /**
+     * Whether the last character of a segment the decoder took sets none of the bits it leaves unused: 4 when the
+     * segment's length is 2 more than a multiple of 4, 2 when it is 3 more (RFC 4648 3.5), none otherwise.
+     */
+    private static boolean hasNoUnusedBitSet(String segment) {
+        int unusedBits = switch (segment.length() % 4) {
+            case 2 -> 0x0F;
+            case 3 -> 0x03;
+            default -> 0;
+        };
+        return unusedBits == 0 || (sextet(segment.charAt(segment.length() - 1)) & unusedBits) == 0;
+    }
+
+    /** The 6-bit value of a base64url character (one the decoder already accepted). */
+    private static int sextet(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        return c == '-' ? 62 : 63;
+    }
+}

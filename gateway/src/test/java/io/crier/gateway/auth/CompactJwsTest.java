@@ -1,0 +1,82 @@
+package io.crier.gateway.auth;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.interfaces.DecodedJWT;
+import io.crier.gateway.auth.InvalidTokenException.Reason;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link CompactJws}, the single pass over a token: it reads the header fields that pick keys and the registered
+ * claims as java-jwt's decoding did, and what it signs and carries is what java-jwt splits out.
+ */
+class CompactJwsTest {
+
+    private final byte[] secret = TestTokens.secret();
+
+    @Test
+    void readsWhatJavaJwtReads() throws InvalidTokenException {
+        String token = TestTokens.hs256Raw(secret, utf8("{\"alg\":\"HS256\",\"kid\":\"k-1\"}"),
+                utf8("{\"sub\":\"alice\",\"exp\":2000000000.7,\"nbf\":1,\"iat\":2,\"aud\":[\"a\",1,null]}"));
+        CompactJws ours = CompactJws.read(token);
+        DecodedJWT theirs = JWT.decode(token);
+
+        assertEquals(theirs.getAlgorithm(), ours.algorithm());
+        assertEquals(theirs.getKeyId(), ours.keyId());
+        assertEquals(theirs.getExpiresAtAsInstant(), ours.expiresAt());
+        assertEquals(theirs.getNotBeforeAsInstant(), ours.notBefore());
+        assertEquals(theirs.getIssuedAtAsInstant(), ours.issuedAt());
+        assertArrayEquals((theirs.getHeader() + "." + theirs.getPayload()).getBytes(StandardCharsets.US_ASCII),
+                ours.signingInput());
+        assertArrayEquals(Base64.getUrlDecoder().decode(theirs.getSignature()), ours.signature());
+        assertEquals("alice", ours.claim("sub"));
+        assertEquals(List.of("a", 1L, io.crier.protocol.StrictJsonObject.NULL), ours.claim("aud"));
+    }
+
+    @Test
+    void readsAKidThatIsNotAStringAsItsTextAsJavaJwtDid() throws InvalidTokenException {
+        for (String kid : List.of("5", "true", "-12", "{}", "[]", "null")) {
+            String token = TestTokens.hs256Raw(secret, utf8("{\"alg\":\"HS256\",\"kid\":" + kid + "}"),
+                    utf8("{\"sub\":\"alice\"}"));
+
+            assertEquals(JWT.decode(token).getKeyId(), CompactJws.read(token).keyId(), kid);
+        }
+    }
+
+    @Test
+    void missingOrNullDatesAreAbsent() throws InvalidTokenException {
+        CompactJws jws = CompactJws.read(TestTokens.hs256Raw(secret, utf8("{\"alg\":\"HS256\"}"),
+                utf8("{\"exp\":null}")));
+
+        assertNull(jws.expiresAt());
+        assertNull(jws.notBefore());
+        assertNull(jws.issuedAt());
+        assertEquals(Instant.ofEpochSecond(0), CompactJws.read(TestTokens.hs256Raw(secret,
+                utf8("{\"alg\":\"HS256\"}"), utf8("{\"exp\":-0.9}"))).expiresAt());
+    }
+
+    @Test
+    void refusesACritHeaderWhateverItsValue() {
+        for (String crit : List.of("null", "[]", "[\"exp2\"]", "\"x\"")) {
+            String token = TestTokens.hs256Raw(secret, utf8("{\"alg\":\"HS256\",\"crit\":" + crit + "}"),
+                    utf8("{\"sub\":\"alice\"}"));
+
+            InvalidTokenException refused = assertThrows(InvalidTokenException.class, () -> CompactJws.read(token));
+            assertEquals(Reason.MALFORMED, refused.reason(), crit);
+            assertTrue(!JWT.decode(token).getHeaderClaim("crit").isMissing(), "java-jwt sees it too: " + crit);
+        }
+    }
+
+    private static byte[] utf8(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+}
