@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,12 @@ public final class StrictJsonObject {
         }
     };
 
-    private static final JsonFactory STRICT = StrictJson.newFactory();
+    /**
+     * The strict factory, but for duplicate names, which {@link #value} finds as it puts each member in its map:
+     * Jackson's own detection would keep a second set of the names.
+     */
+    private static final JsonFactory STRICT = StrictJson.newFactory().rebuild()
+            .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private final Map<String, Object> members;
 
@@ -90,11 +96,14 @@ public final class StrictJsonObject {
     private static Object value(JsonParser parser) throws IOException {
         switch (parser.currentToken()) {
             case START_OBJECT -> {
-                Map<String, Object> object = new LinkedHashMap<>();
+                Map<String, Object> object = new LinkedHashMap<>(8);
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
                     String name = parser.currentName();
                     parser.nextToken();
-                    object.put(name, value(parser));
+                    // No value is Java null (JSON null is NULL), so a non-null previous value is a duplicate name.
+                    if (object.put(name, value(parser)) != null) {
+                        throw new IOException("duplicate name");
+                    }
                 }
                 return Collections.unmodifiableMap(object);
             }

@@ -6,7 +6,6 @@ import io.crier.protocol.StrictJsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -27,9 +26,8 @@ import java.util.Map;
  */
 final class CompactJws {
 
-    private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
-
     private final String token;
+    private final byte[] ascii;
     private final int signingInputEnd;
     private final StrictJsonObject header;
     private final StrictJsonObject payload;
@@ -38,9 +36,10 @@ final class CompactJws {
     private final Instant notBefore;
     private final Instant issuedAt;
 
-    private CompactJws(String token, int signingInputEnd, StrictJsonObject header, StrictJsonObject payload,
-            byte[] signature) throws InvalidTokenException {
+    private CompactJws(String token, byte[] ascii, int signingInputEnd, StrictJsonObject header,
+            StrictJsonObject payload, byte[] signature) throws InvalidTokenException {
         this.token = token;
+        this.ascii = ascii;
         this.signingInputEnd = signingInputEnd;
         this.header = header;
         this.payload = payload;
@@ -60,20 +59,22 @@ final class CompactJws {
      * @throws InvalidTokenException {@link Reason#MALFORMED} when it breaks any rule above
      */
     static CompactJws read(String token) throws InvalidTokenException {
-        int first = token.indexOf('.');
-        int second = token.indexOf('.', first + 1);
-        if (first < 0 || second < 0 || token.indexOf('.', second + 1) >= 0) {
+        // A character that is not ASCII becomes '?', which no segment may hold.
+        byte[] ascii = token.getBytes(StandardCharsets.US_ASCII);
+        int first = indexOfDot(ascii, 0);
+        int second = indexOfDot(ascii, first + 1);
+        if (first < 0 || second < 0 || indexOfDot(ascii, second + 1) >= 0) {
             throw new InvalidTokenException(Reason.MALFORMED);
         }
-        byte[] headerBytes = canonicalBase64Url(token.substring(0, first));
-        byte[] payloadBytes = canonicalBase64Url(token.substring(first + 1, second));
-        byte[] signature = canonicalBase64Url(token.substring(second + 1));
+        byte[] headerBytes = canonicalBase64Url(ascii, 0, first);
+        byte[] payloadBytes = canonicalBase64Url(ascii, first + 1, second);
+        byte[] signature = canonicalBase64Url(ascii, second + 1, ascii.length);
         StrictJsonObject header = headerBytes == null ? null : StrictJsonObject.read(headerBytes);
         StrictJsonObject payload = payloadBytes == null ? null : StrictJsonObject.read(payloadBytes);
         if (header == null || payload == null || signature == null) {
             throw new InvalidTokenException(Reason.MALFORMED);
         }
-        return new CompactJws(token, second, header, payload, signature);
+        return new CompactJws(token, ascii, second, header, payload, signature);
     }
 
     /** The token as it was given. */
@@ -81,9 +82,17 @@ final class CompactJws {
         return token;
     }
 
-    /** {@code header.payload}, the bytes the signature covers (ASCII, as every base64url character is). */
-    byte[] signingInput() {
-        return token.substring(0, signingInputEnd).getBytes(StandardCharsets.US_ASCII);
+    /**
+     * The token as ASCII bytes, whose first {@link #signingInputLength()} are {@code header.payload}, what the
+     * signature covers. Not copied: callers only read it.
+     */
+    byte[] ascii() {
+        return ascii;
+    }
+
+    /** How many of {@link #ascii()}'s bytes the signature covers. */
+    int signingInputLength() {
+        return signingInputEnd;
     }
 
     /** The decoded signature (empty when the token has none). Not copied: callers only read it. */
@@ -178,37 +187,51 @@ final class CompactJws {
         }
     }
 
-    /** The bytes of a segment in canonical unpadded base64url, or null when it is anything else. */
-    private static byte[] canonicalBase64Url(String segment) {
-        // The JDK's URL decoder refuses every character outside the alphabet but '=', its padding.
-        if (segment.indexOf('=') >= 0) {
-            return null;
+    /** The index of the first '.' in {@code ascii} from {@code from} on, or -1 when there is none. */
+    private static int indexOfDot(byte[] ascii, int from) {
+        for (int i = from; i < ascii.length; i++) {
+            if (ascii[i] == '.') {
+                return i;
+            }
         }
-        byte[] bytes;
-        try {
-            bytes = BASE64URL.decode(segment);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-        // The decoder ignores the unused low bits of the last character: a canonical segment has none set.
-        return hasNoUnusedBitSet(segment) ? bytes : null;
+        return -1;
     }
 
     /**
-     * Whether the last character of a segment the decoder took sets none of the bits it leaves unused: 4 when the
-     * segment's length is 2 more than a multiple of 4, 2 when it is 3 more (RFC 4648 3.5), none otherwise.
+     * The bytes of {@code ascii[from, to)} read as canonical unpadded base64url, or null when it is anything else:
+     * a character outside {@code [A-Za-z0-9_-]} (so {@code =}, {@code +}, {@code /}, whitespace and anything that was
+     * not ASCII), a length that leaves a lone character (4n + 1), or an unused low bit set in the last character
+     * (4 of its bits when the length is 4n + 2, 2 when it is 4n + 3; RFC 4648 3.5).
      */
-    private static boolean hasNoUnusedBitSet(String segment) {
-        int unusedBits = switch (segment.length() % 4) {
-            case 2 -> 0x0F;
-            case 3 -> 0x03;
-            default -> 0;
-        };
-        return unusedBits == 0 || (sextet(segment.charAt(segment.length() - 1)) & unusedBits) == 0;
+    private static byte[] canonicalBase64Url(byte[] ascii, int from, int to) {
+        int length = to - from;
+        int tail = length % 4;
+        if (tail == 1) {
+            return null;
+        }
+        byte[] out = new byte[length / 4 * 3 + (tail == 0 ? 0 : tail - 1)];
+        int bits = 0;
+        int pending = 0;
+        int written = 0;
+        for (int i = from; i < to; i++) {
+            int sextet = sextet(ascii[i]);
+            if (sextet < 0) {
+                return null;
+            }
+            bits = (bits << 6) | sextet;
+            pending += 6;
+            if (pending >= 8) {
+                pending -= 8;
+                out[written++] = (byte) (bits >> pending);
+                bits &= (1 << pending) - 1;
+            }
+        }
+        // What is left are the last character's unused bits: a canonical segment has none set.
+        return bits == 0 ? out : null;
     }
 
-    /** The 6-bit value of a base64url character (one the decoder already accepted). */
-    private static int sextet(char c) {
+    /** The 6-bit value of a base64url character, or -1 for any other byte. */
+    private static int sextet(byte c) {
         if (c >= 'A' && c <= 'Z') {
             return c - 'A';
         }
@@ -218,6 +241,6 @@ final class CompactJws {
         if (c >= '0' && c <= '9') {
             return c - '0' + 52;
         }
-        return c == '-' ? 62 : 63;
+        return c == '-' ? 62 : c == '_' ? 63 : -1;
     }
 }

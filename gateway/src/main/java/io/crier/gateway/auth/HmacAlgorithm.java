@@ -74,18 +74,21 @@ final class HmacAlgorithm extends Algorithm {
         } catch (IllegalArgumentException e) {
             throw new SignatureVerificationException(this, e);
         }
-        String signingInput = jwt.getHeader() + '.' + jwt.getPayload();
-        if (!verifies(signingInput.getBytes(StandardCharsets.US_ASCII), signature)) {
+        byte[] signingInput = (jwt.getHeader() + '.' + jwt.getPayload()).getBytes(StandardCharsets.US_ASCII);
+        if (!verifies(signingInput, signingInput.length, signature)) {
             throw new SignatureVerificationException(this);
         }
     }
 
     /**
-     * Whether {@code signature} is the MAC of {@code signingInput} ({@code header.payload} as ASCII), compared in
-     * constant time: the same check as {@link #verify(DecodedJWT)} on bytes a strict reader already has.
+     * Whether {@code signature} is the MAC of the first {@code length} bytes of {@code token} ({@code header.payload}
+     * as ASCII), compared in constant time: the same check as {@link #verify(DecodedJWT)} on bytes a strict reader
+     * already has.
      */
-    boolean verifies(byte[] signingInput, byte[] signature) {
-        return MessageDigest.isEqual(macs.get().doFinal(signingInput), signature);
+    boolean verifies(byte[] token, int length, byte[] signature) {
+        Mac mac = macs.get();
+        mac.update(token, 0, length);
+        return MessageDigest.isEqual(mac.doFinal(), signature);
     }
 
     @Override

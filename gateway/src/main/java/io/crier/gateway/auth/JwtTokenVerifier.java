@@ -115,12 +115,10 @@ public final class JwtTokenVerifier implements TokenVerifier, AutoCloseable {
         String kid = jwt.keyId();
         KeySet now = keys.current();
         List<Algorithm> candidates = now.candidates(alg, kid);
-        byte[] signingInput = null;
         DecodedJWT decoded = null;
         for (Algorithm candidate : candidates) {
             if (candidate instanceof HmacAlgorithm hmac) {
-                signingInput = signingInput == null ? jwt.signingInput() : signingInput;
-                if (hmac.verifies(signingInput, jwt.signature())) {
+                if (hmac.verifies(jwt.ascii(), jwt.signingInputLength(), jwt.signature())) {
                     return;
                 }
                 continue;

@@ -36,7 +36,7 @@ class CompactJwsTest {
         assertEquals(theirs.getNotBeforeAsInstant(), ours.notBefore());
         assertEquals(theirs.getIssuedAtAsInstant(), ours.issuedAt());
         assertArrayEquals((theirs.getHeader() + "." + theirs.getPayload()).getBytes(StandardCharsets.US_ASCII),
-                ours.signingInput());
+                java.util.Arrays.copyOf(ours.ascii(), ours.signingInputLength()));
         assertArrayEquals(Base64.getUrlDecoder().decode(theirs.getSignature()), ours.signature());
         assertEquals("alice", ours.claim("sub"));
         assertEquals(List.of("a", 1L, io.crier.protocol.StrictJsonObject.NULL), ours.claim("aud"));
@@ -73,6 +73,22 @@ class CompactJwsTest {
             InvalidTokenException refused = assertThrows(InvalidTokenException.class, () -> CompactJws.read(token));
             assertEquals(Reason.MALFORMED, refused.reason(), crit);
             assertTrue(!JWT.decode(token).getHeaderClaim("crit").isMissing(), "java-jwt sees it too: " + crit);
+        }
+    }
+
+    @Test
+    void refusesACharacterOutsideTheAlphabetInAnySegmentEvenOneThatIsNotAscii() {
+        String token = TestTokens.hs256Raw(secret, utf8("{\"alg\":\"HS256\"}"), utf8("{\"sub\":\"alice\"}"));
+        String[] parts = token.split("\\.");
+        for (String odd : List.of("é", "\uD83D\uDE00", "=", "+", "/", " ", "?")) {
+            for (int segment = 0; segment < 3; segment++) {
+                String[] changed = parts.clone();
+                changed[segment] = changed[segment] + odd;
+                String bad = String.join(".", changed);
+
+                InvalidTokenException refused = assertThrows(InvalidTokenException.class, () -> CompactJws.read(bad));
+                assertEquals(Reason.MALFORMED, refused.reason(), bad);
+            }
         }
     }
 
