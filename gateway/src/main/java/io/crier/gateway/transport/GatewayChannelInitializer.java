@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
@@ -41,6 +42,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
     private final ChannelGroup channels;
     private final NodeLimits limits;
     private final WebSocketServerProtocolConfig wsConfig;
+    /** Read by each {@link HttpServerCodec}'s constructor, never changed after this one. */
+    private final HttpDecoderConfig httpConfig;
 
     /**
      * @param channels every connection of the node is added here (and leaves it on close), so that a drain
@@ -58,6 +61,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         this.channels = Objects.requireNonNull(channels, "channels");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.wsConfig = webSocketConfig(config);
+        this.httpConfig = httpDecoderConfig(config);
     }
 
     @Override
@@ -84,7 +88,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
             p.addLast(PipelineNames.TLS, tls);
         }
         p.addLast(PipelineNames.TELEMETRY, shared.telemetry());
-        p.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec(maxHandshake, maxHandshake, 8192));
+        p.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec(httpConfig));
         if (shared.api() != null) {
             // Before the handshake's aggregator: API bodies have their own, larger bound.
             p.addLast(PipelineNames.HTTP_API, new PublishApiHandler(shared.api()));
@@ -109,6 +113,19 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         p.addLast(PipelineNames.AUTH,
                 new AuthHandler(verifier, sessions, disconnector, config.auth().authTimeout()));
         p.addLast(PipelineNames.EXCEPTIONS, shared.exceptions());
+    }
+
+    /**
+     * The request line and the headers each bounded by {@code server.maxHandshakeBytes}, bodies read in chunks of
+     * 8 KiB: what {@code new HttpServerCodec(max, max, 8192)} sets, made once per node instead of once per
+     * connection (the codec copies the values it needs).
+     */
+    static HttpDecoderConfig httpDecoderConfig(CrierConfig config) {
+        int maxHandshake = config.server().maxHandshakeBytes();
+        return new HttpDecoderConfig()
+                .setMaxInitialLineLength(maxHandshake)
+                .setMaxHeaderSize(maxHandshake)
+                .setMaxChunkSize(8192);
     }
 
     /**
