@@ -20,6 +20,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Locale;
@@ -32,12 +33,25 @@ import java.util.Objects;
  * {@link MeterCatalog#FRAMES_MALFORMED}); a binary frame disconnects with {@link CloseCode#BINARY_NOT_SUPPORTED}.
  * Outbound: a {@link Reply} or {@link Push} becomes a text frame; frames pass through untouched.
  *
- * <p>Stateless: one instance per node, {@link Sharable}.
+ * <p>A frame in a direct buffer is copied for the decoder into a scratch array kept per event-loop thread (frames of
+ * up to {@value #SCRATCH_BYTES} bytes; a larger one gets an array of its own): the decoder keeps nothing of the array
+ * it reads, it copies what a command carries.
+ *
+ * <p>Thread-safe: one instance per node, {@link Sharable}; its only mutable state is the per-thread scratch array.
  */
 @ChannelHandler.Sharable
 public final class EnvelopeCodecHandler extends ChannelDuplexHandler {
 
+    /** The size of each thread's scratch array: most commands (an {@code auth} with its token included) fit. */
+    static final int SCRATCH_BYTES = 4096;
+
     private final EnvelopeCodec codec;
+    private final FastThreadLocal<byte[]> scratch = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[SCRATCH_BYTES];
+        }
+    };
     private final Disconnector disconnector;
     private final Map<ErrorCode, Counter> malformed = new EnumMap<>(ErrorCode.class);
     private final Map<String, Counter> commandsIn = new HashMap<>();
@@ -107,6 +121,11 @@ public final class EnvelopeCodecHandler extends ChannelDuplexHandler {
         if (content.hasArray()) {
             return codec.decode(content.array(), content.arrayOffset() + content.readerIndex(), length);
         }
-        return codec.decode(ByteBufUtil.getBytes(content, content.readerIndex(), length, false));
+        if (length > SCRATCH_BYTES) {
+            return codec.decode(ByteBufUtil.getBytes(content, content.readerIndex(), length, false));
+        }
+        byte[] bytes = scratch.get();
+        content.getBytes(content.readerIndex(), bytes, 0, length);
+        return codec.decode(bytes, 0, length);
     }
 }
