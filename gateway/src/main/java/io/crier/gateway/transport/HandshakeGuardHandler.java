@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -151,11 +152,21 @@ public final class HandshakeGuardHandler extends ChannelInboundHandlerAdapter {
 
     private static AsciiString repeatedHeader(HttpHeaders headers) {
         for (AsciiString name : SINGLE) {
-            if (headers.getAll(name).size() > 1) {
+            if (moreThanOnce(headers, name)) {
                 return name;
             }
         }
         return null;
+    }
+
+    /** Whether {@code name} has two values or more: walks its values without copying them into a list. */
+    private static boolean moreThanOnce(HttpHeaders headers, AsciiString name) {
+        Iterator<? extends CharSequence> values = headers.valueCharSequenceIterator(name);
+        if (!values.hasNext()) {
+            return false;
+        }
+        values.next();
+        return values.hasNext();
     }
 
     private static Counter refusedCounter(MeterRegistry meters, String reason) {
