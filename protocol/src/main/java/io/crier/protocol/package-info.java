@@ -16,6 +16,8 @@
  * Lettuce types. The codecs decode from and encode to plain {@code byte[]} holding UTF-8.
  *
  * <p>Threading: every type here is immutable or stateless, so any thread may use it. A codec keeps
- * no per-call state, so one instance per node serves every event loop.
+ * no per-call state, so one instance per node serves every event loop; {@code EnvelopeCodec} and
+ * {@code PublicationCodec} write through a JSON generator and buffer kept per thread ({@code JsonOutput},
+ * bounded), which no call shares with another.
  */
 package io.crier.protocol;
