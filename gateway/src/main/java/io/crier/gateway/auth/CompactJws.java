@@ -6,6 +6,7 @@ import io.crier.protocol.StrictJsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -22,9 +23,15 @@ import java.util.Map;
  * algorithm. These are the checks java-jwt's decoding made, after ours, before this class replaced it for every
  * token; a token it refuses is {@link Reason#MALFORMED}.
  *
- * <p>Immutable and thread-safe.
+ * <p>Immutable and thread-safe; the class keeps the last header it read (a volatile reference to an immutable
+ * value, see {@link #header(byte[])}).
  */
 final class CompactJws {
+
+    /** The longest header kept by {@link #header(byte[])}. */
+    static final int MAX_KEPT_HEADER_BYTES = 256;
+    /** The last header read that passed; any thread may replace it (each value is complete and immutable). */
+    private static volatile KeptHeader lastHeader;
 
     private final String token;
     private final byte[] ascii;
@@ -69,12 +76,35 @@ final class CompactJws {
         byte[] headerBytes = canonicalBase64Url(ascii, 0, first);
         byte[] payloadBytes = canonicalBase64Url(ascii, first + 1, second);
         byte[] signature = canonicalBase64Url(ascii, second + 1, ascii.length);
-        StrictJsonObject header = headerBytes == null ? null : StrictJsonObject.read(headerBytes);
+        StrictJsonObject header = headerBytes == null ? null : header(headerBytes);
         StrictJsonObject payload = payloadBytes == null ? null : StrictJsonObject.read(payloadBytes);
         if (header == null || payload == null || signature == null) {
             throw new InvalidTokenException(Reason.MALFORMED);
         }
         return new CompactJws(token, ascii, second, header, payload, signature);
+    }
+
+    /**
+     * The header {@code bytes} hold, as {@link StrictJsonObject#read} gives it: the last header read is kept with
+     * its bytes, since most tokens a node sees share one ({@code {"alg":"HS256","typ":"JWT"}}), and the same bytes
+     * always read to an equal object, which is immutable (its arrays and objects included), so handing the kept one
+     * out again changes nothing. Only a header that passed is kept, of at most {@value #MAX_KEPT_HEADER_BYTES}
+     * bytes; a header that differs in any byte is read anew.
+     */
+    private static StrictJsonObject header(byte[] bytes) {
+        KeptHeader kept = lastHeader;
+        if (kept != null && Arrays.equals(kept.bytes, bytes)) {
+            return kept.header;
+        }
+        StrictJsonObject header = StrictJsonObject.read(bytes);
+        if (header != null && bytes.length <= MAX_KEPT_HEADER_BYTES) {
+            lastHeader = new KeptHeader(bytes, header);
+        }
+        return header;
+    }
+
+    /** A header's bytes (a decoded copy that nothing writes to) and the object they hold. */
+    private record KeptHeader(byte[] bytes, StrictJsonObject header) {
     }
 
     /** The token as it was given. */

@@ -43,6 +43,23 @@ class CompactJwsTest {
     }
 
     @Test
+    void aHeaderKeptFromTheTokenBeforeIsUsedOnlyForTheSameBytes() throws InvalidTokenException {
+        byte[] payload = utf8("{\"sub\":\"alice\"}");
+        String first = TestTokens.hs256Raw(secret, utf8("{\"alg\":\"HS256\",\"kid\":\"k-1\"}"), payload);
+        String other = TestTokens.hs256Raw(secret, utf8("{\"alg\":\"HS256\",\"kid\":\"k-2\"}"), payload);
+        String withCrit = TestTokens.hs256Raw(secret, utf8("{\"alg\":\"HS256\",\"kid\":\"k-1\",\"crit\":[]}"), payload);
+        String repeated = TestTokens.hs256Raw(secret, utf8("{\"alg\":\"HS256\",\"alg\":\"HS256\"}"), payload);
+
+        assertEquals("k-1", CompactJws.read(first).keyId());
+        assertEquals("k-1", CompactJws.read(first).keyId());
+        assertEquals("k-2", CompactJws.read(other).keyId());
+        assertEquals(Reason.MALFORMED, assertThrows(InvalidTokenException.class, () -> CompactJws.read(withCrit)).reason());
+        assertEquals(Reason.MALFORMED, assertThrows(InvalidTokenException.class, () -> CompactJws.read(repeated)).reason());
+        assertEquals(Reason.MALFORMED, assertThrows(InvalidTokenException.class, () -> CompactJws.read(repeated)).reason());
+        assertEquals("k-1", CompactJws.read(first).keyId());
+    }
+
+    @Test
     void readsAKidThatIsNotAStringAsItsTextAsJavaJwtDid() throws InvalidTokenException {
         for (String kid : List.of("5", "true", "-12", "{}", "[]", "null")) {
             String token = TestTokens.hs256Raw(secret, utf8("{\"alg\":\"HS256\",\"kid\":" + kid + "}"),
