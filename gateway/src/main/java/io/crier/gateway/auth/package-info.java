@@ -8,7 +8,8 @@
  * <p>Depends on java-jwt (its public API only: signing, and verifying RSA and EC signatures), the JDK's crypto and
  * HTTP client, Micrometer, and the protocol module's topic rules, its strict JSON reading
  * ({@code StrictJsonObject}, by the rules of {@code StrictJson.isObject}: {@code CompactJws} reads every token's
- * header and payload with it, once) and its {@code JwksCodec}, which reads JWKS documents by the same strict rules;
+ * header and payload with it, once, and keeps the last header read with its bytes for the next token whose header
+ * bytes are the same) and its {@code JwksCodec}, which reads JWKS documents by the same strict rules;
  * no Netty and no Jackson. Everything here is immutable or thread-safe, so one verifier
  * serves every event loop, and nothing here blocks an event loop: JWKS fetches run on their own daemon thread.
  */
