@@ -151,22 +151,26 @@ public final class HandshakeGuardHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static AsciiString repeatedHeader(HttpHeaders headers) {
-        for (AsciiString name : SINGLE) {
-            if (moreThanOnce(headers, name)) {
-                return name;
-            }
+        // One walk over the headers (no list of values per name), then the first repeated name in SINGLE's order.
+        int seen = 0;
+        int repeated = 0;
+        Iterator<Map.Entry<CharSequence, CharSequence>> entries = headers.iteratorCharSequence();
+        while (entries.hasNext()) {
+            int bit = singleBit(entries.next().getKey());
+            repeated |= seen & bit;
+            seen |= bit;
         }
-        return null;
+        return repeated == 0 ? null : SINGLE.get(Integer.numberOfTrailingZeros(repeated));
     }
 
-    /** Whether {@code name} has two values or more: walks its values without copying them into a list. */
-    private static boolean moreThanOnce(HttpHeaders headers, AsciiString name) {
-        Iterator<? extends CharSequence> values = headers.valueCharSequenceIterator(name);
-        if (!values.hasNext()) {
-            return false;
+    /** The bit of {@code name}'s place in {@link #SINGLE} (names compared as HTTP does, ignoring case), or 0. */
+    private static int singleBit(CharSequence name) {
+        for (int i = 0; i < SINGLE.size(); i++) {
+            if (SINGLE.get(i).contentEqualsIgnoreCase(name)) {
+                return 1 << i;
+            }
         }
-        values.next();
-        return values.hasNext();
+        return 0;
     }
 
     private static Counter refusedCounter(MeterRegistry meters, String reason) {
