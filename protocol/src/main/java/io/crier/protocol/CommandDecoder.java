@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.IOException;
@@ -28,10 +29,16 @@ final class CommandDecoder {
             "history", "presence", "rpc");
 
     private final JsonFactory factory;
+    /**
+     * {@link #factory} without Jackson's duplicate detection, for the top-level object, whose names
+     * {@link MemberNames} checks without a set for the command's own names; nested values get Jackson's detection.
+     */
+    private final JsonFactory topLevel;
     private final int maxDataBytes;
 
     CommandDecoder(JsonFactory factory, int maxDataBytes) {
         this.factory = factory;
+        this.topLevel = factory.rebuild().disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
         this.maxDataBytes = maxDataBytes;
     }
 
@@ -64,12 +71,26 @@ final class CommandDecoder {
 
     /** Reads every field of the top-level object; returns a problem with the frame's shape, or null. */
     private Malformed scan(byte[] utf8, int offset, int length, CommandFields fields) throws IOException {
-        try (JsonParser parser = factory.createParser(utf8, offset, length)) {
+        try (JsonParser parser = topLevel.createParser(utf8, offset, length)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return new Malformed(null, ErrorCode.BAD_JSON, "frame must be a JSON object");
             }
+            MemberNames names = new MemberNames();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                readField(parser, fields);
+                String name = parser.currentName();
+                if (!names.add(name)) {
+                    return duplicateName(fields);
+                }
+                JsonToken value = parser.nextToken();
+                boolean nested = value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY;
+                if (nested) {
+                    // Jackson's detection for this value's objects, at any depth: the context it opened gets it.
+                    parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+                }
+                readField(parser, name, value, fields);
+                if (nested) {
+                    parser.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+                }
             }
             fields.objectClosed = true;
             if (parser.nextToken() != null) {
@@ -81,15 +102,18 @@ final class CommandDecoder {
 
     private static Malformed syntaxError(CommandFields fields, JsonProcessingException failure) {
         if (StrictJson.isDuplicateField(failure)) {
-            return new Malformed(fields.id, ErrorCode.INVALID_FIELD, "duplicate field name");
+            return duplicateName(fields);
         }
         String message = fields.objectClosed ? "trailing data after the JSON object" : "frame is not valid JSON";
         return new Malformed(fields.id, ErrorCode.BAD_JSON, message);
     }
 
-    private static void readField(JsonParser parser, CommandFields fields) throws IOException {
-        String name = parser.currentName();
-        JsonToken value = parser.nextToken();
+    private static Malformed duplicateName(CommandFields fields) {
+        return new Malformed(fields.id, ErrorCode.INVALID_FIELD, "duplicate field name");
+    }
+
+    private static void readField(JsonParser parser, String name, JsonToken value, CommandFields fields)
+            throws IOException {
         switch (name) {
             case "type" -> fields.type = readText(parser, value);
             case "id" -> {

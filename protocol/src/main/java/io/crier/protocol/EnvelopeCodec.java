@@ -22,7 +22,7 @@ public final class EnvelopeCodec {
     private static final byte[] HEARTBEAT = ascii("{\"type\":\"heartbeat\"}");
 
     private final int maxDataBytes;
-    private final JsonFactory factory;
+    private final JsonOutput output;
     private final CommandDecoder decoder;
 
     /**
@@ -34,7 +34,8 @@ public final class EnvelopeCodec {
             throw new IllegalArgumentException("maxDataBytes must be positive");
         }
         this.maxDataBytes = maxDataBytes;
-        this.factory = StrictJson.newFactory();
+        JsonFactory factory = StrictJson.newFactory();
+        this.output = new JsonOutput(factory, 128);
         this.decoder = new CommandDecoder(factory, maxDataBytes);
     }
 
@@ -247,7 +248,7 @@ public final class EnvelopeCodec {
     }
 
     private byte[] write(JsonObjects.Fields fields) {
-        return JsonObjects.write(factory, 128, fields);
+        return output.write(fields);
     }
 
     private static int putAscii(byte[] out, int at, String text) {

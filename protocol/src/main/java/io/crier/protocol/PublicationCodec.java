@@ -34,6 +34,7 @@ public final class PublicationCodec {
     private static final byte[] EPOCH_DATA = ascii("\",\"data\":");
 
     private final JsonFactory factory = StrictJson.newFactory();
+    private final JsonOutput presenceOutput = new JsonOutput(factory, 64);
     private final int maxPayloadBytes;
 
     /** A codec that accepts payloads up to {@link #DEFAULT_MAX_PAYLOAD_BYTES}. */
@@ -157,7 +158,7 @@ public final class PublicationCodec {
     private byte[] encodePresence(String kind, String user, String session) {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(session, "session");
-        return JsonObjects.write(factory, 64, json -> {
+        return presenceOutput.write(json -> {
             json.writeObjectFieldStart(kind);
             json.writeStringField("user", user);
             json.writeStringField("session", session);

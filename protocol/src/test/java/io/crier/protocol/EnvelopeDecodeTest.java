@@ -23,6 +23,14 @@ class EnvelopeDecodeTest {
     }
 
     @Test
+    void acceptsTheSameNameInSeparateObjectsAndTheCommandsNamesInsideData() {
+        String data = "{\"type\":{\"k\":1},\"id\":[{\"k\":2},{\"k\":3}],\"topic\":{\"k\":{\"k\":4}}}";
+        String frame = "{\"type\":\"publish\",\"x\":{\"k\":1},\"id\":1,\"y\":{\"k\":1},\"topic\":\"t\","
+                + "\"data\":" + data + "}";
+        assertEquals(new Command.Publish(CommandId.of(1), "t", RawJson.trusted(data)), decode(frame));
+    }
+
+    @Test
     void ignoresFieldsThatTheCommandTypeDoesNotUse() {
         String frame = "{\"type\":\"ping\",\"id\":1,\"topic\":5,\"token\":null,\"data\":{\"x\":[]}}";
         assertEquals(new Command.Ping(CommandId.of(1)), decode(frame));

@@ -160,7 +160,17 @@ class MalformedFrameTest {
                 row("duplicate unknown field", "{\"id\":1,\"x\":1,\"type\":\"ping\",\"x\":2}", ErrorCode.INVALID_FIELD, "1"),
                 row("duplicate field inside data",
                         "{\"type\":\"publish\",\"id\":4,\"topic\":\"news\",\"data\":{\"a\":1,\"a\":2}}",
-                        ErrorCode.INVALID_FIELD, "4"));
+                        ErrorCode.INVALID_FIELD, "4"),
+                row("duplicate field in an object inside an array inside data",
+                        "{\"type\":\"publish\",\"id\":4,\"topic\":\"news\",\"data\":[1,{\"b\":{\"a\":1,\"a\":2}}]}",
+                        ErrorCode.INVALID_FIELD, "4"),
+                row("duplicate field deep in an unknown field",
+                        "{\"id\":5,\"x\":{\"y\":[{\"a\":1,\"a\":2}]},\"type\":\"ping\"}", ErrorCode.INVALID_FIELD, "5"),
+                row("duplicate unknown field after a nested value",
+                        "{\"id\":6,\"type\":\"ping\",\"x\":{\"a\":1},\"x\":2}", ErrorCode.INVALID_FIELD, "6"),
+                row("duplicate topic after data",
+                        "{\"type\":\"publish\",\"id\":7,\"topic\":\"news\",\"data\":{\"topic\":1},\"topic\":\"x\"}",
+                        ErrorCode.INVALID_FIELD, "7"));
     }
 
     private static String since(String since) {

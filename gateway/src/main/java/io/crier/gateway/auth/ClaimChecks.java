@@ -1,9 +1,8 @@
 package io.crier.gateway.auth;
 
-import com.auth0.jwt.interfaces.Claim;
-import com.auth0.jwt.interfaces.DecodedJWT;
 import io.crier.gateway.auth.InvalidTokenException.Reason;
 import io.crier.protocol.RawJson;
+import io.crier.protocol.StrictJsonObject;
 import io.crier.protocol.Topics;
 import io.crier.protocol.UserIds;
 import java.time.Clock;
@@ -26,7 +25,7 @@ import java.util.Set;
  * valid topic names, the session's server-side subscriptions; {@code jti} (optional) a string the server API can
  * revoke, and {@code iat} (optional), are kept for revocation checks.
  *
- * <p>The times are whatever instants java-jwt read (a NumericDate that is not a number, or lies outside
+ * <p>The times are whatever instants {@link CompactJws} read (a NumericDate that is not a number, or lies outside
  * {@link Instant}'s range, was already refused as malformed; a fraction of a second is dropped), so every
  * comparison here is written so that it cannot overflow, even for {@code exp} at {@link Instant#MAX}: the
  * leeway moves "now", never the claim.
@@ -67,48 +66,53 @@ final class ClaimChecks {
      * (the client may reconnect with one, close code 4004), while a token that breaks another rule as well is
      * refused for that rule (4500: no fresh token of the same kind helps).
      */
-    User user(DecodedJWT jwt) throws InvalidTokenException {
+    User user(CompactJws jwt) throws InvalidTokenException {
         Instant now = clock.instant();
-        Instant expiresAt = jwt.getExpiresAtAsInstant();
+        Instant expiresAt = jwt.expiresAt();
         if (expiresAt == null) {
             throw new InvalidTokenException(Reason.MISSING_EXP);
         }
         checkNotBefore(jwt, now);
-        // asString, not getIssuer: the latter turns a number or an object into text, so iss:5 would match "5".
-        if (issuer != null && !issuer.equals(jwt.getClaim("iss").asString())) {
+        // Only a string: iss:5 must not match "5".
+        if (issuer != null && !issuer.equals(string(jwt.claim("iss")))) {
             throw new InvalidTokenException(Reason.WRONG_ISSUER);
         }
-        if (audience != null && !holdsAudience(jwt.getClaim("aud"))) {
+        if (audience != null && !holdsAudience(jwt.claim("aud"))) {
             throw new InvalidTokenException(Reason.WRONG_AUDIENCE);
         }
         User user = new User(subject(jwt), patterns(jwt, "subscribe", Reason.INVALID_SUBSCRIBE),
                 patterns(jwt, "publish", Reason.INVALID_PUBLISH), expiresAt, info(jwt), topics(jwt), tokenId(jwt),
-                jwt.getIssuedAtAsInstant());
+                jwt.issuedAt());
         checkNotExpired(expiresAt, now);
         return user;
     }
 
     /**
-     * The {@code info} claim as JSON text, or {@code null} when it is missing or null. Bounded by the token's
-     * own size limits. java-jwt holds claims as Jackson nodes, whose {@code toString()} writes valid JSON
-     * (Jackson 2.10 on); that keeps Jackson out of this package.
+     * The {@code info} claim as compact JSON text, or {@code null} when it is missing or null. Bounded by the
+     * token's own size limits.
      */
-    private static RawJson info(DecodedJWT jwt) {
-        Claim claim = jwt.getClaim("info");
-        return claim.isMissing() || claim.isNull() ? null : RawJson.trusted(claim.toString());
+    private static RawJson info(CompactJws jwt) {
+        Object claim = jwt.claim("info");
+        return isMissingOrNull(claim) ? null : RawJson.trusted(StrictJsonObject.json(claim));
     }
 
-    /**
-     * Whether {@code aud} is the configured audience or an array of strings holding it. Read by hand because
-     * java-jwt's {@code getAudience} turns numbers into text and throws on an object inside the array.
-     */
-    private boolean holdsAudience(Claim aud) {
-        String single = aud.asString();
-        if (single != null) {
+    /** Whether {@code aud} is the configured audience or an array of strings holding it; numbers are not text. */
+    private boolean holdsAudience(Object aud) {
+        if (aud instanceof String single) {
             return single.equals(audience);
         }
-        List<Object> items = aud.isMissing() || aud.isNull() ? null : aud.asList(Object.class);
-        return items != null && items.stream().allMatch(String.class::isInstance) && items.contains(audience);
+        return aud instanceof List<?> items && items.stream().allMatch(String.class::isInstance)
+                && items.contains(audience);
+    }
+
+    /** Whether a claim is missing ({@code null}) or JSON null. */
+    private static boolean isMissingOrNull(Object claim) {
+        return claim == null || claim == StrictJsonObject.NULL;
+    }
+
+    /** The claim when it is a string, else {@code null}. */
+    private static String string(Object claim) {
+        return claim instanceof String text ? text : null;
     }
 
     /**
@@ -116,13 +120,13 @@ final class ClaimChecks {
      * fresh token from the same issuer has the same problem, which is a clock out of step by more than the
      * leeway (the issuer's or the node's), for the operator to fix; or a token meant for later.
      */
-    private void checkNotBefore(DecodedJWT jwt, Instant now) throws InvalidTokenException {
+    private void checkNotBefore(CompactJws jwt, Instant now) throws InvalidTokenException {
         Instant latestAccepted = now.plus(leeway);
-        Instant notBefore = jwt.getNotBeforeAsInstant();
+        Instant notBefore = jwt.notBefore();
         if (notBefore != null && notBefore.isAfter(latestAccepted)) {
             throw new InvalidTokenException(Reason.NOT_YET_VALID);
         }
-        Instant issuedAt = jwt.getIssuedAtAsInstant();
+        Instant issuedAt = jwt.issuedAt();
         if (issuedAt != null && issuedAt.isAfter(latestAccepted)) {
             throw new InvalidTokenException(Reason.ISSUED_IN_FUTURE);
         }
@@ -141,24 +145,24 @@ final class ClaimChecks {
      * server API would take as a token id ({@link UserIds#isValid}), so that every token id a node
      * accepts can be revoked.
      */
-    private static String tokenId(DecodedJWT jwt) throws InvalidTokenException {
-        Claim claim = jwt.getClaim("jti");
-        if (claim.isMissing() || claim.isNull()) {
+    private static String tokenId(CompactJws jwt) throws InvalidTokenException {
+        Object claim = jwt.claim("jti");
+        if (isMissingOrNull(claim)) {
             return null;
         }
-        String tokenId = claim.asString();
+        String tokenId = string(claim);
         if (!UserIds.isValid(tokenId)) {
             throw new InvalidTokenException(Reason.INVALID_JTI);
         }
         return tokenId;
     }
 
-    private static String subject(DecodedJWT jwt) throws InvalidTokenException {
-        Claim claim = jwt.getClaim("sub");
-        if (claim.isMissing() || claim.isNull()) {
+    private static String subject(CompactJws jwt) throws InvalidTokenException {
+        Object claim = jwt.claim("sub");
+        if (isMissingOrNull(claim)) {
             throw new InvalidTokenException(Reason.MISSING_SUB);
         }
-        String subject = claim.asString();
+        String subject = string(claim);
         if (!isValidSubject(subject)) {
             throw new InvalidTokenException(Reason.INVALID_SUB);
         }
@@ -178,13 +182,12 @@ final class ClaimChecks {
      * {@value #MAX_TOPICS_CLAIM} of them, a repeated name kept once; empty when missing. The session's own topic
      * limit is checked when the session opens. Anything else makes the token invalid.
      */
-    private static List<String> topics(DecodedJWT jwt) throws InvalidTokenException {
-        Claim claim = jwt.getClaim("topics");
-        if (claim.isMissing()) {
+    private static List<String> topics(CompactJws jwt) throws InvalidTokenException {
+        Object claim = jwt.claim("topics");
+        if (claim == null) {
             return List.of();
         }
-        List<Object> items = claim.isNull() ? null : claim.asList(Object.class);
-        if (items == null || items.size() > MAX_TOPICS_CLAIM) {
+        if (!(claim instanceof List<?> items) || items.size() > MAX_TOPICS_CLAIM) {
             throw new InvalidTokenException(Reason.INVALID_TOPICS);
         }
         Set<String> topics = new LinkedHashSet<>();
@@ -197,14 +200,13 @@ final class ClaimChecks {
         return List.copyOf(topics);
     }
 
-    private TopicPatterns patterns(DecodedJWT jwt, String name, Reason invalid)
+    private TopicPatterns patterns(CompactJws jwt, String name, Reason invalid)
             throws InvalidTokenException {
-        Claim claim = jwt.getClaim(name);
-        if (claim.isMissing()) {
+        Object claim = jwt.claim(name);
+        if (claim == null) {
             return TopicPatterns.NONE;
         }
-        List<Object> items = claim.isNull() ? null : claim.asList(Object.class);
-        if (items == null) {
+        if (!(claim instanceof List<?> items)) {
             throw new InvalidTokenException(invalid);
         }
         List<String> patterns = new ArrayList<>(items.size());

@@ -14,7 +14,6 @@ import io.crier.protocol.UserIds;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +22,9 @@ import java.util.Set;
 
 /**
  * Verifies JWTs signed with HS256/384/512, RS256/384/512 or ES256/384: first the compact form, read as
- * strictly as every frame (three segments of canonical unpadded base64url; a header and a payload that are
- * each one JSON object with no duplicate name, by {@link StrictJson#isObject}), then the signature against
+ * strictly as every frame and in one pass ({@link CompactJws}: three segments of canonical unpadded base64url; a
+ * header and a payload that are each one JSON object with no duplicate name, by {@link StrictJson#isObject}),
+ * then the signature (HMAC with a per-thread {@code Mac} over the bytes already read, RSA and EC by java-jwt) against
  * the keys in force (picked by {@code kid}; see {@link KeySet}), where each key only verifies the algorithms
  * of its own type, so {@code alg: none}, unknown algorithms and algorithm confusion (an RSA public key used
  * as an HMAC secret) are refused; then the claims (see {@link ClaimChecks}). Every refusal is counted in
@@ -43,10 +43,10 @@ public final class JwtTokenVerifier implements TokenVerifier, AutoCloseable {
 
     private static final Set<String> ALGORITHMS = Set.of(
             "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384");
-    private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
 
     private final KeySource keys;
     private final ClaimChecks claims;
+    private final CompactJws.Reader tokens = new CompactJws.Reader();
     private final Map<Reason, Counter> failures = new EnumMap<>(Reason.class);
 
     /**
@@ -78,7 +78,7 @@ public final class JwtTokenVerifier implements TokenVerifier, AutoCloseable {
     @Override
     public User verify(String token) throws InvalidTokenException {
         try {
-            DecodedJWT jwt = decode(token);
+            CompactJws jwt = decode(token);
             checkSignature(jwt);
             return claims.user(jwt);
         } catch (InvalidTokenException e) {
@@ -98,100 +98,35 @@ public final class JwtTokenVerifier implements TokenVerifier, AutoCloseable {
         return keys.current();
     }
 
-    private static DecodedJWT decode(String token) throws InvalidTokenException {
+    private CompactJws decode(String token) throws InvalidTokenException {
         if (token == null || token.isEmpty()) {
             throw new InvalidTokenException(Reason.MISSING_TOKEN);
         }
-        if (token.length() > MAX_TOKEN_CHARS || !isStrictCompactForm(token)) {
+        if (token.length() > MAX_TOKEN_CHARS) {
             throw new InvalidTokenException(Reason.MALFORMED);
         }
-        try {
-            DecodedJWT jwt = JWT.decode(token);
-            // No extension is understood, so a token that marks one as critical must be refused (RFC 7515 4.1.11).
-            if (!jwt.getHeaderClaim("crit").isMissing()) {
-                throw new InvalidTokenException(Reason.MALFORMED);
-            }
-            return jwt;
-        } catch (JWTDecodeException e) {
-            throw new InvalidTokenException(Reason.MALFORMED);
-        }
+        return tokens.read(token);
     }
 
-    /**
-     * Whether {@code token} is the JWS compact form (RFC 7515 7.1) read strictly, as java-jwt does not: exactly
-     * three segments, each canonical base64url without padding (RFC 7515 2: no {@code =}, {@code +},
-     * {@code /} or whitespace, and no unused bit set in the last character), so that a token has one
-     * spelling; and a header and a payload that are each exactly one JSON object by
-     * {@link StrictJson#isObject} (no duplicate name at any depth, so {@code "sub":"alice","sub":"admin"}
-     * cannot mean whichever one the reader picks). The signature may be empty: it then fails to verify, and
-     * {@code alg: none} is still refused for its algorithm.
-     */
-    private static boolean isStrictCompactForm(String token) {
-        int first = token.indexOf('.');
-        int second = token.indexOf('.', first + 1);
-        if (first < 0 || second < 0 || token.indexOf('.', second + 1) >= 0) {
-            return false;
-        }
-        byte[] header = canonicalBase64Url(token.substring(0, first));
-        byte[] payload = canonicalBase64Url(token.substring(first + 1, second));
-        return header != null && payload != null && canonicalBase64Url(token.substring(second + 1)) != null
-                && StrictJson.isObject(header) && StrictJson.isObject(payload);
-    }
-
-    /** The bytes of a segment in canonical unpadded base64url, or null when it is anything else. */
-    private static byte[] canonicalBase64Url(String segment) {
-        // The JDK's URL decoder refuses every character outside the alphabet but '=', its padding.
-        if (segment.indexOf('=') >= 0) {
-            return null;
-        }
-        byte[] bytes;
-        try {
-            bytes = BASE64URL.decode(segment);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-        // The decoder ignores the unused low bits of the last character: a canonical segment has none set.
-        return hasNoUnusedBitSet(segment) ? bytes : null;
-    }
-
-    /**
-     * Whether the last character of a segment the decoder took sets none of the bits it leaves unused: 4 when the
-     * segment's length is 2 more than a multiple of 4, 2 when it is 3 more (RFC 4648 3.5), none otherwise.
-     */
-    private static boolean hasNoUnusedBitSet(String segment) {
-        int unusedBits = switch (segment.length() % 4) {
-            case 2 -> 0x0F;
-            case 3 -> 0x03;
-            default -> 0;
-        };
-        return unusedBits == 0 || (sextet(segment.charAt(segment.length() - 1)) & unusedBits) == 0;
-    }
-
-    /** The 6-bit value of a base64url character (one the decoder already accepted). */
-    private static int sextet(char c) {
-        if (c >= 'A' && c <= 'Z') {
-            return c - 'A';
-        }
-        if (c >= 'a' && c <= 'z') {
-            return c - 'a' + 26;
-        }
-        if (c >= '0' && c <= '9') {
-            return c - '0' + 52;
-        }
-        return c == '-' ? 62 : 63;
-    }
-
-    private void checkSignature(DecodedJWT jwt) throws InvalidTokenException {
-        String alg = jwt.getAlgorithm();
+    private void checkSignature(CompactJws jwt) throws InvalidTokenException {
+        String alg = jwt.algorithm();
         if (alg == null || !ALGORITHMS.contains(alg)) {
             throw new InvalidTokenException(Reason.ALGORITHM_NOT_ALLOWED);
         }
-        String kid = jwt.getKeyId();
+        String kid = jwt.keyId();
         KeySet now = keys.current();
         List<Algorithm> candidates = now.candidates(alg, kid);
+        DecodedJWT decoded = null;
         for (Algorithm candidate : candidates) {
+            if (candidate instanceof HmacAlgorithm hmac) {
+                if (hmac.verifies(jwt.ascii(), jwt.signingInputLength(), jwt.signature())) {
+                    return;
+                }
+                continue;
+            }
+            decoded = decoded == null ? javaJwt(jwt) : decoded;
             try {
-                candidate.verify(jwt);
+                candidate.verify(decoded);
                 return;
             } catch (SignatureVerificationException e) {
                 // Not this key; several keys may be in force at once (rotation), the next may fit.
@@ -202,5 +137,18 @@ public final class JwtTokenVerifier implements TokenVerifier, AutoCloseable {
             keys.unknownKid(kid);
         }
         throw new InvalidTokenException(candidates.isEmpty() ? Reason.UNKNOWN_KEY : Reason.BAD_SIGNATURE);
+    }
+
+    /**
+     * The token as java-jwt decodes it, for the RSA and EC verifiers, which take nothing else. It cannot fail on a
+     * token {@link CompactJws} accepted, since that reads at least as strictly; if it ever did, the token is
+     * malformed all the same.
+     */
+    private static DecodedJWT javaJwt(CompactJws jwt) throws InvalidTokenException {
+        try {
+            return JWT.decode(jwt.token());
+        } catch (JWTDecodeException e) {
+            throw new InvalidTokenException(Reason.MALFORMED);
+        }
     }
 }

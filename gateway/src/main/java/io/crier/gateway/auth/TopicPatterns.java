@@ -2,7 +2,6 @@ package io.crier.gateway.auth;
 
 import io.crier.protocol.Topics;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -25,8 +24,10 @@ public final class TopicPatterns {
 
     private TopicPatterns(List<String> patterns) {
         this.patterns = List.copyOf(patterns);
-        Set<String> exactTopics = new HashSet<>();
-        List<String> topicPrefixes = new ArrayList<>();
+        // Sized for the commonest claims, one or a few patterns: a session holds these for its lifetime, and every
+        // connect builds them.
+        List<String> exactTopics = new ArrayList<>(this.patterns.size());
+        List<String> topicPrefixes = null;
         boolean all = false;
         for (String pattern : this.patterns) {
             if (Topics.isValid(pattern)) {
@@ -34,11 +35,13 @@ public final class TopicPatterns {
             } else if (isPrefixPattern(pattern)) {
                 String prefix = pattern.substring(0, pattern.length() - 1);
                 all |= prefix.isEmpty();
+                topicPrefixes = topicPrefixes == null ? new ArrayList<>(2) : topicPrefixes;
                 topicPrefixes.add(prefix);
             }
         }
-        this.exact = Set.copyOf(exactTopics);
-        this.prefixes = List.copyOf(topicPrefixes);
+        // Set.copyOf builds a HashSet of its own to drop repeats; one pattern needs none.
+        this.exact = exactTopics.size() == 1 ? Set.of(exactTopics.get(0)) : Set.copyOf(exactTopics);
+        this.prefixes = topicPrefixes == null ? List.of() : List.copyOf(topicPrefixes);
         this.everything = all;
     }
 

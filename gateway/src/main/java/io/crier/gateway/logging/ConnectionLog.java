@@ -19,6 +19,9 @@ import org.slf4j.MDC;
  * for a refresh to another user's token), never by any of its content. The session id goes in the MDC key
  * {@value #SESSION} around each line, since event loops carry no MDC of their own.
  *
+ * <p>A connection is named by its short id: the methods take an object whose {@code toString()} is that id (Netty's
+ * {@code ChannelId}), so that a line the bucket drops costs no text.
+ *
  * <p>Bounded: a token bucket lets through {@code linesPerSecond} lines a second with bursts of
  * {@code burst}; lines over it are only counted ({@link MeterCatalog#LOG_LIFECYCLE_SUPPRESSED}), and the next line
  * let through is preceded by one saying how many were left out. A flood of connections, of bad tokens or of
@@ -63,14 +66,14 @@ public final class ConnectionLog {
      * A connection (its short id) from {@code client} (an IP address: the one a trusted load balancer's PROXY
      * header gave, else the TCP peer's) completed the WebSocket upgrade.
      */
-    public void connected(String connection, String client) {
+    public void connected(Object connection, String client) {
         if (admit()) {
             log.info("connected conn={} client={}", connection, client);
         }
     }
 
     /** {@code session} opened on {@code connection} for {@code user} ({@code anonymous} for no user). */
-    public void authenticated(String connection, String session, String user) {
+    public void authenticated(Object connection, String session, String user) {
         if (admit()) {
             withSession(session, () -> log.info("authenticated conn={} session={} user={}", connection, session,
                     user));
@@ -86,7 +89,7 @@ public final class ConnectionLog {
      *                   {@code null} when none was
      * @param durationMs from the upgrade to the close
      */
-    public void disconnected(String connection, String session, String reason, String tokenError,
+    public void disconnected(Object connection, String session, String reason, String tokenError,
                              long durationMs) {
         if (!admit()) {
             return;
@@ -105,14 +108,14 @@ public final class ConnectionLog {
      * An upgrade request from {@code client} was refused (HTTP {@code status}) because of its
      * {@code Authorization: Bearer} token, for {@code tokenError} ({@code expired}, {@code bad_signature}...).
      */
-    public void refused(String connection, String client, int status, String tokenError) {
+    public void refused(Object connection, String client, int status, String tokenError) {
         if (admit()) {
             log.info("refused conn={} client={} status={} tokenError={}", connection, client, status, tokenError);
         }
     }
 
     /** {@code session} sent a {@code refresh} whose token was refused, for {@code tokenError}; it keeps its token. */
-    public void refreshRefused(String connection, String session, String tokenError) {
+    public void refreshRefused(Object connection, String session, String tokenError) {
         if (admit()) {
             withSession(session, () -> log.info("refresh refused conn={} session={} tokenError={}", connection,
                     session, tokenError));

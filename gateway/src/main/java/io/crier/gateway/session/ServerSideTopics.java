@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 final class ServerSideTopics {
 
     private static final Logger log = LoggerFactory.getLogger(ServerSideTopics.class);
+    /** What {@link #open} gives a session without server-side topics: done, all (none) held. Cannot be completed. */
+    private static final CompletionStage<Boolean> NOTHING_TO_OPEN = CompletableFuture.completedStage(Boolean.TRUE);
 
     private final SessionTopics topics;
     private final PendingActivations activations;
@@ -52,8 +54,12 @@ final class ServerSideTopics {
      * recovering from its position in {@code since} when there is one; see {@link Session#openServerSubscriptions}.
      */
     CompletionStage<Boolean> open(User user, Map<String, Position> since) {
-        List<CompletableFuture<ServerSubscribe>> outcomes = new ArrayList<>();
-        for (String topic : policy.serverTopics(user)) {
+        List<String> serverTopics = policy.serverTopics(user);
+        if (serverTopics.isEmpty()) {
+            return NOTHING_TO_OPEN; // most sessions: no futures to gather
+        }
+        List<CompletableFuture<ServerSubscribe>> outcomes = new ArrayList<>(serverTopics.size());
+        for (String topic : serverTopics) {
             outcomes.add(subscribeHere(topic, since.get(topic)).toCompletableFuture());
         }
         return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))

@@ -35,9 +35,14 @@ final class ChannelAttributes {
 
     /**
      * The client's IP address: from the PROXY protocol header when a trusted load balancer sent one, else the TCP
-     * peer's.
+     * peer's. Worked out once per connection: an admitted connection's is the one its lease counts against.
      */
     static String clientIp(Channel channel) {
+        Connection connection = peek(channel, CONNECTION);
+        String admitted = connection == null ? null : connection.admittedIp();
+        if (admitted != null) {
+            return admitted;
+        }
         SocketAddress address = peek(channel, PROXIED_CLIENT);
         if (address == null) {
             address = channel.remoteAddress();

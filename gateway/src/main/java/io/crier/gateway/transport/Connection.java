@@ -147,6 +147,11 @@ final class Connection {
         return lease != null;
     }
 
+    /** The client IP address the connection was admitted for (its lease's), or {@code null} before admission. */
+    String admittedIp() {
+        return lease == null ? null : lease.ip();
+    }
+
     /**
      * Counts the connection against {@code user}. A connection without a lease (not admitted by the
      * {@code admission} handler) and an anonymous user are not limited.

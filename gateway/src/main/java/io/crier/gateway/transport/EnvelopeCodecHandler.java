@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -41,15 +42,27 @@ import java.util.Objects;
  * {@link CorruptedWebSocketFrameException} passed on, for {@code exceptions} to record.
  * Outbound: a {@link Reply} or {@link Push} becomes a text frame; frames pass through untouched.
  *
- * <p>Stateless: one instance per node, {@link Sharable}.
+ * <p>A frame in a direct buffer is copied for the decoder into a scratch array kept per event-loop thread (frames of
+ * up to {@value #SCRATCH_BYTES} bytes; a larger one gets an array of its own): the decoder keeps nothing of the array
+ * it reads, it copies what a command carries.
+ *
+ * <p>Thread-safe: one instance per node, {@link Sharable}; its only mutable state is the per-thread scratch array.
  */
 @ChannelHandler.Sharable
 public final class EnvelopeCodecHandler extends ChannelDuplexHandler {
 
     /** The close reason of Netty's {@code Utf8FrameValidator}, kept for clients that read it. */
     static final String NOT_UTF8 = "bytes are not UTF-8";
+    /** The size of each thread's scratch array: most commands (an {@code auth} with its token included) fit. */
+    static final int SCRATCH_BYTES = 4096;
 
     private final EnvelopeCodec codec;
+    private final FastThreadLocal<byte[]> scratch = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[SCRATCH_BYTES];
+        }
+    };
     private final Disconnector disconnector;
     private final Map<ErrorCode, Counter> malformed = new EnumMap<>(ErrorCode.class);
     private final Map<String, Counter> commandsIn = new HashMap<>();
@@ -135,6 +148,11 @@ public final class EnvelopeCodecHandler extends ChannelDuplexHandler {
         if (content.hasArray()) {
             return codec.decode(content.array(), content.arrayOffset() + content.readerIndex(), length);
         }
-        return codec.decode(ByteBufUtil.getBytes(content, content.readerIndex(), length, false));
+        if (length > SCRATCH_BYTES) {
+            return codec.decode(ByteBufUtil.getBytes(content, content.readerIndex(), length, false));
+        }
+        byte[] bytes = scratch.get();
+        content.getBytes(content.readerIndex(), bytes, 0, length);
+        return codec.decode(bytes, 0, length);
     }
 }

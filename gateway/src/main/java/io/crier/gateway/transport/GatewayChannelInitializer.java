@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
@@ -43,6 +44,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
     private final WebSocketServerProtocolConfig wsConfig;
     private final LingeringCloseHandler closeLinger;
     private final HeartbeatHandler.Settings heartbeat;
+    /** Read by each {@link HttpServerCodec}'s constructor, never changed after this one. */
+    private final HttpDecoderConfig httpConfig;
 
     /**
      * @param channels every connection of the node is added here (and leaves it on close), so that a drain
@@ -62,6 +65,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         this.wsConfig = webSocketConfig(config);
         this.closeLinger = new LingeringCloseHandler(config.server().closeLinger());
         this.heartbeat = HeartbeatHandler.Settings.every(config.session().heartbeat(), disconnector);
+        this.httpConfig = httpDecoderConfig(config);
     }
 
     @Override
@@ -88,7 +92,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
             p.addLast(PipelineNames.TLS, tls);
         }
         p.addLast(PipelineNames.TELEMETRY, shared.telemetry());
-        p.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec(maxHandshake, maxHandshake, 8192));
+        p.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec(httpConfig));
         if (shared.api() != null) {
             // Before the handshake's aggregator: API bodies have their own, larger bound.
             p.addLast(PipelineNames.HTTP_API, new PublishApiHandler(shared.api()));
@@ -113,6 +117,19 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         p.addLast(PipelineNames.AUTH,
                 new AuthHandler(verifier, sessions, disconnector, config.auth().authTimeout()));
         p.addLast(PipelineNames.EXCEPTIONS, shared.exceptions());
+    }
+
+    /**
+     * The request line and the headers each bounded by {@code server.maxHandshakeBytes}, bodies read in chunks of
+     * 8 KiB: what {@code new HttpServerCodec(max, max, 8192)} sets, made once per node instead of once per
+     * connection (the codec copies the values it needs).
+     */
+    static HttpDecoderConfig httpDecoderConfig(CrierConfig config) {
+        int maxHandshake = config.server().maxHandshakeBytes();
+        return new HttpDecoderConfig()
+                .setMaxInitialLineLength(maxHandshake)
+                .setMaxHeaderSize(maxHandshake)
+                .setMaxChunkSize(8192);
     }
 
     /**

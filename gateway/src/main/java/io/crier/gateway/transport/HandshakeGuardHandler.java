@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,12 +151,26 @@ public final class HandshakeGuardHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static AsciiString repeatedHeader(HttpHeaders headers) {
-        for (AsciiString name : SINGLE) {
-            if (headers.getAll(name).size() > 1) {
-                return name;
+        // One walk over the headers (no list of values per name), then the first repeated name in SINGLE's order.
+        int seen = 0;
+        int repeated = 0;
+        Iterator<Map.Entry<CharSequence, CharSequence>> entries = headers.iteratorCharSequence();
+        while (entries.hasNext()) {
+            int bit = singleBit(entries.next().getKey());
+            repeated |= seen & bit;
+            seen |= bit;
+        }
+        return repeated == 0 ? null : SINGLE.get(Integer.numberOfTrailingZeros(repeated));
+    }
+
+    /** The bit of {@code name}'s place in {@link #SINGLE} (names compared as HTTP does, ignoring case), or 0. */
+    private static int singleBit(CharSequence name) {
+        for (int i = 0; i < SINGLE.size(); i++) {
+            if (SINGLE.get(i).contentEqualsIgnoreCase(name)) {
+                return 1 << i;
             }
         }
-        return null;
+        return 0;
     }
 
     private static Counter refusedCounter(MeterRegistry meters, String reason) {

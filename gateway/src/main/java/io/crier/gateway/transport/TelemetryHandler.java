@@ -9,6 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelId;
 import io.netty.channel.ChannelPromise;
 import java.util.concurrent.TimeUnit;
 
@@ -76,7 +77,7 @@ public final class TelemetryHandler extends ChannelDuplexHandler {
         if (log != null && connection.isUpgraded()) {
             String reason = ChannelAttributes.closingReason(ctx.channel());
             long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connection.upgradedAtNanos());
-            log.disconnected(ctx.channel().id().asShortText(), connection.session(),
+            log.disconnected(ctx.channel().id(), connection.session(),
                     reason == null ? ControlFrameLimitsHandler.PEER_CLOSED : reason, connection.tokenError(), durationMs);
         }
         connection.closed();
@@ -84,7 +85,8 @@ public final class TelemetryHandler extends ChannelDuplexHandler {
     }
 
     private void record(Channel channel, ConnectionEvent event) {
-        String id = channel.id().asShortText();
+        // The id prints its short text, worked out only for a line the log's rate bound lets through.
+        ChannelId id = channel.id();
         if (event instanceof ConnectionEvent.UpgradeCompleted) {
             log.connected(id, ChannelAttributes.clientIp(channel));
         } else if (event instanceof ConnectionEvent.SessionOpened opened) {

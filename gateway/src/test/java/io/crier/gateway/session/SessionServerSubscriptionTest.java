@@ -74,6 +74,19 @@ class SessionServerSubscriptionTest {
     }
 
     @Test
+    void aSessionWithoutServerSideTopicsOpensAtOnceWithNothing() throws Exception {
+        Session session = session(User.ANONYMOUS, hub, policy);
+
+        CompletionStage<Boolean> opened = session.openServerSubscriptions(Map.of());
+
+        assertTrue(opened.toCompletableFuture().isDone());
+        assertTrue(get(opened));
+        assertTrue(get(session.openServerSubscriptions(Map.of()))); // again: each caller's own stage
+        assertTrue(session.topics().isEmpty());
+        assertTrue(pushes.sent.isEmpty());
+    }
+
+    @Test
     void opensWithTheTokenTopicsAndTheOwnPersonalTopicWithoutAnySubscribeClaim() throws Exception {
         Session session = session(ALICE, hub, policy);
 

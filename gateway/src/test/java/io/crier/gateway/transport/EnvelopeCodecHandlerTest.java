@@ -57,6 +57,32 @@ class EnvelopeCodecHandlerTest {
     }
 
     @Test
+    void directFramesOneAfterAnotherKeepNothingOfTheFrameBefore() {
+        String longData = "\"" + "x".repeat(EnvelopeCodecHandler.SCRATCH_BYTES / 2) + "\"";
+        channel.writeInbound(direct(ClientCommands.publish(4, "news", longData)));
+        Command.Publish first = assertInstanceOf(Command.Publish.class, channel.readInbound());
+
+        channel.writeInbound(direct(SUBSCRIBE));
+        channel.writeInbound(direct(ClientCommands.publish(5, "news", "{\"k\":1}")));
+
+        assertEquals(new Command.Subscribe(CommandId.of(2), "news"), channel.readInbound());
+        assertEquals(new Command.Publish(CommandId.of(5), "news", RawJson.trusted("{\"k\":1}")), channel.readInbound());
+        assertEquals(longData, first.data().text()); // the first command's data was copied out of the scratch array
+    }
+
+    @Test
+    void decodesADirectFrameLargerThanTheScratchArray() {
+        String data = "\"" + "y".repeat(EnvelopeCodecHandler.SCRATCH_BYTES * 2) + "\"";
+        channel.writeInbound(direct(ClientCommands.publish(6, "news", data)));
+
+        assertEquals(new Command.Publish(CommandId.of(6), "news", RawJson.trusted(data)), channel.readInbound());
+    }
+
+    private static TextWebSocketFrame direct(String text) {
+        return new TextWebSocketFrame(Unpooled.directBuffer().writeBytes(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void passesMalformedFramesOnAndCountsThem() {
         channel.writeInbound(new TextWebSocketFrame("{not json"));
         Malformed malformed = assertInstanceOf(Malformed.class, channel.readInbound());

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -112,6 +113,22 @@ class HandshakeGuardHandlerTest {
         assertEquals(HttpResponseStatus.BAD_REQUEST, readStatus());
         assertNull(channel.readInbound());
         assertEquals(1.0, node.meters.counter("crier.handshakes.refused", "reason", "repeated_header").count());
+    }
+
+    @Test
+    void namesTheFirstRepeatedHeaderInItsListWhateverTheOrderOfTheRequest() {
+        FullHttpRequest request = upgrade(null);
+        request.headers().add("origin", "http://localhost").add(HttpHeaderNames.ORIGIN, "http://localhost")
+                .add("HOST", "evil.example");
+        channel.writeInbound(request);
+
+        FullHttpResponse response = channel.readOutbound();
+        try {
+            assertEquals(HttpResponseStatus.BAD_REQUEST, response.status());
+            assertEquals("repeated host header\n", response.content().toString(StandardCharsets.UTF_8));
+        } finally {
+            response.release();
+        }
     }
 
     @Test

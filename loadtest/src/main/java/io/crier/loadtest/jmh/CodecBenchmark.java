@@ -8,7 +8,9 @@ import io.crier.protocol.Inbound;
 import io.crier.protocol.MalformedPublicationException;
 import io.crier.protocol.Position;
 import io.crier.protocol.PublicationCodec;
+import io.crier.protocol.Push;
 import io.crier.protocol.RawJson;
+import io.crier.protocol.Reply;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,11 +21,13 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The codec work of one publication and of the commonest commands, in nanoseconds per operation: encoding the
- * {@code message} push that a node shares between its subscribers (with and without a history position),
- * decoding a client's {@code publish} and {@code subscribe} commands, and decoding the broker payload
+ * {@code message} push that a node shares between its subscribers (with and without a history position) and the
+ * three frames of one connect, decoding a client's {@code publish} and {@code subscribe} commands, and decoding the
+ * broker payload
  * {@code {"data":...}} that each node reads from Redis. Data sizes: 100 bytes and 4 KiB.
  *
  * <p>Thread-safety: the codecs are thread-safe and every state is read-only after its set-up, so the benchmarks
@@ -72,6 +76,23 @@ public class CodecBenchmark {
             frame = envelopes.encodeCommand(new Command.Subscribe(CommandId.of(7), TOPIC));
             require(envelopes.decode(frame) instanceof Command.Subscribe, "subscribe frame");
         }
+    }
+
+    /** The three frames a connect sends (the auth's {@code ok}, the welcome, the subscribe's {@code ok}). */
+    @State(Scope.Benchmark)
+    public static class Connect {
+        final EnvelopeCodec envelopes = new EnvelopeCodec(MAX_DATA_BYTES);
+        final Reply authOk = new Reply.Ok(CommandId.of(1));
+        final Push welcome = new Push.Welcome("s-8f3c2a1b9d7e4f60", "node-1", "user-4711", 25);
+        final Reply subscribed = new Reply.Subscribed(CommandId.of(2), false, new Position(0, "e8Kq2pLx"));
+    }
+
+    /** Encodes the replies and push of one connect, as the session writes them: each to its own bytes. */
+    @Benchmark
+    public void encodeConnectReplies(Connect state, Blackhole sink) {
+        sink.consume(state.envelopes.encode(state.authOk));
+        sink.consume(state.envelopes.encode(state.welcome));
+        sink.consume(state.envelopes.encode(state.subscribed));
     }
 
     @Benchmark

@@ -1,6 +1,7 @@
 /**
  * JMH microbenchmarks for the per-publication hot path, run with {@code loadtest/bin/jmh}: the envelope and broker
- * payload codecs ({@link io.crier.loadtest.jmh.CodecBenchmark}) and the gateway's socket-free fan-out work
+ * payload codecs ({@link io.crier.loadtest.jmh.CodecBenchmark}), the verification of a client token
+ * ({@link io.crier.loadtest.jmh.TokenBenchmark}), the gateway's socket-free fan-out work
  * ({@link io.crier.loadtest.jmh.FanoutBenchmark}), and the whole path from the broker's listener through the hub and
  * the fan-out to real loopback sockets, with bursts ({@link io.crier.loadtest.jmh.DeliveryPathBenchmark}). They guide performance work; the end-to-end numbers that users
  * judge come from {@code loadtest/bin/bench}.
