@@ -52,6 +52,20 @@ class OriginPolicyTest {
     }
 
     @Test
+    void theRememberedAllowedPairAllowsOnlyAnExactRepeatOfBothHeaders() {
+        assertTrue(sameOriginOnly.allows("http://localhost:8080", "localhost:8080"));
+        assertTrue(sameOriginOnly.allows("http://localhost:8080", "localhost:8080"));
+        // The same Origin beside another Host, or no Host, is judged in full again: refused.
+        assertFalse(sameOriginOnly.allows("http://localhost:8080", "localhost:8081"));
+        assertFalse(sameOriginOnly.allows("http://localhost:8080", null));
+        assertFalse(sameOriginOnly.allows("http://localhost:8081", "localhost:8080"));
+        assertTrue(listed.allows("https://app.example.com", "gw.example.com"));
+        assertTrue(listed.allows("https://app.example.com", "gw.example.com"));
+        assertFalse(listed.allows("https://app.example.com.evil", "gw.example.com"));
+        assertTrue(listed.allows("https://app.example.com", "other.example.com"));
+    }
+
+    @Test
     void rejectsAnEntryThatIsNotAnOrigin() {
         assertThrows(IllegalArgumentException.class, () -> new OriginPolicy(List.of("app.example.com")));
     }
