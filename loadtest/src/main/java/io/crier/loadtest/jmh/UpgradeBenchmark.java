@@ -20,8 +20,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * so {@code -prof gc} gives the exact bytes allocated per connection even on a busy machine):
  * <ul>
  *   <li>{@code pipeline}: the pipeline built by the node's initializer, then the channel closed;</li>
- *   <li>{@code upgrade}: the same plus a browser's upgrade request on {@code /ws}, decoded, checked, answered with
- *       101 by Netty's handshaker, and the HTTP-phase handlers gone;</li>
+ *   <li>{@code upgrade}: the same plus an upgrade request on {@code /ws} ({@code origin=true}: a browser's, with a
+ *       same-origin {@code Origin}; {@code false}: {@code bench connect}'s, without one), decoded, checked,
+ *       answered with 101 by Netty's handshaker, and the HTTP-phase handlers gone;</li>
  *   <li>{@code bare}: an {@code EmbeddedChannel} with no handler opened and closed, the harness's own cost, to
  *       subtract from both.</li>
  * </ul>
@@ -39,13 +40,15 @@ public class UpgradeBenchmark {
     public static class Node {
         @Param({"false"})
         public boolean compression;
+        @Param({"false", "true"})
+        public boolean origin;
         UpgradeRig rig;
 
         @Setup(Level.Trial)
         public void setUp() {
             rig = UpgradeRig.create(Map.of("CRIER_COMPRESSION_ENABLED", Boolean.toString(compression)));
             EmbeddedChannel channel = rig.connect();
-            int status = rig.upgrade(channel);
+            int status = rig.upgrade(channel, origin);
             channel.finishAndReleaseAll();
             if (status != 101) {
                 throw new IllegalStateException("the upgrade was answered with " + status + ", not 101");
@@ -76,7 +79,7 @@ public class UpgradeBenchmark {
     @Benchmark
     public int upgrade(Node node) {
         EmbeddedChannel channel = node.rig.connect();
-        int status = node.rig.upgrade(channel);
+        int status = node.rig.upgrade(channel, node.origin);
         channel.finishAndReleaseAll();
         return status;
     }
