@@ -47,9 +47,14 @@ class NettyFanoutTest {
     private final TestNode node = TestNode.create();
     private final NettyFanout fanout = TestHandlers.fanout(node.disconnector);
     private final List<EmbeddedChannel> channels = new ArrayList<>();
+    /** A fan-out with the node's meters, for the tests that read them. */
+    private final NettyFanout counted = new NettyFanout(ByteBufAllocator.DEFAULT, node.disconnector, node.meters);
+    /** One event loop for the tests whose sessions sit on a real loop ({@link LocalPair}). */
+    private final DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws InterruptedException {
+        group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
         channels.forEach(EmbeddedChannel::finishAndReleaseAll);
         node.close();
     }
@@ -171,7 +176,6 @@ class NettyFanoutTest {
 
     @Test
     void aFrameWrittenPastThePipelineTellsTheHeartbeatAndIsCountedOnce() {
-        NettyFanout counted = new NettyFanout(ByteBufAllocator.DEFAULT, node.disconnector, node.meters);
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.freezeTime();
         channel.pipeline().addLast(PipelineNames.TELEMETRY, new TelemetryHandler(node.meters, null));
@@ -204,135 +208,107 @@ class NettyFanoutTest {
 
     @Test
     void publicationsQueuedTogetherShareOneTaskAndOneFlushPerSession() throws Exception {
-        NettyFanout counted = new NettyFanout(ByteBufAllocator.DEFAULT, node.disconnector, node.meters);
-        DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
-        try {
-            AtomicInteger flushes = new AtomicInteger();
-            AtomicLong received = new AtomicLong();
-            Channel server = LocalPair.open(group, flushes, received);
-            ChannelSubscriber target = new ChannelSubscriber("batched", server);
-            deliverWhileHeld(counted, List.of(target), List.of(target), List.of(target));
+        AtomicInteger flushes = new AtomicInteger();
+        AtomicLong received = new AtomicLong();
+        Channel server = LocalPair.open(group, flushes, received);
+        ChannelSubscriber target = new ChannelSubscriber("batched", server);
+        deliverWhileHeld(counted, List.of(target), List.of(target), List.of(target));
 
-            long threeFrames = 3L * (2 + ENCODED.length);
-            await("all three arrived").atMost(Duration.ofSeconds(10)).until(() -> received.get() == threeFrames);
-            assertEquals(1, flushes.get(), "three publications, one flush");
-            await("the drain is counted").atMost(Duration.ofSeconds(10))
-                    .until(() -> meter("crier.fanout.drains") == 1.0);
-            assertEquals(3.0, meter("crier.fanout.drained"), "one task wrote all three");
-            assertEquals(1.0, meter("crier.fanout.flushes"));
-            assertEquals(3.0, meter("crier.pushes.out", "type", "fanout"));
-            assertEquals(1L, node.meters.get("crier.fanout.handoff").timer().count(), "one hand-off per drain");
-            assertEquals(3L, node.meters.get("crier.delivery.latency").timer().count(), "one per publication");
-        } finally {
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
-        }
+        long threeFrames = 3L * (2 + ENCODED.length);
+        await("all three arrived").atMost(Duration.ofSeconds(10)).until(() -> received.get() == threeFrames);
+        assertEquals(1, flushes.get(), "three publications, one flush");
+        await("the drain is counted").atMost(Duration.ofSeconds(10))
+                .until(() -> meter("crier.fanout.drains") == 1.0);
+        assertEquals(3.0, meter("crier.fanout.drained"), "one task wrote all three");
+        assertEquals(1.0, meter("crier.fanout.flushes"));
+        assertEquals(3.0, meter("crier.pushes.out", "type", "fanout"));
+        assertEquals(1L, node.meters.get("crier.fanout.handoff").timer().count(), "one hand-off per drain");
+        assertEquals(3L, node.meters.get("crier.delivery.latency").timer().count(), "one per publication");
     }
 
     @Test
     void aSessionLeftOutOfTheLastPublicationOfADrainIsStillFlushedOnceInOrder() throws Exception {
-        NettyFanout counted = new NettyFanout(ByteBufAllocator.DEFAULT, node.disconnector, node.meters);
-        DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
-        try {
-            Peer a = Peer.open(group, "a");
-            Peer b = Peer.open(group, "b");
-            deliverWhileHeld(counted, List.of(a.subscriber, b.subscriber), List.of(b.subscriber),
-                    List.of(a.subscriber));
+        Peer a = Peer.open(group, "a");
+        Peer b = Peer.open(group, "b");
+        deliverWhileHeld(counted, List.of(a.subscriber, b.subscriber), List.of(b.subscriber),
+                List.of(a.subscriber));
 
-            b.awaitFrames(2);
-            a.awaitFrames(2);
-            assertEquals(1, a.flushes.get(), "flushed with the last publication");
-            assertEquals(1, b.flushes.get(), "flushed at the end of the drain");
-            await("the drain is counted").atMost(Duration.ofSeconds(10))
-                    .until(() -> meter("crier.fanout.flushes") == 2.0);
-        } finally {
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
-        }
+        b.awaitFrames(2);
+        a.awaitFrames(2);
+        assertEquals(1, a.flushes.get(), "flushed with the last publication");
+        assertEquals(1, b.flushes.get(), "flushed at the end of the drain");
+        await("the drain is counted").atMost(Duration.ofSeconds(10))
+                .until(() -> meter("crier.fanout.flushes") == 2.0);
     }
 
     @Test
     void aPublicationQueuedWhileALoopWritesSharesTheFlushesOfTheSessionsNotYetFlushed() throws Exception {
-        NettyFanout counted = new NettyFanout(ByteBufAllocator.DEFAULT, node.disconnector, node.meters);
-        DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
-        try {
-            Peer a = Peer.open(group, "a");
-            Peer b = Peer.open(group, "b");
-            List<ChannelSubscriber> both = List.of(a.subscriber, b.subscriber);
-            AtomicInteger writesToA = new AtomicInteger();
-            // As the loop writes the first publication to a, the broker thread hands it the second one.
-            a.subscriber.channel().pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
-                @Override
-                public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-                    ctx.write(msg, promise);
-                    if (writesToA.incrementAndGet() == 1) {
-                        Thread broker = new Thread(() -> counted.deliver(ENCODED, both));
-                        broker.start();
-                        broker.join(10_000);
-                    }
+        Peer a = Peer.open(group, "a");
+        Peer b = Peer.open(group, "b");
+        List<ChannelSubscriber> both = List.of(a.subscriber, b.subscriber);
+        AtomicInteger writesToA = new AtomicInteger();
+        // As the loop writes the first publication to a, the broker thread hands it the second one.
+        a.subscriber.channel().pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+                ctx.write(msg, promise);
+                if (writesToA.incrementAndGet() == 1) {
+                    Thread broker = new Thread(() -> counted.deliver(ENCODED, both));
+                    broker.start();
+                    broker.join(10_000);
                 }
-            });
-            counted.deliver(ENCODED, both);
+            }
+        });
+        counted.deliver(ENCODED, both);
 
-            a.awaitFrames(2);
-            b.awaitFrames(2);
-            assertEquals(1, a.flushes.get(), "the second publication was queued before a was flushed");
-            assertEquals(1, b.flushes.get(), "b was written after it was queued");
-            await("the drain is counted").atMost(Duration.ofSeconds(10))
-                    .until(() -> meter("crier.fanout.flushes") == 2.0);
-            assertEquals(4.0, meter("crier.pushes.out", "type", "fanout"));
-        } finally {
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
-        }
+        a.awaitFrames(2);
+        b.awaitFrames(2);
+        assertEquals(1, a.flushes.get(), "the second publication was queued before a was flushed");
+        assertEquals(1, b.flushes.get(), "b was written after it was queued");
+        await("the drain is counted").atMost(Duration.ofSeconds(10))
+                .until(() -> meter("crier.fanout.flushes") == 2.0);
+        assertEquals(4.0, meter("crier.pushes.out", "type", "fanout"));
     }
 
     @Test
     void aBurstReachesEachSessionInOrder() throws Exception {
-        DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
-        try {
-            List<String> seen = new CopyOnWriteArrayList<>();
-            Channel server = recordingPayloads(group, seen);
-            ChannelSubscriber target = new ChannelSubscriber("ordered", server);
-            CountDownLatch gate = new CountDownLatch(1);
-            server.eventLoop().execute(() -> awaitQuietly(gate));
-            List<String> sent = new ArrayList<>();
-            for (int i = 0; i < 50; i++) {
-                String push = "{\"type\":\"message\",\"topic\":\"news\",\"data\":" + i + "}";
-                sent.add(push);
-                fanout.deliver(push.getBytes(StandardCharsets.UTF_8), List.of(target));
-                if (i == 20) {
-                    gate.countDown(); // the rest arrive while the loop drains: queued behind, never ahead
-                }
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Channel server = recordingPayloads(group, seen);
+        ChannelSubscriber target = new ChannelSubscriber("ordered", server);
+        CountDownLatch gate = new CountDownLatch(1);
+        server.eventLoop().execute(() -> awaitQuietly(gate));
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String push = "{\"type\":\"message\",\"topic\":\"news\",\"data\":" + i + "}";
+            sent.add(push);
+            fanout.deliver(push.getBytes(StandardCharsets.UTF_8), List.of(target));
+            if (i == 20) {
+                gate.countDown(); // the rest arrive while the loop drains: queued behind, never ahead
             }
-            await("all fifty arrived").atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 50);
-            assertEquals(sent, seen);
-        } finally {
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
         }
+        await("all fifty arrived").atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 50);
+        assertEquals(sent, seen);
     }
 
     @Test
     void aPublicationDeliveredOnALoopQueuesBehindThoseAlreadyQueuedForIt() throws Exception {
-        DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
-        try {
-            List<String> seen = new CopyOnWriteArrayList<>();
-            Channel server = recordingPayloads(group, seen);
-            ChannelSubscriber target = new ChannelSubscriber("ordered", server);
-            String first = "{\"type\":\"message\",\"topic\":\"news\",\"data\":1}";
-            String second = "{\"type\":\"message\",\"topic\":\"news\",\"data\":2}";
-            // The loop is busy (held) when a broker thread hands it the first publication; then, still in that
-            // busy task, the loop itself publishes the second (an in-memory broker's publisher on this loop).
-            CountDownLatch firstQueued = new CountDownLatch(1);
-            server.eventLoop().execute(() -> {
-                awaitQuietly(firstQueued);
-                fanout.deliver(second.getBytes(StandardCharsets.UTF_8), List.of(target));
-            });
-            fanout.deliver(first.getBytes(StandardCharsets.UTF_8), List.of(target));
-            firstQueued.countDown();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Channel server = recordingPayloads(group, seen);
+        ChannelSubscriber target = new ChannelSubscriber("ordered", server);
+        String first = "{\"type\":\"message\",\"topic\":\"news\",\"data\":1}";
+        String second = "{\"type\":\"message\",\"topic\":\"news\",\"data\":2}";
+        // The loop is busy (held) when a broker thread hands it the first publication; then, still in that
+        // busy task, the loop itself publishes the second (an in-memory broker's publisher on this loop).
+        CountDownLatch firstQueued = new CountDownLatch(1);
+        server.eventLoop().execute(() -> {
+            awaitQuietly(firstQueued);
+            fanout.deliver(second.getBytes(StandardCharsets.UTF_8), List.of(target));
+        });
+        fanout.deliver(first.getBytes(StandardCharsets.UTF_8), List.of(target));
+        firstQueued.countDown();
 
-            await("both arrived").atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 2);
-            assertEquals(List.of(first, second), seen, "written in the order they were handed over");
-        } finally {
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
-        }
+        await("both arrived").atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 2);
+        assertEquals(List.of(first, second), seen, "written in the order they were handed over");
     }
 
     @Test
@@ -356,7 +332,6 @@ class NettyFanoutTest {
                 return false;
             }
         }, node.disconnector, new SimpleMeterRegistry());
-        DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
         Channel server = LocalPair.open(group, new AtomicInteger(), new AtomicLong());
         group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
 
