@@ -64,7 +64,7 @@ public final class HookCodec {
         if (body.length > maxBodyBytes) {
             return invalid("body larger than " + maxBodyBytes + " bytes");
         }
-        if (StrictJson.startsWithByteOrderMark(body) || !Utf8.isValidJsonText(body, 0, body.length)) {
+        if (!StrictJson.isJsonText(body)) {
             return invalid("body is not UTF-8 JSON text");
         }
         try (JsonParser parser = factory.createParser(body)) {

@@ -53,7 +53,7 @@ public final class JwksCodec {
         if (json.length > MAX_BYTES) {
             throw new IllegalArgumentException("not a JWKS: larger than " + MAX_BYTES + " bytes");
         }
-        if (StrictJson.startsWithByteOrderMark(json) || !Utf8.isValidJsonText(json, 0, json.length)) {
+        if (!StrictJson.isJsonText(json)) {
             throw new IllegalArgumentException("invalid JSON: not UTF-8, or with a byte-order mark or a NUL byte");
         }
         try (JsonParser parser = factory.createParser(json)) {

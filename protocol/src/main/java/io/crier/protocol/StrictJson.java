@@ -60,7 +60,7 @@ public final class StrictJson {
 
     private static boolean isOne(byte[] utf8, boolean objectOnly) {
         Objects.requireNonNull(utf8, "utf8");
-        if (startsWithByteOrderMark(utf8) || !Utf8.isValidJsonText(utf8, 0, utf8.length)) {
+        if (!isJsonText(utf8)) {
             return false;
         }
         try (JsonParser parser = STRICT.createParser(utf8)) {
@@ -106,8 +106,16 @@ public final class StrictJson {
         return message != null && message.startsWith("Duplicate field");
     }
 
-    /** Whether {@code utf8} starts with the UTF-8 byte-order mark, which Jackson would skip without a word. */
-    static boolean startsWithByteOrderMark(byte[] utf8) {
+    /**
+     * Whether all of {@code utf8} may be handed to a strict parser: valid UTF-8 that JSON text may hold
+     * ({@link Utf8#isValidJsonText}), without a byte-order mark, which Jackson would skip without a word.
+     */
+    static boolean isJsonText(byte[] utf8) {
+        return !startsWithByteOrderMark(utf8) && Utf8.isValidJsonText(utf8, 0, utf8.length);
+    }
+
+    /** Whether {@code utf8} starts with the UTF-8 byte-order mark. */
+    private static boolean startsWithByteOrderMark(byte[] utf8) {
         return utf8.length >= 3 && (utf8[0] & 0xFF) == 0xEF && (utf8[1] & 0xFF) == 0xBB && (utf8[2] & 0xFF) == 0xBF;
     }
 

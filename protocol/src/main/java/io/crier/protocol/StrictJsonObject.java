@@ -56,7 +56,7 @@ public final class StrictJsonObject {
      */
     public static StrictJsonObject read(byte[] utf8) {
         Objects.requireNonNull(utf8, "utf8");
-        if (StrictJson.startsWithByteOrderMark(utf8) || !Utf8.isValidJsonText(utf8, 0, utf8.length)) {
+        if (!StrictJson.isJsonText(utf8)) {
             return null;
         }
         try (JsonParser parser = STRICT.createParser(utf8)) {
