@@ -23,14 +23,19 @@ final class JsonObjects {
     static byte[] write(JsonFactory factory, int sizeHint, Fields fields) {
         ByteArrayBuilder out = new ByteArrayBuilder(sizeHint);
         try (JsonGenerator json = factory.createGenerator(out, JsonEncoding.UTF8)) {
-            json.writeStartObject();
-            fields.write(json);
-            json.writeEndObject();
+            writeObject(json, fields);
         } catch (IOException e) {
             // Writing to memory cannot fail (Jackson escapes even unpaired surrogates), short of a bug.
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /** Writes one JSON object of {@code fields} to {@code json}: its braces and what is between them. */
+    static void writeObject(JsonGenerator json, Fields fields) throws IOException {
+        json.writeStartObject();
+        fields.write(json);
+        json.writeEndObject();
     }
 
     /** Copies {@code part} into {@code out} at {@code at}; returns the index after it. */

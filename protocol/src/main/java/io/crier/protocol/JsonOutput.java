@@ -81,9 +81,7 @@ final class JsonOutput {
         byte[] write(JsonObjects.Fields fields) {
             buffer.reset();
             try {
-                json.writeStartObject();
-                fields.write(json);
-                json.writeEndObject();
+                JsonObjects.writeObject(json, fields);
                 json.flush();
             } catch (IOException e) {
                 // Writing to memory cannot fail (Jackson escapes even unpaired surrogates), short of a bug.
