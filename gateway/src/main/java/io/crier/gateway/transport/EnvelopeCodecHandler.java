@@ -88,13 +88,14 @@ public final class EnvelopeCodecHandler extends ChannelDuplexHandler {
         if (msg instanceof TextWebSocketFrame text && disconnector.isClosing(ctx.channel())) {
             text.release(); // the server is closing this connection: what the client still sends is moot
         } else if (msg instanceof TextWebSocketFrame text) {
-            if (!ByteBufUtil.isText(text.content(), StandardCharsets.UTF_8)) {
-                text.release();
-                throw notUtf8(ctx);
-            }
             Inbound inbound;
             try {
                 inbound = decode(text.content());
+                // The decoder refuses bytes that are not UTF-8 as malformed, so only a refused message needs the
+                // check that tells them apart (close 1007, not an error reply): one pass over a good command.
+                if (inbound instanceof Malformed && !ByteBufUtil.isText(text.content(), StandardCharsets.UTF_8)) {
+                    throw notUtf8(ctx);
+                }
             } finally {
                 text.release();
             }
