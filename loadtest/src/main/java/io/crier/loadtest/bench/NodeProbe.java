@@ -146,6 +146,31 @@ final class NodeProbe {
     }
 
     /**
+     * The whole machine's CPU time so far, from {@code /proc/stat}, in clock ticks: {@code {busy, total}}; null when
+     * it cannot be read.
+     */
+    static long[] machineTicks() {
+        return machineTicks(read(Path.of("/proc/stat")));
+    }
+
+    /**
+     * {@code {busy, total}} clock ticks from the text of {@code /proc/stat}: the sum of its first line's fields, and
+     * that sum without idle and iowait; null when the first line is not the machine's {@code cpu} line.
+     */
+    static long[] machineTicks(String procStat) {
+        String[] line = procStat.split("\n", 2)[0].trim().split("\\s+");
+        if (line.length < 6 || !line[0].equals("cpu")) {
+            return null;
+        }
+        long total = 0;
+        for (int i = 1; i < line.length; i++) {
+            total += Long.parseLong(line[i]);
+        }
+        long idle = Long.parseLong(line[4]) + Long.parseLong(line[5]); // idle, iowait
+        return new long[] {total - idle, total};
+    }
+
+    /**
      * Asks the JVM to give glibc's free native memory back to the system ({@code jcmd PID
      * System.trim_native_heap}, JDK 17.0.9 and later) and returns its report ({@code RSS+Swap: a->b (-c)}), or
      * null when the JVM cannot: what it gives back is memory that C code had freed but malloc still held.

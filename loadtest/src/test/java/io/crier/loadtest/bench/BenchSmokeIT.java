@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Keeps the benchmark from rotting: a short fixed-rate run of 50 connections against the yardstick and against a
  * gateway node (each started here, with a real redis-server; each on epoll and on io_uring), checking that every client got every publication
  * exactly once and in order, and a short redis-mode run on a Redis Cluster of 3 primaries (SPUBLISH to each slot's
- * primary, SSUBSCRIBE there). It asserts delivery, never speed.
+ * primary, SSUBSCRIBE there), and two short connect rounds against the yardstick. It asserts delivery, never speed.
  */
 @Timeout(60)
 class BenchSmokeIT {
@@ -78,6 +78,16 @@ class BenchSmokeIT {
     private static YardstickNode yardstick(YardstickTransport transport) throws InterruptedException {
         return YardstickNode.start("smoke", TestTokens.secret(), "127.0.0.1", redis.port(), "crier:",
                 new YardstickNode.Listener(0, 2, transport));
+    }
+
+    @Test
+    void connectModeOpensAndClosesEveryConnectionInEachRound() throws Exception {
+        try (YardstickNode yardstick = yardstick(YardstickTransport.named("epoll"))) {
+            Bench bench = Bench.of("connect", "--url=ws://127.0.0.1:" + yardstick.port() + "/ws",
+                    "--connections=" + CLIENTS, "--connect-rounds=2", "--concurrency=10", "--sources=4",
+                    "--threads=1", "--connect-timeout=20s", "--pid=" + ProcessHandle.current().pid());
+            assertEquals(0, bench.run(), "every connection ready in both rounds");
+        }
     }
 
     @Test
