@@ -111,9 +111,11 @@ public final class GatewayServer implements AutoCloseable {
         this.telemetry = new NodeTelemetry(meters, channels);
         this.drains = new NodeDrain(config.node().id(), config.drain(), readiness,
                 new SessionDrain(channels, disconnector), workers.next(), meters);
+        NodeLimits limits = new NodeLimits(config, disconnector, meters);
         // The fan-out's frames are pooled: their duplicates, one per session, are recycled, not made per delivery.
         Hub hub = new Hub(new HubWiring(broker, envelopes, new PublicationCodec(),
-                new NettyFanout(PooledByteBufAllocator.DEFAULT, disconnector, meters), workers.next(), meters),
+                new NettyFanout(PooledByteBufAllocator.DEFAULT, limits.messageDeflater(), disconnector, meters),
+                workers.next(), meters),
                 new HubHistory(backend.history(), config.namespaces(), config.recovery(),
                         new ChannelEvictor(disconnector)),
                 config.hub().unsubscribeGrace());
@@ -128,7 +130,6 @@ public final class GatewayServer implements AutoCloseable {
         this.online = new NodeOnline(config.events(), backend.link(), config.node().id(), clock, meters);
         online.start(workers.next());
         this.cluster = new ClusterView(config, backend.link(), clock, meters);
-        NodeLimits limits = new NodeLimits(config, disconnector, meters);
         FleetParts fleetParts = FleetParts.of(nodeId(), config.fleet(), backend.link(), clock);
         RevocationCache revocations = new RevocationCache(fleetParts.store(), clock, meters);
         // Every connect (auth command, Bearer upgrade) and refresh is checked against the revocations.

@@ -99,6 +99,9 @@ public final class MeterCatalog {
                     + "divided by crier.fanout.drains: publications per task", null);
     public static final MeterDefinition FANOUT_FLUSHES = counter("crier.fanout.flushes",
             "Sessions flushed by the fan-out; divided by crier.pushes.out{type=fanout}: flushes per delivery", null);
+    public static final MeterDefinition FANOUT_DEFLATES = counter("crier.fanout.deflates",
+            "Publications the fan-out compressed for its permessage-deflate sessions: one per publication on a node, "
+                    + "whatever the number of such sessions", null);
     public static final MeterDefinition OUTBOUND_QUEUED_MAX = gauge("crier.outbound.queued.max.bytes",
             "The largest outbound queue of one session seen right after a publication was queued", "bytes");
     public static final MeterDefinition OUTBOUND_QUEUED = gauge("crier.outbound.queued.bytes",
@@ -220,7 +223,7 @@ public final class MeterCatalog {
             CONNECTIONS, SESSIONS, HANDSHAKES_COMPLETED, HANDSHAKES_REFUSED, CONNECTIONS_COMPRESSED, DISCONNECTS,
             LIMITS_CONNECTIONS, LIMITS_IPS, LIMITS_USERS, TLS_HANDSHAKES_FAILED, TLS_RELOADS, TLS_CERTIFICATE_EXPIRY,
             COMMANDS_IN, COMMAND_ERRORS, COMMANDS_RATE_LIMITED, FRAMES_MALFORMED, PUSHES_OUT, BYTES_IN, BYTES_OUT,
-            DELIVERY_LATENCY, FANOUT_HANDOFF, FANOUT_DRAINS, FANOUT_DRAINED, FANOUT_FLUSHES, OUTBOUND_QUEUED_MAX, OUTBOUND_QUEUED, BROKER_STATE, REDIS_RECONNECTS,
+            DELIVERY_LATENCY, FANOUT_HANDOFF, FANOUT_DRAINS, FANOUT_DRAINED, FANOUT_FLUSHES, FANOUT_DEFLATES, OUTBOUND_QUEUED_MAX, OUTBOUND_QUEUED, BROKER_STATE, REDIS_RECONNECTS,
             BROKER_SUBSCRIPTIONS_MOVED,
             BROKER_PAYLOADS_MALFORMED, HUB_PUBLICATIONS, HUB_DELIVERIES, HUB_DECODE, HUB_PUBLICATIONS_STALE,
             HUB_REPAIR_PUBLICATIONS, HUB_EVICTIONS, HUB_TOPICS, HUB_RECOVERIES, HUB_REPAIRS, HUB_BROKER_FAILURES,

@@ -5,7 +5,6 @@ import io.crier.gateway.metrics.MeterCatalog;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.Objects;
 
@@ -39,14 +38,14 @@ public final class ChannelSubscriber extends ChannelPushes implements Subscriber
     }
 
     /**
-     * Writes one publication's shared frame (made by {@link WebSocketFrames#text}, released by the caller) to this
-     * session without flushing, on the channel's event loop.
+     * Writes one publication's shared frame (made by {@link WebSocketFrames#text}, or for a session that negotiated
+     * permessage-deflate by {@link MessageDeflater#textFrame}; released by the caller) to this session without
+     * flushing, on the channel's event loop.
      *
-     * <p>A session that negotiated permessage-deflate gets a {@link TextWebSocketFrame} over the same payload,
-     * written from the tail for its pipeline to compress: every handler does its part. Every other session gets a
-     * duplicate of the frame written where {@code telemetry} sits, past the handlers after it, which is what keeps
-     * the fan-out near the yardstick (do not route these frames through the pipeline). This method is the one
-     * place that does, for such a frame, what the handlers it skips would have done:
+     * <p>The session gets a duplicate of the frame written where {@code telemetry} sits, past the handlers after it,
+     * which is what keeps the fan-out near the yardstick (do not route these frames through the pipeline); a
+     * compressed frame is complete, RSV1 set, and needs no handler either. This method is the one place that does,
+     * for such a frame, what the handlers it skips would have done:
      * <ul>
      *   <li>{@code ws-protocol} ({@link WebSocketServerProtocolHandler}) writes nothing after a close frame: a
      *       session that is closing, by the server ({@link Disconnector}) or by the client's close frame
@@ -64,10 +63,6 @@ public final class ChannelSubscriber extends ChannelPushes implements Subscriber
      *         them), or -1 when nothing was written
      */
     long write(ByteBuf frame, long nowNanos) {
-        if (connection.compressed()) {
-            channel.write(new TextWebSocketFrame(WebSocketFrames.retainedPayload(frame)), channel.voidPromise());
-            return 0;
-        }
         if (frames == null || frames.isRemoved()) {
             channel.write(WebSocketFrames.share(frame), channel.voidPromise());
             return frame.readableBytes();
@@ -102,8 +97,8 @@ public final class ChannelSubscriber extends ChannelPushes implements Subscriber
     }
 
     /**
-     * Whether the session negotiated permessage-deflate: it is then sent frames for its pipeline to compress, and
-     * the others the publication's one pre-encoded frame.
+     * Whether the session negotiated permessage-deflate: it is then sent the publication's compressed frame, and the
+     * others its plain one.
      */
     public boolean compressed() {
         return connection.compressed();

@@ -19,13 +19,18 @@ final class FanoutPublication {
             AtomicIntegerFieldUpdater.newUpdater(FanoutPublication.class, "loopsLeft");
 
     private final ByteBuf frame;
+    private final ByteBuf deflatedFrame;
     private final List<LoopBatches.Batch> batches;
     private final long startNanos;
     private volatile int loopsLeft;
 
-    /** {@code frame} holds one reference for each of {@code batches}, which each loop releases once written. */
-    FanoutPublication(ByteBuf frame, List<LoopBatches.Batch> batches, long startNanos) {
+    /**
+     * {@code frame}, and {@code deflatedFrame} when there is one, hold one reference for each of {@code batches},
+     * which each loop releases once written.
+     */
+    FanoutPublication(ByteBuf frame, ByteBuf deflatedFrame, List<LoopBatches.Batch> batches, long startNanos) {
         this.frame = frame;
+        this.deflatedFrame = deflatedFrame;
         this.batches = batches;
         this.startNanos = startNanos;
         this.loopsLeft = batches.size();
@@ -34,6 +39,14 @@ final class FanoutPublication {
     /** The shared frame: every target gets a duplicate of it. */
     ByteBuf frame() {
         return frame;
+    }
+
+    /**
+     * The same publication compressed once for the sessions that negotiated permessage-deflate; null when none of
+     * its targets did, or it was too small or would not get smaller (they get {@link #frame} then).
+     */
+    ByteBuf deflatedFrame() {
+        return deflatedFrame;
     }
 
     /** When the fan-out of this publication started ({@link System#nanoTime}). */

@@ -25,9 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * framed as one WebSocket text frame ({@link WebSocketFrames}), and every target gets a
  * duplicate of it ({@link WebSocketFrames#share}), so a publication costs one copy and one frame encoding per node, not one
  * per subscriber. Each session's write is {@link ChannelSubscriber#write}: it enters the pipeline where the
- * telemetry handler sits, past the handlers that would encode it again, and does their part for it (a session
- * that negotiated permessage-deflate gets a frame over the same payload bytes instead, for its pipeline to
- * compress). The targets are grouped by event loop ({@link LoopBatches}) and the publication, one object for all
+ * telemetry handler sits, past the handlers that would encode it again, and does their part for it. Sessions that
+ * negotiated permessage-deflate share a second frame, the publication compressed once on this node ({@link
+ * MessageDeflater}: every message the node sends is compressed on its own, so the same bytes suit them all), made
+ * only when the targets include such a session and the push is at least {@code compression.minBytes}. The targets are grouped by event loop ({@link LoopBatches}) and the publication, one object for all
  * of them ({@link FanoutPublication}), is queued on each loop's {@link LoopQueue}: one task per loop drains whatever
  * publications are queued when it runs, writes each to that loop's sessions, and flushes each session once per
  * drain, so that publications arriving together share one task, one wake-up and one {@code writev} per session.
@@ -58,6 +59,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class NettyFanout implements Fanout {
 
     private final ByteBufAllocator allocator;
+    /** Compresses a publication once for the permessage-deflate sessions; null when the node does not compress. */
+    private final MessageDeflater deflater;
     private final Disconnector disconnector;
     private final AtomicLong maxQueuedBytes = new AtomicLong();
     /**
@@ -75,13 +78,24 @@ public final class NettyFanout implements Fanout {
     private final Counter drains;
     private final Counter drainedPublications;
     private final Counter flushes;
+    private final Counter deflates;
+
+    /** A fan-out of a node that does not compress; see {@link #NettyFanout(ByteBufAllocator, MessageDeflater, Disconnector, MeterRegistry)}. */
+    public NettyFanout(ByteBufAllocator allocator, Disconnector disconnector, MeterRegistry meters) {
+        this(allocator, null, disconnector, meters);
+    }
 
     /**
      * A fan-out with the node's meters: {@link MeterCatalog#OUTBOUND_QUEUED_MAX}, {@link MeterCatalog#PUSHES_OUT}
-     * ({@code type=fanout}) and {@link MeterCatalog#DELIVERY_LATENCY}.
+     * ({@code type=fanout}), {@link MeterCatalog#DELIVERY_LATENCY} and {@link MeterCatalog#FANOUT_DEFLATES}.
+     *
+     * @param deflater the node's compressor of whole messages, for its permessage-deflate sessions; null when the
+     *                 node does not compress
      */
-    public NettyFanout(ByteBufAllocator allocator, Disconnector disconnector, MeterRegistry meters) {
+    public NettyFanout(ByteBufAllocator allocator, MessageDeflater deflater, Disconnector disconnector,
+                       MeterRegistry meters) {
         this.allocator = Objects.requireNonNull(allocator, "allocator");
+        this.deflater = deflater;
         this.disconnector = Objects.requireNonNull(disconnector, "disconnector");
         MeterCatalog.OUTBOUND_QUEUED_MAX.gauge(meters, maxQueuedBytes, AtomicLong::get);
         this.pushes = MeterCatalog.PUSHES_OUT.counter(meters, "type", "fanout");
@@ -91,6 +105,7 @@ public final class NettyFanout implements Fanout {
         this.drains = MeterCatalog.FANOUT_DRAINS.counter(meters);
         this.drainedPublications = MeterCatalog.FANOUT_DRAINED.counter(meters);
         this.flushes = MeterCatalog.FANOUT_FLUSHES.counter(meters);
+        this.deflates = MeterCatalog.FANOUT_DEFLATES.counter(meters);
     }
 
     /** The largest outbound queue of one session seen right after a publication was queued, in bytes. */
@@ -104,13 +119,22 @@ public final class NettyFanout implements Fanout {
             return;
         }
         long startNanos = System.nanoTime();
-        List<LoopBatches.Batch> batches = grouped(targets);
+        Grouping grouping = grouped(targets);
+        List<LoopBatches.Batch> batches = grouping.batches();
         ByteBuf frame = WebSocketFrames.text(allocator, encodedPush);
+        ByteBuf deflated = deflater != null && grouping.anyCompressed()
+                ? deflater.textFrame(allocator, encodedPush) : null;
         // One reference per loop, each released once that loop has written the frame.
         if (batches.size() > 1) {
             frame.retain(batches.size() - 1);
         }
-        FanoutPublication publication = new FanoutPublication(frame, batches, startNanos);
+        if (deflated != null) {
+            deflates.increment();
+            if (batches.size() > 1) {
+                deflated.retain(batches.size() - 1);
+            }
+        }
+        FanoutPublication publication = new FanoutPublication(frame, deflated, batches, startNanos);
         for (int i = 0, n = batches.size(); i < n; i++) {
             EventLoop loop = batches.get(i).loop();
             LoopQueue queue = queueOf(loop);
@@ -129,18 +153,32 @@ public final class NettyFanout implements Fanout {
         return queue != null ? queue : queues.computeIfAbsent(loop, made -> new LoopQueue(made, this));
     }
 
-    private List<LoopBatches.Batch> grouped(Collection<? extends Subscriber> targets) {
+    private Grouping grouped(Collection<? extends Subscriber> targets) {
         Grouping last = lastGrouping;
         if (last != null && last.targets() == targets) {
-            return last.batches();
+            return last;
         }
         List<LoopBatches.Batch> batches = LoopBatches.group(targets);
-        lastGrouping = new Grouping(targets, batches);
-        return batches;
+        boolean anyCompressed = false;
+        for (int i = 0, n = batches.size(); i < n && !anyCompressed; i++) {
+            for (ChannelSubscriber target : batches.get(i).targets()) {
+                if (target.compressed()) {
+                    anyCompressed = true;
+                    break;
+                }
+            }
+        }
+        Grouping grouping = new Grouping(targets, batches, anyCompressed);
+        lastGrouping = grouping;
+        return grouping;
     }
 
-    /** A target list (compared by identity) and its batches, which nobody modifies once made. */
-    private record Grouping(Collection<? extends Subscriber> targets, List<LoopBatches.Batch> batches) {
+    /**
+     * A target list (compared by identity), its batches, which nobody modifies once made, and whether any of its
+     * sessions negotiated permessage-deflate (a session's choice never changes).
+     */
+    private record Grouping(Collection<? extends Subscriber> targets, List<LoopBatches.Batch> batches,
+                            boolean anyCompressed) {
     }
 
     /**
@@ -151,6 +189,7 @@ public final class NettyFanout implements Fanout {
      */
     void writeOnLoop(FanoutPublication publication, EventLoop loop, LoopQueue queue, boolean defer) {
         ByteBuf shared = publication.frame();
+        ByteBuf deflated = publication.deflatedFrame();
         List<ChannelSubscriber> targets = publication.targetsOn(loop);
         long now = loop.ticker().nanoTime(); // once for every session of this loop: the heartbeat's write stamp
         int written = 0;
@@ -159,7 +198,7 @@ public final class NettyFanout implements Fanout {
         try {
             for (int i = 0, n = targets.size(); i < n; i++) {
                 ChannelSubscriber target = targets.get(i);
-                long sent = write(shared, target, now);
+                long sent = write(deflated != null && target.compressed() ? deflated : shared, target, now);
                 if (sent >= 0) {
                     // A publication queued meanwhile will write to these sessions too: leave the rest to share its flush.
                     defer = defer || queue.hasQueued();
@@ -182,6 +221,9 @@ public final class NettyFanout implements Fanout {
                 flushes.increment(flushed);
             }
             shared.release();
+            if (deflated != null) {
+                deflated.release();
+            }
             if (publication.loopDone()) {
                 latency.record(System.nanoTime() - publication.startNanos(), TimeUnit.NANOSECONDS);
             }

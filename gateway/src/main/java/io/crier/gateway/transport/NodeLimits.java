@@ -131,6 +131,14 @@ public final class NodeLimits {
         return reservedBits;
     }
 
+    /**
+     * The node's compressor of whole messages, with which the fan-out compresses each publication once for every
+     * permessage-deflate session; null when compression is off.
+     */
+    public MessageDeflater messageDeflater() {
+        return deflate == null ? null : deflate.deflater();
+    }
+
     /** A {@code ws-compression} handler for a new connection; only when {@link #compressionEnabled()}. */
     ChannelHandler newCompression() {
         if (deflate == null) {

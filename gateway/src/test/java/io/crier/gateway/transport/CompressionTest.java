@@ -41,9 +41,9 @@ class CompressionTest {
     private record Frame(boolean rsv1, int opcode, byte[] payload) {
     }
 
-    private final TestNode node = TestNode.create(Map.of("CRIER_COMPRESSION_ENABLED", "true",
+    private TestNode node = TestNode.create(Map.of("CRIER_COMPRESSION_ENABLED", "true",
             "CRIER_COMPRESSION_MIN_BYTES", "512"));
-    private final EmbeddedChannel channel = node.connection();
+    private EmbeddedChannel channel = node.connection();
     private final EmbeddedChannel encoder = new EmbeddedChannel(new WebSocket08FrameEncoder(true));
     private final ByteBuf received = Unpooled.buffer();
     private final Inflater inflater = new Inflater(true);
@@ -63,6 +63,54 @@ class CompressionTest {
         assertTrue(response.startsWith("HTTP/1.1 101"), response);
         assertTrue(response.toLowerCase().contains("sec-websocket-extensions: permessage-deflate"), response);
         assertEquals(1.0, node.meters.counter("crier.connections.compressed").count());
+    }
+
+    @Test
+    void everyAcceptedOfferIsAnsweredWithServerNoContextTakeover() {
+        String response = upgrade(OFFER).toLowerCase();
+        assertTrue(response.contains("permessage-deflate"), response);
+        assertTrue(response.contains("server_no_context_takeover"), "each message compressed on its own: " + response);
+    }
+
+    @Test
+    void anOfferForASmallerServerWindowIsDeclinedAndServedUncompressed() {
+        String response = upgrade("Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=10\r\n");
+        assertTrue(response.startsWith("HTTP/1.1 101"), response);
+        assertFalse(response.toLowerCase().contains("permessage-deflate"), "the JDK's zlib has one window: " + response);
+        assertEquals(0.0, node.meters.counter("crier.connections.compressed").count());
+    }
+
+    @Test
+    void compressedPublicationsAndRepliesInterleavedReadRightWithOneInflaterKeptAcrossMessages() throws Exception {
+        // A browser inflates every message with one inflater and its window: since the node compresses each message
+        // on its own, the fan-out's shared frames and the connection's own replies may come in any order.
+        // Replies and pushes of 16 bytes and more compressed too, by the connection's (shared) encoder.
+        channel.finishAndReleaseAll();
+        node.close();
+        node = TestNode.create(Map.of("CRIER_COMPRESSION_ENABLED", "true", "CRIER_COMPRESSION_MIN_BYTES", "16"));
+        channel = node.connection();
+        upgrade(OFFER);
+        send(text(ClientCommands.auth(1, TestNode.token("alice"))));
+        Frame welcome = receive().get(0);
+        assertTrue(welcome.rsv1(), "the welcome push compressed by the connection's encoder");
+        assertTrue(inflate(welcome.payload()).startsWith("{\"type\":\"welcome\""));
+        send(text(ClientCommands.subscribe(2, "deflate.mix")));
+        receive();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String data = "\"" + ("round " + i + " compressible ").repeat(60) + "\"";
+            send(text(ClientCommands.publish(10 + i, "deflate.mix", data)));
+            expected.add("{\"type\":\"message\",\"topic\":\"deflate.mix\",\"data\":" + data + "}");
+        }
+        List<String> texts = new ArrayList<>();
+        for (Frame frame : receive()) {
+            String text = frame.rsv1() ? inflate(frame.payload()) : new String(frame.payload(), StandardCharsets.UTF_8);
+            assertTrue(frame.rsv1() || !text.contains("\"type\":\"message\""), "publications go compressed");
+            texts.add(text);
+        }
+        assertTrue(texts.containsAll(expected), texts.toString());
+        assertTrue(texts.contains("{\"type\":\"ok\",\"id\":11}"), texts.toString());
+        assertEquals(6, texts.size(), "three publications and three replies: " + texts);
     }
 
     @Test

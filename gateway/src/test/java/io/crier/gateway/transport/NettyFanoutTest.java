@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crier.gateway.config.CompressionConfig;
 import io.crier.gateway.limits.CommandRateLimiter;
 import io.crier.gateway.metrics.MeterCatalog;
 import io.crier.protocol.CloseCode;
@@ -36,6 +37,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -84,25 +87,92 @@ class NettyFanoutTest {
     }
 
     @Test
-    void aCompressedSessionGetsAFrameOverTheSamePayloadForItsPipelineToCompress() {
+    void compressedSessionsShareOnePublicationCompressedOnceAndPlainSessionsThePlainFrame() throws Exception {
+        NettyFanout deflating = new NettyFanout(ByteBufAllocator.DEFAULT,
+                new MessageDeflater(new CompressionConfig(true, 64, 6)), node.disconnector, node.meters);
+        String push = "{\"type\":\"message\",\"topic\":\"news\",\"data\":\"" + "compressible ".repeat(40) + "\"}";
+        ChannelSubscriber first = compressedSubscriber("z1");
+        ChannelSubscriber second = compressedSubscriber("z2");
+        ChannelSubscriber plain = subscriber("p");
+
+        deflating.deliver(push.getBytes(StandardCharsets.UTF_8), List.of(first, plain, second));
+        flushed();
+
+        ByteBuf one = ((EmbeddedChannel) first.channel()).readOutbound();
+        ByteBuf two = ((EmbeddedChannel) second.channel()).readOutbound();
+        ByteBuf raw = ((EmbeddedChannel) plain.channel()).readOutbound();
+        assertEquals(0xC1, one.getUnsignedByte(one.readerIndex()), "FIN, RSV1 (compressed), text");
+        assertEquals(one.memoryAddress() + one.readerIndex(), two.memoryAddress() + two.readerIndex(),
+                "both compressed sessions got the same bytes");
+        assertEquals(push, inflate(one));
+        assertEquals(0x81, raw.getUnsignedByte(raw.readerIndex()), "the plain session's frame is not compressed");
+        assertEquals(push, raw.toString(raw.readerIndex() + 4, raw.readableBytes() - 4, StandardCharsets.UTF_8));
+        assertTrue(one.readableBytes() < raw.readableBytes() / 3, "compressed: " + one.readableBytes() + " bytes");
+        assertEquals(1.0, node.meters.counter("crier.fanout.deflates").count(), "one deflate for the publication");
+        one.release();
+        two.release();
+        raw.release();
+        assertEquals(0, one.refCnt(), "the fan-out released its own references to the compressed frame");
+    }
+
+    @Test
+    void aPublicationUnderMinBytesGoesToCompressedSessionsAsThePlainFrame() {
+        NettyFanout deflating = new NettyFanout(ByteBufAllocator.DEFAULT,
+                new MessageDeflater(new CompressionConfig(true, 512, 6)), node.disconnector, node.meters);
+        ChannelSubscriber compressed = compressedSubscriber("z");
+
+        deflating.deliver(ENCODED, List.of(compressed));
+        flushed();
+
+        ByteBuf frame = ((EmbeddedChannel) compressed.channel()).readOutbound();
+        assertEquals(0x81, frame.getUnsignedByte(frame.readerIndex()), "RSV1 clear: a plain frame, which it reads too");
+        assertEquals(PUSH, frame.toString(frame.readerIndex() + 2, ENCODED.length, StandardCharsets.UTF_8));
+        assertEquals(0.0, node.meters.counter("crier.fanout.deflates").count());
+        frame.release();
+    }
+
+    @Test
+    void nothingIsCompressedWhenNoTargetNegotiatedPermessageDeflate() {
+        NettyFanout deflating = new NettyFanout(ByteBufAllocator.DEFAULT,
+                new MessageDeflater(new CompressionConfig(true, 0, 6)), node.disconnector, node.meters);
+        ChannelSubscriber plain = subscriber("p");
+
+        deflating.deliver(ENCODED, List.of(plain));
+        flushed();
+
+        ByteBuf frame = ((EmbeddedChannel) plain.channel()).readOutbound();
+        assertEquals(0x81, frame.getUnsignedByte(frame.readerIndex()));
+        assertEquals(0.0, node.meters.counter("crier.fanout.deflates").count());
+        frame.release();
+    }
+
+    /** A session on a channel whose upgrade negotiated permessage-deflate. */
+    private ChannelSubscriber compressedSubscriber(String id) {
         EmbeddedChannel channel = new EmbeddedChannel();
         Connection.of(channel).completeUpgrade(true);
         channels.add(channel);
-        ChannelSubscriber compressed = new ChannelSubscriber("z", channel);
-        ChannelSubscriber plain = subscriber("p");
-        assertTrue(compressed.compressed());
-        assertFalse(plain.compressed());
+        ChannelSubscriber subscriber = new ChannelSubscriber(id, channel);
+        assertTrue(subscriber.compressed());
+        return subscriber;
+    }
 
-        fanout.deliver(ENCODED, List.of(compressed, plain));
-        flushed();
-
-        TextWebSocketFrame frame = channel.readOutbound();
-        ByteBuf raw = ((EmbeddedChannel) plain.channel()).readOutbound();
-        assertEquals(PUSH, frame.text());
-        assertEquals(raw.memoryAddress() + raw.readerIndex() + 2, frame.content().memoryAddress()
-                + frame.content().readerIndex(), "the frame's payload is the shared bytes after the header");
-        frame.release();
-        raw.release();
+    /** The text of a server frame with RSV1 set, inflated as a client does (the sync flush's tail put back). */
+    private static String inflate(ByteBuf frame) throws DataFormatException {
+        int marker = frame.getUnsignedByte(frame.readerIndex() + 1);
+        int header = marker < 126 ? 2 : marker == 126 ? 4 : 10;
+        byte[] payload = new byte[frame.readableBytes() - header + 4];
+        frame.getBytes(frame.readerIndex() + header, payload, 0, frame.readableBytes() - header);
+        payload[payload.length - 2] = (byte) 0xFF;
+        payload[payload.length - 1] = (byte) 0xFF;
+        Inflater inflater = new Inflater(true);
+        try {
+            inflater.setInput(payload);
+            byte[] out = new byte[64 * 1024];
+            int length = inflater.inflate(out);
+            return new String(out, 0, length, StandardCharsets.UTF_8);
+        } finally {
+            inflater.end();
+        }
     }
 
     @Test

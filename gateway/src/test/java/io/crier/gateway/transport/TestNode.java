@@ -13,6 +13,7 @@ import io.crier.gateway.hub.HubBuilder;
 import io.crier.gateway.session.SessionPolicy;
 import io.crier.protocol.EnvelopeCodec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.ChannelGroup;
@@ -61,7 +62,10 @@ final class TestNode implements AutoCloseable {
         disconnector = new Disconnector(envelopes, meters, Duration.ofSeconds(3));
         readiness = new Readiness(() -> broker.state() == BrokerState.CONNECTED);
         verifier = new JwtTokenVerifier(SECRET, Clock.systemUTC());
-        hub = HubBuilder.on(broker).envelopes(envelopes).fanout(TestHandlers.fanout(disconnector))
+        limits = new NodeLimits(config, disconnector, meters);
+        hub = HubBuilder.on(broker).envelopes(envelopes)
+                .fanout(new NettyFanout(ByteBufAllocator.DEFAULT, limits.messageDeflater(), disconnector,
+                        new SimpleMeterRegistry()))
                 .scheduler(scheduler).unsubscribeGrace(config.hub().unsubscribeGrace()).meters(meters).build();
         sessions = sessionFactory(SessionPolicy.of(config, verifier, Clock.systemUTC()));
         DevTokenIssuer devTokens = devMode ? new DevTokenIssuer(SECRET, Clock.systemUTC(), Duration.ofHours(1)) : null;
@@ -70,7 +74,6 @@ final class TestNode implements AutoCloseable {
                 new HandshakeGuardHandler(readiness, verifier, meters),
                 new EnvelopeCodecHandler(envelopes, disconnector, meters),
                 new ExceptionHandler(disconnector), null);
-        limits = new NodeLimits(config, disconnector, meters);
         broker.start(hub);
     }
 

@@ -200,7 +200,7 @@ public final class Bench {
             plans.add(new ClientPlan(i, url.getHost(), url.getPort(), url.getRawPath(),
                     "127.0.0." + (1 + o.sourceOffset() + j % o.sources()), topic,
                     frames.auth(ClientPlan.AUTH_ID, token), frames.subscribe(ClientPlan.SUBSCRIBE_ID, topics[topic]),
-                    o.payloadBytes()));
+                    o.payloadBytes(), o.deflate()));
         }
         say("minted %d tokens and command frames in %.2f s", count, (System.nanoTime() - start) / 1e9);
         return plans;

@@ -21,7 +21,7 @@ record BenchOptions(String mode, List<URI> urls, List<InetSocketAddress> redisNo
                     CpuWatch watch, int subscribers, Duration p99Bound, double startRate, double factor,
                     Duration step, int maxSteps, Duration budget, int processes, Duration hold, String label,
                     Duration connectTimeout, Duration warmup, AbuseSizes abuse, int connectRounds, String run,
-                    int firstClient, int sourceOffset, Duration countTimeout) {
+                    int firstClient, int sourceOffset, Duration countTimeout, boolean deflate) {
 
     /**
      * The abuse mode's round count and the clients of each case per round; 0 leaves a case out.
@@ -102,6 +102,7 @@ record BenchOptions(String mode, List<URI> urls, List<InetSocketAddress> redisNo
         d.put("first-client", "0");
         d.put("source-offset", "0");
         d.put("count-timeout", "30s");
+        d.put("deflate", "false");
         d.put("slow-readers", "8");
         d.put("flooders", "8");
         d.put("oversized", "8");
@@ -116,6 +117,8 @@ record BenchOptions(String mode, List<URI> urls, List<InetSocketAddress> redisNo
         DEFAULTS.forEach((key, value) -> text.append("  --").append(key).append('=')
                 .append("secret".equals(key) ? "<TestTokens.secret()>" : value).append('\n'));
         text.append("Topics are bench.<run>.<i>; client i subscribes to topic i % topics (1 = fan-out).\n");
+        text.append("--deflate=true: each client offers permessage-deflate and inflates what comes compressed, keeping\n"
+                + "its inflater's window across messages as a browser does.\n");
         text.append("--url and --redis take comma-separated lists: client i connects to url (i / topics) % urls, so\n"
                 + "each url gets subscribers of every topic once connections >= urls x topics; --redis lists a\n"
                 + "standalone server or, with --redis-mode=cluster, seed nodes of a Redis Cluster, and each\n"
@@ -169,7 +172,8 @@ record BenchOptions(String mode, List<URI> urls, List<InetSocketAddress> redisNo
                 duration(v.get("connect-timeout")), duration(v.get("warmup")), new AbuseSizes(positive(v, "rounds"),
                         count(v, "slow-readers"), count(v, "flooders"), count(v, "oversized"), count(v, "bombs"),
                         count(v, "big-headers")), positive(v, "connect-rounds"), v.get("run"),
-                atLeastZero(v, "first-client"), atLeastZero(v, "source-offset"), duration(v.get("count-timeout")));
+                atLeastZero(v, "first-client"), atLeastZero(v, "source-offset"), duration(v.get("count-timeout")),
+                flag(v, "deflate"));
         o.validate();
         return o;
     }
@@ -261,6 +265,14 @@ record BenchOptions(String mode, List<URI> urls, List<InetSocketAddress> redisNo
             throw new IllegalArgumentException("--" + key + " must be at least 0");
         }
         return value;
+    }
+
+    private static boolean flag(Map<String, String> v, String key) {
+        String value = v.get(key);
+        if (!"true".equals(value) && !"false".equals(value)) {
+            throw new IllegalArgumentException("--" + key + " must be true or false");
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private static int count(Map<String, String> v, String key) {

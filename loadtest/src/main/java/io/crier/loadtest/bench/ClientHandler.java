@@ -6,6 +6,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 
 /**
  * One benchmark connection: sends the upgrade request, checks the 101 answer, authenticates with its own token,
@@ -20,6 +23,8 @@ final class ClientHandler extends ByteToMessageDecoder {
     private static final byte[] OK = ascii("{\"type\":\"ok\",\"id\":");
     private static final byte[] ERROR = ascii("{\"type\":\"error\"");
     private static final byte[] HEADERS_END = ascii("\r\n\r\n");
+    private static final byte[] SYNC_FLUSH_TAIL = {0, 0, (byte) 0xff, (byte) 0xff};
+    private static final int RSV1 = 0x40;
 
     private enum State { HANDSHAKE, AUTH, SUBSCRIBE, READY, DONE }
 
@@ -31,6 +36,10 @@ final class ClientHandler extends ByteToMessageDecoder {
     private State state = State.HANDSHAKE;
     private LoopStats stats;
     private int closeCode = 1006;
+    /** Whether the server accepted permessage-deflate (then frames with RSV1 come compressed). */
+    private boolean deflate;
+    /** Inflates compressed frames, its window kept from message to message as a browser's; made on first use. */
+    private Inflater inflater;
 
     ClientHandler(ClientPlan plan, ClientFleet fleet, long startNanos) {
         this.plan = plan;
@@ -43,7 +52,7 @@ final class ClientHandler extends ByteToMessageDecoder {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         stats = fleet.statsFor(ctx.channel().eventLoop());
-        byte[] request = Handshakes.request(plan.host(), plan.port(), plan.path(), key);
+        byte[] request = Handshakes.request(plan.host(), plan.port(), plan.path(), key, plan.deflate());
         ctx.writeAndFlush(Unpooled.wrappedBuffer(request));
         super.channelActive(ctx);
     }
@@ -73,7 +82,7 @@ final class ClientHandler extends ByteToMessageDecoder {
                 length = in.getLong(start + 2);
                 header = 10;
             }
-            if ((b1 & 0x80) != 0 || length > MAX_FRAME || (b0 & 0x70) != 0) {
+            if ((b1 & 0x80) != 0 || length > MAX_FRAME || (b0 & (deflate ? 0x30 : 0x70)) != 0) {
                 fail(ctx, "bad frame from the server (masked, reserved bits or over " + MAX_FRAME + " bytes)");
                 return;
             }
@@ -83,7 +92,19 @@ final class ClientHandler extends ByteToMessageDecoder {
             int from = start + header;
             int to = from + (int) length;
             in.readerIndex(to);
-            onFrame(ctx, b0 & 0x0f, in, from, to, now);
+            if ((b0 & RSV1) != 0) {
+                ByteBuf text = inflate(ctx, in, from, to);
+                if (text == null) {
+                    return;
+                }
+                try {
+                    onFrame(ctx, b0 & 0x0f, text, text.readerIndex(), text.writerIndex(), now);
+                } finally {
+                    text.release();
+                }
+            } else {
+                onFrame(ctx, b0 & 0x0f, in, from, to, now);
+            }
         }
         if (state == State.DONE) {
             in.skipBytes(in.readableBytes());
@@ -105,9 +126,39 @@ final class ClientHandler extends ByteToMessageDecoder {
             fail(ctx, problem);
             return false;
         }
+        deflate = plan.deflate() && head.toLowerCase(Locale.ROOT).contains("permessage-deflate");
         state = State.AUTH;
         ctx.writeAndFlush(CommandFrames.maskedText(ctx.alloc(), plan.authFrame()));
         return true;
+    }
+
+    /** The message of a compressed frame's payload (the sync flush's tail put back), or null when it is broken. */
+    private ByteBuf inflate(ChannelHandlerContext ctx, ByteBuf in, int from, int to) {
+        if (inflater == null) {
+            inflater = new Inflater(true);
+        }
+        byte[] input = new byte[to - from + SYNC_FLUSH_TAIL.length];
+        in.getBytes(from, input, 0, to - from);
+        System.arraycopy(SYNC_FLUSH_TAIL, 0, input, to - from, SYNC_FLUSH_TAIL.length);
+        inflater.setInput(input);
+        ByteBuf out = ctx.alloc().heapBuffer(Math.max(256, input.length * 4));
+        try {
+            while (true) {
+                out.ensureWritable(1024);
+                int n = inflater.inflate(out.array(), out.arrayOffset() + out.writerIndex(), out.writableBytes());
+                out.writerIndex(out.writerIndex() + n);
+                if (n == 0 && inflater.needsInput()) {
+                    return out;
+                }
+                if (out.readableBytes() > MAX_FRAME) {
+                    throw new DataFormatException("inflates past " + MAX_FRAME + " bytes");
+                }
+            }
+        } catch (DataFormatException e) {
+            out.release();
+            fail(ctx, "a compressed frame that does not inflate: " + e.getMessage());
+            return null;
+        }
     }
 
     private void onFrame(ChannelHandlerContext ctx, int opcode, ByteBuf in, int from, int to, long now) {
@@ -166,6 +217,10 @@ final class ClientHandler extends ByteToMessageDecoder {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (inflater != null) {
+            inflater.end();
+            inflater = null;
+        }
         if (state == State.READY) {
             stats.closedAfterReady(closeCode);
             state = State.DONE;

@@ -10,7 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The client half of the RFC 6455 opening handshake: a fresh random key per connection, the upgrade request
  * bytes, and the check of the server's answer (status 101 and the {@code Sec-WebSocket-Accept} that proves the
- * server read this key). No extension is offered, so frames come uncompressed. Stateless and thread-safe.
+ * server read this key). permessage-deflate is offered only when asked for. Stateless and thread-safe.
  */
 final class Handshakes {
 
@@ -26,13 +26,17 @@ final class Handshakes {
         return Base64.getEncoder().encodeToString(nonce);
     }
 
-    /** The upgrade request; no Origin header (a non-browser client), no token in the URL. */
-    static byte[] request(String host, int port, String path, String key) {
+    /**
+     * The upgrade request; no Origin header (a non-browser client), no token in the URL; with {@code deflate}, the
+     * offer of permessage-deflate that browsers make.
+     */
+    static byte[] request(String host, int port, String path, String key, boolean deflate) {
         String request = "GET " + path + " HTTP/1.1\r\n"
                 + "Host: " + host + ":" + port + "\r\n"
                 + "Upgrade: websocket\r\n"
                 + "Connection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + key + "\r\n"
+                + (deflate ? "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n" : "")
                 + "Sec-WebSocket-Version: 13\r\n\r\n";
         return request.getBytes(StandardCharsets.US_ASCII);
     }

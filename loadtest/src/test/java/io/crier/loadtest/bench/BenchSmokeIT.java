@@ -75,6 +75,22 @@ class BenchSmokeIT {
         }
     }
 
+    @Test
+    void gatewayDeliversPublicationsCompressedOnceToClientsThatOfferDeflate() throws Exception {
+        try (GatewayProcess node = GatewayProcess.named("bench-smoke-deflate")
+                .env("CRIER_REDIS_URI", redis.uri())
+                .env("CRIER_AUTH_HMAC_SECRET", new String(TestTokens.secret(), StandardCharsets.UTF_8))
+                .env("CRIER_COMPRESSION_ENABLED", "true")
+                .start()) {
+            Bench bench = Bench.of("fixed", "--url=ws://127.0.0.1:" + node.port() + "/ws",
+                    "--redis=127.0.0.1:" + redis.port(), "--connections=" + CLIENTS, "--topics=1", "--rate=50",
+                    "--duration=2s", "--warmup=0s", "--sources=4", "--threads=1", "--connect-timeout=20s",
+                    "--payload=2048", "--deflate=true");
+            bench.run();
+            assertEverythingDelivered(bench);
+        }
+    }
+
     private static YardstickNode yardstick(YardstickTransport transport) throws InterruptedException {
         return YardstickNode.start("smoke", TestTokens.secret(), "127.0.0.1", redis.port(), "crier:",
                 new YardstickNode.Listener(0, 2, transport));
