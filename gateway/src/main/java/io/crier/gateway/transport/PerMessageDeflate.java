@@ -18,17 +18,18 @@ import java.util.Map;
 
 /**
  * permessage-deflate (RFC 7692) for a node: negotiated when the client offers it, always answered with {@code
- * server_no_context_takeover} (RFC 7692, 7.1.1.1 lets a server add it to any offer it accepts), so that every
- * message the node sends is compressed on its own. That is what lets a publication be compressed once per node and
- * the same bytes go to every compressed subscriber ({@link NettyFanout}, {@link MessageDeflater}), and what lets a
- * compressed connection keep no compressor: replies and pushes are compressed by the node's shared {@link
- * MessageDeflateEncoder}. Messages under {@code compression.minBytes} go out uncompressed (RSV1 clear).
+ * server_no_context_takeover} and {@code client_no_context_takeover} (RFC 7692, 7.1.1.1 and 7.1.1.2 let a server add
+ * either to any offer it accepts), so that every message either side sends is compressed on its own. That is what
+ * lets a publication be compressed once per node and the same bytes go to every compressed subscriber ({@link
+ * NettyFanout}, {@link MessageDeflater}), and what lets a compressed connection keep neither a compressor nor an
+ * inflater: replies and pushes are compressed by the node's shared {@link MessageDeflateEncoder}, and what the client
+ * sends is inflated by the thread's shared inflater ({@link MessageInflateDecoder}). Messages under {@code
+ * compression.minBytes} go out uncompressed (RSV1 clear).
  *
- * <p>Inbound, the client keeps the context takeover it chose: a connection inflates with its own inflater (made
- * when its first compressed frame comes), into at most {@code limits.maxMessageBytes}, so that a small compressed
- * frame cannot become a huge message (a decompression bomb closes the connection with 1009). An offer the node
- * cannot honour (a smaller {@code server_max_window_bits}: the JDK's zlib has one window size) is declined, and
- * that client is served uncompressed.
+ * <p>Inbound, a message inflates into at most {@code limits.maxMessageBytes}, so that a small compressed frame
+ * cannot become a huge message (a decompression bomb closes the connection with 1009). An offer the node cannot
+ * honour (a smaller {@code server_max_window_bits}: the JDK's zlib has one window size) is declined, and that client
+ * is served uncompressed.
  *
  * <p>Immutable; thread-safe. The handshaker and the encoder are shared by the node; {@link #newHandler()} makes
  * the per-connection handler, which removes itself once the upgrade response has gone out.
@@ -36,8 +37,9 @@ import java.util.Map;
 final class PerMessageDeflate {
 
     /** The start of the message Netty's zlib decoder gives when output would pass its maximum. */
-    private static final String OVER_MAX_ALLOCATION = "Decompression buffer has reached maximum size";
+    static final String OVER_MAX_ALLOCATION = "Decompression buffer has reached maximum size";
     private static final String SERVER_NO_CONTEXT = "server_no_context_takeover";
+    private static final String CLIENT_NO_CONTEXT = "client_no_context_takeover";
 
     private final MessageDeflater deflater;
     private final WebSocketServerExtensionHandshaker handshaker;
@@ -48,14 +50,16 @@ final class PerMessageDeflate {
      */
     PerMessageDeflate(CompressionConfig config, int maxMessageBytes) {
         this.deflater = new MessageDeflater(config);
-        // Netty's handshaker reads the offer and makes the inflater; allowServerNoContext lets it take the
-        // server_no_context_takeover added to each offer below. A client that asks for a smaller server window is
-        // honoured only when the zlib in use supports window sizes (the JDK's does not), else the offer is declined.
+        // Netty's handshaker reads the offer and words the answer; allowServerNoContext and preferredClientNoContext
+        // let it take the two no_context_takeover parameters added to each offer below. A client that asks for a
+        // smaller server window is honoured only when the zlib in use supports window sizes (the JDK's does not),
+        // else the offer is declined.
         PerMessageDeflateServerExtensionHandshaker netty = new PerMessageDeflateServerExtensionHandshaker(
                 config.level(), ZlibCodecFactory.isSupportingWindowSizeAndMemLevel(),
-                PerMessageDeflateServerExtensionHandshaker.MAX_WINDOW_SIZE, true, false,
+                PerMessageDeflateServerExtensionHandshaker.MAX_WINDOW_SIZE, true, true,
                 WebSocketExtensionFilterProvider.DEFAULT, maxMessageBytes);
-        this.handshaker = new NoContextHandshaker(netty, new MessageDeflateEncoder(deflater));
+        this.handshaker = new NoContextHandshaker(netty, new MessageDeflateEncoder(deflater),
+                new MessageInflateDecoder.Shared(maxMessageBytes));
     }
 
     /** The node's compressor of whole messages, which {@link NettyFanout} uses once per publication. */
@@ -79,17 +83,19 @@ final class PerMessageDeflate {
     }
 
     /**
-     * Accepts a permessage-deflate offer as Netty's handshaker does, with {@code server_no_context_takeover} added to
-     * it (so that the answer carries it), and gives the accepted extension the node's shared encoder in place of a
-     * compressor per connection; the inflater stays Netty's.
+     * Accepts a permessage-deflate offer as Netty's handshaker does, with both no_context_takeover parameters added to
+     * it (so that the answer carries them), and gives the accepted extension the node's shared encoder and a decoder
+     * that inflates with the thread's shared inflater, in place of Netty's compressor and inflater per connection.
      */
-    private record NoContextHandshaker(PerMessageDeflateServerExtensionHandshaker netty,
-                                       MessageDeflateEncoder encoder) implements WebSocketServerExtensionHandshaker {
+    private record NoContextHandshaker(PerMessageDeflateServerExtensionHandshaker netty, MessageDeflateEncoder encoder,
+                                       MessageInflateDecoder.Shared inflaters)
+            implements WebSocketServerExtensionHandshaker {
 
         @Override
         public WebSocketServerExtension handshakeExtension(WebSocketExtensionData offer) {
             Map<String, String> parameters = new HashMap<>(offer.parameters());
             parameters.put(SERVER_NO_CONTEXT, null);
+            parameters.put(CLIENT_NO_CONTEXT, null);
             WebSocketServerExtension accepted =
                     netty.handshakeExtension(new WebSocketExtensionData(offer.name(), parameters));
             return accepted == null ? null : new WebSocketServerExtension() {
@@ -105,7 +111,7 @@ final class PerMessageDeflate {
 
                 @Override
                 public WebSocketExtensionDecoder newExtensionDecoder() {
-                    return accepted.newExtensionDecoder();
+                    return new MessageInflateDecoder(inflaters);
                 }
 
                 @Override

@@ -22,7 +22,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,10 +65,11 @@ class CompressionTest {
     }
 
     @Test
-    void everyAcceptedOfferIsAnsweredWithServerNoContextTakeover() {
+    void everyAcceptedOfferIsAnsweredWithNoContextTakeoverBothWays() {
         String response = upgrade(OFFER).toLowerCase();
         assertTrue(response.contains("permessage-deflate"), response);
         assertTrue(response.contains("server_no_context_takeover"), "each message compressed on its own: " + response);
+        assertTrue(response.contains("client_no_context_takeover"), "the client's too: " + response);
     }
 
     @Test
@@ -219,21 +219,7 @@ class CompressionTest {
 
     /** A text frame with RSV1 set whose payload is {@code bytes} deflated (RFC 7692: the 4-byte tail cut). */
     private static TextWebSocketFrame compressed(byte[] bytes) {
-        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-        try {
-            deflater.setInput(bytes);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] chunk = new byte[8192];
-            int n;
-            while ((n = deflater.deflate(chunk, 0, chunk.length, Deflater.SYNC_FLUSH)) > 0) {
-                out.write(chunk, 0, n);
-            }
-            byte[] deflated = out.toByteArray();
-            return new TextWebSocketFrame(true, WebSocketExtension.RSV1,
-                    Unpooled.wrappedBuffer(deflated, 0, deflated.length - TAIL.length));
-        } finally {
-            deflater.end();
-        }
+        return new TextWebSocketFrame(true, WebSocketExtension.RSV1, Unpooled.wrappedBuffer(ClientDeflate.message(bytes)));
     }
 
     private String inflate(byte[] payload) throws DataFormatException {
