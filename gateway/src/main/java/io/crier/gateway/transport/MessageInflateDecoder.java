@@ -86,7 +86,8 @@ final class MessageInflateDecoder extends WebSocketExtensionDecoder {
             if (last) {
                 endFragmented();
             }
-            out.add(new ContinuationWebSocketFrame(last, rsv, inflated));
+            // RSV1 belongs on a message's first frame only: one on a continuation stays, for ws-reserved-bits (1002).
+            out.add(new ContinuationWebSocketFrame(last, frame.rsv(), inflated));
             return;
         }
         if (last) {

@@ -195,6 +195,28 @@ class CompressionTest {
     }
 
     @Test
+    void aCompressedCommandInFragmentsIsUnderstoodAndRsv1OnItsContinuationClosesWith1002() throws Exception {
+        upgrade(OFFER);
+        byte[] auth = ClientDeflate.message(ClientCommands.auth(1, TestNode.token("alice"))
+                .getBytes(StandardCharsets.UTF_8));
+        int half = auth.length / 2;
+        send(new TextWebSocketFrame(false, WebSocketExtension.RSV1, Unpooled.wrappedBuffer(auth, 0, half)));
+        send(new ContinuationWebSocketFrame(true, 0, Unpooled.wrappedBuffer(auth, half, auth.length - half)));
+        Frame welcome = receive().get(0);
+        String text = welcome.rsv1() ? inflate(welcome.payload()) : new String(welcome.payload(), StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("{\"type\":\"welcome\""), text);
+
+        byte[] ping = ClientDeflate.message("{\"type\":\"ping\",\"id\":2}".getBytes(StandardCharsets.UTF_8));
+        send(new TextWebSocketFrame(false, WebSocketExtension.RSV1, Unpooled.wrappedBuffer(ping, 0, 3)));
+        send(new ContinuationWebSocketFrame(true, WebSocketExtension.RSV1,
+                Unpooled.wrappedBuffer(ping, 3, ping.length - 3)));
+        List<Frame> frames = receive();
+        Frame last = frames.get(frames.size() - 1);
+        assertEquals(8, last.opcode(), frames.toString());
+        assertEquals(1002, ((last.payload()[0] & 0xff) << 8) | (last.payload()[1] & 0xff));
+    }
+
+    @Test
     void aReservedBitOnAPingClosesWith1002() {
         upgrade(OFFER);
         send(new PingWebSocketFrame(true, WebSocketExtension.RSV1, Unpooled.wrappedBuffer(new byte[] {1})));

@@ -81,6 +81,22 @@ class MessageInflateDecoderTest {
     }
 
     @Test
+    void rsv1OnAContinuationIsLeftSetForTheReservedBitsCheckToRefuse() {
+        byte[] deflated = ClientDeflate.message("split ".repeat(100).getBytes(StandardCharsets.UTF_8));
+        int half = deflated.length / 2;
+        first.writeInbound(new TextWebSocketFrame(false, WebSocketExtension.RSV1,
+                Unpooled.wrappedBuffer(Arrays.copyOfRange(deflated, 0, half))));
+        first.writeInbound(new ContinuationWebSocketFrame(true, WebSocketExtension.RSV1,
+                Unpooled.wrappedBuffer(Arrays.copyOfRange(deflated, half, deflated.length))));
+        WebSocketFrame start = first.readInbound();
+        WebSocketFrame rest = first.readInbound();
+        assertEquals(0, start.rsv(), "RSV1 of the first frame is the extension's, cleared");
+        assertEquals(WebSocketExtension.RSV1, rest.rsv(), "RSV1 on a continuation is no extension's");
+        start.release();
+        rest.release();
+    }
+
+    @Test
     void framesWithoutRsv1PassUntouched() {
         TextWebSocketFrame plain = new TextWebSocketFrame("plain");
         BinaryWebSocketFrame binary = new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {1, 2}));
