@@ -125,7 +125,10 @@ final class BrowserFleet implements AutoCloseable {
                 .env("CRIER_ADMIN_KEY", ADMIN_KEY)
                 .env("CRIER_DRAIN_RECONNECT_DELAY_MAX", DRAIN_RECONNECT_DELAY_MAX_SECONDS + "s")
                 .env("CRIER_DRAIN_READINESS_DELAY", DRAIN_READINESS_DELAY)
-                .env("CRIER_DRAIN_WINDOW", DRAIN_WINDOW);
+                .env("CRIER_DRAIN_WINDOW", DRAIN_WINDOW)
+                // Chromium offers permessage-deflate: every browser test runs compressed, both ways, from 64 bytes.
+                .env("CRIER_COMPRESSION_ENABLED", "true")
+                .env("CRIER_COMPRESSION_MIN_BYTES", "64");
         HaproxyProcess.NODE_ENV.forEach(builder::env);
         DEMO_NAMESPACES.forEach(builder::property);
         return builder.start();

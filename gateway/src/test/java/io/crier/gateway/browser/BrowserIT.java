@@ -6,12 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.crier.gateway.support.GatewayProcess;
 import io.crier.gateway.support.HaproxyProcess;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,8 +27,10 @@ import org.junit.jupiter.api.Timeout;
  * playwright-core) against a real fleet: Redis, three gateway nodes as processes and HAProxy with the shipped
  * configuration ({@link BrowserFleet}), plus {@link FleetControl} through which the JavaScript tests get tokens and
  * have a node frozen, killed, drained or restarted. Asserts that node's test runner exits 0 and that its summary
- * counts every test as passed, so a run that found no test fails. The screenshot lands in
- * {@code target/browser-artifacts/demo.png}.
+ * counts every test as passed, so a run that found no test fails. The nodes have permessage-deflate on, which
+ * Chromium offers: the run also asserts that connections negotiated it ({@code crier_connections_compressed_total} on
+ * the nodes still up at the end), so the browser read the node's compressed messages and sent its own compressed.
+ * The screenshot lands in {@code target/browser-artifacts/demo.png}.
  */
 class BrowserIT {
 
@@ -31,6 +39,8 @@ class BrowserIT {
     private static final Path JS = Path.of("src/main/js").toAbsolutePath();
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(80);
+    private static final Pattern COMPRESSED =
+            Pattern.compile("(?m)^crier_connections_compressed_total(?:\\{[^}]*\\})? ([0-9.eE+-]+)$");
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -42,6 +52,7 @@ class BrowserIT {
         Path artifacts = artifacts();
         Files.deleteIfExists(artifacts.resolve("demo.png"));
         NodeTestRun.Result result;
+        double compressed;
         long starting = System.nanoTime();
         try (BrowserFleet fleet = BrowserFleet.start(3);
              FleetControl control = FleetControl.start(BrowserFleet.secret(), BrowserFleet.ADMIN_KEY, fleet.nodes())) {
@@ -49,11 +60,38 @@ class BrowserIT {
                     + " ms: " + fleet.baseUrl());
             result = NodeTestRun.run(JS, List.of(), testFiles(), environment(fleet, control, artifacts),
                     artifacts.resolve("browser-tests.tap"), RUN_TIMEOUT);
+            compressed = compressedUpgrades(fleet.nodes());
         }
         assertEquals(0, result.exitCode(), "node --test failed; its output is above, marked [node]");
         assertEquals(EXPECTED_TESTS, result.count("pass"), "passed tests in the summary " + result.counts());
         assertEquals(0, result.count("fail"), "failed tests in the summary " + result.counts());
         assertTrue(Files.size(artifacts.resolve("demo.png")) > 0, "the demo's screenshot was taken");
+        assertTrue(compressed > 0, "Chromium negotiated permessage-deflate with the nodes: " + compressed);
+    }
+
+    /** The sum of {@code crier_connections_compressed_total} over the nodes still up. */
+    private static double compressedUpgrades(List<GatewayProcess> nodes) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        double sum = 0;
+        for (GatewayProcess node : nodes) {
+            if (!node.isAlive()) {
+                continue;
+            }
+            try {
+                String scrape = http.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/metrics"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                Matcher line = COMPRESSED.matcher(scrape);
+                while (line.find()) {
+                    sum += Double.parseDouble(line.group(1));
+                }
+            } catch (IOException e) {
+                System.out.println("no metrics from " + node + ": " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return sum;
+            }
+        }
+        return sum;
     }
 
     private static Map<String, String> environment(BrowserFleet fleet, FleetControl control, Path artifacts) {
