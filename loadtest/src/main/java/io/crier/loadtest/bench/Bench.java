@@ -129,7 +129,7 @@ public final class Bench {
     private int publish(ClientFleet fleet, int ready) throws IOException, InterruptedException {
         BenchOptions o = options;
         try (RedisPublisher publisher = new RedisPublisher(o.shards(), o.publishVerb(), o.prefix(), topics(),
-                o.payloadBytes())) {
+                o.payloadBytes(), o.document())) {
             RateSteps steps = new RateSteps(fleet, publisher, ready, o.topics(), o.pid(), o.watch(),
                     NodeScrape.metricsUrl(o.url()));
             long bound = o.p99Bound().toNanos() / 1000;

@@ -21,7 +21,7 @@ record BenchOptions(String mode, List<URI> urls, List<InetSocketAddress> redisNo
                     CpuWatch watch, int subscribers, Duration p99Bound, double startRate, double factor,
                     Duration step, int maxSteps, Duration budget, int processes, Duration hold, String label,
                     Duration connectTimeout, Duration warmup, AbuseSizes abuse, int connectRounds, String run,
-                    int firstClient, int sourceOffset, Duration countTimeout, boolean deflate) {
+                    int firstClient, int sourceOffset, Duration countTimeout, boolean deflate, int document) {
 
     /**
      * The abuse mode's round count and the clients of each case per round; 0 leaves a case out.
@@ -103,6 +103,7 @@ record BenchOptions(String mode, List<URI> urls, List<InetSocketAddress> redisNo
         d.put("source-offset", "0");
         d.put("count-timeout", "30s");
         d.put("deflate", "false");
+        d.put("document", "0");
         d.put("slow-readers", "8");
         d.put("flooders", "8");
         d.put("oversized", "8");
@@ -119,6 +120,8 @@ record BenchOptions(String mode, List<URI> urls, List<InetSocketAddress> redisNo
         text.append("Topics are bench.<run>.<i>; client i subscribes to topic i % topics (1 = fan-out).\n");
         text.append("--deflate=true: each client offers permessage-deflate and inflates what comes compressed, keeping\n"
                 + "its inflater's window across messages as a browser does.\n");
+        text.append("--document=N (1..100): the payload's pad is a document of entries ABCD:0123.45; with random keys and\n"
+                + "values, N% of which change before each publication of its topic; 0: one repeated letter.\n");
         text.append("--url and --redis take comma-separated lists: client i connects to url (i / topics) % urls, so\n"
                 + "each url gets subscribers of every topic once connections >= urls x topics; --redis lists a\n"
                 + "standalone server or, with --redis-mode=cluster, seed nodes of a Redis Cluster, and each\n"
@@ -173,7 +176,7 @@ record BenchOptions(String mode, List<URI> urls, List<InetSocketAddress> redisNo
                         count(v, "slow-readers"), count(v, "flooders"), count(v, "oversized"), count(v, "bombs"),
                         count(v, "big-headers")), positive(v, "connect-rounds"), v.get("run"),
                 atLeastZero(v, "first-client"), atLeastZero(v, "source-offset"), duration(v.get("count-timeout")),
-                flag(v, "deflate"));
+                flag(v, "deflate"), percent(v, "document"));
         o.validate();
         return o;
     }
@@ -263,6 +266,14 @@ record BenchOptions(String mode, List<URI> urls, List<InetSocketAddress> redisNo
         int value = Integer.parseInt(v.get(key));
         if (value < 0) {
             throw new IllegalArgumentException("--" + key + " must be at least 0");
+        }
+        return value;
+    }
+
+    private static int percent(Map<String, String> v, String key) {
+        int value = Integer.parseInt(v.get(key));
+        if (value < 0 || value > 100) {
+            throw new IllegalArgumentException("--" + key + " must be 0..100");
         }
         return value;
     }

@@ -3,12 +3,16 @@ package io.crier.loadtest.bench;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Random;
 
 /**
  * The publication data the benchmark sends: one JSON object of exactly the configured size,
  * {@code {"k":"crier-bench","o":"<topic 8 hex>","s":"<seq 16 hex>","t":"<nanoTime 16 hex>","p":"xxx..."}}.
  * Fixed-width hex fields let a receiver read the topic index, sequence number and send time at fixed offsets,
- * without a JSON parser, and let the sender stamp a template without re-encoding it. Stateless and thread-safe.
+ * without a JSON parser, and let the sender stamp a template without re-encoding it. The pad is one repeated letter
+ * (which compresses to almost nothing), or with {@link #fillDocument} a document of fixed-width entries
+ * {@code ABCD:0123.45;} with random keys and values, of which {@link #change} rewrites a share per publication, as a
+ * price list or a scoreboard changes. Stateless and thread-safe.
  */
 final class BenchPayload {
 
@@ -24,6 +28,11 @@ final class BenchPayload {
     static final int TIME_AT = SEQ_AT + 16 + TIME.length;
     /** The smallest payload: the fields with an empty pad. */
     static final int MIN_BYTES = TIME_AT + 16 + PAD.length + TAIL.length;
+    /** Where the pad starts. */
+    private static final int PAD_AT = TIME_AT + 16 + PAD.length;
+    /** One document entry: four capitals, a colon, a price with two decimals, a semicolon. */
+    private static final int ENTRY = 13;
+    private static final int VALUE_AT = 5;
 
     private BenchPayload() {
     }
@@ -108,6 +117,41 @@ final class BenchPayload {
         for (int i = digits - 1; i >= 0; i--) {
             out[at + i] = HEX[(int) (value & 0xf)];
             value >>>= 4;
+        }
+    }
+
+    /**
+     * Fills the pad of a {@link #template} with document entries ({@code ABCD:0123.45;}) drawn from {@code random},
+     * the bytes left after the last whole entry with spaces; returns the number of entries.
+     */
+    static int fillDocument(byte[] payload, Random random) {
+        int end = payload.length - TAIL.length;
+        int entries = (end - PAD_AT) / ENTRY;
+        for (int i = 0; i < entries; i++) {
+            int at = PAD_AT + i * ENTRY;
+            for (int k = 0; k < 4; k++) {
+                payload[at + k] = (byte) ('A' + random.nextInt(26));
+            }
+            payload[at + 4] = ':';
+            value(payload, at + VALUE_AT, random);
+            payload[at + ENTRY - 1] = ';';
+        }
+        Arrays.fill(payload, PAD_AT + entries * ENTRY, end, (byte) ' ');
+        return entries;
+    }
+
+    /** Gives new values to {@code percent}% of a {@link #fillDocument document}'s entries (at least one), in place. */
+    static void change(byte[] payload, int entries, int percent, Random random) {
+        int changes = Math.max(1, entries * percent / 100);
+        for (int i = 0; i < changes; i++) {
+            value(payload, PAD_AT + random.nextInt(entries) * ENTRY + VALUE_AT, random);
+        }
+    }
+
+    /** A price {@code 0123.45} at {@code at}. */
+    private static void value(byte[] payload, int at, Random random) {
+        for (int d = 0; d < 7; d++) {
+            payload[at + d] = d == 4 ? (byte) '.' : (byte) ('0' + random.nextInt(10));
         }
     }
 

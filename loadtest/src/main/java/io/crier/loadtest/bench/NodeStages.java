@@ -21,9 +21,12 @@ import java.util.Locale;
  * @param writtenMicros     mean fan-out start → written by every loop
  * @param perDrain          publications per loop task
  * @param flushesPerPush    session flushes per delivery
+ * @param bytesPerPush      bytes the node sent ({@code crier.sent}, frames and their headers) per fan-out delivery:
+ *                          what a delivery costs on the wire, compressed or not
  */
 record NodeStages(long gcPauses, double gcPauseMillis, double gcPauseMaxMillis, double decodeMicros,
-                  double handoffMicros, double writtenMicros, double perDrain, double flushesPerPush) {
+                  double handoffMicros, double writtenMicros, double perDrain, double flushesPerPush,
+                  double bytesPerPush) {
 
     private static final String GC_PAUSE = "jvm_gc_pause_seconds";
 
@@ -59,20 +62,23 @@ record NodeStages(long gcPauses, double gcPauseMillis, double gcPauseMaxMillis, 
                 meanMicros(before, after, "crier_fanout_handoff_seconds"),
                 meanMicros(before, after, "crier_delivery_latency_seconds"),
                 drains > 0 ? delta(before, after, "crier_fanout_drained_total") / drains : 0,
-                pushes > 0 ? delta(before, after, "crier_fanout_flushes_total") / pushes : 0);
+                pushes > 0 ? delta(before, after, "crier_fanout_flushes_total") / pushes : 0,
+                pushes > 0 ? delta(before, after, "crier_sent_bytes_total") / pushes : 0);
     }
 
     String describe() {
         return String.format(Locale.ROOT, "node: gc %d pauses %.0f ms (max %.0f ms); µs decode=%.0f handoff=%.0f "
-                        + "written=%.0f; publications/drain=%.2f flushes/delivery=%.2f", gcPauses, gcPauseMillis,
-                gcPauseMaxMillis, decodeMicros, handoffMicros, writtenMicros, perDrain, flushesPerPush);
+                        + "written=%.0f; publications/drain=%.2f flushes/delivery=%.2f bytes/delivery=%.0f", gcPauses,
+                gcPauseMillis, gcPauseMaxMillis, decodeMicros, handoffMicros, writtenMicros, perDrain, flushesPerPush,
+                bytesPerPush);
     }
 
     /** The machine-readable fields of the RESULT line. */
     String resultFields() {
         return String.format(Locale.ROOT, "gc_pauses=%d gc_pause_ms=%.0f gc_pause_max_ms=%.0f decode_us=%.0f "
-                        + "handoff_us=%.0f written_us=%.0f pubs_per_drain=%.2f flushes_per_delivery=%.2f", gcPauses,
-                gcPauseMillis, gcPauseMaxMillis, decodeMicros, handoffMicros, writtenMicros, perDrain, flushesPerPush);
+                        + "handoff_us=%.0f written_us=%.0f pubs_per_drain=%.2f flushes_per_delivery=%.2f "
+                        + "bytes_per_delivery=%.0f", gcPauses, gcPauseMillis, gcPauseMaxMillis, decodeMicros,
+                handoffMicros, writtenMicros, perDrain, flushesPerPush, bytesPerPush);
     }
 
     private static double delta(NodeScrape before, NodeScrape after, String name) {

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -41,6 +42,11 @@ final class RedisPublisher implements AutoCloseable {
     private final int[] shardOfTopic;
     private final long[] published;
     private final byte[] template;
+    /** Per topic, its document (with {@code --document}), changed before each of its publications; else null. */
+    private final byte[][] documents;
+    private final int documentEntries;
+    private final int documentPercent;
+    private final Random random = new Random(17);
     private final PublicationCodec codec = new PublicationCodec();
     private final AtomicLong replies = new AtomicLong();
     private final AtomicLong noReceiver = new AtomicLong();
@@ -50,12 +56,16 @@ final class RedisPublisher implements AutoCloseable {
 
     /** A publisher of {@code PUBLISH} to one standalone Redis. */
     RedisPublisher(String host, int port, String prefix, String[] topics, int payloadBytes) throws IOException {
-        this(RedisShards.standalone(new InetSocketAddress(host, port)), "PUBLISH", prefix, topics, payloadBytes);
+        this(RedisShards.standalone(new InetSocketAddress(host, port)), "PUBLISH", prefix, topics, payloadBytes, 0);
     }
 
-    /** A publisher of {@code command} ({@code PUBLISH} or {@code SPUBLISH}) to each topic's owner in {@code shards}. */
-    RedisPublisher(RedisShards shards, String command, String prefix, String[] topics, int payloadBytes)
-            throws IOException {
+    /**
+     * A publisher of {@code command} ({@code PUBLISH} or {@code SPUBLISH}) to each topic's owner in {@code shards};
+     * with {@code documentPercent} over 0, each topic's payload is a document of which that share changes before each
+     * publication ({@link BenchPayload#fillDocument}), else the plain padded payload.
+     */
+    RedisPublisher(RedisShards shards, String command, String prefix, String[] topics, int payloadBytes,
+                   int documentPercent) throws IOException {
         this.commandHeads = new byte[topics.length][];
         this.shardOfTopic = new int[topics.length];
         for (int i = 0; i < topics.length; i++) {
@@ -65,6 +75,19 @@ final class RedisPublisher implements AutoCloseable {
         }
         this.published = new long[topics.length];
         this.template = BenchPayload.template(payloadBytes);
+        this.documentPercent = documentPercent;
+        if (documentPercent > 0) {
+            this.documents = new byte[topics.length][];
+            int entries = 0;
+            for (int i = 0; i < topics.length; i++) {
+                documents[i] = template.clone();
+                entries = BenchPayload.fillDocument(documents[i], random);
+            }
+            this.documentEntries = entries;
+        } else {
+            this.documents = null;
+            this.documentEntries = 0;
+        }
         try {
             for (InetSocketAddress primary : shards.primaries()) {
                 open(primary);
@@ -121,7 +144,13 @@ final class RedisPublisher implements AutoCloseable {
     /** Appends the next publication to its shard's batch and returns its size in bytes. */
     private int appendOne() throws IOException {
         int topic = (int) (sent % commandHeads.length);
-        byte[] data = template.clone();
+        byte[] data;
+        if (documents != null) {
+            BenchPayload.change(documents[topic], documentEntries, documentPercent, random);
+            data = documents[topic].clone();
+        } else {
+            data = template.clone();
+        }
         BenchPayload.stamp(data, topic, published[topic], System.nanoTime());
         byte[] payload = codec.encode(RawJson.trusted(data));
         ByteArrayOutputStream batch = batches.get(shardOfTopic[topic]);

@@ -40,7 +40,7 @@ final class RedisRun {
                 o.subscribers(), sharded ? "SSUBSCRIBE on each slot's primary" : "SUBSCRIBE", verb, o.rate(),
                 o.duration());
         try (RedisSubscribers subscribers = new RedisSubscribers(shards, sharded, channels, o.subscribers());
-             RedisPublisher publisher = new RedisPublisher(shards, verb, o.prefix(), topics, o.payloadBytes())) {
+             RedisPublisher publisher = new RedisPublisher(shards, verb, o.prefix(), topics, o.payloadBytes(), o.document())) {
             if (!subscribers.awaitSubscribed(SUBSCRIBE_TIMEOUT)) {
                 Bench.say("RESULT label=%s mode=redis subscribed=false errors=%d", o.label(), subscribers.errors());
                 return 1;

@@ -24,6 +24,7 @@ class NodeStagesTest {
             crier_fanout_handoff_seconds_sum 0.01
             crier_delivery_latency_seconds_count 5
             crier_delivery_latency_seconds_sum 0.01
+            crier_sent_bytes_total 200000
             """;
 
     private static final String AFTER = """
@@ -44,6 +45,7 @@ class NodeStagesTest {
             crier_fanout_handoff_seconds_sum 0.012
             crier_delivery_latency_seconds_count 9
             crier_delivery_latency_seconds_sum 0.05
+            crier_sent_bytes_total 600000
             """;
 
     @Test
@@ -58,8 +60,9 @@ class NodeStagesTest {
         assertEquals(10_000.0, step.writtenMicros(), 1e-9, "40 ms over 4 publications");
         assertEquals(4.0, step.perDrain(), 1e-9, "8 publications written by 2 tasks");
         assertEquals(0.5, step.flushesPerPush(), 1e-9, "2,000 flushes for 4,000 fan-out pushes, not the welcomes");
+        assertEquals(100.0, step.bytesPerPush(), 1e-9, "400,000 bytes sent for 4,000 fan-out pushes");
         assertEquals("gc_pauses=3 gc_pause_ms=50 gc_pause_max_ms=30 decode_us=50 handoff_us=1000 written_us=10000 "
-                + "pubs_per_drain=4.00 flushes_per_delivery=0.50", step.resultFields());
+                + "pubs_per_drain=4.00 flushes_per_delivery=0.50 bytes_per_delivery=100", step.resultFields());
     }
 
     @Test
