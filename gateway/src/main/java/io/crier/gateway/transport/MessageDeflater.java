@@ -85,6 +85,12 @@ public final class MessageDeflater {
         return frame.readerIndex(at);
     }
 
+    /** Whether {@code out} ends with the empty stored block a sync flush writes, {@code 00 00 FF FF}. */
+    private static boolean endsWithSyncFlush(ByteBuf out) {
+        int end = out.writerIndex();
+        return end - out.readerIndex() >= TAIL_LENGTH && out.getInt(end - TAIL_LENGTH) == 0x0000FFFF;
+    }
+
     /**
      * Deflates {@code input} ({@code length} bytes) into a direct buffer after {@code headroom} bytes of room; null
      * when {@code length} is under {@code minBytes} or the result is not smaller than the input.
@@ -110,7 +116,7 @@ public final class MessageDeflater {
                 }
             }
             int compressed = out.readableBytes() - headroom - TAIL_LENGTH;
-            if (compressed >= length) {
+            if (compressed >= length || !endsWithSyncFlush(out)) {
                 return null;
             }
             out.writerIndex(out.writerIndex() - TAIL_LENGTH);

@@ -122,8 +122,13 @@ public final class NettyFanout implements Fanout {
         Grouping grouping = grouped(targets);
         List<LoopBatches.Batch> batches = grouping.batches();
         ByteBuf frame = WebSocketFrames.text(allocator, encodedPush);
-        ByteBuf deflated = deflater != null && grouping.anyCompressed()
-                ? deflater.textFrame(allocator, encodedPush) : null;
+        ByteBuf deflated;
+        try {
+            deflated = deflater != null && grouping.anyCompressed() ? deflater.textFrame(allocator, encodedPush) : null;
+        } catch (RuntimeException e) {
+            frame.release();
+            throw e;
+        }
         // One reference per loop, each released once that loop has written the frame.
         if (batches.size() > 1) {
             frame.retain(batches.size() - 1);
