@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crier.protocol.ClientCommands;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -165,6 +166,35 @@ class FrameBadInputIT {
     void withDeflateNegotiatedAFrameThatIsNotDeflateClosesWith1002() throws Exception {
         try (RawWebSocket client = NODE.deflateSession("not-deflate")) {
             client.send(ClientFrame.of(ClientFrame.TEXT, new byte[] {(byte) 0xff, (byte) 0xff, 0x12, 0x34}).withRsv(4));
+            assertClosedWith(client, 1002);
+        }
+    }
+
+    @Test
+    void withDeflateNegotiatedACompressedBombInFragmentsClosesWith1009() throws Exception {
+        try (RawWebSocket client = NODE.deflateSession("deflate-fragments")) {
+            byte[] bomb = ("{\"type\":\"ping\",\"id\":14,\"pad\":\"" + " ".repeat(1 << 20) + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            byte[] compressed = ClientFrame.deflatedText(bomb).payload();
+            int third = compressed.length / 3;
+            client.send(ClientFrame.of(ClientFrame.TEXT, Arrays.copyOfRange(compressed, 0, third)).withRsv(4)
+                    .withFin(false));
+            client.send(ClientFrame.of(ClientFrame.CONTINUATION, Arrays.copyOfRange(compressed, third, 2 * third))
+                    .withFin(false));
+            client.send(ClientFrame.of(ClientFrame.CONTINUATION, Arrays.copyOfRange(compressed, 2 * third,
+                    compressed.length)));
+            assertClosedWith(client, 1009);
+        }
+    }
+
+    @Test
+    void withDeflateNegotiatedRsv1OnAContinuationClosesWith1002AndAnUncompressedCommandStillWorks() throws Exception {
+        try (RawWebSocket client = NODE.deflateSession("deflate-rsv1")) {
+            client.send(ClientFrame.text(ClientCommands.ping(15)));
+            assertEquals("{\"type\":\"ok\",\"id\":15}", client.nextText(), "RSV1 clear: read as it is");
+            byte[] ping = ClientFrame.deflatedText(ClientCommands.ping(16).getBytes(StandardCharsets.UTF_8)).payload();
+            client.send(ClientFrame.of(ClientFrame.TEXT, Arrays.copyOfRange(ping, 0, 2)).withRsv(4).withFin(false));
+            client.send(ClientFrame.of(ClientFrame.CONTINUATION, Arrays.copyOfRange(ping, 2, ping.length)).withRsv(4));
             assertClosedWith(client, 1002);
         }
     }
