@@ -26,7 +26,8 @@ import java.util.Objects;
  *   → auth (→ session once authenticated) → exceptions
  * </pre>
  * On upgrade Netty swaps {@code http-codec} for its WebSocket frame codecs, drops the aggregator, and
- * {@code ws-compression} leaves its frame deflater and inflater when permessage-deflate was negotiated; then
+ * {@code ws-compression} leaves its frame encoder (the node's shared one) and decoder (inflating with its thread's
+ * shared inflater) when permessage-deflate was negotiated; then
  * {@code upgrade-complete} fires {@link ConnectionEvent.UpgradeCompleted}, on which {@code http-api},
  * {@code handshake-limits}, {@code http-routes}, {@code handshake-guard}, {@code admission} and itself leave.
  *

@@ -64,7 +64,8 @@ public final class PipelineNames {
     public static final String ADMISSION = "admission";
     /**
      * permessage-deflate negotiation (only when {@code compression.enabled}); Netty's handler removes itself
-     * on upgrade, leaving its frame deflater and inflater.
+     * on upgrade, leaving the frame encoder (the node's shared {@code MessageDeflateEncoder}) and decoder
+     * ({@code MessageInflateDecoder}, which inflates with its thread's shared inflater).
      */
     public static final String WS_COMPRESSION = "ws-compression";
     /** Closes with 1002 a frame with RSV bits no negotiated extension explains (with {@link #WS_COMPRESSION}). */
