@@ -104,8 +104,11 @@ class NothingLostIT {
             }
             long next = publisher.publish(topic, "{\"n\":\"next\"}", HISTORY).offset();
             for (FleetClient client : clients) {
-                await("the client goes on in the new epoch").atMost(CATCH_UP).until(() -> client.received().stream()
-                        .anyMatch(received -> received.offset() == next && received.epoch().equals(newEpoch)));
+                await("the client goes on in the new epoch").atMost(CATCH_UP).untilAsserted(() -> assertTrue(
+                        client.received().stream()
+                                .anyMatch(received -> received.offset() == next && received.epoch().equals(newEpoch)),
+                        () -> "offset " + next + " of " + newEpoch + " not received; subscribes " + client.subscribes()
+                                + ", received " + client.received() + ", problems " + client.problems()));
                 assertEquals(List.of(), client.problems());
             }
         }

@@ -90,10 +90,10 @@ final class Recoveries {
             }
             recovery.held.addLast(publication);
             if (recovery.answered() && !recovery.reached) {
-                if (!publication.epoch().equals(recovery.start.epoch())) {
-                    evict(entry, recovery, effects); // the topic moved on to an epoch its read never saw
-                } else if (publication.offset() >= recovery.start.offset()) {
+                if (reaches(recovery.start, publication)) {
                     recovery.reached = true;
+                } else if (!publication.epoch().equals(recovery.start.epoch())) {
+                    evict(entry, recovery, effects); // the topic moved on to an epoch its read never saw
                 }
             }
         }
@@ -155,7 +155,8 @@ final class Recoveries {
 
     /**
      * Starts a topic's unknown cursor at what the read saw, and tells whether the cursor has already reached the
-     * read's position. Caller holds the entry's lock.
+     * read's position, or a publication held meanwhile has (the first of an epoch, after a read that saw no
+     * history: the cursor is then in that epoch, which the read never saw). Caller holds the entry's lock.
      */
     private void startCursor(TopicEntry entry, Recovery recovery) {
         TopicCursor cursor = entry.cursor();
@@ -164,6 +165,22 @@ final class Recoveries {
             cursor.startAt(start.offset(), start.epoch(), membership.outages());
         }
         recovery.reached = cursor.hasReached(start.epoch(), start.offset());
+        for (Positioned held : recovery.held) {
+            if (recovery.reached) {
+                break;
+            }
+            recovery.reached = reaches(start, held);
+        }
+    }
+
+    /**
+     * Whether {@code publication} is at or past what a read that saw {@code start} covered: in the same epoch, at or
+     * after its offset; in another, only as the first publication of a stream the read saw empty (offset 0), which
+     * nothing can have come before.
+     */
+    private static boolean reaches(Position start, Positioned publication) {
+        return publication.epoch().equals(start.epoch()) ? publication.offset() >= start.offset()
+                : start.offset() == 0 && publication.offset() == 1;
     }
 
     /** Whether every publication after {@code since} up to {@code now} is in {@code slice}. */

@@ -86,6 +86,27 @@ class HubRecoveryTest {
     }
 
     @Test
+    void aReadThatSawNoHistoryGoesLiveWithTheFirstPublicationOfAnEpochThatCameMeanwhile() throws Exception {
+        // The read runs before the topic's first publication (it sees no epoch: offset 0 of "-"), and that
+        // publication reaches the hub before the read's answer: it starts the stream the read saw empty, so the
+        // session goes live with it instead of waiting for a publication of "-" that never comes (and being
+        // evicted by the next one, which it would then miss).
+        node.store.hold();
+        CompletableFuture<Subscription> stage = node.hub.subscribe("rec-empty", alice, null).toCompletableFuture();
+        Position first = node.publish("rec-empty", 1);
+        node.store.releaseAll();
+        Subscription subscription = stage.get(5, TimeUnit.SECONDS);
+        assertEquals(new Position(0, HistoryStore.NO_EPOCH), subscription.position());
+
+        node.hub.activate(subscription);
+        node.publish("rec-empty", 2);
+
+        node.assertOffsets(range(1, 2), alice);
+        assertEquals(List.of(), node.evictor.evicted());
+        assertEquals(1, first.offset());
+    }
+
+    @Test
     void publicationsBothReadAndHeldAreWrittenOnlyOnce() throws Exception {
         Position third = node.publishRange("rec-dup", 1, 3);
         node.store.holdReads(); // the read runs late: it also sees what is held meanwhile
