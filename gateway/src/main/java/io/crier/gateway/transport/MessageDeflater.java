@@ -26,7 +26,7 @@ public final class MessageDeflater {
     /** FIN, RSV1 (compressed) and the text opcode. */
     private static final int FIN_RSV1_TEXT = 0xC1;
     /** The longest frame header of a server frame: two bytes and a 64-bit length. */
-    private static final int MAX_HEADER = 10;
+    private static final int MAX_HEADER = WebSocketFrames.headerLength(Integer.MAX_VALUE);
     /** What a sync flush ends with; RFC 7692 has the sender remove it. */
     private static final int TAIL_LENGTH = 4;
 
@@ -70,18 +70,8 @@ public final class MessageDeflater {
         }
         // The header goes right before the compressed bytes, in the room left for the longest one.
         int length = frame.readableBytes() - MAX_HEADER;
-        int header = length < 126 ? 2 : length <= 0xFFFF ? 4 : MAX_HEADER;
-        int at = MAX_HEADER - header;
-        frame.setByte(at, FIN_RSV1_TEXT);
-        if (length < 126) {
-            frame.setByte(at + 1, length);
-        } else if (length <= 0xFFFF) {
-            frame.setByte(at + 1, 126);
-            frame.setShort(at + 2, length);
-        } else {
-            frame.setByte(at + 1, 127);
-            frame.setLong(at + 2, length);
-        }
+        int at = MAX_HEADER - WebSocketFrames.headerLength(length);
+        WebSocketFrames.setHeader(frame, at, FIN_RSV1_TEXT, length);
         return frame.readerIndex(at);
     }
 

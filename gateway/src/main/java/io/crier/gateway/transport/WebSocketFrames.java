@@ -19,18 +19,10 @@ final class WebSocketFrames {
     /** A direct buffer holding {@code payload} as one unmasked text frame. */
     static ByteBuf text(ByteBufAllocator allocator, byte[] payload) {
         int length = payload.length;
-        ByteBuf frame = allocator.directBuffer(headerLength(length) + length);
-        frame.writeByte(FIN_TEXT);
-        if (length < 126) {
-            frame.writeByte(length);
-        } else if (length <= 0xFFFF) {
-            frame.writeByte(126);
-            frame.writeShort(length);
-        } else {
-            frame.writeByte(127);
-            frame.writeLong(length);
-        }
-        return frame.writeBytes(payload);
+        int header = headerLength(length);
+        ByteBuf frame = allocator.directBuffer(header + length);
+        setHeader(frame, 0, FIN_TEXT, length);
+        return frame.writerIndex(header).writeBytes(payload);
     }
 
     /**
@@ -45,14 +37,25 @@ final class WebSocketFrames {
         return frame.unwrap() == null ? frame.retainedDuplicate() : frame.duplicate().retain();
     }
 
-    /** The payload of a frame made by {@link #text}, as a retained slice of the same memory. */
-    static ByteBuf retainedPayload(ByteBuf frame) {
-        int marker = frame.getUnsignedByte(frame.readerIndex() + 1);
-        int header = marker < 126 ? 2 : marker == 126 ? 4 : 10;
-        return frame.retainedSlice(frame.readerIndex() + header, frame.readableBytes() - header);
+    /** The length of an unmasked frame's header for a payload of {@code payloadLength} bytes: 2, 4 or 10. */
+    static int headerLength(int payloadLength) {
+        return payloadLength < 126 ? 2 : payloadLength <= 0xFFFF ? 4 : 10;
     }
 
-    private static int headerLength(int payloadLength) {
-        return payloadLength < 126 ? 2 : payloadLength <= 0xFFFF ? 4 : 10;
+    /**
+     * Sets, at {@code index} of {@code frame}, an unmasked frame's header: {@code first} (FIN, RSV and opcode bits),
+     * then {@code payloadLength} in RFC 6455's shortest form ({@link #headerLength} bytes in all).
+     */
+    static void setHeader(ByteBuf frame, int index, int first, int payloadLength) {
+        frame.setByte(index, first);
+        if (payloadLength < 126) {
+            frame.setByte(index + 1, payloadLength);
+        } else if (payloadLength <= 0xFFFF) {
+            frame.setByte(index + 1, 126);
+            frame.setShort(index + 2, payloadLength);
+        } else {
+            frame.setByte(index + 1, 127);
+            frame.setLong(index + 2, payloadLength);
+        }
     }
 }

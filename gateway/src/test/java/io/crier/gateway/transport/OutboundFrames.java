@@ -39,11 +39,18 @@ final class OutboundFrames {
         if (msg instanceof TextWebSocketFrame text) {
             return text.text();
         }
-        ByteBuf payload = WebSocketFrames.retainedPayload((ByteBuf) msg);
+        ByteBuf payload = retainedPayload((ByteBuf) msg);
         try {
             return payload.toString(StandardCharsets.UTF_8);
         } finally {
             payload.release();
         }
+    }
+
+    /** The payload of an unmasked server frame such as {@link WebSocketFrames#text} makes, as a retained slice. */
+    static ByteBuf retainedPayload(ByteBuf frame) {
+        int marker = frame.getUnsignedByte(frame.readerIndex() + 1) & 0x7f;
+        int header = marker < 126 ? 2 : marker == 126 ? 4 : 10;
+        return frame.retainedSlice(frame.readerIndex() + header, frame.readableBytes() - header);
     }
 }

@@ -23,7 +23,7 @@ class WebSocketFramesTest {
     void aPreEncodedFrameDecodesAsOneTextFrameWithThePayloadWhateverItsLengthForm(int length) {
         String text = "x".repeat(length);
         ByteBuf frame = WebSocketFrames.text(ByteBufAllocator.DEFAULT, text.getBytes(StandardCharsets.UTF_8));
-        ByteBuf payload = WebSocketFrames.retainedPayload(frame);
+        ByteBuf payload = OutboundFrames.retainedPayload(frame);
         assertEquals(text, payload.toString(StandardCharsets.UTF_8), "the slice is the payload");
         payload.release();
 
