@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crier.gateway.badinput.ClientFrame;
 import io.crier.protocol.ClientCommands;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -15,7 +16,6 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtension;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,7 +34,6 @@ import org.junit.jupiter.api.Test;
 class CompressionTest {
 
     private static final String OFFER = "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n";
-    private static final byte[] TAIL = {0, 0, (byte) 0xff, (byte) 0xff};
 
     /** One frame from the server, with its RSV1 bit (set = compressed). */
     private record Frame(boolean rsv1, int opcode, byte[] payload) {
@@ -197,8 +196,8 @@ class CompressionTest {
     @Test
     void aCompressedCommandInFragmentsIsUnderstoodAndRsv1OnItsContinuationClosesWith1002() throws Exception {
         upgrade(OFFER);
-        byte[] auth = ClientDeflate.message(ClientCommands.auth(1, TestNode.token("alice"))
-                .getBytes(StandardCharsets.UTF_8));
+        byte[] auth = ClientFrame.deflatedText(ClientCommands.auth(1, TestNode.token("alice"))
+                .getBytes(StandardCharsets.UTF_8)).payload();
         int half = auth.length / 2;
         send(new TextWebSocketFrame(false, WebSocketExtension.RSV1, Unpooled.wrappedBuffer(auth, 0, half)));
         send(new ContinuationWebSocketFrame(true, 0, Unpooled.wrappedBuffer(auth, half, auth.length - half)));
@@ -206,7 +205,8 @@ class CompressionTest {
         String text = welcome.rsv1() ? inflate(welcome.payload()) : new String(welcome.payload(), StandardCharsets.UTF_8);
         assertTrue(text.startsWith("{\"type\":\"welcome\""), text);
 
-        byte[] ping = ClientDeflate.message("{\"type\":\"ping\",\"id\":2}".getBytes(StandardCharsets.UTF_8));
+        byte[] ping = ClientFrame.deflatedText("{\"type\":\"ping\",\"id\":2}".getBytes(StandardCharsets.UTF_8))
+                .payload();
         send(new TextWebSocketFrame(false, WebSocketExtension.RSV1, Unpooled.wrappedBuffer(ping, 0, 3)));
         send(new ContinuationWebSocketFrame(true, WebSocketExtension.RSV1,
                 Unpooled.wrappedBuffer(ping, 3, ping.length - 3)));
@@ -241,18 +241,11 @@ class CompressionTest {
 
     /** A text frame with RSV1 set whose payload is {@code bytes} deflated (RFC 7692: the 4-byte tail cut). */
     private static TextWebSocketFrame compressed(byte[] bytes) {
-        return new TextWebSocketFrame(true, WebSocketExtension.RSV1, Unpooled.wrappedBuffer(ClientDeflate.message(bytes)));
+        return new TextWebSocketFrame(true, WebSocketExtension.RSV1, Unpooled.wrappedBuffer(ClientFrame.deflatedText(bytes).payload()));
     }
 
     private String inflate(byte[] payload) throws DataFormatException {
-        inflater.setInput(concat(payload, TAIL));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] chunk = new byte[8192];
-        int n;
-        while ((n = inflater.inflate(chunk)) > 0) {
-            out.write(chunk, 0, n);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return new String(ClientInflate.message(inflater, payload), StandardCharsets.UTF_8);
     }
 
     private void send(WebSocketFrame frame) {
@@ -293,11 +286,5 @@ class CompressionTest {
             received.writeBytes(buf);
             buf.release();
         }
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] both = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, both, a.length, b.length);
-        return both;
     }
 }

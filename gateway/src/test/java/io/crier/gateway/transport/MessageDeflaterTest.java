@@ -11,7 +11,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
-import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +26,7 @@ class MessageDeflaterTest {
         try {
             assertEquals(0, payload.readerIndex(), "the payload is read, not consumed");
             assertTrue(compressed.readableBytes() < text.length / 5, compressed.readableBytes() + " bytes");
-            assertArrayEquals(text, inflateOnce(bytes(compressed)));
+            assertArrayEquals(text, ClientInflate.message(bytes(compressed)));
         } finally {
             compressed.release();
             payload.release();
@@ -42,9 +41,9 @@ class MessageDeflaterTest {
         byte[] second = frameBytes(a);
         Inflater reader = new Inflater(true); // keeps its window, as a client that takes context over does
         try {
-            assertArrayEquals(a, inflate(reader, second));
-            assertArrayEquals(b, inflate(reader, first));
-            assertArrayEquals(a, inflate(reader, second));
+            assertArrayEquals(a, ClientInflate.message(reader, second));
+            assertArrayEquals(b, ClientInflate.message(reader, first));
+            assertArrayEquals(a, ClientInflate.message(reader, second));
         } finally {
             reader.end();
         }
@@ -70,7 +69,7 @@ class MessageDeflaterTest {
                 assertEquals(length < 126 ? 2 : length <= 0xFFFF ? 4 : 10, header, "the shortest form, size " + size);
                 byte[] payload = new byte[(int) length];
                 frame.getBytes(frame.readerIndex() + header, payload);
-                assertArrayEquals(text, inflateOnce(payload), "size " + size);
+                assertArrayEquals(text, ClientInflate.message(payload), "size " + size);
             } finally {
                 frame.release();
             }
@@ -101,32 +100,5 @@ class MessageDeflaterTest {
         byte[] bytes = new byte[buf.readableBytes()];
         buf.getBytes(buf.readerIndex(), bytes);
         return bytes;
-    }
-
-    private static byte[] inflateOnce(byte[] payload) throws DataFormatException {
-        Inflater inflater = new Inflater(true);
-        try {
-            return inflate(inflater, payload);
-        } finally {
-            inflater.end();
-        }
-    }
-
-    /** Inflates one message as a client does: the payload with {@code 00 00 FF FF} put back. */
-    private static byte[] inflate(Inflater inflater, byte[] payload) throws DataFormatException {
-        byte[] input = new byte[payload.length + 4];
-        System.arraycopy(payload, 0, input, 0, payload.length);
-        input[payload.length + 2] = (byte) 0xFF;
-        input[payload.length + 3] = (byte) 0xFF;
-        inflater.setInput(input);
-        byte[] out = new byte[1 << 20];
-        int length = 0;
-        int n;
-        while ((n = inflater.inflate(out, length, out.length - length)) > 0) {
-            length += n;
-        }
-        byte[] result = new byte[length];
-        System.arraycopy(out, 0, result, 0, length);
-        return result;
     }
 }

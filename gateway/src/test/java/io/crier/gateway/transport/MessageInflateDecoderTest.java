@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crier.gateway.badinput.ClientFrame;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.compression.DecompressionException;
@@ -54,7 +55,7 @@ class MessageInflateDecoderTest {
     @Test
     void aFragmentedMessageKeepsItsOwnInflaterWhileAnotherConnectionUsesTheSharedOne() {
         String message = "fragmented and compressed ".repeat(300);
-        byte[] deflated = ClientDeflate.message(message.getBytes(StandardCharsets.UTF_8));
+        byte[] deflated = ClientFrame.deflatedText(message.getBytes(StandardCharsets.UTF_8)).payload();
         int third = deflated.length / 3;
         first.writeInbound(new TextWebSocketFrame(false, WebSocketExtension.RSV1,
                 Unpooled.wrappedBuffer(Arrays.copyOfRange(deflated, 0, third))));
@@ -82,7 +83,7 @@ class MessageInflateDecoderTest {
 
     @Test
     void rsv1OnAContinuationIsLeftSetForTheReservedBitsCheckToRefuse() {
-        byte[] deflated = ClientDeflate.message("split ".repeat(100).getBytes(StandardCharsets.UTF_8));
+        byte[] deflated = ClientFrame.deflatedText("split ".repeat(100).getBytes(StandardCharsets.UTF_8)).payload();
         int half = deflated.length / 2;
         first.writeInbound(new TextWebSocketFrame(false, WebSocketExtension.RSV1,
                 Unpooled.wrappedBuffer(Arrays.copyOfRange(deflated, 0, half))));
@@ -115,7 +116,7 @@ class MessageInflateDecoderTest {
         first.writeInbound(compressedText(" ".repeat(MAX)));
         assertEquals(MAX, readText(first).length(), "exactly the bound inflates, and the shared inflater was reset");
 
-        byte[] deflated = ClientDeflate.message(" ".repeat(MAX + 10).getBytes(StandardCharsets.UTF_8));
+        byte[] deflated = ClientFrame.deflatedText(" ".repeat(MAX + 10).getBytes(StandardCharsets.UTF_8)).payload();
         int half = deflated.length / 2;
         second.writeInbound(new TextWebSocketFrame(false, WebSocketExtension.RSV1,
                 Unpooled.wrappedBuffer(Arrays.copyOfRange(deflated, 0, half))));
@@ -140,7 +141,7 @@ class MessageInflateDecoderTest {
 
     private static TextWebSocketFrame compressedText(String text) {
         return new TextWebSocketFrame(true, WebSocketExtension.RSV1,
-                Unpooled.wrappedBuffer(ClientDeflate.message(text.getBytes(StandardCharsets.UTF_8))));
+                Unpooled.wrappedBuffer(ClientFrame.deflatedText(text.getBytes(StandardCharsets.UTF_8)).payload()));
     }
 
     private static String readText(EmbeddedChannel channel) {

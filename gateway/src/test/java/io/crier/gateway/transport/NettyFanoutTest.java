@@ -13,6 +13,7 @@ import io.crier.protocol.CloseCode;
 import io.crier.protocol.Push;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
@@ -38,7 +39,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -88,8 +88,7 @@ class NettyFanoutTest {
 
     @Test
     void compressedSessionsShareOnePublicationCompressedOnceAndPlainSessionsThePlainFrame() throws Exception {
-        NettyFanout deflating = new NettyFanout(ByteBufAllocator.DEFAULT,
-                new MessageDeflater(new CompressionConfig(true, 64, 6)), node.disconnector, node.meters);
+        NettyFanout deflating = deflating(64);
         String push = "{\"type\":\"message\",\"topic\":\"news\",\"data\":\"" + "compressible ".repeat(40) + "\"}";
         ChannelSubscriber first = compressedSubscriber("z1");
         ChannelSubscriber second = compressedSubscriber("z2");
@@ -117,8 +116,7 @@ class NettyFanoutTest {
 
     @Test
     void aPublicationUnderMinBytesGoesToCompressedSessionsAsThePlainFrame() {
-        NettyFanout deflating = new NettyFanout(ByteBufAllocator.DEFAULT,
-                new MessageDeflater(new CompressionConfig(true, 512, 6)), node.disconnector, node.meters);
+        NettyFanout deflating = deflating(512);
         ChannelSubscriber compressed = compressedSubscriber("z");
 
         deflating.deliver(ENCODED, List.of(compressed));
@@ -133,8 +131,7 @@ class NettyFanoutTest {
 
     @Test
     void nothingIsCompressedWhenNoTargetNegotiatedPermessageDeflate() {
-        NettyFanout deflating = new NettyFanout(ByteBufAllocator.DEFAULT,
-                new MessageDeflater(new CompressionConfig(true, 0, 6)), node.disconnector, node.meters);
+        NettyFanout deflating = deflating(0);
         ChannelSubscriber plain = subscriber("p");
 
         deflating.deliver(ENCODED, List.of(plain));
@@ -144,6 +141,12 @@ class NettyFanoutTest {
         assertEquals(0x81, frame.getUnsignedByte(frame.readerIndex()));
         assertEquals(0.0, node.meters.counter("crier.fanout.deflates").count());
         frame.release();
+    }
+
+    /** A fan-out with the node's meters that compresses publications of at least {@code minBytes}. */
+    private NettyFanout deflating(int minBytes) {
+        return new NettyFanout(ByteBufAllocator.DEFAULT, new MessageDeflater(new CompressionConfig(true, minBytes, 6)),
+                node.disconnector, node.meters);
     }
 
     /** A session on a channel whose upgrade negotiated permessage-deflate. */
@@ -156,22 +159,13 @@ class NettyFanoutTest {
         return subscriber;
     }
 
-    /** The text of a server frame with RSV1 set, inflated as a client does (the sync flush's tail put back). */
+    /** The text of a server frame with RSV1 set, inflated as a client does. */
     private static String inflate(ByteBuf frame) throws DataFormatException {
-        int marker = frame.getUnsignedByte(frame.readerIndex() + 1);
-        int header = marker < 126 ? 2 : marker == 126 ? 4 : 10;
-        byte[] payload = new byte[frame.readableBytes() - header + 4];
-        frame.getBytes(frame.readerIndex() + header, payload, 0, frame.readableBytes() - header);
-        payload[payload.length - 2] = (byte) 0xFF;
-        payload[payload.length - 1] = (byte) 0xFF;
-        Inflater inflater = new Inflater(true);
+        ByteBuf payload = OutboundFrames.retainedPayload(frame);
         try {
-            inflater.setInput(payload);
-            byte[] out = new byte[64 * 1024];
-            int length = inflater.inflate(out);
-            return new String(out, 0, length, StandardCharsets.UTF_8);
+            return new String(ClientInflate.message(ByteBufUtil.getBytes(payload)), StandardCharsets.UTF_8);
         } finally {
-            inflater.end();
+            payload.release();
         }
     }
 
